@@ -1,0 +1,11 @@
+"""The ``maatwerk`` command line: thin wrappers around the library.
+
+Each module registers its commands on the one Typer app when imported here.
+"""
+
+from __future__ import annotations
+
+from . import clerk  # noqa: F401  (registers commands)
+from .app import app, main, run
+
+__all__ = ["app", "main", "run"]

@@ -1,0 +1,135 @@
+"""The Typer application, the global options, and the one place that knows exit codes.
+
+Exit codes: 0 done; 1 ``check`` found problems; 2 a user mistake (one line on stderr,
+nothing written); 3 the ledger is busy; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+from ..errors import BusyError, MaatwerkError
+
+HELP = """\
+Ledger for the maatwerkbudget of wijkteams: record spends fast, check utilisation
+against the pace of the year, compare teams.
+
+The ledger folder is --ledgers DIR, else $MAATWERK_LEDGERS, else ./ledgers.
+Amounts are Dutch (35, 12,50, 1.234,56); dates 14-3-2025, 2025-03-14, vandaag, gisteren.
+"""
+
+app = typer.Typer(
+    name="maatwerk",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_USER = 2
+EXIT_BUSY = 3
+
+
+class State:
+    """Options given before the subcommand."""
+
+    ledgers: Path = Path("ledgers")
+
+
+state = State()
+
+
+@app.callback()
+def main_options(
+    ledgers: Path | None = typer.Option(
+        None,
+        "--ledgers",
+        metavar="DIR",
+        help="Ledger folder (default: $MAATWERK_LEDGERS, else ./ledgers).",
+        show_default=False,
+    ),
+) -> None:
+    env = os.environ.get("MAATWERK_LEDGERS")
+    state.ledgers = ledgers if ledgers is not None else Path(env) if env else Path("ledgers")
+
+
+def ledger() -> Any:
+    """The Ledger for the chosen folder."""
+    from ..ledger import Ledger
+
+    return Ledger(state.ledgers)
+
+
+def fail(message: str, code: int = EXIT_USER) -> NoReturn:
+    """One line on stderr and the exit code; the only way commands end in error."""
+    sys.stderr.write(f"maatwerk: {message}\n")
+    raise SystemExit(code)
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"maatwerk: warning: {message}\n")
+
+
+def warn_problems(problems: Sequence[Any]) -> None:
+    """Readers set damaged lines aside; say so, never silently."""
+    if problems:
+        first = problems[0]
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        warn(f"{first}{more}; run `maatwerk check`")
+
+
+def run(args: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code instead of raising."""
+    from typer.main import get_command
+
+    command = get_command(app)
+    try:
+        command.main(args=list(args) if args is not None else None, prog_name="maatwerk",
+                     standalone_mode=False)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except BusyError as exc:
+        sys.stderr.write(f"maatwerk: {exc}\n")
+        return EXIT_BUSY
+    except MaatwerkError as exc:
+        sys.stderr.write(f"maatwerk: {exc}\n")
+        return EXIT_USER
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("maatwerk: aborted\n")
+        return 1
+    except typer.TyperException as exc:  # click's usage errors: one line, not a box
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "maatwerk"
+        sys.stderr.write(f"maatwerk: {message} (see `{where} --help`)\n")
+        return getattr(exc, "exit_code", EXIT_USER) or EXIT_USER
+    except KeyboardInterrupt:
+        sys.stderr.write("maatwerk: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # `maatwerk entries | head`: the reader went away; that is not an error.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except OSError as exc:
+        # Disk full, permission denied, read-only share: the user can act on it.
+        sys.stderr.write(f"maatwerk: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
+        return EXIT_USER
+    return 0
+
+
+def main() -> None:
+    raise SystemExit(run())

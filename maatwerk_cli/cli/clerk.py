@@ -1,0 +1,407 @@
+"""The clerk's commands: set up, record spends and events, list entries, import, check.
+
+These stay light: no pandas is imported on this path (a test proves it for ``spend``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from ..dates import parse_date, parse_year, today
+from ..errors import InputError
+from ..model import KIND_ALIASES, METHOD_ALIASES, OUTCOMES, resolve_choice
+from ..money import format_eur, parse_amount
+from ..render import Column
+from .app import app, fail, ledger, warn, warn_problems
+from .output import format_option, output_option, show
+
+LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser, not click
+
+team_app = typer.Typer(help="Budget holders: wijkteams and central funds.", no_args_is_help=True)
+app.add_typer(team_app, name="team")
+import_app = typer.Typer(help="Bulk input: entries from a spreadsheet.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+def _date(text: str | None, what: str = "date", allow_future: bool = False):  # type: ignore[no-untyped-def]
+    return parse_date(text, what=what, allow_future=allow_future) if text else None
+
+
+@app.command()
+def init(
+    municipality: str = typer.Option("", "--municipality", help="Name of the municipality."),
+    year: int | None = typer.Option(None, "--year", help="First budget year (default: this year)."),
+) -> None:
+    """Create the ledger folder with a commented maatwerk.toml."""
+    from ..ledger import Ledger
+    from .app import state
+
+    made = Ledger.init(state.ledgers, municipality=municipality,
+                       year=parse_year(year) if year else None)
+    print(f"created {made.root / 'maatwerk.toml'}; add a team with `maatwerk team add`")
+
+
+# --------------------------------------------------------------------------- teams
+
+
+@team_app.command("add")
+def team_add(
+    slug: str = typer.Argument(..., help="Short name: lowercase a-z, 0-9 and -, like noord."),
+    name: str = typer.Option(..., "--name", help="Full name, like 'Wijkteam Noord'."),
+    budget: str = typer.Option(..., "--budget", help="Budget for the year, like 10.000."),
+    year: int | None = typer.Option(None, "--year", help="Budget year (default: this year)."),
+    fund: bool = typer.Option(False, "--fund", help="A central fund (e.g. a doorbraakfonds), not a team."),
+) -> None:
+    """Add a budget holder with its budget for a year."""
+    amount = parse_amount(budget, what="budget", allow_zero=True)
+    team = ledger().add_team(slug, name=name, budget=amount, year=parse_year(year or today().year),
+                             kind="fund" if fund else "team")
+    print(f"added {team.slug} ({team.name})")
+
+
+@team_app.command("budget")
+def team_budget(
+    slug: str = typer.Argument(..., help="The team."),
+    amount: str = typer.Argument(..., help="The budget, like 10.000."),
+    year: int | None = typer.Option(None, "--year", help="Budget year (default: this year)."),
+) -> None:
+    """Set a team's budget for a year (the team file keeps its comments)."""
+    value = parse_amount(amount, what="budget", allow_zero=True)
+    y = parse_year(year or today().year)
+    team = ledger().set_budget(slug.strip().lower(), value, y)
+    print(f"{team.slug}: budget {y} is {format_eur(team.budget(y))}")
+
+
+TEAM_COLUMNS = [
+    Column("team"),
+    Column("name"),
+    Column("kind"),
+    Column("year", kind="int"),
+    Column("budget", kind="money", total=True),
+]
+
+
+@team_app.command("list")
+def team_list(
+    year: int | None = typer.Option(None, "--year", help="Budget year (default: this year)."),
+    fmt: str = format_option(),
+) -> None:
+    """List the budget holders with their budget for a year."""
+    y = parse_year(year or today().year)
+    rows = [
+        {"team": t.slug, "name": t.name, "kind": t.kind, "year": y, "budget": t.budget(y)}
+        for t in ledger().teams()
+    ]
+    show(rows, TEAM_COLUMNS, fmt, title=f"Budget holders {y}", total=True, empty="no teams yet")
+
+
+@team_app.command("show")
+def team_show(
+    slug: str = typer.Argument(..., help="The team."),
+    fmt: str = format_option(),
+) -> None:
+    """Show one budget holder: name, kind and budget per year."""
+    team = ledger().team(slug)
+    rows = [
+        {"team": team.slug, "name": team.name, "kind": team.kind, "year": y, "budget": b}
+        for y, b in sorted(team.budgets.items())
+    ]
+    show(rows, TEAM_COLUMNS, fmt, title=team.name, empty=f"{team.slug} has no budget yet")
+
+
+# --------------------------------------------------------------------------- recording
+
+
+@app.command(context_settings=LENIENT)
+def spend(
+    team: str = typer.Argument(..., help="The team that pays, like noord."),
+    amount: str = typer.Argument(..., help="Amount: 35, 12,50, 1.234,56 or € 35."),
+    category: str = typer.Option(..., "--category", "-c", help="Category, like Levensmiddelen."),
+    method: str = typer.Option("pin", "--method", "-m", help="pin (card), factuur (invoice) or contant (cash)."),
+    date: str | None = typer.Option(None, "--date", "-d", help="Date paid (default: today)."),
+    household: str | None = typer.Option(None, "--household", help="Pseudonymous household code."),
+    note: str | None = typer.Option(None, "--note", "-n", help="The story in a few words; no names."),
+    kind: str = typer.Option("gift", "--kind", "-k", help="gift, loan or conditional."),
+    due: str | None = typer.Option(None, "--due", help="Repayment date of a loan."),
+    condition: str | None = typer.Option(None, "--condition", help="Condition of a conditional grant."),
+    tegenprestatie: str | None = typer.Option(None, "--tegenprestatie", help="What the resident does in return."),
+    by: str | None = typer.Option(None, "--by", help="Who decided (a name or role)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why a rule of thumb is overridden."),
+    second_opinion: str | None = typer.Option(None, "--second-opinion", metavar="NAME", help="Who gave a second opinion."),
+    allow_personal_data: bool = typer.Option(False, "--allow-personal-data", help="Record text that holds personal data anyway (recorded)."),
+    allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
+) -> None:
+    """Record a spend (a gift unless --kind says otherwise) and print its id."""
+    if fmt not in ("text", "json", "table"):
+        raise InputError(f"format {fmt!r} is not one of: text, json")
+    value = parse_amount(amount)
+    entry_id = ledger().spend(
+        team,
+        value,
+        category=category,
+        method=resolve_choice(method, METHOD_ALIASES, "method"),
+        date=_date(date, allow_future=allow_future),
+        household=household,
+        note=note,
+        kind=resolve_choice(kind, KIND_ALIASES, "kind"),
+        due=_date(due, "due date", allow_future=True),
+        condition=condition,
+        tegenprestatie=tegenprestatie,
+        by=by,
+        reason=reason,
+        second_opinion=second_opinion,
+        allow_personal_data=allow_personal_data,
+    )
+    print(json.dumps({"id": entry_id}) if fmt == "json" else entry_id)
+
+
+MARK_HELP = """\
+Change what an entry is, or add what happened later. WHAT is one of:
+
+  loan [--due DATE]                    a loan, to be repaid
+  gift                                 a gift, not repaid
+  conditional --condition TEXT         repaid only if the condition fails
+  tegenprestatie TEXT [--status S]     what the resident does in return
+                                       (S: proposed, agreed, done, not-possible)
+  outcome reached|partial|not-reached [--avoided-cost AMOUNT]
+  recovered --from POT [--amount AMOUNT]
+                                       paid back by the provision that should have paid
+"""
+
+
+@app.command(help=MARK_HELP, context_settings=LENIENT)
+def mark(
+    entry_id: str = typer.Argument(..., metavar="ID", help="Entry id, like noord-2025-0042."),
+    what: str = typer.Argument(..., help="loan, gift, conditional, tegenprestatie, outcome or recovered."),
+    value: str | None = typer.Argument(None, help="The tegenprestatie text, or the outcome."),
+    due: str | None = typer.Option(None, "--due", help="Repayment date (loan)."),
+    condition: str | None = typer.Option(None, "--condition", help="The condition (conditional)."),
+    status: str | None = typer.Option(None, "--status", help="Tegenprestatie status."),
+    avoided_cost: str | None = typer.Option(None, "--avoided-cost", help="Cost avoided (outcome); may be negative."),
+    pot: str | None = typer.Option(None, "--from", metavar="POT", help="The provision that paid back (recovered)."),
+    amount: str | None = typer.Option(None, "--amount", help="Amount recovered (default: all)."),
+    date: str | None = typer.Option(None, "--date", help="Date received (recovered)."),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+) -> None:
+    action = what.strip().lower()
+    given = {"--due": due, "--condition": condition, "--status": status,
+             "--avoided-cost": avoided_cost, "--from": pot, "--amount": amount, "--date": date}
+    allowed = {
+        "loan": {"--due"}, "lening": {"--due"}, "gift": set(), "conditional": {"--condition"},
+        "voorwaardelijk": {"--condition"}, "tegenprestatie": {"--status"},
+        "outcome": {"--avoided-cost"}, "recovered": {"--from", "--amount", "--date"},
+    }
+    if action not in allowed:
+        raise InputError(f"cannot mark {what!r}; use one of: loan, gift, conditional, "
+                         "tegenprestatie, outcome, recovered")
+    extra = [opt for opt, v in given.items() if v is not None and opt not in allowed[action]]
+    if extra:
+        raise InputError(f"{', '.join(extra)} does not go with `mark {action}`")
+    needs_value = action in ("tegenprestatie", "outcome")
+    if needs_value and not value:
+        raise InputError(f"`mark ID {action}` needs a value: "
+                         + ("the tegenprestatie text" if action == "tegenprestatie"
+                            else "reached, partial or not-reached"))
+    if not needs_value and value is not None:
+        raise InputError(f"unexpected {value!r} after `mark ID {action}`")
+    lg = ledger()
+    if action in ("loan", "lening", "gift", "conditional", "voorwaardelijk"):
+        kind = resolve_choice(action, KIND_ALIASES, "kind")
+        event = lg.mark_kind(entry_id, kind, due=_date(due, "due date", allow_future=True),
+                             condition=condition, by=by)
+    elif action == "tegenprestatie":
+        event = lg.mark_tegenprestatie(entry_id, value or "", status=status or "agreed", by=by)
+    elif action == "outcome":
+        outcome = (value or "").strip().lower().replace("_", "-").replace(" ", "-")
+        if outcome not in OUTCOMES:
+            raise InputError(f"outcome {value!r} is not one of: {', '.join(OUTCOMES)}")
+        cost = (parse_amount(avoided_cost, what="avoided cost", allow_zero=True, allow_negative=True)
+                if avoided_cost else None)
+        event = lg.mark_outcome(entry_id, outcome, avoided_cost=cost, by=by)
+    else:
+        if not pot:
+            raise InputError("`mark ID recovered` needs --from POT: the provision that paid back")
+        event = lg.mark_recovered(entry_id, pot=pot,
+                                  amount=parse_amount(amount, what="amount") if amount else None,
+                                  date=_date(date), by=by)
+    print(event)
+
+
+@app.command(context_settings=LENIENT)
+def repay(
+    entry_id: str = typer.Argument(..., metavar="ID", help="The loan's entry id."),
+    amount: str = typer.Argument(..., help="Amount repaid: 35, 17,50."),
+    date: str | None = typer.Option(None, "--date", "-d", help="Date received (default: today)."),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+) -> None:
+    """Record a (partial) repayment of a loan or conditional grant."""
+    value = parse_amount(amount)
+    lg = ledger()
+    event = lg.repay(entry_id, value, date=_date(date), by=by)
+    left = lg.entry(entry_id).outstanding
+    print(f"{event}  (still owed: {format_eur(left)})")
+
+
+@app.command()
+def void(
+    entry_id: str = typer.Argument(..., metavar="ID", help="The entry to cancel."),
+    reason: str = typer.Option(..., "--reason", help="Why, e.g. 'entered twice'."),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+) -> None:
+    """Cancel an entry; it stays in the journal, marked voided, with the reason."""
+    print(ledger().void(entry_id, reason=reason, by=by))
+
+
+@app.command(context_settings=LENIENT)
+def refuse(
+    team: str = typer.Argument(..., help="The team that refused."),
+    reason: str = typer.Option(..., "--reason", help="Why the request was refused."),
+    household: str | None = typer.Option(None, "--household", help="Pseudonymous household code."),
+    amount: str | None = typer.Option(None, "--amount", help="Amount asked, if known."),
+    category: str | None = typer.Option(None, "--category", "-c", help="What it was for."),
+    date: str | None = typer.Option(None, "--date", "-d", help="Date (default: today)."),
+    by: str | None = typer.Option(None, "--by", help="Who decided."),
+    allow_personal_data: bool = typer.Option(False, "--allow-personal-data", help="Record personal data anyway."),
+) -> None:
+    """Record a refused request (weigering), kept for learning."""
+    print(ledger().refuse(
+        team, reason=reason, household=household,
+        amount=parse_amount(amount, what="amount") if amount else None,
+        category=category, date=_date(date), by=by, allow_personal_data=allow_personal_data,
+    ))
+
+
+# --------------------------------------------------------------------------- listing
+
+ENTRY_COLUMNS = [
+    Column("id"),
+    Column("team", wide=True),
+    Column("date", kind="date"),
+    Column("amount", kind="money", total=True),
+    Column("category"),
+    Column("method", wide=True),
+    Column("kind"),
+    Column("household", wide=True),
+    Column("repaid", kind="money", total=True, wide=True),
+    Column("outstanding", kind="money", total=True),
+    Column("tegenprestatie", wide=True),
+    Column("voided", kind="bool"),
+    Column("note", wide=True),
+]
+
+
+def entry_columns(fmt: str) -> list[Column]:
+    """Tables show the essentials; machine formats every field."""
+    if fmt == "table":
+        return ENTRY_COLUMNS
+    from ..records import ENTRY_FIELDS
+
+    kinds = {"date": "date", "due": "date", "voided": "bool", "personal_data_allowed": "bool"}
+    money = {"amount", "repaid", "outstanding", "recovered", "avoided_cost"}
+    return [Column(k, kind="money" if k in money else kinds.get(k, "text")) for k in ENTRY_FIELDS]
+
+
+@app.command()
+def entries(
+    team: str | None = typer.Argument(None, help="Only this team."),
+    date_from: str | None = typer.Option(None, "--from", help="From this date."),
+    date_to: str | None = typer.Option(None, "--to", help="Up to and including this date."),
+    category: str | None = typer.Option(None, "--category", "-c", help="Only this category."),
+    kind: str | None = typer.Option(None, "--kind", "-k", help="Only gift, loan or conditional."),
+    household: str | None = typer.Option(None, "--household", help="Only this household."),
+    fmt: str = format_option(),
+    output: Path | None = output_option(),
+) -> None:
+    """List entries as they stand after their events; voided ones are marked."""
+    from ..records import entry_record
+
+    lg = ledger()
+    found, problems = lg.select_entries(
+        team,
+        date_from=_date(date_from, allow_future=True),
+        date_to=_date(date_to, allow_future=True),
+        category=category,
+        kind=resolve_choice(kind, KIND_ALIASES, "kind") if kind else None,
+        household=household,
+    )
+    warn_problems(problems)
+    records = [entry_record(e) for e in found]
+    show(records, entry_columns(fmt), fmt, output=output, title="Entries", total=True,
+         styles=lambda r: "dim strike" if r.get("voided") else None, empty="no entries")
+
+
+# --------------------------------------------------------------------------- import and check
+
+
+@import_app.command("entries")
+def import_entries(
+    file: Path = typer.Argument(..., help="CSV (, or ;) or XLSX with a header row."),
+    team: str | None = typer.Option(None, "--team", help="Team for every row (else a team column)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row; write nothing."),
+    allow_future: bool = typer.Option(False, "--allow-future", help="Accept dates after today."),
+) -> None:
+    """Bulk entry from a spreadsheet: all rows or none.
+
+    Columns (any case, Dutch names too): date/datum, amount/bedrag, category/categorie,
+    method/betaalwijze, kind/soort, household/huishouden, note/notitie, tegenprestatie,
+    and team when --team is not given. On any bad row every bad row is listed and
+    nothing is written.
+    """
+    from ..importer import import_entries as run_import
+
+    progress = None
+    bar = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("checking rows", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+    try:
+        result = run_import(ledger(), file, team=team, dry_run=dry_run,
+                            allow_future=allow_future, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if result.problems:
+        for p in result.problems[:50]:
+            sys.stderr.write(f"maatwerk: {p}\n")
+        more = len(result.problems) - 50
+        fail(f"{len(result.problems)} bad row(s){f' ({more} more not shown)' if more > 0 else ''}; "
+             "nothing was imported")
+    verb = "would import" if dry_run else "imported"
+    print(f"{verb} {result.count} entries" + (f" ({result.first_id} .. {result.last_id})"
+                                              if result.first_id and not dry_run else ""))
+
+
+@app.command()
+def check(
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Validate everything and list every problem with file and line (exit 1 if any)."""
+    from ..checks import check_ledger
+
+    problems = check_ledger(ledger())
+    if fmt == "json":
+        print(json.dumps([{"file": p.file, "line": p.line, "message": p.message} for p in problems],
+                         ensure_ascii=False, indent=1))
+    elif fmt != "text":
+        raise InputError(f"format {fmt!r} is not one of: text, json")
+    else:
+        for p in problems:
+            print(p)
+        if problems:
+            warn(f"{len(problems)} problem(s) found")
+        else:
+            print("ok: no problems found")
+    if problems:
+        raise SystemExit(1)

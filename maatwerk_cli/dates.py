@@ -1,0 +1,94 @@
+"""Dates as the clerk types them: ``14-3-2025``, ``2025-03-14``, ``vandaag``, ``gisteren``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import InputError
+
+HOW_TO_WRITE = "write it like 14-3-2025, 2025-03-14, vandaag or gisteren"
+
+_RELATIVE = {
+    "vandaag": 0,
+    "today": 0,
+    "gisteren": 1,
+    "yesterday": 1,
+    "eergisteren": 2,
+}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_SHORT_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def today() -> dt.date:
+    """The current date; one place so tests and reports agree on 'now'."""
+    return dt.date.today()
+
+
+def parse_date(
+    text: str,
+    *,
+    what: str = "date",
+    allow_future: bool = False,
+    on: dt.date | None = None,
+) -> dt.date:
+    """Read a date; refuse impossible ones and (unless allowed) ones after ``on`` (today)."""
+    now = on or today()
+    s = text.strip().lower()
+    if not s:
+        raise InputError(f"{what} is empty: {HOW_TO_WRITE}")
+    if s in _RELATIVE:
+        return now - dt.timedelta(days=_RELATIVE[s])
+    if m := _ISO.match(s):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DUTCH.match(s):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif _SHORT_YEAR.match(s):
+        raise InputError(f"{what} {text!r} has a two-digit year; write the year in full, like 14-3-2025")
+    else:
+        raise InputError(f"{what} {text!r} is not a date: {HOW_TO_WRITE}")
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        raise InputError(f"{what} {text!r} does not exist: {HOW_TO_WRITE}") from None
+    if year < 1990:
+        raise InputError(f"{what} {text!r} is too long ago; check the year")
+    if value > now and not allow_future:
+        raise InputError(
+            f"{what} {text!r} is in the future; check it, or pass --allow-future if that is right"
+        )
+    return value
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``2025-03`` (or ``3-2025``) as (year, month)."""
+    s = text.strip()
+    if m := _MONTH.match(s):
+        year, month = int(m[1]), int(m[2])
+    elif m := re.match(r"^(\d{1,2})-(\d{4})$", s):
+        month, year = int(m[1]), int(m[2])
+    else:
+        raise InputError(f"month {text!r} is not a month; write it like 2025-03")
+    if not 1 <= month <= 12 or year < 1990:
+        raise InputError(f"month {text!r} does not exist; write it like 2025-03")
+    return year, month
+
+
+def parse_year(value: int | str) -> int:
+    """A budget year, 1990 to 2100."""
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise InputError(f"year {value!r} is not a year; write it like 2025") from None
+    if not 1990 <= year <= 2100:
+        raise InputError(f"year {value!r} is out of range; write it like 2025")
+    return year
+
+
+def parse_iso(text: str) -> dt.date:
+    """A date the tool wrote itself (``2025-03-14``); ValueError when damaged."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(f"not a date in ledger form (like 2025-03-14): {text!r}")
+    return dt.date.fromisoformat(text)

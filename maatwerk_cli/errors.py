@@ -1,0 +1,62 @@
+"""Errors are data: every problem the tool finds carries where it was found.
+
+The library raises :class:`MaatwerkError` subclasses for user mistakes; only the
+command-line layer turns them into a line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a ledger or an input file.
+
+    file: path of the file, as given to the tool (empty when not about a file).
+    line: 1-based line (or spreadsheet row) number; 0 when about the whole file.
+    message: what is wrong and, where possible, how to fix it.
+    """
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}: {self.message}"
+        if self.file:
+            return f"{self.file}: {self.message}"
+        return self.message
+
+
+class MaatwerkError(Exception):
+    """A mistake in what the user asked or gave; the message says how to fix it."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(MaatwerkError):
+    """A value the user typed (amount, date, name, option) is not acceptable."""
+
+
+class NotFoundError(MaatwerkError):
+    """A team, entry or category that does not exist."""
+
+
+class RuleError(MaatwerkError):
+    """A rule of thumb was hit; the user may proceed with a recorded reason."""
+
+
+class LedgerError(MaatwerkError):
+    """The ledger files themselves are damaged or inconsistent."""
+
+
+class BusyError(MaatwerkError):
+    """Another writer held the ledger lock for too long."""

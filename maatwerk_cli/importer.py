@@ -1,0 +1,217 @@
+"""Bulk entry from a spreadsheet (CSV or XLSX): every row is checked, then all or none.
+
+Coordinators moving from their Excel sheets start here, so headers may be Dutch or
+English in any case, and values may be Dutch (``14-3-2025``, ``1.234,56``) or ISO.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .dates import parse_date
+from .errors import InputError, MaatwerkError, Problem
+from .ledger import Ledger
+from .model import KIND_ALIASES, METHOD_ALIASES, fold_text, resolve_choice
+from .money import CENT, parse_amount
+
+MAX_BYTES = 200 * 1024 * 1024
+MAX_CELL = 5000
+
+#: Accepted header names (folded) and the field each one fills.
+HEADERS = {
+    "date": "date", "datum": "date",
+    "amount": "amount", "bedrag": "amount",
+    "category": "category", "categorie": "category",
+    "method": "method", "betaalwijze": "method", "methode": "method", "betaling": "method",
+    "kind": "kind", "soort": "kind",
+    "household": "household", "huishouden": "household",
+    "note": "note", "notitie": "note", "toelichting": "note", "omschrijving": "note",
+    "tegenprestatie": "tegenprestatie", "wederkerigheid": "tegenprestatie",
+    "team": "team", "wijkteam": "team",
+    "due": "due", "vervaldatum": "due",
+    "condition": "condition", "voorwaarde": "condition",
+    "by": "by", "door": "by",
+    "reason": "reason", "reden": "reason",
+}
+REQUIRED = ("date", "amount", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did or would do.
+
+    count: rows that are (or would be) recorded; problems: every bad row; nothing is
+    written when there are any. first_id, last_id: the ids given (empty on a dry run).
+    """
+
+    count: int
+    problems: tuple[Problem, ...]
+    first_id: str = ""
+    last_id: str = ""
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
+    data = path.read_bytes()
+    name = str(path)
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name}: looks like UTF-16 or a binary file; save it as CSV UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Dutch Excel's plain "CSV" is Windows-1252; anything else would show as garbage.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not UTF-8 or Windows-1252 text; save it as CSV UTF-8") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    csv.field_size_limit(MAX_CELL * 4)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise InputError(f"{name}:{reader.line_num}: the CSV is damaged: {exc}") from None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        # Excel stores 12.5 as a float; keep it exact and refuse sub-cent values.
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if exact != exact.quantize(CENT):
+            return repr(value).replace(".", ",")  # let the amount parser explain
+        return f"{exact.quantize(CENT):.2f}" if exact != exact.to_integral_value() else str(int(exact))
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise InputError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
+    try:
+        ws = wb.worksheets[0]
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(v) for v in row]
+    finally:
+        wb.close()
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of a spreadsheet, header first."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if path.stat().st_size > MAX_BYTES:
+        raise InputError(f"{path}: larger than {MAX_BYTES // 1024 // 1024} MB; split it")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if path.suffix.lower() == ".xls":
+        raise InputError(f"{path}: old .xls files are not read; save as .xlsx or CSV")
+    return _read_csv(path)
+
+
+def import_entries(
+    ledger: Ledger,
+    path: str | Path,
+    *,
+    team: str | None = None,
+    dry_run: bool = False,
+    allow_future: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Check every row of a spreadsheet; record them all, or none when any is bad."""
+    path = Path(path)
+    name = str(path)
+    rows = read_rows(path)
+    try:
+        number, header = next(rows)
+    except StopIteration:
+        raise InputError(f"{name}: the file is empty; it needs a header row") from None
+    fields: list[str | None] = []
+    problems: list[Problem] = []
+    for cell in header:
+        key = fold_text(cell.lstrip("\ufeff"))
+        if not key:
+            fields.append(None)
+            continue
+        if key not in HEADERS:
+            problems.append(Problem(name, number, f"unknown column {cell!r}"))
+        fields.append(HEADERS.get(key))
+    present = {f for f in fields if f}
+    missing = [f for f in REQUIRED if f not in present]
+    if "team" not in present and not team:
+        missing.append("team (or give --team)")
+    if missing:
+        problems.append(Problem(name, number, f"missing column(s): {', '.join(missing)}"))
+    if problems:
+        return ImportResult(0, tuple(problems))
+    default_team = team.strip().lower() if team else None
+    if default_team:
+        ledger.team(default_team)  # unknown team: one clear error before any row
+    per_team: dict[str, list[dict[str, str]]] = {}
+    count = 0
+    all_rows = list(rows)
+    total = len(all_rows)
+    for done, (number, cells) in enumerate(all_rows, start=1):
+        if progress and done % 500 == 0:
+            progress(done, total)
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
+            problems.append(Problem(name, number, "more cells than header columns"))
+            continue
+        values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
+        if any(len(v) > MAX_CELL for v in values.values()):
+            problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
+            continue
+        try:
+            slug = values.get("team", "").lower() or default_team or ""
+            if not slug:
+                raise InputError("team is empty")
+            cells_out = ledger.spend_cells(
+                slug,
+                parse_amount(values["amount"]),
+                category=values["category"],
+                method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
+                date=parse_date(values["date"], allow_future=allow_future),
+                household=values.get("household") or None,
+                note=values.get("note") or None,
+                kind=resolve_choice(values.get("kind") or "gift", KIND_ALIASES, "kind"),
+                due=parse_date(values["due"], what="due", allow_future=True) if values.get("due") else None,
+                condition=values.get("condition") or None,
+                tegenprestatie=values.get("tegenprestatie") or None,
+                by=values.get("by") or None,
+                reason=values.get("reason") or None,
+            )
+        except (MaatwerkError, InvalidOperation) as exc:
+            problems.append(Problem(name, number, str(exc)))
+            continue
+        per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
+        count += 1
+    if progress:
+        progress(total, total)
+    if problems:
+        return ImportResult(0, tuple(problems))
+    if count == 0:
+        return ImportResult(0, (Problem(name, 0, "no rows to import"),))
+    if dry_run:
+        return ImportResult(count, ())
+    ids = ledger.folder.append_batches(per_team)
+    return ImportResult(count, (), ids[0], ids[-1])

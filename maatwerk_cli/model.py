@@ -1,0 +1,374 @@
+"""The ledger's records: settings, budget holders, journal rows and the entries they add up to.
+
+Everything here is plain data and pure functions; reading and writing files is in
+:mod:`maatwerk_cli.storage`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from .errors import InputError, NotFoundError
+from .money import ZERO
+
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "Levensmiddelen",
+    "Wonen",
+    "Gezondheid",
+    "Persoonsbewijs",
+    "Huisdier",
+    "School",
+    "Water en energie",
+    "Verblijfstatus",
+    "Financiën",
+    "Veiligheid",
+    "Griffiekosten",
+    "Kinderopvang",
+    "Verzekering",
+    "Kleding",
+    "Emigratie",
+    "Vervoer",
+    "Opleiding en werk",
+    "Meerdere categorieën",
+    "Overig",
+)
+
+METHODS = ("pin", "factuur", "contant")
+METHOD_ALIASES = {
+    "pin": "pin",
+    "pinpas": "pin",
+    "card": "pin",
+    "kaart": "pin",
+    "factuur": "factuur",
+    "invoice": "factuur",
+    "contant": "contant",
+    "cash": "contant",
+    "kas": "contant",
+}
+KINDS = ("gift", "loan", "conditional")
+KIND_ALIASES = {
+    "gift": "gift",
+    "schenking": "gift",
+    "loan": "loan",
+    "lening": "loan",
+    "conditional": "conditional",
+    "voorwaardelijk": "conditional",
+}
+TEGENPRESTATIE_STATUSES = ("proposed", "agreed", "done", "not-possible")
+OUTCOMES = ("reached", "partial", "not-reached")
+
+#: Row types in a team journal, and what each one means.
+ROW_TYPES = {
+    "spend": "money spent for a household (the entry itself)",
+    "kind": "the entry's kind changed: gift, loan or conditional grant",
+    "tegenprestatie": "what the resident does in return, and its status",
+    "outcome": "whether the entry reached its goal, and the cost it avoided",
+    "recovered": "money paid back afterwards by the regular provision that should have paid",
+    "repay": "a (partial) repayment of a loan or conditional grant",
+    "void": "the entry is cancelled; it stays in the file, marked",
+    "refusal": "a request that was refused (weigering), kept for learning",
+    "withdraw": "cash taken from the team's card account",
+    "settle": "a cash remainder deposited back or written off",
+    "knipkaart": "one use of the team's knipkaart: an exception to another department's rule",
+    "bank-link": "a bank statement line linked to an entry or withdrawal",
+}
+
+#: Columns of a team journal CSV, in file order. Stable: new data goes in ``extra``.
+JOURNAL_COLUMNS = (
+    "id",
+    "type",
+    "date",
+    "ref",
+    "amount",
+    "category",
+    "method",
+    "kind",
+    "household",
+    "due",
+    "condition",
+    "tegenprestatie",
+    "status",
+    "note",
+    "reason",
+    "by",
+    "extra",
+    "recorded_at",
+    "checksum",
+)
+
+
+def fold_text(text: str) -> str:
+    """Case- and accent-insensitive key: ``Financien`` and ``financiën`` match."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name nearest to ``name``, for 'did you mean' hints."""
+    known = list(known)
+    folded = {fold_text(k): k for k in known}
+    hits = difflib.get_close_matches(fold_text(name), list(folded), n=1, cutoff=0.5)
+    return folded[hits[0]] if hits else None
+
+
+def resolve_category(name: str, categories: Iterable[str]) -> str:
+    """The category as spelled in the settings; case and accents in ``name`` do not matter."""
+    categories = tuple(categories)
+    key = fold_text(name)
+    for cat in categories:
+        if fold_text(cat) == key:
+            return cat
+    hint = closest(name, categories)
+    suggestion = f"; did you mean {hint!r}?" if hint else ""
+    raise NotFoundError(
+        f"unknown category {name!r}{suggestion} (`maatwerk categories --list` shows them all)"
+        if hint is None
+        else f"unknown category {name!r}{suggestion}"
+    )
+
+
+def resolve_choice(value: str, aliases: Mapping[str, str], what: str) -> str:
+    """One of a small fixed set, in Dutch or English (``--method kaart`` is ``pin``)."""
+    key = fold_text(value)
+    if key in aliases:
+        return aliases[key]
+    choices = sorted(set(aliases.values()))
+    raise InputError(f"{what} {value!r} is not one of: {', '.join(choices)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The ledger folder's ``maatwerk.toml``.
+
+    municipality: name shown on reports.
+    locale: display locale; only ``nl_NL`` is used for now.
+    categories: the category list, in the order users see it.
+    under_share: a team is ``under`` when its utilisation is below this share of the year's pace.
+    raw: the whole parsed file, for sections other parts of the tool read (rules, knipkaart, cash).
+    """
+
+    municipality: str = ""
+    locale: str = "nl_NL"
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    under_share: Decimal = Decimal("0.5")
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        value = self.raw.get(name, {})
+        return value if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A budget holder: a wijkteam, or a central fund such as a doorbraakfonds.
+
+    slug: short lowercase name used in commands, ids and file names (``noord``).
+    name: full name for reports (``Wijkteam Noord``).
+    kind: ``team`` or ``fund``.
+    budgets: budget per calendar year.
+    raw: the whole parsed team file, for per-team overrides (rules).
+    """
+
+    slug: str
+    name: str
+    kind: str = "team"
+    budgets: Mapping[int, Decimal] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def budget(self, year: int) -> Decimal:
+        return self.budgets.get(year, ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a team journal, read back and checked.
+
+    Fields follow :data:`JOURNAL_COLUMNS`; empty cells are ``""`` or ``None`` for
+    typed fields. ``team`` is the journal's team, ``line`` its 1-based line in the file.
+    """
+
+    id: str
+    type: str
+    date: dt.date
+    ref: str = ""
+    amount: Decimal | None = None
+    category: str = ""
+    method: str = ""
+    kind: str = ""
+    household: str = ""
+    due: dt.date | None = None
+    condition: str = ""
+    tegenprestatie: str = ""
+    status: str = ""
+    note: str = ""
+    reason: str = ""
+    by: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    recorded_at: str = ""
+    team: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A spend as it stands after every later event about it.
+
+    id, team, date, amount, category, method, household, note, by: as recorded.
+    kind: gift, loan or conditional, after any ``mark``.
+    due: repayment date of a loan; condition: what a conditional grant depends on.
+    tegenprestatie, tegenprestatie_status: what the resident does in return.
+    repaid: repayments received; recovered: paid back by the pot that should have paid;
+    recovered_from: that pot's name.
+    outstanding: still owed on a loan or (if its condition fails) a conditional grant.
+    voided, void_reason: cancelled entries stay listed, marked.
+    outcome, avoided_cost: the evaluation of the case.
+    override_reason, second_opinion, personal_data_allowed: why a rule of thumb or the
+    privacy guard was overridden, and who gave a second opinion.
+    extra: any further recorded details (e.g. a bank reference).
+    line: where the spend stands in its journal.
+    """
+
+    id: str
+    team: str
+    date: dt.date
+    amount: Decimal
+    category: str
+    method: str
+    kind: str
+    household: str = ""
+    note: str = ""
+    by: str = ""
+    due: dt.date | None = None
+    condition: str = ""
+    tegenprestatie: str = ""
+    tegenprestatie_status: str = ""
+    repaid: Decimal = ZERO
+    recovered: Decimal = ZERO
+    recovered_from: str = ""
+    outstanding: Decimal = ZERO
+    voided: bool = False
+    void_reason: str = ""
+    outcome: str = ""
+    avoided_cost: Decimal | None = None
+    override_reason: str = ""
+    second_opinion: str = ""
+    personal_data_allowed: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0
+
+    def owed(self) -> Decimal:
+        """What may still be repaid: the amount less repayments, for loans and conditional grants."""
+        if self.voided or self.kind == "gift":
+            return ZERO
+        return max(self.amount - self.repaid - self.recovered, ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A refused request (weigering).
+
+    id, team, date: as recorded; amount: what was asked, if known; reason: why refused.
+    """
+
+    id: str
+    team: str
+    date: dt.date
+    reason: str
+    household: str = ""
+    amount: Decimal | None = None
+    category: str = ""
+    by: str = ""
+    line: int = 0
+
+
+def entry_from_spend(row: Row) -> Entry:
+    """The entry as first recorded, before later events."""
+    extra = dict(row.extra)
+    entry = Entry(
+        id=row.id,
+        team=row.team,
+        date=row.date,
+        amount=row.amount or ZERO,
+        category=row.category,
+        method=row.method,
+        kind=row.kind or "gift",
+        household=row.household,
+        note=row.note,
+        by=row.by,
+        due=row.due,
+        condition=row.condition,
+        tegenprestatie=row.tegenprestatie,
+        tegenprestatie_status=row.status if row.tegenprestatie else "",
+        override_reason=row.reason,
+        second_opinion=str(extra.pop("second_opinion", "")),
+        personal_data_allowed=bool(extra.pop("personal_data_allowed", False)),
+        extra=extra,
+        line=row.line,
+    )
+    return _with_outstanding(entry)
+
+
+def _with_outstanding(entry: Entry) -> Entry:
+    return replace(entry, outstanding=entry.owed())
+
+
+def apply_event(entry: Entry, row: Row) -> Entry:
+    """The entry after one event row that refers to it."""
+    t = row.type
+    if t == "kind":
+        entry = replace(
+            entry,
+            kind=row.kind,
+            due=row.due if row.kind == "loan" else None,
+            condition=row.condition if row.kind == "conditional" else "",
+        )
+    elif t == "tegenprestatie":
+        entry = replace(entry, tegenprestatie=row.tegenprestatie, tegenprestatie_status=row.status)
+    elif t == "outcome":
+        entry = replace(entry, outcome=row.status, avoided_cost=row.amount)
+    elif t == "recovered":
+        entry = replace(
+            entry, recovered=entry.recovered + (row.amount or ZERO), recovered_from=row.note
+        )
+    elif t == "repay":
+        entry = replace(entry, repaid=entry.repaid + (row.amount or ZERO))
+    elif t == "void":
+        entry = replace(entry, voided=True, void_reason=row.reason)
+    elif t == "bank-link":
+        entry = replace(entry, extra={**entry.extra, "bank_ref": row.note})
+    return _with_outstanding(entry)
+
+
+def fold_rows(rows: Iterable[Row]) -> tuple[dict[str, Entry], list[Refusal]]:
+    """Entries (by id, in file order) and refusals from a team's journal rows.
+
+    Events about an unknown id are ignored here; :mod:`maatwerk_cli.checks` reports them.
+    """
+    entries: dict[str, Entry] = {}
+    refusals: list[Refusal] = []
+    for row in rows:
+        if row.type == "spend":
+            entries[row.id] = entry_from_spend(row)
+        elif row.type == "refusal":
+            refusals.append(
+                Refusal(
+                    id=row.id,
+                    team=row.team,
+                    date=row.date,
+                    reason=row.reason,
+                    household=row.household,
+                    amount=row.amount,
+                    category=row.category,
+                    by=row.by,
+                    line=row.line,
+                )
+            )
+        elif row.ref in entries:
+            entries[row.ref] = apply_event(entries[row.ref], row)
+    return entries, refusals
