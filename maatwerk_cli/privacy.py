@@ -1,0 +1,440 @@
+"""Personal-data guard: keep BSNs, IBANs, phone numbers and e-mail addresses out of the ledger.
+
+The ledger only knows residents by pseudonymous household codes (``H-7KXM4P``).
+Free-text fields (notes, descriptions, payees) are scanned before they are
+stored; anything that looks like personal data is reported with a *masked*
+version of the value, so that the warning itself never repeats the data.
+
+Detection is deliberately narrow to keep false alarms on amounts, dates,
+postcodes and invoice numbers away:
+
+* BSN: nine digits, plain (``123456782``), dotted (``1234.56.782``) or spaced
+  (``123 456 782``, ``1234 56 782``), passing the 11-proef. Eight digits only
+  count when a label (``BSN``, ``sofinummer``) stands right before them, since
+  eight-digit KvK numbers and ``ddmmyyyy`` dates would otherwise pass the
+  11-proef one time in eleven. Digits glued to letters or to a longer number
+  (``ref123456782``, ``1234567820``, ``123456782,50``) are not a BSN.
+* IBAN: any country, any case, with or without spaces, passing mod 97 and the
+  country's account layout.
+* Phone numbers: what :class:`phonenumbers.PhoneNumberMatcher` finds for region
+  NL, written with a leading ``0``, ``+`` or ``00``; Dutch numbers, or foreign
+  ones when written with the country code. Service numbers (0800, 0900, 088,
+  14 0xx) are not personal and are let through.
+* E-mail addresses: ``local@domain.tld``.
+
+Only ASCII digits are recognised. The guard helps an honest clerk; it is not a
+filter against someone set on hiding data.
+
+``stdnum`` and ``phonenumbers`` are imported only when the text holds something
+that could be one of their numbers, so a note without digits costs microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    import random
+
+    from phonenumbers import PhoneNumber
+
+BSN = "BSN"
+IBAN = "IBAN"
+PHONE = "phone number"
+EMAIL = "e-mail address"
+
+# How each kind starts its masked text, and the article it takes in a sentence.
+_LABEL = {BSN: "BSN", IBAN: "IBAN", PHONE: "phone", EMAIL: "e-mail"}
+_ARTICLE = {BSN: "a", IBAN: "an", PHONE: "a", EMAIL: "an"}
+
+ALLOW_FLAG = "--allow-personal-data"
+_ADVICE = f"leave personal data out, or pass {ALLOW_FLAG} if it must be recorded"
+_LISTED = 3  # findings spelled out per field in a message; the rest are counted
+
+# Household codes --------------------------------------------------------------
+
+# Generated codes avoid characters that are misread on paper or on the phone
+# (0/O, 1/I/L) and avoid vowels so that no code spells a word.
+HOUSEHOLD_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
+HOUSEHOLD_EXAMPLE = "H-7KXM4P"
+HOUSEHOLD_HINT = f"household codes look like {HOUSEHOLD_EXAMPLE}; make one with `maatwerk household new`"
+_HOUSEHOLD = re.compile(r"[A-Z]{1,4}-[A-Z2-9]{4,10}")
+_PREFIX = re.compile(r"[A-Z]{1,4}")
+
+# Patterns ---------------------------------------------------------------------
+
+_DIGIT = re.compile(r"[0-9]")
+
+_SP = r"[ \u00a0]"  # a space inside a grouped number, including the no-break space
+_BSN = re.compile(
+    # plain: exactly nine digits, not glued to letters, digits or decimals
+    r"(?<![0-9A-Za-z])(?<![0-9][.,])[0-9]{9}(?![0-9A-Za-z])(?![.,][0-9])"
+    # dotted, the way the Belastingdienst prints it
+    r"|(?<![0-9A-Za-z])(?<![0-9][.,])[0-9]{4}\.[0-9]{2}\.[0-9]{3}(?![0-9A-Za-z])(?![.,][0-9])"
+    # spaced 3-3-3 or 4-2-3, not one group of a longer spaced number
+    rf"|(?<![0-9A-Za-z])(?<![0-9]{_SP})(?:[0-9]{{3}}{_SP}[0-9]{{3}}|[0-9]{{4}}{_SP}[0-9]{{2}})"
+    rf"{_SP}[0-9]{{3}}(?![0-9A-Za-z])(?![.,][0-9])(?!{_SP}[0-9])"
+)
+# Eight digits are a BSN with its leading zero dropped only when labelled as one.
+_BSN_LABELLED = re.compile(
+    r"(?i:\b(?:bsn|burgerservicenummer|sofi)(?:-?nummer|-?nr)?)[\s:.#=-]{0,4}"
+    r"(?<![0-9])([0-9]{8})(?![0-9A-Za-z])(?![.,][0-9])"
+)
+
+# Where an IBAN could start: two letters and two digits at the start of a word.
+_IBAN_START = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}")
+_IBAN_MIN, _IBAN_MAX = 15, 34  # Norway .. the longest allowed
+
+# A phone number as we keep it starts with 0, + or "(" and has many digits;
+# without such a run phonenumbers is not even imported.
+_PHONE_GATE = re.compile(r"(?<![0-9])(?:\+|\(\s*[+0]|0)(?:[\s\-\u2010-\u2015./()]{0,3}[0-9]){8,}")
+# Dates inside a phone match mean the matcher stitched a date and a time together
+# ("01-03-2025 09:30" reads as 010-3202509).
+_DATE = re.compile(
+    r"(?<![0-9])(?:(?:0?[1-9]|[12][0-9]|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)[0-9]{2}"
+    r"|(?:19|20)[0-9]{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12][0-9]|3[01]))(?![0-9])"
+)
+_TIME_AFTER = re.compile(r"[:.][0-5][0-9]")
+
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@(?:[\w-]+\.)+([^\W\d_]{2,63})(?![\w-])")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something in a text that looks like personal data.
+
+    kind: what it looks like: ``"BSN"``, ``"IBAN"``, ``"phone number"`` or
+        ``"e-mail address"``.
+    masked: a label and the value with all but a few characters hidden, e.g.
+        ``"BSN ****.**.782"`` or ``"phone 06-****-**78"``; safe to print or log.
+    start: offset of the first character in the scanned text.
+    end: offset just past the last character (``text[start:end]`` is the value).
+    """
+
+    kind: str
+    masked: str
+    start: int
+    end: int
+
+    @property
+    def mask(self) -> str:
+        """The masked value without its label: ``"****.**.782"``."""
+        return self.masked[len(_LABEL[self.kind]) + 1 :]
+
+
+def find_personal_data(text: str) -> list[Finding]:
+    """Every BSN, IBAN, phone number and e-mail address in ``text``, by position.
+
+    Where two findings overlap only the one that starts first (and, on a tie,
+    the longer one) is kept, so an IBAN is not also reported as a BSN.
+    """
+    has_at = "@" in text
+    has_digit = _DIGIT.search(text) is not None
+    if not (has_at or has_digit):
+        return []
+    found: list[Finding] = []
+    if has_at:
+        found.extend(_emails(text))
+    if has_digit:
+        found.extend(_ibans(text))
+        found.extend(_bsns(text))
+        found.extend(_phones(text))
+    return _without_overlaps(found)
+
+
+def check_fields(fields: Mapping[str, str | None]) -> list[tuple[str, Finding]]:
+    """Scan several named fields; return ``(field name, finding)`` pairs in field order.
+
+    ``None`` and empty values are skipped.
+    """
+    result: list[tuple[str, Finding]] = []
+    for name, value in fields.items():
+        if value:
+            result.extend((name, finding) for finding in find_personal_data(value))
+    return result
+
+
+def describe(findings: Sequence[Finding], field: str) -> str:
+    """One line for an error message about the findings in one field.
+
+    ``note contains what looks like a BSN (****.**.782) and a phone number
+    (06-****-**78); leave personal data out, or pass --allow-personal-data if it
+    must be recorded``. ``findings`` must not be empty.
+    """
+    if not findings:
+        raise ValueError("describe() needs at least one finding")
+    return f"{_describe_field(field, findings)}; {_ADVICE}"
+
+
+def ensure_no_personal_data(fields: Mapping[str, str | None]) -> None:
+    """Raise :class:`InputError` naming every field that holds personal data.
+
+    For callers that have not been told ``--allow-personal-data``.
+    """
+    pairs = check_fields(fields)
+    if not pairs:
+        return
+    by_field: dict[str, list[Finding]] = {}
+    for name, finding in pairs:
+        by_field.setdefault(name, []).append(finding)
+    parts = [_describe_field(name, found) for name, found in by_field.items()]
+    raise InputError(f"{', '.join(parts)}; {_ADVICE}")
+
+
+def _describe_field(field: str, findings: Sequence[Finding]) -> str:
+    items = [f"{_ARTICLE[f.kind]} {f.kind} ({f.mask})" for f in findings[:_LISTED]]
+    extra = len(findings) - _LISTED
+    if extra > 0:
+        items.append(f"{extra} more")
+    return f"{field} contains what looks like {_join(items)}"
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _without_overlaps(found: Iterable[Finding]) -> list[Finding]:
+    kept: list[Finding] = []
+    for finding in sorted(found, key=lambda f: (f.start, f.start - f.end)):
+        if not kept or finding.start >= kept[-1].end:
+            kept.append(finding)
+    return kept
+
+
+# BSN --------------------------------------------------------------------------
+
+
+def _bsns(text: str) -> Iterable[Finding]:
+    candidates = [(m.start(), m.end(), m.group()) for m in _BSN.finditer(text)]
+    candidates += [(m.start(1), m.end(1), m.group(1)) for m in _BSN_LABELLED.finditer(text)]
+    if not candidates:
+        return
+    from stdnum.nl import bsn
+
+    for start, end, raw in candidates:
+        digits = re.sub(r"[^0-9]", "", raw)
+        if bsn.is_valid(digits):
+            yield Finding(BSN, f"{_LABEL[BSN]} {mask_bsn(digits)}", start, end)
+
+
+def mask_bsn(digits: str) -> str:
+    """``****.**.782``: the dotted layout with only the last three digits shown."""
+    return f"****.**.{digits.zfill(9)[-3:]}"
+
+
+# IBAN -------------------------------------------------------------------------
+
+
+def _ibans(text: str) -> Iterable[Finding]:
+    starts = [m.start() for m in _IBAN_START.finditer(text)]
+    if not starts:
+        return
+    done = 0
+    for start in starts:
+        if start < done:
+            continue
+        hit = _iban_at(text, start)
+        if hit is not None:
+            end, compact = hit
+            done = end
+            yield Finding(IBAN, f"{_LABEL[IBAN]} {mask_iban(compact)}", start, end)
+
+
+def _iban_at(text: str, start: int) -> tuple[int, str] | None:
+    """The longest valid IBAN starting at ``start``: (end offset, compact form)."""
+    # Walk forward over letters and digits, allowing single spaces between them,
+    # and note every place where a word ends: an IBAN must end at one of those.
+    chars: list[str] = []
+    ends: list[tuple[int, int]] = []  # (offset in text, number of characters so far)
+    i, n = start, len(text)
+    while i < n and len(chars) < _IBAN_MAX:
+        c = text[i]
+        if c.isascii() and c.isalnum():
+            chars.append(c)
+            i += 1
+            if i == n or not (text[i].isascii() and text[i].isalnum()):
+                ends.append((i, len(chars)))
+        elif c in " \u00a0" and chars and i + 1 < n and text[i + 1].isascii() and text[i + 1].isalnum():
+            i += 1
+        else:
+            break
+    candidates = [(end, count) for end, count in reversed(ends) if count >= _IBAN_MIN]
+    if not candidates:
+        return None
+    from stdnum import iban
+    from stdnum.exceptions import ValidationError
+
+    compact = "".join(chars).upper()
+    for end, count in candidates:
+        number = compact[:count]
+        try:
+            # The country's own check is skipped: for some countries (Belgium)
+            # it rejects real accounts at banks missing from stdnum's list.
+            iban.validate(number, check_country=False)
+        except ValidationError:
+            continue
+        return end, number
+    return None
+
+
+def mask_iban(compact: str) -> str:
+    """``NL** **** **** **** 67``: country code and the last two characters, in groups of four."""
+    hidden = compact[:2] + "*" * (len(compact) - 4) + compact[-2:]
+    return " ".join(hidden[i : i + 4] for i in range(0, len(hidden), 4))
+
+
+# Phone numbers ------------------------------------------------------------------
+
+
+def _phones(text: str) -> Iterable[Finding]:
+    if _PHONE_GATE.search(text) is None:
+        return
+    import phonenumbers
+    from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+
+    not_personal = {
+        PhoneNumberType.TOLL_FREE,
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberType.SHARED_COST,
+        PhoneNumberType.UAN,
+    }
+    for match in PhoneNumberMatcher(text, "NL", leniency=Leniency.VALID):
+        start, raw = match.start, match.raw_string
+        # "(06-12345678)": the matcher takes the opening bracket but not the closing one.
+        while raw.startswith("(") and raw.count("(") > raw.count(")"):
+            start, raw = start + 1, raw[1:]
+        number = match.number
+        raw = raw.lstrip("( ")
+        if not raw.startswith(("0", "+")):
+            continue  # bare digits: short codes or an invoice number
+        if _DATE.search(match.raw_string) or _TIME_AFTER.match(text, match.end):
+            continue  # a date and a time, read as one number
+        dutch = phonenumbers.is_valid_number_for_region(number, "NL")
+        international = raw.startswith(("+", "00"))
+        if not (dutch or international):
+            continue
+        if phonenumbers.number_type(number) in not_personal:
+            continue
+        shown = mask_phone(number, dutch)
+        yield Finding(PHONE, f"{_LABEL[PHONE]} {shown}", start, match.end)
+
+
+def mask_phone(number: PhoneNumber, dutch: bool) -> str:
+    """``06-****-**78`` for Dutch numbers (area codes hidden too), ``+32 *******56`` otherwise."""
+    import phonenumbers
+
+    nsn = phonenumbers.national_significant_number(number)
+    if not dutch:
+        return f"+{number.country_code} {'*' * (len(nsn) - 2)}{nsn[-2:]}"
+    ndc = phonenumbers.length_of_national_destination_code(number)
+    # 06 (mobile), 085 (VoIP) and the like say nothing about where someone lives.
+    geographic = phonenumbers.is_number_geographical(number)
+    head = "0" + ("*" * ndc if geographic else nsn[:ndc])
+    rest = nsn[ndc:]
+    tail = "*" * (len(rest) - 2) + rest[-2:]
+    if len(tail) > 4:
+        tail = f"{tail[:-4]}-{tail[-4:]}"
+    return f"{head}-{tail}"
+
+
+# E-mail -------------------------------------------------------------------------
+
+
+def _emails(text: str) -> Iterable[Finding]:
+    for m in _EMAIL.finditer(text):
+        yield Finding(EMAIL, f"{_LABEL[EMAIL]} {mask_email(m.group())}", m.start(), m.end())
+
+
+def mask_email(address: str) -> str:
+    """``j***@***.nl``: the first character and the top-level domain."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@***.{domain.rsplit('.', 1)[-1]}"
+
+
+# Household codes ------------------------------------------------------------------
+
+
+def new_household_code(
+    prefix: str = "H",
+    length: int = 6,
+    rng: random.Random | None = None,
+    existing: Container[str] = (),
+) -> str:
+    """A fresh pseudonymous household code such as ``H-7KXM4P``.
+
+    ``prefix`` is 1-4 letters (upper-cased here), ``length`` 4-10 characters
+    drawn from :data:`HOUSEHOLD_ALPHABET`. Randomness comes from the operating
+    system (``secrets.SystemRandom``) unless ``rng`` is given (tests). A code in
+    ``existing`` is never returned. Raises :class:`InputError` on a bad prefix
+    or length.
+    """
+    prefix = prefix.strip().upper()
+    if not _PREFIX.fullmatch(prefix):
+        raise InputError(f"household code prefix must be 1 to 4 letters A-Z, like H; {HOUSEHOLD_HINT}")
+    if not 4 <= length <= 10:
+        raise InputError(f"household code length must be 4 to 10 characters, not {length}")
+    if rng is None:
+        import secrets
+
+        rng = secrets.SystemRandom()
+    for _ in range(1000):
+        code = f"{prefix}-{''.join(rng.choice(HOUSEHOLD_ALPHABET) for _ in range(length))}"
+        if code in existing:
+            continue
+        # Only a long code that is nearly all digits could pass for a BSN or phone number.
+        if sum(c.isdigit() for c in code) < 8 or not _household_personal_data(code):
+            return code
+    # Only reachable with a broken rng or an exhausted code space.
+    raise InputError("could not make a household code that is not in use; try a longer one")
+
+
+def is_household_code(code: str) -> bool:
+    """Whether ``code`` is a well-formed household code, exactly as given.
+
+    The form is 1-4 letters A-Z, a hyphen, and 4-10 characters from A-Z and
+    2-9 (``H-7KXM4P``, ``WMO-ABCD23``). Upper case only: callers normalise user
+    input first with :func:`normalise_household`. Codes made by hand may use
+    vowels and O, I, L; generated ones do not.
+    """
+    return _HOUSEHOLD.fullmatch(code) is not None
+
+
+def normalise_household(code: str) -> str:
+    """The household code the user meant: stripped, upper-cased and checked.
+
+    Raises :class:`InputError` when it is not a valid code, and, before that,
+    when it holds personal data (someone typed a BSN or phone number as the
+    code); the message then shows the value masked only.
+    """
+    text = code.strip()
+    found = _household_personal_data(text)
+    if found:
+        first = found[0]
+        raise InputError(
+            f"household code looks like {_ARTICLE[first.kind]} {first.kind} ({first.mask}); "
+            f"use a pseudonymous code instead: {HOUSEHOLD_HINT}"
+        )
+    upper = text.upper()
+    # isascii first: str.upper() turns some letters into ASCII ("ı" into "I").
+    if not (text.isascii() and is_household_code(upper)):
+        if not text:
+            raise InputError(f"household code is empty; {HOUSEHOLD_HINT}")
+        shown = ascii(text if len(text) <= 30 else text[:27] + "...")
+        raise InputError(f"household code {shown} is not valid; {HOUSEHOLD_HINT}")
+    return upper
+
+
+def _household_personal_data(code: str) -> list[Finding]:
+    # In a code, letters glued to digits hide nothing: "HA123456782" still
+    # carries a BSN. Look again with the letters blanked out.
+    found = find_personal_data(code)
+    if not found and _DIGIT.search(code):
+        found = find_personal_data(re.sub(r"[A-Za-z]", " ", code))
+    return found

@@ -1,0 +1,158 @@
+"""Safe exports and safe names.
+
+* :func:`neutralise_cell` / :func:`neutralise_row` stop a spreadsheet from
+  running text as a formula (CSV injection): text cells that start with
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a leading ``'``,
+  as OWASP advises. Only ``str`` values are touched; the renderers pass amounts
+  and counts as numbers, so they keep their sign.
+* :func:`check_slug` and :func:`check_file_name` accept only names that are
+  the same file on Windows, macOS and Linux and cannot leave their folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .errors import InputError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+SLUG_MAX = 40
+FILE_NAME_MAX = 100
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+_FILE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._ -]*[A-Za-z0-9_-])?")
+_SLUG_WHAT = "use lowercase letters, digits and hyphens"
+_SLUG_RULE = f"{_SLUG_WHAT}, like noord or west-2"
+_FILE_RULE = "use letters, digits, hyphens, underscores, dots and spaces, like export-2025-q1"
+
+# Names Windows keeps for devices, whatever extension follows them. COM0 and
+# LPT0 are not listed everywhere but are refused too, to be safe.
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+    | {f"{port}{digit}" for port in ("com", "lpt") for digit in "\u00b9\u00b2\u00b3"}
+)
+
+
+def neutralise_cell(value: object) -> object:
+    """``value`` made safe for a CSV or XLSX cell.
+
+    A ``str`` that a spreadsheet would read as a formula gets a leading ``'``;
+    anything else (numbers, dates, ``None``) is returned as it is.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_row(values: Iterable[object]) -> list[object]:
+    """:func:`neutralise_cell` applied to every value of a row."""
+    return [neutralise_cell(value) for value in values]
+
+
+def check_slug(slug: str, existing: Iterable[str] = ()) -> str:
+    """Return ``slug`` when it may name a team (and its file ``teams/<slug>.toml``).
+
+    Allowed: 1-40 lowercase letters a-z, digits and hyphens, not starting or
+    ending with a hyphen, not a Windows device name, and not differing only in
+    case from one of ``existing``. Anything else raises :class:`InputError`
+    with a one-line message saying what is allowed.
+    """
+    shown = _show(slug)
+    refuse = f"team name {shown} is not allowed"
+    reason = _common_problem(slug, SLUG_MAX)
+    if reason:
+        raise InputError(f"{refuse}: {reason}; {_SLUG_RULE}")
+    if not slug.isascii():
+        raise InputError(f"{refuse}: {_first_foreign(slug)}; {_SLUG_RULE}")
+    lower = slug.lower()
+    if _is_device(lower):
+        raise InputError(f"{refuse}: it is a reserved device name on Windows; {_SLUG_RULE}")
+    if _SLUG.fullmatch(slug) is None:
+        if lower != slug and _SLUG.fullmatch(lower):
+            raise InputError(f"{refuse}: {_SLUG_WHAT}, like {lower}")
+        bad = _first_bad(lower, "-")
+        if bad:
+            raise InputError(f"{refuse}: {bad}; {_SLUG_RULE}")
+        if slug.startswith("-") or slug.endswith("-"):
+            raise InputError(f"{refuse}: it must not start or end with a hyphen; {_SLUG_RULE}")
+        raise InputError(f"{refuse}: {_SLUG_RULE}")  # not reached: a safety net
+    for other in existing:
+        if other != slug and other.casefold() == slug.casefold():
+            raise InputError(
+                f"{refuse}: it differs only in case from the existing team {_show(other)}, "
+                "and both would be the same file on Windows and macOS"
+            )
+    return slug
+
+
+def check_file_name(name: str, what: str = "file name") -> str:
+    """Return ``name`` when it may be used as a file name (an export stem, say).
+
+    Allowed: up to 100 ASCII letters, digits, hyphens, underscores, dots and
+    spaces, starting with a letter or digit and not ending in a dot or space;
+    no path separators, no ``..``, no control characters, no Windows device
+    name (``nul.csv`` included). ``what`` names the value in the message.
+    Raises :class:`InputError` otherwise.
+    """
+    refuse = f"{what} {_show(name)} is not allowed"
+    reason = _common_problem(name, FILE_NAME_MAX)
+    if reason:
+        raise InputError(f"{refuse}: {reason}; {_FILE_RULE}")
+    if not name.isascii():
+        raise InputError(f"{refuse}: {_first_foreign(name)}; {_FILE_RULE}")
+    if _FILE_NAME.fullmatch(name) is None:
+        bad = _first_bad(name, "._ -")
+        if bad:
+            raise InputError(f"{refuse}: {bad}; {_FILE_RULE}")
+        if not name[0].isalnum():
+            raise InputError(f"{refuse}: it must start with a letter or digit; {_FILE_RULE}")
+        raise InputError(f"{refuse}: it must not end in a dot or space; {_FILE_RULE}")
+    if _is_device(name):
+        raise InputError(f"{refuse}: it is a reserved device name on Windows; {_FILE_RULE}")
+    return name
+
+
+def _common_problem(name: str, limit: int) -> str:
+    """What is wrong with ``name`` in a way shared by slugs and file names ("" if nothing)."""
+    if not name:
+        return "it is empty"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+        return "it contains a control character"
+    if "/" in name or "\\" in name:
+        return "it must not contain / or \\"
+    if ".." in name:
+        return "it must not contain .."
+    if len(name) > limit:
+        return f"it is {len(name)} characters long, the limit is {limit}"
+    return ""
+
+
+def _is_device(name: str) -> bool:
+    # Windows ignores what follows the first dot and trailing spaces before it.
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICES
+
+
+def _first_foreign(name: str) -> str:
+    import unicodedata
+
+    char = next(c for c in name if not c.isascii())
+    label = unicodedata.name(char, "unnamed character")
+    return f"it contains {char!a} (U+{ord(char):04X} {label}), which is not a plain letter"
+
+
+def _first_bad(name: str, extra: str) -> str:
+    for char in name:
+        if not (char.isascii() and char.isalnum()) and char not in extra:
+            what = "a space" if char == " " else ascii(char)
+            return f"it contains {what}"
+    return ""
+
+
+def _show(name: str) -> str:
+    """``name`` quoted for a message: escapes control and non-ASCII characters, cut when long."""
+    if len(name) > 50:
+        name = name[:47] + "..."
+    return ascii(name)
