@@ -16,10 +16,10 @@ _RELATIVE = {
     "yesterday": 1,
     "eergisteren": 2,
 }
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_SHORT_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_DUTCH = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$")
+_SHORT_YEAR = re.compile(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2}$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 
 
 def today() -> dt.date:
@@ -67,7 +67,7 @@ def parse_month(text: str) -> tuple[int, int]:
     s = text.strip()
     if m := _MONTH.match(s):
         year, month = int(m[1]), int(m[2])
-    elif m := re.match(r"^(\d{1,2})-(\d{4})$", s):
+    elif m := re.match(r"^([0-9]{1,2})-([0-9]{4})$", s):
         month, year = int(m[1]), int(m[2])
     else:
         raise InputError(f"month {text!r} is not a month; write it like 2025-03")

@@ -24,8 +24,8 @@ ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("1000000000")
 
 _CURRENCY = re.compile(r"^(?:€|eur\b|euro\b)\s*|\s*(?:€|eur|euro)$", re.IGNORECASE)
-_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_DIGITS = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
+_DIGITS = re.compile(r"^[0-9]+$")
 
 HOW_TO_WRITE = "write it like 35, 12,50 or 1.234,56"
 
@@ -66,7 +66,7 @@ def parse_amount(
         s = s[: s.index(",")]
     if not s or " " in s:
         raise InputError(f"{what} {raw!r} is not an amount: {HOW_TO_WRITE}")
-    if not re.fullmatch(r"[\d.,]+", s):
+    if not re.fullmatch(r"[0-9.,]+", s):
         raise InputError(f"{what} {raw!r} is not an amount: {HOW_TO_WRITE}")
     number = _normalise(s, raw, what)
     try:
@@ -158,6 +158,6 @@ def format_plain(value: Decimal) -> str:
 
 def amount_from_file(text: str) -> Decimal:
     """Read an amount the tool itself wrote (``1234.56``); raises ValueError when damaged."""
-    if not re.fullmatch(r"-?\d{1,10}\.\d{2}", text):
+    if not re.fullmatch(r"-?[0-9]{1,10}\.[0-9]{2}", text):
         raise ValueError(f"not an amount in ledger form (like 1234.56): {text!r}")
     return Decimal(text)

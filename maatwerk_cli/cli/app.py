@@ -88,9 +88,7 @@ def warn_problems(problems: Sequence[Any]) -> None:
 
 def run(args: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
-    from typer.main import get_command
-
-    command = get_command(app)
+    command = _command_for(list(sys.argv[1:] if args is None else args))
     try:
         command.main(args=list(args) if args is not None else None, prog_name="maatwerk",
                      standalone_mode=False)
@@ -129,6 +127,52 @@ def run(args: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"maatwerk: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
         return EXIT_USER
     return 0
+
+
+def _command_for(args: list[str]) -> Any:
+    """The click command to run: only the subcommand asked for, when one is.
+
+    Typer turns every registered command into a click command up front; with some forty
+    commands that costs more than recording a spend. For ``maatwerk spend ...`` we build
+    just ``spend`` (help and errors are the same); the full tree is built for
+    ``maatwerk --help`` and anything we cannot tell.
+    """
+    from typer.main import get_command
+
+    name = _subcommand_name(args)
+    commands = [c for c in app.registered_commands if _command_name(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if name is None or not (commands or groups):
+        return get_command(app)
+    mini = typer.Typer(
+        name="maatwerk", help=HELP, no_args_is_help=True, add_completion=False,
+        pretty_exceptions_enable=False, rich_markup_mode="rich",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    mini.registered_callback = app.registered_callback
+    mini.registered_commands = commands
+    mini.registered_groups = groups
+    return get_command(mini)
+
+
+def _subcommand_name(args: list[str]) -> str | None:
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--ledgers":
+            i += 2
+            continue
+        if arg.startswith("--ledgers="):
+            i += 1
+            continue
+        return None if arg.startswith("-") else arg
+    return None
+
+
+def _command_name(info: Any) -> str:
+    if info.name:
+        return str(info.name)
+    return str(info.callback.__name__).replace("_", "-")
 
 
 def main() -> None:

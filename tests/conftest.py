@@ -1,0 +1,90 @@
+"""Shared test helpers: a real ledger folder in tmp_path, the CLI run in-process, snapshots."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from maatwerk_cli import Ledger
+from maatwerk_cli.cli.app import run
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_INPUTS = ROOT.parent / "shared" / "real-inputs"
+
+
+@dataclass
+class Result:
+    """What one CLI call did: exit code and both streams."""
+
+    code: int
+    out: str
+    err: str
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes, to prove nothing was written."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run ``maatwerk ARGS`` in this process through the real entry point."""
+
+    def call(*args: str) -> Result:
+        capsys.readouterr()
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return call
+
+
+@pytest.fixture
+def ledger_dir(tmp_path: Path) -> Path:
+    """A ledger folder with two teams: noord (10.000 in 2025) and zuid (5.000 in 2025)."""
+    root = tmp_path / "ledgers"
+    lg = Ledger.init(root, municipality="Teststad", year=2025)
+    lg.add_team("noord", name="Wijkteam Noord", budget=Decimal("10000"), year=2025)
+    lg.add_team("zuid", name="Wijkteam Zuid", budget=Decimal("5000"), year=2025)
+    return root
+
+
+@pytest.fixture
+def lcli(cli: Callable[..., Result], ledger_dir: Path) -> Callable[..., Result]:
+    """The CLI bound to the ``ledger_dir`` folder."""
+
+    def call(*args: str) -> Result:
+        return cli("--ledgers", str(ledger_dir), *args)
+
+    return call
+
+
+def assert_refused(result: Result, *needles: str) -> None:
+    """A user mistake: exit 2, exactly one line on stderr, no traceback, nothing on stdout."""
+    assert result.code == 2, (result.code, result.out, result.err)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert "Traceback" not in result.err
+    for needle in needles:
+        assert needle.lower() in result.err.lower(), result.err
+
+
+def run_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+                timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The installed command line in a fresh process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "maatwerk_cli", *args],
+        capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout,
+    )
