@@ -215,7 +215,7 @@ class Ledger:
 
     def read(self, teams: Sequence[str] | None = None) -> Snapshot:
         """Entries, refusals, rows and problems of the given teams (default: all)."""
-        self.folder.require()
+        self.settings  # a damaged maatwerk.toml is reported before any figure is shown
         slugs = list(teams) if teams else self.folder.team_slugs()
         entries: list[Entry] = []
         refusals: list[Refusal] = []
