@@ -215,7 +215,7 @@ class Ledger:
 
     def read(self, teams: Sequence[str] | None = None) -> Snapshot:
         """Entries, refusals, rows and problems of the given teams (default: all)."""
-        self.settings  # a damaged maatwerk.toml is reported before any figure is shown
+        _ = self.settings  # a damaged maatwerk.toml is reported before any figure is shown
         slugs = list(teams) if teams else self.folder.team_slugs()
         entries: list[Entry] = []
         refusals: list[Refusal] = []
@@ -277,7 +277,7 @@ class Ledger:
         """:meth:`entries` as a pandas DataFrame (amounts as Decimal objects)."""
         import pandas as pd
 
-        from .records import entry_record, ENTRY_FIELDS
+        from .records import ENTRY_FIELDS, entry_record
 
         rows = [entry_record(e) for e in self.entries(team, **filters)]
         return pd.DataFrame(rows, columns=list(ENTRY_FIELDS))

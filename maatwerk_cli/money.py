@@ -142,7 +142,7 @@ def format_eur(value: Decimal, *, symbol: bool = True) -> str:
     q = value.quantize(CENT)
     sign = "-" if q < 0 else ""
     whole, frac = f"{abs(q):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -264,7 +264,7 @@ def parse_row(values: list[str], team: str, line: int) -> Row:
             "checksum does not match: the line was damaged or edited by hand "
             "(record corrections as events, e.g. `maatwerk void`)"
         )
-    c = dict(zip(JOURNAL_COLUMNS, values))
+    c = dict(zip(JOURNAL_COLUMNS, values, strict=True))
     m = _ID.match(c["id"])
     if not m or m[1] != team:
         raise ValueError(f"id {c['id']!r} is not an id of team {team!r}")

@@ -6,6 +6,7 @@ nothing written); 3 the ledger is busy; 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -117,10 +118,8 @@ def run(args: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `maatwerk entries | head`: the reader went away; that is not an error.
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
         # Disk full, permission denied, read-only share: the user can act on it.

@@ -121,18 +121,26 @@ def spend(
     team: str = typer.Argument(..., help="The team that pays, like noord."),
     amount: str = typer.Argument(..., help="Amount: 35, 12,50, 1.234,56 or € 35."),
     category: str = typer.Option(..., "--category", "-c", help="Category, like Levensmiddelen."),
-    method: str = typer.Option("pin", "--method", "-m", help="pin (card), factuur (invoice) or contant (cash)."),
+    method: str = typer.Option(
+        "pin", "--method", "-m", help="pin (card), factuur (invoice) or contant (cash)."
+    ),
     date: str | None = typer.Option(None, "--date", "-d", help="Date paid (default: today)."),
     household: str | None = typer.Option(None, "--household", help="Pseudonymous household code."),
     note: str | None = typer.Option(None, "--note", "-n", help="The story in a few words; no names."),
     kind: str = typer.Option("gift", "--kind", "-k", help="gift, loan or conditional."),
     due: str | None = typer.Option(None, "--due", help="Repayment date of a loan."),
     condition: str | None = typer.Option(None, "--condition", help="Condition of a conditional grant."),
-    tegenprestatie: str | None = typer.Option(None, "--tegenprestatie", help="What the resident does in return."),
+    tegenprestatie: str | None = typer.Option(
+        None, "--tegenprestatie", help="What the resident does in return."
+    ),
     by: str | None = typer.Option(None, "--by", help="Who decided (a name or role)."),
     reason: str | None = typer.Option(None, "--reason", help="Why a rule of thumb is overridden."),
-    second_opinion: str | None = typer.Option(None, "--second-opinion", metavar="NAME", help="Who gave a second opinion."),
-    allow_personal_data: bool = typer.Option(False, "--allow-personal-data", help="Record text that holds personal data anyway (recorded)."),
+    second_opinion: str | None = typer.Option(
+        None, "--second-opinion", metavar="NAME", help="Who gave a second opinion."
+    ),
+    allow_personal_data: bool = typer.Option(
+        False, "--allow-personal-data", help="Record text that holds personal data anyway (recorded)."
+    ),
     allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
     fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
@@ -161,7 +169,9 @@ def spend(
 
 
 MARK_HELP = """\
-Change what an entry is, or add what happened later. WHAT is one of:
+Mark an entry as a loan, gift or conditional grant, or record what happened later.
+
+WHAT is one of:
 
   loan [--due DATE]                    a loan, to be repaid
   gift                                 a gift, not repaid
@@ -182,8 +192,12 @@ def mark(
     due: str | None = typer.Option(None, "--due", help="Repayment date (loan)."),
     condition: str | None = typer.Option(None, "--condition", help="The condition (conditional)."),
     status: str | None = typer.Option(None, "--status", help="Tegenprestatie status."),
-    avoided_cost: str | None = typer.Option(None, "--avoided-cost", help="Cost avoided (outcome); may be negative."),
-    pot: str | None = typer.Option(None, "--from", metavar="POT", help="The provision that paid back (recovered)."),
+    avoided_cost: str | None = typer.Option(
+        None, "--avoided-cost", help="Cost avoided (outcome); may be negative."
+    ),
+    pot: str | None = typer.Option(
+        None, "--from", metavar="POT", help="The provision that paid back (recovered)."
+    ),
     amount: str | None = typer.Option(None, "--amount", help="Amount recovered (default: all)."),
     date: str | None = typer.Option(None, "--date", help="Date received (recovered)."),
     by: str | None = typer.Option(None, "--by", help="Who recorded it."),
@@ -266,7 +280,9 @@ def refuse(
     category: str | None = typer.Option(None, "--category", "-c", help="What it was for."),
     date: str | None = typer.Option(None, "--date", "-d", help="Date (default: today)."),
     by: str | None = typer.Option(None, "--by", help="Who decided."),
-    allow_personal_data: bool = typer.Option(False, "--allow-personal-data", help="Record personal data anyway."),
+    allow_personal_data: bool = typer.Option(
+        False, "--allow-personal-data", help="Record personal data anyway."
+    ),
 ) -> None:
     """Record a refused request (weigering), kept for learning."""
     print(ledger().refuse(
