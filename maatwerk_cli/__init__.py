@@ -13,6 +13,7 @@ Importing this package loads none of typer, rich or pandas.
 
 from __future__ import annotations
 
+from .checks import check_ledger
 from .dates import parse_date, parse_month, parse_year
 from .errors import (
     BusyError,
@@ -23,6 +24,7 @@ from .errors import (
     Problem,
     RuleError,
 )
+from .importer import ImportResult, import_entries
 from .ledger import Ledger, Snapshot, open_ledger
 from .model import Entry, Refusal, Row, Settings, Team
 from .money import D, format_eur, format_plain, parse_amount
@@ -33,6 +35,7 @@ __all__ = [
     "BusyError",
     "D",
     "Entry",
+    "ImportResult",
     "InputError",
     "Ledger",
     "LedgerError",
@@ -46,8 +49,10 @@ __all__ = [
     "Snapshot",
     "Team",
     "__version__",
+    "check_ledger",
     "format_eur",
     "format_plain",
+    "import_entries",
     "open_ledger",
     "parse_amount",
     "parse_date",

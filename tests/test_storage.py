@@ -204,3 +204,24 @@ def test_refused_write_leaves_no_trace(ledger_dir: Path, lcli: Cli) -> None:
     before = snapshot(ledger_dir)
     assert lcli("spend", "noord", "35", "-c", "Vakantie").code == 2
     assert snapshot(ledger_dir) == before
+
+
+def test_library_api_does_what_the_cli_does(ledger_dir: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    import maatwerk_cli as mw
+
+    lg = mw.open_ledger(ledger_dir)
+    sid = lg.spend("zuid", mw.parse_amount("35"), category="Levensmiddelen", kind="loan",
+                   date=dt.date(2025, 3, 1))
+    lg.repay(sid, mw.D("10"), date=dt.date(2025, 3, 10))
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("datum;bedrag;categorie\n2-3-2025;12,50;Kleding\n")
+    result = mw.import_entries(lg, sheet, team="zuid")
+    assert result.count == 1 and result.problems == ()
+    frame = lg.entries_frame("zuid")
+    assert list(frame["amount"]) == [Decimal("35.00"), Decimal("12.50")]
+    assert list(frame["outstanding"]) == [Decimal("25.00"), Decimal("0.00")]
+    assert mw.check_ledger(lg) == []
+    with pytest.raises(mw.NotFoundError):
+        lg.team("oost")
