@@ -41,10 +41,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
@@ -176,7 +178,7 @@ def parse_bytes(
         # Every check above should have caught bad input first; this is the last fence
         # so that a file can never make the tool print a traceback.
         _fail(filename, 0, f"cannot be read as {FORMAT_NAMES[fmt]}: {_short(str(exc) or type(exc).__name__)}")
-    return Statement(fmt, _with_refs(parsed.lines), parsed.opening, parsed.closing)
+    return Statement(fmt, _finish(parsed.lines), parsed.opening, parsed.closing)
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -190,6 +192,8 @@ def detect_format(data: bytes, filename: str = "") -> str:
     if b"\x00" in head:
         _fail(filename, 0, "is not a text bank statement (it holds NUL bytes: binary data or UTF-16)")
     text = head.decode("utf-8", errors="replace")
+    if _BAD_TEXT_CHARS.search(text.rstrip("\x1a")):
+        _fail(filename, 0, "is not a text bank statement (it holds control characters)")
     stripped = text.lstrip()
     if stripped.startswith("<"):
         if "urn:iso:std:iso:20022:tech:xsd:camt.053.001." in text:
@@ -228,7 +232,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
 
 
 def _fail(file: str, line: int, message: str) -> NoReturn:
-    problem = Problem(file, line, message)
+    problem = Problem(file or "input", line, message)  # messages read "<file>: is ..."
     raise InputError(str(problem), (problem,))
 
 
@@ -406,9 +410,11 @@ def _signed(line: BankLine) -> Decimal:
     return line.amount if line.direction == CREDIT else -line.amount
 
 
-def _with_refs(lines: Iterable[BankLine]) -> tuple[BankLine, ...]:
+def _finish(lines: Iterable[BankLine]) -> tuple[BankLine, ...]:
     """Drop zero lines; give every line without a unique bank reference its stable hash."""
-    kept = [line for line in lines if line.amount != 0]
+    kept = [
+        replace(line, counterparty=line.counterparty[:MAX_DESCRIPTION]) for line in lines if line.amount != 0
+    ]
     ref_counts = Counter(line.ref for line in kept if line.ref)
     occurrences: Counter[tuple[str, dt.date, Decimal, str]] = Counter()
     result: list[BankLine] = []
@@ -989,7 +995,28 @@ def _settle_reversals(
 _MT940_PLACEHOLDERS = frozenset({"NONREF", "EREF", "PREF", "MARF", "KREF", "NOTPROVIDED", "NONE"})
 
 
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a library's logger (and its children) for the duration of the block.
+
+    The mt940 library logs every line it cannot match at ERROR level, statement text
+    included: on a broken file that would spill bank details onto the user's terminal.
+    """
+    logger = logging.getLogger(logger_name)
+    before = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
 def _parse_mt940(text: str, file: str, check: bool) -> _Parsed:
+    with _quiet("mt940"):
+        return _parse_mt940_blocks(text, file, check)
+
+
+def _parse_mt940_blocks(text: str, file: str, check: bool) -> _Parsed:
     import mt940  # type: ignore[import-untyped, unused-ignore]
 
     starts = [m.start() for m in re.finditer(r"(?m)^(?:\{4:)?:20:", text)]
@@ -1006,8 +1033,7 @@ def _parse_mt940(text: str, file: str, check: bool) -> _Parsed:
         except Exception as exc:  # the library raises all sorts on broken input
             reason = _short(str(exc) or type(exc).__name__)
             _fail(file, first_line, f"is not a readable MT940 statement ({reason})")
-        account_id = _clean(str(collection.data.get("account_identification") or ""))
-        account = _account(account_id.split(" ")[0] if account_id else "", file, first_line, required=False)
+        account = _mt940_account(str(collection.data.get("account_identification") or ""), file, first_line)
         entry_lines = [
             first_line + block.count("\n", 0, m.start()) for m in re.finditer(r"(?m)^:61:", block)
         ]
@@ -1034,6 +1060,14 @@ def _parse_mt940(text: str, file: str, check: bool) -> _Parsed:
     if not parts:
         _fail(file, 0, "is not an MT940 statement (no balances and no :61: lines)")
     return _Parsed(lines, *_combine(parts))
+
+
+def _mt940_account(text: str, file: str, line: int) -> str:
+    """The own account of a :25: line, without the currency some banks add to it."""
+    words = _clean(text).split(" ")
+    account = _account(words[0], file, line, required=False)
+    glued = re.fullmatch(r"(NL\d{2}[A-Z]{4}\d{10})EUR", account)  # ING: NL..INGB..EUR
+    return glued.group(1) if glued else account
 
 
 def _mt940_balance(data: dict[str, Any], keys: Sequence[str], file: str, line: int) -> Decimal | None:
