@@ -200,16 +200,25 @@ def to_table(
     styles: Callable[[Record], str | None] | None = None,
 ) -> Any:
     """A rich Table (imported only here); the caller prints it."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold", pad_edge=False)
+    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
     shown = list(columns)
+    narrow = width is not None and width < 110
     if width is not None and width < 100:
         shown = [c for c in columns if not c.wide] or list(columns)
+
+    def human(value: Any, kind: str) -> str:
+        # On a narrow terminal the euro sign moves to the header: every column counts.
+        text = _text_human(value, kind)
+        return text.removeprefix("€ ") if narrow and kind == "money" else text
+
     for c in shown:
         numeric = c.kind in ("money", "fraction", "int", "number")
         table.add_column(
-            c.header,
+            f"{c.header} €" if narrow and c.kind == "money" else c.header,
             justify="right" if numeric else "left",
             no_wrap=numeric or c.kind == "date" or c.key in ("id", "team", "status"),
             overflow="fold",
@@ -217,7 +226,7 @@ def to_table(
     for r in records:
         cells = []
         for c in shown:
-            text = _text_human(r.get(c.key), c.kind)
+            text = human(r.get(c.key), c.kind)
             if c.key == "status" and text in STATUS_STYLE:
                 text = f"[{STATUS_STYLE[text]}]{text}[/]"
             else:
@@ -227,7 +236,7 @@ def to_table(
     if total and records:
         t = totals(records, shown)
         table.add_section()
-        table.add_row(*[_text_human(t.get(c.key), c.kind) for c in shown], style="bold")
+        table.add_row(*[human(t.get(c.key), c.kind) for c in shown], style="bold")
     return table
 
 

@@ -57,8 +57,10 @@ def test_a_new_coordinator_sees_who_is_behind(rcli: Cli, monkeypatch: pytest.Mon
     assert "Pace: 74,8% of 2025 has passed on 30-09-2025" in out
     assert "Behind the pace: noord." in out
     assert "Over budget, or heading there: fonds, oost." in out
-    noord = next(line for line in out.splitlines() if line.startswith("│noord"))
-    assert "€ 10.000,00" in noord and "€ 1.995,00" in noord and "19,9%" in noord or "20,0%" in noord
+    noord = next(line for line in out.splitlines() if line.strip().startswith("noord"))
+    # At 80 columns the euro sign moves to the headers.
+    assert "budget €" in out
+    assert "10.000,00" in noord and "1.995,00" in noord and ("19,9%" in noord or "20,0%" in noord)
     assert all(len(line) <= 80 for line in out.splitlines()), out
     # oost has no budget for 2025: said once, on stderr
     assert "no budget set for 2025: oost" in result.err
@@ -96,7 +98,7 @@ def test_utilisation_month_and_under_share(rcli: Cli) -> None:
                           "--format", "json"))
     assert strict[0]["status"] == "under"
     table = ok(rcli("utilisation", "--month", "2025-06")).out
-    assert "month" in table and "€ 60,00" in table
+    assert "month" in table and "60,00" in table
 
 
 def test_utilisation_csv_for_scripts_and_for_dutch_excel(rcli: Cli) -> None:
@@ -186,7 +188,7 @@ def test_categories(rcli: Cli) -> None:
     assert [r["category"] for r in rows][:3] == ["Wonen", "Opleiding en werk", "Overig"]
     assert rows[0]["amount"] == 11050.0 and rows[0]["count"] == 4
     table = ok(rcli("categories", "--year", "2025")).out
-    assert "totaal" in table and "€ 12.423,01" in table and "Financiën" in table
+    assert "totaal" in table and "12.423,01" in table and "Financiën" in table
     listed = ok(rcli("categories", "--list")).out.splitlines()
     assert "Levensmiddelen" in listed and "Financiën" in listed
 
@@ -199,7 +201,7 @@ def test_loans(rcli: Cli, built: Built) -> None:
     overdue = as_json(rcli("loans", "zuid", "--overdue", "--as-of", "30-09-2025", "--format", "json"))
     assert [r["id"] for r in overdue] == [built.ids["z_loan"]]
     table = ok(rcli("loans", "--as-of", "30-09-2025")).out
-    assert "totaal" in table and "€ 1.745,67" in table  # 300 + 600 + 800 + 45,67
+    assert "totaal" in table and "1.745,67" in table  # 300 + 600 + 800 + 45,67
 
 
 def test_outcomes(rcli: Cli) -> None:
