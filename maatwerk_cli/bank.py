@@ -1,0 +1,782 @@
+"""Bank statements in the ledger: importing them, linking their lines, reconciling.
+
+A team's card account statement (read by :mod:`maatwerk_cli.bankfiles`) is kept per team in
+``teams/<slug>.bank.csv``, one line per booked bank line, append-only with a checksum per
+line like the journal. A line is stored once, keyed on its ``ref`` (the bank's own
+reference, or the stable hash the parser gives lines without one), so importing the same
+or an overlapping statement again adds nothing.
+
+Each debit (money out) is linked to what the ledger says it was:
+
+* a card spend (method ``pin``, not voided) or a cash withdrawal of the same amount, dated
+  at most :data:`MATCH_DAYS` days apart and not linked yet: the import records a
+  ``bank-link`` journal row (ref = the entry or withdrawal, note = the bank ref);
+* otherwise it stays an *open* bank line, until the clerk records what it was with
+  ``maatwerk spend ... --bank-line REF`` or ``maatwerk cash withdraw ... --bank-line REF``
+  (the reference goes into that row's ``extra`` as ``bank_ref``), or explains why there is
+  no entry (bank costs, say) with ``maatwerk bank explain``: a ``bank-link`` row without a
+  ref, with status ``explained`` and the reason.
+
+Credits (money in: top-ups of the budget, refunds) are stored and listed; they need no entry.
+A link to an entry that is voided later lapses, so the bank line is open again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, NotFoundError, Problem
+from .model import Row
+from .money import ZERO, amount_from_file, format_eur, format_plain
+from .storage import LedgerFolder, checksum, fsync_dir, now_stamp
+
+if TYPE_CHECKING:
+    from .bankfiles import BankLine
+    from .ledger import Ledger
+
+#: Columns of ``teams/<slug>.bank.csv``, in file order.
+BANK_COLUMNS = (
+    "ref",
+    "date",
+    "amount",
+    "direction",
+    "description",
+    "counterparty",
+    "account",
+    "format",
+    "source",
+    "imported_at",
+    "checksum",
+)
+BANK_HEADER = ",".join(BANK_COLUMNS) + "\n"
+BANK_SUFFIX = ".bank.csv"
+#: A debit and an entry of the same amount match when their dates are at most this far apart.
+MATCH_DAYS = 3
+#: In ``reconcile``, an open debit and an unlinked entry this close are one amount mismatch.
+MISMATCH_DAYS = 1
+MAX_CELL = 200
+#: The start of a reference the clerk may type instead of all of it (``h:5873`` for ``h:5873ecf5...``).
+MIN_PREFIX = 6
+PROBLEMS = ("bank_without_entry", "entry_without_bank", "amount_mismatch")
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# ---------------------------------------------------------------------------- stored lines
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLine:
+    """One bank line as kept in the team's bank file.
+
+    ref: the bank's reference, or the parser's stable hash (``h:...``); unique per team.
+    date: booking date; amount: positive, to the cent; direction: ``debit`` or ``credit``.
+    description, counterparty: as the bank gave them, with personal data (IBAN, BSN,
+        phone, e-mail) masked.
+    account: the team's own account number as the statement gives it.
+    format: the statement format (``ing``, ``camt053``, ...); source: the statement's file name.
+    imported_at: when it was imported (UTC); line: its line in the bank file (0 before storing).
+    """
+
+    ref: str
+    date: dt.date
+    amount: Decimal
+    direction: str
+    description: str
+    counterparty: str
+    account: str
+    format: str
+    source: str
+    imported_at: str
+    line: int = 0
+
+    def cells(self) -> list[str]:
+        return [
+            self.ref, self.date.isoformat(), format_plain(self.amount), self.direction,
+            self.description, self.counterparty, self.account, self.format, self.source,
+            self.imported_at,
+        ]
+
+
+def bank_path(folder: LedgerFolder, slug: str) -> Path:
+    return folder.teams_dir / f"{slug}{BANK_SUFFIX}"
+
+
+def _encode(line: StoredLine) -> str:
+    values = line.cells()
+    values.append(checksum(values))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()
+
+
+def _parse(values: list[str], number: int) -> StoredLine:
+    if len(values) != len(BANK_COLUMNS):
+        raise ValueError(f"has {len(values)} cells, expected {len(BANK_COLUMNS)}")
+    if checksum(values[:-1]) != values[-1]:
+        raise ValueError("checksum does not match: the line was damaged or edited by hand")
+    c = dict(zip(BANK_COLUMNS, values, strict=True))
+    if not c["ref"]:
+        raise ValueError("ref is empty")
+    if c["direction"] not in ("debit", "credit"):
+        raise ValueError(f"direction {c['direction']!r} is not debit or credit")
+    amount = amount_from_file(c["amount"])
+    if amount <= 0:
+        raise ValueError("amount is not above zero")
+    return StoredLine(
+        ref=c["ref"], date=dt.date.fromisoformat(c["date"]), amount=amount,
+        direction=c["direction"], description=c["description"], counterparty=c["counterparty"],
+        account=c["account"], format=c["format"], source=c["source"],
+        imported_at=c["imported_at"], line=number,
+    )
+
+
+def read_bank(folder: LedgerFolder, slug: str) -> tuple[list[StoredLine], list[Problem]]:
+    """Every good line of a team's bank file, and a Problem for every line set aside."""
+    path = bank_path(folder, slug)
+    name = folder.display(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], []
+    if not data:
+        return [], [Problem(name, 1, "file is empty; the header line is missing")]
+    lines = data.split(b"\n")
+    torn = lines[-1] != b""
+    if not torn:
+        lines.pop()
+    if lines[0].rstrip(b"\r") + b"\n" != BANK_HEADER.encode():
+        return [], [Problem(name, 1, "header line is not the bank file header; the file cannot be trusted")]
+    out: list[StoredLine] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(lines[1:], start=2):
+        if torn and number == len(lines):
+            problems.append(Problem(name, number, "last line is incomplete (torn write); it was set aside"))
+            break
+        try:
+            values = next(csv.reader([raw.decode("utf-8").rstrip("\r")]))
+            out.append(_parse(values, number))
+        except (ValueError, UnicodeDecodeError, csv.Error, StopIteration) as exc:
+            problems.append(Problem(name, number, f"damaged line set aside: {exc}"))
+    return out, problems
+
+
+def _append_lines(path: Path, lines: Sequence[StoredLine]) -> int | None:
+    """Append lines to a bank file (the caller holds the lock); return its size before.
+
+    Whole lines in one write, fsynced; on an I/O error whatever got written is taken back.
+    ``None`` means the file did not exist before.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        prefix = ""
+        if size == 0:
+            prefix = BANK_HEADER
+        else:
+            os.lseek(fd, size - 1, os.SEEK_SET)
+            if os.read(fd, 1) != b"\n":
+                prefix = "\n"  # a writer died mid-line: end that line so ours stay whole
+        payload = (prefix + "".join(_encode(line) for line in lines)).encode("utf-8")
+        try:
+            written = 0
+            while written < len(payload):
+                written += os.write(fd, payload[written:])
+            os.fsync(fd)
+            if size == 0:
+                fsync_dir(path.parent)  # a new file's name must be durable too
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+            if size == 0:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
+    finally:
+        os.close(fd)
+    return None if size == 0 else size
+
+
+def _roll_back(path: Path, size: int | None) -> None:
+    with contextlib.suppress(OSError):
+        if size is None:
+            path.unlink(missing_ok=True)
+        else:
+            with open(path, "r+b") as fh:
+                fh.truncate(size)
+                os.fsync(fh.fileno())
+
+
+# ---------------------------------------------------------------------------- links
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What a bank line is linked to.
+
+    bank_ref: the bank line's ref.
+    target: the entry or withdrawal id; ``""`` when the line was explained instead.
+    kind: ``spend``, ``withdraw`` or ``explained``.
+    amount: the target's amount (None when explained).
+    row: the journal row that made the link (the link row, or the spend or withdrawal itself).
+    reason: why there is no entry (explained lines).
+    """
+
+    bank_ref: str
+    target: str
+    kind: str
+    amount: Decimal | None
+    row: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """A journal row the bank statement should show: a card spend or a cash withdrawal.
+
+    id, date, amount: as recorded; kind: ``spend`` or ``withdraw``; text: a short description.
+    """
+
+    id: str
+    date: dt.date
+    amount: Decimal
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSide:
+    """What the journal says about the bank, for one team.
+
+    links: live links by bank ref (first one wins; ``check`` reports doubles).
+    expected: card spends (not voided) and withdrawals, in file order.
+    linked: ids of expected rows that have a live link.
+    """
+
+    links: Mapping[str, Link]
+    expected: tuple[Expected, ...]
+    linked: frozenset[str]
+
+
+def ledger_side(rows: Iterable[Row]) -> LedgerSide:
+    """Links and expected rows from a team's journal rows."""
+    rows = list(rows)
+    voided = {r.ref for r in rows if r.type == "void"}
+    targets: dict[str, Row] = {}
+    expected: list[Expected] = []
+    links: dict[str, Link] = {}
+
+    def add(link: Link) -> None:
+        links.setdefault(link.bank_ref, link)
+
+    for r in rows:
+        if r.type == "spend" and r.id not in voided:
+            targets[r.id] = r
+            if r.method == "pin":
+                text = f"card payment, {r.category}" + (f": {r.note}" if r.note else "")
+                expected.append(Expected(r.id, r.date, r.amount or ZERO, "spend", text))
+        elif r.type == "withdraw":
+            targets[r.id] = r
+            text = "cash withdrawal" + (f": {r.note}" if r.note else "")
+            expected.append(Expected(r.id, r.date, r.amount or ZERO, "withdraw", text))
+        else:
+            continue
+        ref = r.extra.get("bank_ref")
+        if isinstance(ref, str) and ref:
+            add(Link(ref, r.id, r.type, r.amount, r.id))
+    for r in rows:
+        if r.type != "bank-link" or not r.note:
+            continue
+        if not r.ref and r.status == "explained":
+            add(Link(r.note, "", "explained", None, r.id, r.reason))
+        elif r.ref in targets:
+            target = targets[r.ref]
+            add(Link(r.note, target.id, target.type, target.amount, r.id))
+    linked = frozenset(link.target for link in links.values() if link.target)
+    return LedgerSide(links, tuple(expected), linked)
+
+
+def find_line(lines: Sequence[StoredLine], ref: str, slug: str) -> StoredLine:
+    """A stored bank line by its ref, or by the start of it when that is unique."""
+    key = ref.strip()
+    if not key:
+        raise InputError("the bank line reference is empty; `maatwerk bank lines TEAM` lists them")
+    if not lines:
+        raise NotFoundError(
+            f"no bank statement imported for team {slug} yet; "
+            f"import one with `maatwerk import bank FILE --team {slug}`"
+        )
+    for line in lines:
+        if line.ref == key:
+            return line
+    hits = [line for line in lines if line.ref.startswith(key)] if len(key) >= MIN_PREFIX else []
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise InputError(f"bank line {key!r} is the start of {len(hits)} references; give more of it")
+    raise NotFoundError(
+        f"no bank line {key!r} for team {slug}; `maatwerk bank lines {slug} --open` lists the open ones"
+    )
+
+
+def claim_bank_line(
+    folder: LedgerFolder, slug: str, ref: str, amount: Decimal, *, what: str = "spend"
+) -> StoredLine:
+    """The open debit ``ref`` that a new spend or withdrawal of ``amount`` completes.
+
+    Refused when the line does not exist, is money in, is linked already, or has another
+    amount. The caller holds the folder lock while it checks and writes.
+    """
+    lines, _ = read_bank(folder, slug)
+    line = find_line(lines, ref, slug)
+    if line.direction != "debit":
+        raise InputError(
+            f"bank line {line.ref} is money in ({format_eur(line.amount)}), not a payment; "
+            "credits need no entry"
+        )
+    side = ledger_side(folder.read(slug).rows)
+    link = side.links.get(line.ref)
+    if link is not None:
+        done = f"explained ({link.reason})" if link.kind == "explained" else f"linked to {link.target}"
+        raise InputError(f"bank line {line.ref} is {done} already")
+    if amount != line.amount:
+        raise InputError(
+            f"bank line {line.ref} is {format_eur(line.amount)}, the {what} {format_eur(amount)}; "
+            "record the amount the bank shows"
+        )
+    return line
+
+
+def _pairs(
+    debits: Sequence[StoredLine],
+    candidates: Sequence[Expected],
+    *,
+    days: int,
+    same_amount: bool,
+) -> list[tuple[StoredLine, Expected]]:
+    """One-to-one pairs of debits and expected rows, closest dates first (then closest amounts).
+
+    Greedy on the sorted list of every possible pair: a clear same-day match is never
+    taken away by a looser one. Ties go to the earlier line and the earlier entry, so the
+    same files always give the same links.
+    """
+    order = {c.id: i for i, c in enumerate(candidates)}
+    possible: list[tuple[int, Decimal, int, int, StoredLine, Expected]] = []
+    for i, d in enumerate(debits):
+        for c in candidates:
+            gap = abs((d.date - c.date).days)
+            if gap > days:
+                continue
+            if same_amount and c.amount != d.amount:
+                continue
+            if not same_amount and c.amount == d.amount:
+                continue
+            possible.append((gap, abs(c.amount - d.amount), i, order[c.id], d, c))
+    possible.sort(key=lambda p: p[:4])
+    used_d: set[str] = set()
+    used_c: set[str] = set()
+    out: list[tuple[StoredLine, Expected]] = []
+    for *_, d, c in possible:
+        if d.ref in used_d or c.id in used_c:
+            continue
+        used_d.add(d.ref)
+        used_c.add(c.id)
+        out.append((d, c))
+    return out
+
+
+# ---------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True, slots=True)
+class BankImport:
+    """What importing a statement did (or, with ``dry_run``, would do).
+
+    team: the team's slug; format: the statement format; source: the file's name.
+    added: new bank lines stored; known: lines that were there already (skipped).
+    linked: (bank line, entry or withdrawal id) links made, for new and earlier open lines.
+    open: debits without an entry after this import (new and earlier ones), by date.
+    credits: new lines of money in (listed; they need no entry).
+    problems: damaged lines set aside in the team's bank file.
+    dry_run: nothing was written.
+    """
+
+    team: str
+    format: str
+    source: str
+    added: tuple[StoredLine, ...]
+    known: int
+    linked: tuple[tuple[StoredLine, str], ...]
+    open: tuple[StoredLine, ...]
+    credits: tuple[StoredLine, ...]
+    problems: tuple[Problem, ...]
+    dry_run: bool
+
+
+def _cell(text: str, limit: int = MAX_CELL) -> str:
+    """Bank text as stored: one line, no control characters, not too long."""
+    return " ".join(_CONTROL.sub(" ", text).split())[:limit]
+
+
+def _masked(text: str) -> str:
+    """Bank text with IBANs, BSNs, phone numbers and e-mail addresses masked."""
+    if not text:
+        return text
+    from .privacy import find_personal_data
+
+    for finding in sorted(find_personal_data(text), key=lambda f: f.start, reverse=True):
+        text = text[: finding.start] + finding.masked + text[finding.end :]
+    return text
+
+
+def _norm_account(account: str) -> str:
+    return re.sub(r"\s+", "", account).upper()
+
+
+def _stored(line: BankLine, fmt: str, source: str, stamp: str) -> StoredLine:
+    return StoredLine(
+        ref=_cell(line.ref), date=line.date, amount=line.amount, direction=line.direction,
+        description=_cell(_masked(_cell(line.description))),
+        counterparty=_cell(_masked(_cell(line.counterparty))),
+        account=_cell(line.account, 60), format=fmt, source=source, imported_at=stamp,
+    )
+
+
+def import_statement(
+    ledger: Ledger,
+    path: str | os.PathLike[str],
+    team: str,
+    *,
+    fmt: str = "auto",
+    account: str | None = None,
+    dry_run: bool = False,
+) -> BankImport:
+    """Import a team's card account statement: store new lines, link debits to entries.
+
+    All or nothing: the bank file and the journal links are written together under the
+    folder lock, or (after any error) neither. A statement that does not balance, or is
+    for another account than the team's earlier statements, is refused.
+    ``account`` picks one account from a statement that holds several.
+    """
+    from .bankfiles import parse_statement
+
+    slug = ledger.team(team).slug
+    _ = ledger.settings
+    statement = parse_statement(path, fmt)
+    source = _cell(Path(path).name, 100)
+    lines = list(statement.lines)
+    accounts = sorted({_norm_account(ln.account) for ln in lines if ln.account})
+    if account:
+        want = _norm_account(account)
+        lines = [ln for ln in lines if _norm_account(ln.account) == want]
+        if not lines:
+            raise InputError(
+                f"{source} has no lines for account {account}; it holds: {', '.join(accounts) or 'none'}"
+            )
+    elif len(accounts) > 1:
+        raise InputError(
+            f"{source} holds lines of {len(accounts)} accounts ({', '.join(accounts)}); "
+            "choose the team's card account with --account"
+        )
+    stamp = now_stamp()
+    incoming: list[StoredLine] = []
+    seen: set[str] = set()
+    for ln in lines:
+        one = _stored(ln, statement.format, source, stamp)
+        if one.ref not in seen:  # the parser keeps refs unique; stay safe if it ever does not
+            seen.add(one.ref)
+            incoming.append(one)
+    folder = ledger.folder
+    with folder.lock():
+        stored, problems = read_bank(folder, slug)
+        earlier = sorted({_norm_account(s.account) for s in stored if s.account})
+        new_accounts = sorted({_norm_account(s.account) for s in incoming if s.account})
+        if earlier and new_accounts and new_accounts != earlier:
+            raise InputError(
+                f"{source} is for account {', '.join(new_accounts)}, but team {slug}'s earlier "
+                f"statements are for {', '.join(earlier)}; is --team right?"
+            )
+        known_refs = {s.ref for s in stored}
+        added = [s for s in incoming if s.ref not in known_refs]
+        rows = folder.read(slug).rows
+        side = ledger_side(rows)
+        open_debits = [
+            s for s in [*stored, *added] if s.direction == "debit" and s.ref not in side.links
+        ]
+        free = [e for e in side.expected if e.id not in side.linked]
+        pairs = sorted(_pairs(open_debits, free, days=MATCH_DAYS, same_amount=True),
+                       key=lambda p: (p[0].date, p[0].ref))
+        link_cells = [
+            {"type": "bank-link", "date": d.date.isoformat(), "ref": e.id,
+             "amount": format_plain(d.amount), "note": d.ref}
+            for d, e in pairs
+        ]
+        if not dry_run and (added or link_cells):
+            _write(folder, slug, added, link_cells)
+    paired = {d.ref for d, _ in pairs}
+    return BankImport(
+        team=slug,
+        format=statement.format,
+        source=source,
+        added=tuple(added),
+        known=len(incoming) - len(added),
+        linked=tuple((d, e.id) for d, e in pairs),
+        open=tuple(sorted((d for d in open_debits if d.ref not in paired), key=lambda s: (s.date, s.ref))),
+        credits=tuple(sorted((s for s in added if s.direction == "credit"), key=lambda s: (s.date, s.ref))),
+        problems=tuple(problems),
+        dry_run=dry_run,
+    )
+
+
+def _write(
+    folder: LedgerFolder, slug: str, added: Sequence[StoredLine], link_cells: Sequence[Mapping[str, str]]
+) -> None:
+    """Bank lines and journal links together (the caller holds the lock): both or neither."""
+    bank_file = bank_path(folder, slug)
+    journal = folder.journal_path(slug)
+    journal_size = journal.stat().st_size if journal.exists() else None
+    bank_size: int | None = bank_file.stat().st_size if bank_file.exists() else None
+    try:
+        if added:
+            bank_size = _append_lines(bank_file, added)
+        folder.append(slug, link_cells, locked=True)
+    except BaseException:
+        _roll_back(bank_file, bank_size)
+        _roll_back(journal, journal_size)
+        raise
+
+
+# ---------------------------------------------------------------------------- the clerk's follow-up
+
+
+def explain_bank_line(
+    ledger: Ledger, team: str, ref: str, *, reason: str, by: str | None = None
+) -> str:
+    """Close an open debit that has no entry (bank costs, a refund reversed) with a reason."""
+    from .ledger import clean_text, guard_personal_data
+
+    slug = ledger.team(team).slug
+    why = clean_text(reason, "reason")
+    if not why:
+        raise InputError("say why this bank line has no entry, with --reason")
+    guard_personal_data({"reason": why}, False)
+    folder = ledger.folder
+    with folder.lock():
+        lines, _ = read_bank(folder, slug)
+        line = find_line(lines, ref, slug)
+        if line.direction != "debit":
+            raise InputError(f"bank line {line.ref} is money in; credits need no explanation")
+        link = ledger_side(folder.read(slug).rows).links.get(line.ref)
+        if link is not None:
+            done = "explained" if link.kind == "explained" else f"linked to {link.target}"
+            raise InputError(f"bank line {line.ref} is {done} already")
+        cells = {
+            "type": "bank-link", "date": line.date.isoformat(), "amount": format_plain(line.amount),
+            "note": line.ref, "status": "explained", "reason": why,
+            "by": clean_text(by, "by", limit=100),
+        }
+        return folder.append(slug, [cells], locked=True)[0]
+
+
+BANK_LINE_FIELDS = ("ref", "date", "amount", "direction", "status", "id", "description", "source")
+
+
+def bank_lines(
+    ledger: Ledger, team: str, *, open_only: bool = False
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """A team's stored bank lines with their status: ``linked``, ``explained``, ``open`` or ``credit``."""
+    slug = ledger.team(team).slug
+    lines, problems = read_bank(ledger.folder, slug)
+    side = ledger_side(ledger.folder.read(slug).rows)
+    out: list[dict[str, Any]] = []
+    for s in sorted(lines, key=lambda s: (s.date, s.line)):
+        link = side.links.get(s.ref)
+        if s.direction == "credit":
+            status = "credit"
+        elif link is None:
+            status = "open"
+        else:
+            status = "explained" if link.kind == "explained" else "linked"
+        if open_only and status != "open":
+            continue
+        out.append({
+            "ref": s.ref, "date": s.date, "amount": s.amount, "direction": s.direction,
+            "status": status, "id": link.target if link else "",
+            "description": s.description if status != "explained" or not link else
+            f"{s.description} (explained: {link.reason})",
+            "source": s.source,
+        })
+    return out, problems
+
+
+# ---------------------------------------------------------------------------- reconcile
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """One thing the bank and the ledger disagree on.
+
+    problem: ``bank_without_entry`` (a debit with no card spend or withdrawal),
+        ``entry_without_bank`` (a card spend or withdrawal the statements do not show), or
+        ``amount_mismatch`` (a debit and an entry that belong together by date, with
+        different amounts).
+    date: the bank line's date, else the entry's; amount: the bank's amount, else the entry's.
+    description: the bank's text, or what the entry is; for a mismatch, both amounts.
+    ref: the bank line (when there is one); id: the entry or withdrawal (when there is one).
+    recorded: the amount in the ledger, for ``amount_mismatch``.
+    """
+
+    problem: str
+    date: dt.date
+    amount: Decimal
+    description: str
+    ref: str = ""
+    id: str = ""
+    recorded: Decimal | None = None
+
+
+RECONCILE_FIELDS = ("problem", "date", "amount", "recorded", "ref", "id", "description")
+
+
+def reconcile(ledger: Ledger, team: str, month: tuple[int, int] | None = None) -> list[Mismatch]:
+    """Where a team's bank statements and its journal disagree (optionally in one month).
+
+    Card spends and withdrawals are expected on the statement; invoices and cash spends
+    are not. An entry counts as missing from the bank only within the period the imported
+    statements cover, and not in its last :data:`MATCH_DAYS` days (its booking may fall
+    after the statement ends). An open debit and an unlinked entry at most
+    :data:`MISMATCH_DAYS` day apart with different amounts are reported once, as an
+    ``amount_mismatch``; so is a link whose two sides differ.
+    """
+    slug = ledger.team(team).slug
+    lines, _ = read_bank(ledger.folder, slug)
+    if not lines:
+        raise InputError(
+            f"no bank statement imported for team {slug} yet; "
+            f"import one with `maatwerk import bank FILE --team {slug}`"
+        )
+    side = ledger_side(ledger.folder.read(slug).rows)
+    first = min(s.date for s in lines)
+    last = max(s.date for s in lines)
+    out: list[Mismatch] = []
+    for s in lines:
+        link = side.links.get(s.ref)
+        if link and link.target and link.amount is not None and link.amount != s.amount:
+            out.append(_mismatch(s, link.target, link.amount))
+    open_debits = [s for s in lines if s.direction == "debit" and s.ref not in side.links]
+    free = [e for e in side.expected if e.id not in side.linked]
+    near = _pairs(open_debits, free, days=MISMATCH_DAYS, same_amount=False)
+    out.extend(_mismatch(d, e.id, e.amount) for d, e in near)
+    paired_d = {d.ref for d, _ in near}
+    paired_e = {e.id for _, e in near}
+    out.extend(
+        Mismatch("bank_without_entry", s.date, s.amount, s.description, ref=s.ref)
+        for s in open_debits if s.ref not in paired_d
+    )
+    cutoff = last - dt.timedelta(days=MATCH_DAYS)
+    out.extend(
+        Mismatch("entry_without_bank", e.date, e.amount, e.text, id=e.id)
+        for e in free
+        if e.id not in paired_e and first <= e.date <= cutoff
+    )
+    if month is not None:
+        out = [m for m in out if (m.date.year, m.date.month) == month]
+    return sorted(out, key=lambda m: (m.date, PROBLEMS.index(m.problem), m.ref, m.id))
+
+
+def _mismatch(line: StoredLine, target: str, recorded: Decimal) -> Mismatch:
+    text = (f"bank {format_eur(line.amount)}, recorded {format_eur(recorded)} on {target}: "
+            f"{line.description}")
+    return Mismatch("amount_mismatch", line.date, line.amount, text, ref=line.ref, id=target,
+                    recorded=recorded)
+
+
+def mismatch_record(m: Mismatch) -> dict[str, Any]:
+    return {name: getattr(m, name) for name in RECONCILE_FIELDS}
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def check_bank(ledger: Ledger, slug: str, rows: Sequence[Row], name: str) -> list[Problem]:
+    """``maatwerk check``: the bank file is whole, and every link points at something real.
+
+    A ``bank-link`` row must name a bank line of this team that is money out, and either an
+    earlier card spend or withdrawal of this team (not voided), or be an explained line
+    with a reason; no bank line and no entry may be linked twice.
+    """
+    folder = ledger.folder
+    lines, problems = read_bank(folder, slug)
+    out = list(problems)
+    bank_name = folder.display(bank_path(folder, slug))
+    by_ref: dict[str, StoredLine] = {}
+    for s in lines:
+        if s.ref in by_ref:
+            out.append(Problem(bank_name, s.line,
+                               f"bank line {s.ref} stored twice (also line {by_ref[s.ref].line})"))
+        else:
+            by_ref[s.ref] = s
+
+    def bad(row: Row, message: str) -> None:
+        out.append(Problem(name, row.line, f"{row.id}: {message}"))
+
+    targets: dict[str, Row] = {}
+    voided: set[str] = set()
+    bank_used: dict[str, tuple[str, str]] = {}  # bank ref -> (linking row, target)
+    target_used: dict[str, str] = {}  # target -> linking row
+
+    def use(row: Row, bank_ref: str, target: str) -> None:
+        line = by_ref.get(bank_ref)
+        if line is None:
+            bad(row, f"bank line {bank_ref} is not in {bank_name}")
+        elif line.direction != "debit":
+            bad(row, f"bank line {bank_ref} is money in; only payments are linked")
+        if bank_ref in bank_used:
+            bad(row, f"bank line {bank_ref} is linked before, by {bank_used[bank_ref][0]}")
+        bank_used[bank_ref] = (row.id, target)
+        if target:
+            if target in target_used:
+                bad(row, f"{target} is linked to a bank line before, by {target_used[target]}")
+            target_used[target] = row.id
+
+    for row in rows:
+        if row.type == "void" and row.ref in targets:
+            voided.add(row.ref)
+            # A voided entry frees its bank line: it may be linked again.
+            for used_ref, (_, target) in list(bank_used.items()):
+                if target == row.ref:
+                    del bank_used[used_ref]
+            target_used.pop(row.ref, None)
+        elif row.type in ("spend", "withdraw"):
+            targets[row.id] = row
+            ref = row.extra.get("bank_ref")
+            if ref:
+                use(row, str(ref), row.id)
+        elif row.type == "bank-link":
+            if not row.note:
+                bad(row, "a bank link without a bank line (note is empty)")
+                continue
+            if not row.ref:
+                if row.status != "explained" or not row.reason:
+                    bad(row, "a bank link without an entry must be explained, with a reason")
+                use(row, row.note, "")
+                continue
+            if row.ref not in targets:
+                bad(row, f"refers to {row.ref}, which is not an earlier spend or withdrawal of this team")
+                continue
+            if row.ref in voided:
+                bad(row, f"refers to {row.ref}, which was voided before")
+                continue
+            use(row, row.note, row.ref)
+    return out

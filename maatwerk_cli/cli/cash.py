@@ -1,0 +1,270 @@
+"""Commands for the cash box and the team's bank account: ``cash``, ``import bank``,
+``bank`` and ``reconcile``.
+
+The work is done in :mod:`maatwerk_cli.cash` and :mod:`maatwerk_cli.bank`; this module
+parses the user's text and prints.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..dates import parse_date, parse_month
+from ..errors import InputError
+from ..money import format_eur, format_plain, parse_amount
+from ..render import Column
+from .app import app, ledger, warn, warn_problems
+from .clerk import LENIENT, import_app
+from .output import format_option, output_option, show
+
+cash_app = typer.Typer(
+    help="The cash box (kasgeld): withdrawals, what is on hand, settling the remainder.",
+    no_args_is_help=True,
+)
+app.add_typer(cash_app, name="cash")
+bank_app = typer.Typer(
+    help="Imported bank lines: list them, explain a payment that has no entry.",
+    no_args_is_help=True,
+)
+app.add_typer(bank_app, name="bank")
+
+BANK_FORMATS = "auto, ing, rabobank, abnamro, knab, asn, camt053 or mt940"
+
+
+# --------------------------------------------------------------------------- cash
+
+
+@cash_app.command("withdraw", context_settings=LENIENT)
+def cash_withdraw(
+    team: str = typer.Argument(..., help="The team whose card was used, like noord."),
+    amount: str = typer.Argument(..., help="Cash taken out: 50, 120."),
+    date: str | None = typer.Option(None, "--date", "-d", help="Date of the withdrawal (default: today)."),
+    note: str | None = typer.Option(None, "--note", "-n", help="A few words; no names."),
+    by: str | None = typer.Option(None, "--by", help="Who took the cash out."),
+    bank_line: str | None = typer.Option(
+        None, "--bank-line", metavar="REF",
+        help="The open bank line this withdrawal is (from `maatwerk bank lines TEAM --open`).",
+    ),
+    allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
+) -> None:
+    """Record cash taken from the team's card account into the cash box."""
+    from ..cash import NOTE_STEP, cash_on_hand, withdraw
+
+    value = parse_amount(amount)
+    when = parse_date(date, allow_future=allow_future) if date else None
+    lg = ledger()
+    row_id = withdraw(lg, team, value, date=when, note=note, by=by, bank_line=bank_line)
+    if value % NOTE_STEP:
+        warn(f"{format_eur(value)} is not a multiple of {format_eur(NOTE_STEP)}, as cash machines "
+             "pay out; recorded anyway, check the receipt")
+    slug = row_id.rsplit("-", 2)[0]
+    print(f"{row_id}  (cash on hand: {format_eur(cash_on_hand(lg.folder, slug))})")
+
+
+CASH_COLUMNS = [
+    Column("team"),
+    Column("cash_on_hand", "cash on hand", kind="money", total=True),
+    Column("withdrawn", kind="money", total=True),
+    Column("spent_cash", "spent in cash", kind="money", total=True),
+    Column("written_off", "written off", kind="money", total=True),
+    Column("deposited", kind="money", total=True),
+]
+
+
+@cash_app.command("status")
+def cash_status_command(
+    team: str | None = typer.Argument(None, help="Only this team (default: all)."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
+                                     help="Count only rows dated up to this day."),
+    fmt: str = format_option(),
+    output: Path | None = output_option(),
+) -> None:
+    """Cash on hand per team: withdrawn - spent in cash - written off - deposited."""
+    from ..cash import cash_status
+
+    day = parse_date(as_of, what="--as-of", allow_future=True) if as_of else None
+    records = [s.record() for s in cash_status(ledger(), [team] if team else None, day)]
+    show(records, CASH_COLUMNS, fmt, output=output, title="Cash box", total=len(records) > 1,
+         empty="no teams yet")
+
+
+@cash_app.command("settle")
+def cash_settle(
+    team: str = typer.Argument(..., help="The team whose cash box is settled."),
+    deposit: bool = typer.Option(False, "--deposit", help="The remainder goes back into the account."),
+    write_off: bool = typer.Option(
+        False, "--write-off", help="Write the remainder off as spent (up to [cash] write_off_limit)."
+    ),
+    date: str | None = typer.Option(None, "--date", "-d", help="Date (default: today)."),
+    reason: str | None = typer.Option(None, "--reason", help="A few words on why, if useful."),
+    by: str | None = typer.Option(None, "--by", help="Who settled it."),
+) -> None:
+    """End the whole remainder in the cash box: --deposit it, or --write-off a small one."""
+    from ..cash import settle
+
+    if deposit == write_off:
+        raise InputError("say how to settle: --deposit (back into the account) or --write-off")
+    when = parse_date(date) if date else None
+    done = settle(ledger(), team, "deposit" if deposit else "write-off", date=when, reason=reason, by=by)
+    verb = "deposited" if done.method == "deposit" else "written off"
+    print(f"{done.id}  {format_eur(done.amount)} {verb}; the cash box of {done.team} is empty")
+
+
+# --------------------------------------------------------------------------- bank import
+
+
+def _line_text(line: Any) -> str:
+    return f"{line.date.strftime('%d-%m-%Y')}  {format_eur(line.amount):>12}  {line.description[:60]}"
+
+
+def _line_json(line: Any, **more: str) -> dict[str, Any]:
+    return {"ref": line.ref, "date": line.date.isoformat(), "amount": format_plain(line.amount),
+            "direction": line.direction, "description": line.description, **more}
+
+
+@import_app.command("bank")
+def import_bank(
+    file: Path = typer.Argument(..., help="The statement: CSV, camt.053 XML or MT940."),
+    team: str = typer.Option(..., "--team", help="The team whose card account this is."),
+    bank_format: str = typer.Option("auto", "--format", "-f", metavar="FORMAT",
+                                    help=f"Statement format: {BANK_FORMATS} (auto reads the content)."),
+    account: str | None = typer.Option(
+        None, "--account", metavar="IBAN", help="The team's account, when the file holds several."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Import a team's card account statement and link each payment to its entry.
+
+    A debit matches a card spend or a cash withdrawal of the same amount at most 3 days
+    apart. Payments without an entry stay open: complete them with
+    `maatwerk spend TEAM AMOUNT -c CATEGORY --bank-line REF` (or `maatwerk cash withdraw
+    ... --bank-line REF`), or `maatwerk bank explain`. Importing a statement again, or an
+    overlapping one, adds nothing twice. A camt.053 or MT940 file whose balances do not
+    add up is refused.
+    """
+    from ..bank import import_statement
+    from ..bankfiles import FORMAT_NAMES
+
+    fmt = bank_format.strip().lower()
+    result = import_statement(ledger(), file, team, fmt=fmt, account=account, dry_run=dry_run)
+    warn_problems(result.problems)
+    debits = sum(1 for s in result.added if s.direction == "debit")
+    if as_json:
+        print(json.dumps({
+            "team": result.team, "format": result.format, "source": result.source,
+            "dry_run": result.dry_run, "added": len(result.added), "added_debits": debits,
+            "added_credits": len(result.credits), "already_imported": result.known,
+            "linked": [_line_json(line, id=target) for line, target in result.linked],
+            "open": [_line_json(line) for line in result.open],
+            "credits": [_line_json(line) for line in result.credits],
+        }, ensure_ascii=False, indent=1))
+        return
+    would = "would add" if dry_run else "added"
+    print(f"{FORMAT_NAMES.get(result.format, result.format)} {result.source} for {result.team}: "
+          f"{would} {len(result.added)} line(s) ({debits} payments, {len(result.credits)} credits); "
+          f"{result.known} already imported")
+    if result.linked:
+        print(f"{'would link' if dry_run else 'linked'} {len(result.linked)}:")
+        for line, target in result.linked:
+            print(f"  {_line_text(line)}  -> {target}")
+    if result.credits:
+        print(f"money in ({len(result.credits)}), needs no entry:")
+        for line in result.credits:
+            print(f"  {_line_text(line)}")
+    if result.open:
+        print(f"open: {len(result.open)} payment(s) without an entry:")
+        for line in result.open:
+            print(f"  {_line_text(line)}  ref {line.ref}")
+        first = result.open[0]
+        amount = format_eur(first.amount, symbol=False)
+        print(f"complete them with: maatwerk spend {result.team} {amount} -c CATEGORY --bank-line "
+              f"{first.ref}\n  (a cash withdrawal: maatwerk cash withdraw {result.team} {amount} "
+              f"--bank-line REF; no entry at all: maatwerk bank explain {result.team} REF --reason TEXT)")
+    if dry_run:
+        print("dry run: nothing was written")
+
+
+# --------------------------------------------------------------------------- bank lines
+
+
+BANK_LINE_COLUMNS = [
+    Column("ref"),
+    Column("date", kind="date"),
+    Column("amount", kind="money"),
+    Column("direction", wide=True),
+    Column("status"),
+    Column("id"),
+    Column("description", wide=True),
+    Column("source", wide=True),
+]
+
+
+@bank_app.command("lines")
+def bank_lines_command(
+    team: str = typer.Argument(..., help="The team."),
+    open_only: bool = typer.Option(False, "--open", help="Only payments without an entry."),
+    fmt: str = format_option(),
+    output: Path | None = output_option(),
+) -> None:
+    """List a team's imported bank lines: linked, explained, open or credit."""
+    from ..bank import bank_lines
+
+    records, problems = bank_lines(ledger(), team, open_only=open_only)
+    warn_problems(problems)
+    show(records, BANK_LINE_COLUMNS, fmt, output=output, title="Bank lines",
+         empty="no open bank lines" if open_only else "no bank lines imported")
+
+
+@bank_app.command("explain")
+def bank_explain(
+    team: str = typer.Argument(..., help="The team."),
+    ref: str = typer.Argument(..., metavar="REF", help="The open bank line (its ref, or its start)."),
+    reason: str = typer.Option(..., "--reason", help="Why it has no entry, e.g. 'bankkosten'."),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+) -> None:
+    """Close a payment that has no entry (bank costs, say), with the reason."""
+    from ..bank import explain_bank_line
+
+    print(explain_bank_line(ledger(), team, ref, reason=reason, by=by))
+
+
+# --------------------------------------------------------------------------- reconcile
+
+
+RECONCILE_COLUMNS = [
+    Column("problem"),
+    Column("date", kind="date"),
+    Column("amount", kind="money"),
+    Column("recorded", kind="money"),
+    Column("ref"),
+    Column("id"),
+    Column("description", wide=True),
+]
+
+
+@app.command()
+def reconcile(
+    team: str = typer.Argument(..., help="The team."),
+    month: str | None = typer.Option(None, "--month", metavar="YYYY-MM", help="Only this month."),
+    fmt: str = format_option(),
+    output: Path | None = output_option(),
+) -> None:
+    """Where the bank statements and the ledger disagree.
+
+    bank_without_entry: a payment on the statement that no card spend or withdrawal
+    explains. entry_without_bank: a card spend or withdrawal the imported statements
+    do not show. amount_mismatch: the two belong together but the amounts differ.
+    Invoices and cash spends are not expected on the statement.
+    """
+    from ..bank import mismatch_record
+    from ..bank import reconcile as run_reconcile
+
+    period = parse_month(month) if month else None
+    found = run_reconcile(ledger(), team, period)
+    show([mismatch_record(m) for m in found], RECONCILE_COLUMNS, fmt, output=output,
+         title="Reconcile", empty="bank and ledger agree")
