@@ -245,14 +245,20 @@ class Link:
 class Expected:
     """A journal row the bank statement should show: a card spend or a cash withdrawal.
 
-    id, date, amount: as recorded; kind: ``spend`` or ``withdraw``; text: a short description.
+    id, date, amount: as recorded; kind: ``spend`` or ``withdraw``; row: the journal row.
     """
 
     id: str
     date: dt.date
     amount: Decimal
     kind: str
-    text: str
+    row: Row
+
+    @property
+    def text(self) -> str:
+        """A short description for reconcile: what it was, and its note."""
+        what = f"card payment, {self.row.category}" if self.kind == "spend" else "cash withdrawal"
+        return what + (f": {self.row.note}" if self.row.note else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,12 +290,10 @@ def ledger_side(rows: Iterable[Row]) -> LedgerSide:
         if r.type == "spend" and r.id not in voided:
             targets[r.id] = r
             if r.method == "pin":
-                text = f"card payment, {r.category}" + (f": {r.note}" if r.note else "")
-                expected.append(Expected(r.id, r.date, r.amount or ZERO, "spend", text))
+                expected.append(Expected(r.id, r.date, r.amount or ZERO, "spend", r))
         elif r.type == "withdraw":
             targets[r.id] = r
-            text = "cash withdrawal" + (f": {r.note}" if r.note else "")
-            expected.append(Expected(r.id, r.date, r.amount or ZERO, "withdraw", text))
+            expected.append(Expected(r.id, r.date, r.amount or ZERO, "withdraw", r))
         else:
             continue
         ref = r.extra.get("bank_ref")
@@ -372,12 +376,15 @@ def _pairs(
     same files always give the same links.
     """
     order = {c.id: i for i, c in enumerate(candidates)}
+    by_date: dict[dt.date, list[Expected]] = {}
+    for c in candidates:
+        by_date.setdefault(c.date, []).append(c)
     possible: list[tuple[int, Decimal, int, int, StoredLine, Expected]] = []
     for i, d in enumerate(debits):
-        for c in candidates:
+        near = (c for shift in range(-days, days + 1)
+                for c in by_date.get(d.date + dt.timedelta(days=shift), ()))
+        for c in near:
             gap = abs((d.date - c.date).days)
-            if gap > days:
-                continue
             if same_amount and c.amount != d.amount:
                 continue
             if not same_amount and c.amount == d.amount:
@@ -507,6 +514,8 @@ def import_statement(
                 f"{source} is for account {', '.join(new_accounts)}, but team {slug}'s earlier "
                 f"statements are for {', '.join(earlier)}; is --team right?"
             )
+        if not earlier and new_accounts:
+            _refuse_other_teams_account(folder, slug, new_accounts, source)
         known_refs = {s.ref for s in stored}
         added = [s for s in incoming if s.ref not in known_refs]
         rows = folder.read(slug).rows
@@ -537,6 +546,22 @@ def import_statement(
         problems=tuple(problems),
         dry_run=dry_run,
     )
+
+
+def _refuse_other_teams_account(
+    folder: LedgerFolder, slug: str, accounts: Sequence[str], source: str
+) -> None:
+    """A team's first statement may not be for an account another team's statements are for."""
+    for other in folder.team_slugs():
+        if other == slug or not bank_path(folder, other).exists():
+            continue
+        theirs = {_norm_account(s.account) for s in read_bank(folder, other)[0] if s.account}
+        shared = sorted(theirs.intersection(accounts))
+        if shared:
+            raise InputError(
+                f"{source} is for account {', '.join(shared)}, the card account of team {other}; "
+                "is --team right?"
+            )
 
 
 def _write(

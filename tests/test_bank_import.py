@@ -128,7 +128,7 @@ def test_overlapping_statement_adds_only_the_new_lines(lcli: Cli, ledger_dir: Pa
     summary = rows_json(more)
     assert isinstance(summary, dict)
     assert summary["added"] == 2 and summary["already_imported"] == 4
-    assert [line["amount"] for line in summary["open"]] == ["18.95", "42.10", "20.00"]
+    assert [line["amount"] for line in summary["open"]] == [18.95, 42.10, 20.00]
     stored, problems = read_bank(Ledger(ledger_dir).folder, "noord")
     assert problems == [] and len(stored) == 10
     assert len({s.ref for s in stored}) == 10
@@ -136,13 +136,34 @@ def test_overlapping_statement_adds_only_the_new_lines(lcli: Cli, ledger_dir: Pa
     assert lcli("cash", "withdraw", "noord", "20", "-d", "8-4-2025").code == 0
     again = rows_json(lcli("import", "bank", str(ING_OVERLAP), "--team", "noord", "--json"))
     assert isinstance(again, dict)
-    assert again["added"] == 0 and [x["amount"] for x in again["linked"]] == ["20.00"]
+    assert again["added"] == 0 and [x["amount"] for x in again["linked"]] == [20.00]
     april = rows_json(lcli("reconcile", "noord", "--month", "2025-04", "--format", "json"))
     assert [(r["problem"], r["amount"]) for r in april] == [("bank_without_entry", 42.10)]
     assert lcli("check").code == 0
 
 
 # --------------------------------------------------------------------------- every format
+
+
+def test_older_comma_ing_export_of_the_same_month_adds_nothing(
+    lcli: Cli, ledger_dir: Path, tmp_path: Path
+) -> None:
+    """ING's older layout (``,``, Windows-1252, no balance column) holds the same lines."""
+    import csv
+
+    rows = list(csv.reader(ING_MARCH.read_text(encoding="utf-8").splitlines(), delimiter=";"))
+    old = tmp_path / "ing_oud.csv"
+    with open(old, "w", encoding="cp1252", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer.writerow([*rows[0][:7], "MutatieSoort", "Mededelingen"])
+        writer.writerows(row[:9] for row in rows[1:])
+    first = rows_json(lcli("import", "bank", str(old), "--team", "noord", "--json"))
+    assert isinstance(first, dict) and first["format"] == "ing" and first["added"] == 8
+    before = snapshot(ledger_dir)
+    again = rows_json(lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--json"))
+    assert isinstance(again, dict) and again["added"] == 0
+    assert snapshot(ledger_dir) == before
+
 
 
 @pytest.mark.parametrize("fmt", [f for f, name in ZUID_FILES.items() if name])
@@ -152,10 +173,10 @@ def test_each_format_imports_links_and_dedupes(lcli: Cli, ledger_dir: Path, fmt:
     result = rows_json(lcli("import", "bank", str(path), "--team", "zuid", "--json"))
     assert isinstance(result, dict)
     assert result["format"] == fmt and result["added"] == 5
-    assert [(x["amount"], x["id"]) for x in result["linked"]] == [("40.00", "zuid-2025-0001"),
-                                                                  ("27.45", "zuid-2025-0002")]
-    assert [x["amount"] for x in result["open"]] == ["89.00", "3.10"]
-    assert [x["amount"] for x in result["credits"]] == ["500.00"]
+    assert [(x["amount"], x["id"]) for x in result["linked"]] == [(40.00, "zuid-2025-0001"),
+                                                                  (27.45, "zuid-2025-0002")]
+    assert [x["amount"] for x in result["open"]] == [89.00, 3.10]
+    assert [x["amount"] for x in result["credits"]] == [500.00]
     found = rows_json(lcli("reconcile", "zuid", "--format", "json"))
     assert [(r["problem"], r["date"], r["amount"]) for r in found] == [
         ("bank_without_entry", "2025-04-07", 89.00), ("bank_without_entry", "2025-04-08", 3.10)]
@@ -405,11 +426,19 @@ def test_a_statement_of_another_account_is_refused(lcli: Cli, ledger_dir: Path) 
     assert snapshot(ledger_dir) == before
 
 
+def test_a_statement_of_another_teams_account_is_refused(lcli: Cli, ledger_dir: Path) -> None:
+    lcli("import", "bank", str(ING_MARCH), "--team", "noord")
+    before = snapshot(ledger_dir)
+    assert_refused(lcli("import", "bank", str(ING_OVERLAP), "--team", "zuid"), "of team noord", "--team")
+    assert snapshot(ledger_dir) == before
+
+
 def test_dry_run_writes_nothing_not_even_a_new_bank_file(lcli: Cli, ledger_dir: Path) -> None:
     before = snapshot(ledger_dir)
     result = lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run", "--json")
     summary = rows_json(result)
     assert isinstance(summary, dict) and summary["dry_run"] is True and summary["added"] == 8
+    assert '"amount": 1000.00' in result.out and '"amount": 12.50' in result.out  # exact cents
     assert snapshot(ledger_dir) == before
     assert not (ledger_dir / "teams" / "noord.bank.csv").exists()
 
@@ -581,7 +610,7 @@ def test_real_card_payment_matches_a_recorded_spend(lcli: Cli, ledger_dir: Path)
     summary = rows_json(lcli("import", "bank", str(path), "--team", "noord", "--json"))
     assert isinstance(summary, dict)
     assert [(x["ref"], x["id"]) for x in summary["linked"]] == [("REF001", "noord-2026-0001")]
-    assert [x["amount"] for x in summary["credits"]] == ["50.00"]
+    assert [x["amount"] for x in summary["credits"]] == [50.00]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ parses the user's text and prints.
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +99,8 @@ def cash_settle(
     team: str = typer.Argument(..., help="The team whose cash box is settled."),
     deposit: bool = typer.Option(False, "--deposit", help="The remainder goes back into the account."),
     write_off: bool = typer.Option(
-        False, "--write-off", help="Write the remainder off as spent (up to [cash] write_off_limit)."
+        False, "--write-off",
+        help="Write the remainder off as spent (up to write_off_limit in maatwerk.toml, default € 10).",
     ),
     date: str | None = typer.Option(None, "--date", "-d", help="Date (default: today)."),
     reason: str | None = typer.Option(None, "--reason", help="A few words on why, if useful."),
@@ -122,8 +125,22 @@ def _line_text(line: Any) -> str:
 
 
 def _line_json(line: Any, **more: str) -> dict[str, Any]:
-    return {"ref": line.ref, "date": line.date.isoformat(), "amount": format_plain(line.amount),
+    return {"ref": line.ref, "date": line.date.isoformat(), "amount": line.amount,
             "direction": line.direction, "description": line.description, **more}
+
+
+_EXACT = re.compile(r'"\\u0000(-?[0-9]+\.[0-9]{2})\\u0000"')
+
+
+def _json_exact(data: Any) -> str:
+    """JSON with money as exact numbers with two decimals (18.95, 1000.00), as listings write it."""
+
+    def mark(value: object) -> str:
+        if isinstance(value, Decimal):
+            return f"\0{format_plain(value)}\0"  # a marker json.dumps escapes; swapped below
+        raise TypeError(type(value).__name__)
+
+    return _EXACT.sub(r"\1", json.dumps(data, ensure_ascii=False, indent=1, default=mark))
 
 
 @import_app.command("bank")
@@ -155,14 +172,14 @@ def import_bank(
     warn_problems(result.problems)
     debits = sum(1 for s in result.added if s.direction == "debit")
     if as_json:
-        print(json.dumps({
+        print(_json_exact({
             "team": result.team, "format": result.format, "source": result.source,
             "dry_run": result.dry_run, "added": len(result.added), "added_debits": debits,
             "added_credits": len(result.credits), "already_imported": result.known,
             "linked": [_line_json(line, id=target) for line, target in result.linked],
             "open": [_line_json(line) for line in result.open],
             "credits": [_line_json(line) for line in result.credits],
-        }, ensure_ascii=False, indent=1))
+        }))
         return
     would = "would add" if dry_run else "added"
     print(f"{FORMAT_NAMES.get(result.format, result.format)} {result.source} for {result.team}: "
