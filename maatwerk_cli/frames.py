@@ -82,6 +82,8 @@ _CELLS = len(JOURNAL_COLUMNS)
 _SEPARATORS = _CELLS - 1
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _AMOUNT = r"-?[0-9]{1,10}\.[0-9]{2}"
+_ASCII_ID = r"[a-z0-9][a-z0-9-]*-[0-9]{4}-[0-9]{4,}"
+_ID_TAIL = r"-[0-9]{4}-[0-9]{4,}$"
 _STORAGE_ID = re.compile(r"^([a-z0-9][a-z0-9-]*)-(\d{4})-(\d{4,})$")
 
 #: Row types that change a spend after it was recorded (they carry its id in ``ref``).
@@ -109,6 +111,13 @@ def load_frame(
     file order. The problems are those :meth:`maatwerk_cli.ledger.Ledger.read` reports.
     Raises the library's errors for a missing or damaged folder, settings or team.
     """
+    return read_frame(ledger, teams)
+
+
+def read_frame(
+    ledger: Ledger, teams: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
+    """:func:`load_frame` without the cache: every selected journal read and checked."""
     _ = ledger.settings  # a damaged maatwerk.toml is reported before any figure is shown
     folder = ledger.folder
     slugs = list(dict.fromkeys(teams)) if teams else folder.team_slugs()
@@ -145,8 +154,17 @@ def _problem_order(problem: Problem, slugs: list[str], folder: Any) -> tuple[int
 # ---------------------------------------------------------------------------- line checks
 
 
+# Bytes that str.strip() and bytes.strip() remove: a line of only these is an empty line.
+_BLANK = np.zeros(256, dtype=bool)
+_BLANK[[9, 10, 11, 12, 13, 32]] = True
+
+
 def _scan_journal(path: Path, team: str, name: str, problems: list[Problem]) -> _Accepted:
-    """The good lines of one journal; bad ones go to ``problems`` as read_journal says them."""
+    """The good lines of one journal; bad ones go to ``problems`` as read_journal says them.
+
+    The lines are classified with numpy on the file's bytes; Python touches each line only
+    to hash it (or, for the few odd ones, to judge it as read_journal does).
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -156,68 +174,123 @@ def _scan_journal(path: Path, team: str, name: str, problems: list[Problem]) -> 
         return _Accepted(b"", [])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    lines = data.split(b"\n")
-    torn_tail = lines[-1] != b""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 10)
+    torn_tail = not data.endswith(b"\n")
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.append(newlines, len(data))
     if not torn_tail:
-        lines.pop()
-    header = lines[0].decode("utf-8", "replace").rstrip("\r")
+        starts, ends = starts[:-1], ends[:-1]
+    header = data[: int(ends[0])].decode("utf-8", "replace").rstrip("\r")
     if header + "\n" != HEADER:
         problems.append(
             Problem(name, 1, "header line is not the journal header; the file cannot be trusted")
         )
         return _Accepted(b"", [])
+    found: list[tuple[int, str]] = []
+    last = len(starts)
+    if torn_tail and last > 1:
+        found.append((last, "last line is incomplete (torn write); it was set aside"))
+        starts, ends = starts[:-1], ends[:-1]
+    s, e = starts[1:], ends[1:]
+    numbers = np.arange(2, 2 + len(s))
+    if not len(s):
+        return _Accepted(b"", [])
     try:
         data.decode("utf-8")
         utf8 = True
     except UnicodeDecodeError:
-        utf8 = False  # rare: each line is decoded on its own below
-    last = len(lines)
-    sha = hashlib.sha256
-    own_id = re.compile(rb"^" + re.escape(team.encode()) + rb"-[0-9]{4}-[0-9]{4,},")
-    pieces: list[bytes | None] = []
-    accepted: list[int] = []
-    quoted: list[tuple[int, int, bytes]] = []  # (index in pieces, line number, raw)
-    for number, raw in enumerate(lines[1:], start=2):
-        if number == last and torn_tail:
-            problems.append(Problem(name, number, "last line is incomplete (torn write); it was set aside"))
-            break
-        if not raw.strip():
-            problems.append(Problem(name, number, "empty line"))
-            continue
-        line = raw.rstrip(b"\r") if raw.endswith(b"\r") else raw
-        if not utf8 or b"\r" in line or b"\x00" in line:
-            got = _exact(raw, team, number, name, problems)
-        elif b'"' in line:
-            quoted.append((len(pieces), number, line))
-            pieces.append(None)
-            accepted.append(number)
-            continue
-        elif (
-            line.count(b",") == _SEPARATORS
-            and line[-9:-8] == b","
-            and own_id.match(line) is not None
-            and sha(line[:-9].replace(b",", b"\x1f")).hexdigest()[:8] == line[-8:].decode("latin-1")
-        ):
-            got = line
+        utf8 = False  # rare: each line is judged on its own
+
+    # Per-line facts from the bytes, one pass each: segment i runs from the start of line i
+    # to the start of line i+1, its own \r\n included (neither is a comma, quote or NUL).
+    # Every body line ends in a newline here (a torn last line was taken off above).
+    body = buf[: int(e[-1]) + 1]
+    nonblank = np.logical_or.reduceat(~_BLANK[body], s)
+    blank = ~nonblank | (e == s)
+    cr_end = (e > s) & (buf[np.maximum(e - 1, 0)] == 13)
+    e2 = e - cr_end  # one trailing \r stripped, as read_journal's rstrip("\r")
+    odd = np.zeros(len(s), dtype=bool)
+    if b"\r" in data:
+        odd |= np.add.reduceat(body == 13, s, dtype=np.int64) - cr_end > 0
+    if b"\x00" in data:
+        odd |= np.logical_or.reduceat(body == 0, s)
+    quoted = np.logical_or.reduceat(body == 34, s) & (e > s)
+    commas = np.add.reduceat(body == 44, s, dtype=np.int64)
+    shaped = (
+        ~blank & ~odd & ~quoted & (commas == _SEPARATORS) & (e2 - s >= 9)
+        & (buf[np.maximum(e2 - 9, 0)] == 44)
+    )
+    if not utf8:
+        shaped[:] = False
+        quoted[:] = False
+    plain = np.zeros(len(s), dtype=bool)
+    at = np.flatnonzero(shaped)
+    if len(at):
+        # For a line without quotes the cells are the bytes between commas, so the checksum's
+        # input is the line up to its last comma with every comma made a unit separator.
+        swapped = data.replace(b",", b"\x1f")
+        sha = hashlib.sha256
+        digests = "".join(
+            sha(swapped[a:b]).hexdigest()[:8]
+            for a, b in zip(s[at].tolist(), (e2[at] - 9).tolist(), strict=True)
+        ).encode("ascii")
+        stored = buf[(e2[at] - 8)[:, None] + np.arange(8)]
+        plain[at] = (np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8) == stored).all(axis=1)
+    quoted &= ~blank & ~odd
+    exact = ~blank & ~plain & ~quoted
+    asis = plain & ~cr_end  # lines handed to pandas exactly as they stand in the file
+    pieces: dict[int, bytes] = {}  # lines handed over rewritten
+    for i in np.flatnonzero(exact).tolist():
+        got = _verdict(data[s[i] : e[i]], team, int(numbers[i]))
+        if isinstance(got, str):
+            found.append((int(numbers[i]), got))
         else:
-            got = _exact(raw, team, number, name, problems)
-        if got is not None:
-            pieces.append(got)
-            accepted.append(number)
-    if quoted:
-        _check_quoted(quoted, pieces, team, name, problems)
-    keep = [(n, p) for n, p in zip(accepted, pieces, strict=True) if p is not None]
-    return _Accepted(b"\n".join(p for _, p in keep), [n for n, _ in keep])
+            pieces[i] = _canonical(got[0])
+    for i in np.flatnonzero(plain & cr_end).tolist():
+        pieces[i] = data[s[i] : e2[i]]
+    qi = np.flatnonzero(quoted).tolist()
+    if qi:
+        canonical = _check_quoted(
+            [(i, int(numbers[i]), data[s[i] : e2[i]]) for i in qi], pieces, team, found
+        )
+        for i in canonical:
+            if cr_end[i]:
+                pieces[i] = data[s[i] : e2[i]]
+            else:
+                asis[i] = True
+    found.extend((int(numbers[i]), "empty line") for i in np.flatnonzero(blank).tolist())
+    problems.extend(Problem(name, n, message) for n, message in sorted(found, key=lambda f: f[0]))
+    if asis.all():
+        return _Accepted(data[int(s[0]) : int(e[-1])], numbers.tolist())
+    # Runs of consecutive as-is lines are copied as one slice; the rest line by line.
+    edges = np.diff(np.concatenate(([0], asis.astype(np.int8), [0])))
+    runs = zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True)
+    items = sorted([(a, b) for a, b in runs] + [(i, -1) for i in pieces])
+    parts: list[bytes] = []
+    kept: list[np.ndarray] = []
+    for a, b in items:
+        if b < 0:
+            parts.append(pieces[a])
+            kept.append(numbers[a : a + 1])
+        else:
+            parts.append(data[int(s[a]) : int(e[b - 1])])
+            kept.append(numbers[a:b])
+    lines = np.concatenate(kept).tolist() if kept else []
+    return _Accepted(b"\n".join(parts), lines)
 
 
 def _check_quoted(
     quoted: list[tuple[int, int, bytes]],
-    pieces: list[bytes | None],
+    pieces: dict[int, bytes],
     team: str,
-    name: str,
-    problems: list[Problem],
-) -> None:
-    """Check lines with quoted cells together; fill their places in ``pieces``."""
+    found: list[tuple[int, str]],
+) -> list[int]:
+    """Check lines with quoted cells together; return the indices of good lines pandas can
+    read as they stand, and put good lines that need rewriting in ``pieces``.
+
+    ``quoted`` holds (index, line number, line without its trailing ``\\r``).
+    """
     texts = [line.decode("utf-8") for _, _, line in quoted]
     try:
         rows = list(csv.reader(texts))
@@ -225,9 +298,7 @@ def _check_quoted(
         rows = []
     if len(rows) != len(texts):
         # A cell ran on into the next line: judge each line on its own.
-        for index, number, line in quoted:
-            pieces[index] = _exact(line, team, number, name, problems)
-        return
+        rows = [[] for _ in texts]
     good: list[tuple[int, str, list[str]]] = []
     for (index, number, line), text, values in zip(quoted, texts, rows, strict=True):
         m = _STORAGE_ID.match(values[0]) if values else None
@@ -238,19 +309,22 @@ def _check_quoted(
             and checksum(values[:-1]) == values[-1]
         ):
             good.append((index, text, values))
+            continue
+        got = _verdict(line, team, number)
+        if isinstance(got, str):
+            found.append((number, got))
         else:
-            pieces[index] = _exact(line, team, number, name, problems)
+            pieces[index] = _canonical(got[0])
     # The tool writes quoted lines in csv's one canonical form, which pandas reads back
     # cell for cell; a line written otherwise (by hand, with a valid checksum) is
     # rewritten into that form.
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(values for _, _, values in good)
     if buf.getvalue() == "".join(text + "\n" for _, text, _ in good):
-        for index, text, _ in good:
-            pieces[index] = text.encode("utf-8")
-    else:
-        for index, _, values in good:
-            pieces[index] = _canonical(values)
+        return [index for index, _, _ in good]
+    for index, _, values in good:
+        pieces[index] = _canonical(values)
+    return []
 
 
 def _canonical(values: list[str]) -> bytes:
@@ -258,15 +332,6 @@ def _canonical(values: list[str]) -> bytes:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow(values)
     return buf.getvalue()[:-2].encode("utf-8")
-
-
-def _exact(raw: bytes, team: str, number: int, name: str, problems: list[Problem]) -> bytes | None:
-    """read_journal's own verdict on one line: the line for pandas, or a Problem."""
-    got = _verdict(raw, team, number)
-    if isinstance(got, str):
-        problems.append(Problem(name, number, got))
-        return None
-    return _canonical(got[0])
 
 
 def _verdict(raw: bytes, team: str, number: int) -> tuple[list[str], Row] | str:
@@ -309,6 +374,12 @@ def _check_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """Vectorised cell checks of parse_row; rows that fail are 'doubted' and judged again."""
     types = frame["type"].astype(object)
     ok = types.isin(list(ROW_TYPES)).to_numpy(dtype=bool, copy=True)
+    # The id must be one of this journal's: "<team>-<year>-<number>" (ASCII digits here;
+    # anything else is judged again by parse_row, which decides).
+    ids = frame["id"]
+    ok &= ids.str.fullmatch(_ASCII_ID).to_numpy(dtype=bool, na_value=False)
+    owner = ids.str.replace(_ID_TAIL, "", regex=True)
+    ok &= (owner.to_numpy(dtype=object) == frame["team"].to_numpy(dtype=object))
     amount = frame["amount"]
     has_amount = (amount != "").to_numpy()
     ok &= ~has_amount | amount.str.fullmatch(_AMOUNT).to_numpy(dtype=bool, na_value=False)
@@ -389,8 +460,11 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 #: Columns of :func:`entry_frame`: one row per spend, as it stands after its events
 #: (the same state as :class:`~maatwerk_cli.model.Entry`). ``amount_cents``,
 #: ``repaid_cents``, ``recovered_cents``, ``outstanding_cents`` (int64);
-#: ``avoided_cents`` (float64, NaN when no avoided cost was recorded); ``voided`` (bool);
-#: ``sidx`` (int64) numbers the spends 0..n-1 and links :func:`linked_events` to them.
+#: ``avoided_cents`` (float64, NaN when no avoided cost was recorded); ``voided`` and
+#: ``has_tegenprestatie`` (bool); ``category`` and ``method`` (category); ``kind`` and
+#: ``outcome`` (object); ``sidx`` (int64) numbers the spends 0..n-1 and links
+#: :func:`linked_events` to them. The columns in :data:`ENTRY_TEXT` are left out when
+#: ``text=False`` (they are costly to copy on a big ledger and most reports need none).
 ENTRY_FRAME_COLUMNS = (
     "sidx",
     "team",
@@ -408,6 +482,7 @@ ENTRY_FRAME_COLUMNS = (
     "condition",
     "tegenprestatie",
     "tegenprestatie_status",
+    "has_tegenprestatie",
     "repaid_cents",
     "recovered_cents",
     "recovered_from",
@@ -419,132 +494,217 @@ ENTRY_FRAME_COLUMNS = (
     "override_reason",
     "extra",
 )
+ENTRY_TEXT = (
+    "household",
+    "note",
+    "by",
+    "condition",
+    "tegenprestatie",
+    "tegenprestatie_status",
+    "recovered_from",
+    "void_reason",
+    "override_reason",
+    "extra",
+)
+_SPEND_TEXT = ("ref", "household", "condition", "tegenprestatie", "status", "note", "reason", "by", "extra")
+_EVENT_TEXT = ("condition", "tegenprestatie", "note", "reason")
 
 
-def spend_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The spends of a journal frame; a repeated id counts once, as its last line (as fold_rows)."""
-    spends = frame[frame["type"] == "spend"]
-    if spends.duplicated(["team", "id"]).any():
-        spends = spends.drop_duplicates(["team", "id"], keep="last")
-    spends = spends.reset_index(drop=True)
-    return spends.assign(sidx=np.arange(len(spends), dtype="int64"))
+def spends_and_events(frame: pd.DataFrame, *, text: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The spends of a journal frame and the event rows that apply to them, linked.
 
-
-def linked_events(frame: pd.DataFrame, spends: pd.DataFrame) -> pd.DataFrame:
-    """Event rows that apply to a spend: same team, ``ref`` = its id, later in the file.
-
-    Each gets the spend's ``sidx``; file order is kept. Events about an unknown id are
-    left out here, as :func:`maatwerk_cli.model.fold_rows` ignores them.
+    Spends: a repeated id counts once, as its last line (as fold_rows does); each gets
+    ``sidx`` (0..n-1) and ``has_tegenprestatie``. Events: rows whose ``ref`` is the id of a
+    spend of the same team on an earlier line; each gets that spend's ``sidx``; sorted by
+    spend, then file order. Events about an unknown id are left out, as fold_rows ignores
+    them. ``text=False`` leaves out the free-text columns.
     """
-    events = frame[frame["type"].isin(EVENT_TYPES) & (frame["ref"] != "")]
-    keys = spends[["team", "id", "line", "sidx"]].rename(columns={"id": "ref", "line": "spend_line"})
-    linked = events.merge(keys, on=["team", "ref"], how="inner", sort=False)
-    linked = linked[linked["line"] > linked["spend_line"]]
-    return linked.sort_values(["sidx", "line"], kind="stable").reset_index(drop=True)
+    is_spend = (frame["type"] == "spend").to_numpy()
+    is_event = frame["type"].isin(EVENT_TYPES).to_numpy()
+    has_teg = (frame["tegenprestatie"] != "").to_numpy()
+    spend_at, event_at = np.flatnonzero(is_spend), np.flatnonzero(is_event)
+    # One factorisation of spend ids and event refs together gives integer keys for both
+    # (ids carry their team, which load_frame checked, so an id is unique across teams).
+    keys = pd.concat([frame["id"].iloc[spend_at], frame["ref"].iloc[event_at]], ignore_index=True)
+    codes, uniques = pd.factorize(keys)
+    spend_codes, event_codes = codes[: len(spend_at)], codes[len(spend_at) :]
+    last = np.full(len(uniques), -1, dtype=np.int64)
+    np.maximum.at(last, spend_codes, np.arange(len(spend_at)))
+    kept = last[spend_codes] == np.arange(len(spend_at))
+    spend_at = spend_at[kept]
+    sidx_of = np.full(len(uniques), -1, dtype=np.int64)
+    sidx_of[spend_codes[kept]] = np.arange(len(spend_at))
+    columns = [c for c in frame.columns if text or c not in _SPEND_TEXT]
+    spends = frame[columns].iloc[spend_at].reset_index(drop=True)
+    spends = spends.assign(sidx=np.arange(len(spend_at), dtype="int64"), has_tegenprestatie=has_teg[spend_at])
+
+    sidx = sidx_of[event_codes]
+    found = sidx >= 0
+    safe = np.where(found, sidx, 0)
+    team = frame["team"].cat.codes.to_numpy()
+    line = frame["line"].to_numpy()
+    owner = spend_at[safe] if len(spend_at) else np.zeros(len(event_at), dtype=np.int64)
+    keep = found & (team[event_at] == team[owner]) & (line[event_at] > line[owner])
+    event_at, sidx = event_at[keep], sidx[keep]
+    order = np.lexsort((line[event_at], sidx))
+    event_at, sidx = event_at[order], sidx[order]
+    columns = ["team", "line", "type", "date", "ref", "amount_cents", "has_amount", "kind", "due",
+               "status", *(_EVENT_TEXT if text else ())]
+    events = frame[columns].iloc[event_at].reset_index(drop=True)
+    events = events.assign(sidx=sidx, has_tegenprestatie=has_teg[event_at])
+    return spends, events
+
+
+def spend_rows(frame: pd.DataFrame, *, text: bool = True) -> pd.DataFrame:
+    """The spends of :func:`spends_and_events`."""
+    return spends_and_events(frame, text=text)[0]
+
+
+def linked_events(
+    frame: pd.DataFrame, spends: pd.DataFrame | None = None, *, text: bool = True
+) -> pd.DataFrame:
+    """The events of :func:`spends_and_events` (``spends`` is accepted for compatibility)."""
+    return spends_and_events(frame, text=text)[1]
 
 
 def entry_frame(
-    frame: pd.DataFrame, spends: pd.DataFrame | None = None, events: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    spends: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    *,
+    text: bool = True,
 ) -> pd.DataFrame:
     """One row per spend as it stands after every later event (see :data:`ENTRY_FRAME_COLUMNS`).
 
-    ``spends`` and ``events`` may be passed when already computed from ``frame``.
+    ``spends`` and ``events`` may be passed when already computed from ``frame`` (with the
+    same ``text``).
     """
-    spends = spend_rows(frame) if spends is None else spends
-    events = linked_events(frame, spends) if events is None else events
+    if spends is None or events is None:
+        spends, events = spends_and_events(frame, text=text)
     n = len(spends)
-    out = pd.DataFrame({
+    # kind and outcome stay categorical: cheap to copy and to compare on a big ledger
+    kind_names = _with(spends["kind"], "gift")
+    kind = _codes(spends["kind"], kind_names)
+    if "" in kind_names:
+        kind[kind == kind_names.index("")] = kind_names.index("gift")
+    due = spends["due"].to_numpy(copy=True)
+    has_teg = spends["has_tegenprestatie"].to_numpy(copy=True)
+    kinds = _last(events, "kind")
+    if len(kinds):
+        at = kinds["sidx"].to_numpy()
+        new_kind = _codes(kinds["kind"], kind_names)
+        kind[at] = new_kind
+        due[at] = np.where(new_kind == kind_names.index("loan") if "loan" in kind_names else False,
+                           kinds["due"].to_numpy(), np.datetime64("NaT"))
+    last_teg = _last(events, "tegenprestatie")
+    if len(last_teg):
+        has_teg[last_teg["sidx"].to_numpy()] = last_teg["has_tegenprestatie"].to_numpy()
+    outcome_names = _with(events["status"], "")
+    outcome = np.full(n, outcome_names.index(""), dtype=np.int16)
+    avoided = np.full(n, np.nan)
+    last_outcome = _last(events, "outcome")
+    if len(last_outcome):
+        at = last_outcome["sidx"].to_numpy()
+        outcome[at] = _codes(last_outcome["status"], outcome_names)
+        avoided[at] = np.where(last_outcome["has_amount"].to_numpy(),
+                               last_outcome["amount_cents"].to_numpy(dtype="float64"), np.nan)
+    repaid = _sum(events, "repay", n)
+    recovered = _sum(events, "recovered", n)
+    voided = np.zeros(n, dtype=bool)
+    last_void = _last(events, "void")
+    if len(last_void):
+        voided[last_void["sidx"].to_numpy()] = True
+    amount = spends["amount_cents"].to_numpy()
+    owes = ~voided & (kind != kind_names.index("gift"))
+    outstanding = np.where(owes, np.maximum(amount - repaid - recovered, 0), 0)
+    columns: dict[str, Any] = {
         "sidx": spends["sidx"],
         "team": spends["team"],
         "line": spends["line"],
         "id": spends["id"],
         "date": spends["date"],
         "amount_cents": spends["amount_cents"],
-        "category": spends["category"].astype(object),
-        "method": spends["method"].astype(object),
-        "kind": spends["kind"].astype(object).where(spends["kind"].astype(object) != "", "gift"),
-        "household": spends["household"],
-        "note": spends["note"],
-        "by": spends["by"],
-        "due": spends["due"],
-        "condition": spends["condition"],
-        "tegenprestatie": spends["tegenprestatie"],
-        "tegenprestatie_status": spends["status"].astype(object).where(spends["tegenprestatie"] != "", ""),
-        "override_reason": spends["reason"],
-        "extra": spends["extra"],
-    })
-    kind_col = out["kind"].to_numpy(dtype=object, copy=True)
-    due_col = out["due"].to_numpy(copy=True)
-    cond_col = out["condition"].to_numpy(dtype=object, copy=True)
+        "category": spends["category"],
+        "method": spends["method"],
+        "kind": pd.Categorical.from_codes(kind, categories=kind_names),
+        "due": due,
+        "has_tegenprestatie": has_teg,
+        "repaid_cents": repaid,
+        "recovered_cents": recovered,
+        "outstanding_cents": outstanding.astype("int64"),
+        "voided": voided,
+        "outcome": pd.Categorical.from_codes(outcome, categories=outcome_names),
+        "avoided_cents": avoided,
+    }
+    if text:
+        columns.update(_entry_text(spends, events, n))
+    out = pd.DataFrame(columns)
+    return out[[c for c in ENTRY_FRAME_COLUMNS if c in out.columns]]
+
+
+def _with(column: pd.Series, name: str) -> list[str]:
+    """The categories of a categorical column, with ``name`` added when missing."""
+    names = [str(c) for c in column.cat.categories]
+    return names if name in names else [*names, name]
+
+
+def _codes(column: pd.Series, names: list[str]) -> np.ndarray:
+    """A categorical column's codes against the categories ``names`` (a superset)."""
+    codes: np.ndarray = column.cat.set_categories(names).cat.codes.to_numpy().astype(np.int16)
+    return codes
+
+
+def _entry_text(spends: pd.DataFrame, events: pd.DataFrame, n: int) -> dict[str, Any]:
+    """The free-text columns of :func:`entry_frame`, after the events that change them."""
+    condition = spends["condition"].to_numpy(dtype=object, copy=True)
+    teg = spends["tegenprestatie"].to_numpy(dtype=object, copy=True)
+    teg_status = np.where(teg != "", spends["status"].astype(object).to_numpy(), "").astype(object)
     kinds = _last(events, "kind")
     if len(kinds):
         at = kinds["sidx"].to_numpy()
         new_kind = kinds["kind"].astype(object).to_numpy()
-        kind_col[at] = new_kind
-        due_col[at] = np.where(new_kind == "loan", kinds["due"].to_numpy(), np.datetime64("NaT"))
-        cond_col[at] = np.where(new_kind == "conditional", kinds["condition"].to_numpy(dtype=object), "")
-    teg = out["tegenprestatie"].to_numpy(dtype=object, copy=True)
-    teg_status = out["tegenprestatie_status"].to_numpy(dtype=object, copy=True)
+        condition[at] = np.where(new_kind == "conditional", kinds["condition"].to_numpy(dtype=object), "")
     last_teg = _last(events, "tegenprestatie")
     if len(last_teg):
         at = last_teg["sidx"].to_numpy()
         teg[at] = last_teg["tegenprestatie"].to_numpy(dtype=object)
         teg_status[at] = last_teg["status"].astype(object).to_numpy()
-    outcome = np.full(n, "", dtype=object)
-    avoided = np.full(n, np.nan)
-    last_outcome = _last(events, "outcome")
-    if len(last_outcome):
-        at = last_outcome["sidx"].to_numpy()
-        outcome[at] = last_outcome["status"].astype(object).to_numpy()
-        avoided[at] = np.where(last_outcome["has_amount"].to_numpy(),
-                               last_outcome["amount_cents"].to_numpy(dtype="float64"), np.nan)
-    repaid = _sum(events, "repay", n)
-    recovered = _sum(events, "recovered", n)
     recovered_from = np.full(n, "", dtype=object)
     last_recovered = _last(events, "recovered")
     if len(last_recovered):
         recovered_from[last_recovered["sidx"].to_numpy()] = last_recovered["note"].to_numpy(dtype=object)
-    voided = np.zeros(n, dtype=bool)
     void_reason = np.full(n, "", dtype=object)
     last_void = _last(events, "void")
     if len(last_void):
-        voided[last_void["sidx"].to_numpy()] = True
         void_reason[last_void["sidx"].to_numpy()] = last_void["reason"].to_numpy(dtype=object)
-    owes = ~voided & (kind_col != "gift")
-    outstanding = np.where(owes, np.maximum(out["amount_cents"].to_numpy() - repaid - recovered, 0), 0)
-    out = out.assign(
-        kind=kind_col,
-        due=due_col,
-        condition=cond_col,
-        tegenprestatie=teg,
-        tegenprestatie_status=teg_status,
-        repaid_cents=repaid,
-        recovered_cents=recovered,
-        recovered_from=recovered_from,
-        outstanding_cents=outstanding.astype("int64"),
-        voided=voided,
-        void_reason=void_reason,
-        outcome=outcome,
-        avoided_cents=avoided,
-    )
-    return out[list(ENTRY_FRAME_COLUMNS)]
+    return {
+        "household": spends["household"],
+        "note": spends["note"],
+        "by": spends["by"],
+        "condition": condition,
+        "tegenprestatie": teg,
+        "tegenprestatie_status": teg_status,
+        "recovered_from": recovered_from,
+        "void_reason": void_reason,
+        "override_reason": spends["reason"],
+        "extra": spends["extra"],
+    }
 
 
 def _last(events: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """The last event of one type per spend (events are in file order per spend)."""
-    rows = events[events["type"] == kind]
+    """The last event of one type per spend (events are sorted by spend, then file order)."""
+    rows = events[(events["type"] == kind).to_numpy()]
     return rows.drop_duplicates("sidx", keep="last")
 
 
 def _sum(events: pd.DataFrame, kind: str, n: int, until: Any = None) -> np.ndarray:
     """Cents of one event type summed per spend (optionally only events dated up to ``until``)."""
-    rows = events[events["type"] == kind]
+    mask = (events["type"] == kind).to_numpy()
     if until is not None:
-        rows = rows[rows["date"] <= until]
+        mask = mask & (events["date"] <= until).to_numpy()
     total = np.zeros(n, dtype="int64")
-    if len(rows):
-        sums = rows.groupby("sidx", sort=False)["amount_cents"].sum()
-        total[sums.index.to_numpy()] = sums.to_numpy()
+    if mask.any():
+        np.add.at(total, events["sidx"].to_numpy()[mask], events["amount_cents"].to_numpy()[mask])
     return total
 
 

@@ -46,7 +46,7 @@ import pandas as pd
 
 from .dates import parse_month, today
 from .errors import InputError, NotFoundError, Problem
-from .frames import entry_frame, linked_events, load_frame, paid_back, spend_rows
+from .frames import entry_frame, load_frame, paid_back, spends_and_events
 from .model import Team, resolve_category
 from .money import format_eur
 
@@ -83,6 +83,9 @@ STORY_COLUMNS = (
 SUMMARY_BY = ("municipality", "team")
 
 _ALL = "\x00all"  # the group key when a whole ledger is one group
+#: The entry columns the figures need (copying ids and text would cost on a big ledger).
+_FIGURE_COLUMNS = ["sidx", "team", "date", "amount_cents", "category", "method", "kind",
+                   "has_tegenprestatie", "outcome", "avoided_cents"]
 _CENT = Decimal("0.01")
 
 
@@ -222,28 +225,30 @@ def _holders(ledger: Ledger, teams: Sequence[str] | str | None) -> list[Team]:
 class _Data:
     """One ledger read once for a report: journal rows, spends as they stand, their events."""
 
-    def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None) -> None:
+    def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None, *, text: bool = False) -> None:
         self.ledger = ledger
         self.holders = _holders(ledger, teams)
         self.slugs = [t.slug for t in self.holders]
         # With no budget holders at all, load_frame reads all (that is: no) journals.
         self.rows, self.problems = load_frame(ledger, self.slugs)
-        self.spends = spend_rows(self.rows)
-        self.events = linked_events(self.rows, self.spends)
-        self.entries = entry_frame(self.rows, self.spends, self.events)
+        # Free text is copied only for the reports that show it (loans, stories).
+        self.spends, self.events = spends_and_events(self.rows, text=text)
+        self.entries = entry_frame(self.rows, self.spends, self.events, text=text)
 
     def counted(self, start: dt.date, end: dt.date) -> pd.DataFrame:
-        """Spends dated from ``start`` to ``end`` that are not voided."""
+        """Spends dated from ``start`` to ``end`` that are not voided (figures, no text)."""
         e = self.entries
-        return e[~e["voided"] & (e["date"] >= _ts(start)) & (e["date"] <= _ts(end))]
+        dates = e["date"]
+        mask = ~e["voided"].to_numpy() & (dates >= _ts(start)).to_numpy() & (dates <= _ts(end)).to_numpy()
+        return e.loc[mask, _FIGURE_COLUMNS]
 
     def rows_of(self, kind: str, start: dt.date | None, end: dt.date) -> pd.DataFrame:
         """Journal rows of one type dated from ``start`` (or ever) up to ``end``."""
         r = self.rows
-        mask = (r["type"] == kind) & (r["date"] <= _ts(end))
+        mask = (r["type"] == kind).to_numpy() & (r["date"] <= _ts(end)).to_numpy()
         if start is not None:
-            mask &= r["date"] >= _ts(start)
-        return r[mask]
+            mask &= (r["date"] >= _ts(start)).to_numpy()
+        return r.loc[mask, ["team", "date", "amount_cents", "method"]]
 
     def written_off(self, start: dt.date | None, end: dt.date) -> pd.DataFrame:
         settle = self.rows_of("settle", start, end)
@@ -272,7 +277,8 @@ class _Data:
     def cash_on_hand_by(self, end: dt.date) -> dict[str, int]:
         """Withdrawn - cash spends (not voided) - written off - deposited, up to ``end``."""
         e = self.entries
-        cash_spends = e[~e["voided"] & (e["method"] == "contant") & (e["date"] <= _ts(end))]
+        cash = (e["method"] == "contant").to_numpy()
+        cash_spends = e[~e["voided"].to_numpy() & cash & (e["date"] <= _ts(end)).to_numpy()]
         out = _sum_by(self.rows_of("withdraw", None, end), "amount_cents", True)
         settled = self.rows_of("settle", None, end)
         for part in (cash_spends, settled):
@@ -282,15 +288,22 @@ class _Data:
 
 
 def _keys(frame: pd.DataFrame, by_team: bool) -> pd.Series:
+    """The group of each row: its team, or one group for all (label with :func:`_label`)."""
     if by_team:
-        return frame["team"].astype(object).rename("key")
-    return pd.Series(_ALL, index=frame.index, dtype=object, name="key")
+        return frame["team"].rename("key")
+    return pd.Series(np.zeros(len(frame), dtype=np.int8), index=frame.index, name="key")
+
+
+def _label(key: Any) -> str:
+    return _ALL if isinstance(key, (int, np.integer)) else str(key)
 
 
 def _sum_by(frame: pd.DataFrame, column: str, by_team: bool) -> dict[str, int]:
     if frame.empty:
         return {}
-    sums = frame[column].groupby(_keys(frame, by_team), sort=False).sum()
+    if not by_team:
+        return {_ALL: int(frame[column].sum())}
+    sums = frame[column].groupby(frame["team"], observed=True, sort=False).sum()
     return {str(k): int(v) for k, v in sums.items()}
 
 
@@ -416,43 +429,47 @@ def _figures(data: _Data, p: Period, by_team: bool) -> dict[str, _Figures]:
     sel = data.counted(p.start, p.as_of)
     keys = _keys(sel, by_team)
     amounts = sel["amount_cents"]
-    grouped = amounts.groupby(keys, sort=False)
-    count = grouped.size()
-    total = grouped.sum()
-    biggest = grouped.max()
-    middle = grouped.median()
-    by_cat = pd.DataFrame({"key": [], "category": []}) if sel.empty else (
-        amounts.groupby([keys, sel["category"].astype(object).rename("category")], sort=False)
-        .sum()
-        .reset_index(name="cents")
-        .sort_values(["key", "cents", "category"], ascending=[True, False, True], kind="stable")
-        .drop_duplicates("key")
-    )
-    top = dict(zip(by_cat["key"], by_cat["category"], strict=True))
-    teg = (sel["tegenprestatie"] != "").groupby(keys, sort=False).sum()
-    loans = sel[sel["kind"].isin(LOAN_KINDS)]
+    grouped = amounts.groupby(keys, sort=False, observed=True)
+    count = {_label(k): int(v) for k, v in grouped.size().items()}
+    total = {_label(k): int(v) for k, v in grouped.sum().items()}
+    biggest = {_label(k): int(v) for k, v in grouped.max().items()}
+    middle = {_label(k): float(v) for k, v in grouped.median().items()}
+    top: dict[str, str] = {}
+    if len(sel):
+        by_cat = amounts.groupby([keys, sel["category"]], sort=False, observed=True).sum()
+        by_cat = by_cat.reset_index(name="cents")
+        by_cat["key"] = [_label(k) for k in by_cat["key"]]
+        by_cat["category"] = by_cat["category"].astype(object)
+        by_cat = by_cat.sort_values(["key", "cents", "category"], ascending=[True, False, True],
+                                    kind="stable").drop_duplicates("key")
+        top = dict(zip(by_cat["key"], by_cat["category"], strict=True))
+    teg = {_label(k): int(v) for k, v in
+           sel["has_tegenprestatie"].groupby(keys, sort=False, observed=True).sum().items()}
+    loans = sel[sel["kind"].isin(LOAN_KINDS).to_numpy()]
     owed: dict[str, int] = {}
     if len(loans):
         back = paid_back(data.events, len(data.entries), _ts(p.as_of))[loans["sidx"].to_numpy()]
         left = np.maximum(loans["amount_cents"].to_numpy() - back, 0)
-        sums = pd.Series(left, index=loans.index).groupby(keys[loans.index], sort=False).sum()
-        owed = {str(k): int(v) for k, v in sums.items()}
+        sums = pd.Series(left, index=loans.index).groupby(keys[loans.index], sort=False, observed=True).sum()
+        owed = {_label(k): int(v) for k, v in sums.items()}
     spent = data.spent_by(p.start, p.as_of, by_team)
     refusals = data.rows_of("refusal", p.start, p.as_of)
-    refused = _keys(refusals, by_team).value_counts().to_dict() if len(refusals) else {}
+    refused: dict[str, int] = {}
+    if len(refusals):
+        refused = {_label(k): int(v) for k, v in _keys(refusals, by_team).value_counts().items() if v}
     out: dict[str, _Figures] = {}
-    for key in set(spent) | set(count.index) | set(refused):
-        n = int(count.get(key, 0))
-        out[str(key)] = _Figures(
+    for key in set(spent) | set(count) | set(refused):
+        n = count.get(key, 0)
+        out[key] = _Figures(
             spent=spent.get(key, 0),
-            spends=int(total.get(key, 0)),
+            spends=total.get(key, 0),
             count=n,
-            max=int(biggest[key]) if n else None,
-            median=Decimal(repr(float(middle[key]))) if n else None,
+            max=biggest[key] if n else None,
+            median=Decimal(repr(middle[key])) if n else None,
             top_category=top.get(key),
             loans_outstanding=owed.get(key, 0),
-            with_tegenprestatie=int(teg.get(key, 0)),
-            refusals=int(refused.get(key, 0)),
+            with_tegenprestatie=teg.get(key, 0),
+            refusals=refused.get(key, 0),
         )
     return out
 
@@ -545,8 +562,11 @@ def categories(
     p = period(year, as_of)
     data = _Data(ledger, teams)
     sel = data.counted(p.start, p.as_of)
-    cats = sel["category"].astype(object).rename("category")
-    grouped = sel["amount_cents"].groupby(cats, sort=False).agg(["size", "sum"]).reset_index()
+    grouped = (
+        sel["amount_cents"].groupby(sel["category"], sort=False, observed=True)
+        .agg(["size", "sum"]).reset_index()
+    )
+    grouped["category"] = grouped["category"].astype(object)
     grouped = grouped.sort_values(["sum", "size", "category"], ascending=[False, False, True],
                                   kind="stable")
     all_count = int(grouped["size"].sum())
@@ -597,9 +617,10 @@ def loans(
     due date (none last), date and id.
     """
     end = as_of or today()
-    data = _Data(ledger, teams)
+    data = _Data(ledger, teams, text=True)
     e = data.entries
-    sel = e[~e["voided"] & e["kind"].isin(LOAN_KINDS) & (e["date"] <= _ts(end))]
+    owing = e["kind"].isin(LOAN_KINDS).to_numpy()
+    sel = e[~e["voided"].to_numpy() & owing & (e["date"] <= _ts(end)).to_numpy()]
     n = len(e)
     repaid = _until(data.events, "repay", n, end)[sel["sidx"].to_numpy()]
     recovered = _until(data.events, "recovered", n, end)[sel["sidx"].to_numpy()]
@@ -669,7 +690,7 @@ def outcomes(
     data = _Data(ledger, teams)
     sel = data.counted(p.start, p.as_of)
     records = []
-    per_team = {slug: part for slug, part in sel.groupby(sel["team"].astype(object), sort=False)}
+    per_team = {str(slug): part for slug, part in sel.groupby("team", sort=False, observed=True)}
     for team in data.holders:
         records.append(_outcome_record(team.slug, per_team.get(team.slug)))
     total = _outcome_record(TOTAL_LABEL, sel)
@@ -717,8 +738,8 @@ def story_cases(
     replaced by ``[huishouden]``. Filters: one team, one category (case and accents do not
     matter), a minimum amount, a first date. Sorted by category, then date.
     """
-    data = _Data(ledger, [team] if team else None)
-    e = data.entries[~data.entries["voided"]]
+    data = _Data(ledger, [team] if team else None, text=True)
+    e = data.entries[~data.entries["voided"].to_numpy()]
     if category:
         cat = resolve_category(category, _known_categories(ledger, data))
         e = e[e["category"] == cat]
@@ -735,7 +756,7 @@ def story_cases(
             "id": row.id,
             "team": str(row.team),
             "date": row.date.date(),
-            "category": row.category,
+            "category": str(row.category),
             "amount": _eur(row.amount_cents),
             "kind": row.kind,
             "note": _hide(row.note, hide),

@@ -7,6 +7,7 @@ is written out from the list of spends and events, never taken from the report c
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from dataclasses import dataclass
 from decimal import Decimal
@@ -554,10 +555,10 @@ def test_summary_names_a_folder_that_is_not_a_ledger(built: Built, tmp_path: Pat
 # ---------------------------------------------------------------------------- one loader, two readers
 
 
-def _compare_readers(lg: Ledger) -> None:
+def _compare_readers(lg: Ledger, teams: list[str] | None = None) -> None:
     """load_frame + entry_frame against the pure-Python Ledger.read(): same entries, same state."""
-    snap = lg.read()
-    frame, problems = load_frame(lg)
+    snap = lg.read(teams)
+    frame, problems = load_frame(lg, teams)
     assert [str(p) for p in problems] == [str(p) for p in snap.problems]
     entries = entry_frame(frame)
     assert len(frame) == len(snap.rows)
@@ -644,3 +645,42 @@ def test_loader_agrees_on_a_damaged_ledger(built: Built, tmp_path: Path) -> None
     # reports keep working and carry the problems
     report = utilisation(damaged, year=2025)
     assert len(report.attrs["problems"]) == len(problems) > 5
+
+
+def test_loader_agrees_on_randomly_damaged_journals(built: Built, tmp_path: Path) -> None:
+    """Byte flips, stray quotes, separators, CRs, NULs, cuts and repeated lines: whatever the
+    damage, the vectorised loader sets aside exactly the lines the library reader does."""
+    import random
+
+    root = tmp_path / "fuzz"
+    shutil.copytree(built.root, root)
+    journal = root / "teams" / "noord.csv"
+    original = journal.read_bytes()
+    extra = b"".join(encode_line(c).encode() for c in (
+        {"id": "noord-2025-0800", "type": "spend", "date": "2025-03-01", "amount": "5.00",
+         "category": "Overig", "method": "pin", "kind": "gift", "note": "a\rb"},
+        {"id": "noord-2025-0801", "type": "spend", "date": "2025-03-01", "amount": "6.00",
+         "category": "Overig", "method": "pin", "kind": "gift", "note": "nul\x00byte"},
+        {"id": "noord-2025-0802", "type": "spend", "date": "2025-03-01", "amount": "7.00",
+         "category": "Overig", "method": "pin", "kind": "gift", "note": 'zegt "ja", toch'},
+    ))
+    noise = [b'"', b",", b"\r", b"\n", b"\x00", b"x", b"\xff", b"9", b"-", b" ", b"\x1f"]
+    rng = random.Random(int(os.environ.get("MAATWERK_FUZZ_SEED", "2025")))
+    for _ in range(int(os.environ.get("MAATWERK_FUZZ_ROUNDS", "60"))):
+        data = bytearray(original + extra)
+        for _ in range(rng.randint(1, 4)):
+            action = rng.random()
+            at = rng.randrange(len(data))
+            if action < 0.5:
+                data[at : at + 1] = rng.choice(noise)
+            elif action < 0.7:
+                del data[at]
+            elif action < 0.85:
+                lines = bytes(data).split(b"\n")
+                pick = rng.randrange(1, len(lines) - 1)
+                lines.insert(pick, lines[pick])
+                data = bytearray(b"\n".join(lines))
+            else:
+                del data[rng.randrange(len(data) // 2, len(data)):]
+        journal.write_bytes(bytes(data))
+        _compare_readers(Ledger(root), ["noord"])

@@ -55,8 +55,8 @@ def test_a_new_coordinator_sees_who_is_behind(rcli: Cli, monkeypatch: pytest.Mon
     assert "totaal" in out
     assert "under" in out and "over" in out and "on-track" in out
     assert "Pace: 74,8% of 2025 has passed on 30-09-2025" in out
-    assert "Behind the pace: noord." in out
-    assert "Over budget, or heading there: fonds, oost." in out
+    assert "Behind the pace (1 of 4): noord." in out
+    assert "Over budget, or heading there (2 of 4): fonds, oost." in out
     noord = next(line for line in out.splitlines() if line.strip().startswith("noord"))
     # At 80 columns the euro sign moves to the headers.
     assert "budget €" in out
@@ -317,3 +317,38 @@ def test_whole_process_and_no_ledger(tmp_path: Path, built: Built) -> None:
     missing = run_process("--ledgers", str(tmp_path / "nope"), "utilisation")
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
     assert "maatwerk init" in missing.stderr
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.skipif(not (EXAMPLES / "rotterdam-2015").is_dir(), reason="example ledgers not present")
+def test_published_figures_of_rotterdam_and_zaanstad(cli: Cli) -> None:
+    """The comparison table of the sources: Rotterdam 8% of 420.000, Zaanstad 20% of 400.000."""
+    rows = as_json(cli("summary", str(EXAMPLES / "rotterdam-2015"), str(EXAMPLES / "zaanstad-2015"),
+                       "--year", "2015", "--format", "json"))
+    rotterdam, zaanstad = rows
+    assert (rotterdam["budget"], rotterdam["spent"], rotterdam["count"]) == (420000.0, 33135.61, 264)
+    assert round(float(str(rotterdam["utilisation"])) * 100) == 8
+    assert rotterdam["max"] == 2500.0 and rotterdam["top_category"] == "Levensmiddelen"
+    assert round(float(str(rotterdam["average"]))) == 126  # "about EUR 125"
+    assert (zaanstad["budget"], zaanstad["spent"]) == (400000.0, 79954.0)
+    assert round(float(str(zaanstad["utilisation"])) * 100) == 20
+    assert zaanstad["max"] == 8500.0 and zaanstad["top_category"] == "Wonen"
+
+
+@pytest.mark.skipif(not (EXAMPLES / "zaanstad-2015").is_dir(), reason="example ledgers not present")
+def test_researcher_script(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "summary.csv"
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "researcher_summary.py"), str(EXAMPLES / "zaanstad-2015"),
+         "--year", "2015", "--csv", str(out)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Zaanstad" in done.stdout and "79954.00" in done.stdout
+    saved = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert saved[0]["spent"] == "79954.00" and saved[0]["max"] == "8500.00"

@@ -115,12 +115,22 @@ def emit(
         console.print(f"[dim]{empty}[/]")
         return
     table = to_table(with_total, human, title=title, width=console.width, styles=styles)
+    if _natural_width(console, table) > console.width:
+        # Too wide even so: leave out the less important columns rather than fold every cell.
+        table = to_table(with_total, human, title=title, width=0, styles=styles)
     if total is not None and len(table.rows) > 1:
         table.rows[-2].end_section = True
         table.rows[-1].style = "bold"
     console.print(table)
     for line in footer:
         console.print(line, highlight=False)
+
+
+def _natural_width(console: Any, table: Any) -> int:
+    """The width a rich table takes when nothing is folded."""
+    from rich.measure import Measurement
+
+    return int(Measurement.get(console, console.options.update_width(100_000), table).maximum)
 
 
 def _markdown(records: Sequence[Record], columns: Sequence[Column], title: str,
@@ -226,10 +236,12 @@ def utilisation_footer(frame: pd.DataFrame, records: Sequence[Record]) -> list[s
         f"({_pct(float(share))} of the pace); [red]over[/]: spent or projected above the budget."
     ]
     behind, over = _names(records, "under"), _names(records, "over")
-    lines.append(f"Behind the pace: [bold yellow]{', '.join(behind)}[/]." if behind
-                 else "No budget holder is behind the pace.")
+    of = f" ({{}} of {len(records)})" if len(records) > 1 else ""
+    lines.append(f"Behind the pace{of.format(len(behind))}: [bold yellow]{', '.join(behind)}[/]."
+                 if behind else "No budget holder is behind the pace.")
     if over:
-        lines.append(f"Over budget, or heading there: [bold red]{', '.join(over)}[/].")
+        lines.append(f"Over budget, or heading there{of.format(len(over))}: "
+                     f"[bold red]{', '.join(over)}[/].")
     return lines
 
 
