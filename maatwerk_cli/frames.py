@@ -4,19 +4,23 @@
 checks every line by the same rules as :func:`maatwerk_cli.storage.read_journal` (header,
 cell count, checksum, id, type, amount, extra, dates), sets bad lines aside as
 :class:`~maatwerk_cli.errors.Problem` with the same file, line and message, and hands the
-good lines to pandas' C parser in one call. A cache may wrap it later: the result depends
-only on the settings and the bytes of the selected journals.
+good lines to pandas' C parser in one call. The result depends only on the settings and
+the bytes of the selected journals, which is what lets :mod:`maatwerk_cli.cache` keep it.
 
 How the lines are checked, fastest first:
 
-* a plain line (no quotes, all ASCII-safe separators) is checked on its bytes: 19 cells,
-  the id of this team, and the checksum over the cells, which for such a line is the line
-  itself with ``,`` replaced by the unit separator;
+* the lines are found and classified with numpy on the file's bytes (empty, carriage
+  return or NUL inside, quotes, number of commas);
+* a plain line (no quotes) is checked on its bytes: 19 cells and the checksum, which for
+  such a line is taken over the line itself with ``,`` replaced by the unit separator;
 * lines with quoted cells are parsed with the csv module in one go and checked the same
   way; the tool writes them in one canonical form, which pandas reads back identically;
-* anything else, and every line a later check doubts, goes through ``read_journal``'s
-  own per-line code (:func:`maatwerk_cli.storage.parse_row`), so verdicts and messages
-  are the same as the pure-Python reader's.
+* after pandas has parsed the lines, the id, type, amount, extra and dates are checked
+  column by column;
+* anything else, and every line a check doubts, goes through ``read_journal``'s own
+  per-line code (:func:`maatwerk_cli.storage.parse_row`), so verdicts and messages are
+  the same as the pure-Python reader's (``tests/test_reports.py`` compares the two on
+  damaged journals).
 
 pandas is imported by this module: import it lazily, never on the clerk's path.
 """
@@ -38,7 +42,7 @@ import pandas as pd
 
 from .errors import Problem
 from .model import JOURNAL_COLUMNS, ROW_TYPES, Row
-from .storage import HEADER, checksum, parse_row
+from .storage import HEADER, parse_row
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -82,9 +86,9 @@ _CELLS = len(JOURNAL_COLUMNS)
 _SEPARATORS = _CELLS - 1
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _AMOUNT = r"-?[0-9]{1,10}\.[0-9]{2}"
-_ASCII_ID = r"[a-z0-9][a-z0-9-]*-[0-9]{4}-[0-9]{4,}"
-_ID_TAIL = r"-[0-9]{4}-[0-9]{4,}$"
-_STORAGE_ID = re.compile(r"^([a-z0-9][a-z0-9-]*)-(\d{4})-(\d{4,})$")
+_ID_TAIL = r"-[0-9]{4}-[0-9]{4,}"  # after "<team>"; ASCII digits (parse_row judges the rest)
+_CELL = r'(?:[^",]*|"[^"]*(?:""[^"]*)*")'
+_STRICT_CSV = re.compile(_CELL + r"(?:," + _CELL + r")*")
 
 #: Row types that change a spend after it was recorded (they carry its id in ``ref``).
 EVENT_TYPES = ("kind", "tegenprestatie", "outcome", "recovered", "repay", "void", "bank-link")
@@ -251,8 +255,9 @@ def _scan_journal(path: Path, team: str, name: str, problems: list[Problem]) -> 
         pieces[i] = data[s[i] : e2[i]]
     qi = np.flatnonzero(quoted).tolist()
     if qi:
+        starts_at, ends_at, line_of = s.tolist(), e2.tolist(), numbers.tolist()
         canonical = _check_quoted(
-            [(i, int(numbers[i]), data[s[i] : e2[i]]) for i in qi], pieces, team, found
+            [(i, line_of[i], data[starts_at[i] : ends_at[i]]) for i in qi], pieces, team, found
         )
         for i in canonical:
             if cr_end[i]:
@@ -289,9 +294,10 @@ def _check_quoted(
     """Check lines with quoted cells together; return the indices of good lines pandas can
     read as they stand, and put good lines that need rewriting in ``pieces``.
 
-    ``quoted`` holds (index, line number, line without its trailing ``\\r``).
+    ``quoted`` holds (index, line number, line without its trailing ``\\r``); none holds
+    a newline or a carriage return. The id is checked later, with every other row's.
     """
-    texts = [line.decode("utf-8") for _, _, line in quoted]
+    texts = b"\n".join(line for _, _, line in quoted).decode("utf-8").split("\n")
     try:
         rows = list(csv.reader(texts))
     except csv.Error:
@@ -299,15 +305,14 @@ def _check_quoted(
     if len(rows) != len(texts):
         # A cell ran on into the next line: judge each line on its own.
         rows = [[] for _ in texts]
+    sha = hashlib.sha256  # storage.checksum, inlined: it runs once per quoted line
+    sound = [
+        len(values) == _CELLS and sha("\x1f".join(values[:-1]).encode("utf-8")).hexdigest()[:8] == values[-1]
+        for values in rows
+    ]
     good: list[tuple[int, str, list[str]]] = []
-    for (index, number, line), text, values in zip(quoted, texts, rows, strict=True):
-        m = _STORAGE_ID.match(values[0]) if values else None
-        if (
-            len(values) == _CELLS
-            and m is not None
-            and m[1] == team
-            and checksum(values[:-1]) == values[-1]
-        ):
+    for (index, number, line), text, values, ok in zip(quoted, texts, rows, sound, strict=True):
+        if ok:
             good.append((index, text, values))
             continue
         got = _verdict(line, team, number)
@@ -315,16 +320,16 @@ def _check_quoted(
             found.append((number, got))
         else:
             pieces[index] = _canonical(got[0])
-    # The tool writes quoted lines in csv's one canonical form, which pandas reads back
-    # cell for cell; a line written otherwise (by hand, with a valid checksum) is
-    # rewritten into that form.
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(values for _, _, values in good)
-    if buf.getvalue() == "".join(text + "\n" for _, text, _ in good):
-        return [index for index, _, _ in good]
-    for index, _, values in good:
-        pieces[index] = _canonical(values)
-    return []
+    # A line in strict CSV form (each cell plain, or quoted with inner quotes doubled) has
+    # one reading, the same for pandas as for the csv module: the tool writes nothing else.
+    # A line written otherwise (by hand, with a valid checksum) is handed over rewritten.
+    as_they_stand: list[int] = []
+    for index, text, values in good:
+        if _STRICT_CSV.fullmatch(text) is not None:
+            as_they_stand.append(index)
+        else:
+            pieces[index] = _canonical(values)
+    return as_they_stand
 
 
 def _canonical(values: list[str]) -> bytes:
@@ -377,9 +382,14 @@ def _check_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     # The id must be one of this journal's: "<team>-<year>-<number>" (ASCII digits here;
     # anything else is judged again by parse_row, which decides).
     ids = frame["id"]
-    ok &= ids.str.fullmatch(_ASCII_ID).to_numpy(dtype=bool, na_value=False)
-    owner = ids.str.replace(_ID_TAIL, "", regex=True)
-    ok &= (owner.to_numpy(dtype=object) == frame["team"].to_numpy(dtype=object))
+    codes = frame["team"].cat.codes.to_numpy()
+    bounds = np.flatnonzero(np.diff(codes)) + 1  # the rows come in one block per journal
+    for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(frame)], strict=True):
+        if stop > start:
+            team = str(frame["team"].cat.categories[codes[start]])
+            pattern = re.escape(team) + _ID_TAIL
+            block = ids.iloc[start:stop].str.fullmatch(pattern).to_numpy(dtype=bool, na_value=False)
+            ok[start:stop] &= block
     amount = frame["amount"]
     has_amount = (amount != "").to_numpy()
     ok &= ~has_amount | amount.str.fullmatch(_AMOUNT).to_numpy(dtype=bool, na_value=False)
@@ -398,7 +408,9 @@ def _check_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     dues = pd.to_datetime(due_text.where(due_ok, ""), format="%Y-%m-%d", errors="coerce")
     due_ok &= dues.notna().to_numpy()
     ok &= date_ok & (~due_filled | due_ok)
-    cents = pd.to_numeric(amount.where(has_amount & ok, "0"), errors="coerce").fillna(0.0)
+    # Checked to the form -1234567890.12 above, so a float holds each exactly enough to
+    # round back to its cents.
+    cents = amount.where(has_amount & ok, "0").astype("float64")
     frame = frame.assign(
         date=dates,
         due=dues,

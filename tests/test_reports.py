@@ -137,6 +137,12 @@ def build(root: Path) -> Built:
     return Built(root, ids)
 
 
+@pytest.fixture(autouse=True)
+def _no_frame_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test the loader itself, and leave the user's cache folder alone."""
+    monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(tmp_path_factory.mktemp("reports") / "ledgers")

@@ -19,6 +19,12 @@ from maatwerk_cli import Ledger
 Cli = Callable[..., Result]
 
 
+@pytest.fixture(autouse=True)
+def _no_frame_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test the loader itself, and leave the user's cache folder alone."""
+    monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(tmp_path_factory.mktemp("reports-cli") / "ledgers")
@@ -352,3 +358,53 @@ def test_researcher_script(tmp_path: Path) -> None:
     assert "Zaanstad" in done.stdout and "79954.00" in done.stdout
     saved = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert saved[0]["spent"] == "79954.00" and saved[0]["max"] == "8500.00"
+
+
+REPORTS = [
+    ("utilisation", "--year", "2025"),
+    ("compare", "--year", "2025"),
+    ("compare", "--year", "2025", "--transpose"),
+    ("categories", "--year", "2025"),
+    ("loans", "--as-of", "31-12-2025"),
+    ("outcomes", "--year", "2025"),
+]
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=lambda r: "-".join(a for a in r if not a[0].isdigit()))
+def test_every_report_in_every_format(rcli: Cli, tmp_path: Path, report: tuple[str, ...]) -> None:
+    data = as_json(rcli(*report, "--format", "json"))
+    assert data and all(r.get("team") != "totaal" and r.get("id") != "totaal" for r in data)
+    keys = list(data[0])
+    plain = ok(rcli(*report, "--format", "csv")).out
+    assert plain.splitlines()[0].split(",") == keys
+    assert len(list(csv.reader(io.StringIO(plain)))) == len(data) + 1  # header + rows, no totals
+    dutch = ok(rcli(*report, "--format", "csv-nl")).out
+    assert dutch.startswith("\ufeff") and dutch.lstrip("\ufeff").split("\r\n")[0].split(";") == keys
+    md = ok(rcli(*report, "--format", "markdown")).out
+    assert md.startswith("## ") and "| --- |" in md.replace(":", "").replace("---|", "--- |")
+    table = ok(rcli(*report)).out
+    assert "totaal" in table and "totaal" in md
+    xlsx = tmp_path / "report.xlsx"
+    ok(rcli(*report, "--output", str(xlsx)))
+    ws = load_workbook(xlsx).active
+    assert ws is not None
+    rows = list(ws.iter_rows(values_only=True))
+    if "--transpose" in report:
+        assert list(rows[0]) == [*keys, "totaal"]  # the totals are a column here
+        assert len(rows) == len(data) + 1
+    else:
+        assert list(rows[0]) == keys
+        assert len(rows) == len(data) + 2  # header, rows, totals
+    numbers = [v for row in rows[1:] for v in row if isinstance(v, (int, float))]
+    assert numbers  # money and counts are number cells
+
+
+def test_summary_and_stories_formats(cli: Cli, built: Built, tmp_path: Path) -> None:
+    for fmt in ("table", "csv", "csv-nl", "json", "markdown"):
+        result = ok(cli("summary", str(built.root), "--year", "2025", "--format", fmt))
+        assert "Teststad" in result.out
+    xlsx = tmp_path / "summary.xlsx"
+    ok(cli("summary", str(built.root), "--year", "2025", "--by", "team", "-o", str(xlsx)))
+    ws = load_workbook(xlsx).active
+    assert ws is not None
+    assert [c.value for c in ws[1]][:3] == ["municipality", "team", "budget"]

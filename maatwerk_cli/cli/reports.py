@@ -324,31 +324,43 @@ def _human(value: Any, kind: str) -> str:
     return _text_human(value, kind)
 
 
-def transposed(frame: pd.DataFrame, columns: Sequence[Column], fmt: str) -> tuple[pd.DataFrame, list[Column]]:
-    """A report turned so teams are columns; for people the cells are formatted per row."""
+def transposed(
+    frame: pd.DataFrame, columns: Sequence[Column], mode: str
+) -> tuple[pd.DataFrame, list[Column]]:
+    """A report turned so teams are columns.
+
+    ``mode``: ``data`` (values as they are, no totals: JSON, CSV), ``sheet`` (values as they
+    are, with a ``totaal`` column: XLSX) or ``human`` (cells formatted per row, with the
+    ``totaal`` column: table, Markdown).
+    """
+    import pandas as pd
+
     from .. import reports
 
     flipped = reports.transpose(frame)
     kinds = {c.key: c.kind for c in columns}
-    teams = [str(c) for c in flipped.columns[1:]]
-    if fmt in ("json", "csv", "csv-nl"):
-        return flipped, [Column("field"), *[Column(t) for t in teams]]
-    total = frame.attrs.get("total")
     titles = {c.key: c.title for c in COMPARE_TABLE if c.title}
+    teams = [str(c) for c in flipped.columns[1:]]
+    total = frame.attrs.get("total") if mode != "data" else None
     rows = []
     for record in flipped.to_dict(orient="records"):
-        kind = kinds.get(record["field"], "text")
-        label = titles.get(record["field"], str(record["field"]).replace("_", " "))
-        row = {"field": label, **{t: _human(record[t], kind) for t in teams}}
+        field = str(record["field"])
+        kind = kinds.get(field, "text")
+        if mode == "human":
+            row = {"field": titles.get(field, field.replace("_", " ")),
+                   **{t: _human(record[t], kind) for t in teams}}
+        else:
+            row = {"field": field, **{t: record[t] for t in teams}}
         if total is not None:
-            row[reports.TOTAL_LABEL] = _human(total.get(record["field"]), kind)
+            value = total.get(field)
+            row[reports.TOTAL_LABEL] = _human(value, kind) if mode == "human" else value
         rows.append(row)
-    import pandas as pd
-
     labels = [*teams, *([reports.TOTAL_LABEL] if total is not None else [])]
     out = pd.DataFrame.from_records(rows, columns=["field", *labels])
     out.attrs.update({k: v for k, v in frame.attrs.items() if k != "total"})
-    return out, [Column("field", " "), *[Column(t, kind="number") for t in labels]]
+    cell_kind = "number" if mode == "human" else "text"
+    first = Column("field", " " if mode == "human" else "")
+    return out, [first, *[Column(t, kind=cell_kind) for t in labels]]
 
 
 @app.command()
@@ -378,8 +390,11 @@ def compare(
     data: Sequence[Column] = COMPARE_DATA
     table: Sequence[Column] = COMPARE_TABLE
     if transpose:
-        frame, flipped_columns = transposed(frame, [*COMPARE_DATA, Column("kind"), Column("name")],
-                                            check_format(fmt))
+        from ..render import FILE_FORMATS
+
+        target = FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
+        mode = {"xlsx": "sheet", "json": "data", "csv": "data", "csv-nl": "data"}.get(target, "human")
+        frame, flipped_columns = transposed(frame, [*COMPARE_DATA, Column("kind"), Column("name")], mode)
         data = table = flipped_columns
     emit(frame, fmt, output, data_columns=data, table_columns=table, title=title, sheet="compare",
          empty="no budget holders yet; add one with `maatwerk team add`")
