@@ -408,3 +408,14 @@ def test_summary_and_stories_formats(cli: Cli, built: Built, tmp_path: Path) -> 
     ws = load_workbook(xlsx).active
     assert ws is not None
     assert [c.value for c in ws[1]][:3] == ["municipality", "team", "budget"]
+
+
+def test_a_ledger_of_another_year_gets_a_hint(cli: Cli, tmp_path: Path) -> None:
+    lg = Ledger.init(tmp_path / "oud", municipality="Oudstad", year=2015)
+    lg.add_team("wijk", name="Wijk", budget=Decimal("1000"), year=2015)
+    for command in ("utilisation", "compare", "categories", "outcomes"):
+        result = ok(cli("--ledgers", str(tmp_path / "oud"), command))
+        assert "add --year 2015" in result.err, command
+        assert len(result.err.strip().splitlines()) == 1
+    quiet = ok(cli("--ledgers", str(tmp_path / "oud"), "compare", "--year", "2015"))
+    assert quiet.err == ""

@@ -158,6 +158,23 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def year_hint(lg: Any, year: int, *, given: bool) -> bool:
+    """When the year was left to default and no budget holder has a budget for it, say which
+    years do have budgets (an example ledger of 2015, say). True when a hint was given."""
+    if given:
+        return False
+    teams = lg.teams()
+    if not teams or any(t.budget(year) for t in teams):
+        return False
+    years = sorted({y for t in teams for y, b in t.budgets.items() if b})
+    if not years:
+        return False
+    listed = ", ".join(str(y) for y in years[-3:])
+    warn(f"no budget holder has a budget for {year}; this ledger has budgets for {listed}: "
+         f"add --year {years[-1]}")
+    return True
+
+
 def _title(base: str, municipality: str) -> str:
     return f"{base} ({municipality})" if municipality else base
 
@@ -271,7 +288,7 @@ def utilisation(
     )
     y = frame.attrs["year"]
     unset = [str(t) for t, b in zip(frame["team"], frame["budget"], strict=True) if b == 0]
-    if unset:
+    if unset and not year_hint(lg, y, given=bool(year or as_of or month)):
         warn(f"no budget set for {y}: {', '.join(unset)} "
              f"(set one with `maatwerk team budget TEAM AMOUNT --year {y}`)")
     data, table = utilisation_columns(frame)
@@ -385,6 +402,7 @@ def compare(
     prepare(fmt, output)
     lg = ledger()
     frame = reports.compare(lg, teams, year=_year(year))
+    year_hint(lg, frame.attrs["year"], given=bool(year))
     y = frame.attrs["year"]
     title = _title(f"Teams compared, {y}", lg.settings.municipality)
     data: Sequence[Column] = COMPARE_DATA
@@ -444,6 +462,7 @@ def categories(
     from .. import reports
 
     frame = reports.categories(lg, teams, year=_year(year))
+    year_hint(lg, frame.attrs["year"], given=bool(year))
     y = frame.attrs["year"]
     emit(frame, fmt, output, data_columns=CATEGORY_DATA, table_columns=CATEGORY_TABLE,
          title=_title(f"Categories {y}", lg.settings.municipality), sheet="categories",
@@ -553,6 +572,7 @@ def outcomes(
     prepare(fmt, output)
     lg = ledger()
     frame = reports.outcomes(lg, teams, year=_year(year))
+    year_hint(lg, frame.attrs["year"], given=bool(year))
     y = frame.attrs["year"]
     t = frame.attrs["total"]
     footer = [
