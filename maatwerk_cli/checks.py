@@ -11,14 +11,26 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from .errors import MaatwerkError, Problem
+from .knipkaart import check_rows as check_knipkaart
 from .ledger import Ledger
 from .model import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, fold_text
 from .money import ZERO
+from .rules import check_team_rules
 from .storage import split_id
 
 #: Further checks other parts of the tool add: (ledger, team slug, rows, file) -> problems.
 TeamCheck = Callable[[Ledger, str, Sequence[Row], str], list[Problem]]
-EXTRA_CHECKS: list[TeamCheck] = []
+
+
+def _cash_and_bank(ledger: Ledger, slug: str, rows: Sequence[Row], name: str) -> list[Problem]:
+    # Imported when `check` runs, not with the package: `import maatwerk_cli` stays quick.
+    from .bank import check_bank
+    from .cash import check_cash
+
+    return check_cash(ledger, slug, rows, name) + check_bank(ledger, slug, rows, name)
+
+
+EXTRA_CHECKS: list[TeamCheck] = [_cash_and_bank, check_team_rules, check_knipkaart]
 
 
 def check_ledger(ledger: Ledger) -> list[Problem]:
@@ -33,9 +45,12 @@ def check_ledger(ledger: Ledger) -> list[Problem]:
     slugs = folder.team_slugs()
     if folder.teams_dir.is_dir():
         for csv_path in sorted(folder.teams_dir.glob("*.csv")):
-            if csv_path.stem not in slugs:
+            # teams/<slug>.csv is a journal, teams/<slug>.bank.csv its bank lines.
+            owner = csv_path.name.removesuffix(".csv").removesuffix(".bank")
+            if owner not in slugs:
+                what = "bank file" if csv_path.name.endswith(".bank.csv") else "journal"
                 problems.append(Problem(folder.display(csv_path), 0,
-                                        f"journal without a team file {csv_path.stem}.toml"))
+                                        f"{what} without a team file {owner}.toml"))
     for slug in slugs:
         try:
             folder.load_team(slug)
@@ -93,7 +108,7 @@ def _check_rows(rows: Sequence[Row], name: str, categories: set[str]) -> list[Pr
             if not row.reason:
                 bad(row, "a refusal without a reason")
             continue
-        if row.type in ("withdraw", "settle", "knipkaart"):
+        if row.type in ("withdraw", "settle", "knipkaart", "bank-link"):
             continue  # checked by their own modules
         if row.ref not in spends:
             bad(row, f"refers to {row.ref or 'nothing'}, which is not an earlier spend of this team")

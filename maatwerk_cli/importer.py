@@ -39,6 +39,8 @@ HEADERS = {
     "condition": "condition", "voorwaarde": "condition",
     "by": "by", "door": "by",
     "reason": "reason", "reden": "reason",
+    "second_opinion": "second_opinion", "second opinion": "second_opinion",
+    "tweede mening": "second_opinion", "tweede_mening": "second_opinion",
 }
 REQUIRED = ("date", "amount", "category")
 
@@ -169,42 +171,51 @@ def import_entries(
     count = 0
     all_rows = list(rows)
     total = len(all_rows)
-    for done, (number, cells) in enumerate(all_rows, start=1):
-        if progress and done % 500 == 0:
-            progress(done, total)
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
-            problems.append(Problem(name, number, "more cells than header columns"))
-            continue
-        values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
-        if any(len(v) > MAX_CELL for v in values.values()):
-            problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
-            continue
-        try:
-            slug = values.get("team", "").lower() or default_team or ""
-            if not slug:
-                raise InputError("team is empty")
-            cells_out = ledger.spend_cells(
-                slug,
-                parse_amount(values["amount"]),
-                category=values["category"],
-                method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
-                date=parse_date(values["date"], allow_future=allow_future),
-                household=values.get("household") or None,
-                note=values.get("note") or None,
-                kind=resolve_choice(values.get("kind") or "gift", KIND_ALIASES, "kind"),
-                due=parse_date(values["due"], what="due", allow_future=True) if values.get("due") else None,
-                condition=values.get("condition") or None,
-                tegenprestatie=values.get("tegenprestatie") or None,
-                by=values.get("by") or None,
-                reason=values.get("reason") or None,
-            )
-        except (MaatwerkError, InvalidOperation) as exc:
-            problems.append(Problem(name, number, str(exc)))
-            continue
-        per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
-        count += 1
+    # Rules of thumb see the whole import at once: the journals are read once, and a
+    # household's earlier rows in the file count for its later ones.
+    from .cash import batch as cash_batch
+    from .rules import batch as rules_batch
+
+    # Cash rows likewise: each must fit in what the box holds after the earlier ones.
+    with rules_batch(ledger), cash_batch():
+        for done, (number, cells) in enumerate(all_rows, start=1):
+            if progress and done % 500 == 0:
+                progress(done, total)
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
+                problems.append(Problem(name, number, "more cells than header columns"))
+                continue
+            values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
+            if any(len(v) > MAX_CELL for v in values.values()):
+                problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
+                continue
+            try:
+                slug = values.get("team", "").lower() or default_team or ""
+                if not slug:
+                    raise InputError("team is empty")
+                cells_out = ledger.spend_cells(
+                    slug,
+                    parse_amount(values["amount"]),
+                    category=values["category"],
+                    method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
+                    date=parse_date(values["date"], allow_future=allow_future),
+                    household=values.get("household") or None,
+                    note=values.get("note") or None,
+                    kind=resolve_choice(values.get("kind") or "gift", KIND_ALIASES, "kind"),
+                    due=(parse_date(values["due"], what="due", allow_future=True)
+                         if values.get("due") else None),
+                    condition=values.get("condition") or None,
+                    tegenprestatie=values.get("tegenprestatie") or None,
+                    by=values.get("by") or None,
+                    reason=values.get("reason") or None,
+                    second_opinion=values.get("second_opinion") or None,
+                )
+            except (MaatwerkError, InvalidOperation) as exc:
+                problems.append(Problem(name, number, str(exc)))
+                continue
+            per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
+            count += 1
     if progress:
         progress(total, total)
     if problems:

@@ -8,6 +8,7 @@ string juggling; :func:`maatwerk_cli.money.parse_amount` and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -183,6 +184,10 @@ class Ledger:
             f'kind = "{kind}"  # "team" (a wijkteam) or "fund" (e.g. a doorbraakfonds)\n'
             "\n[budget]  # budget per calendar year\n"
             f"{year} = {toml_amount_text(budget)}\n"
+            "\n# Own rules of thumb, overriding [rules] in maatwerk.toml key by key (docs/rules.md);\n"
+            "# false switches one off for this team.\n"
+            "# [rules]\n# max_per_spend = 750\n"
+            "# [knipkaart]\n# per_year = 5\n"
         )
         with self.folder.lock():
             path = self.folder.team_path(slug)
@@ -335,29 +340,39 @@ class Ledger:
         second_opinion: str | None = None,
         allow_personal_data: bool = False,
         extra: Mapping[str, Any] | None = None,
+        bank_line: str | None = None,
     ) -> str:
-        """Record a spend; return its id. Nothing is written when anything is wrong."""
-        cells = self.spend_cells(
-            team,
-            amount,
-            category=category,
-            method=method,
-            date=date,
-            household=household,
-            note=note,
-            kind=kind,
-            due=due,
-            condition=condition,
-            tegenprestatie=tegenprestatie,
-            tegenprestatie_status=tegenprestatie_status,
-            by=by,
-            reason=reason,
-            second_opinion=second_opinion,
-            allow_personal_data=allow_personal_data,
-            extra=extra,
-        )
-        slug = cells.pop("_team")
-        return self.folder.append(slug, [cells])[0]
+        """Record a spend; return its id. Nothing is written when anything is wrong.
+
+        ``bank_line`` completes an open line of an imported bank statement (see
+        :mod:`maatwerk_cli.bank`); without ``date`` the spend takes the line's date.
+        """
+        # A cash spend or a bank line is checked against the journal: hold the lock from
+        # that check to the write. Card payments skip this and never read the journal.
+        guarded = method == "contant" or bool(bank_line)
+        with self.folder.lock() if guarded else contextlib.nullcontext():
+            cells = self.spend_cells(
+                team,
+                amount,
+                category=category,
+                method=method,
+                date=date,
+                household=household,
+                note=note,
+                kind=kind,
+                due=due,
+                condition=condition,
+                tegenprestatie=tegenprestatie,
+                tegenprestatie_status=tegenprestatie_status,
+                by=by,
+                reason=reason,
+                second_opinion=second_opinion,
+                allow_personal_data=allow_personal_data,
+                extra=extra,
+                bank_line=bank_line,
+            )
+            slug = cells.pop("_team")
+            return self.folder.append(slug, [cells], locked=guarded)[0]
 
     def spend_cells(
         self,
@@ -379,6 +394,7 @@ class Ledger:
         second_opinion: str | None = None,
         allow_personal_data: bool = False,
         extra: Mapping[str, Any] | None = None,
+        bank_line: str | None = None,
     ) -> dict[str, str]:
         """Validate a spend and return its journal cells (with ``_team``); writes nothing."""
         slug = self._team_slug(team)
@@ -414,7 +430,7 @@ class Ledger:
             more["second_opinion"] = clean_text(second_opinion, "second opinion", limit=100)
         if allow_personal_data:
             more["personal_data_allowed"] = True
-        return {
+        cells = {
             "_team": slug,
             "type": "spend",
             "date": when.isoformat(),
@@ -432,6 +448,17 @@ class Ledger:
             "by": clean_text(by, "by", limit=100),
             "extra": extra_text(more),
         }
+        if method == "contant" or bank_line:
+            # Cash must be in the box; a bank line must be open and match. Only these read
+            # the journal: a card payment costs the same on any size of ledger.
+            from .cash import check_spend_source
+
+            check_spend_source(self.folder, cells, amount, bank_line=bank_line, date_given=date is not None)
+        # Rules of thumb come last: a hit says how to go on, so other mistakes go first.
+        from .rules import check_spend
+
+        check_spend(self, cells, reason=texts["reason"], second_opinion=more.get("second_opinion", ""))
+        return cells
 
     def _event(
         self,

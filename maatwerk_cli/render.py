@@ -132,6 +132,8 @@ def totals(records: Sequence[Record], columns: Sequence[Column], label: str = "t
         if c.total:
             acc: Any = Decimal(0) if c.kind == "money" else 0
             for r in records:
+                if r.get("voided"):
+                    continue  # a cancelled entry is listed, but never counted
                 v = r.get(c.key)
                 if v is not None and not (isinstance(v, float) and math.isnan(v)):
                     acc += Decimal(str(v)) if c.kind == "money" else v

@@ -38,6 +38,7 @@ def test_comma_csv_with_english_headers(lcli: Cli, tmp_path: Path) -> None:
 
 
 def test_semicolon_csv_with_bom_dutch_headers_and_team_column(lcli: Cli, tmp_path: Path) -> None:
+    assert lcli("cash", "withdraw", "zuid", "20", "-d", "1-2-2025").code == 0
     f = tmp_path / "in.csv"
     f.write_bytes(
         "\ufeffDatum;Bedrag;Categorie;Betaalwijze;Soort;Huishouden;Notitie;Team\n"
@@ -157,3 +158,13 @@ def test_random_bytes_never_crash_the_importer(tmp_path: Path, lcli: Cli, data: 
     res = lcli("import", "entries", str(f), "--team", "noord", "--dry-run")
     assert res.code in (0, 2)
     assert "Traceback" not in res.err
+
+
+def test_cash_rows_together_must_fit_in_the_box(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
+    assert lcli("cash", "withdraw", "noord", "50", "-d", "1-2-2025").code == 0
+    f = tmp_path / "in.csv"
+    f.write_text("datum;bedrag;categorie;betaalwijze\n2-2-2025;30;Kleding;contant\n3-2-2025;30;Kleding;contant\n")
+    before = snapshot(ledger_dir)
+    res = lcli("import", "entries", str(f), "--team", "noord")
+    assert res.code == 2 and "in.csv:3" in res.err and "not enough cash" in res.err
+    assert snapshot(ledger_dir) == before

@@ -5,7 +5,12 @@ Each module registers its commands on the one Typer app when imported here.
 
 from __future__ import annotations
 
-from . import clerk  # noqa: F401  (registers commands)
+from . import (
+    cash,  # noqa: F401  (registers commands)
+    clerk,  # noqa: F401  (registers commands)
+    reports,  # noqa: F401  (registers commands)
+    rules,  # noqa: F401  (registers commands)
+)
 from .app import app, main, run
 
 __all__ = ["app", "main", "run"]

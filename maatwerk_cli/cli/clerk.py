@@ -15,6 +15,7 @@ from ..dates import parse_date, parse_year, today
 from ..errors import InputError
 from ..model import KIND_ALIASES, METHOD_ALIASES, OUTCOMES, resolve_choice
 from ..money import format_eur, parse_amount
+from ..redact import redact_option
 from ..render import Column
 from .app import app, fail, ledger, warn, warn_problems
 from .output import format_option, output_option, show
@@ -23,7 +24,8 @@ LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser,
 
 team_app = typer.Typer(help="Budget holders: wijkteams and central funds.", no_args_is_help=True)
 app.add_typer(team_app, name="team")
-import_app = typer.Typer(help="Bulk input: entries from a spreadsheet.", no_args_is_help=True)
+import_app = typer.Typer(help="Bulk input: entries from a spreadsheet, bank statements.",
+                         no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 
@@ -142,6 +144,10 @@ def spend(
         False, "--allow-personal-data", help="Record text that holds personal data anyway (recorded)."
     ),
     allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
+    bank_line: str | None = typer.Option(
+        None, "--bank-line", metavar="REF",
+        help="The open bank line this spend is (see `maatwerk reconcile`); date defaults to its date.",
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
     """Record a spend (a gift unless --kind says otherwise) and print its id."""
@@ -164,6 +170,7 @@ def spend(
         reason=reason,
         second_opinion=second_opinion,
         allow_personal_data=allow_personal_data,
+        bank_line=bank_line,
     )
     print(json.dumps({"id": entry_id}) if fmt == "json" else entry_id)
 
@@ -319,7 +326,11 @@ def entry_columns(fmt: str) -> list[Column]:
 
     kinds = {"date": "date", "due": "date", "voided": "bool", "personal_data_allowed": "bool"}
     money = {"amount", "repaid", "outstanding", "recovered", "avoided_cost"}
-    return [Column(k, kind="money" if k in money else kinds.get(k, "text")) for k in ENTRY_FIELDS]
+    return [
+        Column(k, kind="money" if k in money else kinds.get(k, "text"),
+               total=k in money and k != "avoided_cost")
+        for k in ENTRY_FIELDS
+    ]
 
 
 @app.command()
@@ -332,6 +343,7 @@ def entries(
     household: str | None = typer.Option(None, "--household", help="Only this household."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """List entries as they stand after their events; voided ones are marked."""
     from ..records import entry_record
@@ -347,7 +359,12 @@ def entries(
     )
     warn_problems(problems)
     records = [entry_record(e) for e in found]
-    show(records, entry_columns(fmt), fmt, output=output, title="Entries", total=True,
+    columns = entry_columns(fmt)
+    if redact:
+        from ..redact import redact as redacted
+
+        records, columns = redacted(records, columns)
+    show(records, columns, fmt, output=output, title="Entries", total=True,
          styles=lambda r: "dim strike" if r.get("voided") else None, empty="no entries")
 
 
@@ -365,8 +382,9 @@ def import_entries(
 
     Columns (any case, Dutch names too): date/datum, amount/bedrag, category/categorie,
     method/betaalwijze, kind/soort, household/huishouden, note/notitie, tegenprestatie,
-    and team when --team is not given. On any bad row every bad row is listed and
-    nothing is written.
+    and team when --team is not given. Rules of thumb apply per row: a row that hits
+    one needs reason/reden (and second_opinion/tweede mening above that limit).
+    On any bad row every bad row is listed and nothing is written.
     """
     from ..importer import import_entries as run_import
 

@@ -1,0 +1,191 @@
+"""The knipkaart: a few exceptions per team per year to bend another department's rule.
+
+The idea from the sources: give every wijkteam a punch card with (say) five
+exceptions a year; when the team uses one, the other department (Werk en Inkomen,
+say) follows the team's judgement. The list of what the exceptions were used for
+shows where the system itself leaves residents stuck.
+
+Each use is a ``knipkaart`` line in the team journal: ``date``, ``reason`` (which rule
+of which department was bent, and why), ``by``, and ``status`` = ``beyond`` when it was
+forced past the card's limit. The limit is ``[knipkaart] per_year`` in
+``maatwerk.toml`` (default 5); a team file may set its own under ``[knipkaart]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .dates import today
+from .errors import InputError, LedgerError, MaatwerkError, Problem, RuleError
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+    from .model import Row
+
+DEFAULT_PER_YEAR = 5
+BEYOND = "beyond"
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """One use of a team's knipkaart.
+
+    id, team, date, reason, by: as recorded.
+    beyond: the use was forced past the card's limit.
+    """
+
+    id: str
+    team: str
+    date: dt.date
+    reason: str
+    by: str = ""
+    beyond: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """How a team's knipkaart stands in one year.
+
+    team, year: whose card, which calendar year.
+    used: every use that year, those beyond the card included.
+    limit: uses on the card (``per_year``).
+    remaining: uses left on the card (never below zero).
+    uses: the uses themselves, by date.
+    """
+
+    team: str
+    year: int
+    used: int
+    limit: int
+    remaining: int
+    uses: tuple[Use, ...] = ()
+
+    @property
+    def beyond(self) -> int:
+        """How many uses went past the card."""
+        return sum(1 for u in self.uses if u.beyond)
+
+
+def _per_year(table: Any, where: str) -> int | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise LedgerError(f"{where}: [knipkaart] must be a table with per_year = 5")
+    unknown = [k for k in table if k != "per_year"]
+    if unknown:
+        raise LedgerError(f"{where}: unknown knipkaart setting {unknown[0]!r}; only per_year is read")
+    if "per_year" not in table:
+        return None
+    value = table["per_year"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise LedgerError(f"{where}: knipkaart.per_year must be a whole number, 0 or more")
+    return value
+
+
+def limit_for(ledger: Ledger, slug: str) -> int:
+    """Uses on the team's card per year: the team's own setting, else the settings', else 5."""
+    folder = ledger.folder
+    team = ledger.team(slug)
+    own = _per_year(team.raw.get("knipkaart"), folder.display(folder.team_path(team.slug)))
+    if own is not None:
+        return own
+    base = _per_year(ledger.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
+    return DEFAULT_PER_YEAR if base is None else base
+
+
+def uses_in(rows: Sequence[Row], year: int | None = None) -> list[Use]:
+    """The knipkaart uses among a journal's rows (in ``year``, if given)."""
+    return [
+        Use(id=r.id, team=r.team, date=r.date, reason=r.reason, by=r.by, beyond=r.status == BEYOND)
+        for r in rows
+        if r.type == "knipkaart" and (year is None or r.date.year == year)
+    ]
+
+
+def use(
+    ledger: Ledger,
+    team: str,
+    *,
+    reason: str,
+    date: dt.date | None = None,
+    force: bool = False,
+    by: str | None = None,
+    allow_personal_data: bool = False,
+) -> str:
+    """Record one use of the team's knipkaart; return its id.
+
+    A use beyond the card's limit is refused (:class:`RuleError`) unless ``force``;
+    it is then recorded as ``beyond``.
+    """
+    from .ledger import clean_text, guard_personal_data
+    from .storage import extra_text
+
+    slug = ledger.team(team).slug
+    text = clean_text(reason, "reason")
+    if not text:
+        raise InputError("say which rule of which department is bent, and why, with --reason")
+    guard_personal_data({"reason": text}, allow_personal_data)
+    when = date or today()
+    if when > today():
+        raise InputError(f"date {when.strftime('%d-%m-%Y')} is in the future")
+    limit = limit_for(ledger, slug)
+    with ledger.folder.lock():
+        used = len(uses_in(ledger.folder.read(slug).rows, when.year))
+        beyond = used >= limit
+        if beyond and not force:
+            raise RuleError(
+                f"the knipkaart of {slug} is used up for {when.year}: {used} of {limit} uses; "
+                "if this exception is needed anyway, add --force (it is recorded as beyond the card)"
+            )
+        cells = {
+            "type": "knipkaart",
+            "date": when.isoformat(),
+            "reason": text,
+            "status": BEYOND if beyond else "",
+            "by": clean_text(by, "by", limit=100),
+            "extra": extra_text({"personal_data_allowed": True} if allow_personal_data else {}),
+        }
+        return ledger.folder.append(slug, [cells], locked=True)[0]
+
+
+def status(ledger: Ledger, team: str | None = None, *, year: int | None = None) -> list[Status]:
+    """The knipkaart of one team, or of every wijkteam (and any fund that used one)."""
+    y = year or today().year
+    holders = [ledger.team(team)] if team else ledger.teams()
+    out: list[Status] = []
+    for holder in holders:
+        uses = uses_in(ledger.folder.read(holder.slug).rows, y)
+        if not team and holder.kind != "team" and not uses:
+            continue
+        limit = limit_for(ledger, holder.slug)
+        out.append(Status(team=holder.slug, year=y, used=len(uses), limit=limit,
+                          remaining=max(limit - len(uses), 0),
+                          uses=tuple(sorted(uses, key=lambda u: (u.date, u.id)))))
+    return out
+
+
+def check_rows(ledger: Ledger, slug: str, rows: Sequence[Row], file_display: str) -> list[Problem]:
+    """For ``maatwerk check``: knipkaart lines need a reason and a known status."""
+    out: list[Problem] = []
+    for row in rows:
+        if row.type != "knipkaart":
+            continue
+        if not row.reason:
+            out.append(Problem(file_display, row.line, f"{row.id}: a knipkaart use without a reason"))
+        if row.status not in ("", BEYOND):
+            out.append(Problem(file_display, row.line,
+                               f"{row.id}: unknown knipkaart status {row.status!r} (only {BEYOND!r})"))
+    folder = ledger.folder
+    try:
+        _per_year(ledger.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
+    except MaatwerkError as exc:
+        # A mistake in maatwerk.toml is reported once, with the first team.
+        return [*out, Problem("", 0, str(exc))] if folder.team_slugs()[:1] == [slug] else out
+    try:
+        limit_for(ledger, slug)
+    except MaatwerkError as exc:
+        out.append(Problem("", 0, str(exc)))
+    return out

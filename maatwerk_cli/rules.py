@@ -1,0 +1,460 @@
+"""Rules of thumb (vuistregels): warnings a professional may override with a reason.
+
+The rules live in ``maatwerk.toml`` under ``[rules]``; a team file may override any
+of them under its own ``[rules]`` (the team wins, key by key). A spend that hits a
+rule is not written: :class:`~maatwerk_cli.errors.RuleError` says which rule, the
+figures, and how to go on. Recorded again with a reason, the spend keeps that reason
+(the journal's ``reason`` cell) and the names of the rules it overrode (``extra``'s
+``rules`` list), so ``maatwerk rules`` can show them afterwards as learning material.
+
+Rules, all optional:
+
+* ``max_per_spend``: one spend above this amount.
+* ``max_per_household_year``: what one household gets in one calendar year, this spend
+  included, counted over every team of the ledger folder.
+* ``max_per_household_total``: what one household gets ever, over every team (a cap per
+  resident for the whole municipality, as Tilburg has).
+* ``repeat_household_days``: another spend for the same household at most this many days
+  before or after this one, in any team.
+* ``second_opinion_above``: a spend above this amount names who agreed
+  (``--second-opinion NAME``); a reason may stand in for it and is then recorded.
+* ``[rules.categories]``: a message per category, shown until a reason is given.
+
+Amounts may be numbers or Dutch text (``"1.500"``); ``false`` switches a rule off (for
+one team, say a doorbraakfonds that has no limit per spend). Voided spends never count.
+
+Only the household rules read the journals, and only when a household is given: a
+spend without a household code, or in a ledger without household rules, costs the
+same on any size of ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .errors import LedgerError, MaatwerkError, NotFoundError, Problem, RuleError
+from .money import ZERO, format_eur
+from .storage import toml_amount
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+    from .model import Row
+
+AMOUNT_RULES = (
+    "max_per_spend",
+    "max_per_household_year",
+    "max_per_household_total",
+    "second_opinion_above",
+)
+DAY_RULES = ("repeat_household_days",)
+HOUSEHOLD_RULES = ("max_per_household_year", "max_per_household_total", "repeat_household_days")
+CATEGORIES = "categories"
+#: Every rule name, in the order they are checked and listed.
+RULE_NAMES = (
+    "max_per_spend",
+    "max_per_household_year",
+    "max_per_household_total",
+    "repeat_household_days",
+    "second_opinion_above",
+    CATEGORIES,
+)
+
+#: What each rule means, for listings and ``--help``.
+RULE_HELP = {
+    "max_per_spend": "one spend above this amount",
+    "max_per_household_year": "one household, one calendar year, all teams",
+    "max_per_household_total": "one household, all years, all teams",
+    "repeat_household_days": "another spend for the household within this many days",
+    "second_opinion_above": "above this amount, name who agreed with --second-opinion",
+    CATEGORIES: "a message shown for a category",
+}
+
+PROCEED = 'if this is right, record it again with --reason "why"'
+PROCEED_IMPORT = "if this is right, give the row a reason in a reason column"
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The rules of thumb in force for one budget holder.
+
+    team: the team's slug.
+    max_per_spend, max_per_household_year, max_per_household_total, second_opinion_above:
+    amounts, or ``None`` when the rule is off.
+    repeat_household_days: days, or ``None`` when off.
+    categories: category (as spelled in the settings) -> the message shown for it.
+    sources: where each rule that is on was set (``maatwerk.toml`` or the team file);
+    keyed by rule name, and by ``categories:<category>`` for category messages.
+    """
+
+    team: str
+    max_per_spend: Decimal | None = None
+    max_per_household_year: Decimal | None = None
+    max_per_household_total: Decimal | None = None
+    repeat_household_days: int | None = None
+    second_opinion_above: Decimal | None = None
+    categories: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def needs_history(self) -> bool:
+        """Whether checking a spend with a household means reading the journals."""
+        return any(getattr(self, name) is not None for name in HOUSEHOLD_RULES)
+
+    def listing(self) -> list[tuple[str, str, Decimal | int | str]]:
+        """(rule, category, value) for every rule that is on, in :data:`RULE_NAMES` order."""
+        out: list[tuple[str, str, Decimal | int | str]] = []
+        for name in RULE_NAMES[:-1]:
+            value = getattr(self, name)
+            if value is not None:
+                out.append((name, "", value))
+        out.extend((CATEGORIES, cat, message) for cat, message in self.categories.items())
+        return out
+
+    def source(self, rule: str, category: str = "") -> str:
+        return self.sources.get(f"{CATEGORIES}:{category}" if category else rule, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One rule a spend runs into.
+
+    rule: the rule's name (one of :data:`RULE_NAMES`).
+    message: what was hit, with the figures, in Dutch money.
+    """
+
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Past:
+    """An earlier spend of a household, as the household rules see it.
+
+    id: the entry id, or ``""`` for a row earlier in the same import.
+    date, amount: of that spend.
+    """
+
+    id: str
+    date: dt.date
+    amount: Decimal
+
+
+# ---------------------------------------------------------------------------- reading the rules
+
+
+def _closest(name: str, known: Sequence[str]) -> str:
+    from .model import closest
+
+    hint = closest(name, known)
+    return f"; did you mean {hint!r}?" if hint else f"; known rules: {', '.join(known)}"
+
+
+def _parse_table(
+    table: object, where: str, categories: Sequence[str]
+) -> tuple[dict[str, Decimal | int | None], dict[str, str | None]]:
+    """One ``[rules]`` table: rule values (``None`` = switched off) and category messages."""
+    from .model import resolve_category
+
+    if not isinstance(table, Mapping):
+        raise LedgerError(f"{where}: [rules] must be a table of rule = value")
+    values: dict[str, Decimal | int | None] = {}
+    messages: dict[str, str | None] = {}
+    for key, value in table.items():
+        name = str(key)
+        what = f"{where}: rules.{name}"
+        if name == CATEGORIES:
+            if not isinstance(value, Mapping):
+                raise LedgerError(f"{what} must be a table of category = \"message\"")
+            for cat, message in value.items():
+                try:
+                    spelled = resolve_category(str(cat), categories)
+                except NotFoundError as exc:
+                    raise LedgerError(f"{what}: {exc}") from None
+                if message is False or message == "":
+                    messages[spelled] = None
+                elif isinstance(message, str):
+                    messages[spelled] = " ".join(message.split())
+                else:
+                    raise LedgerError(f"{what}.{cat} must be a message in quotes, or false")
+            continue
+        if name not in AMOUNT_RULES and name not in DAY_RULES:
+            raise LedgerError(f"{where}: unknown rule {name!r}{_closest(name, RULE_NAMES)}")
+        if value is False:
+            values[name] = None
+        elif name in DAY_RULES:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise LedgerError(f"{what} must be a whole number of days (1 or more), or false")
+            values[name] = value
+        else:
+            if value is True:
+                raise LedgerError(f"{what} must be an amount like 500, or false to switch it off")
+            amount = toml_amount(value, what)
+            if amount <= 0:
+                raise LedgerError(f"{what} must be more than € 0,00; use false to switch it off")
+            values[name] = amount
+    return values, messages
+
+
+def load_rules(ledger: Ledger, slug: str) -> Rules:
+    """The rules in force for ``slug``: the settings' ``[rules]``, overridden by the team's."""
+    settings = ledger.settings
+    folder = ledger.folder
+    team = ledger.team(slug)
+    cats = settings.categories
+    base_where = folder.display(folder.settings_path)
+    team_where = folder.display(folder.team_path(team.slug))
+    values, messages = _parse_table(settings.raw.get("rules", {}), base_where, cats)
+    sources = {**{k: base_where for k in values}, **{f"{CATEGORIES}:{c}": base_where for c in messages}}
+    if "rules" in team.raw:
+        own_values, own_messages = _parse_table(team.raw["rules"], team_where, cats)
+        values.update(own_values)
+        messages.update(own_messages)
+        sources.update({k: team_where for k in own_values})
+        sources.update({f"{CATEGORIES}:{c}": team_where for c in own_messages})
+    on = {k: v for k, v in values.items() if v is not None}
+    shown = {c: m for c, m in messages.items() if m is not None}
+    return Rules(
+        team=team.slug,
+        max_per_spend=_amount(on.get("max_per_spend")),
+        max_per_household_year=_amount(on.get("max_per_household_year")),
+        max_per_household_total=_amount(on.get("max_per_household_total")),
+        repeat_household_days=_days(on.get("repeat_household_days")),
+        second_opinion_above=_amount(on.get("second_opinion_above")),
+        categories={c: shown[c] for c in cats if c in shown},
+        sources={k: s for k, s in sources.items()
+                 if k in on or (k.startswith(f"{CATEGORIES}:") and k.split(":", 1)[1] in shown)},
+    )
+
+
+def _amount(value: Decimal | int | None) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
+
+
+def _days(value: Decimal | int | None) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+# ---------------------------------------------------------------------------- checking a spend
+
+
+def find_hits(
+    rules: Rules,
+    *,
+    amount: Decimal,
+    category: str,
+    household: str,
+    when: dt.date,
+    second_opinion: str,
+    history: Sequence[Past] = (),
+) -> list[Hit]:
+    """Every rule of thumb a spend runs into; ``history``: the household's other spends."""
+    hits: list[Hit] = []
+    if rules.max_per_spend is not None and amount > rules.max_per_spend:
+        hits.append(Hit("max_per_spend", f"{format_eur(amount)} is above "
+                                         f"{format_eur(rules.max_per_spend)} per spend"))
+    if household:
+        hits.extend(_household_hits(rules, amount, household, when, history))
+    limit = rules.second_opinion_above
+    if limit is not None and amount > limit and not second_opinion:
+        hits.append(Hit("second_opinion_above",
+                        f"{format_eur(amount)} is above {format_eur(limit)} and needs a second "
+                        "opinion: add --second-opinion NAME (who agreed)"))
+    message = rules.categories.get(category)
+    if message is not None:
+        hits.append(Hit(CATEGORIES, f'{category}: "{message}"'))
+    return hits
+
+
+def _household_hits(
+    rules: Rules, amount: Decimal, household: str, when: dt.date, history: Sequence[Past]
+) -> list[Hit]:
+    hits: list[Hit] = []
+    limit = rules.max_per_household_year
+    if limit is not None:
+        before = sum((p.amount for p in history if p.date.year == when.year), ZERO)
+        if before + amount > limit:
+            hits.append(Hit("max_per_household_year",
+                            f"household {household} would get {format_eur(before + amount)} in "
+                            f"{when.year} ({format_eur(before)} before this spend), above "
+                            f"{format_eur(limit)} a year"))
+    limit = rules.max_per_household_total
+    if limit is not None:
+        before = sum((p.amount for p in history), ZERO)
+        if before + amount > limit:
+            hits.append(Hit("max_per_household_total",
+                            f"household {household} would get {format_eur(before + amount)} in all "
+                            f"({format_eur(before)} before this spend), above {format_eur(limit)}"))
+    days = rules.repeat_household_days
+    if days is not None:
+        near = [p for p in history if abs((p.date - when).days) <= days]
+        if near:
+            closest = min(near, key=lambda p: (abs((p.date - when).days), p.id))
+            gap = (when - closest.date).days
+            how = ("on the same day" if gap == 0
+                   else f"{gap} day{'s' if gap != 1 else ''} before" if gap > 0
+                   else f"{-gap} day{'s' if gap != -1 else ''} after")
+            which = closest.id or "earlier in this import"
+            hits.append(Hit("repeat_household_days",
+                            f"household {household} had {format_eur(closest.amount)} {how} "
+                            f"({which}, {closest.date.strftime('%d-%m-%Y')}), within {days} days"))
+    return hits
+
+
+def hit_message(hits: Sequence[Hit], proceed: str = PROCEED) -> str:
+    """One line naming every rule hit, with the figures, and how to go on."""
+    parts = [f"rule {h.rule}: {h.message}" for h in hits]
+    return f"{'; '.join(parts)}; {proceed}"
+
+
+class SpendRules:
+    """Checks spends against the rules; keeps rules and household history once read.
+
+    One per spend for the clerk; one per import, so that thousands of rows read the
+    journals once, and rows earlier in the import count for the ones after them.
+    """
+
+    def __init__(self, ledger: Ledger, *, proceed: str = PROCEED, batch: bool = False) -> None:
+        self.ledger = ledger
+        self.proceed = proceed
+        self.batch = batch
+        self._rules: dict[str, Rules] = {}
+        self._history: dict[str, list[Past]] | None = None
+
+    def rules(self, slug: str) -> Rules:
+        if slug not in self._rules:
+            self._rules[slug] = load_rules(self.ledger, slug)
+        return self._rules[slug]
+
+    def history(self, household: str) -> list[Past]:
+        """The household's spends in every team, voided ones left out."""
+        if self._history is None:
+            index: dict[str, list[Past]] = {}
+            for e in self.ledger.read().entries:
+                if e.household and not e.voided:
+                    index.setdefault(e.household, []).append(Past(e.id, e.date, e.amount))
+            self._history = index
+        return self._history.get(household, [])
+
+    def check(self, cells: dict[str, str], *, reason: str, second_opinion: str) -> list[str]:
+        """Raise RuleError on a hit without a reason; else return the rules overridden.
+
+        ``cells`` are a spend's journal cells (``_team``, ``date``, ``amount``,
+        ``category``, ``household``).
+        """
+        slug = cells["_team"]
+        rules = self.rules(slug)
+        household = cells.get("household", "")
+        when = dt.date.fromisoformat(cells["date"])
+        amount = Decimal(cells["amount"])
+        past = self.history(household) if household and rules.needs_history else []
+        hits = find_hits(rules, amount=amount, category=cells.get("category", ""),
+                         household=household, when=when, second_opinion=second_opinion,
+                         history=past)
+        if hits and not reason:
+            raise RuleError(hit_message(hits, self.proceed))
+        if self.batch and household:
+            self.history(household)  # make sure the index exists before adding to it
+            assert self._history is not None
+            self._history.setdefault(household, []).append(Past("", when, amount))
+        return [h.rule for h in hits]
+
+
+_BATCHES: weakref.WeakKeyDictionary[Ledger, SpendRules] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def batch(ledger: Ledger, *, proceed: str = PROCEED_IMPORT) -> Iterator[SpendRules]:
+    """Check many spends of one import together (see :class:`SpendRules`)."""
+    checker = SpendRules(ledger, proceed=proceed, batch=True)
+    _BATCHES[ledger] = checker
+    try:
+        yield checker
+    finally:
+        _BATCHES.pop(ledger, None)
+
+
+def check_spend(
+    ledger: Ledger, cells: dict[str, str], *, reason: str = "", second_opinion: str = ""
+) -> None:
+    """Apply the rules to a spend's cells; add the overridden rules to its ``extra``.
+
+    Raises :class:`RuleError` when a rule is hit and no reason was given.
+    """
+    checker = _BATCHES.get(ledger) or SpendRules(ledger)
+    overridden = checker.check(cells, reason=reason, second_opinion=second_opinion)
+    if overridden:
+        import json
+
+        extra: dict[str, Any] = json.loads(cells["extra"]) if cells.get("extra") else {}
+        extra["rules"] = overridden
+        cells["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------------------- listing
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A spend recorded although it hit rules of thumb, with the reason given.
+
+    id, team, date, amount, category, by: the spend as recorded.
+    rules: the names of the rules it overrode.
+    reason: why the professional went ahead.
+    second_opinion: who agreed, if recorded.
+    voided: the spend was cancelled later.
+    """
+
+    id: str
+    team: str
+    date: dt.date
+    amount: Decimal
+    category: str
+    rules: tuple[str, ...]
+    reason: str
+    by: str = ""
+    second_opinion: str = ""
+    voided: bool = False
+
+
+def overrides(
+    ledger: Ledger, team: str | None = None, *, year: int | None = None
+) -> tuple[list[Override], tuple[Problem, ...]]:
+    """Every spend recorded over a rule of thumb (in ``year``, if given), by date."""
+    snap = ledger.read([ledger.team(team).slug] if team else None)
+    found = []
+    for e in snap.entries:
+        names = e.extra.get("rules")
+        if not names or (year is not None and e.date.year != year):
+            continue
+        found.append(Override(
+            id=e.id, team=e.team, date=e.date, amount=e.amount, category=e.category,
+            rules=tuple(str(n) for n in names) if isinstance(names, list) else (str(names),),
+            reason=e.override_reason, by=e.by, second_opinion=e.second_opinion, voided=e.voided,
+        ))
+    found.sort(key=lambda o: (o.date, o.team, o.id))
+    return found, snap.problems
+
+
+def check_team_rules(ledger: Ledger, slug: str, rows: Sequence[Row], file_display: str) -> list[Problem]:
+    """For ``maatwerk check``: a team's rules (settings and overrides) must be readable.
+
+    A mistake in ``maatwerk.toml`` is reported once, with the first team, not per team.
+    """
+    settings = ledger.settings
+    where = ledger.folder.display(ledger.folder.settings_path)
+    try:
+        _parse_table(settings.raw.get("rules", {}), where, settings.categories)
+    except MaatwerkError as exc:
+        first = ledger.folder.team_slugs()[:1]
+        return [Problem("", 0, str(exc))] if first == [slug] else []
+    try:
+        load_rules(ledger, slug)
+    except MaatwerkError as exc:
+        return [Problem("", 0, str(exc))]
+    return []
