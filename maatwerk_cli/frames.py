@@ -114,8 +114,11 @@ def load_frame(
     The frame has :data:`FRAME_COLUMNS`, teams in the order given (or by slug), lines in
     file order. The problems are those :meth:`maatwerk_cli.ledger.Ledger.read` reports.
     Raises the library's errors for a missing or damaged folder, settings or team.
+    Served from the frame cache (:mod:`maatwerk_cli.cache`) while the journals are unchanged.
     """
-    return read_frame(ledger, teams)
+    from .cache import cached_frame
+
+    return cached_frame(ledger, teams, read_frame)
 
 
 def read_frame(
