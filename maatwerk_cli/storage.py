@@ -46,6 +46,10 @@ from .money import amount_from_file, format_plain, parse_amount
 
 SETTINGS_FILE = "maatwerk.toml"
 LOCK_FILE = "maatwerk.lock"
+# Present only while a batch over several journals is being written (or after its writer
+# died): the journal sizes before it. Readers ignore what lies beyond them; the next
+# writer cuts it off. This keeps `import entries` all-or-none even across a crash.
+PENDING_FILE = "maatwerk.pending"
 TEAMS_DIR = "teams"
 HEADER = ",".join(JOURNAL_COLUMNS) + "\n"
 LOCK_TIMEOUT = 30.0
@@ -135,11 +139,19 @@ def fsync_dir(path: Path) -> None:
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text``: temp file in the same folder, fsync, rename."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = text.encode("utf-8")
+    # os-level calls, like the journal: no buffering in between, and every write and
+    # fsync error reaches us (and the fault tests can inject them at the OS boundary).
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        fd = os.open(tmp, flags, 0o644)
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -301,13 +313,20 @@ def parse_row(values: list[str], team: str, line: int) -> Row:
     )
 
 
-def read_journal(path: Path, team: str, display: str | None = None) -> JournalRead:
-    """Every good row of a journal, and a Problem for every line set aside."""
+def read_journal(
+    path: Path, team: str, display: str | None = None, limit: int | None = None
+) -> JournalRead:
+    """Every good row of a journal, and a Problem for every line set aside.
+
+    ``limit``: read only the first bytes, those committed before an unfinished batch.
+    """
     name = display or str(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return JournalRead((), (), 0)
+    if limit is not None:
+        data = data[:limit]
     problems: list[Problem] = []
     rows: list[Row] = []
     if not data:
@@ -319,6 +338,9 @@ def read_journal(path: Path, team: str, display: str | None = None) -> JournalRe
     if not torn_tail:
         lines.pop()
     header = lines[0].decode("utf-8", "replace").rstrip("\r")
+    if torn_tail and len(lines) == 1 and HEADER.startswith(header):
+        problems.append(Problem(name, 1, "header line is incomplete (torn write); no lines yet"))
+        return JournalRead((), tuple(problems), len(data))
     if header + "\n" != HEADER:
         problems.append(
             Problem(name, 1, "header line is not the journal header; the file cannot be trusted")
@@ -396,6 +418,7 @@ class LedgerFolder:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        self._in_batch = False
 
     @property
     def settings_path(self) -> Path:
@@ -493,7 +516,67 @@ class LedgerFolder:
 
     def read(self, slug: str) -> JournalRead:
         path = self.journal_path(slug)
+        pending = self.pending_sizes()
+        if slug in pending:
+            before = pending[slug]
+            if before is None:
+                return JournalRead((), (), 0)  # the journal is new in an unfinished batch
+            return read_journal(path, slug, self.display(path), limit=before)
         return read_journal(path, slug, self.display(path))
+
+    @property
+    def pending_path(self) -> Path:
+        return self.root / PENDING_FILE
+
+    def pending_sizes(self) -> dict[str, int | None]:
+        """Journal sizes before an unfinished batch (None: no journal yet); empty when none."""
+        try:
+            data = self.pending_path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        try:
+            loaded = json.loads(data)
+            if not isinstance(loaded, dict):
+                raise ValueError
+            sizes: dict[str, int | None] = {}
+            for slug, size in loaded.items():
+                if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug) or not (
+                    size is None or (isinstance(size, int) and size >= 0)
+                ):
+                    raise ValueError
+                sizes[slug] = size
+        except ValueError:
+            raise LedgerError(
+                f"{self.display(self.pending_path)} is damaged; it is the tool's own marker of an "
+                "unfinished import: restore it from a backup or ask for help"
+            ) from None
+        return sizes
+
+    def _roll_back(self, sizes: Mapping[str, int | None]) -> bool:
+        """Cut journals back to their sizes before a batch; False if a cut failed."""
+        done = True
+        for slug, size in sizes.items():
+            path = self.journal_path(slug)
+            try:
+                if size is None:
+                    path.unlink(missing_ok=True)
+                    continue
+                with open(path, "r+b") as fh:
+                    fh.truncate(size)
+                    with contextlib.suppress(OSError):
+                        os.fsync(fh.fileno())
+            except FileNotFoundError:
+                continue
+            except OSError:
+                done = False
+        return done
+
+    def _finish_interrupted_batch(self) -> None:
+        """Cut off what a batch left behind when its writer died (the caller holds the lock)."""
+        sizes = self.pending_sizes()
+        if sizes and self._roll_back(sizes):
+            self.pending_path.unlink(missing_ok=True)
+            fsync_dir(self.root)
 
     def append(self, slug: str, lines: Sequence[Mapping[str, str]], *, locked: bool = False) -> list[str]:
         """Append events to a team journal; give each its id; return the ids.
@@ -506,10 +589,17 @@ class LedgerFolder:
             return []
         ctx = contextlib.nullcontext() if locked else self.lock()
         with ctx:
+            if not self._in_batch:
+                self._finish_interrupted_batch()
             path = self.journal_path(slug)
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 size = os.fstat(fd).st_size
+                if 0 < size < len(HEADER) and HEADER.encode().startswith(path.read_bytes()):
+                    # A writer died while writing a new journal's header: no line was
+                    # ever confirmed, so start the file afresh rather than after it.
+                    os.ftruncate(fd, 0)
+                    size = 0
                 prefix = ""
                 if size == 0:
                     prefix = HEADER
@@ -534,6 +624,10 @@ class LedgerFolder:
                     while written < len(payload):
                         written += os.write(fd, payload[written:])
                     os.fsync(fd)
+                    if size == 0:
+                        # A new journal's name must be durable too, or the ids handed
+                        # out could vanish with it after a power cut.
+                        fsync_dir(path.parent)
                 except OSError:
                     # Disk full or I/O error: take back whatever part got written, so the
                     # journal is as it was; no id was handed out.
@@ -546,30 +640,34 @@ class LedgerFolder:
                     raise
             finally:
                 os.close(fd)
-            if size == 0:
-                fsync_dir(path.parent)
         return ids
 
     def append_batches(self, batches: Mapping[str, Sequence[Mapping[str, str]]]) -> list[str]:
         """Append to several journals: all of them, or (after an error) none of them."""
         ids: list[str] = []
         with self.lock():
-            before: list[tuple[Path, int | None]] = []
+            self._finish_interrupted_batch()
+            before: dict[str, int | None] = {}
+            for slug in batches:
+                path = self.journal_path(slug)
+                before[slug] = path.stat().st_size if path.exists() else None
+            self._in_batch = True
             try:
+                # The marker first: should this process die half-way, readers and the next
+                # writer know which lines were never confirmed.
+                write_atomic(self.pending_path, json.dumps(before))
                 for slug, lines in batches.items():
-                    path = self.journal_path(slug)
-                    before.append((path, path.stat().st_size if path.exists() else None))
                     ids.extend(self.append(slug, lines, locked=True))
+                self.pending_path.unlink()
+                fsync_dir(self.root)
             except BaseException:
-                for path, size in before:
+                if self._roll_back(before):
                     with contextlib.suppress(OSError):
-                        if size is None:
-                            path.unlink(missing_ok=True)
-                        else:
-                            with open(path, "r+b") as fh:
-                                fh.truncate(size)
-                                os.fsync(fh.fileno())
+                        self.pending_path.unlink(missing_ok=True)
+                        fsync_dir(self.root)
                 raise
+            finally:
+                self._in_batch = False
         return ids
 
     @contextlib.contextmanager
