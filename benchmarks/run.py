@@ -1,0 +1,313 @@
+"""Time whole processes: maatwerk against ledger, hledger and plain pandas on the same data.
+
+    python benchmarks/run.py                    # all sizes: 10k, 100k, 1m
+    python benchmarks/run.py --sizes 10k,100k --runs 5 --markdown
+
+Every figure is the median of ``--runs`` runs (at least 5) of a fresh process: wall time
+and peak resident memory, read with ``os.wait4`` for that process alone. The data comes
+from ``benchmarks/generate.py`` (generated on first use into ``$MAATWERK_BENCH_DATA``, by
+default a folder in the temp directory). What is timed:
+
+* ``floor``: ``python -c "import typer, rich.table, tomlkit"``, the least any command costs;
+* ``spend`` on a ledger without entries and on the 1M-entry ledger (each run's line is
+  taken back afterwards, so the ledger stays as generated);
+* ``utilisation --year 2025`` and ``compare --year 2025 --format json`` per size, with the
+  frame cache warm (after one untimed run) and without it (``MAATWERK_NO_CACHE=1``);
+* ``import entries`` of a 100,000-row spreadsheet into a ledger of 42 empty teams;
+* ``ledger -f X bal Expenses`` and ``hledger -f X bal Expenses`` per size (when installed):
+  the same balance per team;
+* ``pandas``: ``pandas.read_csv`` of every journal of a size and one ``concat``, the memory
+  yardstick for the compare target.
+
+It ends with the targets from the project brief and whether this run meets them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # noqa: E402  (the generator next to this file)
+
+PY = sys.executable
+FLOOR = [PY, "-c", "import typer, rich.table, tomlkit"]
+PANDAS_READ = (
+    "import glob, sys, pandas as pd\n"
+    "frames = [pd.read_csv(f) for f in sorted(glob.glob(sys.argv[1] + '/teams/*.csv'))]\n"
+    "print(len(pd.concat(frames, ignore_index=True)))\n"
+)
+
+
+@dataclass
+class Figure:
+    """One timed command: wall times (s) and peak memory (MB) of each run."""
+
+    name: str
+    size: str
+    walls: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def peak(self) -> float:
+        return statistics.median(self.peaks)
+
+
+# GNU time reports the peak memory of the command alone. Measuring the child directly
+# (os.wait4) would count this runner's own memory too: Linux starts a forked child's peak
+# at its parent's size.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process."""
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
+        full = [GNU_TIME, "-f", "%M", "-o", peak.name, *cmd] if GNU_TIME else cmd
+        started = time.perf_counter()
+        proc = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.read().decode()[-2000:]}")
+        if GNU_TIME:
+            return wall, int(peak.read().split()[-1]) / 1024
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss is bytes on macOS
+    return wall, usage.ru_maxrss / scale
+
+
+def measure(name: str, size: str, cmd: list[str], runs: int, env: dict[str, str] | None = None,
+            before: Callable[[], None] | None = None, after: Callable[[], None] | None = None,
+            warm: int = 0, note: str = "") -> Figure:
+    full_env = {**os.environ, **(env or {})}
+    fig = Figure(name, size, note=note)
+    for i in range(warm + runs):
+        if before:
+            before()
+        wall, peak = run_once(cmd, full_env)
+        if after:
+            after()
+        if i >= warm:
+            fig.walls.append(wall)
+            fig.peaks.append(peak)
+    print(f"  {name:<28} {size:>5}  {fig.wall:8.3f} s  {fig.peak:8.1f} MB", flush=True)
+    return fig
+
+
+def maatwerk(root: Path, *args: str) -> list[str]:
+    return [PY, "-m", "maatwerk_cli", "--ledgers", str(root), *args]
+
+
+def empty_ledger(path: Path, teams: int) -> Path:
+    """A ledger folder with ``teams`` teams and no journal lines."""
+    from decimal import Decimal
+
+    from maatwerk_cli import Ledger
+
+    if path.exists():
+        shutil.rmtree(path)
+    lg = Ledger.init(path, municipality="Benchstad", year=generate.YEAR)
+    for slug in generate.team_slugs(teams):
+        lg.add_team(slug, name=f"Wijkteam {slug[5:]}", budget=Decimal("50000"), year=generate.YEAR)
+    return path
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") if os.path.exists("/proc/cpuinfo") else open(os.devnull) as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = "unknown"
+    if os.path.exists("/proc/meminfo"):
+        with open("/proc/meminfo") as fh:
+            kb = int(fh.readline().split()[1])
+            ram = f"{kb / 1024 / 1024:.1f} GiB"
+    import numpy
+    import pandas
+
+    def version(cmd: list[str]) -> str:
+        if not shutil.which(cmd[0]):
+            return "not installed"
+        out = subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()
+        return out[0] if out else "?"
+
+    return {
+        "cpu": cpu, "cores": str(os.cpu_count()), "ram": ram,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(), "pandas": pandas.__version__, "numpy": numpy.__version__,
+        "ledger": version(["ledger", "--version"]), "hledger": version(["hledger", "--version"]),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def spend_args(team: str) -> list[str]:
+    return ["spend", team, "35", "-c", "Levensmiddelen", "-d", "14-3-2025", "-n", "boodschappen"]
+
+
+def benchmark(sizes: list[str], runs: int, data: Path) -> tuple[list[Figure], dict[str, str]]:
+    env_cache = {"MAATWERK_CACHE_DIR": str(data / "cache")}
+    info = machine()
+    figures: list[Figure] = []
+    print("machine: " + "; ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    generated = {size: generate.ensure(data, size) for size in sizes}
+    if "1m" not in generated and any(s == "1m" for s in sizes):
+        raise SystemExit("1m data missing")
+
+    figures.append(measure("floor (import typer, rich)", "-", FLOOR, runs, warm=1))
+
+    empty = empty_ledger(data / "empty", 1)
+    journal = empty / "teams" / "wijk-01.csv"
+    figures.append(measure("spend", "empty", maatwerk(empty, *spend_args("wijk-01")), runs, warm=1,
+                           after=lambda: journal.unlink(missing_ok=True)))
+    if "1m" in generated:
+        big = generated["1m"].root
+        team = "wijk-001"
+        path = big / "teams" / f"{team}.csv"
+        original = path.stat().st_size
+
+        def take_back() -> None:
+            os.truncate(path, original)
+
+        figures.append(measure("spend", "1m", maatwerk(big, *spend_args(team)), runs, warm=1,
+                               after=take_back))
+
+    for size in sizes:
+        got = generated[size]
+        for report, args in (("utilisation", ["utilisation", "--year", "2025"]),
+                             ("compare --format json", ["compare", "--year", "2025", "--format", "json"])):
+            cmd = maatwerk(got.root, *args)
+            figures.append(measure(f"{report}", size, cmd, runs, env=env_cache, warm=1, note="cache warm"))
+            figures.append(measure(f"{report} (no cache)", size, cmd, runs,
+                                   env={**env_cache, "MAATWERK_NO_CACHE": "1"}))
+        for tool in ("ledger", "hledger"):
+            if shutil.which(tool):
+                figures.append(measure(f"{tool} bal", size, [tool, "-f", str(got.journal), "bal", "Expenses"],
+                                       runs))
+        figures.append(measure("pandas read_csv + concat", size, [PY, "-c", PANDAS_READ, str(got.root)],
+                               runs))
+
+    sheet = generate.ensure_import(data)
+    target = data / "import-target"
+
+    def fresh_target() -> None:
+        empty_ledger(target, 42)
+
+    figures.append(measure("import entries 100k rows", "100k",
+                           maatwerk(target, "import", "entries", str(sheet)), runs, before=fresh_target))
+    return figures, info
+
+
+def find(figures: list[Figure], name: str, size: str) -> Figure | None:
+    return next((f for f in figures if f.name == name and f.size == size), None)
+
+
+def targets(figures: list[Figure]) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for every target the figures allow to judge."""
+    out: list[tuple[str, str, str]] = []
+
+    def judge(label: str, ratio: float | None, limit: float, higher_is_better: bool, what: str) -> None:
+        if ratio is None:
+            out.append((label, "not measured", "-"))
+            return
+        met = ratio >= limit if higher_is_better else ratio <= limit
+        out.append((label, f"{what} = {ratio:.2f}", "met" if met else "MISSED"))
+
+    def ratio(a: tuple[str, str], b: tuple[str, str], memory: bool = False) -> float | None:
+        fa, fb = find(figures, *a), find(figures, *b)
+        if fa is None or fb is None:
+            return None
+        return (fa.peak / fb.peak) if memory else (fa.wall / fb.wall)
+
+    floor = ("floor (import typer, rich)", "-")
+    judge("spend within 1.3x of the import floor", ratio(("spend", "empty"), floor), 1.3, False,
+          "spend(empty) / floor")
+    judge("spend on 1M within 10% of spend on empty", ratio(("spend", "1m"), ("spend", "empty")), 1.10, False,
+          "spend(1M) / spend(empty)")
+    judge("utilisation on 10k no slower than ledger bal",
+          ratio(("utilisation", "10k"), ("ledger bal", "10k")), 1.0, False, "utilisation / ledger")
+    judge("compare on 100k at least 3x faster than ledger",
+          ratio(("ledger bal", "100k"), ("compare --format json", "100k")), 3.0, True, "ledger / compare")
+    judge("compare on 1M at least 5x faster than ledger",
+          ratio(("ledger bal", "1m"), ("compare --format json", "1m")), 5.0, True, "ledger / compare")
+    judge("compare on 1M at least 30x faster than hledger",
+          ratio(("hledger bal", "1m"), ("compare --format json", "1m")), 30.0, True, "hledger / compare")
+    judge("compare on 1M peak memory under 2x a bare pandas read",
+          ratio(("compare --format json", "1m"), ("pandas read_csv + concat", "1m"), memory=True), 2.0, False,
+          "compare / pandas (memory)")
+    return out
+
+
+def table(figures: list[Figure], markdown: bool) -> str:
+    rows = [("command", "size", "median s", "min s", "max s", "peak MB")]
+    rows += [(f.name + (f" ({f.note})" if f.note else ""), f.size, f"{f.wall:.3f}", f"{min(f.walls):.3f}",
+              f"{max(f.walls):.3f}", f"{f.peak:.0f}") for f in figures]
+    return _grid(rows, markdown, right=(2, 3, 4, 5))
+
+
+def _grid(rows: Sequence[tuple[str, ...]], markdown: bool, right: tuple[int, ...] = ()) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+
+    def cell(text: str, i: int) -> str:
+        return text.rjust(widths[i]) if i in right else text.ljust(widths[i])
+
+    lines = []
+    for n, r in enumerate(rows):
+        if markdown:
+            lines.append("| " + " | ".join(cell(c, i) for i, c in enumerate(r)) + " |")
+            if n == 0:
+                lines.append("|" + "|".join(("-" * (w + 1) + ":") if i in right else "-" * (w + 2)
+                                            for i, w in enumerate(widths)) + "|")
+        else:
+            lines.append("  ".join(cell(c, i) for i, c in enumerate(r)))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated subset of 10k,100k,1m")
+    parser.add_argument("--runs", type=int, default=5, help="runs per command; the median is shown (min 5)")
+    parser.add_argument("--data", type=Path, default=None, help="data folder (default: %(default)s)")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this JSON file")
+    args = parser.parse_args(argv)
+    if args.runs < 5:
+        parser.error("--runs must be at least 5: the figures are medians")
+    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    for s in sizes:
+        if s not in generate.SIZES:
+            parser.error(f"unknown size {s!r}; choose from {', '.join(generate.SIZES)}")
+    data = args.data or generate.default_out()
+    figures, info = benchmark(sizes, args.runs, data)
+    print()
+    print(table(figures, args.markdown))
+    print()
+    print(_grid([("target", "this run", "verdict"), *targets(figures)], args.markdown))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "figures": [
+            {"name": f.name, "size": f.size, "walls": f.walls, "peaks_mb": f.peaks, "note": f.note}
+            for f in figures]}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
