@@ -161,14 +161,27 @@ def to_json(records: Iterable[Record], columns: Sequence[Column]) -> str:
     return "[\n" + ",\n".join(out) + "\n]\n" if out else "[]\n"
 
 
+def _csv_cell(value: Any, kind: str, fmt: Callable[[Any, str], str]) -> str:
+    text = fmt(value, kind)
+    if kind == "text" or isinstance(value, str):
+        return str(neutralise(text))
+    return text
+
+
 def to_csv(records: Iterable[Record], columns: Sequence[Column], *, dutch: bool = False) -> str:
     """CSV for scripts (``,`` and ``.``) or for Dutch Excel (``;``, decimal comma, BOM)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";" if dutch else ",", lineterminator="\r\n" if dutch else "\n")
+    dialect = {"delimiter": ";" if dutch else ",", "lineterminator": "\r\n" if dutch else "\n"}
+    writer = csv.writer(buf, **dialect)  # type: ignore[arg-type]
+    # With "\n" as line end the csv module leaves a bare CR unquoted and readers would split
+    # the row there: such a row goes through a writer that quotes every cell.
+    quoted = csv.writer(buf, quoting=csv.QUOTE_ALL, **dialect)  # type: ignore[arg-type]
     writer.writerow([c.key for c in columns])
     fmt = _text_nl if dutch else _text_plain
     for r in records:
-        writer.writerow([neutralise(fmt(r.get(c.key), c.kind)) for c in columns])
+        # Only text can be a formula: a negative number stays a number.
+        cells = [_csv_cell(r.get(c.key), c.kind, fmt) for c in columns]
+        (quoted if any("\r" in v for v in cells if isinstance(v, str)) else writer).writerow(cells)
     return ("\ufeff" if dutch else "") + buf.getvalue()
 
 

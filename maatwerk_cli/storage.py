@@ -229,7 +229,10 @@ def encode_line(cells: Mapping[str, str]) -> str:
     values = [cells.get(name, "") for name in JOURNAL_COLUMNS[:-1]]
     values.append(checksum(values))
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(values)
+    # With "\n" as line end the csv module leaves a bare CR unquoted, and readers would
+    # split the line there: such a line is written fully quoted.
+    quoting = csv.QUOTE_ALL if any("\r" in v for v in values) else csv.QUOTE_MINIMAL
+    csv.writer(buf, lineterminator="\n", quoting=quoting).writerow(values)
     return buf.getvalue()
 
 

@@ -403,8 +403,6 @@ def test_zaanstad_outcomes_command(cli: Callable[..., Result]) -> None:
     assert (row["evaluated"], row["costed"], row["cheaper"]) == (20, 10, 7)
 
 
-@pytest.mark.xfail(strict=True, reason="reports default to the current year, which has no budget in "
-                   "the 2015 examples: proposed to default to the ledger's last budget year instead")
 def test_zaanstad_outcomes_without_a_year(cli: Callable[..., Result]) -> None:
     (row,) = cli_json(cli, "--ledgers", str(ZAANSTAD), "outcomes")
     assert (row["reached"], row["partial"], row["not_reached"]) == (16, 3, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable
@@ -410,12 +411,18 @@ def test_summary_and_stories_formats(cli: Cli, built: Built, tmp_path: Path) -> 
     assert [c.value for c in ws[1]][:3] == ["municipality", "team", "budget"]
 
 
-def test_a_ledger_of_another_year_gets_a_hint(cli: Cli, tmp_path: Path) -> None:
+def test_a_ledger_of_an_earlier_year_shows_that_year(cli: Cli, tmp_path: Path) -> None:
     lg = Ledger.init(tmp_path / "oud", municipality="Oudstad", year=2015)
     lg.add_team("wijk", name="Wijk", budget=Decimal("1000"), year=2015)
+    lg.spend("wijk", Decimal("40"), category="Wonen", date=dt.date(2015, 5, 1))
     for command in ("utilisation", "compare", "categories", "outcomes"):
-        result = ok(cli("--ledgers", str(tmp_path / "oud"), command))
-        assert "add --year 2015" in result.err, command
+        result = ok(cli("--ledgers", str(tmp_path / "oud"), command, "--format", "json"))
+        assert "showing 2015" in result.err, command
         assert len(result.err.strip().splitlines()) == 1
+        assert json.loads(result.out), command
+    spent = json.loads(ok(cli("--ledgers", str(tmp_path / "oud"), "utilisation", "-f", "json")).out)
+    assert spent[0]["spent"] == 40 and spent[0]["budget"] == 1000
+    both = ok(cli("summary", str(tmp_path / "oud"), "--format", "json"))
+    assert "showing 2015" in both.err and json.loads(both.out)[0]["spent"] == 40
     quiet = ok(cli("--ledgers", str(tmp_path / "oud"), "compare", "--year", "2015"))
     assert quiet.err == ""

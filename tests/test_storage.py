@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -225,3 +227,19 @@ def test_library_api_does_what_the_cli_does(ledger_dir: Path, tmp_path: Path) ->
     assert mw.check_ledger(lg) == []
     with pytest.raises(mw.NotFoundError):
         lg.team("oost")
+
+
+def test_a_bare_carriage_return_in_a_cell_keeps_the_line_whole(tmp_path: Path) -> None:
+    from maatwerk_cli.storage import JOURNAL_COLUMNS, encode_line
+
+    line = encode_line({"id": "t-2025-0001", "type": "spend", "date": "2025-03-01", "amount": "10.00",
+                        "category": "Wonen\rOverig", "method": "pin", "kind": "gift"})
+    assert line.endswith("\n") and line.count("\n") == 1
+    (values,) = list(csv.reader(io.StringIO(line, newline="")))
+    assert len(values) == len(JOURNAL_COLUMNS) and values[JOURNAL_COLUMNS.index("category")] == "Wonen\rOverig"
+    from maatwerk_cli.storage import read_journal
+
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + line, encoding="utf-8", newline="")
+    read = read_journal(path, "t")
+    assert read.problems == () and read.rows[0].category == "Wonen\rOverig"

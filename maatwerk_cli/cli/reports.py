@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..dates import parse_date, parse_year
+from ..dates import parse_date, parse_year, today
 from ..errors import InputError
 from ..money import format_eur, parse_amount
 from ..render import Column, Record
@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser, not click
 
 TEAMS_HELP = "Budget holders to include (default: all)."
-YEAR_HELP = "Budget year (default: the year of --as-of or --month, else this year)."
+YEAR_HELP = ("Budget year (default: the year of --as-of or --month, else this year; a ledger "
+             "without budgets for this year: its latest budget year).")
+DEFAULT_YEAR_HELP = ("Budget year (default: this year; a ledger without budgets for this year: "
+                     "its latest budget year).")
 AS_OF_HELP = "Count up to and including this date (default: today; 31-12 for a past year)."
 
 
@@ -158,21 +161,22 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def year_hint(lg: Any, year: int, *, given: bool) -> bool:
-    """When the year was left to default and no budget holder has a budget for it, say which
-    years do have budgets (an example ledger of 2015, say). True when a hint was given."""
-    if given:
-        return False
-    teams = lg.teams()
-    if not teams or any(t.budget(year) for t in teams):
-        return False
-    years = sorted({y for t in teams for y, b in t.budgets.items() if b})
+def pick_year(year: str | None, *ledgers: Any) -> int | None:
+    """The report year: --year when given, else this year, unless the ledger has no budget
+    for this year but has them for earlier ones (an example ledger of 2015, say): then its
+    latest budget year, said on stderr so nobody mistakes which year they see."""
+    if year:
+        return parse_year(year)
+    this_year = today().year
+    teams = [t for one in ledgers for t in one.teams()]
+    if not teams or any(t.budget(this_year) for t in teams):
+        return None
+    years = sorted(y for y in {y for t in teams for y, b in t.budgets.items() if b} if y < this_year)
     if not years:
-        return False
-    listed = ", ".join(str(y) for y in years[-3:])
-    warn(f"no budget holder has a budget for {year}; this ledger has budgets for {listed}: "
-         f"add --year {years[-1]}")
-    return True
+        return None
+    warn(f"no budget holder has a budget for {this_year}; showing {years[-1]}, the latest year "
+         f"with budgets (choose another with --year)")
+    return years[-1]
 
 
 def _title(base: str, municipality: str) -> str:
@@ -283,12 +287,13 @@ def utilisation(
     prepare(fmt, output)
     lg = ledger()
     frame = reports.utilisation(
-        lg, teams, year=_year(year), as_of=_as_of(as_of), month=month,
+        lg, teams, year=_year(year) if (year or as_of or month) else pick_year(None, lg),
+        as_of=_as_of(as_of), month=month,
         under_share=reports.check_share(under_share) if under_share is not None else None,
     )
     y = frame.attrs["year"]
     unset = [str(t) for t, b in zip(frame["team"], frame["budget"], strict=True) if b == 0]
-    if unset and not year_hint(lg, y, given=bool(year or as_of or month)):
+    if unset:
         warn(f"no budget set for {y}: {', '.join(unset)} "
              f"(set one with `maatwerk team budget TEAM AMOUNT --year {y}`)")
     data, table = utilisation_columns(frame)
@@ -384,7 +389,7 @@ def transposed(
 def compare(
     teams: list[str] | None = typer.Argument(None, metavar="[TEAM]...", help=TEAMS_HELP,
                                              show_default=False),
-    year: str | None = typer.Option(None, "--year", metavar="YYYY", help="Budget year (default: this year)."),
+    year: str | None = typer.Option(None, "--year", metavar="YYYY", help=DEFAULT_YEAR_HELP),
     transpose: bool = typer.Option(False, "--transpose", help="Teams as columns, figures as rows."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
@@ -401,8 +406,7 @@ def compare(
 
     prepare(fmt, output)
     lg = ledger()
-    frame = reports.compare(lg, teams, year=_year(year))
-    year_hint(lg, frame.attrs["year"], given=bool(year))
+    frame = reports.compare(lg, teams, year=pick_year(year, lg))
     y = frame.attrs["year"]
     title = _title(f"Teams compared, {y}", lg.settings.municipality)
     data: Sequence[Column] = COMPARE_DATA
@@ -440,7 +444,7 @@ CATEGORY_TABLE = [
 def categories(
     teams: list[str] | None = typer.Argument(None, metavar="[TEAM]...", help=TEAMS_HELP,
                                              show_default=False),
-    year: str | None = typer.Option(None, "--year", metavar="YYYY", help="Budget year (default: this year)."),
+    year: str | None = typer.Option(None, "--year", metavar="YYYY", help=DEFAULT_YEAR_HELP),
     list_only: bool = typer.Option(False, "--list", help="Only list the categories of maatwerk.toml."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
@@ -461,8 +465,7 @@ def categories(
         return
     from .. import reports
 
-    frame = reports.categories(lg, teams, year=_year(year))
-    year_hint(lg, frame.attrs["year"], given=bool(year))
+    frame = reports.categories(lg, teams, year=pick_year(year, lg))
     y = frame.attrs["year"]
     emit(frame, fmt, output, data_columns=CATEGORY_DATA, table_columns=CATEGORY_TABLE,
          title=_title(f"Categories {y}", lg.settings.municipality), sheet="categories",
@@ -557,7 +560,7 @@ OUTCOME_TABLE = [
 def outcomes(
     teams: list[str] | None = typer.Argument(None, metavar="[TEAM]...", help=TEAMS_HELP,
                                              show_default=False),
-    year: str | None = typer.Option(None, "--year", metavar="YYYY", help="Budget year (default: this year)."),
+    year: str | None = typer.Option(None, "--year", metavar="YYYY", help=DEFAULT_YEAR_HELP),
     fmt: str = format_option(),
     output: Path | None = output_option(),
 ) -> None:
@@ -571,8 +574,7 @@ def outcomes(
 
     prepare(fmt, output)
     lg = ledger()
-    frame = reports.outcomes(lg, teams, year=_year(year))
-    year_hint(lg, frame.attrs["year"], given=bool(year))
+    frame = reports.outcomes(lg, teams, year=pick_year(year, lg))
     y = frame.attrs["year"]
     t = frame.attrs["total"]
     footer = [
@@ -641,7 +643,7 @@ def summary_table(by: str) -> list[Column]:
 def summary(
     roots: list[Path] = typer.Argument(..., metavar="ROOT...", help="Ledger folders, any number.",
                                        show_default=False),
-    year: str | None = typer.Option(None, "--year", metavar="YYYY", help="Budget year (default: this year)."),
+    year: str | None = typer.Option(None, "--year", metavar="YYYY", help=DEFAULT_YEAR_HELP),
     by: str = typer.Option("municipality", "--by", metavar="municipality|team",
                            help="One row per municipality (ledger folder) or per team."),
     fmt: str = format_option(),
@@ -658,7 +660,10 @@ def summary(
     choice = by.strip().lower()
     if choice not in reports.SUMMARY_BY:
         raise InputError(f"--by {by!r} is not one of: {', '.join(reports.SUMMARY_BY)}")
-    frame = reports.summary(roots, year=_year(year), by=choice)
+    from ..ledger import Ledger
+
+    opened = [] if year else [Ledger(root) for root in roots]
+    frame = reports.summary(roots, year=pick_year(year, *opened), by=choice)
     y = frame.attrs["year"]
     emit(frame, fmt, output, data_columns=summary_columns(choice), table_columns=summary_table(choice),
          title=f"Summary {y}, by {choice}", sheet="summary")
