@@ -236,7 +236,8 @@ def test_a_bare_carriage_return_in_a_cell_keeps_the_line_whole(tmp_path: Path) -
                         "category": "Wonen\rOverig", "method": "pin", "kind": "gift"})
     assert line.endswith("\n") and line.count("\n") == 1
     (values,) = list(csv.reader(io.StringIO(line, newline="")))
-    assert len(values) == len(JOURNAL_COLUMNS) and values[JOURNAL_COLUMNS.index("category")] == "Wonen\rOverig"
+    assert len(values) == len(JOURNAL_COLUMNS)
+    assert values[JOURNAL_COLUMNS.index("category")] == "Wonen\rOverig"
     from maatwerk_cli.storage import read_journal
 
     path = tmp_path / "t.csv"
