@@ -231,8 +231,10 @@ def encode_line(cells: Mapping[str, str]) -> str:
     buf = io.StringIO()
     # With "\n" as line end the csv module leaves a bare CR unquoted, and readers would
     # split the line there: such a line is written fully quoted.
-    quoting = csv.QUOTE_ALL if any("\r" in v for v in values) else csv.QUOTE_MINIMAL
-    csv.writer(buf, lineterminator="\n", quoting=quoting).writerow(values)
+    if any("\r" in v for v in values):
+        csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(values)
+    else:
+        csv.writer(buf, lineterminator="\n").writerow(values)
     return buf.getvalue()
 
 

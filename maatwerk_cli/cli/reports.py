@@ -171,7 +171,8 @@ def pick_year(year: str | None, *ledgers: Any) -> int | None:
     teams = [t for one in ledgers for t in one.teams()]
     if not teams or any(t.budget(this_year) for t in teams):
         return None
-    years = sorted(y for y in {y for t in teams for y, b in t.budgets.items() if b} if y < this_year)
+    years: list[int] = sorted(
+        {int(y) for t in teams for y, b in t.budgets.items() if b and int(y) < this_year})
     if not years:
         return None
     warn(f"no budget holder has a budget for {this_year}; showing {years[-1]}, the latest year "
