@@ -161,23 +161,23 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def pick_year(year: str | None, *ledgers: Any) -> int | None:
+def pick_year(year: str | None, *ledgers: Any) -> tuple[int | None, str]:
     """The report year: --year when given, else this year, unless the ledger has no budget
     for this year but has them for earlier ones (an example ledger of 2015, say): then its
-    latest budget year, said on stderr so nobody mistakes which year they see."""
+    latest budget year, and a note to say so on stderr once the report stands, so nobody
+    mistakes which year they see."""
     if year:
-        return parse_year(year)
+        return parse_year(year), ""
     this_year = today().year
     teams = [t for one in ledgers for t in one.teams()]
     if not teams or any(t.budget(this_year) for t in teams):
-        return None
+        return None, ""
     years: list[int] = sorted(
         {int(y) for t in teams for y, b in t.budgets.items() if b and int(y) < this_year})
     if not years:
-        return None
-    warn(f"no budget holder has a budget for {this_year}; showing {years[-1]}, the latest year "
-         f"with budgets (choose another with --year)")
-    return years[-1]
+        return None, ""
+    return years[-1], (f"no budget holder has a budget for {this_year}; showing {years[-1]}, "
+                       "the latest year with budgets (choose another with --year)")
 
 
 def _title(base: str, municipality: str) -> str:
@@ -287,11 +287,13 @@ def utilisation(
 
     prepare(fmt, output)
     lg = ledger()
+    chosen, note = (_year(year), "") if (year or as_of or month) else pick_year(None, lg)
     frame = reports.utilisation(
-        lg, teams, year=_year(year) if (year or as_of or month) else pick_year(None, lg),
-        as_of=_as_of(as_of), month=month,
+        lg, teams, year=chosen, as_of=_as_of(as_of), month=month,
         under_share=reports.check_share(under_share) if under_share is not None else None,
     )
+    if note:
+        warn(note)
     y = frame.attrs["year"]
     unset = [str(t) for t, b in zip(frame["team"], frame["budget"], strict=True) if b == 0]
     if unset:
@@ -407,7 +409,10 @@ def compare(
 
     prepare(fmt, output)
     lg = ledger()
-    frame = reports.compare(lg, teams, year=pick_year(year, lg))
+    chosen, note = pick_year(year, lg)
+    frame = reports.compare(lg, teams, year=chosen)
+    if note:
+        warn(note)
     y = frame.attrs["year"]
     title = _title(f"Teams compared, {y}", lg.settings.municipality)
     data: Sequence[Column] = COMPARE_DATA
@@ -466,7 +471,10 @@ def categories(
         return
     from .. import reports
 
-    frame = reports.categories(lg, teams, year=pick_year(year, lg))
+    chosen, note = pick_year(year, lg)
+    frame = reports.categories(lg, teams, year=chosen)
+    if note:
+        warn(note)
     y = frame.attrs["year"]
     emit(frame, fmt, output, data_columns=CATEGORY_DATA, table_columns=CATEGORY_TABLE,
          title=_title(f"Categories {y}", lg.settings.municipality), sheet="categories",
@@ -575,7 +583,10 @@ def outcomes(
 
     prepare(fmt, output)
     lg = ledger()
-    frame = reports.outcomes(lg, teams, year=pick_year(year, lg))
+    chosen, note = pick_year(year, lg)
+    frame = reports.outcomes(lg, teams, year=chosen)
+    if note:
+        warn(note)
     y = frame.attrs["year"]
     t = frame.attrs["total"]
     footer = [
@@ -664,7 +675,10 @@ def summary(
     from ..ledger import Ledger
 
     opened = [] if year else [Ledger(root) for root in roots]
-    frame = reports.summary(roots, year=pick_year(year, *opened), by=choice)
+    chosen, note = pick_year(year, *opened)
+    frame = reports.summary(roots, year=chosen, by=choice)
+    if note:
+        warn(note)
     y = frame.attrs["year"]
     emit(frame, fmt, output, data_columns=summary_columns(choice), table_columns=summary_table(choice),
          title=f"Summary {y}, by {choice}", sheet="summary")
