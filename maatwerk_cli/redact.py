@@ -1,7 +1,7 @@
 """``--redact``: listings and reports fit to hand to a researcher.
 
 A redacted export leaves out every free-text field (notes, stories, reasons,
-tegenprestaties, conditions) and the names of professionals (``by``,
+tegenprestaties, conditions, bank descriptions) and the names of professionals (``by``,
 ``second_opinion``), and replaces each household code with a pseudonym such as
 ``HH-0007``. The pseudonyms hold within one export only: the numbers are handed out
 in a fresh random order every time, so two exports cannot be joined on them, while
@@ -31,6 +31,7 @@ TEXT_FIELDS = frozenset({
     "note", "notes", "story", "stories", "example", "examples",
     "reason", "reasons", "override_reason", "void_reason", "refusal_reason",
     "tegenprestatie", "condition",
+    "description",  # a bank line's text: may name a payee
     "by", "second_opinion",
 })
 #: Keys that hold household codes; their values are replaced by pseudonyms.

@@ -846,15 +846,18 @@ def stories_markdown(cases: pd.DataFrame, *, municipality: str = "") -> str:
         n = len(group)
         lines += ["", f"## {_md(str(cat))}: {n} case{'s' if n != 1 else ''}, {format_eur(money)}"]
         for case in group.to_dict(orient="records"):
-            lines += ["", *_story(case)]
+            lines += ["", *_story(case, redacted=bool(cases.attrs.get("redacted")))]
     return "\n".join(lines) + "\n"
 
 
-def _story(case: dict[str, Any]) -> list[str]:
+def _story(case: dict[str, Any], *, redacted: bool = False) -> list[str]:
     head = (f"### {format_eur(case['amount'])}, {case['team']}, {case['date']:%d-%m-%Y}: "
             f"{_KIND_TEXT.get(case['kind'], case['kind'])}")
     out = [head, ""]
-    out.append(_md(case["note"]) if case["note"] else "_No story recorded._")
+    if redacted:
+        out.append("_Story left out (redacted)._")
+    else:
+        out.append(_md(case["note"]) if case["note"] else "_No story recorded._")
     details = []
     if case["tegenprestatie"]:
         status = f" ({case['tegenprestatie_status']})" if case["tegenprestatie_status"] else ""

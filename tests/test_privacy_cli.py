@@ -325,6 +325,38 @@ def test_entries_redact(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     assert "note" not in values and "H-7KXM4P" not in values and "HH-0001" in values
 
 
+def test_every_report_and_listing_takes_redact(lcli: Cli, ledger_dir: Path) -> None:
+    assert lcli("cash", "withdraw", "noord", "50", "-d", "2-3-2025").code == 0
+    spent = lcli("spend", "noord", "35", "-c", "Wonen", "-d", "3-3-2025", "--household", "H-7KXM4P",
+                 "--kind", "loan", "--due", "1-4-2025", "--note", "verhaal met details",
+                 "--tegenprestatie", "helpt in de buurttuin", "--by", "Fatima", "-m", "contant")
+    assert spent.code == 0, spent.err
+    assert lcli("mark", spent.out.strip(), "outcome", "reached", "--avoided-cost", "100").code == 0
+    statement = Path(__file__).parent / "fixtures" / "bank_import" / "ing_noord_2025-03.csv"
+    imported = lcli("import", "bank", str(statement), "--team", "noord")
+    assert imported.code == 0, imported.err
+    commands = [
+        ("entries",), ("utilisation", "--year", "2025"), ("compare", "--year", "2025"),
+        ("categories", "--year", "2025"), ("loans", "--as-of", "1-5-2025"),
+        ("outcomes", "--year", "2025"), ("rules",), ("knipkaart", "status"),
+        ("cash", "status"), ("reconcile", "noord"), ("bank", "lines", "noord"), ("summary", str(ledger_dir), "--year", "2025"),
+    ]
+    for command in commands:
+        for fmt in ("json", "csv", "markdown", "table"):
+            res = lcli(*command, "--redact", "--format", fmt)
+            assert res.code == 0, (command, res.err)
+            for secret in ("H-7KXM4P", "verhaal", "buurttuin", "Fatima"):
+                assert secret not in res.out, (command, fmt, secret)
+    loans = json.loads(lcli("loans", "--as-of", "1-5-2025", "--redact", "-f", "json").out)
+    assert [r["household"] for r in loans] == ["HH-0001"] and loans[0]["outstanding"] == 35
+    story = lcli("stories", "--redact")
+    assert story.code == 0 and "verhaal" not in story.out and "buurttuin" not in story.out
+    assert "left out" in story.out and "€ 35,00" in story.out
+    assert "verhaal" in lcli("stories").out
+    lines = json.loads(lcli("bank", "lines", "noord", "--redact", "-f", "json").out)
+    assert lines and all("description" not in line for line in lines)
+
+
 def test_pseudonyms_hold_within_one_export_only() -> None:
     records = [{"household": f"H-{n:06d}", "note": "x"} for n in range(40)]
     columns = [Column("household"), Column("note")]

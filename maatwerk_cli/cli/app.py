@@ -7,6 +7,7 @@ nothing written); 3 the ledger is busy; 130 interrupted.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import sys
 from collections.abc import Sequence
@@ -142,7 +143,9 @@ def _command_for(args: list[str]) -> Any:
     commands = [c for c in app.registered_commands if _command_name(c) == name]
     groups = [g for g in app.registered_groups if g.name == name]
     if name is None or not (commands or groups):
+        _tidy(app.registered_commands, app.registered_groups)
         return get_command(app)
+    _tidy(commands, groups)
     mini = typer.Typer(
         name="maatwerk", help=HELP, no_args_is_help=True, add_completion=False,
         pretty_exceptions_enable=False, rich_markup_mode="rich",
@@ -152,6 +155,40 @@ def _command_for(args: list[str]) -> Any:
     mini.registered_commands = commands
     mini.registered_groups = groups
     return get_command(mini)
+
+
+_KEEP_LINE = ("[bold]", "* ", "- ", " ")
+
+
+def tidy_help(text: str | None) -> str | None:
+    """Help text as the terminal should wrap it.
+
+    Rich markup mode keeps every line break of a docstring, so lines wrapped at 90
+    characters in the source come out ragged at 80. Lines are joined within a paragraph;
+    a line that starts a definition (``[bold]``) or a list item keeps its own line.
+    """
+    if not text:
+        return text
+    paragraphs = []
+    for para in inspect.cleandoc(text).split("\n\n"):
+        lines = para.split("\n")
+        out = [lines[0]]
+        for line in lines[1:]:
+            if line.startswith(_KEEP_LINE) or line.startswith("\b"):
+                out.append(line)
+            else:
+                out[-1] = f"{out[-1]} {line}"
+        paragraphs.append("\n".join(out))
+    return "\n\n".join(paragraphs)
+
+
+def _tidy(commands: Sequence[Any], groups: Sequence[Any]) -> None:
+    for info in commands:
+        if not getattr(info, "_tidy", False):
+            info.help = tidy_help(info.help or (info.callback.__doc__ if info.callback else None))
+            info._tidy = True
+    for group in groups:
+        _tidy(group.typer_instance.registered_commands, group.typer_instance.registered_groups)
 
 
 def _subcommand_name(args: list[str]) -> str | None:

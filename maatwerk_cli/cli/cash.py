@@ -18,6 +18,7 @@ import typer
 from ..dates import parse_date, parse_month
 from ..errors import InputError
 from ..money import format_eur, format_plain, parse_amount
+from ..redact import redact_option
 from ..render import Column
 from .app import app, ledger, warn, warn_problems
 from .clerk import LENIENT, import_app
@@ -84,6 +85,7 @@ def cash_status_command(
                                      help="Count only rows dated up to this day."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """Cash on hand per team: withdrawn - spent in cash - written off - deposited."""
     from ..cash import cash_status
@@ -91,7 +93,7 @@ def cash_status_command(
     day = parse_date(as_of, what="--as-of", allow_future=True) if as_of else None
     records = [s.record() for s in cash_status(ledger(), [team] if team else None, day)]
     show(records, CASH_COLUMNS, fmt, output=output, title="Cash box", total=len(records) > 1,
-         empty="no teams yet")
+         empty="no teams yet", redact=redact)
 
 
 @cash_app.command("settle")
@@ -227,6 +229,7 @@ def bank_lines_command(
     open_only: bool = typer.Option(False, "--open", help="Only payments without an entry."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """List a team's imported bank lines: linked, explained, open or credit."""
     from ..bank import bank_lines
@@ -234,7 +237,7 @@ def bank_lines_command(
     records, problems = bank_lines(ledger(), team, open_only=open_only)
     warn_problems(problems)
     show(records, BANK_LINE_COLUMNS, fmt, output=output, title="Bank lines",
-         empty="no open bank lines" if open_only else "no bank lines imported")
+         empty="no open bank lines" if open_only else "no bank lines imported", redact=redact)
 
 
 @bank_app.command("explain")
@@ -270,6 +273,7 @@ def reconcile(
     month: str | None = typer.Option(None, "--month", metavar="YYYY-MM", help="Only this month."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """Where the bank statements and the ledger disagree.
 
@@ -284,4 +288,4 @@ def reconcile(
     period = parse_month(month) if month else None
     found = run_reconcile(ledger(), team, period)
     show([mismatch_record(m) for m in found], RECONCILE_COLUMNS, fmt, output=output,
-         title="Reconcile", empty="bank and ledger agree")
+         title="Reconcile", empty="bank and ledger agree", redact=redact)

@@ -44,9 +44,14 @@ def show(
     styles: Callable[[Record], str | None] | None = None,
     empty: str = "nothing to show",
     footer: str | None = None,
+    redact: bool = False,
 ) -> None:
     """Print (or write to ``output``) records as a table, CSV, JSON or Markdown."""
     fmt = check_format(fmt)
+    if redact:
+        from ..redact import redact as redacted
+
+        records, columns = redacted(records, columns)
     if output is not None:
         write_output(output, records, columns, total=total, sheet=title or "maatwerk")
         sys.stderr.write(f"maatwerk: wrote {output}\n")

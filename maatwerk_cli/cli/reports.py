@@ -20,6 +20,7 @@ import typer
 from ..dates import parse_date, parse_year, today
 from ..errors import InputError
 from ..money import format_eur, parse_amount
+from ..redact import redact_option
 from ..render import Column, Record
 from .app import app, ledger, warn, warn_problems
 from .output import check_format, format_option, output_option
@@ -81,6 +82,7 @@ def emit(
     footer: Sequence[str] = (),
     empty: str = "nothing to show",
     styles: Callable[[Record], str | None] | None = None,
+    redact: bool = False,
 ) -> None:
     """Print a report, or write it to ``output`` (format by extension).
 
@@ -94,8 +96,15 @@ def emit(
     warn_problems(frame.attrs.get("problems", ()))
     records = frame_records(frame)
     total = frame.attrs.get("total")
-    with_total = [*records, total] if total is not None and records else records
     human = list(table_columns or data_columns)
+    if redact:
+        from ..redact import Redactor
+
+        redactor = Redactor()
+        records, data_columns, human = (redactor.records(records), redactor.columns(data_columns),
+                                        redactor.columns(human))
+        total = redactor.records([total])[0] if total is not None else None
+    with_total = [*records, total] if total is not None and records else records
     if output is not None:
         kind = FILE_FORMATS.get(output.suffix.lower())
         if kind == "markdown":
@@ -282,6 +291,7 @@ def utilisation(
     ),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     from .. import reports
 
@@ -307,7 +317,7 @@ def utilisation(
         frame, fmt, output, data_columns=data, table_columns=table,
         title=_title(f"Utilisation {y}, as of {as_of_day:%d-%m-%Y}", lg.settings.municipality),
         sheet="utilisation", footer=utilisation_footer(frame, frame_records(frame)),
-        empty="no budget holders yet; add one with `maatwerk team add`",
+        empty="no budget holders yet; add one with `maatwerk team add`", redact=redact,
     )
 
 
@@ -396,6 +406,7 @@ def compare(
     transpose: bool = typer.Option(False, "--transpose", help="Teams as columns, figures as rows."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """Compare budget holders side by side.
 
@@ -425,7 +436,7 @@ def compare(
         frame, flipped_columns = transposed(frame, [*COMPARE_DATA, Column("kind"), Column("name")], mode)
         data = table = flipped_columns
     emit(frame, fmt, output, data_columns=data, table_columns=table, title=title, sheet="compare",
-         empty="no budget holders yet; add one with `maatwerk team add`")
+         empty="no budget holders yet; add one with `maatwerk team add`", redact=redact)
 
 
 # ---------------------------------------------------------------------------- categories
@@ -454,6 +465,7 @@ def categories(
     list_only: bool = typer.Option(False, "--list", help="Only list the categories of maatwerk.toml."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """Where the money went: spends and money per category, most money first.
 
@@ -478,7 +490,7 @@ def categories(
     y = frame.attrs["year"]
     emit(frame, fmt, output, data_columns=CATEGORY_DATA, table_columns=CATEGORY_TABLE,
          title=_title(f"Categories {y}", lg.settings.municipality), sheet="categories",
-         empty=f"no spends in {y}")
+         empty=f"no spends in {y}", redact=redact)
 
 
 # ---------------------------------------------------------------------------- loans
@@ -521,6 +533,7 @@ def loans(
                                      help="Count repayments up to this date (default: today)."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """Open loans and conditional grants: amount, repaid, outstanding, due date, days overdue.
 
@@ -536,7 +549,7 @@ def loans(
     emit(frame, fmt, output, data_columns=LOAN_DATA, table_columns=LOAN_TABLE,
          title=_title(f"{what}, as of {day:%d-%m-%Y}", lg.settings.municipality), sheet="loans",
          styles=lambda r: "red" if r.get("days_overdue") else None,
-         empty="no overdue loans" if overdue else "no open loans or conditional grants")
+         empty="no overdue loans" if overdue else "no open loans or conditional grants", redact=redact)
 
 
 # ---------------------------------------------------------------------------- outcomes
@@ -572,6 +585,7 @@ def outcomes(
     year: str | None = typer.Option(None, "--year", metavar="YYYY", help=DEFAULT_YEAR_HELP),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """How the cases turned out: goal reached, partly, not; the costs they avoided.
 
@@ -595,7 +609,8 @@ def outcomes(
         f"{t['cheaper']} cheaper than doing nothing ({format_eur(t['avoided_cost'])} avoided)."
     ]
     emit(frame, fmt, output, data_columns=OUTCOME_DATA, table_columns=OUTCOME_TABLE,
-         title=_title(f"Outcomes {y}", lg.settings.municipality), sheet="outcomes", footer=footer)
+         title=_title(f"Outcomes {y}", lg.settings.municipality), sheet="outcomes", footer=footer,
+         redact=redact)
 
 
 # ---------------------------------------------------------------------------- stories
@@ -610,6 +625,11 @@ def stories(
     since: str | None = typer.Option(None, "--since", metavar="DATE", help="Only spends from this date."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
                                        help="Write the Markdown to FILE (.md).", show_default=False),
+    redact: bool = typer.Option(
+        False, "--redact",
+        help="Leave out the stories themselves (notes, tegenprestaties, conditions): amounts, "
+             "kinds and outcomes only.",
+    ),
 ) -> None:
     """The cases with their story, as Markdown for the team meeting: grouped by category,
     with note, kind, tegenprestatie and outcome. Household codes are never shown."""
@@ -625,6 +645,11 @@ def stories(
     start = parse_date(since, what="--since date") if since else None
     cases = reports.story_cases(lg, team=team, category=category, min_amount=amount, since=start)
     warn_problems(cases.attrs.get("problems", ()))
+    if redact:
+        for key in ("note", "tegenprestatie", "condition"):
+            if key in cases.columns:
+                cases[key] = ""
+        cases.attrs["redacted"] = True
     text = reports.stories_markdown(cases, municipality=lg.settings.municipality)
     if output is not None:
         _write_text(output, text)
@@ -660,6 +685,7 @@ def summary(
                            help="One row per municipality (ledger folder) or per team."),
     fmt: str = format_option(),
     output: Path | None = output_option(),
+    redact: bool = redact_option(),
 ) -> None:
     """The researcher's batch: the compare figures for many ledger folders in one run.
 
@@ -681,4 +707,4 @@ def summary(
         warn(note)
     y = frame.attrs["year"]
     emit(frame, fmt, output, data_columns=summary_columns(choice), table_columns=summary_table(choice),
-         title=f"Summary {y}, by {choice}", sheet="summary")
+         title=f"Summary {y}, by {choice}", sheet="summary", redact=redact)

@@ -78,7 +78,7 @@ RULES_HELP = """\
 List the rules of thumb (vuistregels) in force per team, and every spend recorded over
 one with a reason: learning material, not blame.
 
-The rules are set under [rules] in maatwerk.toml and per team in teams/<team>.toml.
+The rules are set under \\[rules] in maatwerk.toml and per team in teams/<team>.toml.
 Table, markdown and json show both lists (json: {"rules": [...], "overrides": [...]});
 csv, csv-nl and --output hold the overrides.
 """
@@ -175,7 +175,7 @@ def knipkaart_use(
 ) -> None:
     """Use one exception of the team's knipkaart and print its id.
 
-    A team has [knipkaart] per_year uses (default 5) per calendar year; one more is
+    A team has \\[knipkaart] per_year uses (default 5) per calendar year; one more is
     refused unless --force, and is then recorded as beyond the card.
     """
     from ..knipkaart import status, use
