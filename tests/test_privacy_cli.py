@@ -339,7 +339,8 @@ def test_every_report_and_listing_takes_redact(lcli: Cli, ledger_dir: Path) -> N
         ("entries",), ("utilisation", "--year", "2025"), ("compare", "--year", "2025"),
         ("categories", "--year", "2025"), ("loans", "--as-of", "1-5-2025"),
         ("outcomes", "--year", "2025"), ("rules",), ("knipkaart", "status"),
-        ("cash", "status"), ("reconcile", "noord"), ("bank", "lines", "noord"), ("summary", str(ledger_dir), "--year", "2025"),
+        ("cash", "status"), ("reconcile", "noord"), ("bank", "lines", "noord"),
+        ("summary", str(ledger_dir), "--year", "2025"),
     ]
     for command in commands:
         for fmt in ("json", "csv", "markdown", "table"):
