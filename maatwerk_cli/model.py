@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -103,6 +104,7 @@ JOURNAL_COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)  # an import folds the same few names on every row
 def fold_text(text: str) -> str:
     """Case- and accent-insensitive key: ``Financien`` and ``financiën`` match."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
@@ -120,10 +122,9 @@ def closest(name: str, known: Iterable[str]) -> str | None:
 def resolve_category(name: str, categories: Iterable[str]) -> str:
     """The category as spelled in the settings; case and accents in ``name`` do not matter."""
     categories = tuple(categories)
-    key = fold_text(name)
-    for cat in categories:
-        if fold_text(cat) == key:
-            return cat
+    found = _folded(categories).get(fold_text(name))
+    if found is not None:
+        return found
     hint = closest(name, categories)
     suggestion = f"; did you mean {hint!r}?" if hint else ""
     raise NotFoundError(
@@ -131,6 +132,15 @@ def resolve_category(name: str, categories: Iterable[str]) -> str:
         if hint is None
         else f"unknown category {name!r}{suggestion}"
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _folded(categories: tuple[str, ...]) -> dict[str, str]:
+    """Folded name to name; the first of names that fold alike wins."""
+    out: dict[str, str] = {}
+    for cat in categories:
+        out.setdefault(fold_text(cat), cat)
+    return out
 
 
 def resolve_choice(value: str, aliases: Mapping[str, str], what: str) -> str:

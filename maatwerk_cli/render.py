@@ -213,8 +213,13 @@ def to_table(
     total: bool = False,
     width: int | None = None,
     styles: Callable[[Record], str | None] | None = None,
+    probe: bool = False,
 ) -> Any:
-    """A rich Table (imported only here); the caller prints it."""
+    """A rich Table (imported only here); the caller prints it.
+
+    ``probe``: a one-row table of each column's longest cell, as wide as the whole table
+    would be: measuring it tells whether the table fits, at a fraction of the cost.
+    """
     from rich import box
     from rich.table import Table
 
@@ -238,6 +243,7 @@ def to_table(
             no_wrap=numeric or c.kind == "date" or c.key in ("id", "team", "status"),
             overflow="fold",
         )
+    rows: list[tuple[list[str], str | None]] = []
     for r in records:
         cells = []
         for c in shown:
@@ -247,11 +253,19 @@ def to_table(
             else:
                 text = text.replace("[", "\\[")
             cells.append(text)
-        table.add_row(*cells, style=styles(r) if styles else None)
+        rows.append((cells, styles(r) if styles else None))
     if total and records:
         t = totals(records, shown)
-        table.add_section()
-        table.add_row(*[human(t.get(c.key), c.kind) for c in shown], style="bold")
+        rows.append(([human(t.get(c.key), c.kind) for c in shown], "bold"))
+    if probe and rows:
+        from rich.cells import cell_len
+
+        longest = [max((cells[i] for cells, _ in rows), key=cell_len) for i in range(len(shown))]
+        rows = [(longest, None)]
+    for n, (cells, style) in enumerate(rows):
+        if total and records and not probe and n == len(rows) - 1:
+            table.add_section()
+        table.add_row(*cells, style=style)
     return table
 
 

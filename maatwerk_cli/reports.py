@@ -26,7 +26,11 @@ What counts, in every report:
   spend counts on its own date and a withdrawal or a deposit never counts;
 * repayments and recoveries count on the date they were received.
 
-pandas is imported by this module: the command line imports it inside the commands only.
+The figure reports (utilisation, compare, categories, outcomes, summary) count with numpy
+on :mod:`maatwerk_cli.figures`; each has a ``*_report`` twin that returns a
+:class:`Report` (records and attrs), which the command line renders without importing
+pandas at all. pandas comes in for the DataFrames, for loans and stories (which show
+text), and when the journals must be read.
 """
 
 from __future__ import annotations
@@ -42,15 +46,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from . import figures as fig
 from .dates import parse_month, today
 from .errors import InputError, NotFoundError, Problem
-from .frames import entry_frame, load_frame, paid_back, spends_and_events
 from .model import Team, resolve_category
 from .money import format_eur
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .ledger import Ledger
 
 TOTAL_LABEL = "totaal"
@@ -210,6 +215,8 @@ def _round_cents(value: Decimal) -> int:
 
 
 def _ts(day: dt.date) -> pd.Timestamp:
+    import pandas as pd
+
     return pd.Timestamp(day)
 
 
@@ -223,9 +230,12 @@ def _holders(ledger: Ledger, teams: Sequence[str] | str | None) -> list[Team]:
 
 
 class _Data:
-    """One ledger read once for a report: journal rows, spends as they stand, their events."""
+    """One ledger read once for the reports that show text (loans, stories): journal rows,
+    spends as they stand, their events, as DataFrames."""
 
     def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None, *, text: bool = False) -> None:
+        from .frames import entry_frame, load_frame, spends_and_events
+
         self.ledger = ledger
         self.holders = _holders(ledger, teams)
         self.slugs = [t.slug for t in self.holders]
@@ -235,79 +245,114 @@ class _Data:
         self.spends, self.events = spends_and_events(self.rows, text=text)
         self.entries = entry_frame(self.rows, self.spends, self.events, text=text)
 
-    def counted(self, start: dt.date, end: dt.date) -> pd.DataFrame:
-        """Spends dated from ``start`` to ``end`` that are not voided (figures, no text)."""
-        e = self.entries
-        dates = e["date"]
-        mask = ~e["voided"].to_numpy() & (dates >= _ts(start)).to_numpy() & (dates <= _ts(end)).to_numpy()
-        return e.loc[mask, _FIGURE_COLUMNS]
 
-    def rows_of(self, kind: str, start: dt.date | None, end: dt.date) -> pd.DataFrame:
-        """Journal rows of one type dated from ``start`` (or ever) up to ``end``."""
-        r = self.rows
-        mask = (r["type"] == kind).to_numpy() & (r["date"] <= _ts(end)).to_numpy()
+class _Numbers:
+    """One ledger's figures (:mod:`maatwerk_cli.figures`) for the figure reports.
+
+    Sums come back per team slug, or for the whole selection under :data:`_ALL`
+    (``by_team=False``), in cents.
+    """
+
+    def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None) -> None:
+        self.ledger = ledger
+        self.holders = _holders(ledger, teams)
+        self.slugs = [t.slug for t in self.holders]
+        self.f = fig.load(ledger, self.slugs)
+        self.problems = self.f.problems
+
+    def counted(self, start: dt.date, end: dt.date) -> np.ndarray:
+        """Mask of the spends dated from ``start`` to ``end`` that are not voided."""
+        e = self.f.entries
+        mask: np.ndarray = ~e["voided"] & (e["date"] >= fig.day_number(start)) & (
+            e["date"] <= fig.day_number(end))
+        return mask
+
+    def rows_of(self, kind: str, start: dt.date | None, end: dt.date) -> np.ndarray:
+        """Mask of the withdraw, settle or refusal rows dated from ``start`` (or ever) to ``end``."""
+        r = self.f.rows
+        mask: np.ndarray = (r["type"] == fig.ROW_CODES[kind]) & (r["date"] <= fig.day_number(end))
         if start is not None:
-            mask &= (r["date"] >= _ts(start)).to_numpy()
-        return r.loc[mask, ["team", "date", "amount_cents", "method"]]
+            mask &= r["date"] >= fig.day_number(start)
+        return mask
 
-    def written_off(self, start: dt.date | None, end: dt.date) -> pd.DataFrame:
-        settle = self.rows_of("settle", start, end)
-        return settle[settle["method"] == "write-off"]
+    def by_team(self, teams: np.ndarray, values: np.ndarray | None, by_team: bool) -> dict[str, int]:
+        """``values`` (or 1 each) added up per team, or for all."""
+        if not by_team:
+            return {_ALL: int(values.sum()) if values is not None else int(len(teams))}
+        # Float sums of whole cents are exact while they stay below 2**53 cents (90 trillion euro).
+        sums = np.bincount(teams, weights=values, minlength=len(self.slugs))
+        return {slug: int(round(v)) for slug, v in zip(self.slugs, sums.tolist(), strict=True)}
 
     def spent_by(self, start: dt.date, end: dt.date, by_team: bool = True) -> dict[str, int]:
-        """Cents spent per team (or for all under :data:`_ALL`): spends plus write-offs."""
-        out = _sum_by(self.counted(start, end), "amount_cents", by_team)
-        for key, cents in _sum_by(self.written_off(start, end), "amount_cents", by_team).items():
+        """Cents spent per team (or for all): spends plus write-offs."""
+        e, r = self.f.entries, self.f.rows
+        m = self.counted(start, end)
+        out = self.by_team(e["team"][m], e["cents"][m], by_team)
+        w = self.rows_of("settle", start, end) & r["write_off"]
+        for key, cents in self.by_team(r["team"][w], r["cents"][w], by_team).items():
             out[key] = out.get(key, 0) + cents
         return out
 
+    def paid_back_until(self, end: dt.date) -> np.ndarray:
+        """Repayments plus recoveries per spend received up to ``end``, in cents."""
+        b = self.f.paybacks
+        m = b["date"] <= fig.day_number(end)
+        total: np.ndarray = np.zeros(self.f.count, dtype=np.int64)
+        np.add.at(total, b["spend"][m], b["cents"][m])
+        return total
+
     def paid_back_by(self, start: dt.date, end: dt.date, by_team: bool = True) -> dict[str, int]:
         """Repayments and recoveries received from ``start`` to ``end`` on spends not voided."""
-        ev = self.events
-        voided = self.entries["voided"].to_numpy()
-        mask = (
-            ev["type"].isin(["repay", "recovered"]).to_numpy()
-            & (ev["date"] >= _ts(start)).to_numpy()
-            & (ev["date"] <= _ts(end)).to_numpy()
-        )
-        if len(ev):
-            mask &= ~voided[ev["sidx"].to_numpy()]
-        return _sum_by(ev[mask], "amount_cents", by_team)
+        b, e = self.f.paybacks, self.f.entries
+        m = (b["date"] >= fig.day_number(start)) & (b["date"] <= fig.day_number(end))
+        m &= ~e["voided"][b["spend"]]
+        return self.by_team(e["team"][b["spend"][m]], b["cents"][m], by_team)
 
     def cash_on_hand_by(self, end: dt.date) -> dict[str, int]:
         """Withdrawn - cash spends (not voided) - written off - deposited, up to ``end``."""
-        e = self.entries
-        cash = (e["method"] == "contant").to_numpy()
-        cash_spends = e[~e["voided"].to_numpy() & cash & (e["date"] <= _ts(end)).to_numpy()]
-        out = _sum_by(self.rows_of("withdraw", None, end), "amount_cents", True)
+        e, r = self.f.entries, self.f.rows
+        cash = ~e["voided"] & e["cash"] & (e["date"] <= fig.day_number(end))
+        withdrawn = self.rows_of("withdraw", None, end)
+        out = self.by_team(r["team"][withdrawn], r["cents"][withdrawn], True)
         settled = self.rows_of("settle", None, end)
-        for part in (cash_spends, settled):
-            for key, cents in _sum_by(part, "amount_cents", True).items():
-                out[key] = out.get(key, 0) - cents
+        for teams, cents in ((e["team"][cash], e["cents"][cash]), (r["team"][settled], r["cents"][settled])):
+            for key, value in self.by_team(teams, cents, True).items():
+                out[key] = out.get(key, 0) - value
         return out
 
 
-def _keys(frame: pd.DataFrame, by_team: bool) -> pd.Series:
-    """The group of each row: its team, or one group for all (label with :func:`_label`)."""
-    if by_team:
-        return frame["team"].rename("key")
-    return pd.Series(np.zeros(len(frame), dtype=np.int8), index=frame.index, name="key")
+class Report:
+    """A report as records: what :func:`utilisation` and the other ``*_report`` functions
+    give, and what their DataFrame twins are made of.
 
+    records: one dict per row, keys in ``columns`` order; money as Decimal, dates as dates.
+    columns: the column names, the contract.
+    attrs: as ``frame.attrs`` of the DataFrame (``problems``, ``total``, ``year``, ...).
+    """
 
-def _label(key: Any) -> str:
-    return _ALL if isinstance(key, (int, np.integer)) else str(key)
+    __slots__ = ("attrs", "columns", "records")
 
+    def __init__(self, records: list[dict[str, Any]], columns: Sequence[str], attrs: dict[str, Any]) -> None:
+        self.records = records
+        self.columns = list(columns)
+        self.attrs = attrs
 
-def _sum_by(frame: pd.DataFrame, column: str, by_team: bool) -> dict[str, int]:
-    if frame.empty:
-        return {}
-    if not by_team:
-        return {_ALL: int(frame[column].sum())}
-    sums = frame[column].groupby(frame["team"], observed=True, sort=False).sum()
-    return {str(k): int(v) for k, v in sums.items()}
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, column: str) -> list[Any]:
+        if column not in self.columns:
+            raise KeyError(column)
+        return [r.get(column) for r in self.records]
+
+    def frame(self) -> pd.DataFrame:
+        """The report as a pandas DataFrame (its ``attrs`` included)."""
+        return _finish(self.records, self.columns, **self.attrs)
 
 
 def _finish(records: list[dict[str, Any]], columns: Sequence[str], **attrs: Any) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records, columns=list(columns)) if records else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in columns}
     )
@@ -353,9 +398,23 @@ def utilisation(
     ``under_share`` defaults to the settings' ``[pace] under_share`` (0.5). See
     :func:`period` for the defaults of ``year``, ``as_of`` and ``month``.
     """
+    return utilisation_report(ledger, teams, year=year, as_of=as_of, month=month,
+                              under_share=under_share).frame()
+
+
+def utilisation_report(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
+    under_share: Decimal | float | str | None = None,
+) -> Report:
+    """:func:`utilisation` as a :class:`Report`, without pandas."""
     p = period(year, as_of, month)
     share = check_share(under_share if under_share is not None else ledger.settings.under_share)
-    data = _Data(ledger, teams)
+    data = _Numbers(ledger, teams)
     spent = data.spent_by(p.start, p.as_of)
     paid = data.paid_back_by(p.start, p.as_of)
     month_spent = data.spent_by(p.month_start, p.as_of) if p.month_start else {}
@@ -378,10 +437,10 @@ def utilisation(
         month_spent=sum(month_spent.values()) if p.month_start else None,
         cash=sum(cash.values()), kind="", name="",
     )
-    return _finish(
-        records, columns, problems=data.problems, total=total, year=p.year, as_of=p.as_of,
+    return Report(
+        records, columns, dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of,
         expected=p.expected, under_share=share,
-        month=f"{p.month_start:%Y-%m}" if p.month_start else None,
+        month=f"{p.month_start:%Y-%m}" if p.month_start else None),
     )
 
 
@@ -424,52 +483,54 @@ class _Figures:
     refusals: int = 0
 
 
-def _figures(data: _Data, p: Period, by_team: bool) -> dict[str, _Figures]:
+def _figures(data: _Numbers, p: Period, by_team: bool) -> dict[str, _Figures]:
     """Compare figures per team (or for the whole ledger under :data:`_ALL`)."""
-    sel = data.counted(p.start, p.as_of)
-    keys = _keys(sel, by_team)
-    amounts = sel["amount_cents"]
-    grouped = amounts.groupby(keys, sort=False, observed=True)
-    count = {_label(k): int(v) for k, v in grouped.size().items()}
-    total = {_label(k): int(v) for k, v in grouped.sum().items()}
-    biggest = {_label(k): int(v) for k, v in grouped.max().items()}
-    middle = {_label(k): float(v) for k, v in grouped.median().items()}
-    top: dict[str, str] = {}
+    e = data.f.entries
+    sel = np.flatnonzero(data.counted(p.start, p.as_of))
+    groups = len(data.slugs) if by_team else 1
+    keys = e["team"][sel] if by_team else np.zeros(len(sel), dtype=np.int32)
+    cents = e["cents"][sel]
+    count = np.bincount(keys, minlength=groups)
+    # Sorted by group, then amount: each group's max and median are at known places.
+    order = np.lexsort((cents, keys))
+    ordered = cents[order]
+    ends = np.cumsum(count)
+    starts = ends - count
+    # Float sums of whole cents are exact while they stay below 2**53 cents.
+    total = np.bincount(keys, weights=cents, minlength=groups)
+    categories = len(data.f.categories)
+    top_code = np.full(groups, -1)
     if len(sel):
-        by_cat = amounts.groupby([keys, sel["category"]], sort=False, observed=True).sum()
-        by_cat = by_cat.reset_index(name="cents")
-        by_cat["key"] = [_label(k) for k in by_cat["key"]]
-        by_cat["category"] = by_cat["category"].astype(object)
-        by_cat = by_cat.sort_values(["key", "cents", "category"], ascending=[True, False, True],
-                                    kind="stable").drop_duplicates("key")
-        top = dict(zip(by_cat["key"], by_cat["category"], strict=True))
-    teg = {_label(k): int(v) for k, v in
-           sel["has_tegenprestatie"].groupby(keys, sort=False, observed=True).sum().items()}
-    loans = sel[sel["kind"].isin(LOAN_KINDS).to_numpy()]
-    owed: dict[str, int] = {}
-    if len(loans):
-        back = paid_back(data.events, len(data.entries), _ts(p.as_of))[loans["sidx"].to_numpy()]
-        left = np.maximum(loans["amount_cents"].to_numpy() - back, 0)
-        sums = pd.Series(left, index=loans.index).groupby(keys[loans.index], sort=False, observed=True).sum()
-        owed = {_label(k): int(v) for k, v in sums.items()}
+        by_cat = np.bincount(keys * categories + e["category"][sel], weights=cents,
+                             minlength=groups * categories).reshape(groups, categories)
+        # Categories are sorted by name: argmax takes the first of equal sums, as documented.
+        top_code = np.where(count > 0, by_cat.argmax(axis=1), -1)
+    teg = np.bincount(keys, weights=e["tegenprestatie"][sel], minlength=groups)
+    loans = e["loan"][sel]
+    at = sel[loans]
+    left = np.maximum(e["cents"][at] - data.paid_back_until(p.as_of)[at], 0) if len(at) else at
+    owed = np.bincount(keys[loans], weights=left, minlength=groups)
     spent = data.spent_by(p.start, p.as_of, by_team)
-    refusals = data.rows_of("refusal", p.start, p.as_of)
-    refused: dict[str, int] = {}
-    if len(refusals):
-        refused = {_label(k): int(v) for k, v in _keys(refusals, by_team).value_counts().items() if v}
+    r = data.f.rows
+    refused_rows = data.rows_of("refusal", p.start, p.as_of)
+    refused_keys = r["team"][refused_rows] if by_team else np.zeros(int(refused_rows.sum()), dtype=int)
+    refused = np.bincount(refused_keys, minlength=groups)
+    labels = data.slugs if by_team else [_ALL]
     out: dict[str, _Figures] = {}
-    for key in set(spent) | set(count) | set(refused):
-        n = count.get(key, 0)
+    for g, key in enumerate(labels):
+        n = int(count[g])
+        if n:
+            low, high = int(ordered[starts[g] + (n - 1) // 2]), int(ordered[starts[g] + n // 2])
         out[key] = _Figures(
             spent=spent.get(key, 0),
-            spends=total.get(key, 0),
+            spends=int(round(total[g])),
             count=n,
-            max=biggest[key] if n else None,
-            median=Decimal(repr(middle[key])) if n else None,
-            top_category=top.get(key),
-            loans_outstanding=owed.get(key, 0),
-            with_tegenprestatie=teg.get(key, 0),
-            refusals=refused.get(key, 0),
+            max=int(ordered[ends[g] - 1]) if n else None,
+            median=Decimal(low + high) / 2 if n else None,
+            top_category=data.f.categories[top_code[g]] if n else None,
+            loans_outstanding=int(round(owed[g])),
+            with_tegenprestatie=int(round(teg[g])),
+            refusals=int(refused[g]),
         )
     return out
 
@@ -512,8 +573,19 @@ def compare(
 
     Counted are spends in ``year`` up to ``as_of`` (defaults as for :func:`utilisation`).
     """
+    return compare_report(ledger, teams, year=year, as_of=as_of).frame()
+
+
+def compare_report(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+) -> Report:
+    """:func:`compare` as a :class:`Report`, without pandas."""
     p = period(year, as_of)
-    data = _Data(ledger, teams)
+    data = _Numbers(ledger, teams)
     figures = _figures(data, p, by_team=True)
     records = []
     for team in data.holders:
@@ -522,8 +594,8 @@ def compare(
     overall = _figures(data, p, by_team=False).get(_ALL, _Figures())
     budget = sum(_cents(t.budget(p.year)) for t in data.holders)
     total = {**_compare_record(TOTAL_LABEL, budget, overall), "kind": "", "name": ""}
-    return _finish(records, COMPARE_COLUMNS + COMPARE_EXTRA, problems=data.problems, total=total,
-                   year=p.year, as_of=p.as_of)
+    return Report(records, COMPARE_COLUMNS + COMPARE_EXTRA,
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of))
 
 
 def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
@@ -532,6 +604,8 @@ def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
     The first column, ``field``, names the figure; like the Rotterdam/Zaanstad table in
     the sources. Values keep their types (so a column mixes money, counts and fractions).
     """
+    import pandas as pd
+
     labels = [str(v) for v in frame[key]]
     fields = [c for c in frame.columns if c != key]
     records = [
@@ -559,27 +633,38 @@ def categories(
     their money; ``share_count`` and ``share_amount``: fractions of all counted spends of
     the chosen teams. Cash write-offs have no category and are left out.
     """
+    return categories_report(ledger, teams, year=year, as_of=as_of).frame()
+
+
+def categories_report(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+) -> Report:
+    """:func:`categories` as a :class:`Report`, without pandas."""
     p = period(year, as_of)
-    data = _Data(ledger, teams)
+    data = _Numbers(ledger, teams)
+    e = data.f.entries
     sel = data.counted(p.start, p.as_of)
-    grouped = (
-        sel["amount_cents"].groupby(sel["category"], sort=False, observed=True)
-        .agg(["size", "sum"]).reset_index()
-    )
-    grouped["category"] = grouped["category"].astype(object)
-    grouped = grouped.sort_values(["sum", "size", "category"], ascending=[False, False, True],
-                                  kind="stable")
-    all_count = int(grouped["size"].sum())
-    all_cents = int(grouped["sum"].sum())
+    names = data.f.categories
+    codes = e["category"][sel]
+    sizes = np.bincount(codes, minlength=len(names)).tolist()
+    # Float sums of whole cents are exact while they stay below 2**53 cents.
+    sums = [int(round(v)) for v in np.bincount(codes, weights=e["cents"][sel], minlength=len(names))]
+    found = sorted((i for i in range(len(names)) if sizes[i]), key=lambda i: (-sums[i], -sizes[i], names[i]))
+    all_count = sum(sizes)
+    all_cents = sum(sums)
     records = [
         {
-            "category": str(row.category),
-            "count": int(row.size),
-            "amount": _eur(row.sum),
-            "share_count": int(row.size) / all_count,
-            "share_amount": int(row.sum) / all_cents if all_cents else None,
+            "category": names[i],
+            "count": sizes[i],
+            "amount": _eur(sums[i]),
+            "share_count": sizes[i] / all_count,
+            "share_amount": sums[i] / all_cents if all_cents else None,
         }
-        for row in grouped.itertuples(index=False)
+        for i in found
     ]
     total = {
         "category": TOTAL_LABEL,
@@ -588,8 +673,8 @@ def categories(
         "share_count": 1.0 if all_count else None,
         "share_amount": 1.0 if all_cents else None,
     }
-    return _finish(records, CATEGORY_COLUMNS, problems=data.problems, total=total,
-                   year=p.year, as_of=p.as_of)
+    return Report(records, CATEGORY_COLUMNS,
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of))
 
 
 # ---------------------------------------------------------------------------- loans
@@ -616,6 +701,8 @@ def loans(
     With ``overdue``, only loans past their due date. Sorted most overdue first, then by
     due date (none last), date and id.
     """
+    import pandas as pd
+
     end = as_of or today()
     data = _Data(ledger, teams, text=True)
     e = data.entries
@@ -686,35 +773,42 @@ def outcomes(
     counted; ``evaluated``: those with an outcome; ``costed``: those with an avoided cost;
     ``cheaper``: those whose avoided cost is above zero (cheaper than doing nothing).
     """
+    return outcomes_report(ledger, teams, year=year, as_of=as_of).frame()
+
+
+def outcomes_report(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+) -> Report:
+    """:func:`outcomes` as a :class:`Report`, without pandas."""
     p = period(year, as_of)
-    data = _Data(ledger, teams)
+    data = _Numbers(ledger, teams)
+    e = data.f.entries
     sel = data.counted(p.start, p.as_of)
-    records = []
-    per_team = {str(slug): part for slug, part in sel.groupby("team", sort=False, observed=True)}
-    for team in data.holders:
-        records.append(_outcome_record(team.slug, per_team.get(team.slug)))
-    total = _outcome_record(TOTAL_LABEL, sel)
-    return _finish(records, OUTCOME_COLUMNS + OUTCOME_EXTRA, problems=data.problems, total=total,
-                   year=p.year, as_of=p.as_of)
+    records = [_outcome_record(team.slug, sel & (e["team"] == i), e) for i, team in enumerate(data.holders)]
+    total = _outcome_record(TOTAL_LABEL, sel, e)
+    return Report(records, OUTCOME_COLUMNS + OUTCOME_EXTRA,
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of))
 
 
-def _outcome_record(label: str, part: pd.DataFrame | None) -> dict[str, Any]:
-    if part is None or part.empty:
-        return {"team": label, "reached": 0, "partial": 0, "not_reached": 0,
-                "avoided_cost": _eur(0), "cases": 0, "evaluated": 0, "costed": 0, "cheaper": 0}
-    outcome = part["outcome"]
-    avoided = part["avoided_cents"]
-    costed = avoided.notna()
+def _outcome_record(label: str, mask: np.ndarray, e: dict[str, np.ndarray]) -> dict[str, Any]:
+    outcome = e["outcome"][mask]
+    costed = e["costed"][mask]
+    avoided = e["avoided"][mask][costed]
+    codes = fig.OUTCOME_CODES
     return {
         "team": label,
-        "reached": int((outcome == "reached").sum()),
-        "partial": int((outcome == "partial").sum()),
-        "not_reached": int((outcome == "not-reached").sum()),
-        "avoided_cost": _eur(int(avoided[costed].sum())),
-        "cases": len(part),
-        "evaluated": int((outcome != "").sum()),
+        "reached": int((outcome == codes["reached"]).sum()),
+        "partial": int((outcome == codes["partial"]).sum()),
+        "not_reached": int((outcome == codes["not-reached"]).sum()),
+        "avoided_cost": _eur(int(avoided.sum())),
+        "cases": int(mask.sum()),
+        "evaluated": int((outcome != codes[""]).sum()),
         "costed": int(costed.sum()),
-        "cheaper": int((avoided[costed] > 0).sum()),
+        "cheaper": int((avoided > 0).sum()),
     }
 
 
@@ -738,6 +832,8 @@ def story_cases(
     replaced by ``[huishouden]``. Filters: one team, one category (case and accents do not
     matter), a minimum amount, a first date. Sorted by category, then date.
     """
+    import pandas as pd
+
     data = _Data(ledger, [team] if team else None, text=True)
     e = data.entries[~data.entries["voided"].to_numpy()]
     if category:
@@ -899,6 +995,17 @@ def summary(
     Every folder must be a ledger; a NotFoundError or LedgerError names the one that is
     not. ``attrs["problems"]`` collects the lines set aside in all of them.
     """
+    return summary_report(roots, year=year, as_of=as_of, by=by).frame()
+
+
+def summary_report(
+    roots: Iterable[str | os.PathLike[str]],
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    by: str = "municipality",
+) -> Report:
+    """:func:`summary` as a :class:`Report`, without pandas."""
     from .ledger import Ledger
 
     if by not in SUMMARY_BY:
@@ -911,7 +1018,7 @@ def summary(
         if not ledger.folder.exists():
             raise NotFoundError(f"{root} is not a ledger folder (there is no maatwerk.toml in it)")
         name = ledger.settings.municipality or Path(root).resolve().name
-        data = _Data(ledger, None)
+        data = _Numbers(ledger, None)
         problems.extend(data.problems)
         if by == "team":
             figures = _figures(data, p, by_team=True)
@@ -931,4 +1038,4 @@ def summary(
         columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root"]
     else:
         columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root"]
-    return _finish(records, columns, problems=tuple(problems), year=p.year, as_of=p.as_of)
+    return Report(records, columns, dict(problems=tuple(problems), year=p.year, as_of=p.as_of))

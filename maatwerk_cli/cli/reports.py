@@ -28,6 +28,8 @@ from .output import check_format, format_option, output_option
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..reports import Report
+
 LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser, not click
 
 TEAMS_HELP = "Budget holders to include (default: all)."
@@ -71,7 +73,7 @@ def prepare(fmt: str, output: Path | None) -> str:
 
 
 def emit(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Report,
     fmt: str,
     output: Path | None,
     *,
@@ -91,10 +93,11 @@ def emit(
     columns (less important ones drop out on narrow terminals) and the footer lines.
     """
     from ..render import FILE_FORMATS, frame_records, render_text, to_table, write_output
+    from ..reports import Report
 
     fmt = check_format(fmt)
     warn_problems(frame.attrs.get("problems", ()))
-    records = frame_records(frame)
+    records = frame.records if isinstance(frame, Report) else frame_records(frame)
     total = frame.attrs.get("total")
     human = list(table_columns or data_columns)
     if redact:
@@ -126,8 +129,9 @@ def emit(
     if not records:
         console.print(f"[dim]{empty}[/]")
         return
+    probe = to_table(with_total, human, title=title, width=console.width, probe=True)
     table = to_table(with_total, human, title=title, width=console.width, styles=styles)
-    if _natural_width(console, table) > console.width:
+    if _natural_width(console, probe) > console.width:
         # Too wide even so: leave out the less important columns rather than fold every cell.
         table = to_table(with_total, human, title=title, width=0, styles=styles)
     if total is not None and len(table.rows) > 1:
@@ -232,7 +236,7 @@ UTILISATION_DATA = [
 ]
 
 
-def utilisation_columns(frame: pd.DataFrame) -> tuple[list[Column], list[Column]]:
+def utilisation_columns(frame: Report) -> tuple[list[Column], list[Column]]:
     """(data columns, table columns) for a utilisation frame."""
     month = "month_spent" in frame.columns
     data = list(UTILISATION_DATA)
@@ -255,7 +259,7 @@ def utilisation_columns(frame: pd.DataFrame) -> tuple[list[Column], list[Column]
     return data, table
 
 
-def utilisation_footer(frame: pd.DataFrame, records: Sequence[Record]) -> list[str]:
+def utilisation_footer(frame: Report, records: Sequence[Record]) -> list[str]:
     """The legend under the table: the pace, what under and over mean, who is behind."""
     expected = float(frame.attrs["expected"])
     share = Decimal(frame.attrs["under_share"])
@@ -298,7 +302,7 @@ def utilisation(
     prepare(fmt, output)
     lg = ledger()
     chosen, note = (_year(year), "") if (year or as_of or month) else pick_year(None, lg)
-    frame = reports.utilisation(
+    frame = reports.utilisation_report(
         lg, teams, year=chosen, as_of=_as_of(as_of), month=month,
         under_share=reports.check_share(under_share) if under_share is not None else None,
     )
@@ -310,13 +314,11 @@ def utilisation(
         warn(f"no budget set for {y}: {', '.join(unset)} "
              f"(set one with `maatwerk team budget TEAM AMOUNT --year {y}`)")
     data, table = utilisation_columns(frame)
-    from ..render import frame_records
-
     as_of_day: dt.date = frame.attrs["as_of"]
     emit(
         frame, fmt, output, data_columns=data, table_columns=table,
         title=_title(f"Utilisation {y}, as of {as_of_day:%d-%m-%Y}", lg.settings.municipality),
-        sheet="utilisation", footer=utilisation_footer(frame, frame_records(frame)),
+        sheet="utilisation", footer=utilisation_footer(frame, frame.records),
         empty="no budget holders yet; add one with `maatwerk team add`", redact=redact,
     )
 
@@ -421,7 +423,7 @@ def compare(
     prepare(fmt, output)
     lg = ledger()
     chosen, note = pick_year(year, lg)
-    frame = reports.compare(lg, teams, year=chosen)
+    frame = reports.compare_report(lg, teams, year=chosen)
     if note:
         warn(note)
     y = frame.attrs["year"]
@@ -433,10 +435,12 @@ def compare(
 
         target = FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
         mode = {"xlsx": "sheet", "json": "data", "csv": "data", "csv-nl": "data"}.get(target, "human")
-        frame, flipped_columns = transposed(frame, [*COMPARE_DATA, Column("kind"), Column("name")], mode)
+        flipped, flipped_columns = transposed(frame.frame(), [*COMPARE_DATA, Column("kind"), Column("name")],
+                                              mode)
         data = table = flipped_columns
-    emit(frame, fmt, output, data_columns=data, table_columns=table, title=title, sheet="compare",
-         empty="no budget holders yet; add one with `maatwerk team add`", redact=redact)
+    emit(flipped if transpose else frame, fmt, output, data_columns=data, table_columns=table,
+         title=title, sheet="compare", redact=redact,
+         empty="no budget holders yet; add one with `maatwerk team add`")
 
 
 # ---------------------------------------------------------------------------- categories
@@ -484,7 +488,7 @@ def categories(
     from .. import reports
 
     chosen, note = pick_year(year, lg)
-    frame = reports.categories(lg, teams, year=chosen)
+    frame = reports.categories_report(lg, teams, year=chosen)
     if note:
         warn(note)
     y = frame.attrs["year"]
@@ -598,7 +602,7 @@ def outcomes(
     prepare(fmt, output)
     lg = ledger()
     chosen, note = pick_year(year, lg)
-    frame = reports.outcomes(lg, teams, year=chosen)
+    frame = reports.outcomes_report(lg, teams, year=chosen)
     if note:
         warn(note)
     y = frame.attrs["year"]
@@ -702,7 +706,7 @@ def summary(
 
     opened = [] if year else [Ledger(root) for root in roots]
     chosen, note = pick_year(year, *opened)
-    frame = reports.summary(roots, year=chosen, by=choice)
+    frame = reports.summary_report(roots, year=chosen, by=choice)
     if note:
         warn(note)
     y = frame.attrs["year"]

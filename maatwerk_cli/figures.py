@@ -1,0 +1,263 @@
+"""The numbers of a ledger as numpy arrays: what the figure reports count, nothing more.
+
+utilisation, compare, categories, outcomes and summary need no free text and no ids:
+only, per spend as it stands after its events, its team, date, amount, category, kind
+and a few flags; the repayments on those spends; and the cash and refusal rows. Held
+as a handful of numpy arrays they are small, quick to count with, and quick to keep:
+:func:`load` serves them from a cache file in the user's cache folder while every
+journal they came from is unchanged (the same stamps as :mod:`maatwerk_cli.cache`), so
+a report on an unchanged ledger reads neither the journals nor pandas.
+
+When a journal has changed, the figures are made again from :func:`maatwerk_cli.frames.load_frame`
+(itself cached per journal), which is the one reader and checker of journals for reports:
+the numbers here are those of the frames, in another shape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .ledger import Ledger
+
+#: Bump when the arrays change shape; older cache files are then ignored.
+FORMAT = 1
+_MAGIC = b"maatwerk-figures-cache\n"
+
+#: Codes of ``outcome``: 0 none recorded, then :data:`maatwerk_cli.model.OUTCOMES` in order.
+OUTCOME_CODES = {"": 0, "reached": 1, "partial": 2, "not-reached": 3}
+#: Codes of ``row_type``.
+ROW_CODES = {"withdraw": 0, "settle": 1, "refusal": 2}
+
+_ENTRY_ARRAYS = ("team", "date", "cents", "category", "cash", "loan", "tegenprestatie", "voided",
+                 "outcome", "avoided", "costed")
+_PAYBACK_ARRAYS = ("spend", "date", "cents")
+_ROW_ARRAYS = ("team", "type", "date", "cents", "write_off")
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The figures of some teams' journals.
+
+    teams: the team slugs; a ``team`` array holds indexes into it.
+    categories: category names, sorted; a ``category`` array holds indexes into it.
+    entries: one array per name of ``_ENTRY_ARRAYS``, one element per spend as it stands
+      after its events, in journal order: ``team``; ``date`` (days since 1970-01-01);
+      ``cents``; ``category``; ``cash`` (paid in cash); ``loan`` (a loan or conditional
+      grant); ``tegenprestatie`` (one recorded); ``voided``; ``outcome``
+      (:data:`OUTCOME_CODES`); ``avoided`` (avoided cost in cents, 0 when none) and
+      ``costed`` (an avoided cost was recorded).
+    paybacks: repayments and recoveries on the spends: ``spend`` (index into the
+      entries), ``date``, ``cents``.
+    rows: withdrawals, cash settlements and refusals: ``team``, ``type``
+      (:data:`ROW_CODES`), ``date``, ``cents``, ``write_off`` (a settle that wrote off).
+    problems: the journal lines set aside, as the frames report them.
+    """
+
+    teams: tuple[str, ...]
+    categories: tuple[str, ...]
+    entries: dict[str, np.ndarray]
+    paybacks: dict[str, np.ndarray]
+    rows: dict[str, np.ndarray]
+    problems: tuple[Problem, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries["team"])
+
+
+def day_number(day: Any) -> int:
+    """A date as the ``date`` arrays hold it: days since 1970-01-01."""
+    return int(np.datetime64(day, "D").astype(np.int64))
+
+
+def load(ledger: Ledger, teams: Sequence[str] | None = None) -> Figures:
+    """The figures of the given teams (default: all), from the cache when it is sound."""
+    from . import cache
+
+    _ = ledger.settings  # a damaged maatwerk.toml is reported before any figure is shown
+    folder = ledger.folder
+    slugs = list(dict.fromkeys(teams)) if teams else folder.team_slugs()
+    for slug in slugs:
+        folder.require_team(slug)
+    if not cache.enabled() or folder.pending_sizes() or not slugs:
+        return build(ledger, slugs)
+    root = folder.root
+    path = _cache_file(root, slugs)
+    stored = _load(path, root, slugs)
+    if stored is not None:
+        stamps, figures = stored
+        if all(cache.still_valid(folder.journal_path(s), stamps[s]) for s in slugs):
+            with contextlib.suppress(OSError):
+                os.utime(path)  # recently used: kept by the eviction
+            return figures
+    # Stamps before reading: a journal that changes while it is read is read again next time.
+    now = time.time_ns()
+    fresh = {s: cache.stamp(folder.journal_path(s), now) for s in slugs}
+    figures = build(ledger, slugs)
+    if all(p.file in {folder.display(folder.journal_path(s)) for s in slugs} for p in figures.problems):
+        _store(path, root, slugs, fresh, figures)
+    return figures
+
+
+def build(ledger: Ledger, slugs: Sequence[str]) -> Figures:
+    """The figures made from the journal frames (:func:`maatwerk_cli.frames.load_frame`)."""
+    from .frames import entry_frame, load_frame, spends_and_events
+
+    rows, problems = load_frame(ledger, list(slugs))
+    spends, events = spends_and_events(rows, text=False)
+    entries = entry_frame(rows, spends, events, text=False)
+    return from_frames(list(slugs), rows, events, entries, problems)
+
+
+def from_frames(
+    slugs: list[str], rows: pd.DataFrame, events: pd.DataFrame, entries: pd.DataFrame,
+    problems: Sequence[Problem],
+) -> Figures:
+    """The arrays of the journal frame ``rows`` and its ``events`` and ``entries``."""
+    categories = tuple(sorted({str(c) for c in entries["category"].cat.categories}))
+    kind = entries["kind"].astype(object).to_numpy()
+    outcome = entries["outcome"].astype(object).to_numpy()
+    avoided = entries["avoided_cents"].to_numpy(dtype="float64")
+    costed = ~np.isnan(avoided)
+    entry_arrays = {
+        "team": _codes(entries["team"], slugs),
+        "date": _days(entries["date"]),
+        "cents": entries["amount_cents"].to_numpy(dtype=np.int64),
+        "category": _codes(entries["category"], list(categories)),
+        "cash": (entries["method"].astype(object) == "contant").to_numpy(dtype=bool),
+        "loan": np.isin(kind, ["loan", "conditional"]),
+        "tegenprestatie": entries["has_tegenprestatie"].to_numpy(dtype=bool),
+        "voided": entries["voided"].to_numpy(dtype=bool),
+        "outcome": np.array([OUTCOME_CODES.get(str(o), 0) for o in outcome], dtype=np.int8),
+        "avoided": np.where(costed, avoided, 0).astype(np.int64),
+        "costed": costed,
+    }
+    back = events[events["type"].isin(["repay", "recovered"]).to_numpy()]
+    payback_arrays = {
+        "spend": back["sidx"].to_numpy(dtype=np.int64),
+        "date": _days(back["date"]),
+        "cents": back["amount_cents"].to_numpy(dtype=np.int64),
+    }
+    other = rows[rows["type"].isin(list(ROW_CODES)).to_numpy()]
+    row_arrays = {
+        "team": _codes(other["team"], slugs),
+        "type": np.array([ROW_CODES[str(t)] for t in other["type"]], dtype=np.int8),
+        "date": _days(other["date"]),
+        "cents": other["amount_cents"].to_numpy(dtype=np.int64),
+        "write_off": ((other["type"].astype(object) == "settle")
+                      & (other["method"].astype(object) == "write-off")).to_numpy(dtype=bool),
+    }
+    return Figures(tuple(slugs), categories, entry_arrays, payback_arrays, row_arrays, tuple(problems))
+
+
+def _codes(column: pd.Series, names: list[str]) -> np.ndarray:
+    codes: np.ndarray = column.cat.set_categories(names).cat.codes.to_numpy().astype(np.int32)
+    return codes
+
+
+def _days(column: pd.Series) -> np.ndarray:
+    days: np.ndarray = column.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    return days
+
+
+# ---------------------------------------------------------------------------- the cache file
+
+
+def _versions() -> tuple[str, ...]:
+    # pandas parsed the journals these figures came from; it is known here by the file it
+    # is loaded from (found without importing pandas): a new pandas, a new cache.
+    from importlib.util import find_spec
+
+    from . import __version__
+
+    spec = find_spec("pandas")
+    pandas_file = spec.origin if spec is not None and spec.origin else "?"
+    try:
+        st = os.stat(pandas_file)
+        pandas_stamp = f"{pandas_file}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        pandas_stamp = pandas_file
+    return (str(FORMAT), __version__, pandas_stamp, np.__version__, sys.version.split()[0])
+
+
+def _cache_file(root: Path, slugs: Sequence[str]) -> Path:
+    from .cache import _hash, cache_dir
+
+    key = _hash(f"figures\0{FORMAT}\0{root.resolve()}\0{','.join(slugs)}".encode())
+    return cache_dir() / f"{key}.fig.pkl"
+
+
+def _load(path: Path, root: Path, slugs: Sequence[str]) -> tuple[dict[str, Any], Figures] | None:
+    """The stamps and figures of a cache file; None when missing, damaged or foreign."""
+    from .cache import Stamp
+
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_MAGIC)) != _MAGIC:
+                return None
+            if pickle.load(fh) != (_versions(), str(root.resolve()), tuple(slugs)):
+                return None
+            stamps, parts = pickle.load(fh)
+        if set(stamps) != set(slugs) or not all(isinstance(s, Stamp) for s in stamps.values()):
+            return None
+        teams, categories, entries, paybacks, rows, problems = parts
+        figures = Figures(tuple(teams), tuple(categories), entries, paybacks, rows,
+                          tuple(Problem(f, n, m) for f, n, m in problems))
+        _check_shape(figures)
+        return stamps, figures
+    except Exception:  # a damaged cache is only a slower start: read the journals again
+        return None
+
+
+def _check_shape(f: Figures) -> None:
+    """Refuse arrays that do not fit together (a cache file cut short or tampered with)."""
+    for group, names in ((f.entries, _ENTRY_ARRAYS), (f.paybacks, _PAYBACK_ARRAYS), (f.rows, _ROW_ARRAYS)):
+        if set(group) != set(names) or len({len(group[n]) for n in names}) > 1:
+            raise ValueError("arrays do not fit")
+    if len(f.entries["team"]) and (f.entries["team"].min() < 0 or f.entries["team"].max() >= len(f.teams)):
+        raise ValueError("team out of range")
+    if len(f.rows["team"]) and (f.rows["team"].min() < 0 or f.rows["team"].max() >= len(f.teams)):
+        raise ValueError("team out of range")
+    if len(f.entries["category"]) and (
+        f.entries["category"].min() < 0 or f.entries["category"].max() >= len(f.categories)
+    ):
+        raise ValueError("category out of range")
+    spend = f.paybacks["spend"]
+    if len(spend) and (spend.min() < 0 or spend.max() >= f.count):
+        raise ValueError("payback out of range")
+
+
+def _store(path: Path, root: Path, slugs: Sequence[str], stamps: dict[str, Any], f: Figures) -> None:
+    """Write the cache file atomically; one that cannot be written is simply skipped."""
+    from .cache import _evict
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    parts = (f.teams, f.categories, f.entries, f.paybacks, f.rows,
+             tuple((p.file, p.line, p.message) for p in f.problems))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(tmp, "wb") as fh:
+            fh.write(_MAGIC)
+            pickle.dump((_versions(), str(root.resolve()), tuple(slugs)), fh, protocol=5)
+            pickle.dump((stamps, parts), fh, protocol=5)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return
+    _evict(path.parent, keep=path)
