@@ -202,6 +202,8 @@ def to_markdown(
     return "\n".join(lines) + "\n"
 
 
+#: Text columns whose cells are never folded: codes and labels read as a whole.
+_NO_WRAP = ("id", "team", "status", "ref", "field")
 STATUS_STYLE = {"under": "bold yellow", "over": "bold red", "on-track": "green"}
 
 
@@ -213,59 +215,70 @@ def to_table(
     total: bool = False,
     width: int | None = None,
     styles: Callable[[Record], str | None] | None = None,
-    probe: bool = False,
 ) -> Any:
     """A rich Table (imported only here); the caller prints it.
 
-    ``probe``: a one-row table of each column's longest cell, as wide as the whole table
-    would be: measuring it tells whether the table fits, at a fraction of the cost.
+    ``width``: the terminal's width. Below 110 the euro sign moves from the cells to the
+    header; when the table would still not fit, columns marked ``wide`` are left out, the
+    last first, until it does (``width=0``: all of them).
     """
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
-                  collapse_padding=True)
-    shown = list(columns)
     narrow = width is not None and width < 110
-    if width is not None and width < 100:
-        shown = [c for c in columns if not c.wide] or list(columns)
 
     def human(value: Any, kind: str) -> str:
         # On a narrow terminal the euro sign moves to the header: every column counts.
         text = _text_human(value, kind)
         return text.removeprefix("€ ") if narrow and kind == "money" else text
 
-    for c in shown:
+    def header(c: Column) -> str:
+        return f"{c.header} €" if narrow and c.kind == "money" else c.header
+
+    texts: list[tuple[list[str], str | None]] = [
+        ([human(r.get(c.key), c.kind) for c in columns], styles(r) if styles else None) for r in records
+    ]
+    if total and records:
+        t = totals(records, columns)
+        texts.append(([human(t.get(c.key), c.kind) for c in columns], "bold"))
+    keep = list(range(len(columns)))
+    if width is not None:
+        need = [max([cell_len(header(c)), *(cell_len(cells[i]) for cells, _ in texts)])
+                for i, c in enumerate(columns)]
+
+        def fits() -> bool:
+            # Cells, two spaces between columns, one at each edge.
+            return sum(need[i] for i in keep) + 2 * len(keep) <= width
+
+        for i in reversed(range(len(columns))):
+            if width and fits():
+                break
+            if columns[i].wide and len(keep) > 1:
+                keep.remove(i)
+    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False,
+                  collapse_padding=True)
+    for i in keep:
+        c = columns[i]
         numeric = c.kind in ("money", "fraction", "int", "number")
         table.add_column(
-            f"{c.header} €" if narrow and c.kind == "money" else c.header,
+            header(c),
             justify="right" if numeric else "left",
-            no_wrap=numeric or c.kind == "date" or c.key in ("id", "team", "status"),
+            no_wrap=numeric or c.kind == "date" or c.key in _NO_WRAP,
             overflow="fold",
         )
-    rows: list[tuple[list[str], str | None]] = []
-    for r in records:
-        cells = []
-        for c in shown:
-            text = human(r.get(c.key), c.kind)
-            if c.key == "status" and text in STATUS_STYLE:
+    for n, (cells, style) in enumerate(texts):
+        shown = []
+        for i in keep:
+            text = cells[i]
+            if columns[i].key == "status" and text in STATUS_STYLE:
                 text = f"[{STATUS_STYLE[text]}]{text}[/]"
             else:
                 text = text.replace("[", "\\[")
-            cells.append(text)
-        rows.append((cells, styles(r) if styles else None))
-    if total and records:
-        t = totals(records, shown)
-        rows.append(([human(t.get(c.key), c.kind) for c in shown], "bold"))
-    if probe and rows:
-        from rich.cells import cell_len
-
-        longest = [max((cells[i] for cells, _ in rows), key=cell_len) for i in range(len(shown))]
-        rows = [(longest, None)]
-    for n, (cells, style) in enumerate(rows):
-        if total and records and not probe and n == len(rows) - 1:
+            shown.append(text)
+        if total and records and n == len(texts) - 1:
             table.add_section()
-        table.add_row(*cells, style=style)
+        table.add_row(*shown, style=style)
     return table
 
 

@@ -179,11 +179,32 @@ def test_compare_transposed(rcli: Cli) -> None:
     table = ok(rcli("compare", "noord", "zuid", "--year", "2025", "--transpose", "--format", "markdown")).out
     lines = table.splitlines()
     assert lines[2].startswith("|   | noord | zuid | totaal |") or "| noord | zuid | totaal |" in lines[2]
-    assert "| spent | € 2.250,00 | € 2.658,00 | € 4.908,00 |" in table
+    assert "| spent € | 2.250,00 | 2.658,00 | 4.908,00 |" in table
     assert "| top category | Opleiding en werk | Wonen | Wonen |" in table
+    assert "| name |" not in table  # long text stays out of the human view
     data = as_json(rcli("compare", "noord", "zuid", "--year", "2025", "--transpose", "--format", "json"))
     spent = next(r for r in data if r["field"] == "spent")
     assert spent == {"field": "spent", "noord": 2250.0, "zuid": 2658.0}
+    assert any(r["field"] == "name" for r in data)
+
+
+def test_summary_of_a_few_municipalities_is_shown_side_by_side(cli: Cli, tmp_path: Path) -> None:
+    built = build(tmp_path)
+    other = Ledger.init(tmp_path / "ander", municipality="Anderstad", year=2025)
+    other.add_team("wijk", name="Wijk", budget=Decimal("1000"), year=2025)
+    other.spend("wijk", Decimal("40"), category="Wonen", date=dt.date(2025, 5, 1))
+    roots = [str(built.root), str(tmp_path / "ander")]
+    table = ok(cli("summary", *roots, "--year", "2025", "--format", "markdown")).out
+    lines = table.splitlines()
+    assert "| Teststad | Anderstad |" in lines[2]
+    assert any(line.startswith("| max € |") and "| 40,00 |" in line for line in lines)
+    assert any(line.startswith("| tegenpr. |") for line in lines)
+    flat = ok(cli("summary", *roots, "--year", "2025", "--format", "markdown", "--no-transpose")).out
+    assert flat.splitlines()[2].startswith("| municipality |")
+    rows = as_json(cli("summary", *roots, "--year", "2025", "--format", "json"))
+    assert [r["municipality"] for r in rows] == ["Teststad", "Anderstad"]  # data stays one row each
+    turned = as_json(cli("summary", *roots, "--year", "2025", "--format", "json", "--transpose"))
+    assert next(r for r in turned if r["field"] == "spent")["Anderstad"] == 40.0
 
 
 # ---------------------------------------------------------------------------- the other reports

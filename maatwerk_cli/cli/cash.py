@@ -256,6 +256,11 @@ def bank_explain(
 # --------------------------------------------------------------------------- reconcile
 
 
+PROBLEM_WORDS = {
+    "bank_without_entry": "bank only",
+    "entry_without_bank": "ledger only",
+    "amount_mismatch": "amounts differ",
+}
 RECONCILE_COLUMNS = [
     Column("problem"),
     Column("date", kind="date"),
@@ -287,5 +292,9 @@ def reconcile(
 
     period = parse_month(month) if month else None
     found = run_reconcile(ledger(), team, period)
-    show([mismatch_record(m) for m in found], RECONCILE_COLUMNS, fmt, output=output,
+    records = [mismatch_record(m) for m in found]
+    if output is None and fmt in ("table", "markdown"):
+        # People read words; scripts get the contract's names (bank_without_entry, ...).
+        records = [{**r, "problem": PROBLEM_WORDS.get(str(r["problem"]), r["problem"])} for r in records]
+    show(records, RECONCILE_COLUMNS, fmt, output=output,
          title="Reconcile", empty="bank and ledger agree", redact=redact)

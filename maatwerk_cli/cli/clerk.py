@@ -311,7 +311,7 @@ ENTRY_COLUMNS = [
     Column("kind"),
     Column("household", wide=True),
     Column("repaid", kind="money", total=True, wide=True),
-    Column("outstanding", kind="money", total=True),
+    Column("outstanding", "owed", kind="money", total=True),
     Column("tegenprestatie", wide=True),
     Column("voided", kind="bool"),
     Column("note", wide=True),

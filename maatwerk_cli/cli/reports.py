@@ -129,24 +129,13 @@ def emit(
     if not records:
         console.print(f"[dim]{empty}[/]")
         return
-    probe = to_table(with_total, human, title=title, width=console.width, probe=True)
     table = to_table(with_total, human, title=title, width=console.width, styles=styles)
-    if _natural_width(console, probe) > console.width:
-        # Too wide even so: leave out the less important columns rather than fold every cell.
-        table = to_table(with_total, human, title=title, width=0, styles=styles)
     if total is not None and len(table.rows) > 1:
         table.rows[-2].end_section = True
         table.rows[-1].style = "bold"
     console.print(table)
     for line in footer:
         console.print(line, highlight=False)
-
-
-def _natural_width(console: Any, table: Any) -> int:
-    """The width a rich table takes when nothing is folded."""
-    from rich.measure import Measurement
-
-    return int(Measurement.get(console, console.options.update_width(100_000), table).maximum)
 
 
 def _markdown(records: Sequence[Record], columns: Sequence[Column], title: str,
@@ -361,8 +350,12 @@ def _human(value: Any, kind: str) -> str:
     return _text_human(value, kind)
 
 
+def _bare(value: Any, kind: str) -> str:
+    return _human(value, kind).removeprefix("€ ")
+
+
 def transposed(
-    frame: pd.DataFrame, columns: Sequence[Column], mode: str
+    frame: pd.DataFrame, columns: Sequence[Column], mode: str, key: str = "team"
 ) -> tuple[pd.DataFrame, list[Column]]:
     """A report turned so teams are columns.
 
@@ -374,7 +367,7 @@ def transposed(
 
     from .. import reports
 
-    flipped = reports.transpose(frame)
+    flipped = reports.transpose(frame, key)
     kinds = {c.key: c.kind for c in columns}
     titles = {c.key: c.title for c in COMPARE_TABLE if c.title}
     teams = [str(c) for c in flipped.columns[1:]]
@@ -384,13 +377,14 @@ def transposed(
         field = str(record["field"])
         kind = kinds.get(field, "text")
         if mode == "human":
-            row = {"field": titles.get(field, field.replace("_", " ")),
-                   **{t: _human(record[t], kind) for t in teams}}
+            # The euro sign goes in the row's label, so the team columns stay narrow.
+            label = titles.get(field, field.replace("_", " ")) + (" €" if kind == "money" else "")
+            row = {"field": label, **{t: _bare(record[t], kind) for t in teams}}
         else:
             row = {"field": field, **{t: record[t] for t in teams}}
         if total is not None:
             value = total.get(field)
-            row[reports.TOTAL_LABEL] = _human(value, kind) if mode == "human" else value
+            row[reports.TOTAL_LABEL] = _bare(value, kind) if mode == "human" else value
         rows.append(row)
     labels = [*teams, *([reports.TOTAL_LABEL] if total is not None else [])]
     out = pd.DataFrame.from_records(rows, columns=["field", *labels])
@@ -435,8 +429,12 @@ def compare(
 
         target = FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
         mode = {"xlsx": "sheet", "json": "data", "csv": "data", "csv-nl": "data"}.get(target, "human")
-        flipped, flipped_columns = transposed(frame.frame(), [*COMPARE_DATA, Column("kind"), Column("name")],
-                                              mode)
+        whole = frame.frame()
+        if mode == "human":  # names and kinds are long text: the columns stay narrow without them
+            part = whole[[c.key for c in COMPARE_DATA]]
+            part.attrs.update(whole.attrs)
+            whole = part
+        flipped, flipped_columns = transposed(whole, [*COMPARE_DATA, Column("kind"), Column("name")], mode)
         data = table = flipped_columns
     emit(flipped if transpose else frame, fmt, output, data_columns=data, table_columns=table,
          title=title, sheet="compare", redact=redact,
@@ -687,6 +685,11 @@ def summary(
     year: str | None = typer.Option(None, "--year", metavar="YYYY", help=DEFAULT_YEAR_HELP),
     by: str = typer.Option("municipality", "--by", metavar="municipality|team",
                            help="One row per municipality (ledger folder) or per team."),
+    transpose: bool | None = typer.Option(
+        None, "--transpose/--no-transpose",
+        help="Figures as rows, municipalities as columns (default in a table: up to 4 municipalities).",
+        show_default=False,
+    ),
     fmt: str = format_option(),
     output: Path | None = output_option(),
     redact: bool = redact_option(),
@@ -710,5 +713,26 @@ def summary(
     if note:
         warn(note)
     y = frame.attrs["year"]
-    emit(frame, fmt, output, data_columns=summary_columns(choice), table_columns=summary_table(choice),
+    data: Sequence[Column] = summary_columns(choice)
+    table: Sequence[Column] = summary_table(choice)
+    from ..render import FILE_FORMATS
+
+    target = FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
+    if transpose is None:
+        # Like the sources' table of Rotterdam and Zaanstad: a few schemes side by side.
+        transpose = (choice == "municipality" and target in ("table", "markdown") and 0 < len(frame) <= 4
+                     and not redact)
+    shown: Report | pd.DataFrame = frame
+    if transpose:
+        if redact:
+            raise InputError("--redact and --transpose do not go together; leave one out")
+        key = "municipality" if choice == "municipality" else "team"
+        mode = {"xlsx": "sheet", "json": "data", "csv": "data", "csv-nl": "data"}.get(target, "human")
+        rows = [c for c in data if c.key not in (key, "root", "name", "municipality")]
+        whole = frame.frame()
+        part = whole[[key, *[c.key for c in rows]]]
+        part.attrs.update(whole.attrs)
+        shown, flipped_columns = transposed(part, rows, mode, key=key)
+        data = table = flipped_columns
+    emit(shown, fmt, output, data_columns=data, table_columns=table,
          title=f"Summary {y}, by {choice}", sheet="summary", redact=redact)
