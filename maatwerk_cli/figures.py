@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .ledger import Ledger
 
 #: Bump when the arrays change shape; older cache files are then ignored.
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"maatwerk-figures-cache\n"
 
 #: Codes of ``outcome``: 0 none recorded, then :data:`maatwerk_cli.model.OUTCOMES` in order.
@@ -86,7 +86,11 @@ def day_number(day: Any) -> int:
 
 
 def load(ledger: Ledger, teams: Sequence[str] | None = None) -> Figures:
-    """The figures of the given teams (default: all), from the cache when it is sound."""
+    """The figures of the given teams (default: all), from the cache where it is sound.
+
+    The cache keeps each journal's figures with that journal's stamp: after a spend, only
+    the journal that changed is read again.
+    """
     from . import cache
 
     _ = ledger.settings  # a damaged maatwerk.toml is reported before any figure is shown
@@ -97,31 +101,110 @@ def load(ledger: Ledger, teams: Sequence[str] | None = None) -> Figures:
     if not cache.enabled() or folder.pending_sizes() or not slugs:
         return build(ledger, slugs)
     root = folder.root
-    path = _cache_file(root, slugs)
-    stored = _load(path, root, slugs)
-    if stored is not None:
-        stamps, figures = stored
-        if all(cache.still_valid(folder.journal_path(s), stamps[s]) for s in slugs):
-            with contextlib.suppress(OSError):
-                os.utime(path)  # recently used: kept by the eviction
-            return figures
+    path = _cache_file(root)
+    stored = _load(path, root)
+    stale = [s for s in slugs
+             if s not in stored or not cache.still_valid(folder.journal_path(s), stored[s][0])]
+    if not stale:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by the eviction
+        return combine([stored[s][1] for s in slugs], slugs)
     # Stamps before reading: a journal that changes while it is read is read again next time.
     now = time.time_ns()
-    fresh = {s: cache.stamp(folder.journal_path(s), now) for s in slugs}
-    figures = build(ledger, slugs)
-    if all(p.file in {folder.display(folder.journal_path(s)) for s in slugs} for p in figures.problems):
-        _store(path, root, slugs, fresh, figures)
-    return figures
+    stamps = {s: cache.stamp(folder.journal_path(s), now) for s in stale}
+    fresh = build_teams(ledger, stale)
+    names = {folder.display(folder.journal_path(s)): s for s in stale}
+    kept = {s: got for s, got in stored.items() if s not in stale and folder.has_team(s)}
+    if all(p.file in names for f in fresh.values() for p in f.problems):
+        kept.update({s: (stamps[s], fresh[s]) for s in stale})
+        _store(path, root, kept)
+    return combine([fresh[s] if s in fresh else stored[s][1] for s in slugs], slugs)
 
 
 def build(ledger: Ledger, slugs: Sequence[str]) -> Figures:
-    """The figures made from the journal frames (:func:`maatwerk_cli.frames.load_frame`)."""
-    from .frames import entry_frame, load_frame, spends_and_events
+    """The figures of the given teams read from their journals now (no cache)."""
+    slugs = list(slugs) or ledger.folder.team_slugs()
+    return combine([build_teams(ledger, slugs)[s] for s in slugs], slugs)
 
-    rows, problems = load_frame(ledger, list(slugs))
+
+def build_teams(ledger: Ledger, slugs: Sequence[str]) -> dict[str, Figures]:
+    """Each team's own figures (its team index 0), read from the journals in one go."""
+    from .frames import entry_frame, read_frame, spends_and_events
+
+    rows, problems = read_frame(ledger, list(slugs))
     spends, events = spends_and_events(rows, text=False)
     entries = entry_frame(rows, spends, events, text=False)
-    return from_frames(list(slugs), rows, events, entries, problems)
+    whole = from_frames(list(slugs), rows, events, entries, problems)
+    return split(whole, ledger)
+
+
+def split(whole: Figures, ledger: Ledger) -> dict[str, Figures]:
+    """One Figures per team of ``whole`` (whose arrays are grouped by team, in team order)."""
+    folder = ledger.folder
+    e, b, r = whole.entries, whole.paybacks, whole.rows
+    bounds = np.searchsorted(e["team"], np.arange(len(whole.teams) + 1))
+    row_bounds = np.searchsorted(r["team"], np.arange(len(whole.teams) + 1))
+    back_bounds = np.searchsorted(b["spend"], bounds)
+    out: dict[str, Figures] = {}
+    names = {folder.display(folder.journal_path(slug)): slug for slug in whole.teams}
+    # A problem that names no journal (none is known) stays with the first team, never lost.
+    owner = {id(p): names.get(p.file, whole.teams[0] if whole.teams else "") for p in whole.problems}
+    for i, slug in enumerate(whole.teams):
+        a, z = int(bounds[i]), int(bounds[i + 1])
+        used = np.unique(e["category"][a:z])
+        entries = {k: v[a:z].copy() for k, v in e.items()}
+        entries["team"] = np.zeros(z - a, dtype=np.int32)
+        # Each team keeps only the categories it uses, renumbered.
+        entries["category"] = np.searchsorted(used, e["category"][a:z]).astype(np.int32)
+        pa, pz = int(back_bounds[i]), int(back_bounds[i + 1])
+        paybacks = {k: v[pa:pz].copy() for k, v in b.items()}
+        paybacks["spend"] = paybacks["spend"] - a
+        ra, rz = int(row_bounds[i]), int(row_bounds[i + 1])
+        rows = {k: v[ra:rz].copy() for k, v in r.items()}
+        rows["team"] = np.zeros(rz - ra, dtype=np.int32)
+        out[slug] = Figures((slug,), tuple(whole.categories[c] for c in used.tolist()), entries, paybacks,
+                            rows, tuple(p for p in whole.problems if owner[id(p)] == slug))
+    return out
+
+
+def combine(parts: Sequence[Figures], slugs: Sequence[str]) -> Figures:
+    """Teams' own figures (as :func:`split` gives them) as one Figures, in ``slugs`` order."""
+    categories = tuple(sorted({c for f in parts for c in f.categories}))
+    lookup = {c: i for i, c in enumerate(categories)}
+    offset = 0
+    entries: dict[str, list[np.ndarray]] = {k: [] for k in _ENTRY_ARRAYS}
+    paybacks: dict[str, list[np.ndarray]] = {k: [] for k in _PAYBACK_ARRAYS}
+    rows: dict[str, list[np.ndarray]] = {k: [] for k in _ROW_ARRAYS}
+    problems: list[Problem] = []
+    for i, f in enumerate(parts):
+        n = f.count
+        for k in _ENTRY_ARRAYS:
+            entries[k].append(f.entries[k])
+        entries["team"][-1] = np.full(n, i, dtype=np.int32)
+        renumber = np.array([lookup[c] for c in f.categories], dtype=np.int32)
+        entries["category"][-1] = renumber[f.entries["category"]] if n else f.entries["category"]
+        for k in _PAYBACK_ARRAYS:
+            paybacks[k].append(f.paybacks[k])
+        paybacks["spend"][-1] = f.paybacks["spend"] + offset
+        for k in _ROW_ARRAYS:
+            rows[k].append(f.rows[k])
+        rows["team"][-1] = np.full(len(f.rows["team"]), i, dtype=np.int32)
+        problems.extend(f.problems)
+        offset += n
+    return Figures(tuple(slugs), categories, _joined(entries, _ENTRY_DTYPES),
+                   _joined(paybacks, _PAYBACK_DTYPES), _joined(rows, _ROW_DTYPES), tuple(problems))
+
+
+_ENTRY_DTYPES = {"team": np.int32, "date": np.int64, "cents": np.int64, "category": np.int32,
+                 "cash": bool, "loan": bool, "tegenprestatie": bool, "voided": bool, "outcome": np.int8,
+                 "avoided": np.int64, "costed": bool}
+_PAYBACK_DTYPES = {"spend": np.int64, "date": np.int64, "cents": np.int64}
+_ROW_DTYPES = {"team": np.int32, "type": np.int8, "date": np.int64, "cents": np.int64, "write_off": bool}
+
+
+def _joined(parts: dict[str, list[np.ndarray]], dtypes: dict[str, Any]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate(v).astype(dtypes[k], copy=False) if v else np.zeros(0, dtype=dtypes[k])
+            for k, v in parts.items()}
 
 
 def from_frames(
@@ -195,43 +278,46 @@ def _versions() -> tuple[str, ...]:
     return (str(FORMAT), __version__, pandas_stamp, np.__version__, sys.version.split()[0])
 
 
-def _cache_file(root: Path, slugs: Sequence[str]) -> Path:
+def _cache_file(root: Path) -> Path:
     from .cache import _hash, cache_dir
 
-    key = _hash(f"figures\0{FORMAT}\0{root.resolve()}\0{','.join(slugs)}".encode())
+    key = _hash(f"figures\0{FORMAT}\0{root.resolve()}".encode())
     return cache_dir() / f"{key}.fig.pkl"
 
 
-def _load(path: Path, root: Path, slugs: Sequence[str]) -> tuple[dict[str, Any], Figures] | None:
-    """The stamps and figures of a cache file; None when missing, damaged or foreign."""
+def _load(path: Path, root: Path) -> dict[str, tuple[Any, Figures]]:
+    """Each cached team's stamp and figures; nothing when missing, damaged or foreign."""
     from .cache import Stamp
 
     try:
         with open(path, "rb") as fh:
             if fh.read(len(_MAGIC)) != _MAGIC:
-                return None
-            if pickle.load(fh) != (_versions(), str(root.resolve()), tuple(slugs)):
-                return None
-            stamps, parts = pickle.load(fh)
-        if set(stamps) != set(slugs) or not all(isinstance(s, Stamp) for s in stamps.values()):
-            return None
-        teams, categories, entries, paybacks, rows, problems = parts
-        figures = Figures(tuple(teams), tuple(categories), entries, paybacks, rows,
-                          tuple(Problem(f, n, m) for f, n, m in problems))
-        _check_shape(figures)
-        return stamps, figures
+                return {}
+            if pickle.load(fh) != (_versions(), str(root.resolve())):
+                return {}
+            stored = pickle.load(fh)
+        out: dict[str, tuple[Any, Figures]] = {}
+        for slug, (stamp, parts) in stored.items():
+            if not isinstance(stamp, Stamp):
+                return {}
+            categories, entries, paybacks, rows, problems = parts
+            team = Figures((slug,), tuple(categories), entries, paybacks, rows,
+                           tuple(Problem(f, n, m) for f, n, m in problems))
+            _check_shape(team)
+            out[slug] = (stamp, team)
+        return out
     except Exception:  # a damaged cache is only a slower start: read the journals again
-        return None
+        return {}
 
 
 def _check_shape(f: Figures) -> None:
-    """Refuse arrays that do not fit together (a cache file cut short or tampered with)."""
+    """Refuse one team's arrays when they do not fit together (a file cut short or tampered with)."""
     for group, names in ((f.entries, _ENTRY_ARRAYS), (f.paybacks, _PAYBACK_ARRAYS), (f.rows, _ROW_ARRAYS)):
         if set(group) != set(names) or len({len(group[n]) for n in names}) > 1:
             raise ValueError("arrays do not fit")
-    if len(f.entries["team"]) and (f.entries["team"].min() < 0 or f.entries["team"].max() >= len(f.teams)):
-        raise ValueError("team out of range")
-    if len(f.rows["team"]) and (f.rows["team"].min() < 0 or f.rows["team"].max() >= len(f.teams)):
+        if not all(isinstance(group[n], np.ndarray) and group[n].ndim == 1 for n in names):
+            raise ValueError("not arrays")
+    if f.entries["team"].any() or f.rows["team"].any():
         raise ValueError("team out of range")
     if len(f.entries["category"]) and (
         f.entries["category"].min() < 0 or f.entries["category"].max() >= len(f.categories)
@@ -242,19 +328,22 @@ def _check_shape(f: Figures) -> None:
         raise ValueError("payback out of range")
 
 
-def _store(path: Path, root: Path, slugs: Sequence[str], stamps: dict[str, Any], f: Figures) -> None:
+def _store(path: Path, root: Path, teams: dict[str, tuple[Any, Figures]]) -> None:
     """Write the cache file atomically; one that cannot be written is simply skipped."""
     from .cache import _evict
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    parts = (f.teams, f.categories, f.entries, f.paybacks, f.rows,
-             tuple((p.file, p.line, p.message) for p in f.problems))
+    stored = {
+        slug: (stamp, (f.categories, f.entries, f.paybacks, f.rows,
+                       tuple((p.file, p.line, p.message) for p in f.problems)))
+        for slug, (stamp, f) in teams.items()
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(tmp, "wb") as fh:
             fh.write(_MAGIC)
-            pickle.dump((_versions(), str(root.resolve()), tuple(slugs)), fh, protocol=5)
-            pickle.dump((stamps, parts), fh, protocol=5)
+            pickle.dump((_versions(), str(root.resolve())), fh, protocol=5)
+            pickle.dump(stored, fh, protocol=5)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

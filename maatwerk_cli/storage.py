@@ -597,54 +597,70 @@ class LedgerFolder:
             if not self._in_batch:
                 self._finish_interrupted_batch()
             path = self.journal_path(slug)
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            created = not path.exists()
             try:
-                size = os.fstat(fd).st_size
-                if 0 < size < len(HEADER) and HEADER.encode().startswith(path.read_bytes()):
-                    # A writer died while writing a new journal's header: no line was
-                    # ever confirmed, so start the file afresh rather than after it.
-                    os.ftruncate(fd, 0)
-                    size = 0
-                prefix = ""
-                if size == 0:
-                    prefix = HEADER
-                    seq = 0
-                else:
-                    seq, clean = _last_id_seq(path, slug)
-                    if not clean:
-                        # A writer died mid-line: end that line so ours stays whole;
-                        # readers and `check` report the torn one.
-                        prefix = "\n"
-                ids: list[str] = []
-                parts: list[str] = [prefix]
-                stamp = now_stamp()
-                for cells in lines:
-                    seq += 1
-                    new_id = make_id(slug, int(cells["date"][:4]), seq)
-                    ids.append(new_id)
-                    parts.append(encode_line({**cells, "id": new_id, "recorded_at": stamp}))
-                payload = "".join(parts).encode("utf-8")
-                try:
-                    written = 0
-                    while written < len(payload):
-                        written += os.write(fd, payload[written:])
-                    os.fsync(fd)
-                    if size == 0:
-                        # A new journal's name must be durable too, or the ids handed
-                        # out could vanish with it after a power cut.
-                        fsync_dir(path.parent)
-                except OSError:
-                    # Disk full or I/O error: take back whatever part got written, so the
-                    # journal is as it was; no id was handed out.
+                if created:
+                    # A new journal appears with its header already in it (temp file,
+                    # rename): a reader never finds it empty.
+                    write_atomic(path, HEADER)
+                return self._append_locked(path, slug, lines)
+            except BaseException:
+                if created:  # as it was: no journal
                     with contextlib.suppress(OSError):
-                        os.ftruncate(fd, size)
-                        os.fsync(fd)
-                    if size == 0:
-                        with contextlib.suppress(OSError):
-                            path.unlink()
-                    raise
-            finally:
-                os.close(fd)
+                        path.unlink()
+                        fsync_dir(path.parent)
+                raise
+
+    def _append_locked(self, path: Path, slug: str, lines: Sequence[Mapping[str, str]]) -> list[str]:
+        """:meth:`append` with the lock held and the journal in place."""
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            if 0 < size < len(HEADER) and HEADER.encode().startswith(path.read_bytes()):
+                # A writer died while writing a new journal's header: no line was
+                # ever confirmed, so start the file afresh rather than after it.
+                os.ftruncate(fd, 0)
+                size = 0
+            prefix = ""
+            if size == 0:
+                prefix = HEADER
+                seq = 0
+            else:
+                seq, clean = _last_id_seq(path, slug)
+                if not clean:
+                    # A writer died mid-line: end that line so ours stays whole;
+                    # readers and `check` report the torn one.
+                    prefix = "\n"
+            ids: list[str] = []
+            parts: list[str] = [prefix]
+            stamp = now_stamp()
+            for cells in lines:
+                seq += 1
+                new_id = make_id(slug, int(cells["date"][:4]), seq)
+                ids.append(new_id)
+                parts.append(encode_line({**cells, "id": new_id, "recorded_at": stamp}))
+            payload = "".join(parts).encode("utf-8")
+            try:
+                written = 0
+                while written < len(payload):
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
+                if size == 0:
+                    # A new journal's name must be durable too, or the ids handed
+                    # out could vanish with it after a power cut.
+                    fsync_dir(path.parent)
+            except OSError:
+                # Disk full or I/O error: take back whatever part got written, so the
+                # journal is as it was; no id was handed out.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                    os.fsync(fd)
+                if size == 0:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                raise
+        finally:
+            os.close(fd)
         return ids
 
     def append_batches(self, batches: Mapping[str, Sequence[Mapping[str, str]]]) -> list[str]:

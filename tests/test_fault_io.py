@@ -238,8 +238,9 @@ def test_the_fault_matrix_reaches_every_call(template: Path, monkeypatch: pytest
             assert run(["--ledgers", str(root), "spend", "zuid", "35", "-c", "Wonen"]) == 0
         counts[op] = injector.calls
     # team budget: one write, two fsyncs (file, folder), one rename; the first line of a
-    # journal: one write, two fsyncs (file, folder).
-    assert counts == {"write": 2, "fsync": 4, "replace": 1}
+    # journal: its header as a new file (one write, two fsyncs, one rename), then the line
+    # (one write, one fsync).
+    assert counts == {"write": 3, "fsync": 5, "replace": 2}
 
 
 # --------------------------------------------------------------------------- events

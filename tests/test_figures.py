@@ -67,6 +67,7 @@ def no_build(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the journals were read again")
 
     monkeypatch.setattr(fig, "build", refuse)
+    monkeypatch.setattr(fig, "build_teams", refuse)
 
 
 def test_served_from_the_cache_while_nothing_changed(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,11 +95,31 @@ def test_every_change_is_seen(ledger: Ledger) -> None:
     assert edited.problems != after.problems  # the edited line is now set aside
 
 
-def test_a_choice_of_teams_has_its_own_figures(ledger: Ledger) -> None:
+def test_a_choice_of_teams_comes_from_the_same_cache(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = fig.load(ledger)
+    no_build(monkeypatch)
     part = fig.load(ledger, ["zuid", "noord"])
     assert part.teams == ("zuid", "noord")
+    monkeypatch.undo()
     same(part, fig.build(ledger, ["zuid", "noord"]))
-    same(fig.load(ledger), fig.build(ledger, ledger.folder.team_slugs()))
+    same(fig.load(ledger), whole)
+
+
+def test_only_the_changed_journal_is_read_again(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    fig.load(ledger)
+    ledger.spend("west", Decimal("7"), category="Wonen", date=dt.date(2025, 7, 7))
+    asked: list[list[str]] = []
+    real = fig.build_teams
+
+    def counting(lg: Ledger, slugs: list[str]) -> dict[str, fig.Figures]:
+        asked.append(list(slugs))
+        return real(lg, slugs)
+
+    monkeypatch.setattr(fig, "build_teams", counting)
+    got = fig.load(ledger)
+    assert asked == [["west"]]
+    monkeypatch.undo()
+    same(got, fig.build(ledger, ledger.folder.team_slugs()))
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "out-of-range", "short-array"])
@@ -114,16 +135,18 @@ def test_a_damaged_cache_file_is_rebuilt(ledger: Ledger, own_cache_dir: Path, da
         with open(path, "rb") as fh:
             magic = fh.read(len(b"maatwerk-figures-cache\n"))
             head = pickle.load(fh)
-            stamps, parts = pickle.load(fh)
-        entries = dict(parts[2])
+            stored = pickle.load(fh)
+        stamp, (categories, entries, paybacks, rows, problems) = stored["noord"]
+        entries = dict(entries)
         if damage == "out-of-range":
-            entries["team"] = entries["team"] + 7
+            entries["category"] = entries["category"] + 7
         else:
             entries["cents"] = entries["cents"][:-1]
+        stored["noord"] = (stamp, (categories, entries, paybacks, rows, problems))
         with open(path, "wb") as fh:
             fh.write(magic)
             pickle.dump(head, fh)
-            pickle.dump((stamps, (*parts[:2], entries, *parts[3:])), fh)
+            pickle.dump(stored, fh)
     same(fig.load(ledger), truth)
 
 
