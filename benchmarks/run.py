@@ -12,7 +12,8 @@ default a folder in the temp directory). What is timed:
 * ``spend`` on a ledger without entries and on the 1M-entry ledger (each run's line is
   taken back afterwards, so the ledger stays as generated);
 * ``utilisation --year 2025`` and ``compare --year 2025 --format json`` per size, with the
-  frame cache warm (after one untimed run) and without it (``MAATWERK_NO_CACHE=1``);
+  cache warm (after one untimed run) and without it (``MAATWERK_NO_CACHE=1``), and
+  ``compare`` just after a spend was recorded (only that journal is read again);
 * ``import entries`` of a 100,000-row spreadsheet into a ledger of 42 empty teams;
 * ``ledger -f X bal Expenses`` and ``hledger -f X bal Expenses`` per size (when installed):
   the same balance per team;
@@ -213,6 +214,21 @@ def benchmark(sizes: list[str], runs: int, data: Path) -> tuple[list[Figure], di
             figures.append(measure(f"{report}", size, cmd, runs, env=env_cache, warm=1, note="cache warm"))
             figures.append(measure(f"{report} (no cache)", size, cmd, runs,
                                    env={**env_cache, "MAATWERK_NO_CACHE": "1"}))
+        # The coordinator's usual case: the clerk has just recorded a spend.
+        changed = sorted((got.root / "teams").glob("*.csv"))[0]
+        length = changed.stat().st_size
+        full_env = {**os.environ, **env_cache}
+
+        def one_spend(path: Path = changed, root: Path = got.root, env: dict[str, str] = full_env) -> None:
+            subprocess.run(maatwerk(root, *spend_args(path.stem)), check=True, env=env,
+                           stdout=subprocess.DEVNULL)
+
+        def take_back_spend(path: Path = changed, size: int = length) -> None:
+            os.truncate(path, size)
+
+        figures.append(measure("compare --format json (after a spend)", size,
+                               maatwerk(got.root, "compare", "--year", "2025", "--format", "json"), runs,
+                               env=env_cache, before=one_spend, after=take_back_spend))
         for tool in ("ledger", "hledger"):
             if shutil.which(tool):
                 figures.append(measure(f"{tool} bal", size, [tool, "-f", str(got.journal), "bal", "Expenses"],

@@ -124,7 +124,8 @@ def load(ledger: Ledger, teams: Sequence[str] | None = None) -> Figures:
 def build(ledger: Ledger, slugs: Sequence[str]) -> Figures:
     """The figures of the given teams read from their journals now (no cache)."""
     slugs = list(slugs) or ledger.folder.team_slugs()
-    return combine([build_teams(ledger, slugs)[s] for s in slugs], slugs)
+    teams = build_teams(ledger, slugs)
+    return combine([teams[s] for s in slugs], slugs)
 
 
 def build_teams(ledger: Ledger, slugs: Sequence[str]) -> dict[str, Figures]:
