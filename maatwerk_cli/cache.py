@@ -183,14 +183,19 @@ def _load(path: Path, root: Path) -> tuple[dict[str, _Team], pd.DataFrame | None
 
 def _store(path: Path, root: Path, teams: dict[str, _Team], frame: pd.DataFrame) -> None:
     """Write the cache file atomically; a cache that cannot be written is simply skipped."""
+    write_cache_file(path, _MAGIC, [(_versions(), str(root.resolve())), teams, frame])
+
+
+def write_cache_file(path: Path, magic: bytes, parts: Sequence[object]) -> None:
+    """``magic`` and the pickled ``parts`` as ``path``, atomically (temp file, rename), then
+    evict old files. A cache that cannot be written is simply skipped: it is only speed."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(tmp, "wb") as fh:
-            fh.write(_MAGIC)
-            pickle.dump((_versions(), str(root.resolve())), fh, protocol=5)
-            pickle.dump(teams, fh, protocol=5)
-            pickle.dump(frame, fh, protocol=5)
+            fh.write(magic)
+            for part in parts:
+                pickle.dump(part, fh, protocol=5)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

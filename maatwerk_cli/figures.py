@@ -331,23 +331,11 @@ def _check_shape(f: Figures) -> None:
 
 def _store(path: Path, root: Path, teams: dict[str, tuple[Any, Figures]]) -> None:
     """Write the cache file atomically; one that cannot be written is simply skipped."""
-    from .cache import _evict
+    from .cache import write_cache_file
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     stored = {
         slug: (stamp, (f.categories, f.entries, f.paybacks, f.rows,
                        tuple((p.file, p.line, p.message) for p in f.problems)))
         for slug, (stamp, f) in teams.items()
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(tmp, "wb") as fh:
-            fh.write(_MAGIC)
-            pickle.dump((_versions(), str(root.resolve())), fh, protocol=5)
-            pickle.dump(stored, fh, protocol=5)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        return
-    _evict(path.parent, keep=path)
+    write_cache_file(path, _MAGIC, [(_versions(), str(root.resolve())), stored])

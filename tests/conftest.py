@@ -37,6 +37,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.fixture(autouse=True)
+def own_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test its own, empty cache folder (never the user's), with the cache on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MAATWERK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("MAATWERK_NO_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """Run ``maatwerk ARGS`` in this process through the real entry point."""

@@ -21,14 +21,6 @@ frames = pytest.importorskip("maatwerk_cli.frames")
 Cli = Callable[..., Result]
 
 
-@pytest.fixture(autouse=True)
-def own_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("MAATWERK_CACHE_DIR", str(folder))
-    monkeypatch.delenv("MAATWERK_NO_CACHE", raising=False)
-    return folder
-
-
 class Truth:
     """Reads the journals every time (the cache switched off); counts what it was asked."""
 

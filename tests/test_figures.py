@@ -20,14 +20,6 @@ from maatwerk_cli import figures as fig
 from maatwerk_cli.cash import settle, withdraw
 
 
-@pytest.fixture(autouse=True)
-def own_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("MAATWERK_CACHE_DIR", str(folder))
-    monkeypatch.delenv("MAATWERK_NO_CACHE", raising=False)
-    return folder
-
-
 @pytest.fixture
 def ledger(ledger_dir: Path) -> Ledger:
     """Three teams with loans, repayments, cash, a void, outcomes, a refusal and a damaged line."""
