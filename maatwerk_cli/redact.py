@@ -139,7 +139,7 @@ def redact_columns(columns: Sequence[Column], drop: Iterable[str] = ()) -> list[
 
 
 REDACT_HELP = (
-    "For researchers: leave out notes, stories, reasons and names, and replace household "
+    "For researchers: leave out notes, stories, reasons, bank texts and names, and replace household "
     "codes with pseudonyms (HH-0001) that hold within this export only."
 )
 

@@ -358,6 +358,26 @@ def test_every_report_and_listing_takes_redact(lcli: Cli, ledger_dir: Path) -> N
     assert lines and all("description" not in line for line in lines)
 
 
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("cash", "status", "--redact", "--format", "pdf"), "format"),
+        (("cash", "status", "nord", "--redact"), "did you mean 'noord'"),
+        (("bank", "lines", "nord", "--redact"), "did you mean 'noord'"),
+        (("reconcile", "noord", "--redact", "--month", "2025-13"), "month"),
+        (("reconcile", "noord", "--redact"), "no bank statement"),
+        (("entries", "--redact", "--output", "x.pdf"), ".xlsx"),
+    ],
+)
+def test_redact_mistakes_exit_2_with_one_line(lcli: Cli, ledger_dir: Path, args: tuple[str, ...],
+                                              needle: str) -> None:
+    before = snapshot(ledger_dir)
+    result = lcli(*args)
+    assert_refused(result, needle)
+    assert result.out == ""
+    assert snapshot(ledger_dir) == before
+
+
 def test_pseudonyms_hold_within_one_export_only() -> None:
     records = [{"household": f"H-{n:06d}", "note": "x"} for n in range(40)]
     columns = [Column("household"), Column("note")]

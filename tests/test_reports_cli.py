@@ -278,6 +278,24 @@ def test_summary_over_several_folders(cli: Cli, built: Built, tmp_path: Path) ->
     assert "Teststad" in table and "Zaanstad" in table
 
 
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--redact", "--transpose"), "do not go together"),
+        (("--transpose", "--by", "provincie"), "--by"),
+        (("--no-transpose", "--format", "pdf"), "format"),
+        (("--redact", "--output", "x.pdf"), ".xlsx"),
+    ],
+)
+def test_summary_mistakes_exit_2_with_one_line(cli: Cli, built: Built, args: tuple[str, ...],
+                                               needle: str) -> None:
+    before = snapshot(built.root)
+    result = cli("summary", str(built.root), "--year", "2025", *args)
+    assert_refused(result, needle)
+    assert result.out == ""
+    assert snapshot(built.root) == before
+
+
 def test_summary_refuses_a_folder_that_is_not_a_ledger(cli: Cli, built: Built, tmp_path: Path) -> None:
     (tmp_path / "leeg").mkdir()
     result = cli("summary", str(built.root), str(tmp_path / "leeg"), "--year", "2025")
@@ -313,6 +331,12 @@ def test_summary_refuses_a_folder_that_is_not_a_ledger(cli: Cli, built: Built, t
         (("stories", "--since", "32-1-2025"), "does not exist"),
         (("stories", "--output", "verhalen.pdf"), ".md"),
         (("outcomes", "--bogus"), "no such option"),
+        (("compare", "--redact", "--format", "pdf"), "format"),
+        (("utilisation", "--redact", "noordd"), "did you mean 'noord'"),
+        (("loans", "--redact", "--output", "x.pdf"), ".xlsx"),
+        (("categories", "--redact", "--year", "twintig"), "year"),
+        (("outcomes", "--redact", "--year", "2099"), "not begun"),
+        (("stories", "--redact", "--output", "verhalen.pdf"), ".md"),
     ],
 )
 def test_mistakes_exit_2_with_one_line_and_write_nothing(
