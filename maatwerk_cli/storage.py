@@ -418,6 +418,10 @@ def split_id(entry_id: str) -> tuple[str, int, int]:
 # ---------------------------------------------------------------------------- the folder
 
 
+#: Team files already parsed in this process: path -> (stat stamp, Team).
+_TEAMS_READ: dict[str, tuple[tuple[int, ...], Team]] = {}
+
+
 class LedgerFolder:
     """Paths and file access for one ledger folder; no business rules here."""
 
@@ -499,6 +503,23 @@ class LedgerFolder:
     def load_team(self, slug: str) -> Team:
         self.require_team(slug)
         path = self.team_path(slug)
+        # A report may ask for the same teams more than once (the year to show, then the
+        # figures); a file unchanged since it was read is not parsed again.
+        try:
+            st = path.stat()
+            stamp: tuple[int, ...] | None = (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        except OSError:
+            stamp = None
+        known = _TEAMS_READ.get(str(path))
+        if stamp is not None and known is not None and known[0] == stamp:
+            return known[1]
+        team = self._parse_team(slug, path)
+        # A file changed in the last two seconds could change again unseen by a coarse clock.
+        if stamp is not None and time.time_ns() - max(stamp[3], stamp[4]) > 2_000_000_000:
+            _TEAMS_READ[str(path)] = (stamp, team)
+        return team
+
+    def _parse_team(self, slug: str, path: Path) -> Team:
         raw = read_toml(path)
         where = self.display(path)
         budgets: dict[int, Decimal] = {}

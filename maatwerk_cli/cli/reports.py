@@ -350,6 +350,27 @@ def _human(value: Any, kind: str) -> str:
     return _text_human(value, kind)
 
 
+def _target(fmt: str, output: Path | None) -> str:
+    """The format the report goes out in: by --output's extension, else --format."""
+    from ..render import FILE_FORMATS
+
+    return FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
+
+
+def turned(
+    report: Report, fields: Sequence[Column], target: str, key: str = "team",
+    text: Sequence[Column] = (),
+) -> tuple[pd.DataFrame, list[Column]]:
+    """``report`` for --transpose: ``fields`` as rows (and the long ``text`` ones, but not in
+    a table, whose columns stay narrow without them), its ``key`` values as columns."""
+    mode = {"xlsx": "sheet", "json": "data", "csv": "data", "csv-nl": "data"}.get(target, "human")
+    rows = [*fields, *(text if mode != "human" else ())]
+    whole = report.frame()
+    part = whole[[key, *[c.key for c in rows]]]
+    part.attrs.update(whole.attrs)
+    return transposed(part, rows, mode, key=key)
+
+
 def _bare(value: Any, kind: str) -> str:
     return _human(value, kind).removeprefix("€ ")
 
@@ -425,16 +446,8 @@ def compare(
     data: Sequence[Column] = COMPARE_DATA
     table: Sequence[Column] = COMPARE_TABLE
     if transpose:
-        from ..render import FILE_FORMATS
-
-        target = FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
-        mode = {"xlsx": "sheet", "json": "data", "csv": "data", "csv-nl": "data"}.get(target, "human")
-        whole = frame.frame()
-        if mode == "human":  # names and kinds are long text: the columns stay narrow without them
-            part = whole[[c.key for c in COMPARE_DATA]]
-            part.attrs.update(whole.attrs)
-            whole = part
-        flipped, flipped_columns = transposed(whole, [*COMPARE_DATA, Column("kind"), Column("name")], mode)
+        flipped, flipped_columns = turned(frame, COMPARE_DATA[1:], _target(fmt, output),
+                                          text=[Column("kind"), Column("name")])
         data = table = flipped_columns
     emit(flipped if transpose else frame, fmt, output, data_columns=data, table_columns=table,
          title=title, sheet="compare", redact=redact,
@@ -715,9 +728,7 @@ def summary(
     y = frame.attrs["year"]
     data: Sequence[Column] = summary_columns(choice)
     table: Sequence[Column] = summary_table(choice)
-    from ..render import FILE_FORMATS
-
-    target = FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
+    target = _target(fmt, output)
     if transpose is None:
         # Like the sources' table of Rotterdam and Zaanstad: a few schemes side by side.
         transpose = (choice == "municipality" and target in ("table", "markdown") and 0 < len(frame) <= 4
@@ -727,12 +738,8 @@ def summary(
         if redact:
             raise InputError("--redact and --transpose do not go together; leave one out")
         key = "municipality" if choice == "municipality" else "team"
-        mode = {"xlsx": "sheet", "json": "data", "csv": "data", "csv-nl": "data"}.get(target, "human")
         rows = [c for c in data if c.key not in (key, "root", "name", "municipality")]
-        whole = frame.frame()
-        part = whole[[key, *[c.key for c in rows]]]
-        part.attrs.update(whole.attrs)
-        shown, flipped_columns = transposed(part, rows, mode, key=key)
+        shown, flipped_columns = turned(frame, rows, target, key=key)
         data = table = flipped_columns
     emit(shown, fmt, output, data_columns=data, table_columns=table,
          title=f"Summary {y}, by {choice}", sheet="summary", redact=redact)
