@@ -32,12 +32,12 @@ from typing import Any
 import tomlkit
 
 from maatwerk_cli import Ledger, check_ledger
-from maatwerk_cli.errors import InputError
+from maatwerk_cli.core.errors import InputError
+from maatwerk_cli.core.money import format_plain
+from maatwerk_cli.core.privacy import new_household_code
+from maatwerk_cli.core.records import KINDS, OUTCOMES, TEGENPRESTATIE_STATUSES, fold_rows, resolve_category
 from maatwerk_cli.ledger import clean_text, guard_personal_data, normalise_household
-from maatwerk_cli.model import KINDS, OUTCOMES, TEGENPRESTATIE_STATUSES, fold_rows, resolve_category
-from maatwerk_cli.money import format_plain
-from maatwerk_cli.privacy import new_household_code
-from maatwerk_cli.storage import (
+from maatwerk_cli.store.storage import (
     HEADER,
     LOCK_FILE,
     SETTINGS_FILE,
@@ -342,7 +342,7 @@ class Builder:
         when = _date(date)
 
         def run() -> dict[str, str]:
-            from maatwerk_cli import cash
+            from maatwerk_cli.ops import cash
 
             folder = self.ledger.folder
             rows = cash.cash_rows(folder, team)
@@ -365,7 +365,7 @@ class Builder:
         when = _date(date)
 
         def run() -> dict[str, str]:
-            from maatwerk_cli import knipkaart
+            from maatwerk_cli.ops import knipkaart
 
             text = _text(reason, "reason")
             limit = knipkaart.limit_for(self.ledger, team)
@@ -382,7 +382,7 @@ class Builder:
 
     def write(self) -> None:
         """Record every action in date order, then insist that ``maatwerk check`` finds nothing."""
-        from maatwerk_cli import rules
+        from maatwerk_cli.ops import rules
 
         # One reading of the household history for all spends, as an import does.
         with rules.batch(self.ledger):

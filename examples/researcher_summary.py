@@ -5,7 +5,7 @@
 
 import argparse
 
-from maatwerk_cli.reports import summary
+from maatwerk_cli.analysis.reports import summary
 
 parser = argparse.ArgumentParser(description="Spending of several maatwerkbudget ledgers side by side.")
 parser.add_argument("roots", nargs="+", help="ledger folders")

@@ -13,9 +13,8 @@ Importing this package loads none of typer, rich or pandas.
 
 from __future__ import annotations
 
-from .checks import check_ledger
-from .dates import parse_date, parse_month, parse_year
-from .errors import (
+from .core.dates import parse_date, parse_month, parse_year
+from .core.errors import (
     BusyError,
     InputError,
     LedgerError,
@@ -24,10 +23,11 @@ from .errors import (
     Problem,
     RuleError,
 )
-from .importer import ImportResult, import_entries
+from .core.money import D, format_eur, format_plain, parse_amount
+from .core.records import Entry, Refusal, Row, Settings, Team
 from .ledger import Ledger, Snapshot, open_ledger
-from .model import Entry, Refusal, Row, Settings, Team
-from .money import D, format_eur, format_plain, parse_amount
+from .ops.check import check_ledger
+from .ops.importer import ImportResult, import_entries
 
 __version__ = "0.1.0"
 

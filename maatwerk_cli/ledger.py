@@ -2,8 +2,8 @@
 
 Every operation the command line offers is a method here; the CLI only parses and
 renders. Methods take already-parsed values (``Decimal``, ``date``) so scripts need no
-string juggling; :func:`maatwerk_cli.money.parse_amount` and
-:func:`maatwerk_cli.dates.parse_date` turn user text into them.
+string juggling; :func:`maatwerk_cli.core.money.parse_amount` and
+:func:`maatwerk_cli.core.dates.parse_date` turn user text into them.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .dates import today
-from .errors import InputError, LedgerError, MaatwerkError, NotFoundError, Problem
-from .model import (
+from .core.dates import today
+from .core.errors import InputError, LedgerError, MaatwerkError, NotFoundError, Problem
+from .core.money import ZERO, format_eur, format_plain
+from .core.records import (
     DEFAULT_CATEGORIES,
     KINDS,
     METHODS,
@@ -35,8 +36,7 @@ from .model import (
     fold_text,
     resolve_category,
 )
-from .money import ZERO, format_eur, format_plain
-from .storage import (
+from .store.storage import (
     LOCK_FILE,
     SETTINGS_FILE,
     TEAMS_DIR,
@@ -69,7 +69,7 @@ def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str:
 
 def check_slug(slug: str, existing: Iterable[str] = ()) -> str:
     """A team slug that is safe as a file name and unique regardless of case."""
-    from .safety import check_slug as _check
+    from .core.names import check_slug as _check
 
     return _check(slug, existing)
 
@@ -78,7 +78,7 @@ def normalise_household(code: str | None) -> str:
     """A pseudonymous household code, upper case; empty when not given."""
     if code is None or not code.strip():
         return ""
-    from .privacy import normalise_household as _normalise
+    from .core.privacy import normalise_household as _normalise
 
     return _normalise(code)
 
@@ -87,7 +87,7 @@ def guard_personal_data(fields: Mapping[str, str | None], allowed: bool) -> None
     """Refuse free text that holds a BSN, IBAN, phone number or e-mail address."""
     if allowed or not any(fields.values()):
         return  # nothing to scan: keep the clerk's path free of the scanner's imports
-    from .privacy import check_fields, describe
+    from .core.privacy import check_fields, describe
 
     hits = check_fields(fields)
     if hits:
@@ -127,7 +127,7 @@ class Ledger:
         cls, root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None
     ) -> Ledger:
         """Create a ledger folder with a commented ``maatwerk.toml``."""
-        from .templates import settings_template
+        from .ops.templates import settings_template
 
         path = Path(root)
         if (path / SETTINGS_FILE).exists():
@@ -282,7 +282,7 @@ class Ledger:
         """:meth:`entries` as a pandas DataFrame (amounts as Decimal objects)."""
         import pandas as pd
 
-        from .records import ENTRY_FIELDS, entry_record
+        from .core.fields import ENTRY_FIELDS, entry_record
 
         rows = [entry_record(e) for e in self.entries(team, **filters)]
         return pd.DataFrame(rows, columns=list(ENTRY_FIELDS))
@@ -345,7 +345,7 @@ class Ledger:
         """Record a spend; return its id. Nothing is written when anything is wrong.
 
         ``bank_line`` completes an open line of an imported bank statement (see
-        :mod:`maatwerk_cli.bank`); without ``date`` the spend takes the line's date.
+        :mod:`maatwerk_cli.ops.bank`); without ``date`` the spend takes the line's date.
         """
         # A cash spend or a bank line is checked against the journal: hold the lock from
         # that check to the write. Card payments skip this and never read the journal.
@@ -451,11 +451,11 @@ class Ledger:
         if method == "contant" or bank_line:
             # Cash must be in the box; a bank line must be open and match. Only these read
             # the journal: a card payment costs the same on any size of ledger.
-            from .cash import check_spend_source
+            from .ops.cash import check_spend_source
 
             check_spend_source(self.folder, cells, amount, bank_line=bank_line, date_given=date is not None)
         # Rules of thumb come last: a hit says how to go on, so other mistakes go first.
-        from .rules import check_spend
+        from .ops.rules import check_spend
 
         check_spend(self, cells, reason=texts["reason"], second_opinion=more.get("second_opinion", ""))
         return cells

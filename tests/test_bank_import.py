@@ -20,7 +20,7 @@ import pytest
 
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli import Ledger, check_ledger
-from maatwerk_cli.bank import import_statement, read_bank, reconcile
+from maatwerk_cli.ops.bank import import_statement, read_bank, reconcile
 
 Cli = Callable[..., Result]
 HERE = Path(__file__).resolve().parent

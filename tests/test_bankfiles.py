@@ -1,4 +1,4 @@
-"""Tests for reading bank statement files (maatwerk_cli.bankfiles).
+"""Tests for reading bank statement files (maatwerk_cli.formats.bank).
 
 Own fixtures live in tests/fixtures/bank/: invented parties and fake ``TEST`` IBANs.
 Real-world samples are read from the shared folder beside the project
@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maatwerk_cli.bankfiles import (
+from maatwerk_cli.core.errors import InputError
+from maatwerk_cli.formats.bank import (
     CREDIT,
     DEBIT,
     FORMATS,
@@ -30,7 +31,6 @@ from maatwerk_cli.bankfiles import (
     parse_bytes,
     parse_statement,
 )
-from maatwerk_cli.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bank"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-inputs"
@@ -727,7 +727,7 @@ def test_damaged_fixtures_only_raise_input_error(name: str, edits: list[tuple[in
 
 def test_module_imports_nothing_heavy() -> None:
     code = (
-        "import sys, maatwerk_cli.bankfiles as b\n"
+        "import sys, maatwerk_cli.formats.bank as b\n"
         "heavy = [m for m in ('typer', 'rich', 'pandas', 'mt940', 'defusedxml') if m in sys.modules]\n"
         "print(heavy)\n"
     )

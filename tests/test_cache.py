@@ -13,10 +13,10 @@ import pytest
 
 from conftest import Result, snapshot
 from maatwerk_cli import Ledger
-from maatwerk_cli import cache as frame_cache
+from maatwerk_cli.store import cache as frame_cache
 
 pd = pytest.importorskip("pandas")
-frames = pytest.importorskip("maatwerk_cli.frames")
+frames = pytest.importorskip("maatwerk_cli.analysis.frames")
 
 Cli = Callable[..., Result]
 

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli import InputError, Ledger, check_ledger
-from maatwerk_cli import cash as cash_module
-from maatwerk_cli.cash import CashStatus, cash_frame, cash_status, tally, write_off_limit
+from maatwerk_cli.ops import cash as cash_module
+from maatwerk_cli.ops.cash import CashStatus, cash_frame, cash_status, tally, write_off_limit
 
 Cli = Callable[..., Result]
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from maatwerk_cli.dates import parse_date, parse_month, parse_year
-from maatwerk_cli.errors import InputError
+from maatwerk_cli.core.dates import parse_date, parse_month, parse_year
+from maatwerk_cli.core.errors import InputError
 
 TODAY = dt.date(2025, 6, 15)
 

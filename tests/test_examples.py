@@ -27,7 +27,7 @@ import pytest
 
 from conftest import ROOT, Result, assert_refused, run_process, snapshot
 from maatwerk_cli import Entry, Ledger, check_ledger
-from maatwerk_cli.rules import load_rules
+from maatwerk_cli.ops.rules import load_rules
 
 EXAMPLES = ROOT / "examples"
 DEMO = ROOT / "ledgers"
@@ -392,7 +392,7 @@ def test_rotterdam_categories_command(cli: Callable[..., Result]) -> None:
 
 
 def test_rotterdam_utilisation_up_to_30_november() -> None:
-    from maatwerk_cli import reports
+    from maatwerk_cli.analysis import reports
 
     frame = reports.utilisation(Ledger(ROTTERDAM), as_of=dt.date(2015, 11, 30))
     total_row = frame.attrs["total"]
@@ -412,7 +412,7 @@ def test_zaanstad_outcomes_without_a_year(cli: Callable[..., Result]) -> None:
 
 
 def test_demo_october_check(cli: Callable[..., Result]) -> None:
-    from maatwerk_cli import reports
+    from maatwerk_cli.analysis import reports
 
     expected = {"noord": "on-track", "zuid": "over", "oost": "under", "west": "on-track",
                 "centrum": "on-track", "doorbraakfonds": "on-track"}

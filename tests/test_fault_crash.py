@@ -23,7 +23,7 @@ import pytest
 
 from conftest import run_process
 from maatwerk_cli import Ledger, check_ledger
-from maatwerk_cli.storage import HEADER, read_journal
+from maatwerk_cli.store.storage import HEADER, read_journal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -47,7 +47,7 @@ for n in range(start, start + 100000):
 # kill can land in the middle of a long write.
 BATCH = """
 import sys
-from maatwerk_cli.storage import LedgerFolder
+from maatwerk_cli.store.storage import LedgerFolder
 folder = LedgerFolder(sys.argv[1])
 start, count = int(sys.argv[2]), int(sys.argv[3])
 def cells(n):

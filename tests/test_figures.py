@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 
 from conftest import snapshot
-from maatwerk_cli import Ledger, reports
-from maatwerk_cli import figures as fig
-from maatwerk_cli.cash import settle, withdraw
+from maatwerk_cli import Ledger
+from maatwerk_cli.analysis import figures as fig
+from maatwerk_cli.analysis import reports
+from maatwerk_cli.ops.cash import settle, withdraw
 
 
 @pytest.fixture

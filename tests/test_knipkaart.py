@@ -16,7 +16,7 @@ import tomlkit
 
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli import Ledger, RuleError
-from maatwerk_cli import knipkaart as kk
+from maatwerk_cli.ops import knipkaart as kk
 
 Cli = Callable[..., Result]
 

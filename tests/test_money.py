@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from maatwerk_cli.errors import InputError
-from maatwerk_cli.money import format_eur, format_plain, parse_amount
+from maatwerk_cli.core.errors import InputError
+from maatwerk_cli.core.money import format_eur, format_plain, parse_amount
 
 
 @pytest.mark.parametrize(

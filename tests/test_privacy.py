@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
-from maatwerk_cli.errors import InputError
-from maatwerk_cli.privacy import (
+from maatwerk_cli.core.errors import InputError
+from maatwerk_cli.core.privacy import (
     BSN,
     EMAIL,
     HOUSEHOLD_ALPHABET,
@@ -494,7 +494,7 @@ def test_finding_is_frozen() -> None:
 _PROBE = textwrap.dedent(
     """
     import sys, time
-    from maatwerk_cli.privacy import find_personal_data
+    from maatwerk_cli.core.privacy import find_personal_data
     notes = [
         "Huur voor maart betaald aan de verhuurder na overleg met de consulent, zie dossier.",
         "€ 1.234,56 op 14-03-2025 om 10:30, factuur 2025001234, 1234 AB",

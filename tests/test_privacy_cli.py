@@ -16,9 +16,9 @@ import pytest
 
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli import Ledger
-from maatwerk_cli.privacy import HOUSEHOLD_ALPHABET, is_household_code
-from maatwerk_cli.redact import Redactor, redact
-from maatwerk_cli.render import Column
+from maatwerk_cli.core.privacy import HOUSEHOLD_ALPHABET, is_household_code
+from maatwerk_cli.render.formats import Column
+from maatwerk_cli.render.redact import Redactor, redact
 
 Cli = Callable[..., Result]
 
@@ -254,7 +254,7 @@ def test_formulas_are_neutralised_in_xlsx(lcli: Cli, ledger_dir: Path, tmp_path:
 def test_render_neutralises_every_formula_start(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from maatwerk_cli.render import to_csv, to_xlsx
+    from maatwerk_cli.render.formats import to_csv, to_xlsx
 
     records = [{"text": t, "amount": Decimal("-12.50"), "count": -3} for t in ALL_STARTS]
     columns = [Column("text"), Column("amount", kind="money"), Column("count", kind="int")]
@@ -275,7 +275,7 @@ def test_render_neutralises_every_formula_start(tmp_path: Path) -> None:
 
 
 def test_plain_csv_quotes_a_carriage_return() -> None:
-    from maatwerk_cli.render import to_csv
+    from maatwerk_cli.render.formats import to_csv
 
     text = to_csv([{"text": "\rstart met CR"}], [Column("text")])
     assert list(csv.reader(io.StringIO(text, newline="")))[1:] == [["'\rstart met CR"]]

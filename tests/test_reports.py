@@ -17,9 +17,8 @@ import pandas as pd
 import pytest
 
 from maatwerk_cli import Ledger
-from maatwerk_cli.errors import InputError, NotFoundError
-from maatwerk_cli.frames import entry_frame, load_frame
-from maatwerk_cli.reports import (
+from maatwerk_cli.analysis.frames import entry_frame, load_frame
+from maatwerk_cli.analysis.reports import (
     Period,
     categories,
     check_share,
@@ -35,7 +34,8 @@ from maatwerk_cli.reports import (
     transpose,
     utilisation,
 )
-from maatwerk_cli.storage import encode_line
+from maatwerk_cli.core.errors import InputError, NotFoundError
+from maatwerk_cli.store.storage import encode_line
 
 D = Decimal
 SEP30 = dt.date(2025, 9, 30)

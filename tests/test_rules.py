@@ -16,7 +16,7 @@ import tomlkit
 
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli import Ledger, RuleError
-from maatwerk_cli.rules import SpendRules, load_rules
+from maatwerk_cli.ops.rules import SpendRules, load_rules
 
 Cli = Callable[..., Result]
 

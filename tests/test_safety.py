@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maatwerk_cli.errors import InputError
-from maatwerk_cli.safety import (
+from maatwerk_cli.core.errors import InputError
+from maatwerk_cli.core.names import (
     FORMULA_STARTS,
     WINDOWS_DEVICES,
     check_file_name,

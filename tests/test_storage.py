@@ -15,7 +15,7 @@ import pytest
 
 from conftest import Result, run_process, snapshot
 from maatwerk_cli import Ledger
-from maatwerk_cli.storage import HEADER, encode_line
+from maatwerk_cli.store.storage import HEADER, encode_line
 
 Cli = Callable[..., Result]
 
@@ -230,7 +230,7 @@ def test_library_api_does_what_the_cli_does(ledger_dir: Path, tmp_path: Path) ->
 
 
 def test_a_bare_carriage_return_in_a_cell_keeps_the_line_whole(tmp_path: Path) -> None:
-    from maatwerk_cli.storage import JOURNAL_COLUMNS, encode_line
+    from maatwerk_cli.store.storage import JOURNAL_COLUMNS, encode_line
 
     line = encode_line({"id": "t-2025-0001", "type": "spend", "date": "2025-03-01", "amount": "10.00",
                         "category": "Wonen\rOverig", "method": "pin", "kind": "gift"})
@@ -238,7 +238,7 @@ def test_a_bare_carriage_return_in_a_cell_keeps_the_line_whole(tmp_path: Path) -
     (values,) = list(csv.reader(io.StringIO(line, newline="")))
     assert len(values) == len(JOURNAL_COLUMNS)
     assert values[JOURNAL_COLUMNS.index("category")] == "Wonen\rOverig"
-    from maatwerk_cli.storage import read_journal
+    from maatwerk_cli.store.storage import read_journal
 
     path = tmp_path / "t.csv"
     path.write_text(HEADER + line, encoding="utf-8", newline="")

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from examplekit import Builder, describe, money, out_folder  # noqa: E402
 
-from maatwerk_cli.model import DEFAULT_CATEGORIES  # noqa: E402
+from maatwerk_cli.core.records import DEFAULT_CATEGORIES  # noqa: E402
 
 YEAR = 2015
 TEAMS = 42

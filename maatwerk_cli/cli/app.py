@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from ..errors import BusyError, MaatwerkError
+from ..core.errors import BusyError, MaatwerkError
 
 HELP = """\
 Ledger for the maatwerkbudget of wijkteams: record spends fast, check utilisation

@@ -1,7 +1,7 @@
 """Commands for the cash box and the team's bank account: ``cash``, ``import bank``,
 ``bank`` and ``reconcile``.
 
-The work is done in :mod:`maatwerk_cli.cash` and :mod:`maatwerk_cli.bank`; this module
+The work is done in :mod:`maatwerk_cli.ops.cash` and :mod:`maatwerk_cli.ops.bank`; this module
 parses the user's text and prints.
 """
 
@@ -15,11 +15,11 @@ from typing import Any
 
 import typer
 
-from ..dates import parse_date, parse_month
-from ..errors import InputError
-from ..money import format_eur, format_plain, parse_amount
-from ..redact import redact_option
-from ..render import Column
+from ..core.dates import parse_date, parse_month
+from ..core.errors import InputError
+from ..core.money import format_eur, format_plain, parse_amount
+from ..render.formats import Column
+from ..render.redact import redact_option
 from .app import app, ledger, warn, warn_problems
 from .clerk import LENIENT, import_app
 from .output import format_option, output_option, show
@@ -55,7 +55,7 @@ def cash_withdraw(
     allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
 ) -> None:
     """Record cash taken from the team's card account into the cash box."""
-    from ..cash import NOTE_STEP, cash_on_hand, withdraw
+    from ..ops.cash import NOTE_STEP, cash_on_hand, withdraw
 
     value = parse_amount(amount)
     when = parse_date(date, allow_future=allow_future) if date else None
@@ -88,7 +88,7 @@ def cash_status_command(
     redact: bool = redact_option(),
 ) -> None:
     """Cash on hand per team: withdrawn - spent in cash - written off - deposited."""
-    from ..cash import cash_status
+    from ..ops.cash import cash_status
 
     day = parse_date(as_of, what="--as-of", allow_future=True) if as_of else None
     records = [s.record() for s in cash_status(ledger(), [team] if team else None, day)]
@@ -109,7 +109,7 @@ def cash_settle(
     by: str | None = typer.Option(None, "--by", help="Who settled it."),
 ) -> None:
     """End the whole remainder in the cash box: --deposit it, or --write-off a small one."""
-    from ..cash import settle
+    from ..ops.cash import settle
 
     if deposit == write_off:
         raise InputError("say how to settle: --deposit (back into the account) or --write-off")
@@ -166,8 +166,8 @@ def import_bank(
     overlapping one, adds nothing twice. A camt.053 or MT940 file whose balances do not
     add up is refused.
     """
-    from ..bank import import_statement
-    from ..bankfiles import FORMAT_NAMES
+    from ..formats.bank import FORMAT_NAMES
+    from ..ops.bank import import_statement
 
     fmt = bank_format.strip().lower()
     result = import_statement(ledger(), file, team, fmt=fmt, account=account, dry_run=dry_run)
@@ -232,7 +232,7 @@ def bank_lines_command(
     redact: bool = redact_option(),
 ) -> None:
     """List a team's imported bank lines: linked, explained, open or credit."""
-    from ..bank import bank_lines
+    from ..ops.bank import bank_lines
 
     records, problems = bank_lines(ledger(), team, open_only=open_only)
     warn_problems(problems)
@@ -248,7 +248,7 @@ def bank_explain(
     by: str | None = typer.Option(None, "--by", help="Who recorded it."),
 ) -> None:
     """Close a payment that has no entry (bank costs, say), with the reason."""
-    from ..bank import explain_bank_line
+    from ..ops.bank import explain_bank_line
 
     print(explain_bank_line(ledger(), team, ref, reason=reason, by=by))
 
@@ -287,8 +287,8 @@ def reconcile(
     do not show. amount_mismatch: the two belong together but the amounts differ.
     Invoices and cash spends are not expected on the statement.
     """
-    from ..bank import mismatch_record
-    from ..bank import reconcile as run_reconcile
+    from ..ops.bank import mismatch_record
+    from ..ops.bank import reconcile as run_reconcile
 
     period = parse_month(month) if month else None
     found = run_reconcile(ledger(), team, period)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import typer
 
-from ..dates import parse_date, parse_year, today
-from ..errors import InputError
-from ..model import KIND_ALIASES, METHOD_ALIASES, OUTCOMES, resolve_choice
-from ..money import format_eur, parse_amount
-from ..redact import redact_option
-from ..render import Column
+from ..core.dates import parse_date, parse_year, today
+from ..core.errors import InputError
+from ..core.money import format_eur, parse_amount
+from ..core.records import KIND_ALIASES, METHOD_ALIASES, OUTCOMES, resolve_choice
+from ..render.formats import Column
+from ..render.redact import redact_option
 from .app import app, fail, ledger, warn, warn_problems
 from .output import format_option, output_option, show
 
@@ -322,7 +322,7 @@ def entry_columns(fmt: str) -> list[Column]:
     """Tables show the essentials; machine formats every field."""
     if fmt == "table":
         return ENTRY_COLUMNS
-    from ..records import ENTRY_FIELDS
+    from ..core.fields import ENTRY_FIELDS
 
     kinds = {"date": "date", "due": "date", "voided": "bool", "personal_data_allowed": "bool"}
     money = {"amount", "repaid", "outstanding", "recovered", "avoided_cost"}
@@ -346,7 +346,7 @@ def entries(
     redact: bool = redact_option(),
 ) -> None:
     """List entries as they stand after their events; voided ones are marked."""
-    from ..records import entry_record
+    from ..core.fields import entry_record
 
     lg = ledger()
     found, problems = lg.select_entries(
@@ -361,7 +361,7 @@ def entries(
     records = [entry_record(e) for e in found]
     columns = entry_columns(fmt)
     if redact:
-        from ..redact import redact as redacted
+        from ..render.redact import redact as redacted
 
         records, columns = redacted(records, columns)
     show(records, columns, fmt, output=output, title="Entries", total=True,
@@ -386,7 +386,7 @@ def import_entries(
     one needs reason/reden (and second_opinion/tweede mening above that limit).
     On any bad row every bad row is listed and nothing is written.
     """
-    from ..importer import import_entries as run_import
+    from ..ops.importer import import_entries as run_import
 
     progress = None
     bar = None
@@ -422,7 +422,7 @@ def check(
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Validate everything and list every problem with file and line (exit 1 if any)."""
-    from ..checks import check_ledger
+    from ..ops.check import check_ledger
 
     problems = check_ledger(ledger())
     if fmt == "json":

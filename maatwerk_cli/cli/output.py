@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
-from ..errors import InputError
-from ..render import FORMATS, Column, Record, render_text, to_table, write_output
+from ..core.errors import InputError
+from ..render.formats import FORMATS, Column, Record, render_text, to_table, write_output
 
 FORMAT_HELP = "Output format: table, csv, csv-nl (Dutch Excel), json or markdown."
 OUTPUT_HELP = "Write to FILE instead: .xlsx, .csv, .json or .md (by extension)."
@@ -49,7 +49,7 @@ def show(
     """Print (or write to ``output``) records as a table, CSV, JSON or Markdown."""
     fmt = check_format(fmt)
     if redact:
-        from ..redact import redact as redacted
+        from ..render.redact import redact as redacted
 
         records, columns = redacted(records, columns)
     if output is not None:

@@ -1,7 +1,7 @@
 """The coordinator's and the researcher's commands: utilisation, compare, categories, loans,
 outcomes, stories and summary.
 
-Each one calls a report function of :mod:`maatwerk_cli.reports` (a DataFrame) and renders
+Each one calls a report function of :mod:`maatwerk_cli.analysis.reports` (a DataFrame) and renders
 it. pandas is imported inside the commands only, so registering them costs nothing on the
 clerk's path.
 """
@@ -17,18 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..dates import parse_date, parse_year, today
-from ..errors import InputError
-from ..money import format_eur, parse_amount
-from ..redact import redact_option
-from ..render import Column, Record
+from ..core.dates import parse_date, parse_year, today
+from ..core.errors import InputError
+from ..core.money import format_eur, parse_amount
+from ..render.formats import Column, Record
+from ..render.redact import redact_option
 from .app import app, ledger, warn, warn_problems
 from .output import check_format, format_option, output_option
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..reports import Report
+    from ..analysis.reports import Report
 
 LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser, not click
 
@@ -61,7 +61,7 @@ def _names(records: Sequence[Record], status: str) -> list[str]:
 
 def prepare(fmt: str, output: Path | None) -> str:
     """Check --format and --output before any work, so a mistake costs nothing and says one line."""
-    from ..render import FILE_FORMATS
+    from ..render.formats import FILE_FORMATS
 
     value = check_format(fmt)
     if output is not None:
@@ -92,8 +92,8 @@ def emit(
     add the report's totals row (``frame.attrs['total']``). The table shows the human
     columns (less important ones drop out on narrow terminals) and the footer lines.
     """
-    from ..render import FILE_FORMATS, frame_records, render_text, to_table, write_output
-    from ..reports import Report
+    from ..analysis.reports import Report
+    from ..render.formats import FILE_FORMATS, frame_records, render_text, to_table, write_output
 
     fmt = check_format(fmt)
     warn_problems(frame.attrs.get("problems", ()))
@@ -101,7 +101,7 @@ def emit(
     total = frame.attrs.get("total")
     human = list(table_columns or data_columns)
     if redact:
-        from ..redact import Redactor
+        from ..render.redact import Redactor
 
         redactor = Redactor()
         records, data_columns, human = (redactor.records(records), redactor.columns(data_columns),
@@ -140,7 +140,7 @@ def emit(
 
 def _markdown(records: Sequence[Record], columns: Sequence[Column], title: str,
               footer: Sequence[str]) -> str:
-    from ..render import to_markdown
+    from ..render.formats import to_markdown
 
     text = f"## {title}\n\n" + to_markdown(records, columns)
     if footer:
@@ -286,7 +286,7 @@ def utilisation(
     output: Path | None = output_option(),
     redact: bool = redact_option(),
 ) -> None:
-    from .. import reports
+    from ..analysis import reports
 
     prepare(fmt, output)
     lg = ledger()
@@ -345,14 +345,14 @@ COMPARE_TABLE = [
 
 
 def _human(value: Any, kind: str) -> str:
-    from ..render import _text_human
+    from ..render.formats import _text_human
 
     return _text_human(value, kind)
 
 
 def _target(fmt: str, output: Path | None) -> str:
     """The format the report goes out in: by --output's extension, else --format."""
-    from ..render import FILE_FORMATS
+    from ..render.formats import FILE_FORMATS
 
     return FILE_FORMATS.get(output.suffix.lower(), "") if output is not None else check_format(fmt)
 
@@ -386,7 +386,7 @@ def transposed(
     """
     import pandas as pd
 
-    from .. import reports
+    from ..analysis import reports
 
     flipped = reports.transpose(frame, key)
     kinds = {c.key: c.kind for c in columns}
@@ -433,7 +433,7 @@ def compare(
     tegenprestatie), refusals. Spends count from 1 January up to today (31-12 for a past
     year), not voided; spent also holds cash written off.
     """
-    from .. import reports
+    from ..analysis import reports
 
     prepare(fmt, output)
     lg = ledger()
@@ -496,7 +496,7 @@ def categories(
         for name in lg.categories:
             print(name)
         return
-    from .. import reports
+    from ..analysis import reports
 
     chosen, note = pick_year(year, lg)
     frame = reports.categories_report(lg, teams, year=chosen)
@@ -554,7 +554,7 @@ def loans(
 
     Any year; voided entries and fully repaid ones are left out. Most overdue first.
     """
-    from .. import reports
+    from ..analysis import reports
 
     prepare(fmt, output)
     lg = ledger()
@@ -608,7 +608,7 @@ def outcomes(
     outcome`); avoided_cost adds up the avoided costs recorded. Also: cases, evaluated,
     costed, and cheaper (avoided cost above zero).
     """
-    from .. import reports
+    from ..analysis import reports
 
     prepare(fmt, output)
     lg = ledger()
@@ -648,7 +648,7 @@ def stories(
 ) -> None:
     """The cases with their story, as Markdown for the team meeting: grouped by category,
     with note, kind, tegenprestatie and outcome. Household codes are never shown."""
-    from .. import reports
+    from ..analysis import reports
 
     if output is not None:
         if output.suffix.lower() not in (".md", ".markdown", ".txt"):
@@ -712,7 +712,7 @@ def summary(
     Default one row per municipality (all its budget holders together); --by team gives
     one row per budget holder. --ledgers is not used: give the folders as arguments.
     """
-    from .. import reports
+    from ..analysis import reports
 
     prepare(fmt, output)
     choice = by.strip().lower()

@@ -15,11 +15,11 @@ from typing import Any
 
 import typer
 
-from ..dates import parse_date, parse_year, today
-from ..errors import InputError
-from ..money import format_eur
-from ..redact import Redactor, redact_option
-from ..render import Column, Record, render_text
+from ..core.dates import parse_date, parse_year, today
+from ..core.errors import InputError
+from ..core.money import format_eur
+from ..render.formats import Column, Record, render_text
+from ..render.redact import Redactor, redact_option
 from .app import app, ledger, warn, warn_problems
 from .output import check_format, format_option, output_option, show
 
@@ -100,7 +100,7 @@ def rules_command(
     output: Path | None = output_option(),
     redact: bool = redact_option(),
 ) -> None:
-    from ..rules import RULE_HELP, load_rules, overrides
+    from ..ops.rules import RULE_HELP, load_rules, overrides
 
     fmt = check_format(fmt)
     lg = ledger()
@@ -178,7 +178,7 @@ def knipkaart_use(
     A team has \\[knipkaart] per_year uses (default 5) per calendar year; one more is
     refused unless --force, and is then recorded as beyond the card.
     """
-    from ..knipkaart import status, use
+    from ..ops.knipkaart import status, use
 
     lg = ledger()
     when = parse_date(date, what="date") if date else today()
@@ -205,7 +205,7 @@ def knipkaart_status(
     team, year, used, limit, remaining, beyond and uses (id, date, reason, beyond, by);
     csv, csv-nl and --output give one row per team.
     """
-    from ..knipkaart import status
+    from ..ops.knipkaart import status
 
     fmt = check_format(fmt)
     y = parse_year(year if year is not None else today().year)
@@ -257,7 +257,7 @@ def household_new(
     Codes are drawn at random from letters and digits that are hard to mix up; they
     are never made from a name, birth date or BSN, so they reveal nothing.
     """
-    from ..privacy import new_household_code
+    from ..core.privacy import new_household_code
 
     if not 1 <= count <= 1000:
         raise InputError(f"--count must be 1 to 1000, not {count}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Entry, Refusal
+from .records import Entry, Refusal
 
 #: Keys of an entry record, in display order. ``amount``, ``repaid``, ``recovered``,
 #: ``outstanding`` and ``avoided_cost`` are Decimal; ``date`` and ``due`` are dates.

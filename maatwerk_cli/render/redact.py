@@ -10,7 +10,7 @@ visible). Amounts, dates, categories, teams and ids are kept.
 
 Use::
 
-    from maatwerk_cli.redact import redact
+    from maatwerk_cli.render.redact import redact
 
     records, columns = redact(records, columns)          # one table
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .render import Column, Record
+from .formats import Column, Record
 
 #: Keys left out of a redacted export: free text, and names of the professionals.
 TEXT_FIELDS = frozenset({

@@ -1,7 +1,7 @@
 """The ledger's records: settings, budget holders, journal rows and the entries they add up to.
 
 Everything here is plain data and pure functions; reading and writing files is in
-:mod:`maatwerk_cli.storage`.
+:mod:`maatwerk_cli.store.storage`.
 """
 
 from __future__ import annotations
@@ -358,7 +358,7 @@ def apply_event(entry: Entry, row: Row) -> Entry:
 def fold_rows(rows: Iterable[Row]) -> tuple[dict[str, Entry], list[Refusal]]:
     """Entries (by id, in file order) and refusals from a team's journal rows.
 
-    Events about an unknown id are ignored here; :mod:`maatwerk_cli.checks` reports them.
+    Events about an unknown id are ignored here; :mod:`maatwerk_cli.ops.check` reports them.
     """
     entries: dict[str, Entry] = {}
     refusals: list[Refusal] = []

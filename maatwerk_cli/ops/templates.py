@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .model import DEFAULT_CATEGORIES
+from ..core.records import DEFAULT_CATEGORIES
 
 
 def settings_template(municipality: str, year: int) -> str:

@@ -2,7 +2,7 @@
 
 The rules live in ``maatwerk.toml`` under ``[rules]``; a team file may override any
 of them under its own ``[rules]`` (the team wins, key by key). A spend that hits a
-rule is not written: :class:`~maatwerk_cli.errors.RuleError` says which rule, the
+rule is not written: :class:`~maatwerk_cli.core.errors.RuleError` says which rule, the
 figures, and how to go on. Recorded again with a reason, the spend keeps that reason
 (the journal's ``reason`` cell) and the names of the rules it overrode (``extra``'s
 ``rules`` list), so ``maatwerk rules`` can show them afterwards as learning material.
@@ -38,13 +38,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .errors import LedgerError, MaatwerkError, NotFoundError, Problem, RuleError
-from .money import ZERO, format_eur
-from .storage import toml_amount
+from ..core.errors import LedgerError, MaatwerkError, NotFoundError, Problem, RuleError
+from ..core.money import ZERO, format_eur
+from ..store.storage import toml_amount
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
-    from .model import Row
+    from ..core.records import Row
+    from ..ledger import Ledger
 
 AMOUNT_RULES = (
     "max_per_spend",
@@ -149,7 +149,7 @@ class Past:
 
 
 def _closest(name: str, known: Sequence[str]) -> str:
-    from .model import closest
+    from ..core.records import closest
 
     hint = closest(name, known)
     return f"; did you mean {hint!r}?" if hint else f"; known rules: {', '.join(known)}"
@@ -159,7 +159,7 @@ def _parse_table(
     table: object, where: str, categories: Sequence[str]
 ) -> tuple[dict[str, Decimal | int | None], dict[str, str | None]]:
     """One ``[rules]`` table: rule values (``None`` = switched off) and category messages."""
-    from .model import resolve_category
+    from ..core.records import resolve_category
 
     if not isinstance(table, Mapping):
         raise LedgerError(f"{where}: [rules] must be a table of rule = value")

@@ -31,9 +31,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .dates import parse_iso
-from .errors import BusyError, LedgerError, NotFoundError, Problem
-from .model import (
+from ..core.dates import parse_iso
+from ..core.errors import BusyError, LedgerError, NotFoundError, Problem
+from ..core.money import amount_from_file, format_plain, parse_amount
+from ..core.records import (
     DEFAULT_CATEGORIES,
     JOURNAL_COLUMNS,
     ROW_TYPES,
@@ -42,7 +43,6 @@ from .model import (
     Team,
     closest,
 )
-from .money import amount_from_file, format_plain, parse_amount
 
 SETTINGS_FILE = "maatwerk.toml"
 LOCK_FILE = "maatwerk.lock"

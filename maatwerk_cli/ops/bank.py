@@ -1,6 +1,6 @@
 """Bank statements in the ledger: importing them, linking their lines, reconciling.
 
-A team's card account statement (read by :mod:`maatwerk_cli.bankfiles`) is kept per team in
+A team's card account statement (read by :mod:`maatwerk_cli.formats.bank`) is kept per team in
 ``teams/<slug>.bank.csv``, one line per booked bank line, append-only with a checksum per
 line like the journal. A line is stored once, keyed on its ``ref`` (the bank's own
 reference, or the stable hash the parser gives lines without one), so importing the same
@@ -35,14 +35,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, NotFoundError, Problem
-from .model import Row
-from .money import ZERO, amount_from_file, format_eur, format_plain
-from .storage import LedgerFolder, checksum, fsync_dir, now_stamp
+from ..core.errors import InputError, NotFoundError, Problem
+from ..core.money import ZERO, amount_from_file, format_eur, format_plain
+from ..core.records import Row
+from ..store.storage import LedgerFolder, checksum, fsync_dir, now_stamp
 
 if TYPE_CHECKING:
-    from .bankfiles import BankLine
-    from .ledger import Ledger
+    from ..formats.bank import BankLine
+    from ..ledger import Ledger
 
 #: Columns of ``teams/<slug>.bank.csv``, in file order.
 BANK_COLUMNS = (
@@ -440,7 +440,7 @@ def _masked(text: str) -> str:
     """Bank text with IBANs, BSNs, phone numbers and e-mail addresses masked."""
     if not text:
         return text
-    from .privacy import find_personal_data
+    from ..core.privacy import find_personal_data
 
     for finding in sorted(find_personal_data(text), key=lambda f: f.start, reverse=True):
         text = text[: finding.start] + finding.masked + text[finding.end :]
@@ -476,7 +476,7 @@ def import_statement(
     for another account than the team's earlier statements, is refused.
     ``account`` picks one account from a statement that holds several.
     """
-    from .bankfiles import parse_statement
+    from ..formats.bank import parse_statement
 
     slug = ledger.team(team).slug
     _ = ledger.settings
@@ -589,7 +589,7 @@ def explain_bank_line(
     ledger: Ledger, team: str, ref: str, *, reason: str, by: str | None = None
 ) -> str:
     """Close an open debit that has no entry (bank costs, a refund reversed) with a reason."""
-    from .ledger import clean_text, guard_personal_data
+    from ..ledger import clean_text, guard_personal_data
 
     slug = ledger.team(team).slug
     why = clean_text(reason, "reason")

@@ -1,7 +1,7 @@
 """A columnar cache of the journals as DataFrames, which can never be stale.
 
 The CSV journals stay the truth. Reading a million lines and checking every checksum
-takes seconds; the result of :func:`maatwerk_cli.frames.load_frame` for the same bytes
+takes seconds; the result of :func:`maatwerk_cli.analysis.frames.load_frame` for the same bytes
 is always the same, so it is kept in the user's cache folder (never in the ledger folder)
 and served again while every journal it came from is unchanged.
 
@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem
+from ..core.errors import Problem
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
     Loader = Callable[[Ledger, Sequence[str] | None], tuple[pd.DataFrame, tuple[Problem, ...]]]
 
@@ -156,7 +156,7 @@ def _versions() -> tuple[str, ...]:
     import numpy as np
     import pandas as pd
 
-    from . import __version__
+    from .. import __version__
 
     return (str(FORMAT), __version__, pd.__version__, np.__version__, sys.version.split()[0])
 

@@ -1,11 +1,11 @@
 """Journals as pandas DataFrames: one loader for every report, and the entries it implies.
 
 :func:`load_frame` is the single way reports read a ledger. It reads each journal once,
-checks every line by the same rules as :func:`maatwerk_cli.storage.read_journal` (header,
+checks every line by the same rules as :func:`maatwerk_cli.store.storage.read_journal` (header,
 cell count, checksum, id, type, amount, extra, dates), sets bad lines aside as
-:class:`~maatwerk_cli.errors.Problem` with the same file, line and message, and hands the
+:class:`~maatwerk_cli.core.errors.Problem` with the same file, line and message, and hands the
 good lines to pandas' C parser in one call. The result depends only on the settings and
-the bytes of the selected journals, which is what lets :mod:`maatwerk_cli.cache` keep it.
+the bytes of the selected journals, which is what lets :mod:`maatwerk_cli.store.cache` keep it.
 
 How the lines are checked, fastest first:
 
@@ -18,7 +18,7 @@ How the lines are checked, fastest first:
 * after pandas has parsed the lines, the id, type, amount, extra and dates are checked
   column by column;
 * anything else, and every line a check doubts, goes through ``read_journal``'s own
-  per-line code (:func:`maatwerk_cli.storage.parse_row`), so verdicts and messages are
+  per-line code (:func:`maatwerk_cli.store.storage.parse_row`), so verdicts and messages are
   the same as the pure-Python reader's (``tests/test_reports.py`` compares the two on
   damaged journals).
 
@@ -40,17 +40,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import Problem
-from .model import JOURNAL_COLUMNS, ROW_TYPES, Row
-from .storage import HEADER, parse_row
+from ..core.errors import Problem
+from ..core.records import JOURNAL_COLUMNS, ROW_TYPES, Row
+from ..store.storage import HEADER, parse_row
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
 #: Columns of :func:`load_frame`'s DataFrame, in order, with their dtypes:
 #:
 #: ``team`` (category): the journal's team slug; ``line`` (int64): 1-based line in the file;
-#: ``id``, ``ref`` (str); ``type`` (category, one of :data:`~maatwerk_cli.model.ROW_TYPES`);
+#: ``id``, ``ref`` (str); ``type`` (category, one of :data:`~maatwerk_cli.core.records.ROW_TYPES`);
 #: ``date`` (datetime64); ``amount_cents`` (int64, 0 when the cell is empty);
 #: ``has_amount`` (bool: the amount cell was filled); ``category``, ``method``, ``kind``,
 #: ``status`` (category); ``household``, ``condition``, ``tegenprestatie``, ``note``,
@@ -114,9 +114,9 @@ def load_frame(
     The frame has :data:`FRAME_COLUMNS`, teams in the order given (or by slug), lines in
     file order. The problems are those :meth:`maatwerk_cli.ledger.Ledger.read` reports.
     Raises the library's errors for a missing or damaged folder, settings or team.
-    Served from the frame cache (:mod:`maatwerk_cli.cache`) while the journals are unchanged.
+    Served from the frame cache (:mod:`maatwerk_cli.store.cache`) while the journals are unchanged.
     """
-    from .cache import cached_frame
+    from ..store.cache import cached_frame
 
     return cached_frame(ledger, teams, read_frame)
 
@@ -473,7 +473,7 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Columns of :func:`entry_frame`: one row per spend, as it stands after its events
-#: (the same state as :class:`~maatwerk_cli.model.Entry`). ``amount_cents``,
+#: (the same state as :class:`~maatwerk_cli.core.records.Entry`). ``amount_cents``,
 #: ``repaid_cents``, ``recovered_cents``, ``outstanding_cents`` (int64);
 #: ``avoided_cents`` (float64, NaN when no avoided cost was recorded); ``voided`` and
 #: ``has_tegenprestatie`` (bool); ``category`` and ``method`` (category); ``kind`` and

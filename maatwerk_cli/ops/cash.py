@@ -15,7 +15,7 @@ written off. A withdrawal only moves money from the account into the box, and a 
 moves it back: neither counts.
 
 This module sits below the library API (:mod:`maatwerk_cli.ledger` calls it when a cash
-spend is recorded), so it works on a :class:`~maatwerk_cli.storage.LedgerFolder` and takes
+spend is recorded), so it works on a :class:`~maatwerk_cli.store.storage.LedgerFolder` and takes
 a ``Ledger`` only for the public functions, at run time, never by import.
 """
 
@@ -33,16 +33,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .dates import today
-from .errors import InputError, LedgerError, Problem
-from .model import Row, Settings, Team
-from .money import ZERO, format_eur, format_plain
-from .storage import HEADER, LedgerFolder, extra_text, parse_row, toml_amount
+from ..core.dates import today
+from ..core.errors import InputError, LedgerError, Problem
+from ..core.money import ZERO, format_eur, format_plain
+from ..core.records import Row, Settings, Team
+from ..store.storage import HEADER, LedgerFolder, extra_text, parse_row, toml_amount
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
 #: A remainder up to this amount may be written off unless ``[cash] write_off_limit`` says otherwise.
 WRITE_OFF_DEFAULT = Decimal("10")
@@ -265,7 +265,7 @@ def withdraw(
     ``bank_line`` links the withdrawal to an open line of an imported bank statement
     (and, without ``date``, takes its date).
     """
-    from .ledger import clean_text, guard_personal_data
+    from ..ledger import clean_text, guard_personal_data
 
     slug = ledger.team(team).slug
     if amount <= 0:
@@ -318,7 +318,7 @@ def settle(
     by: str | None = None,
 ) -> Settlement:
     """End the whole remainder in the cash box: deposit it, or write it off (up to the limit)."""
-    from .ledger import clean_text, guard_personal_data
+    from ..ledger import clean_text, guard_personal_data
 
     if method not in SETTLE_METHODS:
         raise InputError(f"settle {method!r} is not one of: {', '.join(SETTLE_METHODS)}")

@@ -5,10 +5,10 @@ only, per spend as it stands after its events, its team, date, amount, category,
 and a few flags; the repayments on those spends; and the cash and refusal rows. Held
 as a handful of numpy arrays they are small, quick to count with, and quick to keep:
 :func:`load` serves them from a cache file in the user's cache folder while every
-journal they came from is unchanged (the same stamps as :mod:`maatwerk_cli.cache`), so
+journal they came from is unchanged (the same stamps as :mod:`maatwerk_cli.store.cache`), so
 a report on an unchanged ledger reads neither the journals nor pandas.
 
-When a journal has changed, the figures are made again from :func:`maatwerk_cli.frames.load_frame`
+When a journal has changed, the figures are made again from :func:`maatwerk_cli.analysis.frames.load_frame`
 (itself cached per journal), which is the one reader and checker of journals for reports:
 the numbers here are those of the frames, in another shape.
 """
@@ -27,18 +27,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import Problem
+from ..core.errors import Problem
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
 #: Bump when the arrays change shape; older cache files are then ignored.
 FORMAT = 2
 _MAGIC = b"maatwerk-figures-cache\n"
 
-#: Codes of ``outcome``: 0 none recorded, then :data:`maatwerk_cli.model.OUTCOMES` in order.
+#: Codes of ``outcome``: 0 none recorded, then :data:`maatwerk_cli.core.records.OUTCOMES` in order.
 OUTCOME_CODES = {"": 0, "reached": 1, "partial": 2, "not-reached": 3}
 #: Codes of ``row_type``.
 ROW_CODES = {"withdraw": 0, "settle": 1, "refusal": 2}
@@ -91,7 +91,7 @@ def load(ledger: Ledger, teams: Sequence[str] | None = None) -> Figures:
     The cache keeps each journal's figures with that journal's stamp: after a spend, only
     the journal that changed is read again.
     """
-    from . import cache
+    from ..store import cache
 
     _ = ledger.settings  # a damaged maatwerk.toml is reported before any figure is shown
     folder = ledger.folder
@@ -267,7 +267,7 @@ def _versions() -> tuple[str, ...]:
     # is loaded from (found without importing pandas): a new pandas, a new cache.
     from importlib.util import find_spec
 
-    from . import __version__
+    from .. import __version__
 
     spec = find_spec("pandas")
     pandas_file = spec.origin if spec is not None and spec.origin else "?"
@@ -280,7 +280,7 @@ def _versions() -> tuple[str, ...]:
 
 
 def _cache_file(root: Path) -> Path:
-    from .cache import _hash, cache_dir
+    from ..store.cache import _hash, cache_dir
 
     key = _hash(f"figures\0{FORMAT}\0{root.resolve()}".encode())
     return cache_dir() / f"{key}.fig.pkl"
@@ -288,7 +288,7 @@ def _cache_file(root: Path) -> Path:
 
 def _load(path: Path, root: Path) -> dict[str, tuple[Any, Figures]]:
     """Each cached team's stamp and figures; nothing when missing, damaged or foreign."""
-    from .cache import Stamp
+    from ..store.cache import Stamp
 
     try:
         with open(path, "rb") as fh:
@@ -331,7 +331,7 @@ def _check_shape(f: Figures) -> None:
 
 def _store(path: Path, root: Path, teams: dict[str, tuple[Any, Figures]]) -> None:
     """Write the cache file atomically; one that cannot be written is simply skipped."""
-    from .cache import write_cache_file
+    from ..store.cache import write_cache_file
 
     stored = {
         slug: (stamp, (f.categories, f.entries, f.paybacks, f.rows,

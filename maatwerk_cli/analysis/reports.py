@@ -11,7 +11,7 @@ hold :class:`~decimal.Decimal` exact to the cent (object dtype); fractions are f
 ``frame.attrs`` carries what a table needs besides the rows:
 
 * ``problems``: journal lines set aside while reading (a tuple of
-  :class:`~maatwerk_cli.errors.Problem`); the figures leave them out, so show them;
+  :class:`~maatwerk_cli.core.errors.Problem`); the figures leave them out, so show them;
 * ``total``: the totals row as one record (first column ``totaal``), computed from the
   data, not by adding up rows (a median or a share cannot be added);
 * ``year`` and ``as_of``, and for :func:`utilisation` also ``expected``, ``under_share``
@@ -27,7 +27,7 @@ What counts, in every report:
 * repayments and recoveries count on the date they were received.
 
 The figure reports (utilisation, compare, categories, outcomes, summary) count with numpy
-on :mod:`maatwerk_cli.figures`; each has a ``*_report`` twin that returns a
+on :mod:`maatwerk_cli.analysis.figures`; each has a ``*_report`` twin that returns a
 :class:`Report` (records and attrs), which the command line renders without importing
 pandas at all. pandas comes in for the DataFrames, for loans and stories (which show
 text), and when the journals must be read.
@@ -47,16 +47,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..core.dates import parse_month, today
+from ..core.errors import InputError, NotFoundError, Problem
+from ..core.money import format_eur
+from ..core.records import Team, resolve_category
 from . import figures as fig
-from .dates import parse_month, today
-from .errors import InputError, NotFoundError, Problem
-from .model import Team, resolve_category
-from .money import format_eur
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
 TOTAL_LABEL = "totaal"
 LOAN_KINDS = ("loan", "conditional")
@@ -247,7 +247,7 @@ class _Data:
 
 
 class _Numbers:
-    """One ledger's figures (:mod:`maatwerk_cli.figures`) for the figure reports.
+    """One ledger's figures (:mod:`maatwerk_cli.analysis.figures`) for the figure reports.
 
     Sums come back per team slug, or for the whole selection under :data:`_ALL`
     (``by_team=False``), in cents.
@@ -1006,7 +1006,7 @@ def summary_report(
     by: str = "municipality",
 ) -> Report:
     """:func:`summary` as a :class:`Report`, without pandas."""
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
     if by not in SUMMARY_BY:
         raise InputError(f"--by {by!r} is not one of: {', '.join(SUMMARY_BY)}")

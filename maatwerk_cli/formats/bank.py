@@ -2,7 +2,7 @@
 
 One entry point per use: :func:`parse_statement` for a file on disk, :func:`parse_bytes` for
 data already in memory, :func:`detect_format` to tell which bank export some bytes are.
-Everything that goes wrong with a file is an :class:`~maatwerk_cli.errors.InputError` that
+Everything that goes wrong with a file is an :class:`~maatwerk_cli.core.errors.InputError` that
 names the file and, where known, the line; nothing else escapes, whatever the bytes.
 
 Formats, recognised by their content (never by the file name):
@@ -51,8 +51,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
-from .errors import InputError, Problem
-from .money import CENT, MAX_AMOUNT
+from ..core.errors import InputError, Problem
+from ..core.money import CENT, MAX_AMOUNT
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element

@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .dates import today
-from .errors import InputError, LedgerError, MaatwerkError, Problem, RuleError
+from ..core.dates import today
+from ..core.errors import InputError, LedgerError, MaatwerkError, Problem, RuleError
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
-    from .model import Row
+    from ..core.records import Row
+    from ..ledger import Ledger
 
 DEFAULT_PER_YEAR = 5
 BEYOND = "beyond"
@@ -120,8 +120,8 @@ def use(
     A use beyond the card's limit is refused (:class:`RuleError`) unless ``force``;
     it is then recorded as ``beyond``.
     """
-    from .ledger import clean_text, guard_personal_data
-    from .storage import extra_text
+    from ..ledger import clean_text, guard_personal_data
+    from ..store.storage import extra_text
 
     slug = ledger.team(team).slug
     text = clean_text(reason, "reason")

@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
-from .money import format_eur, format_plain
+from ..core.errors import InputError
+from ..core.money import format_eur, format_plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,7 +54,7 @@ class Column:
 
 
 def neutralise(value: Any) -> Any:
-    from .safety import neutralise_cell
+    from ..core.names import neutralise_cell
 
     return neutralise_cell(value)
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from .errors import MaatwerkError, Problem
+from ..core.errors import MaatwerkError, Problem
+from ..core.money import ZERO
+from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, fold_text
+from ..ledger import Ledger
+from ..store.storage import split_id
 from .knipkaart import check_rows as check_knipkaart
-from .ledger import Ledger
-from .model import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, fold_text
-from .money import ZERO
 from .rules import check_team_rules
-from .storage import split_id
 
 #: Further checks other parts of the tool add: (ledger, team slug, rows, file) -> problems.
 TeamCheck = Callable[[Ledger, str, Sequence[Row], str], list[Problem]]
@@ -141,7 +141,7 @@ def _check_rows(rows: Sequence[Row], name: str, categories: set[str]) -> list[Pr
 
 
 def _check_privacy(rows: Sequence[Row], name: str) -> list[Problem]:
-    from .privacy import check_fields
+    from ..core.privacy import check_fields
 
     out: list[Problem] = []
     for row in rows:

@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .dates import parse_date
-from .errors import InputError, MaatwerkError, Problem
-from .ledger import Ledger
-from .model import KIND_ALIASES, METHOD_ALIASES, fold_text, resolve_choice
-from .money import CENT, parse_amount
+from ..core.dates import parse_date
+from ..core.errors import InputError, MaatwerkError, Problem
+from ..core.money import CENT, parse_amount
+from ..core.records import KIND_ALIASES, METHOD_ALIASES, fold_text, resolve_choice
+from ..ledger import Ledger
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_CELL = 5000
