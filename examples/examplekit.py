@@ -34,18 +34,14 @@ import tomlkit
 from maatwerk_cli import Ledger, check_ledger
 from maatwerk_cli.core.errors import InputError
 from maatwerk_cli.core.money import format_plain
+from maatwerk_cli.core.privacy import guard as guard_personal_data
+from maatwerk_cli.core.privacy import household as normalise_household
 from maatwerk_cli.core.privacy import new_household_code
-from maatwerk_cli.core.records import KINDS, OUTCOMES, TEGENPRESTATIE_STATUSES, fold_rows, resolve_category
-from maatwerk_cli.ledger import clean_text, guard_personal_data, normalise_household
-from maatwerk_cli.store.storage import (
-    HEADER,
-    LOCK_FILE,
-    SETTINGS_FILE,
-    TEAMS_DIR,
-    encode_line,
-    make_id,
-    write_atomic,
-)
+from maatwerk_cli.core.records import KINDS, OUTCOMES, TEGENPRESTATIE_STATUSES, make_id
+from maatwerk_cli.core.text import clean_text, resolve_category
+from maatwerk_cli.store.atomic import write_atomic
+from maatwerk_cli.store.folder import LOCK_FILE, SETTINGS_FILE, TEAMS_DIR
+from maatwerk_cli.store.journal import HEADER, encode_line
 
 Amount = Decimal | str | int
 
@@ -107,6 +103,7 @@ class Builder:
         self._codes: set[str] = set()
         self._actions: list[_Action] = []
         self._ids: dict[Ref, str] = {}
+        self._rules: Any = None  # the rules of thumb checker of one write()
         self._journals: dict[str, _Journal] = {}
         _reset(self.out)
         self.ledger = Ledger.init(self.out, municipality=municipality, year=year)
@@ -178,7 +175,7 @@ class Builder:
                 team, value, category=category, method=method, date=when, household=household,
                 note=note, kind=kind, due=due_date, condition=condition,
                 tegenprestatie=tegenprestatie, tegenprestatie_status=tegenprestatie_status,
-                by=by, reason=reason, second_opinion=second_opinion,
+                by=by, reason=reason, second_opinion=second_opinion, rules=self._rules,
             )
             cells.pop("_team")
             return cells
@@ -344,15 +341,16 @@ class Builder:
         def run() -> dict[str, str]:
             from maatwerk_cli.ops import cash
 
-            folder = self.ledger.folder
-            rows = cash.cash_rows(folder, team)
-            have = cash.tally(team, rows).cash_on_hand
+            book = self.ledger.folder.book(team).book
+            have = cash.tally(book).cash_on_hand
             limit = cash.write_off_limit(self.ledger.settings, self.ledger.team(team))
             if method not in cash.SETTLE_METHODS or have <= 0:
                 raise InputError(f"nothing to {method} in the cash box of {team} ({have})")
             if method == "write-off" and have > limit:
                 raise InputError(f"{have} is more than the {limit} that may be written off")
-            if any(r.date > when for r in rows):
+            moves = [*book.rows_of("withdraw", "settle").tolist(),
+                     *book.spends[book.method_is("contant")].tolist()]
+            if moves and int(book.lines.date[moves].max()) > (when - dt.date(1970, 1, 1)).days:
                 raise InputError("a settlement before the last cash movement")
             return {"type": "settle", "date": when.isoformat(), "amount": format_plain(have),
                     "method": method, "reason": _text(reason, "reason"), "by": _text(by, "by", 100)}
@@ -369,7 +367,7 @@ class Builder:
 
             text = _text(reason, "reason")
             limit = knipkaart.limit_for(self.ledger, team)
-            used = len(knipkaart.uses_in(self.ledger.folder.read(team).rows, when.year))
+            used = len(knipkaart.uses_in(self.ledger.folder.book(team).book, when.year))
             beyond = used >= limit
             if beyond and not force:
                 raise InputError(f"the knipkaart of {team} is used up for {when.year}")
@@ -385,16 +383,16 @@ class Builder:
         from maatwerk_cli.ops import rules
 
         # One reading of the household history for all spends, as an import does.
-        with rules.batch(self.ledger):
-            for action in sorted(self._actions, key=lambda a: (a.when, a.order)):
-                try:
-                    cells = action.run()
-                except Exception as exc:
-                    raise ExampleError(f"{action.team} {action.when}: {exc}") from exc
-                cells.setdefault("date", action.when.isoformat())
-                row_id = self._append(action.team, action.when, cells)
-                if action.ref is not None:
-                    self._ids[action.ref] = row_id
+        self._rules = rules.SpendRules(self.ledger.folder, proceed=rules.PROCEED_IMPORT, batch=True)
+        for action in sorted(self._actions, key=lambda a: (a.when, a.order)):
+            try:
+                cells = action.run()
+            except Exception as exc:
+                raise ExampleError(f"{action.team} {action.when}: {exc}") from exc
+            cells.setdefault("date", action.when.isoformat())
+            row_id = self._append(action.team, action.when, cells)
+            if action.ref is not None:
+                self._ids[action.ref] = row_id
         problems = check_ledger(Ledger(self.out))
         if problems:
             raise ExampleError("maatwerk check: " + "; ".join(str(p) for p in problems[:5]))
@@ -418,8 +416,7 @@ class Builder:
         if ref not in self._ids:
             raise InputError("an event dated before its spend")
         entry_id = self._ids[ref]
-        entries, _ = fold_rows(self.ledger.folder.read(ref.team).rows)
-        entry = entries[entry_id]
+        entry = self.ledger.entry(entry_id)
         if entry.voided:
             raise InputError(f"{entry_id} is voided; nothing to change")
         if when < entry.date:

@@ -1,98 +1,35 @@
-"""The library API: open a ledger folder, record spends and events, read entries.
+"""The library's face: :class:`Ledger`, one ledger folder and everything it can do.
 
-Every operation the command line offers is a method here; the CLI only parses and
-renders. Methods take already-parsed values (``Decimal``, ``date``) so scripts need no
-string juggling; :func:`maatwerk_cli.core.money.parse_amount` and
-:func:`maatwerk_cli.core.dates.parse_date` turn user text into them.
+Every operation the command line offers is a method here, and each delegates to the
+layer that does it: recording to :mod:`maatwerk_cli.ops`, reading to the store's one
+reader and fold, figures and DataFrames to :mod:`maatwerk_cli.analysis`. Methods take
+already-parsed values (``Decimal``, ``date``); :func:`~maatwerk_cli.core.money.parse_amount`
+and :func:`~maatwerk_cli.core.dates.parse_date` turn user text into them (money given as
+``int`` or ``str`` is accepted too, ``str`` read the Dutch way).
+
+This module imports no typer, rich, pandas or numpy at load time.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .core.dates import today
-from .core.errors import InputError, LedgerError, MaatwerkError, NotFoundError, Problem
-from .core.money import ZERO, format_eur, format_plain
-from .core.records import (
-    DEFAULT_CATEGORIES,
-    KINDS,
-    METHODS,
-    OUTCOMES,
-    TEGENPRESTATIE_STATUSES,
-    Entry,
-    Refusal,
-    Row,
-    Settings,
-    Team,
-    fold_rows,
-    fold_text,
-    resolve_category,
-)
-from .store.storage import (
-    LOCK_FILE,
-    SETTINGS_FILE,
-    TEAMS_DIR,
-    JournalRead,
-    LedgerFolder,
-    extra_text,
-    split_id,
-    toml_amount_text,
-    write_atomic,
-    write_new,
-)
+from .core.errors import InputError, Problem
+from .core.records import DEFAULT_CATEGORIES, KINDS, Entry, Refusal, Row, Settings, Team
+from .store.folder import LedgerFolder
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MAX_TEXT = 2000
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
-_HOUSEHOLD = re.compile(r"^[A-Z0-9](?:[A-Z0-9-]{0,22}[A-Z0-9])?$")
-
-
-def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str:
-    """Free text as stored: one line, no control characters, not too long."""
-    if value is None:
-        return ""
-    text = " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value).split())
-    if len(text) > limit:
-        raise InputError(f"{what} is {len(text)} characters long; keep it under {limit}")
-    return text
-
-
-def check_slug(slug: str, existing: Iterable[str] = ()) -> str:
-    """A team slug that is safe as a file name and unique regardless of case."""
-    from .core.names import check_slug as _check
-
-    return _check(slug, existing)
-
-
-def normalise_household(code: str | None) -> str:
-    """A pseudonymous household code, upper case; empty when not given."""
-    if code is None or not code.strip():
-        return ""
-    from .core.privacy import normalise_household as _normalise
-
-    return _normalise(code)
-
-
-def guard_personal_data(fields: Mapping[str, str | None], allowed: bool) -> None:
-    """Refuse free text that holds a BSN, IBAN, phone number or e-mail address."""
-    if allowed or not any(fields.values()):
-        return  # nothing to scan: keep the clerk's path free of the scanner's imports
-    from .core.privacy import check_fields, describe
-
-    hits = check_fields(fields)
-    if hits:
-        field = hits[0][0]
-        raise InputError(describe([f for name, f in hits if name == field], field))
+    from .ops.bank import BankImport, Mismatch
+    from .ops.cash import CashStatus, Settlement
+    from .ops.importer import ImportResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +46,31 @@ class Snapshot:
     problems: tuple[Problem, ...]
 
 
+def money(value: Decimal | int | str, what: str = "amount", **options: bool) -> Decimal:
+    """An amount given to the library: Decimal or int as it is, str read the Dutch way.
+
+    A float is refused: it cannot hold every amount in cents exactly.
+    """
+    from .core.money import CENT, parse_amount
+
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise InputError(f"{what} {value!r} is not an amount: give a Decimal, an int or text like '12,50'")
+    if isinstance(value, str):
+        return parse_amount(value, what=what, **options)
+    amount = Decimal(value)
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise InputError(f"{what} {value!r} is not an amount in cents")
+    return amount.quantize(CENT)
+
+
 class Ledger:
     """One ledger folder: a municipality's budget holders and their journals."""
 
     def __init__(self, root: str | os.PathLike[str] = "ledgers") -> None:
         self.folder = LedgerFolder(root)
-        self._settings: Settings | None = None
+
+    def __repr__(self) -> str:
+        return f"Ledger({str(self.root)!r})"
 
     @property
     def root(self) -> Path:
@@ -123,27 +79,15 @@ class Ledger:
     # ------------------------------------------------------------------ set-up
 
     @classmethod
-    def init(
-        cls, root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None
-    ) -> Ledger:
+    def init(cls, root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None) -> Ledger:
         """Create a ledger folder with a commented ``maatwerk.toml``."""
-        from .ops.templates import settings_template
+        from .ops.setup import init
 
-        path = Path(root)
-        if (path / SETTINGS_FILE).exists():
-            raise InputError(f"{path / SETTINGS_FILE} exists already; this folder is a ledger")
-        name = clean_text(municipality, "municipality", limit=100)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / TEAMS_DIR).mkdir(exist_ok=True)
-        write_new(path / SETTINGS_FILE, settings_template(name, year or today().year))
-        (path / LOCK_FILE).touch()
-        return cls(path)
+        return cls(init(root, municipality=municipality, year=year).root)
 
     @property
     def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = self.folder.load_settings()
-        return self._settings
+        return self.folder.settings
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -161,80 +105,38 @@ class Ledger:
         self.folder.require()
         return self.folder.team_slugs()
 
-    def add_team(
-        self,
-        slug: str,
-        *,
-        name: str,
-        budget: Decimal,
-        year: int,
-        kind: str = "team",
-    ) -> Team:
+    def add_team(self, slug: str, *, name: str, budget: Decimal | int | str, year: int,
+                 kind: str = "team") -> Team:
         """Add a budget holder (a team, or a central ``fund``) with its budget for ``year``."""
-        self.folder.require()
-        slug = check_slug(slug, self.folder.team_slugs())
-        title = clean_text(name, "name", limit=100) or slug
-        if kind not in ("team", "fund"):
-            raise InputError(f"kind {kind!r} is not one of: team, fund")
-        if budget < 0:
-            raise InputError("a budget cannot be negative")
-        text = (
-            f"# Budget holder {slug}: edit by hand or with `maatwerk team budget`.\n"
-            f"name = {_toml_str(title)}\n"
-            f'kind = "{kind}"  # "team" (a wijkteam) or "fund" (e.g. a doorbraakfonds)\n'
-            "\n[budget]  # budget per calendar year\n"
-            f"{year} = {toml_amount_text(budget)}\n"
-            "\n# Own rules of thumb, overriding [rules] in maatwerk.toml key by key (docs/rules.md);\n"
-            "# false switches one off for this team.\n"
-            "# [rules]\n# max_per_spend = 750\n"
-            "# [knipkaart]\n# per_year = 5\n"
-        )
-        with self.folder.lock():
-            path = self.folder.team_path(slug)
-            self.folder.teams_dir.mkdir(exist_ok=True)
-            if path.exists():
-                raise InputError(f"team {slug!r} exists already")
-            write_new(path, text)
-        return self.team(slug)
+        from .ops.setup import add_team
 
-    def set_budget(self, slug: str, amount: Decimal, year: int) -> Team:
+        return add_team(self.folder, slug, name=name, budget=money(budget, "budget", allow_zero=True),
+                        year=year, kind=kind)
+
+    def set_budget(self, slug: str, amount: Decimal | int | str, year: int) -> Team:
         """Set a budget holder's budget for a year, keeping the file's comments and layout."""
-        import tomlkit
+        from .ops.setup import set_budget
 
-        team = self.team(slug)
-        if amount < 0:
-            raise InputError("a budget cannot be negative")
-        with self.folder.lock():
-            path = self.folder.team_path(team.slug)
-            doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
-            table = doc.get("budget")
-            if table is None:
-                table = tomlkit.table()
-                doc["budget"] = table
-            value: Any = int(amount) if amount == amount.to_integral_value() else format_plain(amount)
-            table[str(year)] = value
-            write_atomic(path, tomlkit.dumps(doc))
-        return self.team(team.slug)
+        return set_budget(self.folder, slug, money(amount, "budget", allow_zero=True), year)
 
     # ------------------------------------------------------------------ reading
 
     def read(self, teams: Sequence[str] | None = None) -> Snapshot:
         """Entries, refusals, rows and problems of the given teams (default: all)."""
-        _ = self.settings  # a damaged maatwerk.toml is reported before any figure is shown
-        slugs = list(teams) if teams else self.folder.team_slugs()
+        from .core.lines import rows_of
+
+        self.folder.require()
+        slugs = [self._team_slug(t) for t in teams] if teams else None
+        books = self.folder.books(slugs)
         entries: list[Entry] = []
         refusals: list[Refusal] = []
         rows: list[Row] = []
-        problems: list[Problem] = []
-        for slug in slugs:
-            self.folder.require_team(slug)
-            got = self.folder.read(slug)
-            found, refused = fold_rows(got.rows)
-            entries.extend(found.values())
-            refusals.extend(refused)
-            rows.extend(got.rows)
-            problems.extend(got.problems)
-        return Snapshot(tuple(entries), tuple(refusals), tuple(rows), tuple(problems))
+        for folded in books.values():
+            book = folded.book
+            entries.extend(book.entries())
+            refusals.extend(book.refusals())
+            rows.extend(r for r, dup in zip(rows_of(book.lines), book.dup.tolist(), strict=True) if not dup)
+        return Snapshot(tuple(entries), tuple(refusals), tuple(rows), books.problems)
 
     def entries(
         self,
@@ -247,10 +149,8 @@ class Ledger:
         household: str | None = None,
     ) -> list[Entry]:
         """Entries as they stand now, filtered; voided ones included, marked."""
-        return self.select_entries(
-            team, date_from=date_from, date_to=date_to, category=category, kind=kind,
-            household=household,
-        )[0]
+        return self.select_entries(team, date_from=date_from, date_to=date_to, category=category,
+                                   kind=kind, household=household)[0]
 
     def select_entries(
         self,
@@ -263,421 +163,183 @@ class Ledger:
         household: str | None = None,
     ) -> tuple[list[Entry], tuple[Problem, ...]]:
         """Like :meth:`entries`, with the lines that were set aside while reading."""
-        snap = self.read([self._team_slug(team)] if team else None)
+        from .core.privacy import household as household_code
+        from .core.text import resolve_category
+
+        self.folder.require()
         cat = resolve_category(category, self.categories) if category else None
-        hh = normalise_household(household) if household else None
+        hh = household_code(household) if household else None
         if kind and kind not in KINDS:
             raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
-        return [
+        books = self.folder.books([self._team_slug(team)] if team else None)
+        found = [
             e
-            for e in snap.entries
+            for folded in books.values()
+            for e in folded.book.entries()
             if (date_from is None or e.date >= date_from)
             and (date_to is None or e.date <= date_to)
             and (cat is None or e.category == cat)
             and (kind is None or e.kind == kind)
             and (hh is None or e.household == hh)
-        ], snap.problems
+        ]
+        return found, books.problems
 
-    def entries_frame(self, team: str | None = None, **filters: Any) -> pd.DataFrame:
-        """:meth:`entries` as a pandas DataFrame (amounts as Decimal objects)."""
-        import pandas as pd
+    def entries_frame(
+        self, team: str | None = None, *, money: str = "decimal", **filters: Any
+    ) -> pd.DataFrame:
+        """:meth:`entries` as a pandas DataFrame: money as Decimal (``money="decimal"``, the
+        default) or exact integer cents (``money="cents"``)."""
+        from .analysis.frames import entries_frame
 
-        from .core.fields import ENTRY_FIELDS, entry_record
-
-        rows = [entry_record(e) for e in self.entries(team, **filters)]
-        return pd.DataFrame(rows, columns=list(ENTRY_FIELDS))
+        return entries_frame(self.entries(team, **filters), money=money)
 
     def entry(self, entry_id: str) -> Entry:
         """One entry by id (``noord-2025-0042``)."""
-        found, _ = self._find(entry_id)
-        return found
+        from .ops.record import find_entry
+
+        folded, index = find_entry(self.folder, entry_id)
+        return folded.book.entry(index)
 
     def _team_slug(self, team: str) -> str:
-        slug = team.strip().lower()
-        self.folder.require_team(slug)
-        return slug
+        from .ops.base import team_slug
 
-    def _find(self, entry_id: str) -> tuple[Entry, JournalRead]:
-        self.folder.require()
-        try:
-            slug, _, _ = split_id(entry_id)
-        except ValueError:
-            raise InputError(
-                f"{entry_id!r} is not an entry id; ids look like noord-2025-0042 "
-                "(`maatwerk entries` lists them)"
-            ) from None
-        if not self.folder.has_team(slug):
-            raise NotFoundError(f"no entry {entry_id!r}: there is no team {slug!r}")
-        got = self.folder.read(slug)
-        entries, _ = fold_rows(got.rows)
-        key = entry_id.strip().lower()
-        if key not in entries:
-            other = next((r for r in got.rows if r.id == key), None)
-            if other is not None:
-                raise InputError(f"{key} is a {other.type} line, not a spend")
-            raise NotFoundError(f"no entry {entry_id!r} in team {slug!r}")
-        return entries[key], got
+        return team_slug(self.folder, team)
 
     # ------------------------------------------------------------------ recording
 
-    def spend(
-        self,
-        team: str,
-        amount: Decimal,
-        *,
-        category: str,
-        method: str = "pin",
-        date: dt.date | None = None,
-        household: str | None = None,
-        note: str | None = None,
-        kind: str = "gift",
-        due: dt.date | None = None,
-        condition: str | None = None,
-        tegenprestatie: str | None = None,
-        tegenprestatie_status: str = "agreed",
-        by: str | None = None,
-        reason: str | None = None,
-        second_opinion: str | None = None,
-        allow_personal_data: bool = False,
-        extra: Mapping[str, Any] | None = None,
-        bank_line: str | None = None,
-    ) -> str:
+    def spend(self, team: str, amount: Decimal | int | str, *, category: str, household: str | None = None,
+              **options: Any) -> str:
         """Record a spend; return its id. Nothing is written when anything is wrong.
 
-        ``bank_line`` completes an open line of an imported bank statement (see
-        :mod:`maatwerk_cli.ops.bank`); without ``date`` the spend takes the line's date.
+        Options: ``method`` (pin, factuur, contant), ``date``, ``note``, ``kind`` (gift,
+        loan, conditional), ``due``, ``condition``, ``tegenprestatie``,
+        ``tegenprestatie_status``, ``by``, ``reason`` (why a rule of thumb is overridden),
+        ``second_opinion``, ``allow_personal_data``, ``extra``, ``bank_line`` (an open line
+        of an imported statement that this spend is; the date defaults to its date).
         """
-        # A cash spend or a bank line is checked against the journal: hold the lock from
-        # that check to the write. Card payments skip this and never read the journal.
-        guarded = method == "contant" or bool(bank_line)
-        with self.folder.lock() if guarded else contextlib.nullcontext():
-            cells = self.spend_cells(
-                team,
-                amount,
-                category=category,
-                method=method,
-                date=date,
-                household=household,
-                note=note,
-                kind=kind,
-                due=due,
-                condition=condition,
-                tegenprestatie=tegenprestatie,
-                tegenprestatie_status=tegenprestatie_status,
-                by=by,
-                reason=reason,
-                second_opinion=second_opinion,
-                allow_personal_data=allow_personal_data,
-                extra=extra,
-                bank_line=bank_line,
-            )
-            slug = cells.pop("_team")
-            return self.folder.append(slug, [cells], locked=guarded)[0]
+        from .ops.record import spend
 
-    def spend_cells(
-        self,
-        team: str,
-        amount: Decimal,
-        *,
-        category: str,
-        method: str = "pin",
-        date: dt.date | None = None,
-        household: str | None = None,
-        note: str | None = None,
-        kind: str = "gift",
-        due: dt.date | None = None,
-        condition: str | None = None,
-        tegenprestatie: str | None = None,
-        tegenprestatie_status: str = "agreed",
-        by: str | None = None,
-        reason: str | None = None,
-        second_opinion: str | None = None,
-        allow_personal_data: bool = False,
-        extra: Mapping[str, Any] | None = None,
-        bank_line: str | None = None,
-    ) -> dict[str, str]:
+        return spend(self.folder, team, money(amount), category=category, household_code=household,
+                     **options)
+
+    def spend_cells(self, team: str, amount: Decimal | int | str, *, category: str,
+                    household: str | None = None, **options: Any) -> dict[str, str]:
         """Validate a spend and return its journal cells (with ``_team``); writes nothing."""
-        slug = self._team_slug(team)
-        if amount <= 0:
-            raise InputError("a spend must be more than € 0,00")
-        if method not in METHODS:
-            raise InputError(f"method {method!r} is not one of: {', '.join(METHODS)}")
-        if kind not in KINDS:
-            raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
-        if due is not None and kind != "loan":
-            raise InputError("--due is for loans; add --kind loan")
-        cond = clean_text(condition, "condition")
-        if cond and kind != "conditional":
-            raise InputError("--condition is for conditional grants; add --kind conditional")
-        if kind == "conditional" and not cond:
-            raise InputError("a conditional grant needs --condition: what must the resident do?")
-        if tegenprestatie_status not in TEGENPRESTATIE_STATUSES:
-            raise InputError(
-                f"status {tegenprestatie_status!r} is not one of: {', '.join(TEGENPRESTATIE_STATUSES)}"
-            )
-        when = date or today()
-        if due is not None and due < when:
-            raise InputError("the due date is before the spend's date")
-        texts = {
-            "note": clean_text(note, "note"),
-            "condition": cond,
-            "tegenprestatie": clean_text(tegenprestatie, "tegenprestatie"),
-            "reason": clean_text(reason, "reason"),
-        }
-        guard_personal_data(texts, allow_personal_data)
-        more: dict[str, Any] = dict(extra or {})
-        if second_opinion:
-            more["second_opinion"] = clean_text(second_opinion, "second opinion", limit=100)
-        if allow_personal_data:
-            more["personal_data_allowed"] = True
-        cells = {
-            "_team": slug,
-            "type": "spend",
-            "date": when.isoformat(),
-            "amount": format_plain(amount),
-            "category": resolve_category(category, self.categories),
-            "method": method,
-            "kind": kind,
-            "household": normalise_household(household),
-            "due": due.isoformat() if due else "",
-            "condition": cond,
-            "tegenprestatie": texts["tegenprestatie"],
-            "status": tegenprestatie_status if texts["tegenprestatie"] else "",
-            "note": texts["note"],
-            "reason": texts["reason"],
-            "by": clean_text(by, "by", limit=100),
-            "extra": extra_text(more),
-        }
-        if method == "contant" or bank_line:
-            # Cash must be in the box; a bank line must be open and match. Only these read
-            # the journal: a card payment costs the same on any size of ledger.
-            from .ops.cash import check_spend_source
+        from .ops.record import spend_cells
 
-            check_spend_source(self.folder, cells, amount, bank_line=bank_line, date_given=date is not None)
-        # Rules of thumb come last: a hit says how to go on, so other mistakes go first.
-        from .ops.rules import check_spend
+        return spend_cells(self.folder, team, money(amount), category=category, household_code=household,
+                           **options)
 
-        check_spend(self, cells, reason=texts["reason"], second_opinion=more.get("second_opinion", ""))
-        return cells
-
-    def _event(
-        self,
-        entry_id: str,
-        check: Callable[[Entry], None],
-        cells: dict[str, str],
-    ) -> str:
-        """Append one event about an entry, validated against its state under the lock."""
-        self.folder.require()
-        with self.folder.lock():
-            entry, _ = self._find(entry_id)
-            if entry.voided:
-                raise InputError(f"{entry.id} is voided ({entry.void_reason}); nothing to change")
-            check(entry)
-            cells = {"date": today().isoformat(), **cells, "ref": entry.id}
-            return self.folder.append(entry.team, [cells], locked=True)[0]
-
-    def mark_kind(
-        self,
-        entry_id: str,
-        kind: str,
-        *,
-        due: dt.date | None = None,
-        condition: str | None = None,
-        by: str | None = None,
-    ) -> str:
+    def mark_kind(self, entry_id: str, kind: str, *, due: dt.date | None = None,
+                  condition: str | None = None, by: str | None = None) -> str:
         """Make an entry a gift, a loan (optionally with a due date) or a conditional grant."""
-        if kind not in KINDS:
-            raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
-        cond = clean_text(condition, "condition")
-        if kind == "conditional" and not cond:
-            raise InputError("a conditional grant needs --condition: what must the resident do?")
-        if kind != "conditional" and cond:
-            raise InputError("--condition is for conditional grants")
-        if kind != "loan" and due is not None:
-            raise InputError("--due is for loans")
-        guard_personal_data({"condition": cond}, False)
+        from .ops.record import mark_kind
 
-        def check(entry: Entry) -> None:
-            if due is not None and due < entry.date:
-                raise InputError("the due date is before the entry's date")
-            if kind == "gift" and entry.repaid > 0:
-                raise InputError(f"{entry.id} has repayments; it cannot become a gift")
+        return mark_kind(self.folder, entry_id, kind, due=due, condition=condition, by=by)
 
-        return self._event(
-            entry_id,
-            check,
-            {
-                "type": "kind",
-                "kind": kind,
-                "due": due.isoformat() if due else "",
-                "condition": cond,
-                "by": clean_text(by, "by", limit=100),
-            },
-        )
-
-    def mark_tegenprestatie(
-        self, entry_id: str, text: str, *, status: str = "agreed", by: str | None = None
-    ) -> str:
+    def mark_tegenprestatie(self, entry_id: str, text: str, *, status: str = "agreed",
+                            by: str | None = None) -> str:
         """Record what the resident does in return (tegenprestatie), and how it stands."""
-        if status not in TEGENPRESTATIE_STATUSES:
-            raise InputError(f"status {status!r} is not one of: {', '.join(TEGENPRESTATIE_STATUSES)}")
-        value = clean_text(text, "tegenprestatie")
-        if not value:
-            raise InputError("say what the tegenprestatie is")
-        guard_personal_data({"tegenprestatie": value}, False)
-        return self._event(
-            entry_id,
-            lambda e: None,
-            {"type": "tegenprestatie", "tegenprestatie": value, "status": status,
-             "by": clean_text(by, "by", limit=100)},
-        )
+        from .ops.record import mark_tegenprestatie
 
-    def mark_outcome(
-        self, entry_id: str, outcome: str, *, avoided_cost: Decimal | None = None,
-        by: str | None = None,
-    ) -> str:
+        return mark_tegenprestatie(self.folder, entry_id, text, status=status, by=by)
+
+    def mark_outcome(self, entry_id: str, outcome: str, *, avoided_cost: Decimal | int | str | None = None,
+                     by: str | None = None) -> str:
         """Record whether the case reached its goal, and the cost it avoided (may be negative)."""
-        if outcome not in OUTCOMES:
-            raise InputError(f"outcome {outcome!r} is not one of: {', '.join(OUTCOMES)}")
-        return self._event(
-            entry_id,
-            lambda e: None,
-            {
-                "type": "outcome",
-                "status": outcome,
-                "amount": format_plain(avoided_cost) if avoided_cost is not None else "",
-                "by": clean_text(by, "by", limit=100),
-            },
-        )
+        from .ops.record import mark_outcome
 
-    def mark_recovered(
-        self, entry_id: str, *, pot: str, amount: Decimal | None = None,
-        date: dt.date | None = None, by: str | None = None,
-    ) -> str:
+        cost = money(avoided_cost, "avoided cost", allow_zero=True, allow_negative=True) \
+            if avoided_cost is not None else None
+        return mark_outcome(self.folder, entry_id, outcome, avoided_cost=cost, by=by)
+
+    def mark_recovered(self, entry_id: str, *, pot: str, amount: Decimal | int | str | None = None,
+                       date: dt.date | None = None, by: str | None = None) -> str:
         """Record money paid back by the regular provision that should have paid (default: all)."""
-        name = clean_text(pot, "pot", limit=200)
-        if not name:
-            raise InputError("say which provision paid it back, with --from")
-        if amount is not None and amount <= 0:
-            raise InputError("the recovered amount must be more than € 0,00")
-        chosen: list[Decimal] = []
+        from .ops.record import mark_recovered
 
-        def check(entry: Entry) -> None:
-            left = entry.amount - entry.repaid - entry.recovered
-            value = amount if amount is not None else left
-            if left <= 0:
-                raise InputError(f"{entry.id} is already fully paid back")
-            if value > left:
-                raise InputError(
-                    f"{format_eur(value)} is more than the {format_eur(left)} not yet paid back on {entry.id}"
-                )
-            if date is not None and date < entry.date:
-                raise InputError("the date is before the entry's date")
-            chosen.append(value)
+        return mark_recovered(self.folder, entry_id, pot=pot,
+                              amount=money(amount) if amount is not None else None, date=date, by=by)
 
-        # The amount is only known under the lock; pass it through a small closure.
-        return self._event_with_amount(entry_id, check, chosen, {
-            "type": "recovered", "note": name, "by": clean_text(by, "by", limit=100),
-            **({"date": date.isoformat()} if date else {}),
-        })
-
-    def repay(
-        self, entry_id: str, amount: Decimal, *, date: dt.date | None = None,
-        by: str | None = None,
-    ) -> str:
+    def repay(self, entry_id: str, amount: Decimal | int | str, *, date: dt.date | None = None,
+              by: str | None = None) -> str:
         """Record a (partial) repayment of a loan or conditional grant; more than owed is refused."""
-        if amount <= 0:
-            raise InputError("a repayment must be more than € 0,00")
+        from .ops.record import repay
 
-        def check(entry: Entry) -> None:
-            if entry.kind == "gift":
-                raise InputError(
-                    f"{entry.id} is a gift; mark it as a loan first (`maatwerk mark {entry.id} loan`)"
-                )
-            owed = entry.owed()
-            if owed <= 0:
-                raise InputError(f"{entry.id} is fully repaid")
-            if amount > owed:
-                raise InputError(
-                    f"{format_eur(amount)} is more than the {format_eur(owed)} still owed on {entry.id}"
-                )
-            if date is not None and date < entry.date:
-                raise InputError("the repayment date is before the entry's date")
-
-        cells = {"type": "repay", "amount": format_plain(amount), "by": clean_text(by, "by", limit=100)}
-        if date:
-            cells["date"] = date.isoformat()
-        return self._event(entry_id, check, cells)
+        return repay(self.folder, entry_id, money(amount), date=date, by=by)
 
     def void(self, entry_id: str, *, reason: str, by: str | None = None) -> str:
         """Cancel an entry with a reason; the original line stays in the journal."""
-        text = clean_text(reason, "reason")
-        if not text:
-            raise InputError("say why the entry is voided, with --reason")
-        guard_personal_data({"reason": text}, False)
+        from .ops.record import void
 
-        def check(entry: Entry) -> None:
-            if entry.repaid > 0 or entry.recovered > 0:
-                raise InputError(f"{entry.id} has repayments recorded; it cannot be voided")
+        return void(self.folder, entry_id, reason=reason, by=by)
 
-        return self._event(
-            entry_id, check, {"type": "void", "reason": text, "by": clean_text(by, "by", limit=100)}
-        )
-
-    def refuse(
-        self,
-        team: str,
-        *,
-        reason: str,
-        household: str | None = None,
-        amount: Decimal | None = None,
-        category: str | None = None,
-        date: dt.date | None = None,
-        by: str | None = None,
-        allow_personal_data: bool = False,
-    ) -> str:
+    def refuse(self, team: str, *, reason: str, household: str | None = None,
+               amount: Decimal | int | str | None = None, category: str | None = None,
+               date: dt.date | None = None, by: str | None = None, allow_personal_data: bool = False) -> str:
         """Record a refused request (weigering) with its reason."""
-        slug = self._team_slug(team)
-        text = clean_text(reason, "reason")
-        if not text:
-            raise InputError("say why the request was refused, with --reason")
-        guard_personal_data({"reason": text}, allow_personal_data)
-        if amount is not None and amount <= 0:
-            raise InputError("the amount asked must be more than € 0,00")
-        cells = {
-            "type": "refusal",
-            "date": (date or today()).isoformat(),
-            "amount": format_plain(amount) if amount is not None else "",
-            "category": resolve_category(category, self.categories) if category else "",
-            "household": normalise_household(household),
-            "reason": text,
-            "by": clean_text(by, "by", limit=100),
-            "extra": extra_text({"personal_data_allowed": True} if allow_personal_data else {}),
-        }
-        return self.folder.append(slug, [cells])[0]
+        from .ops.record import refuse
+
+        return refuse(self.folder, team, reason=reason, household_code=household,
+                      amount=money(amount) if amount is not None else None, category=category,
+                      date=date, by=by, allow_personal_data=allow_personal_data)
 
     def append_cells(self, team: str, cells: Sequence[Mapping[str, str]]) -> list[str]:
         """Append prepared journal cells for one team under the lock (for importers)."""
-        return self.folder.append(self._team_slug(team), cells)
+        from .ops.record import append_cells
 
-    def _event_with_amount(
-        self,
-        entry_id: str,
-        check: Callable[[Entry], None],
-        chosen: list[Decimal],
-        cells: dict[str, str],
-    ) -> str:
-        def check_and_fill(entry: Entry) -> None:
-            check(entry)
-            cells["amount"] = format_plain(chosen[-1])
+        return append_cells(self.folder, team, cells)
 
-        return self._event(entry_id, check_and_fill, cells)
+    # ------------------------------------------------------------------ cash, bank, knipkaart, import
 
+    def withdraw(self, team: str, amount: Decimal | int | str, **options: Any) -> str:
+        """Record cash taken from the team's card account (``date``, ``note``, ``by``, ``bank_line``)."""
+        from .ops.cash import withdraw
 
-def _toml_str(text: str) -> str:
-    import json
+        return withdraw(self.folder, team, money(amount), **options)
 
-    return json.dumps(text, ensure_ascii=False)
+    def settle(self, team: str, method: str, **options: Any) -> Settlement:
+        """End the cash box's remainder: ``deposit`` it, or ``write-off`` a small one."""
+        from .ops.cash import settle
+
+        return settle(self.folder, team, method, **options)
+
+    def cash_status(
+        self, teams: Sequence[str] | None = None, as_of: dt.date | None = None
+    ) -> list[CashStatus]:
+        from .ops.cash import cash_status
+
+        return cash_status(self.folder, teams, as_of)
+
+    def knipkaart_use(self, team: str, *, reason: str, **options: Any) -> str:
+        """Use one exception of the team's knipkaart (options: ``date``, ``force``, ``by``,
+        ``allow_personal_data``)."""
+        from .ops.knipkaart import use
+
+        return use(self.folder, team, reason=reason, **options)
+
+    def import_statement(self, path: str | os.PathLike[str], team: str, **options: Any) -> BankImport:
+        """Import a team's card account statement (``fmt``, ``account``, ``dry_run``)."""
+        from .ops.bank import import_statement
+
+        return import_statement(self.folder, path, team, **options)
+
+    def reconcile(self, team: str, month: tuple[int, int] | None = None) -> list[Mismatch]:
+        from .ops.bank import reconcile
+
+        return reconcile(self.folder, team, month)
+
+    def import_entries(self, path: str | os.PathLike[str], **options: Any) -> ImportResult:
+        """Bulk entry from a spreadsheet (``team``, ``dry_run``, ``allow_future``)."""
+        from .ops.importer import import_entries
+
+        return import_entries(self.folder, Path(path), **options)
+
+    def check(self) -> list[Problem]:
+        """Every problem in the folder, with file and line; an empty list means clean."""
+        from .ops.check import check_ledger
+
+        return check_ledger(self.folder)
 
 
 def open_ledger(root: str | os.PathLike[str] = "ledgers") -> Ledger:
@@ -687,4 +349,4 @@ def open_ledger(root: str | os.PathLike[str] = "ledgers") -> Ledger:
     return ledger
 
 
-__all__ = ["Ledger", "Snapshot", "open_ledger", "MaatwerkError", "LedgerError", "fold_text", "ZERO"]
+__all__ = ["Ledger", "Snapshot", "money", "open_ledger"]

@@ -1,89 +1,123 @@
-"""The frame cache: the same frame as reading the journals, and never a stale one."""
+"""The one cache: each journal's fold, the same as reading the journal, and never a stale one."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from conftest import Result, snapshot
 from maatwerk_cli import Ledger
-from maatwerk_cli.store import cache as frame_cache
-
-pd = pytest.importorskip("pandas")
-frames = pytest.importorskip("maatwerk_cli.analysis.frames")
+from maatwerk_cli.analysis import reports
+from maatwerk_cli.ops.cash import settle, withdraw
+from maatwerk_cli.store import books as books_module
+from maatwerk_cli.store import cache
+from maatwerk_cli.store.books import Books
 
 Cli = Callable[..., Result]
 
 
-class Truth:
-    """Reads the journals every time (the cache switched off); counts what it was asked."""
-
-    def __init__(self) -> None:
-        self.asked: list[list[str] | None] = []
-
-    def __call__(self, ledger: Ledger, teams: Sequence[str] | None) -> Any:
-        self.asked.append(list(teams) if teams else None)
-        return frames.read_frame(ledger, teams)
-
-
-def same(got: Any, want: Any) -> None:
-    pd.testing.assert_frame_equal(got[0], want[0])
-    assert got[1] == want[1]
-
-
 @pytest.fixture
 def ledger(ledger_dir: Path) -> Ledger:
-    """Three teams with spends, events, a refusal and a damaged line."""
+    """Three teams with loans, repayments, cash, a void, outcomes, a refusal, quoted notes and
+    a damaged line."""
     lg = Ledger(ledger_dir)
     lg.add_team("west", name="Wijkteam West", budget=Decimal("7000"), year=2025)
+    withdraw(lg, "west", Decimal("50"), date=dt.date(2025, 1, 2))
+    lg.spend("west", Decimal("43.60"), category="Levensmiddelen", method="contant", date=dt.date(2025, 1, 3))
+    settle(lg, "west", "write-off", date=dt.date(2025, 1, 4))
     for i in range(30):
         team = ("noord", "zuid", "west")[i % 3]
         sid = lg.spend(team, Decimal(10 + i), category=("Wonen", "Levensmiddelen", "Overig")[i % 3],
-                       date=dt.date(2025, 1 + i % 12, 1), note=f"regel {i}, \"x\"" if i % 4 == 0 else None,
-                       kind="loan" if i % 5 == 0 else "gift")
+                       date=dt.date(2025, 1 + i % 12, 1), kind="loan" if i % 5 == 0 else "gift",
+                       note=f"regel {i}, \"x\"" if i % 4 == 0 else None,
+                       tegenprestatie="helpt mee" if i % 4 == 0 else None)
         if i % 5 == 0:
             lg.repay(sid, Decimal("5"), date=dt.date(2025, 12, 1))
+        if i % 7 == 0:
+            lg.mark_outcome(sid, "reached" if i % 2 else "partial", avoided_cost=Decimal(i * 3 - 20))
+        if i == 11:
+            lg.void(sid, reason="dubbel")
     lg.refuse("zuid", reason="kerstpakket", date=dt.date(2025, 12, 2))
     path = lg.folder.journal_path("zuid")
     path.write_bytes(path.read_bytes().replace(b",14.00,", b",41.00,", 1))  # a hand edit
     return lg
 
 
-def load(lg: Ledger, truth: Truth, teams: Sequence[str] | None = None) -> Any:
-    return frame_cache.cached_frame(lg, teams, truth)
+def read_count(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Which journals the reader is asked for, from now on."""
+    asked: list[list[str]] = []
+    real = books_module._read
+
+    def counting(wanted: Sequence[books_module.Wanted]) -> list[books_module.Folded]:
+        asked.append([w.team for w in wanted])
+        return real(wanted)
+
+    monkeypatch.setattr(books_module, "_read", counting)
+    return asked
 
 
-def test_cached_frame_is_the_frame_read_from_the_journals(ledger: Ledger) -> None:
-    truth = Truth()
-    first = load(ledger, truth)
-    assert first[1] and "checksum" in first[1][0].message  # the hand edit is reported
-    same(first, truth(ledger, None))
-    truth.asked.clear()
-    second = load(ledger, truth)
-    assert truth.asked == []  # served from the cache
-    same(second, truth(ledger, None))
-    # other choices of teams, in another order, from the same cache
-    for teams in (["zuid"], ["west", "noord"], ["noord", "zuid", "west"]):
-        truth.asked.clear()
-        same(load(ledger, truth, teams), truth(ledger, teams))
-        assert truth.asked == [teams]  # only the comparison read the journals
+def same(got: Books, want: Books) -> None:
+    """Two reads agree on everything: every array of every book, problems, sizes, ids, text."""
+    assert list(got) == list(want)
+    assert got.problems == want.problems
+    for team in want:
+        a, b = got[team], want[team]
+        assert (a.team, a.file, a.size, a.max_seq) == (b.team, b.file, b.size, b.max_seq)
+        assert a.problems == b.problems
+        for f in fields(a.book):
+            if f.name in ("lines", "_memo"):
+                continue
+            x, y = getattr(a.book, f.name), getattr(b.book, f.name)
+            assert (np.array_equal(x, y) if isinstance(y, np.ndarray) else x == y), (team, f.name)
+        for f in fields(a.book.lines):
+            if f.name == "source":
+                continue
+            x, y = getattr(a.book.lines, f.name), getattr(b.book.lines, f.name)
+            if isinstance(y, dict):
+                assert x.keys() == y.keys()
+                for k in y:
+                    assert np.array_equal(x[k], y[k]) if isinstance(y[k], np.ndarray) else x[k] == y[k]
+            else:
+                assert (np.array_equal(x, y) if isinstance(y, np.ndarray) else x == y), (team, f.name)
+        assert a.book.entries() == b.book.entries()  # the text, read from the journal again
 
 
-def test_only_the_changed_journal_is_read_again(ledger: Ledger) -> None:
-    truth = Truth()
-    load(ledger, truth)
-    truth.asked.clear()
-    ledger.spend("west", Decimal("99"), category="Wonen", date=dt.date(2025, 6, 6))
-    got = load(ledger, truth)
-    assert truth.asked == [["west"]]
-    same(got, truth(ledger, None))
-    assert got[0]["amount_cents"].iloc[-1] == 9900 or 9900 in set(got[0]["amount_cents"])
+def truth(lg: Ledger, teams: Sequence[str] | None = None) -> Books:
+    return Ledger(lg.root).folder.books(teams, use_cache=False)
+
+
+def test_served_from_the_cache_while_nothing_changed(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = ledger.folder.books()
+    assert first.problems and "zuid.csv" in first.problems[0].file  # the hand edit is reported
+    same(first, truth(ledger))
+    asked = read_count(monkeypatch)
+    same(Ledger(ledger.root).folder.books(), first)
+    assert asked == []
+    # another choice of teams, in another order, from the same cache
+    part = Ledger(ledger.root).folder.books(["zuid", "noord"])
+    assert list(part) == ["zuid", "noord"] and asked == []
+    same(part, truth(ledger, ["zuid", "noord"]))
+
+
+def test_only_the_changed_journal_is_read_again(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger.folder.books()
+    ledger.spend("west", Decimal("7"), category="Wonen", date=dt.date(2025, 7, 7))
+    asked = read_count(monkeypatch)
+    got = Ledger(ledger.root).folder.books()
+    assert asked == [["west"]]
+    monkeypatch.undo()
+    same(got, truth(ledger))
+    assert len(got["west"].book) == len(truth(ledger)["west"].book)
 
 
 def _edit_keeping_size_and_mtime(path: Path, old: bytes, new: bytes, at: str) -> None:
@@ -104,74 +138,67 @@ def test_an_edit_that_keeps_size_and_mtime_is_never_served_stale(ledger: Ledger,
                                 "category": "Overig", "method": "pin", "kind": "gift",
                                 "note": "n" * 1000} for _ in range(80)])
     path = lg.folder.journal_path("noord")
-    assert path.stat().st_size > frame_cache.TAIL
-    truth = Truth()
-    load(lg, truth)
+    assert path.stat().st_size > cache.TAIL
+    lg.folder.books()
     _edit_keeping_size_and_mtime(path, b",10.00,Wonen,", b",90.00,Wonen,", "first")
     _edit_keeping_size_and_mtime(path, b",1.00,Overig,", b",9.00,Overig,", at)
-    truth.asked.clear()
-    got = load(lg, truth)
-    assert truth.asked == [["noord"]]
-    same(got, truth(lg, None))
-    assert any("checksum" in p.message for p in got[1] if p.file.endswith("noord.csv"))
+    got = Ledger(lg.root).folder.books()
+    same(got, truth(lg))
+    assert any("checksum" in p.message for p in got["noord"].problems)
 
 
 def test_stamps_compare_every_part(ledger: Ledger, tmp_path: Path) -> None:
     """Each part of a stamp on its own decides: size, times, inode, the tail, the whole."""
     path = ledger.folder.journal_path("noord")
-    old = frame_cache.stamp(path)
-    assert frame_cache.still_valid(path, old)
-    from dataclasses import replace
-
+    old = cache.stamp(path)
+    assert old is not None and cache.same_file(path, old)
     for change in ({"size": old.size + 1}, {"mtime_ns": old.mtime_ns + 1}, {"ctime_ns": old.ctime_ns - 1},
                    {"ino": old.ino + 1}, {"tail": "0" * 32}, {"whole": "0" * 32}):
-        assert not frame_cache.still_valid(path, replace(old, **change)), change
-    assert not frame_cache.still_valid(tmp_path / "gone.csv", old)
-    assert frame_cache.still_valid(tmp_path / "gone.csv", frame_cache.MISSING)
+        assert not cache.same_file(path, replace(old, **change)), change
+    assert not cache.same_file(tmp_path / "gone.csv", old)
+    assert cache.stamp(tmp_path / "gone.csv") is None
     # a journal changed just now is hashed whole, so a second change in the same clock tick shows
     import time
 
-    fresh = frame_cache.stamp(path, time.time_ns())
-    assert fresh.whole and frame_cache.still_valid(path, fresh)
+    fresh = cache.stamp(path, time.time_ns())
+    assert fresh is not None and fresh.whole and cache.same_file(path, fresh)
 
 
-@pytest.mark.parametrize("damage", [b"", b"garbage", b"maatwerk-frame-cache\n\x80\x05junk", "truncate"])
-def test_a_damaged_cache_file_is_ignored_and_rebuilt(ledger: Ledger, damage: bytes | str) -> None:
-    truth = Truth()
-    load(ledger, truth)
-    path = frame_cache.cache_file(ledger.root)
+@pytest.mark.parametrize("damage", ["empty", "garbage", "magic-only", "truncate", "spans", "header"])
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(ledger: Ledger, damage: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    good = ledger.folder.books()
+    path = cache.cache_file(ledger.folder.journal_path("noord"))
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2] if damage == "truncate" else damage)  # type: ignore[arg-type]
-    truth.asked.clear()
-    same(load(ledger, truth), truth(ledger, None))
-    assert truth.asked[0] is not None and len(truth.asked) == 2  # rebuilt, then compared
-    truth.asked.clear()
-    load(ledger, truth)
-    assert truth.asked == []  # and good again
-
-
-def test_load_frame_goes_through_the_cache(ledger: Ledger, own_cache_dir: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    first = frames.load_frame(ledger)
-    assert len(list(own_cache_dir.glob("*.pkl"))) == 1
-    same(frames.load_frame(ledger), first)
-    same(frames.load_frame(ledger, ["west", "zuid"]), frames.read_frame(ledger, ["west", "zuid"]))
-    monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
-    same(frames.load_frame(ledger), first)
+    head_len = int.from_bytes(data[len(cache._MAGIC) : len(cache._MAGIC) + 8], "little")
+    damaged = {
+        "empty": b"",
+        "garbage": b"garbage",
+        "magic-only": cache._MAGIC + b"\x80\x05junk",
+        "truncate": data[: len(data) // 2],
+        "spans": data[: len(data) - 8],  # the arrays no longer fit in the file
+        "header": cache._MAGIC + (head_len + 5).to_bytes(8, "little") + data[len(cache._MAGIC) + 8:],
+    }[damage]
+    path.write_bytes(damaged)
+    asked = read_count(monkeypatch)
+    same(Ledger(ledger.root).folder.books(), good)
+    assert asked == [["noord"]]  # read again, and kept again
+    asked.clear()
+    Ledger(ledger.root).folder.books()
+    assert asked == []
 
 
 def test_switched_off_and_never_in_the_ledger_folder(ledger: Ledger, own_cache_dir: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(ledger.root)
-    truth = Truth()
-    load(ledger, truth)
-    load(ledger, truth)
+    ledger.folder.books()
+    ledger.folder.books()
     assert snapshot(ledger.root) == before
-    assert len(list(own_cache_dir.glob("*.pkl"))) == 1
-    frame_cache.clear()
+    assert len(list(own_cache_dir.glob("*.book"))) == 3  # one per journal
+    assert cache.clear() == 3
     monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
-    same(load(ledger, truth), truth(ledger, None))
-    assert list(own_cache_dir.glob("*.pkl")) == []
+    same(ledger.folder.books(), truth(ledger))
+    assert list(own_cache_dir.glob("*.book")) == []
 
 
 def test_unwritable_cache_folder_still_reads(ledger: Ledger, tmp_path: Path,
@@ -179,38 +206,113 @@ def test_unwritable_cache_folder_still_reads(ledger: Ledger, tmp_path: Path,
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("MAATWERK_CACHE_DIR", str(blocker / "cache"))
-    truth = Truth()
-    same(load(ledger, truth), truth(ledger, None))
+    same(ledger.folder.books(), truth(ledger))
 
 
-def test_an_unfinished_batch_is_never_cached(ledger: Ledger) -> None:
-    truth = Truth()
-    load(ledger, truth)
-    (ledger.root / "maatwerk.pending").write_text('{"noord": null}')
-    truth.asked.clear()
-    load(ledger, truth)
-    assert truth.asked == [None]  # read directly
+def test_an_unfinished_batch_is_never_cached(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = ledger.folder.books()
+    # a batch that wrote one line to noord's journal and died before it finished
+    from maatwerk_cli.store.journal import encode_line
+    from maatwerk_cli.store.pending import marker_text, tail_hash
+
+    path = ledger.folder.journal_path("noord")
+    data = path.read_bytes()
+    marker = marker_text("b1", {"noord": (len(data), tail_hash(data, len(data)))})
+    (ledger.root / "maatwerk.pending").write_text(marker)
+    with open(path, "ab") as fh:
+        fh.write(encode_line({"id": f"noord-2025-{before['noord'].max_seq + 1:04d}", "type": "spend",
+                              "date": "2025-03-03", "amount": "9.99", "category": "Wonen", "method": "pin",
+                              "kind": "gift", "extra": '{"batch":"b1"}'}).encode())
+    assert ledger.folder.pending().cuts == {"noord": len(data)}
+    asked = read_count(monkeypatch)
+    got = Ledger(ledger.root).folder.books()
+    assert asked == [["noord"]]  # read directly, up to the cut
+    assert len(got["noord"].book) == len(before["noord"].book)
+    Ledger(ledger.root).folder.books()
+    assert asked == [["noord"], ["noord"]]  # and never kept
 
 
 def test_teams_come_and_go(ledger: Ledger) -> None:
-    truth = Truth()
-    load(ledger, truth)
+    ledger.folder.books()
     ledger.add_team("oost", name="Oost", budget=Decimal("1"), year=2025)
-    same(load(ledger, truth), truth(ledger, None))
+    same(Ledger(ledger.root).folder.books(), truth(ledger))
     ledger.spend("oost", Decimal("3"), category="Wonen", date=dt.date(2025, 3, 3))
-    same(load(ledger, truth), truth(ledger, None))
+    same(Ledger(ledger.root).folder.books(), truth(ledger))
     ledger.folder.journal_path("oost").unlink()
-    same(load(ledger, truth), truth(ledger, None))
+    same(Ledger(ledger.root).folder.books(), truth(ledger))
 
 
-def test_old_cache_files_are_evicted(ledger: Ledger, own_cache_dir: Path, tmp_path: Path) -> None:
-    truth = Truth()
-    for i in range(frame_cache.KEEP_FILES + 3):
+def test_old_cache_files_are_evicted(ledger: Ledger, own_cache_dir: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger.folder.books()
+    sizes = sum(p.stat().st_size for p in own_cache_dir.glob("*.book"))
+    monkeypatch.setattr(cache, "KEEP_BYTES", sizes * 2)
+    for i in range(6):
         lg = Ledger.init(tmp_path / f"l{i}", year=2025)
         lg.add_team("noord", name="N", budget=Decimal("1"), year=2025)
-        lg.spend("noord", Decimal("1"), category="Wonen", date=dt.date(2025, 1, 1))
-        load(lg, truth)
-    assert len(list(own_cache_dir.glob("*.pkl"))) == frame_cache.KEEP_FILES
+        lg.spend("noord", Decimal("1"), category="Wonen", date=dt.date(2025, 1, 1), note="x" * 1900)
+        lg.folder.books()
+    assert sum(p.stat().st_size for p in own_cache_dir.glob("*.book")) <= sizes * 2
+
+
+def test_text_is_read_from_the_journal_when_it_grew_meanwhile(ledger: Ledger) -> None:
+    """A cached book gets its notes from the journal itself; lines appended in between (a clerk
+    recording meanwhile) do not spoil it, a changed journal is refused with a clear message."""
+    ledger.spend("noord", Decimal("2"), category="Wonen", date=dt.date(2025, 1, 1), note="gewone notitie")
+    ledger.folder.books()
+    cached = Ledger(ledger.root).folder.books()["noord"]
+    ledger.spend("noord", Decimal("1"), category="Wonen", date=dt.date(2025, 1, 1))
+    assert "gewone notitie" in [e.note for e in cached.book.entries()]
+    Ledger(ledger.root).folder.books()
+    again = Ledger(ledger.root).folder.books()["noord"]  # from the cache: its text not read yet
+    path = ledger.folder.journal_path("noord")
+    path.write_bytes(path.read_bytes().replace(b"gewone notitie", b"andere notitie"))
+    from maatwerk_cli.core.errors import LedgerError
+
+    with pytest.raises(LedgerError, match="changed while it was being read"):
+        again.book.entries()
+
+
+def test_reports_are_the_same_with_and_without_the_cache(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def everything() -> list[Any]:
+        return [
+            reports.utilisation_report(ledger, year=2025, month="2025-06").records,
+            reports.compare_report(ledger, year=2025).records,
+            reports.compare_report(ledger, year=2025).attrs["total"],
+            reports.categories_report(ledger, year=2025).records,
+            reports.outcomes_report(ledger, year=2025).records,
+            reports.summary_report([ledger.root], year=2025, by="team").records,
+            reports.loans(ledger, as_of=dt.date(2025, 12, 31)).to_dict(orient="records"),
+            reports.story_cases(ledger).to_dict(orient="records"),
+        ]
+
+    cold = everything()
+    warm = everything()
+    monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
+    assert cold == warm == everything()
+    frame = reports.compare(ledger, year=2025)
+    assert list(frame.columns) == list(reports.COMPARE_COLUMNS + reports.COMPARE_EXTRA)
+    assert frame["spent"].tolist() == [r["spent"] for r in cold[1]]
+
+
+def test_no_report_imports_pandas(ledger: Ledger, own_cache_dir: Path) -> None:
+    program = (
+        "import sys\n"
+        "from maatwerk_cli.cli import run\n"
+        f"code = run(['--ledgers', {str(ledger.root)!r}, 'compare', '--year', '2025', '-f', 'json'])\n"
+        "print(code, 'pandas' in sys.modules)\n"
+    )
+    env = {**os.environ, "MAATWERK_CACHE_DIR": str(own_cache_dir)}
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env,
+                              check=True)
+        return done.stdout.strip().splitlines()
+
+    assert run()[-1] == "0 False"  # cold: the journals were read, without pandas
+    assert run()[-1] == "0 False"  # warm
 
 
 def test_reports_through_the_command_line_see_every_change(lcli: Cli, ledger_dir: Path,

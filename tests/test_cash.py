@@ -137,12 +137,14 @@ def test_card_and_invoice_spends_do_not_need_cash(lcli: Cli) -> None:
 def test_card_spend_never_reads_the_journal_for_cash(
     ledger_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The clerk's card payment costs the same on any ledger: the cash reader is not called."""
+    """The clerk's card payment costs the same on any ledger: no journal is read at all."""
+    from maatwerk_cli.store import books
 
-    def forbidden(*args: object) -> object:
-        raise AssertionError("a card spend read the journal for the cash box")
+    def forbidden(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a card spend read a journal")
 
-    monkeypatch.setattr(cash_module, "cash_rows", forbidden)
+    monkeypatch.setattr(books, "read_books", forbidden)
+    monkeypatch.setattr("maatwerk_cli.store.folder.read_books", forbidden)
     lg = Ledger(ledger_dir)
     assert lg.spend("noord", Decimal("35"), category="Levensmiddelen", method="pin")
     assert lg.spend("noord", Decimal("350"), category="Wonen", method="factuur")
@@ -267,7 +269,7 @@ def test_library_figures_and_frame(ledger_dir: Path) -> None:
     assert list(frame["team"]) == ["noord", "zuid"]
     assert list(frame["cash_on_hand_cents"]) == [640, 0]
     assert str(frame["cash_on_hand_cents"].dtype) == "int64"
-    assert tally("noord", lg.read(["noord"]).rows).cash_on_hand == Decimal("6.40")
+    assert tally(lg.folder.book("noord").book).cash_on_hand == Decimal("6.40")
 
 
 # --------------------------------------------------------------------------- check
@@ -310,12 +312,12 @@ def test_a_batch_checks_cash_spends_against_each_other(ledger_dir: Path) -> None
     one = lg.spend_cells("noord", Decimal("30"), category="Overig", method="contant")
     two = lg.spend_cells("noord", Decimal("30"), category="Overig", method="contant")
     assert one["amount"] == two["amount"] == "30.00"  # each alone fits
-    with cash_module.batch():
-        lg.spend_cells("noord", Decimal("30"), category="Overig", method="contant")
-        lg.spend_cells("zuid", Decimal("1"), category="Overig", method="pin")
-        with pytest.raises(InputError, match="€ 20,00 on hand"):
-            lg.spend_cells("noord", Decimal("30"), category="Overig", method="contant")
-        lg.spend_cells("noord", Decimal("20"), category="Overig", method="contant")
+    batch = cash_module.CashBatch()
+    lg.spend_cells("noord", Decimal("30"), category="Overig", method="contant", cash=batch)
+    lg.spend_cells("zuid", Decimal("1"), category="Overig", method="pin", cash=batch)
+    with pytest.raises(InputError, match="€ 20,00 on hand"):
+        lg.spend_cells("noord", Decimal("30"), category="Overig", method="contant", cash=batch)
+    lg.spend_cells("noord", Decimal("20"), category="Overig", method="contant", cash=batch)
     lg.spend_cells("noord", Decimal("50"), category="Overig", method="contant")  # the batch is over
 
 

@@ -87,4 +87,4 @@ def test_writers_and_readers_at_once(ledger_dir: Path) -> None:
         seen = len(snap.entries)
     assert all(w.wait() == 0 for w in writers)
     assert len(lg.read(["zuid"]).entries) == 450
-    assert lg.folder.read("zuid").rows[-1].date == dt.date(2025, 5, 1)
+    assert lg.read(["zuid"]).rows[-1].date == dt.date(2025, 5, 1)

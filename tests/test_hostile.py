@@ -25,7 +25,7 @@ from conftest import ROOT, Result, assert_refused, snapshot
 from maatwerk_cli import Ledger, check_ledger
 from maatwerk_cli.core.errors import InputError
 from maatwerk_cli.core.money import parse_amount
-from maatwerk_cli.store.storage import read_journal
+from maatwerk_cli.store.journal import read_journal
 
 Cli = Callable[..., Result]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -19,6 +19,7 @@ from maatwerk_cli import Ledger
 from maatwerk_cli.core.privacy import HOUSEHOLD_ALPHABET, is_household_code
 from maatwerk_cli.render.formats import Column
 from maatwerk_cli.render.redact import Redactor, redact
+from reference import raw_line
 
 Cli = Callable[..., Result]
 
@@ -187,10 +188,14 @@ def ledger_with_formulas(ledger_dir: Path) -> list[str]:
     ids = []
     for n, text in enumerate(FORMULAS, start=1):
         if text[0] == "\t":
-            # The clerk's path turns control characters into spaces; append them directly.
-            ids += lg.folder.append("noord", [{
-                "type": "spend", "date": f"2025-03-{n:02d}", "amount": "35.50",
-                "category": "Levensmiddelen", "method": "pin", "kind": "gift", "note": text}])
+            # The clerk's path turns control characters into spaces, and the tool writes none
+            # into a journal: this line is as an older version could have written it.
+            line_id = f"noord-2025-{n:04d}"
+            with open(lg.folder.journal_path("noord"), "ab") as fh:
+                fh.write(raw_line({"id": line_id, "type": "spend", "date": f"2025-03-{n:02d}",
+                                   "amount": "35.50", "category": "Levensmiddelen", "method": "pin",
+                                   "kind": "gift", "note": text, "recorded_at": "2025-03-01T00:00:00Z"}))
+            ids.append(line_id)
         else:
             ids.append(lg.spend("noord", Decimal("35.50"), category="Levensmiddelen", note=text,
                                 date=dt.date(2025, 3, n), by="=evil()"))

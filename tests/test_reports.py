@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 
 from maatwerk_cli import Ledger
-from maatwerk_cli.analysis.frames import entry_frame, load_frame
 from maatwerk_cli.analysis.reports import (
     Period,
     categories,
@@ -35,7 +34,8 @@ from maatwerk_cli.analysis.reports import (
     utilisation,
 )
 from maatwerk_cli.core.errors import InputError, NotFoundError
-from maatwerk_cli.store.storage import encode_line
+from maatwerk_cli.store.journal import read_journal
+from reference import raw_line
 
 D = Decimal
 SEP30 = dt.date(2025, 9, 30)
@@ -562,34 +562,36 @@ def test_summary_names_a_folder_that_is_not_a_ledger(built: Built, tmp_path: Pat
 
 
 def _compare_readers(lg: Ledger, teams: list[str] | None = None) -> None:
-    """load_frame + entry_frame against the pure-Python Ledger.read(): same entries, same state."""
+    """The reader and the fold against the line-by-line reference (tests/reference.py):
+    the same lines set aside with the same messages, the same rows, the same entries."""
+    import reference
+
     snap = lg.read(teams)
-    frame, problems = load_frame(lg, teams)
-    assert [str(p) for p in problems] == [str(p) for p in snap.problems]
-    entries = entry_frame(frame)
-    assert len(frame) == len(snap.rows)
-    assert list(zip(frame["team"].astype(str), frame["line"], strict=True)) == [
-        (r.team, r.line) for r in snap.rows
-    ]
-    assert list(entries["id"]) == [e.id for e in snap.entries]
-    for e, row in zip(snap.entries, entries.to_dict(orient="records"), strict=True):
-        assert row["team"] == e.team
-        assert row["date"].date() == e.date
-        assert row["amount_cents"] == int(e.amount * 100)
-        assert row["kind"] == e.kind
-        assert row["category"] == e.category
-        assert row["voided"] == e.voided
-        assert row["repaid_cents"] == int(e.repaid * 100)
-        assert row["recovered_cents"] == int(e.recovered * 100)
-        assert row["outstanding_cents"] == int(e.outstanding * 100)
-        assert (row["due"].date() if not pd.isna(row["due"]) else None) == e.due
-        assert row["condition"] == e.condition
-        assert row["tegenprestatie"] == e.tegenprestatie
-        assert row["tegenprestatie_status"] == e.tegenprestatie_status
-        assert row["outcome"] == e.outcome
-        avoided = None if pd.isna(row["avoided_cents"]) else int(row["avoided_cents"])
-        assert avoided == (int(e.avoided_cost * 100) if e.avoided_cost is not None else None)
-        assert row["note"] == e.note and row["household"] == e.household
+    expected_problems: list[str] = []
+    expected_entries = []
+    for slug in teams or lg.team_slugs():
+        path = lg.folder.journal_path(slug)
+        name = lg.folder.display(path)
+        if not path.exists():
+            continue
+        rows, problems = reference.read(path.read_bytes(), slug, name)
+        expected_problems.extend(f"{name}:{n}: {m}" for n, m in problems)
+        got = lg.folder.book(slug)
+        assert [(r.id, r.type, r.line) for r in read_journal(path, slug, name).rows] == \
+            [(r.id, r.type, r.line) for r in rows]
+        assert len(got.book.lines) == len(rows)
+        expected_entries.extend(reference.fold(rows).entries.values())
+    assert [str(p) for p in snap.problems] == expected_problems
+    assert [e.id for e in snap.entries] == [s.row.id for s in expected_entries]
+    for e, s in zip(snap.entries, expected_entries, strict=True):
+        assert (e.team, e.date, e.amount, e.category, e.kind) == (s.row.team, s.row.date, s.row.amount,
+                                                                 s.row.category, s.kind)
+        assert (e.voided, e.void_reason, e.repaid, e.recovered, e.outstanding) == (
+            s.voided, s.void_reason, s.repaid, s.recovered, s.outstanding)
+        assert (e.due, e.condition, e.tegenprestatie, e.tegenprestatie_status) == (
+            s.due, s.condition, s.tegenprestatie, s.tegenprestatie_status)
+        assert (e.outcome, e.avoided_cost, e.note, e.household) == (s.outcome, s.avoided, s.row.note,
+                                                                    s.row.household)
 
 
 def test_loader_agrees_with_the_library_reader(lg: Ledger) -> None:
@@ -621,7 +623,7 @@ def test_loader_agrees_on_a_damaged_ledger(built: Built, tmp_path: Path) -> None
         {**cells, "id": "noord-2025-0907", "extra": '{"bank_ref": "x"}'},
     ]
     text = b"\n".join(lines)
-    text += b"".join(encode_line(c).encode() for c in crafted)
+    text += b"".join(raw_line(c) for c in crafted)
     text += b'noord-2025-0950,spend,"2025-01-01,open quote\n'  # a quote never closed
     text += b"noord-2025-0999,spend,2025-12-01,,9.99"  # torn last line, no newline
     noord.write_bytes(text)
@@ -637,7 +639,8 @@ def test_loader_agrees_on_a_damaged_ledger(built: Built, tmp_path: Path) -> None
 
     damaged = Ledger(root)
     _compare_readers(damaged)
-    frame, problems = load_frame(damaged)
+    snap = damaged.read()
+    problems = snap.problems
     messages = [p.message for p in problems]
     assert any("checksum does not match" in m for m in messages)
     assert any("unknown type 'bogus'" in m for m in messages)
@@ -647,7 +650,7 @@ def test_loader_agrees_on_a_damaged_ledger(built: Built, tmp_path: Path) -> None
     assert any("header line" in m for m in messages)
     assert any("header line is missing" in m for m in messages)
     # the quoted line and the one with a JSON object were good
-    assert {"noord-2025-0906", "noord-2025-0907"} <= set(frame["id"])
+    assert {"noord-2025-0906", "noord-2025-0907"} <= {r.id for r in snap.rows}
     # reports keep working and carry the problems
     report = utilisation(damaged, year=2025)
     assert len(report.attrs["problems"]) == len(problems) > 5
@@ -662,7 +665,7 @@ def test_loader_agrees_on_randomly_damaged_journals(built: Built, tmp_path: Path
     shutil.copytree(built.root, root)
     journal = root / "teams" / "noord.csv"
     original = journal.read_bytes()
-    extra = b"".join(encode_line(c).encode() for c in (
+    extra = b"".join(raw_line(c) for c in (
         {"id": "noord-2025-0800", "type": "spend", "date": "2025-03-01", "amount": "5.00",
          "category": "Overig", "method": "pin", "kind": "gift", "note": "a\rb"},
         {"id": "noord-2025-0801", "type": "spend", "date": "2025-03-01", "amount": "6.00",

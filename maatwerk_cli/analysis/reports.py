@@ -43,20 +43,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from ..core.dates import parse_month, today
 from ..core.errors import InputError, NotFoundError, Problem
 from ..core.money import format_eur
-from ..core.records import Team, resolve_category
+from ..core.records import Team
+from ..core.text import resolve_category
 from . import figures as fig
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..ledger import Ledger
+    from ..store.folder import LedgerFolder
+
+    Ledger = Any  # a Ledger, or its LedgerFolder
 
 TOTAL_LABEL = "totaal"
 LOAN_KINDS = ("loan", "conditional")
@@ -214,36 +217,22 @@ def _round_cents(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _ts(day: dt.date) -> pd.Timestamp:
-    import pandas as pd
+def _folder(ledger: Ledger) -> LedgerFolder:
+    from ..store.folder import LedgerFolder
 
-    return pd.Timestamp(day)
+    folder: LedgerFolder = ledger if isinstance(ledger, LedgerFolder) else ledger.folder
+    return folder
 
 
 def _holders(ledger: Ledger, teams: Sequence[str] | str | None) -> list[Team]:
+    folder = _folder(ledger)
+    folder.require()
     if isinstance(teams, str):
         teams = [teams]
     if not teams:
-        return ledger.teams()
+        return folder.load_teams()
     slugs = dict.fromkeys(t.strip().lower() for t in teams)
-    return [ledger.team(s) for s in slugs]
-
-
-class _Data:
-    """One ledger read once for the reports that show text (loans, stories): journal rows,
-    spends as they stand, their events, as DataFrames."""
-
-    def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None, *, text: bool = False) -> None:
-        from .frames import entry_frame, load_frame, spends_and_events
-
-        self.ledger = ledger
-        self.holders = _holders(ledger, teams)
-        self.slugs = [t.slug for t in self.holders]
-        # With no budget holders at all, load_frame reads all (that is: no) journals.
-        self.rows, self.problems = load_frame(ledger, self.slugs)
-        # Free text is copied only for the reports that show it (loans, stories).
-        self.spends, self.events = spends_and_events(self.rows, text=text)
-        self.entries = entry_frame(self.rows, self.spends, self.events, text=text)
+    return [folder.load_team(s) for s in slugs]
 
 
 class _Numbers:
@@ -254,10 +243,11 @@ class _Numbers:
     """
 
     def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None) -> None:
-        self.ledger = ledger
-        self.holders = _holders(ledger, teams)
+        folder = _folder(ledger)
+        self.holders = _holders(folder, teams)
         self.slugs = [t.slug for t in self.holders]
-        self.f = fig.load(ledger, self.slugs)
+        self.books = folder.books(self.slugs)
+        self.f = fig.from_books(self.books, self.slugs)
         self.problems = self.f.problems
 
     def counted(self, start: dt.date, end: dt.date) -> np.ndarray:
@@ -353,9 +343,10 @@ class Report:
 def _finish(records: list[dict[str, Any]], columns: Sequence[str], **attrs: Any) -> pd.DataFrame:
     import pandas as pd
 
-    frame = pd.DataFrame.from_records(records, columns=list(columns)) if records else pd.DataFrame(
-        {c: pd.Series([], dtype=object) for c in columns}
-    )
+    if records:
+        frame: pd.DataFrame = pd.DataFrame.from_records(records, columns=list(columns))
+    else:
+        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
     frame.attrs.update(attrs)
     return frame
 
@@ -413,7 +404,7 @@ def utilisation_report(
 ) -> Report:
     """:func:`utilisation` as a :class:`Report`, without pandas."""
     p = period(year, as_of, month)
-    share = check_share(under_share if under_share is not None else ledger.settings.under_share)
+    share = check_share(under_share if under_share is not None else _folder(ledger).settings.under_share)
     data = _Numbers(ledger, teams)
     spent = data.spent_by(p.start, p.as_of)
     paid = data.paid_back_by(p.start, p.as_of)
@@ -612,7 +603,7 @@ def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
         {"field": name, **{label: value for label, value in zip(labels, frame[name], strict=True)}}
         for name in fields
     ]
-    out = pd.DataFrame.from_records(records, columns=["field", *labels])
+    out: pd.DataFrame = pd.DataFrame.from_records(records, columns=["field", *labels])
     out.attrs.update(frame.attrs)
     return out
 
@@ -701,58 +692,42 @@ def loans(
     With ``overdue``, only loans past their due date. Sorted most overdue first, then by
     due date (none last), date and id.
     """
-    import pandas as pd
-
     end = as_of or today()
-    data = _Data(ledger, teams, text=True)
-    e = data.entries
-    owing = e["kind"].isin(LOAN_KINDS).to_numpy()
-    sel = e[~e["voided"].to_numpy() & owing & (e["date"] <= _ts(end)).to_numpy()]
-    n = len(e)
-    repaid = _until(data.events, "repay", n, end)[sel["sidx"].to_numpy()]
-    recovered = _until(data.events, "recovered", n, end)[sel["sidx"].to_numpy()]
-    left = sel["amount_cents"].to_numpy() - repaid - recovered
+    data = _Numbers(ledger, teams)
+    until = fig.day_number(end)
     records = []
-    for i, row in enumerate(sel.itertuples(index=False)):
-        if left[i] <= 0:
+    for slug in data.slugs:
+        book = data.books[slug].book
+        owing = np.flatnonzero(book.kind_is(*LOAN_KINDS) & ~book.voided & (book.dates() <= until))
+        if not len(owing):
             continue
-        due = row.due.date() if not pd.isna(row.due) else None
-        late = (end - due).days if due is not None and due < end else 0
-        if overdue and late <= 0:
-            continue
-        records.append({
-            "id": row.id,
-            "team": str(row.team),
-            "date": row.date.date(),
-            "kind": row.kind,
-            "amount": _eur(row.amount_cents),
-            "repaid": _eur(repaid[i]),
-            "recovered": _eur(recovered[i]),
-            "outstanding": _eur(left[i]),
-            "due": due,
-            "days_overdue": late,
-            "condition": row.condition,
-            "household": row.household,
-        })
-    records.sort(key=lambda r: (-r["days_overdue"], r["due"] or dt.date.max, r["date"], r["id"]))
+        repaid, recovered = book.paid("repay", until), book.paid("recovered", until)
+        left = book.amounts() - repaid - recovered
+        owing = owing[left[owing] > 0]
+        for n, entry in zip(owing.tolist(), book.entries(owing), strict=True):
+            late = (end - entry.due).days if entry.due is not None and entry.due < end else 0
+            if overdue and late <= 0:
+                continue
+            records.append(cast(dict[str, Any], {
+                "id": entry.id,
+                "team": slug,
+                "date": entry.date,
+                "kind": entry.kind,
+                "amount": entry.amount,
+                "repaid": _eur(repaid[n]),
+                "recovered": _eur(recovered[n]),
+                "outstanding": _eur(int(left[n])),
+                "due": entry.due,
+                "days_overdue": late,
+                "condition": entry.condition,
+                "household": entry.household,
+            }))
+    records.sort(key=lambda r: (-int(r["days_overdue"]), r["due"] or dt.date.max, r["date"], r["id"]))
     total: dict[str, Any] = {c: None for c in LOAN_COLUMNS}
-    total.update(
-        id=TOTAL_LABEL,
-        amount=sum((r["amount"] for r in records), Decimal("0.00")),
-        repaid=sum((r["repaid"] for r in records), Decimal("0.00")),
-        recovered=sum((r["recovered"] for r in records), Decimal("0.00")),
-        outstanding=sum((r["outstanding"] for r in records), Decimal("0.00")),
-    )
+    total["id"] = TOTAL_LABEL
+    for name in ("amount", "repaid", "recovered", "outstanding"):
+        total[name] = sum((Decimal(r[name]) for r in records), Decimal("0.00"))
     return _finish(records, LOAN_COLUMNS, problems=data.problems, total=total, as_of=end)
-
-
-def _until(events: pd.DataFrame, kind: str, n: int, end: dt.date) -> np.ndarray:
-    rows = events[(events["type"] == kind) & (events["date"] <= _ts(end))]
-    out = np.zeros(n, dtype="int64")
-    if len(rows):
-        sums = rows.groupby("sidx", sort=False)["amount_cents"].sum()
-        out[sums.index.to_numpy()] = sums.to_numpy()
-    return out
 
 
 # ---------------------------------------------------------------------------- outcomes
@@ -832,55 +807,55 @@ def story_cases(
     replaced by ``[huishouden]``. Filters: one team, one category (case and accents do not
     matter), a minimum amount, a first date. Sorted by category, then date.
     """
-    import pandas as pd
-
-    data = _Data(ledger, [team] if team else None, text=True)
-    e = data.entries[~data.entries["voided"].to_numpy()]
+    folder = _folder(ledger)
+    data = _Numbers(folder, [team] if team else None)
+    entries = []
+    households: set[str] = set()
+    for slug in data.slugs:
+        book = data.books[slug].book
+        households.update(book.lines.cells(book.spends, "household"))
+        keep = ~book.voided
+        if min_amount is not None:
+            keep &= book.amounts() >= _cents(min_amount)
+        if since is not None:
+            keep &= book.dates() >= fig.day_number(since)
+        entries.extend(book.entries(np.flatnonzero(keep)))
     if category:
-        cat = resolve_category(category, _known_categories(ledger, data))
-        e = e[e["category"] == cat]
-    if min_amount is not None:
-        e = e[e["amount_cents"] >= _cents(min_amount)]
-    if since is not None:
-        e = e[e["date"] >= _ts(since)]
-    hide = _household_pattern(data.entries["household"])
-    order = {c: i for i, c in enumerate(ledger.categories)}
-    e = e.assign(_order=[order.get(c, len(order)) for c in e["category"]])
-    e = e.sort_values(["_order", "category", "date", "team", "line"], kind="stable")
+        found = (e.category for e in entries if e.category)
+        known = list(dict.fromkeys([*folder.settings.categories, *found]))
+        cat = resolve_category(category, known)
+        entries = [e for e in entries if e.category == cat]
+    hide = _household_pattern(households)
+    order = {c: i for i, c in enumerate(folder.settings.categories)}
+    entries.sort(key=lambda e: (order.get(e.category, len(order)), e.category, e.date, e.team, e.line))
     records = [
         {
-            "id": row.id,
-            "team": str(row.team),
-            "date": row.date.date(),
-            "category": str(row.category),
-            "amount": _eur(row.amount_cents),
-            "kind": row.kind,
-            "note": _hide(row.note, hide),
-            "tegenprestatie": _hide(row.tegenprestatie, hide),
-            "tegenprestatie_status": row.tegenprestatie_status,
-            "outcome": row.outcome,
-            "avoided_cost": None if pd.isna(row.avoided_cents) else _eur(row.avoided_cents),
-            "due": row.due.date() if not pd.isna(row.due) else None,
-            "condition": _hide(row.condition, hide),
-            "repaid": _eur(row.repaid_cents + row.recovered_cents),
-            "outstanding": _eur(row.outstanding_cents),
+            "id": e.id,
+            "team": e.team,
+            "date": e.date,
+            "category": e.category,
+            "amount": e.amount,
+            "kind": e.kind,
+            "note": _hide(e.note, hide),
+            "tegenprestatie": _hide(e.tegenprestatie, hide),
+            "tegenprestatie_status": e.tegenprestatie_status,
+            "outcome": e.outcome,
+            "avoided_cost": e.avoided_cost,
+            "due": e.due,
+            "condition": _hide(e.condition, hide),
+            "repaid": e.repaid + e.recovered,
+            "outstanding": e.outstanding,
         }
-        for row in e.itertuples(index=False)
+        for e in entries
     ]
     filters = {"team": team, "category": category, "min_amount": min_amount, "since": since}
     return _finish(records, STORY_COLUMNS, problems=data.problems, filters=filters)
 
 
-def _known_categories(ledger: Ledger, data: _Data) -> list[str]:
-    """The settings' categories, and any older name still found in the journals."""
-    found = [str(c) for c in data.entries["category"].unique() if c]
-    return list(dict.fromkeys([*ledger.categories, *found]))
-
-
-def _household_pattern(codes: pd.Series) -> re.Pattern[str]:
+def _household_pattern(codes: set[str]) -> re.Pattern[str]:
     """Household codes to hide in free text: every code in the ledger, and anything shaped
     like a generated one (letters, a hyphen, 4-10 letters and digits with a digit)."""
-    known = sorted({str(c) for c in codes.unique() if c}, key=len, reverse=True)
+    known = sorted({c for c in codes if c}, key=len, reverse=True)
     parts = [re.escape(c) for c in known]
     parts.append(r"[A-Z]{1,4}-(?=[A-Z2-9]*[2-9])[A-Z2-9]{4,10}")
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
@@ -915,7 +890,7 @@ def stories(
     and, for loans and conditional grants, what is repaid and still owed. No household codes.
     """
     cases = story_cases(ledger, team=team, category=category, min_amount=min_amount, since=since)
-    return stories_markdown(cases, municipality=ledger.settings.municipality)
+    return stories_markdown(cases, municipality=_folder(ledger).settings.municipality)
 
 
 def stories_markdown(cases: pd.DataFrame, *, municipality: str = "") -> str:
@@ -941,7 +916,7 @@ def stories_markdown(cases: pd.DataFrame, *, municipality: str = "") -> str:
         money = sum(group["amount"], Decimal("0.00"))
         n = len(group)
         lines += ["", f"## {_md(str(cat))}: {n} case{'s' if n != 1 else ''}, {format_eur(money)}"]
-        for case in group.to_dict(orient="records"):
+        for case in cast(list[dict[str, Any]], group.to_dict(orient="records")):
             lines += ["", *_story(case, redacted=bool(cases.attrs.get("redacted")))]
     return "\n".join(lines) + "\n"
 
@@ -1006,7 +981,7 @@ def summary_report(
     by: str = "municipality",
 ) -> Report:
     """:func:`summary` as a :class:`Report`, without pandas."""
-    from ..ledger import Ledger
+    from ..store.folder import LedgerFolder
 
     if by not in SUMMARY_BY:
         raise InputError(f"--by {by!r} is not one of: {', '.join(SUMMARY_BY)}")
@@ -1014,8 +989,8 @@ def summary_report(
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
     for root in roots:
-        ledger = Ledger(root)
-        if not ledger.folder.exists():
+        ledger = LedgerFolder(root)
+        if not ledger.exists():
             raise NotFoundError(f"{root} is not a ledger folder (there is no maatwerk.toml in it)")
         name = ledger.settings.municipality or Path(root).resolve().name
         data = _Numbers(ledger, None)

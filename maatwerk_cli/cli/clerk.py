@@ -14,7 +14,8 @@ import typer
 from ..core.dates import parse_date, parse_year, today
 from ..core.errors import InputError
 from ..core.money import format_eur, parse_amount
-from ..core.records import KIND_ALIASES, METHOD_ALIASES, OUTCOMES, resolve_choice
+from ..core.records import KIND_ALIASES, METHOD_ALIASES, OUTCOMES
+from ..core.text import resolve_choice
 from ..render.formats import Column
 from ..render.redact import redact_option
 from .app import app, fail, ledger, warn, warn_problems

@@ -171,6 +171,24 @@ def describe(findings: Sequence[Finding], field: str) -> str:
     return f"{_describe_field(field, findings)}; {_ADVICE}"
 
 
+def guard(fields: Mapping[str, str | None], allowed: bool = False) -> None:
+    """Refuse free text that holds a BSN, IBAN, phone number or e-mail address (unless
+    ``allowed``): an InputError about the first field that does, masked."""
+    if allowed or not any(fields.values()):
+        return
+    hits = check_fields(fields)
+    if hits:
+        field = hits[0][0]
+        raise InputError(describe([f for name, f in hits if name == field], field))
+
+
+def household(code: str | None) -> str:
+    """A pseudonymous household code as stored (upper case), or ``""`` when none is given."""
+    if code is None or not code.strip():
+        return ""
+    return normalise_household(code)
+
+
 def ensure_no_personal_data(fields: Mapping[str, str | None]) -> None:
     """Raise :class:`InputError` naming every field that holds personal data.
 

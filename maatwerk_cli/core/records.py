@@ -1,21 +1,18 @@
 """The ledger's records: settings, budget holders, journal rows and the entries they add up to.
 
 Everything here is plain data and pure functions; reading and writing files is in
-:mod:`maatwerk_cli.store.storage`.
+:mod:`maatwerk_cli.store`; the fold from lines to entries is :mod:`maatwerk_cli.core.fold`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import functools
-import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import InputError, NotFoundError
 from .money import ZERO
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (
@@ -104,52 +101,20 @@ JOURNAL_COLUMNS = (
 )
 
 
-@functools.lru_cache(maxsize=4096)  # an import folds the same few names on every row
-def fold_text(text: str) -> str:
-    """Case- and accent-insensitive key: ``Financien`` and ``financiën`` match."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+def make_id(team: str, year: int, seq: int) -> str:
+    """An id as the tool writes it: ``noord-2025-0042`` (at least four digits)."""
+    return f"{team}-{year}-{seq:04d}"
 
 
-def closest(name: str, known: Iterable[str]) -> str | None:
-    """The known name nearest to ``name``, for 'did you mean' hints."""
-    known = list(known)
-    folded = {fold_text(k): k for k in known}
-    hits = difflib.get_close_matches(fold_text(name), list(folded), n=1, cutoff=0.5)
-    return folded[hits[0]] if hits else None
+def split_id(entry_id: str) -> tuple[str, int, int]:
+    """``noord-2025-0042`` as (team, year, sequence); ValueError when it is not an id."""
+    m = _ID.fullmatch(entry_id.strip().lower())
+    if not m:
+        raise ValueError(entry_id)
+    return m[1], int(m[2]), int(m[3])
 
 
-def resolve_category(name: str, categories: Iterable[str]) -> str:
-    """The category as spelled in the settings; case and accents in ``name`` do not matter."""
-    categories = tuple(categories)
-    found = _folded(categories).get(fold_text(name))
-    if found is not None:
-        return found
-    hint = closest(name, categories)
-    suggestion = f"; did you mean {hint!r}?" if hint else ""
-    raise NotFoundError(
-        f"unknown category {name!r}{suggestion} (`maatwerk categories --list` shows them all)"
-        if hint is None
-        else f"unknown category {name!r}{suggestion}"
-    )
-
-
-@functools.lru_cache(maxsize=16)
-def _folded(categories: tuple[str, ...]) -> dict[str, str]:
-    """Folded name to name; the first of names that fold alike wins."""
-    out: dict[str, str] = {}
-    for cat in categories:
-        out.setdefault(fold_text(cat), cat)
-    return out
-
-
-def resolve_choice(value: str, aliases: Mapping[str, str], what: str) -> str:
-    """One of a small fixed set, in Dutch or English (``--method kaart`` is ``pin``)."""
-    key = fold_text(value)
-    if key in aliases:
-        return aliases[key]
-    choices = sorted(set(aliases.values()))
-    raise InputError(f"{what} {value!r} is not one of: {', '.join(choices)}")
+_ID = re.compile(r"([a-z0-9][a-z0-9-]*)-([0-9]{4})-([0-9]{4,10})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,90 +260,3 @@ class Refusal:
     category: str = ""
     by: str = ""
     line: int = 0
-
-
-def entry_from_spend(row: Row) -> Entry:
-    """The entry as first recorded, before later events."""
-    extra = dict(row.extra)
-    entry = Entry(
-        id=row.id,
-        team=row.team,
-        date=row.date,
-        amount=row.amount or ZERO,
-        category=row.category,
-        method=row.method,
-        kind=row.kind or "gift",
-        household=row.household,
-        note=row.note,
-        by=row.by,
-        due=row.due,
-        condition=row.condition,
-        tegenprestatie=row.tegenprestatie,
-        tegenprestatie_status=row.status if row.tegenprestatie else "",
-        override_reason=row.reason,
-        second_opinion=str(extra.pop("second_opinion", "")),
-        personal_data_allowed=bool(extra.pop("personal_data_allowed", False)),
-        extra=extra,
-        line=row.line,
-    )
-    return _with_outstanding(entry)
-
-
-def _with_outstanding(entry: Entry) -> Entry:
-    return replace(entry, outstanding=entry.owed())
-
-
-def apply_event(entry: Entry, row: Row) -> Entry:
-    """The entry after one event row that refers to it."""
-    t = row.type
-    if t == "kind":
-        entry = replace(
-            entry,
-            kind=row.kind,
-            due=row.due if row.kind == "loan" else None,
-            condition=row.condition if row.kind == "conditional" else "",
-        )
-    elif t == "tegenprestatie":
-        entry = replace(entry, tegenprestatie=row.tegenprestatie, tegenprestatie_status=row.status)
-    elif t == "outcome":
-        entry = replace(entry, outcome=row.status, avoided_cost=row.amount)
-    elif t == "recovered":
-        entry = replace(
-            entry, recovered=entry.recovered + (row.amount or ZERO), recovered_from=row.note
-        )
-    elif t == "repay":
-        entry = replace(entry, repaid=entry.repaid + (row.amount or ZERO))
-    elif t == "void":
-        entry = replace(entry, voided=True, void_reason=row.reason)
-    elif t == "bank-link":
-        entry = replace(entry, extra={**entry.extra, "bank_ref": row.note})
-    return _with_outstanding(entry)
-
-
-def fold_rows(rows: Iterable[Row]) -> tuple[dict[str, Entry], list[Refusal]]:
-    """Entries (by id, in file order) and refusals from a team's journal rows.
-
-    Events about an unknown id are ignored here; :mod:`maatwerk_cli.ops.check` reports them.
-    """
-    entries: dict[str, Entry] = {}
-    refusals: list[Refusal] = []
-    for row in rows:
-        if row.type == "spend":
-            entries[row.id] = entry_from_spend(row)
-        elif row.type == "refusal":
-            refusals.append(
-                Refusal(
-                    id=row.id,
-                    team=row.team,
-                    date=row.date,
-                    reason=row.reason,
-                    household=row.household,
-                    amount=row.amount,
-                    category=row.category,
-                    by=row.by,
-                    line=row.line,
-                )
-            )
-        elif row.ref in entries:
-            entries[row.ref] = apply_event(entries[row.ref], row)
-    return entries, refusals

@@ -29,7 +29,7 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -38,11 +38,14 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import InputError, NotFoundError, Problem
 from ..core.money import ZERO, amount_from_file, format_eur, format_plain
 from ..core.records import Row
-from ..store.storage import LedgerFolder, checksum, fsync_dir, now_stamp
+from ..store.atomic import fsync_dir
+from ..store.folder import LedgerFolder, now_stamp
+from ..store.journal import checksum
+from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
+    from ..core.fold import Book
     from ..formats.bank import BankLine
-    from ..ledger import Ledger
 
 #: Columns of ``teams/<slug>.bank.csv``, in file order.
 BANK_COLUMNS = (
@@ -275,10 +278,16 @@ class LedgerSide:
     linked: frozenset[str]
 
 
-def ledger_side(rows: Iterable[Row]) -> LedgerSide:
-    """Links and expected rows from a team's journal rows."""
-    rows = list(rows)
-    voided = {r.ref for r in rows if r.type == "void"}
+def ledger_side(book: Book) -> LedgerSide:
+    """Links and expected rows from a team's folded journal (voided lines do not count)."""
+    from ..core.lines import TYPE_CODE, rows_of
+
+    lines = book.lines
+    spends = book.spends[~book.voided]
+    withdrawals = book.rows_of("withdraw")
+    links_at = book.rows_of("bank-link")
+    at = sorted({*spends.tolist(), *withdrawals.tolist(), *links_at.tolist()})
+    rows = dict(zip(at, rows_of(lines, at), strict=True))
     targets: dict[str, Row] = {}
     expected: list[Expected] = []
     links: dict[str, Link] = {}
@@ -286,21 +295,23 @@ def ledger_side(rows: Iterable[Row]) -> LedgerSide:
     def add(link: Link) -> None:
         links.setdefault(link.bank_ref, link)
 
-    for r in rows:
-        if r.type == "spend" and r.id not in voided:
-            targets[r.id] = r
-            if r.method == "pin":
-                expected.append(Expected(r.id, r.date, r.amount or ZERO, "spend", r))
-        elif r.type == "withdraw":
-            targets[r.id] = r
-            expected.append(Expected(r.id, r.date, r.amount or ZERO, "withdraw", r))
-        else:
+    spend_code, withdraw_code = TYPE_CODE["spend"], TYPE_CODE["withdraw"]
+    for i in at:
+        t = int(lines.type[i])
+        if t not in (spend_code, withdraw_code):
             continue
+        r = rows[i]
+        targets[r.id] = r
+        if t == withdraw_code:
+            expected.append(Expected(r.id, r.date, r.amount or ZERO, "withdraw", r))
+        elif r.method == "pin":
+            expected.append(Expected(r.id, r.date, r.amount or ZERO, "spend", r))
         ref = r.extra.get("bank_ref")
         if isinstance(ref, str) and ref:
             add(Link(ref, r.id, r.type, r.amount, r.id))
-    for r in rows:
-        if r.type != "bank-link" or not r.note:
+    for i in links_at.tolist():
+        r = rows[i]
+        if not r.note:
             continue
         if not r.ref and r.status == "explained":
             add(Link(r.note, "", "explained", None, r.id, r.reason))
@@ -349,7 +360,7 @@ def claim_bank_line(
             f"bank line {line.ref} is money in ({format_eur(line.amount)}), not a payment; "
             "credits need no entry"
         )
-    side = ledger_side(folder.read(slug).rows)
+    side = ledger_side(folder.book(slug).book)
     link = side.links.get(line.ref)
     if link is not None:
         done = f"explained ({link.reason})" if link.kind == "explained" else f"linked to {link.target}"
@@ -461,7 +472,7 @@ def _stored(line: BankLine, fmt: str, source: str, stamp: str) -> StoredLine:
 
 
 def import_statement(
-    ledger: Ledger,
+    ledger: Any,
     path: str | os.PathLike[str],
     team: str,
     *,
@@ -478,8 +489,9 @@ def import_statement(
     """
     from ..formats.bank import parse_statement
 
-    slug = ledger.team(team).slug
-    _ = ledger.settings
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    _ = folder.settings
     statement = parse_statement(path, fmt)
     source = _cell(Path(path).name, 100)
     lines = list(statement.lines)
@@ -504,7 +516,6 @@ def import_statement(
         if one.ref not in seen:  # the parser keeps refs unique; stay safe if it ever does not
             seen.add(one.ref)
             incoming.append(one)
-    folder = ledger.folder
     with folder.lock():
         stored, problems = read_bank(folder, slug)
         earlier = sorted({_norm_account(s.account) for s in stored if s.account})
@@ -518,8 +529,7 @@ def import_statement(
             _refuse_other_teams_account(folder, slug, new_accounts, source)
         known_refs = {s.ref for s in stored}
         added = [s for s in incoming if s.ref not in known_refs]
-        rows = folder.read(slug).rows
-        side = ledger_side(rows)
+        side = ledger_side(folder.book(slug).book)
         open_debits = [
             s for s in [*stored, *added] if s.direction == "debit" and s.ref not in side.links
         ]
@@ -586,23 +596,24 @@ def _write(
 
 
 def explain_bank_line(
-    ledger: Ledger, team: str, ref: str, *, reason: str, by: str | None = None
+    ledger: Any, team: str, ref: str, *, reason: str, by: str | None = None
 ) -> str:
     """Close an open debit that has no entry (bank costs, a refund reversed) with a reason."""
-    from ..ledger import clean_text, guard_personal_data
+    from ..core.privacy import guard as guard_personal_data
+    from ..core.text import clean_text
 
-    slug = ledger.team(team).slug
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
     why = clean_text(reason, "reason")
     if not why:
         raise InputError("say why this bank line has no entry, with --reason")
     guard_personal_data({"reason": why}, False)
-    folder = ledger.folder
     with folder.lock():
         lines, _ = read_bank(folder, slug)
         line = find_line(lines, ref, slug)
         if line.direction != "debit":
             raise InputError(f"bank line {line.ref} is money in; credits need no explanation")
-        link = ledger_side(folder.read(slug).rows).links.get(line.ref)
+        link = ledger_side(folder.book(slug).book).links.get(line.ref)
         if link is not None:
             done = "explained" if link.kind == "explained" else f"linked to {link.target}"
             raise InputError(f"bank line {line.ref} is {done} already")
@@ -618,12 +629,13 @@ BANK_LINE_FIELDS = ("ref", "date", "amount", "direction", "status", "id", "descr
 
 
 def bank_lines(
-    ledger: Ledger, team: str, *, open_only: bool = False
+    ledger: Any, team: str, *, open_only: bool = False
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """A team's stored bank lines with their status: ``linked``, ``explained``, ``open`` or ``credit``."""
-    slug = ledger.team(team).slug
-    lines, problems = read_bank(ledger.folder, slug)
-    side = ledger_side(ledger.folder.read(slug).rows)
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    lines, problems = read_bank(folder, slug)
+    side = ledger_side(folder.book(slug).book)
     out: list[dict[str, Any]] = []
     for s in sorted(lines, key=lambda s: (s.date, s.line)):
         link = side.links.get(s.ref)
@@ -674,7 +686,7 @@ class Mismatch:
 RECONCILE_FIELDS = ("problem", "date", "amount", "recorded", "ref", "id", "description")
 
 
-def reconcile(ledger: Ledger, team: str, month: tuple[int, int] | None = None) -> list[Mismatch]:
+def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> list[Mismatch]:
     """Where a team's bank statements and its journal disagree (optionally in one month).
 
     Card spends and withdrawals are expected on the statement; invoices and cash spends
@@ -684,14 +696,16 @@ def reconcile(ledger: Ledger, team: str, month: tuple[int, int] | None = None) -
     :data:`MISMATCH_DAYS` day apart with different amounts are reported once, as an
     ``amount_mismatch``; so is a link whose two sides differ.
     """
-    slug = ledger.team(team).slug
-    lines, _ = read_bank(ledger.folder, slug)
+
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    lines, _ = read_bank(folder, slug)
     if not lines:
         raise InputError(
             f"no bank statement imported for team {slug} yet; "
             f"import one with `maatwerk import bank FILE --team {slug}`"
         )
-    side = ledger_side(ledger.folder.read(slug).rows)
+    side = ledger_side(folder.book(slug).book)
     first = min(s.date for s in lines)
     last = max(s.date for s in lines)
     out: list[Mismatch] = []
@@ -734,14 +748,21 @@ def mismatch_record(m: Mismatch) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- checks
 
 
-def check_bank(ledger: Ledger, slug: str, rows: Sequence[Row], name: str) -> list[Problem]:
+def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[Problem]:
     """``maatwerk check``: the bank file is whole, and every link points at something real.
 
     A ``bank-link`` row must name a bank line of this team that is money out, and either an
     earlier card spend or withdrawal of this team (not voided), or be an explained line
-    with a reason; no bank line and no entry may be linked twice.
+    with a reason; no bank line and no entry may be linked twice. Voided links do not count.
     """
-    folder = ledger.folder
+    import numpy as np
+
+    from ..core.lines import TYPE_CODE, rows_of
+
+    kinds = book.lines.type
+    seen = ~book.dup & ((kinds == TYPE_CODE["spend"]) | (kinds == TYPE_CODE["withdraw"])
+                        | (book.live & ((kinds == TYPE_CODE["bank-link"]) | (kinds == TYPE_CODE["void"]))))
+    rows = rows_of(book.lines, np.flatnonzero(seen))
     lines, problems = read_bank(folder, slug)
     out = list(problems)
     bank_name = folder.display(bank_path(folder, slug))

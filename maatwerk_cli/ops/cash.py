@@ -12,37 +12,33 @@ How it counts (documented for users in ``docs/cash-and-bank.md``)::
 For utilisation, money leaves the budget when it is spent: a cash spend counts on its own
 date like any other spend, and a written-off remainder counts as spent on the date it was
 written off. A withdrawal only moves money from the account into the box, and a deposit
-moves it back: neither counts.
-
-This module sits below the library API (:mod:`maatwerk_cli.ledger` calls it when a cash
-spend is recorded), so it works on a :class:`~maatwerk_cli.store.storage.LedgerFolder` and takes
-a ``Ledger`` only for the public functions, at run time, never by import.
+moves it back: neither counts. Every figure here is a view of the fold
+(:mod:`maatwerk_cli.core.fold`): a voided spend, withdrawal or settlement does not count.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
-import json
-import os
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, LedgerError, Problem
 from ..core.money import ZERO, format_eur, format_plain
-from ..core.records import Row, Settings, Team
-from ..store.storage import HEADER, LedgerFolder, extra_text, parse_row, toml_amount
+from ..core.privacy import guard
+from ..core.records import Settings, Team
+from ..core.text import clean_text
+from ..store.journal import extra_text
+from ..store.toml import toml_amount
+from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..ledger import Ledger
+    from ..core.fold import Book
+    from ..store.folder import LedgerFolder
 
 #: A remainder up to this amount may be written off unless ``[cash] write_off_limit`` says otherwise.
 WRITE_OFF_DEFAULT = Decimal("10")
@@ -52,10 +48,6 @@ SETTLE_METHODS = ("deposit", "write-off")
 NOTE_STEP = Decimal("10")
 
 CASH_FIELDS = ("team", "cash_on_hand", "withdrawn", "spent_cash", "written_off", "deposited")
-
-# The id and type at the start of a journal line: lets the cash reader skip every other
-# line without parsing it as CSV.
-_LINE_TYPE = re.compile(rb"^[a-z0-9][a-z0-9-]*-\d{4}-\d{4,},(spend|withdraw|settle|void),")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,115 +73,58 @@ class CashStatus:
         return {name: getattr(self, name) for name in CASH_FIELDS}
 
 
-def tally(team: str, rows: Iterable[Row], as_of: dt.date | None = None) -> CashStatus:
-    """The cash box from a team's journal rows; with ``as_of``, only rows dated up to then.
+def _cents(value: int) -> Decimal:
+    return Decimal(int(value)).scaleb(-2).quantize(Decimal("0.01"))
+
+
+def tally(book: Book, as_of: dt.date | None = None) -> CashStatus:
+    """The cash box of one journal's book; with ``as_of``, only rows dated up to then.
 
     A voided cash spend never counted, whenever it was voided: the money went back into
     the box (or was never taken out of it).
     """
-    rows = list(rows)
-    voided = {r.ref for r in rows if r.type == "void"}
-    withdrawn = spent = written_off = deposited = ZERO
-    for r in rows:
-        if as_of is not None and r.date > as_of:
-            continue
-        amount = r.amount or ZERO
-        if r.type == "withdraw":
-            withdrawn += amount
-        elif r.type == "spend" and r.method == "contant" and r.id not in voided:
-            spent += amount
-        elif r.type == "settle":
-            if r.method == "write-off":
-                written_off += amount
-            else:
-                deposited += amount
+    import numpy as np
+
+    from ..core.lines import day_number
+
+    lines = book.lines
+    until = day_number(as_of) if as_of is not None else np.iinfo(np.int32).max
+    withdraw = book.rows_of("withdraw")
+    withdraw = withdraw[lines.date[withdraw] <= until]
+    settle = book.rows_of("settle")
+    settle = settle[lines.date[settle] <= until]
+    off = lines.codes["method"][settle] == lines.code_of("method", "write-off")
+    cash = book.method_is("contant") & ~book.voided & (book.dates() <= until)
+    withdrawn = int(lines.amount[withdraw].sum())
+    spent = int(book.amounts()[cash].sum())
+    written_off = int(lines.amount[settle[off]].sum())
+    deposited = int(lines.amount[settle[~off]].sum())
     return CashStatus(
-        team=team,
-        cash_on_hand=withdrawn - spent - written_off - deposited,
-        withdrawn=withdrawn,
-        spent_cash=spent,
-        written_off=written_off,
-        deposited=deposited,
+        team=book.team,
+        cash_on_hand=_cents(withdrawn - spent - written_off - deposited),
+        withdrawn=_cents(withdrawn),
+        spent_cash=_cents(spent),
+        written_off=_cents(written_off),
+        deposited=_cents(deposited),
     )
 
 
-def cash_rows(folder: LedgerFolder, slug: str) -> list[Row]:
-    """The journal rows that move cash: withdrawals, settlements, cash spends and voids.
+@dataclass
+class CashBatch:
+    """Cash spends checked but not written yet, per team: a bulk import checks each row
+    against what the box holds after the earlier rows of the same import."""
 
-    Reads the file once but parses only those lines (a card payment never comes here), so
-    checking the cash box before a cash spend stays quick on a long journal. Lines that
-    fail their checksum are skipped, as every reader does; ``maatwerk check`` reports them.
-    """
-    path = folder.journal_path(slug)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    lines = data.split(b"\n")
-    if not lines or lines[0].rstrip(b"\r") + b"\n" != HEADER.encode():
-        return []
-    lines.pop()  # b"" after a clean end, else a torn line that was never confirmed
-    rows: list[Row] = []
-    for number, raw in enumerate(lines[1:], start=2):
-        m = _LINE_TYPE.match(raw)
-        if not m or (m[1] == b"spend" and b",contant," not in raw):
-            continue
-        try:
-            values = next(csv.reader([raw.decode("utf-8").rstrip("\r")]))
-            row = parse_row(values, slug, number)
-        except (ValueError, UnicodeDecodeError, csv.Error, StopIteration):
-            continue
-        if row.type != "spend" or row.method == "contant":
-            rows.append(row)
-    # A void of a card payment says nothing about cash; keep only voids of cash spends.
-    cash_ids = {r.id for r in rows if r.type == "spend"}
-    return [r for r in rows if r.type != "void" or r.ref in cash_ids]
-
-
-# Cash on hand per journal file, kept while the file is unchanged: a bulk import checks
-# many cash rows against one read. Journals only grow, so size and mtime tell a change.
-_KNOWN: dict[str, tuple[tuple[int, int, int], Decimal]] = {}
-# Cash spends checked but not written yet, per team, inside a batch (see ``batch``).
-_PENDING: ContextVar[dict[str, Decimal] | None] = ContextVar("maatwerk_cash_pending", default=None)
+    spent: dict[str, Decimal] = field(default_factory=dict)
 
 
 def cash_on_hand(folder: LedgerFolder, slug: str) -> Decimal:
     """What is in a team's cash box now, whatever the dates of the rows."""
-    path = folder.journal_path(slug)
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return ZERO
-    stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
-    key = os.path.abspath(path)
-    known = _KNOWN.get(key)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    value = tally(slug, cash_rows(folder, slug)).cash_on_hand
-    _KNOWN[key] = (stamp, value)
-    return value
+    return tally(folder.book(slug).book).cash_on_hand
 
 
-@contextlib.contextmanager
-def batch() -> Iterator[None]:
-    """Check cash spends that are validated first and written together later (a bulk import).
-
-    Inside, each cash spend must fit in what the box holds after the earlier ones of the
-    batch; without it each is checked against the journal alone.
-    """
-    token = _PENDING.set({})
-    try:
-        yield
-    finally:
-        _PENDING.reset(token)
-
-
-def require_cash(folder: LedgerFolder, slug: str, amount: Decimal) -> None:
+def require_cash(folder: LedgerFolder, slug: str, amount: Decimal, batch: CashBatch | None = None) -> None:
     """Refuse a cash spend the box cannot pay; the message says how to go on."""
-    pending = _PENDING.get()
-    earlier = pending.get(slug, ZERO) if pending is not None else ZERO
+    earlier = batch.spent.get(slug, ZERO) if batch is not None else ZERO
     have = cash_on_hand(folder, slug) - earlier
     if amount > have:
         raise InputError(
@@ -197,8 +132,8 @@ def require_cash(folder: LedgerFolder, slug: str, amount: Decimal) -> None:
             f"spend is {format_eur(amount)}; record the withdrawal first with "
             f"`maatwerk cash withdraw {slug} AMOUNT`, or pay by card or invoice"
         )
-    if pending is not None:
-        pending[slug] = earlier + amount
+    if batch is not None:
+        batch.spent[slug] = earlier + amount
 
 
 def check_spend_source(
@@ -208,6 +143,7 @@ def check_spend_source(
     *,
     bank_line: str | None = None,
     date_given: bool = True,
+    batch: CashBatch | None = None,
 ) -> None:
     """Where a spend's money comes from, checked before it is written.
 
@@ -216,6 +152,8 @@ def check_spend_source(
     given, its date). Changes ``cells`` in place. The caller holds the folder lock when
     it writes the spend, so the figures cannot change in between.
     """
+    import json
+
     slug = cells["_team"]
     if bank_line:
         if cells["method"] == "contant":
@@ -232,7 +170,7 @@ def check_spend_source(
         if not date_given:
             cells["date"] = line.date.isoformat()
     if cells["method"] == "contant":
-        require_cash(folder, slug, amount)
+        require_cash(folder, slug, amount, batch)
 
 
 def write_off_limit(settings: Settings, team: Team) -> Decimal:
@@ -251,7 +189,7 @@ def write_off_limit(settings: Settings, team: Team) -> Decimal:
 
 
 def withdraw(
-    ledger: Ledger,
+    ledger: Any,
     team: str,
     amount: Decimal,
     *,
@@ -265,14 +203,13 @@ def withdraw(
     ``bank_line`` links the withdrawal to an open line of an imported bank statement
     (and, without ``date``, takes its date).
     """
-    from ..ledger import clean_text, guard_personal_data
 
-    slug = ledger.team(team).slug
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
     if amount <= 0:
         raise InputError("a withdrawal must be more than € 0,00")
     text = clean_text(note, "note")
-    guard_personal_data({"note": text}, False)
-    folder = ledger.folder
+    guard({"note": text})
     with folder.lock():
         extra: dict[str, Any] = {}
         when = date or today()
@@ -291,7 +228,7 @@ def withdraw(
             "by": clean_text(by, "by", limit=100),
             "extra": extra_text(extra),
         }
-        return folder.append(slug, [cells], locked=True)[0]
+        return folder.append(slug, [cells])[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +246,7 @@ class Settlement:
 
 
 def settle(
-    ledger: Ledger,
+    ledger: Any,
     team: str,
     method: str,
     *,
@@ -318,37 +255,40 @@ def settle(
     by: str | None = None,
 ) -> Settlement:
     """End the whole remainder in the cash box: deposit it, or write it off (up to the limit)."""
-    from ..ledger import clean_text, guard_personal_data
+    from ..core.lines import day
 
     if method not in SETTLE_METHODS:
         raise InputError(f"settle {method!r} is not one of: {', '.join(SETTLE_METHODS)}")
-    t = ledger.team(team)
-    limit = write_off_limit(ledger.settings, t)
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    t = folder.load_team(slug)
+    limit = write_off_limit(folder.settings, t)
     why = clean_text(reason, "reason")
-    guard_personal_data({"reason": why}, False)
-    folder = ledger.folder
+    guard({"reason": why})
     with folder.lock():
-        rows = cash_rows(folder, t.slug)
-        have = tally(t.slug, rows).cash_on_hand
+        book = folder.book(slug).book
+        have = tally(book).cash_on_hand
         if have < 0:
             raise InputError(
-                f"nothing to settle: the cash box of {t.slug} is {format_eur(have)}, so more cash "
+                f"nothing to settle: the cash box of {slug} is {format_eur(have)}, so more cash "
                 "spends than withdrawals were recorded; record the missing withdrawal with "
-                f"`maatwerk cash withdraw {t.slug} AMOUNT`"
+                f"`maatwerk cash withdraw {slug} AMOUNT`"
             )
         if have == 0:
-            raise InputError(f"nothing to settle: the cash box of {t.slug} is empty (€ 0,00)")
+            raise InputError(f"nothing to settle: the cash box of {slug} is empty (€ 0,00)")
         if method == "write-off" and have > limit:
             raise InputError(
                 f"{format_eur(have)} is more than the {format_eur(limit)} that may be written off "
-                f"([cash] write_off_limit); put it back with `maatwerk cash settle {t.slug} --deposit`"
+                f"([cash] write_off_limit); put it back with `maatwerk cash settle {slug} --deposit`"
             )
         when = date or today()
-        last = max((r.date for r in rows), default=None)
+        moves = [*book.rows_of("withdraw", "settle").tolist(),
+                 *book.spends[book.method_is("contant")].tolist()]
+        last = day(int(book.lines.date[moves].max())) if moves else None
         if last is not None and when < last:
             raise InputError(
                 f"the settle date {when.isoformat()} is before the last cash movement of "
-                f"{t.slug} ({last.isoformat()}); settle on or after that date"
+                f"{slug} ({last.isoformat()}); settle on or after that date"
             )
         cells = {
             "type": "settle",
@@ -358,25 +298,26 @@ def settle(
             "reason": why,
             "by": clean_text(by, "by", limit=100),
         }
-        row_id = folder.append(t.slug, [cells], locked=True)[0]
-    return Settlement(row_id, t.slug, method, have)
+        row_id = folder.append(slug, [cells])[0]
+    return Settlement(row_id, slug, method, have)
 
 
 # ---------------------------------------------------------------------------- reading
 
 
 def cash_status(
-    ledger: Ledger, teams: Sequence[str] | None = None, as_of: dt.date | None = None
+    ledger: Any, teams: Sequence[str] | None = None, as_of: dt.date | None = None
 ) -> list[CashStatus]:
     """The cash box of each team (default: all), from rows dated up to ``as_of`` (default: all)."""
-    _ = ledger.settings  # a damaged maatwerk.toml is reported before any figure
-    slugs = [ledger.team(t).slug for t in teams] if teams else ledger.team_slugs()
-    return [tally(slug, cash_rows(ledger.folder, slug), as_of) for slug in slugs]
+    folder = folder_of(ledger)
+    _ = folder.settings  # a damaged maatwerk.toml is reported before any figure
+    folder.require()
+    slugs = [team_slug(folder, t) for t in teams] if teams else folder.team_slugs()
+    books = folder.books(slugs)
+    return [tally(books[slug].book, as_of) for slug in slugs]
 
 
-def cash_frame(
-    ledger: Ledger, teams: Sequence[str] | None = None, as_of: dt.date | None = None
-) -> pd.DataFrame:
+def cash_frame(ledger: Any, teams: Sequence[str] | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
     """:func:`cash_status` as a DataFrame; money as integer cents (``*_cents`` columns)."""
     import pandas as pd
 
@@ -387,46 +328,61 @@ def cash_frame(
             rec[f"{name}_cents"] = int(getattr(status, name) * 100)
         records.append(rec)
     columns = ["team", *(f"{n}_cents" for n in CASH_FIELDS[1:])]
-    return pd.DataFrame(records, columns=columns).astype({c: "int64" for c in columns[1:]})
+    frame: pd.DataFrame = pd.DataFrame(records, columns=columns).astype({c: "int64" for c in columns[1:]})
+    return frame
 
 
 # ---------------------------------------------------------------------------- checks
 
 
-def check_cash(ledger: Ledger, slug: str, rows: Sequence[Row], name: str) -> list[Problem]:
+def check_cash(book: Book, name: str) -> list[Problem]:
     """``maatwerk check``: withdraw and settle rows are well formed; the box never goes below zero.
 
     The running total follows the order of recording (file order), which is the order in
-    which the cash spend refusal saw it.
+    which the cash spend refusal saw it; a voided cash spend gives its money back where
+    the void stands.
     """
+    from ..core.lines import TYPE_CODE
+
+    lines = book.lines
     out: list[Problem] = []
-    cash_spends: dict[str, Decimal] = {}
-    balance = ZERO
+    method = lines.codes["method"]
+    contant = lines.code_of("method", "contant")
+    cash_spend = (lines.type == TYPE_CODE["spend"]) & (method == contant) & ~book.dup
+    moves = book.live & ((lines.type == TYPE_CODE["withdraw"]) | (lines.type == TYPE_CODE["settle"]))
+    voids = book.live & (lines.type == TYPE_CODE["void"]) & (book.target >= 0)
+    voids &= cash_spend[book.target.clip(0)]
+    at = [int(i) for i in (cash_spend | moves | voids).nonzero()[0]]
+    if not at:
+        return out
+    ids = dict(zip(at, lines.ids(at), strict=True))
+    methods = dict(zip(at, lines.cells(at, "method"), strict=True))
+    balance = 0
     negative = False
-    for row in rows:
-        amount = row.amount or ZERO
-        if row.type == "withdraw":
+    for i in at:
+        t = int(lines.type[i])
+        amount = int(lines.amount[i])
+        row_id, number = ids[i], int(lines.line[i])
+        if t == TYPE_CODE["withdraw"]:
             if amount <= 0:
-                out.append(Problem(name, row.line, f"{row.id}: a withdrawal needs an amount above zero"))
+                out.append(Problem(name, number, f"{row_id}: a withdrawal needs an amount above zero"))
             balance += amount
-        elif row.type == "settle":
-            if row.method not in SETTLE_METHODS:
-                out.append(Problem(name, row.line, f"{row.id}: settle method {row.method!r} is not "
-                                                   f"one of: {', '.join(SETTLE_METHODS)}"))
+        elif t == TYPE_CODE["settle"]:
+            if methods[i] not in SETTLE_METHODS:
+                out.append(Problem(name, number, f"{row_id}: settle method {methods[i]!r} is not "
+                                                 f"one of: {', '.join(SETTLE_METHODS)}"))
             if amount <= 0:
-                out.append(Problem(name, row.line, f"{row.id}: a settlement needs an amount above zero"))
+                out.append(Problem(name, number, f"{row_id}: a settlement needs an amount above zero"))
             balance -= amount
-        elif row.type == "spend" and row.method == "contant":
-            cash_spends[row.id] = amount
-            balance -= amount
-        elif row.type == "void" and row.ref in cash_spends:
-            balance += cash_spends.pop(row.ref)
+        elif t == TYPE_CODE["void"]:
+            balance += int(lines.amount[int(book.target[i])])
         else:
-            continue
+            balance -= amount
         if balance < 0 and not negative:
             out.append(Problem(
-                name, row.line,
-                f"{row.id}: the cash box of {slug} goes below zero here ({format_eur(balance)}); "
+                name, number,
+                f"{row_id}: the cash box of {book.team} goes below zero here "
+                f"({format_eur(_cents(balance))}); "
                 "a withdrawal is missing or a cash spend is wrong",
             ))
         negative = balance < 0

@@ -1,44 +1,41 @@
 """``maatwerk check``: every problem in a ledger folder at once, with file and line.
 
-Readers already set aside torn and damaged lines; this module adds what needs the
-whole picture: unique ids, events that refer to real entries, sums that add up,
-known categories and values, and personal data in free text.
+The reader already sets aside torn and damaged lines, and the fold settles what each line
+does; this module adds what needs the whole picture: unique ids in order, events that
+refer to real entries, sums that add up, known categories and values, personal data in
+free text, the cash box, bank links and the knipkaart, and an unfinished-import marker
+that does not fit the journals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import MaatwerkError, Problem
 from ..core.money import ZERO
-from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, fold_text
-from ..ledger import Ledger
-from ..store.storage import split_id
-from .knipkaart import check_rows as check_knipkaart
-from .rules import check_team_rules
+from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, split_id
+from ..core.text import fold_text
+from .base import folder_of
 
-#: Further checks other parts of the tool add: (ledger, team slug, rows, file) -> problems.
-TeamCheck = Callable[[Ledger, str, Sequence[Row], str], list[Problem]]
+if TYPE_CHECKING:
+    from ..core.fold import Book
+    from ..store.folder import LedgerFolder
 
 
-def _cash_and_bank(ledger: Ledger, slug: str, rows: Sequence[Row], name: str) -> list[Problem]:
-    # Imported when `check` runs, not with the package: `import maatwerk_cli` stays quick.
+def check_ledger(ledger: Any) -> list[Problem]:
+    """All problems in the folder; an empty list means clean."""
+    from ..store.pending import set_aside_files
     from .bank import check_bank
     from .cash import check_cash
+    from .knipkaart import check_rows as check_knipkaart
+    from .rules import check_team_rules
 
-    return check_cash(ledger, slug, rows, name) + check_bank(ledger, slug, rows, name)
-
-
-EXTRA_CHECKS: list[TeamCheck] = [_cash_and_bank, check_team_rules, check_knipkaart]
-
-
-def check_ledger(ledger: Ledger) -> list[Problem]:
-    """All problems in the folder; an empty list means clean."""
+    folder: LedgerFolder = folder_of(ledger)
     problems: list[Problem] = []
-    folder = ledger.folder
     try:
-        settings = ledger.settings
+        settings = folder.settings
     except MaatwerkError as exc:
         return [Problem(folder.display(folder.settings_path), 0, str(exc))]
     categories = {fold_text(c) for c in settings.categories}
@@ -51,39 +48,60 @@ def check_ledger(ledger: Ledger) -> list[Problem]:
                 what = "bank file" if csv_path.name.endswith(".bank.csv") else "journal"
                 problems.append(Problem(folder.display(csv_path), 0,
                                         f"{what} without a team file {owner}.toml"))
+    for moved in set_aside_files(folder.root):
+        problems.append(Problem(folder.display(moved), 0,
+                                "an unfinished-import marker that did not fit the journals was set aside "
+                                "here and nothing was cut; check the journals, then remove this file"))
+    good = []
     for slug in slugs:
         try:
             folder.load_team(slug)
+            good.append(slug)
         except MaatwerkError as exc:
             problems.append(Problem(folder.display(folder.team_path(slug)), 0, str(exc)))
-        got = folder.read(slug)
-        name = folder.display(folder.journal_path(slug))
-        problems.extend(got.problems)
-        problems.extend(_check_rows(got.rows, name, categories))
-        if settings.raw.get("privacy", {}).get("scan", True) is not False:
-            problems.extend(_check_privacy(got.rows, name))
-        for extra in EXTRA_CHECKS:
-            problems.extend(extra(ledger, slug, got.rows, name))
+    books = folder.books(good)
+    problems.extend(books.notes)
+    scan = settings.raw.get("privacy", {}).get("scan", True) is not False
+    for slug in good:
+        folded = books[slug]
+        name = folded.file
+        book = folded.book
+        problems.extend(folded.problems)
+        rows = _rows(book)
+        problems.extend(_check_rows(book, rows, name, categories))
+        if scan:
+            problems.extend(_check_privacy(rows, name))
+        problems.extend(check_cash(book, name))
+        problems.extend(check_bank(folder, slug, book, name))
+        problems.extend(check_team_rules(folder, slug))
+        problems.extend(check_knipkaart(folder, slug, book, name))
     return problems
 
 
-def _check_rows(rows: Sequence[Row], name: str, categories: set[str]) -> list[Problem]:
+def _rows(book: Book) -> list[Row]:
+    from ..core.lines import rows_of
+
+    return rows_of(book.lines)
+
+
+def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]) -> list[Problem]:
+    """The lines in their order, as the fold read them: what does not add up."""
     out: list[Problem] = []
-    seen: dict[str, int] = {}
+    first_line: dict[str, int] = {}
     last_seq = 0
-    spends: dict[str, Row] = {}
     paid_back: dict[str, Decimal] = {}
     voided: set[str] = set()
     kind_of: dict[str, str] = {}
+    spends: dict[str, Row] = {}
 
     def bad(row: Row, message: str) -> None:
         out.append(Problem(name, row.line, f"{row.id}: {message}"))
 
-    for row in rows:
-        if row.id in seen:
-            bad(row, f"id used before, on line {seen[row.id]}")
+    for i, row in enumerate(rows):
+        if book.dup[i]:
+            bad(row, f"id used before, on line {first_line[row.id]}; this line is left out")
             continue
-        seen[row.id] = row.line
+        first_line[row.id] = row.line
         _, year, seq = split_id(row.id)
         if seq <= last_seq:
             bad(row, "id is out of order (lines must only be appended)")
@@ -108,13 +126,23 @@ def _check_rows(rows: Sequence[Row], name: str, categories: set[str]) -> list[Pr
             if not row.reason:
                 bad(row, "a refusal without a reason")
             continue
+        if row.type == "void":
+            if book.target[i] < 0:
+                bad(row, f"refers to {row.ref or 'nothing'}, which is not an earlier line of this team")
+            elif row.ref in voided:
+                bad(row, f"refers to {row.ref}, which was voided before")
+            else:
+                voided.add(row.ref)
+            continue
         if row.type in ("withdraw", "settle", "knipkaart", "bank-link"):
             continue  # checked by their own modules
-        if row.ref not in spends:
+        if row.ref not in spends or book.entry_of[i] < 0:
             bad(row, f"refers to {row.ref or 'nothing'}, which is not an earlier spend of this team")
             continue
         if row.ref in voided:
             bad(row, f"refers to {row.ref}, which was voided before")
+        if book.cancelled[i]:
+            continue  # undone: its amount and kind do not count
         if row.type == "kind":
             if row.kind not in KINDS:
                 bad(row, f"unknown kind {row.kind!r}")
@@ -135,8 +163,6 @@ def _check_rows(rows: Sequence[Row], name: str, categories: set[str]) -> list[Pr
             spent = spends[row.ref].amount or ZERO
             if total > spent:
                 bad(row, f"repaid and recovered add up to {total}, more than the {spent} spent")
-        elif row.type == "void":
-            voided.add(row.ref)
     return out
 
 

@@ -18,8 +18,9 @@ from typing import Any
 from ..core.dates import parse_date
 from ..core.errors import InputError, MaatwerkError, Problem
 from ..core.money import CENT, parse_amount
-from ..core.records import KIND_ALIASES, METHOD_ALIASES, fold_text, resolve_choice
-from ..ledger import Ledger
+from ..core.records import KIND_ALIASES, METHOD_ALIASES
+from ..core.text import fold_text, resolve_choice
+from .base import folder_of, team_slug
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_CELL = 5000
@@ -130,7 +131,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def import_entries(
-    ledger: Ledger,
+    ledger: Any,
     path: str | Path,
     *,
     team: str | None = None,
@@ -139,6 +140,9 @@ def import_entries(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Check every row of a spreadsheet; record them all, or none when any is bad."""
+    from .record import spend_cells
+
+    folder = folder_of(ledger)
     path = Path(path)
     name = str(path)
     rows = read_rows(path)
@@ -166,56 +170,60 @@ def import_entries(
         return ImportResult(0, tuple(problems))
     default_team = team.strip().lower() if team else None
     if default_team:
-        ledger.team(default_team)  # unknown team: one clear error before any row
+        team_slug(folder, default_team)  # unknown team: one clear error before any row
     per_team: dict[str, list[dict[str, str]]] = {}
     count = 0
     all_rows = list(rows)
     total = len(all_rows)
     # Rules of thumb see the whole import at once: the journals are read once, and a
     # household's earlier rows in the file count for its later ones.
-    from .cash import batch as cash_batch
-    from .rules import batch as rules_batch
+    from .cash import CashBatch
+    from .rules import PROCEED_IMPORT, SpendRules
 
     # Cash rows likewise: each must fit in what the box holds after the earlier ones.
-    with rules_batch(ledger), cash_batch():
-        for done, (number, cells) in enumerate(all_rows, start=1):
-            if progress and done % 500 == 0:
-                progress(done, total)
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
-                problems.append(Problem(name, number, "more cells than header columns"))
-                continue
-            values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
-            if any(len(v) > MAX_CELL for v in values.values()):
-                problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
-                continue
-            try:
-                slug = values.get("team", "").lower() or default_team or ""
-                if not slug:
-                    raise InputError("team is empty")
-                cells_out = ledger.spend_cells(
-                    slug,
-                    parse_amount(values["amount"]),
-                    category=values["category"],
-                    method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
-                    date=parse_date(values["date"], allow_future=allow_future),
-                    household=values.get("household") or None,
-                    note=values.get("note") or None,
-                    kind=resolve_choice(values.get("kind") or "gift", KIND_ALIASES, "kind"),
-                    due=(parse_date(values["due"], what="due", allow_future=True)
-                         if values.get("due") else None),
-                    condition=values.get("condition") or None,
-                    tegenprestatie=values.get("tegenprestatie") or None,
-                    by=values.get("by") or None,
-                    reason=values.get("reason") or None,
-                    second_opinion=values.get("second_opinion") or None,
-                )
-            except (MaatwerkError, InvalidOperation) as exc:
-                problems.append(Problem(name, number, str(exc)))
-                continue
-            per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
-            count += 1
+    rules = SpendRules(folder, proceed=PROCEED_IMPORT, batch=True)
+    cash = CashBatch()
+    for done, (number, cells) in enumerate(all_rows, start=1):
+        if progress and done % 500 == 0:
+            progress(done, total)
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
+            problems.append(Problem(name, number, "more cells than header columns"))
+            continue
+        values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
+        if any(len(v) > MAX_CELL for v in values.values()):
+            problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
+            continue
+        try:
+            slug = values.get("team", "").lower() or default_team or ""
+            if not slug:
+                raise InputError("team is empty")
+            cells_out = spend_cells(
+                folder,
+                slug,
+                parse_amount(values["amount"]),
+                category=values["category"],
+                method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
+                date=parse_date(values["date"], allow_future=allow_future),
+                household_code=values.get("household") or None,
+                note=values.get("note") or None,
+                kind=resolve_choice(values.get("kind") or "gift", KIND_ALIASES, "kind"),
+                due=(parse_date(values["due"], what="due", allow_future=True)
+                     if values.get("due") else None),
+                condition=values.get("condition") or None,
+                tegenprestatie=values.get("tegenprestatie") or None,
+                by=values.get("by") or None,
+                reason=values.get("reason") or None,
+                second_opinion=values.get("second_opinion") or None,
+                rules=rules,
+                cash=cash,
+            )
+        except (MaatwerkError, InvalidOperation) as exc:
+            problems.append(Problem(name, number, str(exc)))
+            continue
+        per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
+        count += 1
     if progress:
         progress(total, total)
     if problems:
@@ -224,5 +232,5 @@ def import_entries(
         return ImportResult(0, (Problem(name, 0, "no rows to import"),))
     if dry_run:
         return ImportResult(count, ())
-    ids = ledger.folder.append_batches(per_team)
+    ids = folder.append_batches(per_team)
     return ImportResult(count, (), ids[0], ids[-1])

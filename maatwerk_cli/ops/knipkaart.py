@@ -14,16 +14,16 @@ forced past the card's limit. The limit is ``[knipkaart] per_year`` in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, LedgerError, MaatwerkError, Problem, RuleError
+from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
-    from ..core.records import Row
-    from ..ledger import Ledger
+    from ..core.fold import Book
+    from ..store.folder import LedgerFolder
 
 DEFAULT_PER_YEAR = 5
 BEYOND = "beyond"
@@ -85,28 +85,36 @@ def _per_year(table: Any, where: str) -> int | None:
     return value
 
 
-def limit_for(ledger: Ledger, slug: str) -> int:
+def limit_for(ledger: Any, slug: str) -> int:
     """Uses on the team's card per year: the team's own setting, else the settings', else 5."""
-    folder = ledger.folder
-    team = ledger.team(slug)
+    folder = folder_of(ledger)
+    team = folder.load_team(slug)
     own = _per_year(team.raw.get("knipkaart"), folder.display(folder.team_path(team.slug)))
     if own is not None:
         return own
-    base = _per_year(ledger.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
+    base = _per_year(folder.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
     return DEFAULT_PER_YEAR if base is None else base
 
 
-def uses_in(rows: Sequence[Row], year: int | None = None) -> list[Use]:
-    """The knipkaart uses among a journal's rows (in ``year``, if given)."""
-    return [
-        Use(id=r.id, team=r.team, date=r.date, reason=r.reason, by=r.by, beyond=r.status == BEYOND)
-        for r in rows
-        if r.type == "knipkaart" and (year is None or r.date.year == year)
-    ]
+def uses_in(book: Book, year: int | None = None) -> list[Use]:
+    """The knipkaart uses in a folded journal that count (not voided), in ``year`` if given."""
+    from ..core.lines import day
+
+    lines = book.lines
+    at = book.rows_of("knipkaart")
+    ids = lines.ids(at)
+    reasons, by, status = (lines.cells(at, c) for c in ("reason", "by", "status"))
+    out = []
+    for n, i in enumerate(at.tolist()):
+        when = day(int(lines.date[i]))
+        if year is None or when.year == year:
+            out.append(Use(id=ids[n], team=lines.team, date=when, reason=reasons[n], by=by[n],
+                           beyond=status[n] == BEYOND))
+    return out
 
 
 def use(
-    ledger: Ledger,
+    ledger: Any,
     team: str,
     *,
     reason: str,
@@ -120,10 +128,12 @@ def use(
     A use beyond the card's limit is refused (:class:`RuleError`) unless ``force``;
     it is then recorded as ``beyond``.
     """
-    from ..ledger import clean_text, guard_personal_data
-    from ..store.storage import extra_text
+    from ..core.privacy import guard as guard_personal_data
+    from ..core.text import clean_text
+    from ..store.journal import extra_text
 
-    slug = ledger.team(team).slug
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
     text = clean_text(reason, "reason")
     if not text:
         raise InputError("say which rule of which department is bent, and why, with --reason")
@@ -131,9 +141,9 @@ def use(
     when = date or today()
     if when > today():
         raise InputError(f"date {when.strftime('%d-%m-%Y')} is in the future")
-    limit = limit_for(ledger, slug)
-    with ledger.folder.lock():
-        used = len(uses_in(ledger.folder.read(slug).rows, when.year))
+    limit = limit_for(folder, slug)
+    with folder.lock():
+        used = len(uses_in(folder.book(slug).book, when.year))
         beyond = used >= limit
         if beyond and not force:
             raise RuleError(
@@ -148,44 +158,53 @@ def use(
             "by": clean_text(by, "by", limit=100),
             "extra": extra_text({"personal_data_allowed": True} if allow_personal_data else {}),
         }
-        return ledger.folder.append(slug, [cells], locked=True)[0]
+        return folder.append(slug, [cells])[0]
 
 
-def status(ledger: Ledger, team: str | None = None, *, year: int | None = None) -> list[Status]:
+def status(ledger: Any, team: str | None = None, *, year: int | None = None) -> list[Status]:
     """The knipkaart of one team, or of every wijkteam (and any fund that used one)."""
     y = year or today().year
-    holders = [ledger.team(team)] if team else ledger.teams()
+
+    folder = folder_of(ledger)
+    folder.require()
+    holders = [folder.load_team(team_slug(folder, team))] if team else folder.load_teams()
+    books = folder.books([h.slug for h in holders])
     out: list[Status] = []
     for holder in holders:
-        uses = uses_in(ledger.folder.read(holder.slug).rows, y)
+        uses = uses_in(books[holder.slug].book, y)
         if not team and holder.kind != "team" and not uses:
             continue
-        limit = limit_for(ledger, holder.slug)
+        limit = limit_for(folder, holder.slug)
         out.append(Status(team=holder.slug, year=y, used=len(uses), limit=limit,
                           remaining=max(limit - len(uses), 0),
                           uses=tuple(sorted(uses, key=lambda u: (u.date, u.id)))))
     return out
 
 
-def check_rows(ledger: Ledger, slug: str, rows: Sequence[Row], file_display: str) -> list[Problem]:
+def check_rows(folder: LedgerFolder, slug: str, book: Book, file_display: str) -> list[Problem]:
     """For ``maatwerk check``: knipkaart lines need a reason and a known status."""
+    import numpy as np
+
+    from ..core.lines import TYPE_CODE
+
     out: list[Problem] = []
-    for row in rows:
-        if row.type != "knipkaart":
-            continue
-        if not row.reason:
-            out.append(Problem(file_display, row.line, f"{row.id}: a knipkaart use without a reason"))
-        if row.status not in ("", BEYOND):
-            out.append(Problem(file_display, row.line,
-                               f"{row.id}: unknown knipkaart status {row.status!r} (only {BEYOND!r})"))
-    folder = ledger.folder
+    lines = book.lines
+    at = np.flatnonzero((lines.type == TYPE_CODE["knipkaart"]) & ~book.dup)
+    for i, row_id, reason, status in zip(at.tolist(), lines.ids(at), lines.cells(at, "reason"),
+                                         lines.cells(at, "status"), strict=True):
+        number = int(lines.line[i])
+        if not reason:
+            out.append(Problem(file_display, number, f"{row_id}: a knipkaart use without a reason"))
+        if status not in ("", BEYOND):
+            out.append(Problem(file_display, number,
+                               f"{row_id}: unknown knipkaart status {status!r} (only {BEYOND!r})"))
     try:
-        _per_year(ledger.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
+        _per_year(folder.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
     except MaatwerkError as exc:
         # A mistake in maatwerk.toml is reported once, with the first team.
         return [*out, Problem("", 0, str(exc))] if folder.team_slugs()[:1] == [slug] else out
     try:
-        limit_for(ledger, slug)
+        limit_for(folder, slug)
     except MaatwerkError as exc:
         out.append(Problem("", 0, str(exc)))
     return out

@@ -31,20 +31,18 @@ same on any size of ledger.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError, MaatwerkError, NotFoundError, Problem, RuleError
 from ..core.money import ZERO, format_eur
-from ..store.storage import toml_amount
+from ..store.toml import toml_amount
+from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
-    from ..core.records import Row
-    from ..ledger import Ledger
+    from ..store.folder import LedgerFolder
 
 AMOUNT_RULES = (
     "max_per_spend",
@@ -149,7 +147,7 @@ class Past:
 
 
 def _closest(name: str, known: Sequence[str]) -> str:
-    from ..core.records import closest
+    from ..core.text import closest
 
     hint = closest(name, known)
     return f"; did you mean {hint!r}?" if hint else f"; known rules: {', '.join(known)}"
@@ -159,7 +157,7 @@ def _parse_table(
     table: object, where: str, categories: Sequence[str]
 ) -> tuple[dict[str, Decimal | int | None], dict[str, str | None]]:
     """One ``[rules]`` table: rule values (``None`` = switched off) and category messages."""
-    from ..core.records import resolve_category
+    from ..core.text import resolve_category
 
     if not isinstance(table, Mapping):
         raise LedgerError(f"{where}: [rules] must be a table of rule = value")
@@ -201,11 +199,11 @@ def _parse_table(
     return values, messages
 
 
-def load_rules(ledger: Ledger, slug: str) -> Rules:
+def load_rules(ledger: Any, slug: str) -> Rules:
     """The rules in force for ``slug``: the settings' ``[rules]``, overridden by the team's."""
-    settings = ledger.settings
-    folder = ledger.folder
-    team = ledger.team(slug)
+    folder = folder_of(ledger)
+    settings = folder.settings
+    team = folder.load_team(slug.strip().lower())
     cats = settings.categories
     base_where = folder.display(folder.settings_path)
     team_where = folder.display(folder.team_path(team.slug))
@@ -319,8 +317,9 @@ class SpendRules:
     journals once, and rows earlier in the import count for the ones after them.
     """
 
-    def __init__(self, ledger: Ledger, *, proceed: str = PROCEED, batch: bool = False) -> None:
-        self.ledger = ledger
+    def __init__(self, folder: LedgerFolder | Any, *, proceed: str = PROCEED, batch: bool = False) -> None:
+
+        self.folder = folder_of(folder)
         self.proceed = proceed
         self.batch = batch
         self._rules: dict[str, Rules] = {}
@@ -328,16 +327,26 @@ class SpendRules:
 
     def rules(self, slug: str) -> Rules:
         if slug not in self._rules:
-            self._rules[slug] = load_rules(self.ledger, slug)
+            self._rules[slug] = load_rules(self.folder, slug)
         return self._rules[slug]
 
     def history(self, household: str) -> list[Past]:
         """The household's spends in every team, voided ones left out."""
         if self._history is None:
+            import numpy as np
+
+            from ..core.lines import day
+
             index: dict[str, list[Past]] = {}
-            for e in self.ledger.read().entries:
-                if e.household and not e.voided:
-                    index.setdefault(e.household, []).append(Past(e.id, e.date, e.amount))
+            for folded in self.folder.books().values():
+                book = folded.book
+                lines = book.lines
+                at = np.flatnonzero(~book.voided & lines.filled_mask("household")[book.spends])
+                rows = book.spends[at]
+                for code, key, days, cents in zip(lines.cells(rows, "household"), lines.ids(rows),
+                                                  lines.date[rows].tolist(), lines.amount[rows].tolist(),
+                                                  strict=True):
+                    index.setdefault(code, []).append(Past(key, day(days), Decimal(cents).scaleb(-2)))
             self._history = index
         return self._history.get(household, [])
 
@@ -365,28 +374,16 @@ class SpendRules:
         return [h.rule for h in hits]
 
 
-_BATCHES: weakref.WeakKeyDictionary[Ledger, SpendRules] = weakref.WeakKeyDictionary()
-
-
-@contextmanager
-def batch(ledger: Ledger, *, proceed: str = PROCEED_IMPORT) -> Iterator[SpendRules]:
-    """Check many spends of one import together (see :class:`SpendRules`)."""
-    checker = SpendRules(ledger, proceed=proceed, batch=True)
-    _BATCHES[ledger] = checker
-    try:
-        yield checker
-    finally:
-        _BATCHES.pop(ledger, None)
-
-
 def check_spend(
-    ledger: Ledger, cells: dict[str, str], *, reason: str = "", second_opinion: str = ""
+    folder: LedgerFolder, cells: dict[str, str], *, reason: str = "", second_opinion: str = "",
+    checker: SpendRules | None = None,
 ) -> None:
     """Apply the rules to a spend's cells; add the overridden rules to its ``extra``.
 
+    ``checker``: the one of an import (see :class:`SpendRules`), else a fresh one.
     Raises :class:`RuleError` when a rule is hit and no reason was given.
     """
-    checker = _BATCHES.get(ledger) or SpendRules(ledger)
+    checker = checker or SpendRules(folder)
     overridden = checker.check(cells, reason=reason, second_opinion=second_opinion)
     if overridden:
         import json
@@ -423,12 +420,22 @@ class Override:
 
 
 def overrides(
-    ledger: Ledger, team: str | None = None, *, year: int | None = None
+    ledger: Any, team: str | None = None, *, year: int | None = None
 ) -> tuple[list[Override], tuple[Problem, ...]]:
     """Every spend recorded over a rule of thumb (in ``year``, if given), by date."""
-    snap = ledger.read([ledger.team(team).slug] if team else None)
+    import numpy as np
+
+
+    folder = folder_of(ledger)
+    books = folder.books([team_slug(folder, team)] if team else None)
+    entries = []
+    for folded in books.values():
+        book = folded.book
+        # Only spends whose extra names rules: the rest need not be read at all.
+        with_extra = np.flatnonzero(book.lines.filled_mask("extra")[book.spends])
+        entries.extend(book.entries(with_extra))
     found = []
-    for e in snap.entries:
+    for e in entries:
         names = e.extra.get("rules")
         if not names or (year is not None and e.date.year != year):
             continue
@@ -438,23 +445,23 @@ def overrides(
             reason=e.override_reason, by=e.by, second_opinion=e.second_opinion, voided=e.voided,
         ))
     found.sort(key=lambda o: (o.date, o.team, o.id))
-    return found, snap.problems
+    return found, books.problems
 
 
-def check_team_rules(ledger: Ledger, slug: str, rows: Sequence[Row], file_display: str) -> list[Problem]:
+def check_team_rules(folder: LedgerFolder, slug: str) -> list[Problem]:
     """For ``maatwerk check``: a team's rules (settings and overrides) must be readable.
 
     A mistake in ``maatwerk.toml`` is reported once, with the first team, not per team.
     """
-    settings = ledger.settings
-    where = ledger.folder.display(ledger.folder.settings_path)
+    settings = folder.settings
+    where = folder.display(folder.settings_path)
     try:
         _parse_table(settings.raw.get("rules", {}), where, settings.categories)
     except MaatwerkError as exc:
-        first = ledger.folder.team_slugs()[:1]
+        first = folder.team_slugs()[:1]
         return [Problem("", 0, str(exc))] if first == [slug] else []
     try:
-        load_rules(ledger, slug)
+        load_rules(folder, slug)
     except MaatwerkError as exc:
         return [Problem("", 0, str(exc))]
     return []

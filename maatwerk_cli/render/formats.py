@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..core.errors import InputError
 from ..core.money import format_eur, format_plain
@@ -359,7 +359,7 @@ def write_output(
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as plain records (NaN becomes None)."""
-    records: list[dict[str, Any]] = frame.to_dict(orient="records")
+    records = cast(list[dict[str, Any]], frame.to_dict(orient="records"))
     for r in records:
         for k, v in r.items():
             if isinstance(v, float) and math.isnan(v):

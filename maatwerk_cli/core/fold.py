@@ -1,0 +1,355 @@
+"""The one fold: a journal's lines turned into entries and the state events gave them.
+
+:func:`fold` is the only place where the rules of events live. Every listing, record,
+DataFrame, report figure and check is a view of the :class:`Book` it returns.
+
+The rules, in order:
+
+* A line whose id was used by an earlier line is left out of everything (nothing is
+  counted twice); ``check`` reports it.
+* A line refers (``ref``) to an earlier line of the same journal by its id; a reference
+  to anything else refers to nothing and is left out.
+* A ``void`` cancels the line it refers to: a spend (which stays listed, marked voided)
+  or any event, withdrawal, settlement, refusal or knipkaart use (which then no longer
+  counts). A void can itself be voided, which undoes it. Voids are settled from the end of
+  the file backwards, as each can only refer to earlier lines.
+* Events that stand (not cancelled) apply to the spend they refer to, in file order:
+  ``kind`` sets the kind (a loan keeps the event's due date, a conditional grant its
+  condition), ``tegenprestatie`` and ``outcome`` replace what was recorded before, ``repay``
+  and ``recovered`` add up, ``bank-link`` links a bank line. Events on a voided spend
+  still apply; the spend owes nothing.
+* What a loan or conditional grant still owes: its amount less repayments and recoveries,
+  never below zero; a gift or a voided spend owes nothing.
+
+numpy is imported here: keep this module off the clerk's path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from .lines import NO_DATE, TYPE_CODE, Lines, day, make_id
+from .records import OUTCOMES, Entry, Refusal
+
+#: ``outcome`` codes: 0 none recorded, then :data:`~maatwerk_cli.core.records.OUTCOMES` in order.
+OUTCOME_CODES = {"": 0, **{name: i + 1 for i, name in enumerate(OUTCOMES)}}
+_CENT = Decimal("0.01")
+
+
+def _money(cents: int) -> Decimal:
+    return Decimal(int(cents)).scaleb(-2).quantize(_CENT)
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """One journal folded (see the module's rules); arrays per line or per spend.
+
+    lines: the reader's good lines, in file order.
+    dup: per line: repeats an earlier line's id, and is left out of everything.
+    target: per line: the index of the earlier line its ``ref`` names, -1 when none.
+    cancelled: per line: undone by a void that stands.
+    live: per line: counts (not a repeated id, not cancelled).
+    spends: line indexes of the spends, in file order (entry ``i`` is line ``spends[i]``).
+    entry_of: per line: the entry it is (a spend) or applies to (an event), -1 when none.
+    kinds: kind names; ``kind`` holds codes into it (an empty kind cell reads as gift).
+    The per-entry state, one element per spend: ``kind``; ``due`` (day number or
+    NO_DATE); ``condition_at``, ``tegenprestatie_at``, ``recovered_at``, ``void_at``,
+    ``bank_at``, ``outcome_at``: the line that holds the current condition,
+    tegenprestatie (and its status), pot that paid back, void reason, bank link and
+    outcome, -1 when none; ``has_tegenprestatie``; ``outcome`` (:data:`OUTCOME_CODES`);
+    ``avoided`` (cents) and ``costed`` (an avoided cost was recorded); ``repaid`` and
+    ``recovered`` (cents); ``voided``; ``outstanding`` (cents).
+    """
+
+    lines: Lines
+    dup: np.ndarray
+    target: np.ndarray
+    cancelled: np.ndarray
+    live: np.ndarray
+    spends: np.ndarray
+    entry_of: np.ndarray
+    kinds: tuple[str, ...]
+    kind: np.ndarray
+    due: np.ndarray
+    condition_at: np.ndarray
+    tegenprestatie_at: np.ndarray
+    has_tegenprestatie: np.ndarray
+    outcome: np.ndarray
+    outcome_at: np.ndarray
+    avoided: np.ndarray
+    costed: np.ndarray
+    repaid: np.ndarray
+    recovered: np.ndarray
+    recovered_at: np.ndarray
+    voided: np.ndarray
+    void_at: np.ndarray
+    bank_at: np.ndarray
+    outstanding: np.ndarray
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def team(self) -> str:
+        return self.lines.team
+
+    def __len__(self) -> int:
+        return len(self.spends)
+
+    # -- numbers for the reports
+
+    def amounts(self) -> np.ndarray:
+        """Each entry's amount in cents."""
+        got: np.ndarray = self.lines.amount[self.spends]
+        return got
+
+    def dates(self) -> np.ndarray:
+        got: np.ndarray = self.lines.date[self.spends]
+        return got
+
+    def kind_is(self, *names: str) -> np.ndarray:
+        codes = [self.kinds.index(n) for n in names if n in self.kinds]
+        mask: np.ndarray = np.isin(self.kind, codes)
+        return mask
+
+    def method_is(self, name: str) -> np.ndarray:
+        code = self.lines.code_of("method", name)
+        mask: np.ndarray = self.lines.codes["method"][self.spends] == code
+        return mask
+
+    def rows_of(self, *types: str) -> np.ndarray:
+        """Line indexes of the lines of these types that count (live), in file order."""
+        codes = [TYPE_CODE[t] for t in types]
+        got: np.ndarray = np.flatnonzero(self.live & np.isin(self.lines.type, codes))
+        return got
+
+    def paid(self, kind: str, until: int | None = None) -> np.ndarray:
+        """Per entry, the cents of the standing ``repay`` or ``recovered`` events (those dated up
+        to the day number ``until``, when given)."""
+        at = self.rows_of(kind)
+        at = at[self.entry_of[at] >= 0]
+        if until is not None:
+            at = at[self.lines.date[at] <= until]
+        got: np.ndarray = np.bincount(self.entry_of[at], weights=self.lines.amount[at], minlength=len(self))
+        cents: np.ndarray = got.round().astype(np.int64)
+        return cents
+
+    def paybacks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Repayments and recoveries that count: (entry, day number, cents), file order."""
+        at = self.rows_of("repay", "recovered")
+        at = at[self.entry_of[at] >= 0]
+        return self.entry_of[at], self.lines.date[at], self.lines.amount[at]
+
+    # -- records
+
+    def entry(self, i: int) -> Entry:
+        return self.entries([i])[0]
+
+    def entries(self, which: Sequence[int] | np.ndarray | None = None) -> list[Entry]:
+        """Entries (all, or those at ``which``) as :class:`~maatwerk_cli.core.records.Entry`."""
+        idx = np.arange(len(self.spends)) if which is None else np.asarray(which, dtype=np.int64)
+        if not len(idx):
+            return []
+        lines = self.lines
+        rows = self.spends[idx]
+        text = {name: lines.cells(rows, name) for name in
+                ("category", "method", "household", "note", "by", "reason", "extra")}
+        condition = lines.cells(self.condition_at[idx], "condition")
+        teg_at = self.tegenprestatie_at[idx]
+        teg = lines.cells(teg_at, "tegenprestatie")
+        teg_status = lines.cells(teg_at, "status")
+        pot = lines.cells(self.recovered_at[idx], "note")
+        reason = lines.cells(self.void_at[idx], "reason")
+        bank = lines.cells(self.bank_at[idx], "note")
+        ids = lines.ids(rows)
+        outcomes = ("", *OUTCOMES)
+        out: list[Entry] = []
+        for n, i in enumerate(idx.tolist()):
+            extra: dict[str, Any] = json.loads(text["extra"][n]) if text["extra"][n] else {}
+            second = str(extra.pop("second_opinion", ""))
+            allowed = bool(extra.pop("personal_data_allowed", False))
+            if self.bank_at[i] >= 0:
+                extra["bank_ref"] = bank[n]
+            due = int(self.due[i])
+            out.append(Entry(
+                id=ids[n], team=lines.team, date=day(int(lines.date[rows[n]])),
+                amount=_money(lines.amount[rows[n]]), category=text["category"][n],
+                method=text["method"][n], kind=self.kinds[int(self.kind[i])],
+                household=text["household"][n], note=text["note"][n], by=text["by"][n],
+                due=day(due) if due != NO_DATE else None, condition=condition[n],
+                tegenprestatie=teg[n], tegenprestatie_status=teg_status[n] if teg[n] else "",
+                repaid=_money(self.repaid[i]), recovered=_money(self.recovered[i]),
+                recovered_from=pot[n], outstanding=_money(self.outstanding[i]),
+                voided=bool(self.voided[i]), void_reason=reason[n],
+                outcome=outcomes[int(self.outcome[i])],
+                avoided_cost=_money(self.avoided[i]) if self.costed[i] else None,
+                override_reason=text["reason"][n], second_opinion=second,
+                personal_data_allowed=allowed, extra=extra, line=int(lines.line[rows[n]]),
+            ))
+        return out
+
+    def find(self, entry_id: str) -> int | None:
+        """The line index of an id, or None."""
+        index = self._memo.get("index")
+        if index is None:
+            index = self._memo["index"] = {k: i for i, k in
+                                           enumerate(self.lines.key.tolist()) if not self.dup[i]}
+        from .lines import ID_SCALE
+
+        team = self.lines.team
+        if not entry_id.startswith(team + "-"):
+            return None
+        rest = entry_id[len(team) + 1 :]
+        year, _, seq = rest.partition("-")
+        if not (year.isascii() and year.isdigit() and seq.isascii() and seq.isdigit()):
+            return None
+        if make_id(team, int(year), int(seq)) != entry_id:
+            return None
+        found = index.get(int(year) * ID_SCALE + int(seq))
+        return int(found) if found is not None else None
+
+    def events(self, i: int) -> np.ndarray:
+        """Line indexes of every line about entry ``i`` after the spend itself (voids of
+        those lines included), in file order."""
+        spend = int(self.spends[i])
+        about = np.flatnonzero((self.entry_of == i) & ~self.dup)
+        about = about[about != spend]
+        voids = np.flatnonzero(np.isin(self.target, about) & (self.lines.type == TYPE_CODE["void"]))
+        got: np.ndarray = np.union1d(about, voids)
+        return got
+
+    def refusals(self) -> list[Refusal]:
+        at = self.rows_of("refusal")
+        lines = self.lines
+        ids = lines.ids(at)
+        cells = {name: lines.cells(at, name) for name in ("reason", "household", "category", "by")}
+        return [
+            Refusal(id=ids[n], team=lines.team, date=day(int(lines.date[i])), reason=cells["reason"][n],
+                    household=cells["household"][n],
+                    amount=_money(lines.amount[i]) if lines.has_amount[i] else None,
+                    category=cells["category"][n], by=cells["by"][n], line=int(lines.line[i]))
+            for n, i in enumerate(at.tolist())
+        ]
+
+
+def fold(lines: Lines) -> Book:
+    """The :class:`Book` of one journal's lines (see the module's rules)."""
+    n = len(lines)
+    idx = np.arange(n, dtype=np.int64)
+    key = lines.key
+    # Repeated ids: the first line with an id keeps it.
+    order = np.argsort(key, kind="stable")
+    dup = np.zeros(n, dtype=bool)
+    if n > 1:
+        dup[order[1:]] = key[order[1:]] == key[order[:-1]]
+    # References: to an earlier line (not a repeat) with that id.
+    own = order[~dup[order]]
+    own_keys = key[own]
+    ref = lines.ref
+    has_ref = (ref >= 0) & ~dup
+    pos = np.searchsorted(own_keys, ref)
+    pos = np.minimum(pos, max(len(own_keys) - 1, 0))
+    target = np.full(n, -1, dtype=np.int64)
+    if len(own_keys):
+        hit = has_ref & (own_keys[pos] == ref)
+        target[hit] = own[pos[hit]]
+    target[target >= idx] = -1
+    types = lines.type
+    # Voids, from the end backwards: a void that is itself cancelled cancels nothing.
+    cancelled = np.zeros(n, dtype=bool)
+    voids = np.flatnonzero((types == TYPE_CODE["void"]) & (target >= 0))
+    for v in voids[::-1].tolist():
+        if not cancelled[v]:
+            cancelled[target[v]] = True
+    live = ~dup & ~cancelled
+    spends = np.flatnonzero((types == TYPE_CODE["spend"]) & ~dup)
+    m = len(spends)
+    entry_of = np.full(n, -1, dtype=np.int64)
+    entry_of[spends] = np.arange(m)
+    at_target = target >= 0
+    entry_of[at_target] = np.where(types[target[at_target]] == TYPE_CODE["spend"],
+                                   entry_of[target[at_target]], -1)
+    entry_of[dup] = -1
+    events = live & (entry_of >= 0) & (types != TYPE_CODE["spend"])
+
+    def last(kind: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """Per entry the last standing event of this type (a line index), -1 when none."""
+        sel = events & (types == TYPE_CODE[kind])
+        if mask is not None:
+            sel &= mask
+        out = np.full(m, -1, dtype=np.int64)
+        at = np.flatnonzero(sel)
+        out[entry_of[at]] = at  # later lines overwrite earlier ones
+        return out
+
+    def total(kind: str) -> np.ndarray:
+        at = np.flatnonzero(events & (types == TYPE_CODE[kind]))
+        return np.bincount(entry_of[at], weights=lines.amount[at], minlength=m).round().astype(np.int64) \
+            if len(at) else np.zeros(m, dtype=np.int64)
+
+    # Kind: names as the journal spells them, an empty cell read as a gift.
+    kinds = list(lines.names["kind"])
+    for name in ("gift", "loan", "conditional"):
+        if name not in kinds:
+            kinds.append(name)
+    kind_codes = lines.codes["kind"]
+    gift = kinds.index("gift")
+    loan = kinds.index("loan")
+    conditional = kinds.index("conditional")
+    kind = kind_codes[spends].astype(np.int32)
+    kind[kind == kinds.index("")] = gift
+    due = lines.due[spends].copy()
+    condition_at = np.where(lines.filled_mask("condition")[spends], spends, -1)
+    k_at = last("kind")
+    changed = k_at >= 0
+    new_kind = kind_codes[k_at[changed]].astype(np.int32)
+    new_kind[new_kind == kinds.index("")] = gift
+    kind[changed] = new_kind
+    due[changed] = np.where(new_kind == loan, lines.due[k_at[changed]], NO_DATE)
+    condition_at[changed] = np.where(new_kind == conditional, k_at[changed], -1)
+    # Tegenprestatie: the spend's own, unless a later event says otherwise.
+    teg_filled = lines.filled_mask("tegenprestatie")
+    teg_at = np.where(teg_filled[spends], spends, -1)
+    t_at = last("tegenprestatie")
+    teg_at = np.where(t_at >= 0, t_at, teg_at)
+    has_teg = (teg_at >= 0) & teg_filled[np.maximum(teg_at, 0)]
+    # Outcome and the cost it avoided.
+    o_at = last("outcome")
+    status_names = lines.names["status"]
+    status_code = np.array([OUTCOME_CODES.get(s, 0) for s in status_names], dtype=np.int8)
+    safe = np.maximum(o_at, 0)
+    outcome = np.where(o_at >= 0, status_code[lines.codes["status"][safe]], 0).astype(np.int8)
+    costed = (o_at >= 0) & lines.has_amount[safe]
+    avoided = np.where(costed, lines.amount[safe], 0)
+    repaid = total("repay")
+    recovered = total("recovered")
+    recovered_at = last("recovered")
+    bank_at = last("bank-link")
+    # Voided: a void that stands refers to the spend; its reason is the last one's.
+    void_lines = np.flatnonzero((types == TYPE_CODE["void"]) & live & (target >= 0))
+    void_at = np.full(m, -1, dtype=np.int64)
+    hit = void_lines[types[target[void_lines]] == TYPE_CODE["spend"]]
+    void_at[entry_of[target[hit]]] = hit
+    voided = cancelled[spends]
+    owes = ~voided & (kind != gift)
+    outstanding = np.where(owes, np.maximum(lines.amount[spends] - repaid - recovered, 0), 0)
+    return Book(
+        lines=lines, dup=dup, target=target, cancelled=cancelled, live=live, spends=spends,
+        entry_of=entry_of, kinds=tuple(kinds), kind=kind, due=due, condition_at=condition_at,
+        tegenprestatie_at=teg_at, has_tegenprestatie=has_teg, outcome=outcome, outcome_at=o_at,
+        avoided=avoided, costed=costed, repaid=repaid, recovered=recovered,
+        recovered_at=recovered_at, voided=voided, void_at=void_at, bank_at=bank_at,
+        outstanding=outstanding,
+    )
+
+
+def detached(book: Book) -> Book:
+    """The same book with its lines detached from the journal's bytes (for the cache)."""
+    from dataclasses import replace
+
+    return replace(book, lines=book.lines.detached(), _memo={})
+

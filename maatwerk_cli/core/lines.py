@@ -1,0 +1,273 @@
+"""A journal's good lines as columns: what the one reader gives and the one fold takes.
+
+One row per line that passed every check, in file order. Numbers are numpy arrays (ids
+and refs as integer keys, dates as day numbers, amounts as cents); the categorical cells
+as small codes into name tuples; the free-text cells as the place of their line in the journal
+itself (and, for lines the reader had to unquote, into ``aux``), decoded only when a
+view asks for them. Nothing here reads files: :class:`Source` is handed the bytes, or a
+way to get them, by the store.
+
+numpy is imported here: keep this module off the clerk's path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .records import JOURNAL_COLUMNS, ROW_TYPES, Row
+
+#: Row types in code order: ``type`` arrays hold indexes into this tuple.
+TYPES: tuple[str, ...] = tuple(ROW_TYPES)
+TYPE_CODE = {name: i for i, name in enumerate(TYPES)}
+#: The free-text cells, decoded only when asked for (bits of ``Lines.filled``, in this order).
+TEXT_COLUMNS = ("household", "condition", "tegenprestatie", "note", "reason", "by", "extra",
+                "recorded_at")
+TEXT_INDEX = {name: i for i, name in enumerate(TEXT_COLUMNS)}
+_CELL_AT = {name: JOURNAL_COLUMNS.index(name) for name in TEXT_COLUMNS}
+#: The cells factorised into codes (code 0 is always the empty cell).
+CODED_COLUMNS = ("category", "method", "kind", "status")
+#: ``due`` of a line without one.
+NO_DATE = np.iinfo(np.int32).min
+#: An id as one integer: ``year * ID_SCALE + sequence``; refs use the same key, -1 when empty.
+ID_SCALE = 10**10
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def id_key(year: int, seq: int) -> int:
+    return year * ID_SCALE + seq
+
+
+def make_id(team: str, year: int, seq: int) -> str:
+    """The id as the tool writes it: ``noord-2025-0042`` (at least four digits)."""
+    return f"{team}-{year}-{seq:04d}"
+
+
+def key_to_id(team: str, key: int) -> str:
+    return make_id(team, key // ID_SCALE, key % ID_SCALE)
+
+
+def day(days: int) -> dt.date:
+    """A day number (days since 1970-01-01) as a date."""
+    return _EPOCH + dt.timedelta(days=int(days))
+
+
+def day_number(value: dt.date) -> int:
+    return (value - _EPOCH).days
+
+
+class Source:
+    """Where the text cells of one journal live: its bytes up to ``size``, then ``aux``.
+
+    ``data`` is the journal's bytes when the reader has them in memory; otherwise
+    ``load`` gets them (from the file, checked to be the same file) on first use.
+    """
+
+    __slots__ = ("_data", "_load", "aux", "size")
+
+    def __init__(self, size: int, aux: bytes, data: bytes | None = None,
+                 load: Callable[[], bytes] | None = None) -> None:
+        self.size = size
+        self.aux = aux
+        self._data = data
+        self._load = load
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            if self._load is None:  # pragma: no cover - the store always gives one
+                raise RuntimeError("journal bytes are not available")
+            self._data = self._load()
+        return self._data
+
+    def line(self, start: int, end: int) -> list[str]:
+        """The cells of the line stored at ``start .. end``."""
+        if start >= self.size:
+            return self.aux[start - self.size : end - self.size].decode("utf-8").split("\x1f")
+        return self.data[start:end].decode("utf-8").split(",")
+
+    def __getstate__(self) -> tuple[int, bytes]:
+        return self.size, self.aux  # never the journal's bytes: the journal itself keeps them
+
+    def __setstate__(self, state: tuple[int, bytes]) -> None:
+        self.size, self.aux = state
+        self._data = None
+        self._load = None
+
+    def set_loader(self, load: Callable[[], bytes]) -> None:
+        """How to get the journal's bytes (read again from the file, checked) when needed."""
+        self._load = load
+
+    def attach(self, data: bytes) -> None:
+        """Give the journal's bytes, when the reader has them in memory."""
+        self._data = data
+
+    def detached(self, load: Callable[[], bytes] | None = None) -> Source:
+        """The same cells without the journal's bytes (for the cache); ``load`` gets them."""
+        return Source(self.size, self.aux, load=load)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """The good lines of one journal, as columns; every array has one element per line.
+
+    team: the journal's team slug.
+    line: 1-based line number in the file (int32).
+    key: the line's id as :func:`id_key` (int64); ref: the id it refers to, -1 when none.
+    type: code into :data:`TYPES` (int8).
+    date: day number (int32); due: day number or :data:`NO_DATE`.
+    amount: cents (int64, 0 when the cell is empty); has_amount: the cell was filled.
+    codes: per name of :data:`CODED_COLUMNS` an int32 array of codes into ``names[name]``.
+    names: per coded column the values in code order, ``""`` first.
+    span: (lines, 2) int64: where each line's cells stand in ``source``; the free-text
+      cells (:data:`TEXT_COLUMNS`) are decoded from there when asked for.
+    filled: uint8 bit mask: bit ``k`` is set when text cell ``TEXT_COLUMNS[k]`` is not empty.
+    source: the journal's bytes (cells separated by commas) and ``aux`` (copies of quoted
+      lines, unquoted, cells separated by U+001F).
+    """
+
+    team: str
+    line: np.ndarray
+    key: np.ndarray
+    ref: np.ndarray
+    type: np.ndarray
+    date: np.ndarray
+    due: np.ndarray
+    amount: np.ndarray
+    has_amount: np.ndarray
+    codes: dict[str, np.ndarray]
+    names: dict[str, tuple[str, ...]]
+    span: np.ndarray
+    filled: np.ndarray
+    source: Source = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    def id(self, i: int) -> str:
+        return key_to_id(self.team, int(self.key[i]))
+
+    def ids(self, rows: Sequence[int] | np.ndarray) -> list[str]:
+        team = self.team
+        return [make_id(team, k // ID_SCALE, k % ID_SCALE) for k in self.key[rows].tolist()]
+
+    def cell(self, i: int, column: str) -> str:
+        """One text cell (``note``, ``reason``, ...) or coded cell (``category``, ...)."""
+        return self.cells([i], column)[0]
+
+    def cells(self, rows: Sequence[int] | np.ndarray, column: str) -> list[str]:
+        """A column's cells for some rows (-1 gives ``""``)."""
+        idx = np.asarray(rows, dtype=np.int64)
+        if column in self.codes:
+            names = self.names[column]
+            codes = self.codes[column]
+            return [names[codes[i]] if i >= 0 else "" for i in idx.tolist()]
+        k = TEXT_INDEX[column]
+        at = _CELL_AT[column]
+        bit = 1 << k
+        safe = np.maximum(idx, 0)
+        wanted = (idx >= 0) & ((self.filled[safe] & bit) != 0)
+        out = [""] * len(idx)
+        spans = self.span[safe[wanted]].tolist()
+        line = self.source.line
+        for n, (a, b) in zip(np.flatnonzero(wanted).tolist(), spans, strict=True):
+            out[n] = line(a, b)[at]
+        return out
+
+    def filled_mask(self, column: str) -> np.ndarray:
+        """Whether each line's text cell ``column`` is not empty (no decoding)."""
+        mask: np.ndarray = (self.filled & (1 << TEXT_INDEX[column])) != 0
+        return mask
+
+    def of_type(self, name: str) -> np.ndarray:
+        mask: np.ndarray = self.type == TYPE_CODE[name]
+        return mask
+
+    def code_of(self, column: str, value: str) -> int:
+        """The code of ``value`` in a coded column, -1 when no line has it."""
+        names = self.names[column]
+        return names.index(value) if value in names else -1
+
+    def detached(self) -> Lines:
+        """The same lines without the journal's bytes in memory (for the cache)."""
+        return Lines(self.team, self.line, self.key, self.ref, self.type, self.date, self.due,
+                     self.amount, self.has_amount, self.codes, self.names, self.span,
+                     self.filled, self.source.detached())
+
+
+def empty_lines(team: str, source: Source | None = None) -> Lines:
+    z64 = np.zeros(0, dtype=np.int64)
+    return Lines(
+        team, np.zeros(0, dtype=np.int32), z64, z64.copy(), np.zeros(0, dtype=np.int8),
+        np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), z64.copy(), np.zeros(0, dtype=bool),
+        {c: np.zeros(0, dtype=np.int32) for c in CODED_COLUMNS}, {c: ("",) for c in CODED_COLUMNS},
+        np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.uint8), source or Source(0, b""),
+    )
+
+
+def concat(team: str, parts: Sequence[Lines], source: Source) -> Lines:
+    """Several chunks of one journal's lines as one (codes merged), in the order given."""
+    if not parts:
+        return empty_lines(team, source)
+    if len(parts) == 1:
+        p = parts[0]
+        return Lines(team, p.line, p.key, p.ref, p.type, p.date, p.due, p.amount, p.has_amount,
+                     p.codes, p.names, p.span, p.filled, source)
+    names: dict[str, tuple[str, ...]] = {}
+    codes: dict[str, np.ndarray] = {}
+    for column in CODED_COLUMNS:
+        merged: dict[str, int] = {"": 0}
+        for p in parts:
+            for name in p.names[column]:
+                merged.setdefault(name, len(merged))
+        names[column] = tuple(merged)
+        codes[column] = np.concatenate([
+            np.array([merged[n] for n in p.names[column]], dtype=np.int32)[p.codes[column]]
+            for p in parts
+        ])
+
+    def cat(attr: str) -> Any:
+        return np.concatenate([getattr(p, attr) for p in parts])
+
+    return Lines(team, cat("line"), cat("key"), cat("ref"), cat("type"), cat("date"), cat("due"),
+                 cat("amount"), cat("has_amount"), codes, names, cat("span"), cat("filled"), source)
+
+
+def take(lines: Lines, order: np.ndarray) -> Lines:
+    """The lines at ``order`` (e.g. sorted by line number)."""
+    return Lines(lines.team, lines.line[order], lines.key[order], lines.ref[order],
+                 lines.type[order], lines.date[order], lines.due[order], lines.amount[order],
+                 lines.has_amount[order], {c: v[order] for c, v in lines.codes.items()},
+                 lines.names, lines.span[order], lines.filled[order], lines.source)
+
+
+def rows_of(lines: Lines, rows: Sequence[int] | np.ndarray | None = None) -> list[Row]:
+    """Lines as :class:`~maatwerk_cli.core.records.Row` records (all, or those at ``rows``)."""
+    import json
+    from decimal import Decimal
+
+    idx = np.arange(len(lines)) if rows is None else np.asarray(rows, dtype=np.int64)
+    team = lines.team
+    cells = {name: lines.cells(idx, name) for name in (*CODED_COLUMNS, *TEXT_COLUMNS)}
+    ids = lines.ids(idx)
+    out: list[Row] = []
+    for n, i in enumerate(idx.tolist()):
+        ref = int(lines.ref[i])
+        due = int(lines.due[i])
+        extra = cells["extra"][n]
+        out.append(Row(
+            id=ids[n], type=TYPES[int(lines.type[i])], date=day(int(lines.date[i])),
+            ref=key_to_id(team, ref) if ref >= 0 else "",
+            amount=Decimal(int(lines.amount[i])).scaleb(-2) if lines.has_amount[i] else None,
+            category=cells["category"][n], method=cells["method"][n], kind=cells["kind"][n],
+            household=cells["household"][n], due=day(due) if due != NO_DATE else None,
+            condition=cells["condition"][n], tegenprestatie=cells["tegenprestatie"][n],
+            status=cells["status"][n], note=cells["note"][n], reason=cells["reason"][n],
+            by=cells["by"][n], extra=json.loads(extra) if extra else {},
+            recorded_at=cells["recorded_at"][n], team=team, line=int(lines.line[i]),
+        ))
+    return out

@@ -1,0 +1,427 @@
+"""The ledger folder on disk: settings, budget holders, and their append-only journals.
+
+Layout (documented for users in ``docs/formats.md``)::
+
+    maatwerk.toml          settings: municipality, categories, rules, knipkaart, cash
+    maatwerk.lock          lock file; every write holds it
+    maatwerk.pending       only while a batch over several journals is written (store.pending)
+    teams/<slug>.toml      a budget holder: name, kind, budget per year, per-team rules
+    teams/<slug>.csv       its journal: one line per event, never edited
+
+Safety: every write holds the folder lock; journal lines are written whole in one
+``write`` on an append-only descriptor and fsynced; TOML files are replaced through a
+temporary file in the same folder (write, fsync, rename, fsync the folder). Every line
+carries a checksum, so a torn or hand-edited line is found by the reader. Nothing is
+written through a symbolic link.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import LedgerError, NotFoundError, Problem
+from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
+from ..core.text import closest
+from .atomic import NOFOLLOW, fsync_dir, write_atomic
+from .books import Books, Folded, Wanted, read_books
+from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
+from .lock import FolderLock
+from .pending import PENDING_FILE, Pending, marker_text, read_marker, set_aside, tail_hash
+from .toml import read_toml, toml_amount
+
+SETTINGS_FILE = "maatwerk.toml"
+LOCK_FILE = "maatwerk.lock"
+TEAMS_DIR = "teams"
+
+
+def _stat(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def now_stamp() -> str:
+    """The moment of recording, in UTC, to the second."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class LedgerFolder:
+    """One ledger folder: paths, settings, budget holders, journals; no business rules here.
+
+    Settings are read once per folder object; a team file is read again only when the
+    file system says it changed (a report asks for the same teams more than once).
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self._in_batch = False
+        self._lock: FolderLock | None = None
+        self._settings: Settings | None = None
+        self._teams: dict[str, tuple[tuple[int, ...], Team]] = {}
+        #: What the writers did that users should hear of (a stale marker set aside).
+        self.notices: list[str] = []
+
+    # -- paths
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def teams_dir(self) -> Path:
+        return self.root / TEAMS_DIR
+
+    @property
+    def pending_path(self) -> Path:
+        return self.root / PENDING_FILE
+
+    def team_path(self, slug: str) -> Path:
+        return self.teams_dir / f"{slug}.toml"
+
+    def journal_path(self, slug: str) -> Path:
+        return self.teams_dir / f"{slug}.csv"
+
+    def display(self, path: Path) -> str:
+        """A path as users see it in messages: relative to where they gave the folder."""
+        try:
+            return str(path.relative_to(self.root.parent)) if self.root.is_absolute() else str(path)
+        except ValueError:
+            return str(path)
+
+    def exists(self) -> bool:
+        return self.settings_path.is_file()
+
+    def require(self) -> None:
+        if not self.exists():
+            raise NotFoundError(
+                f"no ledger folder at {self.root} (there is no {SETTINGS_FILE}); "
+                "create one with `maatwerk init`, or pass --ledgers DIR"
+            )
+
+    def lock(self) -> FolderLock:
+        """The folder lock (one per folder object; taking it again inside is a no-op)."""
+        if self._lock is None:
+            self._lock = FolderLock(self.root / LOCK_FILE)
+        return self._lock
+
+    # -- settings and teams
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self.load_settings()
+        return self._settings
+
+    def load_settings(self) -> Settings:
+        self.require()
+        raw = read_toml(self.settings_path)
+        where = self.display(self.settings_path)
+        cats = raw.get("categories", list(DEFAULT_CATEGORIES))
+        if not isinstance(cats, list) or not all(isinstance(c, str) and c.strip() for c in cats):
+            raise LedgerError(f"{where}: categories must be a list of names")
+        pace = raw.get("pace", {})
+        share = pace.get("under_share", 0.5) if isinstance(pace, dict) else 0.5
+        try:
+            under = Decimal(str(share))
+        except Exception:
+            raise LedgerError(f"{where}: pace.under_share must be a number like 0.5") from None
+        return Settings(
+            municipality=str(raw.get("municipality", "")),
+            locale=str(raw.get("locale", "nl_NL")),
+            categories=tuple(c.strip() for c in cats),
+            under_share=under,
+            raw=raw,
+        )
+
+    def team_slugs(self) -> list[str]:
+        if not self.teams_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.teams_dir.glob("*.toml") if not p.name.startswith("."))
+
+    def has_team(self, slug: str) -> bool:
+        return self.team_path(slug).is_file()
+
+    def require_team(self, slug: str) -> None:
+        if not self.has_team(slug):
+            hint = closest(slug, self.team_slugs())
+            suggestion = f"; did you mean {hint!r}?" if hint else " (`maatwerk team list` shows them)"
+            raise NotFoundError(f"unknown team {slug!r}{suggestion}")
+
+    def load_team(self, slug: str) -> Team:
+        path = self.team_path(slug)
+        stamp = _stat(path)
+        known = self._teams.get(slug)
+        if known is not None and stamp is not None and known[0] == stamp:
+            return known[1]
+        self.require_team(slug)
+        team = self._parse_team(slug, path)
+        if stamp is not None:
+            self._teams[slug] = (stamp, team)
+        return team
+
+    def forget_team(self, slug: str) -> None:
+        """After this object changed a team file: read it again when asked."""
+        self._teams.pop(slug, None)
+
+    def _parse_team(self, slug: str, path: Path) -> Team:
+        raw = read_toml(path)
+        where = self.display(path)
+        budgets: dict[int, Decimal] = {}
+        table = raw.get("budget", {})
+        if not isinstance(table, dict):
+            raise LedgerError(f"{where}: [budget] must be a table of year = amount")
+        for year, amount in table.items():
+            if not (len(str(year)) == 4 and str(year).isascii() and str(year).isdigit()):
+                raise LedgerError(f"{where}: budget year {year!r} is not a year; write it like 2026")
+            budgets[int(year)] = toml_amount(amount, f"{where}: budget {year}")
+        kind = str(raw.get("kind", "team"))
+        if kind not in ("team", "fund"):
+            raise LedgerError(f"{where}: kind must be 'team' or 'fund', not {kind!r}")
+        return Team(slug=slug, name=str(raw.get("name", slug)), kind=kind, budgets=budgets, raw=raw)
+
+    def load_teams(self) -> list[Team]:
+        return [self.load_team(slug) for slug in self.team_slugs()]
+
+    # -- reading journals
+
+    def pending(self) -> Pending:
+        """The marker of an unfinished batch, checked against the journals."""
+        return read_marker(self.root, self.journal_path, self.has_team)
+
+    def books(self, slugs: Sequence[str] | None = None, *, use_cache: bool | None = None) -> Books:
+        """The journals of the given teams (default: all), read and folded.
+
+        A damaged ``maatwerk.toml`` or an unknown team is reported before anything is read.
+        """
+        from . import cache
+
+        _ = self.settings
+        chosen = list(dict.fromkeys(slugs)) if slugs is not None else self.team_slugs()
+        for slug in chosen:
+            self.require_team(slug)
+        pending = self.pending()
+        notes: tuple[Problem, ...] = ()
+        if pending.stale:
+            notes = (Problem(self.display(self.pending_path), 0,
+                             f"the marker of an unfinished import {pending.stale}; nothing was left out "
+                             "because of it (the next write sets it aside; `maatwerk check` reports it)"),)
+        wanted = []
+        for slug in chosen:
+            cut = pending.cuts.get(slug, -1) if slug in pending.cuts else None
+            path = self.journal_path(slug)
+            wanted.append(Wanted(slug, path, self.display(path),
+                                 cut=cut if isinstance(cut, int) and cut >= 0 else None,
+                                 new_in_batch=slug in pending.cuts and pending.cuts[slug] is None))
+        cached = cache.enabled() if use_cache is None else use_cache
+        return Books(read_books(wanted, use_cache=cached), notes)
+
+    def book(self, slug: str) -> Folded:
+        return self.books([slug])[slug]
+
+    # -- writing journals
+
+    def _finish_interrupted_batch(self) -> None:
+        """Cut off what a batch left behind when its writer died (the caller holds the lock);
+        a marker that does not fit the journals is set aside instead, and nothing is cut."""
+        if not os.path.lexists(self.pending_path):
+            return
+        if self.pending_path.is_symlink():
+            raise LedgerError(f"{self.display(self.pending_path)} is a symbolic link; the tool's own marker "
+                              "never is: remove it, then run the command again")
+        pending = self.pending()
+        if pending.stale:
+            moved = set_aside(self.root)
+            fsync_dir(self.root)
+            self.notices.append(
+                f"{self.display(self.pending_path)} {pending.stale}; it was set aside as "
+                f"{moved.name} and nothing was cut (`maatwerk check` reports it)")
+            return
+        if self._roll_back(pending.cuts):
+            self.pending_path.unlink(missing_ok=True)
+            fsync_dir(self.root)
+
+    def _roll_back(self, cuts: Mapping[str, int | None]) -> bool:
+        """Cut journals back to their sizes before a batch; False if a cut failed."""
+        done = True
+        for slug, size in cuts.items():
+            path = self.journal_path(slug)
+            try:
+                if size is None:
+                    path.unlink(missing_ok=True)
+                    continue
+                fd = os.open(path, os.O_RDWR | NOFOLLOW)
+                try:
+                    if os.fstat(fd).st_size > size:
+                        os.ftruncate(fd, size)
+                        with contextlib.suppress(OSError):
+                            os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                done = False
+        return done
+
+    def _refuse_link(self, path: Path) -> None:
+        if path.is_symlink():
+            raise LedgerError(
+                f"{self.display(path)} is a symbolic link; the tool writes only to real files in the "
+                "ledger folder: replace the link by the file itself"
+            )
+
+    def append(self, slug: str, lines: Sequence[Mapping[str, str]], *, locked: bool = False) -> list[str]:
+        """Append events to a team journal; give each its id; return the ids.
+
+        Each mapping holds journal cells except ``id`` and ``checksum``; the date cell
+        decides the id's year. ``locked`` is accepted for callers that hold the lock already
+        (the lock is re-entrant, so it makes no difference).
+        """
+        if not lines:
+            return []
+        with self.lock():
+            if not self._in_batch:
+                self._finish_interrupted_batch()
+            path = self.journal_path(slug)
+            self._refuse_link(path)
+            created = not path.exists()
+            try:
+                if created:
+                    # A new journal appears with its header already in it (temp file,
+                    # rename): a reader never finds it empty.
+                    write_atomic(path, HEADER)
+                return self._append_locked(path, slug, lines)
+            except BaseException:
+                if created:  # as it was: no journal
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        fsync_dir(path.parent)
+                raise
+
+    def _append_locked(self, path: Path, slug: str, lines: Sequence[Mapping[str, str]]) -> list[str]:
+        """:meth:`append` with the lock held and the journal in place."""
+        # Every line is encoded (and every cell checked) before anything is written.
+        stamp = now_stamp()
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | NOFOLLOW)
+        try:
+            size = os.fstat(fd).st_size
+            os.lseek(fd, 0, os.SEEK_SET)
+            head = os.read(fd, len(HEADER_BYTES) + len(BOM))
+            body = head[len(BOM):] if head.startswith(BOM) else head
+            if size < len(HEADER_BYTES) + (len(head) - len(body)) and HEADER_BYTES.startswith(body):
+                # A writer died while writing a new journal's header: no line was ever
+                # confirmed, so start the file afresh.
+                os.ftruncate(fd, 0)
+                size = 0
+            elif not body.startswith(HEADER_BYTES) and not body.startswith(HEADER_BYTES[:-1] + b"\r"):
+                raise LedgerError(
+                    f"{self.display(path)}:1: the first line is not the journal header, so what is "
+                    "written now would not be read back; restore the header line from git or a backup "
+                    "(docs/formats.md shows it)"
+                )
+            prefix = b""
+            if size == 0:
+                prefix = HEADER.encode("ascii")
+                seq = 0
+            else:
+                tail = read_tail(fd, size, slug)
+                if tail.uncertain:
+                    number = self._last_line_number(path)
+                    raise LedgerError(
+                        f"{self.display(path)}:{number}: the last line is damaged and its id cannot be "
+                        "read, so the next id would be uncertain; restore the line from git or a backup "
+                        "(or remove it, keeping a copy), then record again"
+                    )
+                seq = tail.max_seq
+                if not tail.clean:
+                    # A writer died mid-line: that line stays set aside for good, and ours
+                    # starts on a line of its own.
+                    prefix = close_torn(tail.torn)
+            ids: list[str] = []
+            parts: list[bytes] = [prefix]
+            for cells in lines:
+                seq += 1
+                new_id = make_id(slug, int(cells["date"][:4]), seq)
+                ids.append(new_id)
+                parts.append(encode_line({**cells, "id": new_id, "recorded_at": stamp}).encode("utf-8"))
+            payload = b"".join(parts)
+            try:
+                written = 0
+                while written < len(payload):
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
+                if size == 0:
+                    # A new journal's name must be durable too, or the ids handed
+                    # out could vanish with it after a power cut.
+                    fsync_dir(path.parent)
+            except OSError:
+                # Disk full or I/O error: take back whatever part got written, so the
+                # journal is as it was; no id was handed out.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                    os.fsync(fd)
+                raise
+        finally:
+            os.close(fd)
+        return ids
+
+    def _last_line_number(self, path: Path) -> int:
+        data = path.read_bytes()
+        return data.rstrip(b"\n").count(b"\n") + 1
+
+    def append_batches(self, batches: Mapping[str, Sequence[Mapping[str, str]]]) -> list[str]:
+        """Append to several journals: all of them, or (after an error, or a crash) none of them."""
+        ids: list[str] = []
+        with self.lock():
+            self._finish_interrupted_batch()
+            batch = secrets.token_hex(8)
+            cuts: dict[str, tuple[int | None, str]] = {}
+            for slug in batches:
+                path = self.journal_path(slug)
+                self._refuse_link(path)
+                if path.exists():
+                    size = path.stat().st_size
+                    with open(path, "rb") as fh:
+                        fh.seek(max(0, size - 4096))
+                        before = fh.read(size - max(0, size - 4096))
+                    cuts[slug] = (size, tail_hash(before, len(before)))
+                else:
+                    cuts[slug] = (None, "")
+            self._refuse_link(self.pending_path)
+            self._in_batch = True
+            try:
+                # The marker first: should this process die half-way, readers and the next
+                # writer know which lines were never confirmed.
+                write_atomic(self.pending_path, marker_text(batch, cuts))
+                for slug, lines in batches.items():
+                    marked = [{**cells, "extra": _with_batch(cells.get("extra", ""), batch)}
+                              for cells in lines]
+                    ids.extend(self.append(slug, marked))
+                self.pending_path.unlink()
+                fsync_dir(self.root)
+            except BaseException:
+                if self._roll_back({slug: size for slug, (size, _) in cuts.items()}):
+                    with contextlib.suppress(OSError):
+                        self.pending_path.unlink(missing_ok=True)
+                        fsync_dir(self.root)
+                raise
+            finally:
+                self._in_batch = False
+        return ids
+
+
+def _with_batch(extra: str, batch: str) -> str:
+    loaded: dict[str, Any] = json.loads(extra) if extra else {}
+    loaded["batch"] = batch
+    return extra_text(loaded)
+

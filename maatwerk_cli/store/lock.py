@@ -1,0 +1,83 @@
+"""The folder lock: every write to a ledger folder holds it.
+
+POSIX record locks (``lockf``) work across processes and, unlike ``flock``, over NFS;
+the kernel drops them when a process dies, so a crash never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from ..core.errors import BusyError
+
+LOCK_TIMEOUT = 30.0
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class FolderLock:
+    """An exclusive lock on the ledger folder, held while writing (re-entrant per object)."""
+
+    def __init__(self, path: Path, timeout: float = LOCK_TIMEOUT) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+        self._depth = 0
+
+    def __enter__(self) -> FolderLock:
+        if self._fd is not None:
+            self._depth += 1
+            return self
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o644)
+        deadline = time.monotonic() + self.timeout
+        pause = 0.002
+        while True:
+            try:
+                _lock_fd(fd)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise BusyError(
+                        f"the ledger is locked by another writer for over {self.timeout:.0f} s; "
+                        "try again"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
+        self._fd = fd
+        self._depth = 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            _unlock_fd(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock_fd(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock_fd(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock_fd(fd: int) -> None:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock_fd(fd: int) -> None:
+        fcntl.lockf(fd, fcntl.LOCK_UN)

@@ -1,0 +1,138 @@
+"""The marker of a batch being written over several journals: all of it, or none.
+
+``maatwerk.pending`` exists only while a batch (an import) is being written, or after its
+writer died. It names the batch and, per journal, the size before the batch and a hash
+of the bytes just before that cut; every line the batch writes carries the batch's id
+in its ``extra``. Readers leave out what lies beyond a cut; the next writer cuts it off.
+
+A marker is only trusted when it fits the journals: each journal at least as long as the
+cut, the bytes before the cut as hashed, and every whole line after it one of the batch's.
+A marker that does not fit (left over from an older crash and restored from a backup or
+git, written by an older version, damaged, or naming an unknown team) is stale: nothing is
+cut or left out, readers warn, the next writer sets it aside (renames it) and ``check``
+reports it. So a marker can never take away a line that was acknowledged outside its
+batch, nor pad a journal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .journal import TORN_END, id_seq, parse_line
+
+PENDING_FILE = "maatwerk.pending"
+SET_ASIDE = "maatwerk.pending.set-aside"
+FORMAT = 2
+#: Bytes before a cut point that the marker hashes.
+BEFORE = 4096
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """What the marker says, once checked against the journals.
+
+    batch: the batch's id ("" when there is no marker, or it is stale).
+    cuts: per journal the size before the batch (None: the batch made the journal).
+    stale: why the marker cannot be trusted ("" when it can, or there is none).
+    """
+
+    batch: str = ""
+    cuts: Mapping[str, int | None] = field(default_factory=dict)
+    stale: str = ""
+
+
+def tail_hash(data: bytes, size: int) -> str:
+    return hashlib.blake2b(data[max(0, size - BEFORE) : size], digest_size=16).hexdigest()
+
+
+def marker_text(batch: str, cuts: Mapping[str, tuple[int | None, str]]) -> str:
+    """The marker for a batch: per journal (size before, hash of the bytes before it)."""
+    journals = {slug: {"size": size, "tail": tail} for slug, (size, tail) in cuts.items()}
+    return json.dumps({"format": FORMAT, "batch": batch, "journals": journals}, sort_keys=True)
+
+
+def read_marker(root: Path, journal_path: Callable[[str], Path], has_team: Callable[[str], bool]) -> Pending:
+    """The marker in ``root``, checked against the journals (see the module's rules)."""
+    path = root / PENDING_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Pending()
+    except OSError as exc:
+        return Pending(stale=f"cannot be read ({exc.strerror})")
+    try:
+        loaded = json.loads(data)
+    except ValueError:
+        return Pending(stale="is not the tool's marker (not JSON)")
+    if not isinstance(loaded, dict) or loaded.get("format") != FORMAT:
+        return Pending(stale="was not written by this version of the tool")
+    batch = loaded.get("batch")
+    journals = loaded.get("journals")
+    if not isinstance(batch, str) or not batch or not isinstance(journals, dict):
+        return Pending(stale="is damaged")
+    cuts: dict[str, int | None] = {}
+    for slug, entry in journals.items():
+        if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or not has_team(slug):
+            return Pending(stale=f"names a team that does not exist ({slug!r})")
+        if not isinstance(entry, dict):
+            return Pending(stale="is damaged")
+        size, tail = entry.get("size"), entry.get("tail")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+            return Pending(stale="is damaged")
+        why = _fits(journal_path(slug), slug, batch, size, tail)
+        if why:
+            return Pending(stale=why)
+        cuts[slug] = size
+    return Pending(batch, cuts)
+
+
+def _fits(path: Path, slug: str, batch: str, size: int | None, tail: object) -> str:
+    """Why the journal does not fit the marker ("" when it does)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "" if size is None else f"names {slug}'s journal, which does not exist"
+    if size is None:
+        start = data.find(b"\n") + 1
+        if start == 0:
+            return ""  # only (part of) a header: the batch had just begun
+    else:
+        if len(data) < size:
+            return f"says {slug}'s journal was {size} bytes, but it is shorter"
+        if tail != tail_hash(data, size):
+            return f"does not match {slug}'s journal before its cut"
+        start = size
+    rest = data[start:].split(b"\n")
+    rest.pop()  # the last one may be unfinished: the batch's writer died in it
+    for raw in rest:
+        row = parse_line(raw, slug, 0)
+        if isinstance(row, str) or row.extra.get("batch") != batch or raw.endswith(TORN_END):
+            seq = id_seq(raw, slug)
+            what = f" ({slug}-...-{seq:04d})" if seq else ""
+            return f"{slug}'s journal has lines after its cut that are not of this batch{what}"
+    return ""
+
+
+def set_aside(root: Path) -> Path:
+    """Rename a stale marker out of the way (the caller holds the lock); returns its new path."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = root / f"{SET_ASIDE}-{stamp}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = root / f"{SET_ASIDE}-{stamp}-{n}"
+    os.replace(root / PENDING_FILE, target)
+    return target
+
+
+def set_aside_files(root: Path) -> list[Path]:
+    return sorted(root.glob(f"{SET_ASIDE}-*"))
+
