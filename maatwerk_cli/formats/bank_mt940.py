@@ -297,7 +297,8 @@ def _booking(data: dict[str, Any], file: str, line: int) -> _Booking:
     # it back. Read from the mark itself: library versions differ in how they sign RC.
     mark = str(data.get("status") or "").upper()
     if mark not in ("C", "D", "RC", "RD"):
-        _fail(file, line, f"debit/credit mark {_short(mark, 10)!r} is not C, D, RC or RD")
+        _fail(file, line, f"the debit/credit mark {_short(mark, 10)!r} of this :61: line is not C, D, RC "
+                          "or RD; download the statement again, or as camt.053 if the bank offers it")
     direction = DEBIT if mark in ("D", "RC") else CREDIT
     value = _exact_cents(abs(Decimal(amount.amount)), file, line)
     booked = data.get("entry_date") or data.get("date")  # the entry date may be blank
