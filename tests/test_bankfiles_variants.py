@@ -529,3 +529,17 @@ def test_broken_volksbank_mt940_is_refused_in_words(lcli: Cli, ledger_dir: Path,
     assert_refused(result, f"{path}:35:", ":61:", "camt.053")
     assert "object at" not in result.err
     assert snapshot(ledger_dir) == before
+
+
+def test_damaged_workbooks_are_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "XLS250409.xlsx"
+    write_abnamro_xlsx(path)
+    data = path.read_bytes()
+    for at in range(0, len(data), max(1, len(data) // 40)):
+        damaged = data[:at] + b"\xff\x00garbage" + data[at + 9:]
+        try:
+            parse_bytes(damaged, filename="XLS250409.xlsx")
+        except InputError as exc:
+            assert str(exc).startswith("XLS250409.xlsx") and "\n" not in str(exc)
+    with pytest.raises(InputError, match="cannot be read as an Excel workbook"):
+        parse_bytes(data[: len(data) // 2], filename="XLS250409.xlsx")

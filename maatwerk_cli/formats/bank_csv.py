@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
+from ..core.errors import InputError
 from .bank_common import (
     CREDIT,
     DEBIT,
@@ -350,26 +351,30 @@ MAX_SHEET_COLUMNS = 60
 def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
     """The first sheet of an ``.xlsx`` workbook as (row number, cells as text)."""
     import io
-    import zipfile
+    import warnings
 
     import openpyxl
 
+    rows: list[tuple[int, list[str]]] = []
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
-        _fail(file, 0, f"cannot be read as an Excel workbook ({type(exc).__name__}); "
-                       "download the transactions as CSV, camt.053 or MT940 instead")
-    try:
-        sheet = workbook.worksheets[0]
-        rows: list[tuple[int, list[str]]] = []
-        cells = sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS)
-        for number, values in enumerate(cells, start=1):
-            if number > MAX_SHEET_ROWS:
-                _fail(file, number, f"a bank statement of more than {MAX_SHEET_ROWS} rows is refused "
-                                    "(export a shorter period)")
-            rows.append((number, [_cell_text(value) for value in values]))
-    finally:
-        workbook.close()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles on stderr
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheet = workbook.worksheets[0]
+                cells = sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS)
+                for number, values in enumerate(cells, start=1):
+                    if number > MAX_SHEET_ROWS:
+                        _fail(file, number, f"a bank statement of more than {MAX_SHEET_ROWS} rows is "
+                                            "refused (export a shorter period)")
+                    rows.append((number, [_cell_text(value) for value in values]))
+            finally:
+                workbook.close()
+    except InputError:
+        raise
+    except Exception:  # a damaged workbook makes the library raise all sorts
+        _fail(file, 0, "cannot be read as an Excel workbook (damaged or not a workbook); "
+                       "download the transactions as TXT, CSV, camt.053 or MT940 instead")
     while rows and not any(rows[-1][1]):
         rows.pop()
     return [(n, cells) for n, cells in rows if any(cells)]

@@ -109,7 +109,7 @@ def parse_mt940(text: str, file: str, check: bool) -> tuple[list[Part], str]:
 
 def _fields(block: str) -> list[_Field]:
     matches = list(_TAG.finditer(block))
-    ends = [m.start() for m in matches[1:]] + [len(block)]
+    ends = [m.start() for m in matches[1:]] + ([len(block)] if matches else [])
     return [_Field(m.group(1), m.start(), m.end(), end) for m, end in zip(matches, ends, strict=True)]
 
 
@@ -167,16 +167,15 @@ def _parse_blocks(text: str, file: str, check: bool) -> tuple[list[Part], str]:
             collection.parse(cleaned)
         except Exception as exc:  # the library raises all sorts on broken input
             _library_failure(exc, block, file, first_line)
-        entry_fields: list[_Field | None] = [f for f in fields if f.tag == "61"]
-        if len(entry_fields) != len(collection):  # should not happen; then lines are unknown
-            entry_fields = [None] * len(collection)
+        entries = _entries(block, fields, first_line)
+        if len(entries) != len(collection):  # should not happen; then lines are unknown
+            entries = [(first_line, None)] * len(collection)
         block_lines: list[BankLine] = []
-        for transaction, field in zip(collection, entry_fields, strict=True):
-            line = first_line + block.count("\n", 0, field.start) if field else first_line
+        for transaction, (line, details) in zip(collection, entries, strict=True):
             if volksbank:
-                details = _details_after(block, fields, field) if field else str(
+                raw86 = details if details is not None else str(
                     transaction.data.get("transaction_details") or "")
-                block_lines.append(_volksbank_line(transaction.data, details, account, file, line))
+                block_lines.append(_volksbank_line(transaction.data, raw86, account, file, line))
             else:
                 block_lines.append(_mt940_line(transaction.data, account, file, line))
         data = collection.data
@@ -211,6 +210,7 @@ def _parse_blocks(text: str, file: str, check: bool) -> tuple[list[Part], str]:
 
 def _check_dates(block: str, fields: Sequence[_Field], file: str, first_line: int) -> None:
     """Refuse a date that does not exist, at its own line (the library would only say why)."""
+    line, position = first_line, 0
     for field in fields:
         balance = field.tag in ("60F", "60M", "62F", "62M", "64", "65")
         offset = 0 if field.tag == "61" else 1 if balance else -1
@@ -222,7 +222,7 @@ def _check_dates(block: str, fields: Sequence[_Field], file: str, first_line: in
         try:
             dt.date(2000 + int(raw[:2]), int(raw[2:4]), int(raw[4:6]))
         except ValueError:
-            line = first_line + block.count("\n", 0, field.start)
+            line += block.count("\n", position, field.start)
             _fail(file, line, f"the date {raw} in this :{field.tag}: field does not exist (written yymmdd)")
 
 
@@ -247,13 +247,19 @@ def _library_failure(exc: Exception, block: str, file: str, first_line: int) -> 
                       "download it again, or as camt.053 if the bank offers it")
 
 
-def _details_after(block: str, fields: Sequence[_Field], entry: _Field) -> str:
-    """The raw text of the :86: that follows a :61: field, "" when there is none."""
-    index = fields.index(entry)
-    if index + 1 < len(fields) and fields[index + 1].tag == "86":
-        field = fields[index + 1]
-        return block[field.content:field.end]
-    return ""
+def _entries(block: str, fields: Sequence[_Field], first_line: int) -> list[tuple[int, str | None]]:
+    """(line in the file, raw text of the :86: after it or "") of each :61: field, in one pass."""
+    out: list[tuple[int, str | None]] = []
+    line, position = first_line, 0
+    for index, field in enumerate(fields):
+        if field.tag != "61":
+            continue
+        line += block.count("\n", position, field.start)
+        position = field.start
+        following = fields[index + 1] if index + 1 < len(fields) else None
+        details = block[following.content:following.end] if following and following.tag == "86" else ""
+        out.append((line, details))
+    return out
 
 
 def _mt940_account(text: str, file: str, line: int) -> str:
