@@ -35,7 +35,7 @@ bank_app = typer.Typer(
 )
 app.add_typer(bank_app, name="bank")
 
-BANK_FORMATS = "auto, ing, rabobank, abnamro, knab, asn, camt053 or mt940"
+BANK_FORMATS = "auto, ing, rabobank, abnamro, knab, asn, sns, regiobank, bunq, triodos, camt053 or mt940"
 
 
 # --------------------------------------------------------------------------- cash
@@ -147,7 +147,7 @@ def _json_exact(data: Any) -> str:
 
 @import_app.command("bank")
 def import_bank(
-    file: Path = typer.Argument(..., help="The statement: CSV, camt.053 XML or MT940."),
+    file: Path = typer.Argument(..., help="The statement: CSV, TAB, XLSX, camt.053 XML or MT940."),
     team: str = typer.Option(..., "--team", help="The team whose card account this is."),
     bank_format: str = typer.Option("auto", "--format", "-f", metavar="FORMAT",
                                     help=f"Statement format: {BANK_FORMATS} (auto reads the content)."),
@@ -163,8 +163,8 @@ def import_bank(
     apart. Payments without an entry stay open: complete them with
     `maatwerk spend TEAM AMOUNT -c CATEGORY --bank-line REF` (or `maatwerk cash withdraw
     ... --bank-line REF`), or `maatwerk bank explain`. Importing a statement again, or an
-    overlapping one, adds nothing twice. A camt.053 or MT940 file whose balances do not
-    add up is refused.
+    overlapping one, adds nothing twice. A file whose balances do not add up is refused;
+    one without balances to check is imported with a note saying so.
     """
     from ..formats.bank import FORMAT_NAMES
     from ..ops.bank import import_statement
@@ -181,12 +181,15 @@ def import_bank(
             "linked": [_line_json(line, id=target) for line, target in result.linked],
             "open": [_line_json(line) for line in result.open],
             "credits": [_line_json(line) for line in result.credits],
+            "layout": result.layout, "note": result.note,
         }))
         return
     would = "would add" if dry_run else "added"
-    print(f"{FORMAT_NAMES.get(result.format, result.format)} {result.source} for {result.team}: "
-          f"{would} {len(result.added)} line(s) ({debits} payments, {len(result.credits)} credits); "
-          f"{result.known} already imported")
+    print(f"{result.layout or FORMAT_NAMES.get(result.format, result.format)} {result.source} for "
+          f"{result.team}: {would} {len(result.added)} line(s) ({debits} payments, "
+          f"{len(result.credits)} credits); {result.known} already imported")
+    if result.note:
+        print(f"note: {result.note}")
     if result.linked:
         print(f"{'would link' if dry_run else 'linked'} {len(result.linked)}:")
         for line, target in result.linked:

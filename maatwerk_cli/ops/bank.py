@@ -428,6 +428,9 @@ class BankImport:
     credits: new lines of money in (listed; they need no entry).
     problems: damaged lines set aside in the team's bank file.
     dry_run: nothing was written.
+    layout: what exactly was read (bank, kind of file, variant), for people.
+    note: "" when every line was checked against the statement's balances; else why not
+        (the file states none, a statement lacks its closing balance, ...).
     """
 
     team: str
@@ -440,6 +443,8 @@ class BankImport:
     credits: tuple[StoredLine, ...]
     problems: tuple[Problem, ...]
     dry_run: bool
+    layout: str = ""
+    note: str = ""
 
 
 def _cell(text: str, limit: int = MAX_CELL) -> str:
@@ -485,25 +490,19 @@ def import_statement(
     All or nothing: the bank file and the journal links are written together under the
     folder lock, or (after any error) neither. A statement that does not balance, or is
     for another account than the team's earlier statements, is refused.
-    ``account`` picks one account from a statement that holds several.
+    ``account`` picks one account from a statement that holds several (the reader keeps
+    only that account's lines and checks them against that account's balances).
     """
     from ..formats.bank import parse_statement
 
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
     _ = folder.settings
-    statement = parse_statement(path, fmt)
+    statement = parse_statement(path, fmt, account=account)
     source = _cell(Path(path).name, 100)
     lines = list(statement.lines)
     accounts = sorted({_norm_account(ln.account) for ln in lines if ln.account})
-    if account:
-        want = _norm_account(account)
-        lines = [ln for ln in lines if _norm_account(ln.account) == want]
-        if not lines:
-            raise InputError(
-                f"{source} has no lines for account {account}; it holds: {', '.join(accounts) or 'none'}"
-            )
-    elif len(accounts) > 1:
+    if not account and len(accounts) > 1:
         raise InputError(
             f"{source} holds lines of {len(accounts)} accounts ({', '.join(accounts)}); "
             "choose the team's card account with --account"
@@ -555,6 +554,8 @@ def import_statement(
         credits=tuple(sorted((s for s in added if s.direction == "credit"), key=lambda s: (s.date, s.ref))),
         problems=tuple(problems),
         dry_run=dry_run,
+        layout=statement.layout,
+        note=statement.note,
     )
 
 

@@ -1,0 +1,465 @@
+"""Records and helpers shared by the bank statement readers (internal to ``formats``).
+
+The public entry point is :mod:`maatwerk_cli.formats.bank`; the readers live in
+``bank_csv`` (CSV, TAB and spreadsheet exports), ``bank_camt`` (camt.053 XML) and
+``bank_mt940`` (SWIFT MT940). Every reader returns :class:`Part` records, one per account
+(flat files) or per statement (camt.053, MT940), and fails with :func:`_fail` only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import NamedTuple, NoReturn
+
+from ..core.errors import InputError, Problem
+from ..core.money import CENT, MAX_AMOUNT
+
+DEBIT = "debit"
+CREDIT = "credit"
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_CELL_CHARS = 10_000
+MAX_DESCRIPTION = 200
+
+
+@dataclass(frozen=True, slots=True)
+class BankLine:
+    """One booked line of a bank statement.
+
+    ref: the bank's own reference for the line where the format has one (see the module
+        notes), else ``"h:"`` + 16 hex digits of a SHA-256 over account, date, signed
+        amount, description and the occurrence number of identical lines in the file; the
+        same statement read twice, or an overlapping one, gives the same refs.
+    date: booking date.
+    amount: the amount, positive, to the cent.
+    direction: ``"debit"`` (money out of the account) or ``"credit"`` (money in).
+    description: counterparty name and free text, whitespace collapsed, at most 200 chars.
+    counterparty: the other party's name when the file gives one, else ``""``.
+    account: the own account (IBAN or account number) when known, else ``""``.
+    line: 1-based line in the file where the entry starts (0 when unknown).
+    """
+
+    ref: str
+    date: dt.date
+    amount: Decimal
+    direction: str
+    description: str
+    counterparty: str
+    account: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """The lines of one bank file.
+
+    format: one of :data:`~maatwerk_cli.formats.bank.FORMATS`.
+    lines: the booked lines, in file order.
+    opening_balance / closing_balance: the account balance before the first and after the
+        last line, when the file states or implies it (signed: negative is overdrawn);
+        ``None`` when the file has no balances, or holds statements of several accounts.
+    layout: what exactly was read, for people: bank, kind of file and variant
+        (``"Rabobank CSV (English headers)"``).
+    note: "" when every line was checked against balances the file states; otherwise why
+        that could not be done (the file has no balances, a statement lacks its closing
+        balance, ...), for the import summary.
+    """
+
+    format: str
+    lines: tuple[BankLine, ...]
+    opening_balance: Decimal | None
+    closing_balance: Decimal | None
+    layout: str = ""
+    note: str = ""
+
+
+class Part(NamedTuple):
+    """What a reader found for one account (flat files) or one statement (camt.053, MT940).
+
+    account: the own account, "" when the file does not say.
+    lines: the booked lines, in file order.
+    opening / closing: the balance before the first and after the last line, when known.
+    note: "" when the lines were checked against balances the file states; else why not,
+        for the import summary.
+    """
+
+    account: str
+    lines: list[BankLine]
+    opening: Decimal | None
+    closing: Decimal | None
+    note: str
+
+
+# Messages and small helpers --------------------------------------------------------------
+
+
+def _fail(file: str, line: int, message: str) -> NoReturn:
+    problem = Problem(file or "input", line, message)  # messages read "<file>: is ..."
+    raise InputError(str(problem), (problem,))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """A value cut down for quoting in a one-line message."""
+    clean = _clean(text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BAD_TEXT_CHARS = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    """Text with control and direction-override characters removed, whitespace collapsed."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _describe(*parts: str) -> str:
+    """Join the non-empty parts (each once), collapse whitespace, cut to the limit."""
+    kept: list[str] = []
+    for part in parts:
+        clean = _clean(part)
+        if clean and all(clean.casefold() != k.casefold() for k in kept):
+            kept.append(clean)
+    return " ".join(kept)[:MAX_DESCRIPTION].rstrip()
+
+
+# Amounts, dates, accounts ----------------------------------------------------------------
+
+_COMMA_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
+_DOT_AMOUNT = re.compile(r"([+-]?)(\d+)(?:\.(\d{1,2}))?")
+
+
+def _amount(text: str, file: str, line: int, *, comma: bool, signed: bool, what: str = "amount") -> Decimal:
+    """An amount as the bank wrote it: decimal comma (dots group thousands) or decimal dot."""
+    raw = text.strip()
+    match = (_COMMA_AMOUNT if comma else _DOT_AMOUNT).fullmatch(raw)
+    if match is None or (match.group(1) and not signed):
+        _fail(file, line, f"{what} {_short(raw, 30)!r} is not an amount")
+    whole = match.group(2).replace(".", "") if comma else match.group(2)
+    value = Decimal(f"{whole}.{match.group(3) or '0'}")
+    if value >= MAX_AMOUNT:
+        _fail(file, line, f"{what} {_short(raw, 30)!r} is too large for a bank line")
+    if match.group(1) == "-":
+        value = -value
+    return value.quantize(CENT)
+
+
+def _exact_cents(value: Decimal, file: str, line: int, what: str = "amount") -> Decimal:
+    """``value`` to the cent, refusing fractions of a cent and absurd sizes."""
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        _fail(file, line, f"{what} {_short(str(value), 30)} is not a plausible amount")
+    cents = value.quantize(CENT)
+    if cents != value:
+        _fail(file, line, f"{what} {value} has fractions of a cent")
+    return cents
+
+
+_DATE_PATTERNS = {
+    "yyyymmdd": re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
+    "yyyy-mm-dd": re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
+    "dd-mm-yyyy": re.compile(r"(?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})"),
+}
+
+
+def _date(text: str, layout: str, file: str, line: int, what: str = "date") -> dt.date:
+    raw = text.strip()
+    match = _DATE_PATTERNS[layout].fullmatch(raw)
+    if match is None:
+        _fail(file, line, f"{what} {_short(raw, 30)!r} is not a date written {layout}")
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        _fail(file, line, f"{what} {raw!r} does not exist")
+
+
+def _account(text: str, file: str, line: int, *, required: bool) -> str:
+    """An own-account number or IBAN without spaces."""
+    value = "".join(_clean(text).split())
+    if not value and required:
+        _fail(file, line, "the own account number is missing")
+    if len(value) > 40:
+        _fail(file, line, f"account {_short(value, 30)!r} is too long for an account number")
+    return value
+
+
+def _euro(currency: str | None, file: str, line: int) -> None:
+    if currency and currency.strip().upper() != "EUR":
+        _fail(file, line, f"amount in {_short(currency, 10)}; only euro accounts can be imported")
+
+
+def _running_balances(moves: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal | None, Decimal | None]:
+    """Opening and closing balance from (signed amount, balance after) pairs in file order.
+
+    Banks list oldest-first or newest-first; whichever order makes every balance follow
+    from the one before gives the answer. If neither does (a filtered export), ``None``.
+    """
+    if not moves:
+        return None, None
+    pairs = range(1, len(moves))
+    if all(moves[i - 1][1] + moves[i][0] == moves[i][1] for i in pairs):
+        return moves[0][1] - moves[0][0], moves[-1][1]
+    if all(moves[i][1] + moves[i - 1][0] == moves[i - 1][1] for i in pairs):
+        return moves[-1][1] - moves[-1][0], moves[0][1]
+    return None, None
+
+
+def _flat_parts(lines: Sequence[BankLine], after: Sequence[Decimal] | None, what: str) -> list[Part]:
+    """The lines of a flat file grouped per own account, with balances where they add up.
+
+    ``after`` holds the balance after each line (same order as ``lines``), or is None
+    when the file states none. Each account's balances must follow from one line to the
+    next (oldest-first or newest-first); when they do not, the lines stay unchecked.
+    """
+    order: list[str] = []
+    grouped: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.account not in grouped:
+            order.append(line.account)
+            grouped[line.account] = []
+        grouped[line.account].append(i)
+    parts: list[Part] = []
+    for account in order:
+        picked = [lines[i] for i in grouped[account]]
+        if after is None:
+            note = f"{what} states no balances, so its lines could not be checked against them"
+            parts.append(Part(account, picked, None, None, note))
+            continue
+        opening, closing = _running_balances([(_signed(lines[i]), after[i]) for i in grouped[account]])
+        note = "" if opening is not None else (
+            f"the balances after the lines of account {account or '?'} do not follow from one another "
+            "(a filtered or re-sorted export?), so the lines could not be checked against them"
+        )
+        parts.append(Part(account, picked, opening, closing, note))
+    return parts
+
+
+def _signed(line: BankLine) -> Decimal:
+    return line.amount if line.direction == CREDIT else -line.amount
+
+
+def _finish(lines: Sequence[BankLine]) -> list[BankLine | None]:
+    """Every line with a ref that is unique in the file; None in the place of a zero line.
+
+    A line without a unique bank reference gets its stable hash. Zero lines (no money)
+    are left out (None), so that callers can keep lines and their statements together.
+    """
+    kept = [
+        replace(line, counterparty=line.counterparty[:MAX_DESCRIPTION]) if line.amount != 0 else None
+        for line in lines
+    ]
+    ref_counts = Counter(line.ref for line in kept if line and line.ref)
+    occurrences: Counter[tuple[str, dt.date, Decimal, str]] = Counter()
+    result: list[BankLine | None] = []
+    for line in kept:
+        if line is None or (line.ref and ref_counts[line.ref] == 1):
+            result.append(line)
+            continue
+        key = (line.account, line.date, _signed(line), line.description)
+        occurrences[key] += 1
+        payload = "\x1f".join(
+            (line.account, line.date.isoformat(), f"{_signed(line):.2f}", line.description,
+             str(occurrences[key]))
+        )
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        result.append(replace(line, ref=f"h:{digest}"))
+    return result
+
+
+def _day_ref(value: str, date: dt.date) -> str:
+    """A reference that is only unique within a day, made unique across statements."""
+    return f"{value}/{date.isoformat()}"
+
+
+# Free text inside descriptions -----------------------------------------------------------
+
+# Keys of the SWIFT-style "/KEY/value/KEY/value" text of Dutch MT940 :86: fields and of
+# recent ABN AMRO TAB lines.
+_SLASH_KEYS = (
+    "TRTP", "IBAN", "BIC", "NAME", "REMI", "EREF", "MARF", "CSID", "ORDP", "BENM", "ADDR",
+    "ISDT", "PREF", "RTRN", "CNTP", "PURP", "ULTC", "ULTD", "ULTB", "SVCL", "KREF", "OCMT",
+    "CHGS", "EXCH", "IREF", "RTYP", "ID",
+)
+_SLASH_SPLIT = re.compile(r"/(" + "|".join(_SLASH_KEYS) + r")/")
+_SLASH_START = re.compile(r"/(?:" + "|".join(_SLASH_KEYS) + r")/")
+_SUBFIELD = re.compile(r">(\d{2})")
+_NAAM = re.compile(
+    r"Naam: (.+?)(?=\s{2,}|\s*\b(?:Omschrijving|Machtiging|Kenmerk|IBAN|BIC|Voor|Incassant|Naam):|$)"
+)
+
+
+def _slash_fields(text: str) -> dict[str, str] | None:
+    """``{"NAME": ..., "REMI": ...}`` from "/KEY/value/..." text, or None for other text."""
+    if not _SLASH_START.match(text):
+        return None
+    parts = _SLASH_SPLIT.split(text)
+    fields: dict[str, str] = {}
+    for key, value in zip(parts[1::2], parts[2::2], strict=True):
+        fields.setdefault(key, value.strip("/ "))
+    return fields
+
+
+def _text_parts(raw_lines: Sequence[str]) -> tuple[str, str]:
+    """(counterparty, description) from the free text of a bank line.
+
+    Understands the SWIFT "/NAME/.../REMI/..." layout, Triodos ">20..>29" subfields and
+    ABN AMRO's "Naam: ..." columns; any other text is kept as it is.
+    """
+    joined = "".join(part.strip("\r\n") for part in raw_lines)  # structured text wraps mid-word
+    fields = _slash_fields(joined.strip())
+    if fields is not None:
+        name = fields.get("NAME", "")
+        if not name and "CNTP" in fields:  # ING 2014: /CNTP/iban/bic/name/place/
+            cntp = fields["CNTP"].split("/")
+            name = cntp[2] if len(cntp) > 2 else ""
+        remi = re.sub(r"^(?:USTD|STRD)/+(?:CUR/+)?", "", fields.get("REMI", ""))
+        return _clean(name), _describe(name, remi or fields.get("TRTP", ""))
+    if re.match(r"\d{3}>\d{2}", joined):
+        chunks = _SUBFIELD.split(joined)
+        sub = dict(zip(chunks[1::2], chunks[2::2], strict=True))
+        name = "".join(sub.get(code, "") for code in ("32", "33"))
+        text = "".join(sub.get(str(code), "") for code in range(20, 30))
+        return _clean(name), _describe(name, text)
+    plain = " ".join(raw_lines)
+    naam = _NAAM.search(plain)
+    name = _clean(naam.group(1)) if naam else ""
+    return name, _describe(plain)
+
+
+# CSV plumbing ----------------------------------------------------------------------------
+
+
+def _records(
+    text: str, file: str, *, delimiter: str, quotechar: str = '"', quotes: bool = True
+) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, stripped cells) of each non-blank record."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar,
+        quoting=csv.QUOTE_MINIMAL if quotes else csv.QUOTE_NONE, skipinitialspace=True, strict=False,
+    )
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            _fail(file, start, f"cannot be read as CSV here ({_short(str(exc))})")
+        line, start = start, reader.line_num + 1
+        for cell in row:
+            if len(cell) > MAX_CELL_CHARS:
+                _fail(file, line, f"a field of {len(cell)} characters is not a bank statement field")
+        if any(cell.strip() for cell in row):
+            yield line, [cell.strip() for cell in row]
+
+
+def _norm_header(cell: str) -> str:
+    return " ".join(cell.replace("\ufeff", "").strip().strip('"').casefold().split())
+
+
+class _Table:
+    """Header-based access to the rows of a CSV export, in whichever language its header is.
+
+    ``languages`` maps a language to the header names of its columns (logical key to
+    header name, or to several names the bank has used); the first language whose header
+    holds every ``required`` column is the file's. The language is read from the header,
+    never asked: banks write the same export in Dutch or English as the site was set.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        header: list[str],
+        languages: Mapping[str, Mapping[str, str | tuple[str, ...]]],
+        required: Sequence[str],
+    ) -> None:
+        self.file = file
+        self.width = len(header)
+        self.loose_end = bool(header) and header[-1] == ""
+        names = [_norm_header(cell) for cell in header]
+        best: list[str] | None = None
+        for language, columns in languages.items():
+            index: dict[str, int] = {}
+            for key, aliases in columns.items():
+                for alias in (aliases,) if isinstance(aliases, str) else aliases:
+                    if alias in names:
+                        index[key] = names.index(alias)
+                        break
+            missing = [_first(columns[key]) for key in required if key not in index]
+            if not missing:
+                self.language = language
+                self.index = index
+                return
+            if best is None or len(missing) < len(best):
+                best = missing
+        first_missing = best[0] if best else "?"
+        _fail(file, line, f"the header has no column {first_missing!r}; is this the bank's own CSV export?")
+
+    def fit(self, row: list[str], line: int) -> None:
+        """Refuse a row whose number of fields does not match the header."""
+        n = len(row)
+        ok = n == self.width or (n == self.width + 1 and row[-1] == "") or (
+            n == self.width - 1 and self.loose_end
+        )
+        if not ok or any(i >= n for i in self.index.values()):
+            _fail(self.file, line, f"this row has {n} fields where the header has {self.width}")
+
+    def get(self, row: list[str], key: str) -> str:
+        """The cell of column ``key``; "" for an optional column the file lacks."""
+        i = self.index.get(key)
+        return row[i] if i is not None else ""
+
+    def has(self, key: str) -> bool:
+        return key in self.index
+
+    def is_header(self, row: list[str], header: list[str]) -> bool:
+        """Whether ``row`` repeats the header (two downloads pasted into one file)."""
+        return [_norm_header(c) for c in row] == [_norm_header(c) for c in header]
+
+
+def _first(aliases: str | tuple[str, ...]) -> str:
+    return aliases if isinstance(aliases, str) else aliases[0]
+
+
+def _header(records: Iterator[tuple[int, list[str]]], file: str) -> tuple[int, list[str]]:
+    first = next(records, None)
+    if first is None:
+        _fail(file, 0, "has no header line")
+    return first
+
+
+# Balance check shared by camt.053 and MT940 ----------------------------------------------
+
+
+def _balance_problem(
+    what: str, opening: Decimal, closing: Decimal, lines: Sequence[BankLine]
+) -> str | None:
+    """None when opening + credits - debits == closing, else the message saying the figures."""
+    credits = sum((ln.amount for ln in lines if ln.direction == CREDIT), Decimal("0.00"))
+    debits = sum((ln.amount for ln in lines if ln.direction == DEBIT), Decimal("0.00"))
+    expected = opening + credits - debits
+    if expected == closing:
+        return None
+    return (
+        f"{what}: closing balance {closing:.2f} does not match opening {opening:.2f} "
+        f"+ {credits:.2f} - {debits:.2f} = {expected:.2f}; the file is incomplete or altered"
+    )
+
+
+def _tag_lines(text: str, tag: str) -> list[int]:
+    """Line numbers of each start tag ``<tag`` (any namespace prefix), in document order."""
+    result: list[int] = []
+    line, pos = 1, 0
+    for match in re.finditer(r"<(?:[\w.-]+:)?" + tag + r"(?=[\s>/])", text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        result.append(line)
+    return result
