@@ -67,28 +67,32 @@ class Source:
     ``load`` gets them (from the file, checked to be the same file) on first use.
     """
 
-    __slots__ = ("_data", "_load", "aux", "size")
+    __slots__ = ("_data", "_load", "_offset", "aux", "size")
 
-    def __init__(self, size: int, aux: bytes, data: bytes | None = None,
+    def __init__(self, size: int, aux: bytes, data: bytes | bytearray | None = None,
                  load: Callable[[], bytes] | None = None) -> None:
         self.size = size
         self.aux = aux
         self._data = data
+        self._offset = 0
         self._load = load
 
     @property
-    def data(self) -> bytes:
+    def data(self) -> bytes | bytearray:
         if self._data is None:
             if self._load is None:  # pragma: no cover - the store always gives one
                 raise RuntimeError("journal bytes are not available")
             self._data = self._load()
+            self._offset = 0
         return self._data
 
     def line(self, start: int, end: int) -> list[str]:
         """The cells of the line stored at ``start .. end``."""
         if start >= self.size:
             return self.aux[start - self.size : end - self.size].decode("utf-8").split("\x1f")
-        return self.data[start:end].decode("utf-8").split(",")
+        data = self.data
+        at = self._offset
+        return data[at + start : at + end].decode("utf-8").split(",")
 
     def __getstate__(self) -> tuple[int, bytes]:
         return self.size, self.aux  # never the journal's bytes: the journal itself keeps them
@@ -96,15 +100,18 @@ class Source:
     def __setstate__(self, state: tuple[int, bytes]) -> None:
         self.size, self.aux = state
         self._data = None
+        self._offset = 0
         self._load = None
 
     def set_loader(self, load: Callable[[], bytes]) -> None:
         """How to get the journal's bytes (read again from the file, checked) when needed."""
         self._load = load
 
-    def attach(self, data: bytes) -> None:
-        """Give the journal's bytes, when the reader has them in memory."""
+    def attach(self, data: bytes | bytearray, offset: int = 0) -> None:
+        """Give the journal's bytes, when the reader has them in memory: ``data`` from
+        ``offset`` on (several journals may share one buffer)."""
         self._data = data
+        self._offset = offset
 
     def detached(self, load: Callable[[], bytes] | None = None) -> Source:
         """The same cells without the journal's bytes (for the cache); ``load`` gets them."""

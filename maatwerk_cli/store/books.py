@@ -88,19 +88,47 @@ def _relabel(folded: Folded, file: str) -> Folded:
 
 
 def _read(wanted: Sequence[Wanted]) -> list[Folded]:
+    """The journals read into one buffer (no copy per file) and parsed in one pass."""
+    import os
+
     from ..core.fold import fold
-    from .journal import Given, parse_journals
+    from .journal import Given, parse_buffer
 
     given: list[Given] = []
+    sizes: list[int] = []
+    handles = []
     for w in wanted:
-        if w.new_in_batch:
-            given.append(Given(b"", w.team, w.file, missing=True))
-            continue
-        try:
-            data = w.path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            given.append(Given(b"", w.team, w.file, missing=True))
-            continue
-        given.append(Given(data if w.cut is None else data[: w.cut], w.team, w.file))
-    journals = parse_journals(given)
+        size = 0
+        fh = None
+        if not w.new_in_batch:
+            try:
+                fh = open(w.path, "rb")  # noqa: SIM115 - closed below
+                size = os.fstat(fh.fileno()).st_size
+                if w.cut is not None:
+                    size = min(size, w.cut)
+            except (FileNotFoundError, NotADirectoryError):
+                fh = None
+        given.append(Given(b"", w.team, w.file, missing=fh is None))
+        sizes.append(size)
+        handles.append(fh)
+    big = bytearray(sum(sizes))
+    view = memoryview(big)
+    spans = []
+    at = 0
+    try:
+        for fh, size in zip(handles, sizes, strict=True):
+            got = 0
+            while fh is not None and got < size:
+                n = fh.readinto(view[at + got : at + size])
+                if not n:
+                    break  # the file shrank while being read: what is there is read
+                got += n
+            spans.append((at, at + got))
+            at += size
+    finally:
+        view.release()
+        for fh in handles:
+            if fh is not None:
+                fh.close()
+    journals = parse_buffer(big, spans, given)
     return [Folded(j.team, j.file, fold(j.lines), j.problems, j.size, j.max_seq) for j in journals]

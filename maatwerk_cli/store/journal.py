@@ -261,28 +261,37 @@ def parse_journal(data: bytes, team: str, name: str) -> Journal:
 
 
 def parse_journals(given: Sequence[Given]) -> list[Journal]:
-    """Every good line of each journal as columns, and a Problem for every line set aside.
+    """Every good line of each journal as columns, and a Problem for every line set aside."""
+    big = b"".join(g.data for g in given)
+    spans = []
+    at = 0
+    for g in given:
+        spans.append((at, at + len(g.data)))
+        at += len(g.data)
+    return parse_buffer(big, spans, given)
 
-    Several journals are read in one vectorised pass (their bytes one after the other), so
-    a ledger of four hundred small journals costs about what one large one does.
-    """
-    import numpy as np
+
+def parse_buffer(
+    big: bytes | bytearray, spans: Sequence[tuple[int, int]], given: Sequence[Given]
+) -> list[Journal]:
+    """The journals whose bytes stand one after the other in ``big`` (journal ``j`` at
+    ``spans[j]``; the ``data`` of ``given`` is not used), read in one vectorised pass, so a
+    ledger of four hundred small journals costs about what one large one does."""
 
     from ..core.lines import Source, empty_lines
 
     problems: list[list[tuple[int, str]]] = [[] for _ in given]
     max_seq = [0] * len(given)
-    bodies: list[tuple[int, int, int]] = []  # (journal, body start, body end) in its own bytes
-    for j, g in enumerate(given):
-        data = g.data
+    bodies: list[tuple[int, int, int, int]] = []  # (journal, body start, body end, header lines)
+    for j, (g, (start, end)) in enumerate(zip(given, spans, strict=True)):
         if g.missing:
             continue
-        if not data:
+        if start == end:
             problems[j].append((1, MSG_EMPTY_FILE))
             continue
-        bom = len(BOM) if data.startswith(BOM) else 0
-        first = data.find(b"\n", bom)
-        head = data[bom:] if first < 0 else data[bom:first]
+        bom = len(BOM) if big[start : start + len(BOM)] == BOM else 0
+        first = big.find(b"\n", start + bom, end)
+        head = bytes(big[start + bom : end if first < 0 else first])
         if head.endswith(b"\r"):
             head = head[:-1]
         if first < 0 and HEADER_BYTES.startswith(head):
@@ -290,28 +299,21 @@ def parse_journals(given: Sequence[Given]) -> list[Journal]:
             continue
         if head != HEADER_BYTES[:-1]:
             problems[j].append((1, MSG_BAD_HEADER))
-            max_seq[j] = max((id_seq(raw, g.team) for raw in data.split(b"\n")), default=0)
+            max_seq[j] = max((id_seq(raw, g.team) for raw in bytes(big[start:end]).split(b"\n")), default=0)
             continue
-        end = data.rfind(b"\n") + 1
-        if end < len(data):  # the last line has no newline: its writer died mid-line
-            problems[j].append((data.count(b"\n", 0, end) + 1, MSG_TORN_LAST))
-            max_seq[j] = id_seq(data[end:], g.team)
-        if end > first + 1:
-            bodies.append((j, first + 1, end))
-    # All bodies one after the other, so that one pass of numpy reads them all.
-    big = b"".join([memoryview(given[j].data)[a:b] for j, a, b in bodies])
-    base = np.zeros(len(given), dtype=np.int64)  # where each journal's byte 0 lies in ``big``
-    at = 0
-    for j, a, b in bodies:
-        base[j] = at - a
-        at += b - a
-    cols = _read_lines(big, bodies, given, problems, max_seq, base) if bodies else None
+        last = big.rfind(b"\n", start, end) + 1
+        if last < end:  # the last line has no newline: its writer died mid-line
+            problems[j].append((big.count(b"\n", start, last) + 1, MSG_TORN_LAST))
+            max_seq[j] = id_seq(bytes(big[last:end]), g.team)
+        if last > first + 1:
+            bodies.append((j, first + 1, last, big.count(b"\n", start, first + 1)))
+    cols = _read_lines(big, bodies, given, problems, max_seq, spans) if bodies else {}
     out: list[Journal] = []
-    for j, g in enumerate(given):
-        size = len(g.data)
-        lines = cols.pop(j) if cols is not None and j in cols else empty_lines(g.team, Source(size, b""))
+    for j, (g, (start, end)) in enumerate(zip(given, spans, strict=True)):
+        size = end - start
+        lines = cols.pop(j) if j in cols else empty_lines(g.team, Source(size, b""))
         lines.source.size = size
-        lines.source.attach(g.data)
+        lines.source.attach(big, start)
         found = sorted(problems[j], key=lambda p: p[0])
         best = max(max_seq[j], int((lines.key % 10**10).max()) if len(lines) else 0)
         out.append(Journal(g.team, g.file, lines, tuple(Problem(g.file, n, m) for n, m in found), size, best))
@@ -319,23 +321,26 @@ def parse_journals(given: Sequence[Given]) -> list[Journal]:
 
 
 def _read_lines(
-    big: bytes, bodies: list[tuple[int, int, int]], given: Sequence[Given],
-    problems: list[list[tuple[int, str]]], max_seq: list[int], base: np.ndarray,
+    big: bytes | bytearray, bodies: list[tuple[int, int, int, int]], given: Sequence[Given],
+    problems: list[list[tuple[int, str]]], max_seq: list[int], spans: Sequence[tuple[int, int]],
 ) -> dict[int, Lines]:
     """The good lines of the journals' bodies in ``big``, per journal."""
     import numpy as np
 
     buf = np.frombuffer(big, dtype=np.uint8)
-    ends = np.flatnonzero(buf == 10).astype(np.int64)
-    starts = np.concatenate((np.array([0], dtype=np.int64), ends[:-1] + 1))
-    # Which journal each line belongs to, and its line number there.
-    lengths = np.array([b - a for _, a, b in bodies], dtype=np.int64)
-    bounds = np.concatenate(([0], np.cumsum(lengths)))
-    owner_of_body = np.searchsorted(bounds, starts, side="right") - 1
-    owner = np.array([j for j, _, _ in bodies], dtype=np.int64)[owner_of_body]
-    first_line = np.searchsorted(starts, bounds[:-1])
-    header_lines = np.array([given[j].data.count(b"\n", 0, a) for j, a, _ in bodies], dtype=np.int64)
-    numbers = (np.arange(len(starts)) - first_line[owner_of_body] + header_lines[owner_of_body] + 1)
+    # Every line of every body: a body starts after its header's newline, ends after its
+    # last newline, so its lines are those that start inside it.
+    found = []
+    for _, a, b, _ in bodies:
+        found.append(np.flatnonzero(buf[a:b] == 10).astype(np.int64) + a)
+    ends = np.concatenate(found)
+    counts = np.array([len(f) for f in found], dtype=np.int64)
+    starts = np.concatenate([np.concatenate(([a], f[:-1] + 1))
+                             for (_, a, _, _), f in zip(bodies, found, strict=True)])
+    owner = np.repeat(np.array([j for j, _, _, _ in bodies], dtype=np.int64), counts)
+    first_line = np.repeat(np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    header_lines = np.repeat(np.array([h for _, _, _, h in bodies], dtype=np.int64), counts)
+    numbers = np.arange(len(starts)) - first_line + header_lines + 1
     teams = [g.team for g in given]
     groups: list[_Cols] = []
     aux: list[bytes] = []
@@ -345,7 +350,8 @@ def _read_lines(
         groups.extend(_chunk(big, buf, starts[lo:hi], ends[lo:hi], numbers[lo:hi], owner[lo:hi],
                              teams, problems, max_seq, aux, aux_at))
     blob = b"".join(aux)
-    return _per_journal(groups, given, blob, base)
+    base = np.array([a for a, _ in spans], dtype=np.int64)
+    return _per_journal(groups, [b - a for a, b in spans], given, blob, base)
 
 
 class _Cols:
@@ -760,7 +766,7 @@ def _own_codes(codes: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, t
 
 
 def _per_journal(
-    groups: list[_Cols], given: Sequence[Given], blob: bytes, base: np.ndarray
+    groups: list[_Cols], sizes: Sequence[int], given: Sequence[Given], blob: bytes, base: np.ndarray
 ) -> dict[int, Lines]:
     """The groups' lines split per journal, in line order, with codes merged per journal."""
     import numpy as np
@@ -793,7 +799,7 @@ def _per_journal(
         a, b = int(cut[j]), int(cut[j + 1])
         if a == b:
             continue
-        size = len(given[j].data)
+        size = sizes[j]
         span = arrays["span"][a:b].copy()
         quoted = in_aux[a:b]
         own_aux = b""
