@@ -621,6 +621,7 @@ def test_loader_agrees_on_a_damaged_ledger(built: Built, tmp_path: Path) -> None
         {**cells, "id": "noord-2025-0905", "due": "2025-3-1"},
         {**cells, "id": "noord-2025-0906", "note": 'een "quote", en een komma'},
         {**cells, "id": "noord-2025-0907", "extra": '{"bank_ref": "x"}'},
+        {**cells, "id": "noord-2025-0908", "category": "een heel lange categorie " * 4},
     ]
     text = b"\n".join(lines)
     text += b"".join(raw_line(c) for c in crafted)
@@ -650,7 +651,7 @@ def test_loader_agrees_on_a_damaged_ledger(built: Built, tmp_path: Path) -> None
     assert any("header line" in m for m in messages)
     assert any("header line is missing" in m for m in messages)
     # the quoted line and the one with a JSON object were good
-    assert {"noord-2025-0906", "noord-2025-0907"} <= {r.id for r in snap.rows}
+    assert {"noord-2025-0906", "noord-2025-0907", "noord-2025-0908"} <= {r.id for r in snap.rows}
     # reports keep working and carry the problems
     report = utilisation(damaged, year=2025)
     assert len(report.attrs["problems"]) == len(problems) > 5

@@ -176,7 +176,7 @@ def parse_values(values: Sequence[str], team: str, line: int) -> Row:
     )
 
 
-def parse_line(raw: bytes, team: str, line: int) -> Row | str:
+def parse_line(raw: bytes | bytearray, team: str, line: int) -> Row | str:
     """One journal line (without its newline) as a Row, or why it is set aside."""
     if raw.endswith(b"\r"):
         raw = raw[:-1]
@@ -196,7 +196,7 @@ def parse_line(raw: bytes, team: str, line: int) -> Row | str:
         return f"damaged line set aside: {exc}"
 
 
-def id_seq(raw: bytes, team: str) -> int:
+def id_seq(raw: bytes | bytearray, team: str) -> int:
     """The sequence number an id at the start of a line shows, damaged or not (0: none)."""
     m = _ID_PREFIX.match(raw)
     if m is None or m[1].decode("ascii") != team:
@@ -368,7 +368,7 @@ class _Cols:
 
 
 def _chunk(
-    big: bytes, buf: np.ndarray, s: np.ndarray, e: np.ndarray, numbers: np.ndarray,
+    big: bytes | bytearray, buf: np.ndarray, s: np.ndarray, e: np.ndarray, numbers: np.ndarray,
     owner: np.ndarray, teams: list[str], problems: list[list[tuple[int, str]]], max_seq: list[int],
     aux: list[bytes], aux_at: list[int],
 ) -> list[_Cols]:
@@ -449,7 +449,7 @@ def _chunk(
 
 
 def _quoted(
-    big: bytes, s: np.ndarray, e2: np.ndarray, numbers: np.ndarray, owner: np.ndarray,
+    big: bytes | bytearray, s: np.ndarray, e2: np.ndarray, numbers: np.ndarray, owner: np.ndarray,
     rest: list[int], teams: list[str], aux: list[bytes], aux_at: list[int],
 ) -> tuple[_Cols | None, list[int]]:
     """Lines with quoted cells (or anything else unusual): unquoted by the csv module, the
@@ -635,7 +635,9 @@ def _amounts(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray,
     return np.where(ok, value, 0), filled, ok | ~filled
 
 
-def _factorise(buf: np.ndarray, raw: bytes, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+def _factorise(
+    buf: np.ndarray, raw: bytes | bytearray, s: np.ndarray, e: np.ndarray
+) -> tuple[np.ndarray, list[bytes]]:
     """Codes for the cells' values and the values (as bytes) in code order."""
     import numpy as np
 
@@ -646,7 +648,8 @@ def _factorise(buf: np.ndarray, raw: bytes, s: np.ndarray, e: np.ndarray) -> tup
     width = int(length.max())
     if width > 64 or width == 0:  # long values are rare: a dictionary does it
         seen: dict[bytes, int] = {}
-        codes = [seen.setdefault(raw[a:b], len(seen)) for a, b in zip(s.tolist(), e.tolist(), strict=True)]
+        codes = [seen.setdefault(bytes(raw[a:b]), len(seen))
+                 for a, b in zip(s.tolist(), e.tolist(), strict=True)]
         return np.asarray(codes, dtype=np.int32), list(seen)
     padded = (width + 7) // 8 * 8
     m = _take(buf, s, padded)
@@ -660,12 +663,12 @@ def _factorise(buf: np.ndarray, raw: bytes, s: np.ndarray, e: np.ndarray) -> tup
     if not (words == words[first][inverse]).all():  # a hash collision: compare the bytes
         _, first, inverse = np.unique(m.view(f"V{padded}").ravel(), return_index=True, return_inverse=True)
         inverse = inverse.ravel()
-    values = [raw[a:b] for a, b in zip(s[first].tolist(), e[first].tolist(), strict=True)]
+    values = [bytes(raw[a:b]) for a, b in zip(s[first].tolist(), e[first].tolist(), strict=True)]
     return inverse.astype(np.int32), values
 
 
 def _columns(
-    buf: np.ndarray, raw: bytes, starts: np.ndarray, ends: np.ndarray, numbers: np.ndarray,
+    buf: np.ndarray, raw: bytes | bytearray, starts: np.ndarray, ends: np.ndarray, numbers: np.ndarray,
     owner: np.ndarray, teams: list[str], sep: bytes,
 ) -> tuple[_Cols, np.ndarray]:
     """Cells given by their bounds (19 per line) checked and turned into columns.
