@@ -327,3 +327,15 @@ def test_reports_through_the_command_line_see_every_change(lcli: Cli, ledger_dir
     monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
     assert after.out == lcli("compare", "--year", "2025", "--format", "json").out
     assert after.out != first.out and '"spent": 50.00' in after.out
+
+
+def test_two_processes_read_the_same_as_one(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big ledger is read in groups, half of them by a second process: same books."""
+    monkeypatch.setattr(books_module, "GROUP_BYTES", 1)  # one journal a group
+    monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
+    assert books_module._can_fork() or sys.platform == "win32"
+    two = Ledger(ledger.root).folder.books()
+    monkeypatch.setenv("MAATWERK_ONE_PROCESS", "1")
+    one = Ledger(ledger.root).folder.books()
+    same(two, one)
+    same(one, truth(ledger))

@@ -253,7 +253,7 @@ def fold(lines: Lines) -> Book:
     has_ref = (ref >= 0) & ~dup
     pos = np.searchsorted(own_keys, ref)
     pos = np.minimum(pos, max(len(own_keys) - 1, 0))
-    target = np.full(n, -1, dtype=np.int64)
+    target = np.full(n, -1, dtype=np.int32)
     if len(own_keys):
         hit = has_ref & (own_keys[pos] == ref)
         target[hit] = own[pos[hit]]
@@ -266,10 +266,10 @@ def fold(lines: Lines) -> Book:
         if not cancelled[v]:
             cancelled[target[v]] = True
     live = ~dup & ~cancelled
-    spends = np.flatnonzero((types == TYPE_CODE["spend"]) & ~dup)
+    spends = np.flatnonzero((types == TYPE_CODE["spend"]) & ~dup).astype(np.int32)
     m = len(spends)
-    entry_of = np.full(n, -1, dtype=np.int64)
-    entry_of[spends] = np.arange(m)
+    entry_of = np.full(n, -1, dtype=np.int32)
+    entry_of[spends] = np.arange(m, dtype=np.int32)
     at_target = target >= 0
     entry_of[at_target] = np.where(types[target[at_target]] == TYPE_CODE["spend"],
                                    entry_of[target[at_target]], -1)
@@ -281,7 +281,7 @@ def fold(lines: Lines) -> Book:
         sel = events & (types == TYPE_CODE[kind])
         if mask is not None:
             sel &= mask
-        out = np.full(m, -1, dtype=np.int64)
+        out = np.full(m, -1, dtype=np.int32)
         at = np.flatnonzero(sel)
         out[entry_of[at]] = at  # later lines overwrite earlier ones
         return out
@@ -303,7 +303,7 @@ def fold(lines: Lines) -> Book:
     kind = kind_codes[spends].astype(np.int32)
     kind[kind == kinds.index("")] = gift
     due = lines.due[spends].copy()
-    condition_at = np.where(lines.filled_mask("condition")[spends], spends, -1)
+    condition_at = np.where(lines.filled_mask("condition")[spends], spends, -1).astype(np.int32)
     k_at = last("kind")
     changed = k_at >= 0
     new_kind = kind_codes[k_at[changed]].astype(np.int32)
@@ -313,7 +313,7 @@ def fold(lines: Lines) -> Book:
     condition_at[changed] = np.where(new_kind == conditional, k_at[changed], -1)
     # Tegenprestatie: the spend's own, unless a later event says otherwise.
     teg_filled = lines.filled_mask("tegenprestatie")
-    teg_at = np.where(teg_filled[spends], spends, -1)
+    teg_at = np.where(teg_filled[spends], spends, -1).astype(np.int32)
     t_at = last("tegenprestatie")
     teg_at = np.where(t_at >= 0, t_at, teg_at)
     has_teg = (teg_at >= 0) & teg_filled[np.maximum(teg_at, 0)]
@@ -331,7 +331,7 @@ def fold(lines: Lines) -> Book:
     bank_at = last("bank-link")
     # Voided: a void that stands refers to the spend; its reason is the last one's.
     void_lines = np.flatnonzero((types == TYPE_CODE["void"]) & live & (target >= 0))
-    void_at = np.full(m, -1, dtype=np.int64)
+    void_at = np.full(m, -1, dtype=np.int32)
     hit = void_lines[types[target[void_lines]] == TYPE_CODE["spend"]]
     void_at[entry_of[target[hit]]] = hit
     voided = cancelled[spends]

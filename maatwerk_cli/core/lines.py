@@ -104,8 +104,11 @@ class Source:
         self._load = None
 
     def set_loader(self, load: Callable[[], bytes]) -> None:
-        """How to get the journal's bytes (read again from the file, checked) when needed."""
+        """How to get the journal's bytes (read again from the file, checked) when needed;
+        the bytes in memory, if any, are let go."""
         self._load = load
+        self._data = None
+        self._offset = 0
 
     def attach(self, data: bytes | bytearray, offset: int = 0) -> None:
         """Give the journal's bytes, when the reader has them in memory: ``data`` from

@@ -63,19 +63,23 @@ def read_books(wanted: Sequence[Wanted], *, use_cache: bool) -> dict[str, Folded
     misses: list[tuple[Wanted, cache.Stamp | None]] = []
     now = cache.now_ns()
     for w in wanted:
-        cacheable = use_cache and w.cut is None and not w.new_in_batch
-        if cacheable:
+        if use_cache and w.cut is None and not w.new_in_batch:
             hit = cache.load(w.path)
             if hit is not None:
                 out[w.team] = _relabel(hit[1], w.file)
                 continue
-        # Stamps before reading: a journal that changes while it is read is read again next time.
-        misses.append((w, cache.stamp(w.path, now) if cacheable else None))
+        # Stamps before reading: a journal that changes while it is read is read again next
+        # time, and a view that needs the text later reads it from the same file, checked.
+        misses.append((w, cache.stamp(w.path, now) if not w.new_in_batch else None))
     if misses:
         fresh = _read([w for w, _ in misses])
         for (w, st), folded in zip(misses, fresh, strict=True):
             out[w.team] = folded
-            if st is not None and st.size == folded.size:
+            if st is None:
+                continue
+            # The journals' bytes are not kept in memory: the figures need none of them.
+            folded.book.lines.source.set_loader(cache.reader_of(w.path, st, folded.size))
+            if st.size == folded.size and w.cut is None and use_cache:
                 cache.store(w.path, st, folded)
     return {w.team: out[w.team] for w in wanted}
 
@@ -87,8 +91,104 @@ def _relabel(folded: Folded, file: str) -> Folded:
     return Folded(folded.team, file, folded.book, problems, folded.size, folded.max_seq)
 
 
+#: Journals are read together in groups of about this many bytes: few enough passes for
+#: four hundred small journals, and never the whole of a big ledger in memory at once.
+GROUP_BYTES = 32 * 1024 * 1024
+
+
 def _read(wanted: Sequence[Wanted]) -> list[Folded]:
-    """The journals read into one buffer (no copy per file) and parsed in one pass."""
+    """The journals, read a group at a time into one buffer each (no copy per file), parsed
+    in one pass per group, and folded."""
+    import os
+
+    sizes: list[int] = []
+    for w in wanted:
+        try:
+            size = 0 if w.new_in_batch else os.stat(w.path).st_size
+        except (FileNotFoundError, NotADirectoryError):
+            size = 0
+        sizes.append(size if w.cut is None else min(size, w.cut))
+    groups: list[list[Wanted]] = [[]]
+    total = 0
+    for w, size in zip(wanted, sizes, strict=True):
+        if groups[-1] and total + size > GROUP_BYTES:
+            groups.append([])
+            total = 0
+        groups[-1].append(w)
+        total += size
+    if len(groups) > 1 and _can_fork():
+        return _read_in_two(groups)
+    return [f for group in groups for f in _read_group(group)]
+
+
+def _can_fork() -> bool:
+    """Whether a second process may read half the groups: on a POSIX machine with more than
+    one core, from a process without other threads (forking those is not safe)."""
+    import os
+    import threading
+
+    if not hasattr(os, "fork") or os.environ.get("MAATWERK_ONE_PROCESS"):
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores > 1 and threading.active_count() == 1
+
+
+def _read_in_two(groups: list[list[Wanted]]) -> list[Folded]:
+    """The groups read by two processes at once: a child reads every other group and hands
+    its folds back through a pipe (arrays as raw bytes), this process reads the rest."""
+    import os
+    import pickle
+
+    theirs = groups[1::2]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, and leave without running anything else
+        code = 0
+        try:
+            os.close(read_end)
+            try:
+                payload: object = [_read_group(g) for g in theirs]
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent to raise
+                payload = exc
+            buffers: list[pickle.PickleBuffer] = []
+            body = pickle.dumps(payload, protocol=5, buffer_callback=buffers.append)
+            raws = [b.raw() for b in buffers]
+            head = pickle.dumps((len(body), [r.nbytes for r in raws]))
+            with os.fdopen(write_end, "wb") as pipe_out:
+                pipe_out.write(len(head).to_bytes(8, "little"))
+                pipe_out.write(head)
+                pipe_out.write(body)
+                for raw in raws:
+                    pipe_out.write(raw)
+        except BaseException:  # noqa: BLE001 - the parent sees a short pipe and reads alone
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        mine = [_read_group(g) for g in groups[0::2]]
+        with os.fdopen(read_end, "rb") as pipe:
+            size = int.from_bytes(pipe.read(8), "little")
+            body_len, lengths = pickle.loads(pipe.read(size)) if size else (0, [])
+            body = pipe.read(body_len)
+            received = [pipe.read(n) for n in lengths]
+        got = pickle.loads(body, buffers=received) if size else None
+    finally:
+        os.waitpid(pid, 0)
+    if isinstance(got, BaseException):
+        raise got
+    if not isinstance(got, list) or len(got) != len(theirs):
+        got = [_read_group(g) for g in theirs]  # the child failed: read its part here
+    out: list[Folded] = []
+    for i in range(len(groups)):
+        out.extend(mine[i // 2] if i % 2 == 0 else got[i // 2])
+    return out
+
+
+def _read_group(wanted: Sequence[Wanted]) -> list[Folded]:
     import os
 
     from ..core.fold import fold

@@ -150,7 +150,8 @@ def _versions() -> tuple[str, ...]:
 
 
 def reader_of(journal: Path, st: Stamp, size: int) -> Callable[[], bytes]:
-    """How a cached book gets its journal's bytes when a view needs the text."""
+    """How a book gets its journal's bytes when a view needs the text: read again, and checked
+    to be the file that was read (``st`` taken before; ``size``: the bytes that count)."""
 
     def load() -> bytes:
         data = journal.read_bytes()
@@ -160,9 +161,10 @@ def reader_of(journal: Path, st: Stamp, size: int) -> Callable[[], bytes]:
             now = os.stat(journal)
         except OSError:
             now = None
-        same = (now is not None and (now.st_ino, now.st_dev) == (st.ino, st.dev) and len(data) >= size
-                and _hash(data[max(0, size - TAIL) : size]) == st.tail
-                and (not st.whole or _hash(data[:size]) == st.whole))
+        same = (now is not None and (now.st_ino, now.st_dev) == (st.ino, st.dev)
+                and len(data) >= max(size, st.size)
+                and _hash(data[max(0, st.size - TAIL) : st.size]) == st.tail
+                and (not st.whole or _hash(data[: st.size]) == st.whole))
         if not same:
             raise LedgerError(f"{journal} changed while it was being read; run the command again")
         return data[:size]

@@ -52,7 +52,7 @@ TORN_END = b',"(torn write: set aside)"'
 #: How far back from the end writers look for the last id (lines are far shorter).
 TAIL_CHUNK = 64 * 1024
 #: Lines handled per vectorised pass: bounds the memory of reading a huge journal.
-CHUNK_LINES = 200_000
+CHUNK_LINES = 32768
 
 MSG_EMPTY_FILE = "file is empty; the header line is missing"
 MSG_TORN_HEADER = "header line is incomplete (torn write); no lines yet"
@@ -337,10 +337,13 @@ def _read_lines(
     counts = np.array([len(f) for f in found], dtype=np.int64)
     starts = np.concatenate([np.concatenate(([a], f[:-1] + 1))
                              for (_, a, _, _), f in zip(bodies, found, strict=True)])
-    owner = np.repeat(np.array([j for j, _, _, _ in bodies], dtype=np.int64), counts)
-    first_line = np.repeat(np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-    header_lines = np.repeat(np.array([h for _, _, _, h in bodies], dtype=np.int64), counts)
-    numbers = np.arange(len(starts)) - first_line + header_lines + 1
+    del found
+    owner = np.repeat(np.array([j for j, _, _, _ in bodies], dtype=np.int32), counts)
+    # A line's number: its place in its body, after the header's line(s).
+    numbers = (np.arange(len(starts), dtype=np.int64)
+               - np.repeat(np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+               + np.repeat(np.array([h + 1 for _, _, _, h in bodies], dtype=np.int64), counts))
+    numbers = numbers.astype(np.int32)
     teams = [g.team for g in given]
     groups: list[_Cols] = []
     aux: list[bytes] = []
@@ -349,7 +352,9 @@ def _read_lines(
         hi = min(lo + CHUNK_LINES, len(starts))
         groups.extend(_chunk(big, buf, starts[lo:hi], ends[lo:hi], numbers[lo:hi], owner[lo:hi],
                              teams, problems, max_seq, aux, aux_at))
+    del starts, ends, owner, numbers  # not needed any more: free them before the merge
     blob = b"".join(aux)
+    aux.clear()
     base = np.array([a for a, _ in spans], dtype=np.int64)
     return _per_journal(groups, [b - a for a, b in spans], given, blob, base)
 
@@ -789,11 +794,17 @@ def _per_journal(
             parts.append(remap[g.codes[column]] if len(remap) else g.codes[column])
         names[column] = tuple(merged)
         codes[column] = np.concatenate(parts)
-    arrays = {k: np.concatenate([g.arrays[k] for g in groups]) for k in groups[0].arrays}
-    in_aux = np.concatenate([np.full(len(g.arrays["line"]), g.in_aux) for g in groups])
-    order = np.lexsort((arrays["line"], arrays["owner"]))
-    arrays = {k: v[order] for k, v in arrays.items()}
-    codes = {k: v[order] for k, v in codes.items()}
+    # Lines in journal order: each group is in order, the two groups of a chunk interleave.
+    # One column at a time, so that at most one extra copy is alive at once.
+    sizes_of = [len(g.arrays["line"]) for g in groups]
+    in_aux = np.repeat(np.array([g.in_aux for g in groups], dtype=bool), sizes_of)
+    order = np.lexsort((np.concatenate([g.arrays["line"] for g in groups]),
+                        np.concatenate([g.arrays["owner"] for g in groups])))
+    arrays: dict[str, np.ndarray] = {}
+    for k in list(groups[0].arrays):
+        arrays[k] = np.concatenate([g.arrays.pop(k) for g in groups])[order]
+    for k in list(codes):
+        codes[k] = codes[k][order]
     in_aux = in_aux[order]
     owner = arrays["owner"]
     cut = np.searchsorted(owner, np.arange(len(given) + 1))
