@@ -119,16 +119,17 @@ def test_listing_formats(lcli: Cli, tmp_path: Path) -> None:
     nl = lcli("entries", "-f", "csv-nl").out
     assert nl.startswith("\ufeffid;team;date;amount") and ";1234,56;" in nl
     md = lcli("entries", "-f", "markdown").out
-    assert md.startswith("| id |") and "€ 1.234,56" in md
+    assert md.startswith("## Entries\n\n| id |") and "€ 1.234,56" in md
     out = tmp_path / "entries.xlsx"
     assert lcli("entries", "--output", str(out)).code == 0
     from openpyxl import load_workbook
 
     ws = load_workbook(out).active
     assert ws is not None
-    header = [c.value for c in ws[1]]
-    amount_cell = ws.cell(row=2, column=header.index("amount") + 1)
+    header = [c.value for c in ws[3]]  # a title, an empty row, then the Dutch titles
+    amount_cell = ws.cell(row=4, column=header.index("bedrag") + 1)
     assert amount_cell.value == pytest.approx(1234.56) and isinstance(amount_cell.value, float)
+    assert amount_cell.number_format.startswith('"€"')
 
 
 def test_team_commands(lcli: Cli, ledger_dir: Path) -> None:

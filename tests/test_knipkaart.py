@@ -191,7 +191,9 @@ def test_status_table_markdown_csv_and_redact(lcli: Cli, ledger_dir: Path, tmp_p
 
     ws = load_workbook(out).active
     assert ws is not None
-    assert [c.value for c in ws[2]][:5] == ["noord", 2025, 1, 5, 4]
+    # a title row, an empty row, the header (Dutch titles), then the teams
+    assert [c.value for c in ws[3]][:3] == ["team", "jaar", "gebruikt"]
+    assert [c.value for c in ws[4]][:5] == ["noord", 2025, 1, 5, 4]
 
 
 def test_check_reports_damaged_knipkaart_lines(lcli: Cli, ledger_dir: Path) -> None:

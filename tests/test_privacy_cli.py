@@ -17,7 +17,7 @@ import pytest
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli import Ledger
 from maatwerk_cli.core.privacy import HOUSEHOLD_ALPHABET, is_household_code
-from maatwerk_cli.render.formats import Column
+from maatwerk_cli.render.columns import Column
 from maatwerk_cli.render.redact import Redactor, redact
 from reference import raw_line
 
@@ -234,12 +234,14 @@ def test_formulas_are_neutralised_in_xlsx(lcli: Cli, ledger_dir: Path, tmp_path:
 
     ids = ledger_with_formulas(ledger_dir)
     out = tmp_path / "entries.xlsx"
-    assert lcli("entries", "--format", "csv", "--output", str(out)).code == 0  # every column
+    assert lcli("entries", "--output", str(out)).code == 0  # a workbook holds every column
     ws = load_workbook(out).active
     assert ws is not None
-    header = [c.value for c in ws[1]]
-    col = {name: header.index(name) + 1 for name in ("id", "note", "amount", "date", "avoided_cost")}
-    by_id = {ws.cell(row=r, column=col["id"]).value: r for r in range(2, ws.max_row + 1)}
+    header = [c.value for c in ws[3]]  # a title, an empty row, then the Dutch titles
+    titles = {"id": "id", "note": "notitie", "amount": "bedrag", "date": "datum", "avoided_cost": "vermeden kosten"}
+    col = {name: header.index(title) + 1 for name, title in titles.items()}
+    by_id = {ws.cell(row=r, column=col["id"]).value: r for r in range(4, ws.max_row + 1)}
+    by_id.pop("totaal", None)
     for entry_id, formula in zip(ids, FORMULAS, strict=True):
         row = by_id[entry_id]
         note = ws.cell(row=row, column=col["note"])
@@ -250,7 +252,7 @@ def test_formulas_are_neutralised_in_xlsx(lcli: Cli, ledger_dir: Path, tmp_path:
     negative = [ws.cell(row=r, column=col["avoided_cost"]) for r in by_id.values()]
     assert [c.value for c in negative if c.value is not None] == [-150]
     assert all(c.data_type == "n" for c in negative if c.value is not None)
-    for row in ws.iter_rows(min_row=2):
+    for row in ws.iter_rows(min_row=1):
         for cell in row:
             if cell.data_type == "s":
                 assert not str(cell.value).startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
@@ -259,7 +261,8 @@ def test_formulas_are_neutralised_in_xlsx(lcli: Cli, ledger_dir: Path, tmp_path:
 def test_render_neutralises_every_formula_start(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from maatwerk_cli.render.formats import to_csv, to_xlsx
+    from maatwerk_cli.render.text import to_csv
+    from maatwerk_cli.render.xlsx import Sheet, write_workbook
 
     records = [{"text": t, "amount": Decimal("-12.50"), "count": -3} for t in ALL_STARTS]
     columns = [Column("text"), Column("amount", kind="money"), Column("count", kind="int")]
@@ -269,18 +272,19 @@ def test_render_neutralises_every_formula_start(tmp_path: Path) -> None:
         assert [r[0] for r in got[1:]] == ["'" + t for t in ALL_STARTS]
         assert {(r[1], r[2]) for r in got[1:]} == {("-12,50" if dutch else "-12.50", "-3")}
     out = tmp_path / "x.xlsx"
-    to_xlsx(out, records, columns)
+    write_workbook(out, [Sheet("x", "title", columns, records)])
     ws = load_workbook(out).active
     assert ws is not None
-    # XML reads a CR back as a newline; what matters is the leading quote.
-    assert [ws.cell(row=r, column=1).value for r in range(2, 8)] == [
+    # XML reads a CR back as a newline; what matters is the leading quote. Rows: a title, an
+    # empty row, the header, then the data.
+    assert [ws.cell(row=r, column=1).value for r in range(4, 10)] == [
         "'" + t.replace("\r", "\n") for t in ALL_STARTS]
-    assert {(ws.cell(row=r, column=2).value, ws.cell(row=r, column=3).value) for r in range(2, 8)} == {
+    assert {(ws.cell(row=r, column=2).value, ws.cell(row=r, column=3).value) for r in range(4, 10)} == {
         (-12.5, -3)}
 
 
 def test_plain_csv_quotes_a_carriage_return() -> None:
-    from maatwerk_cli.render.formats import to_csv
+    from maatwerk_cli.render.text import to_csv
 
     text = to_csv([{"text": "\rstart met CR"}], [Column("text")])
     assert list(csv.reader(io.StringIO(text, newline="")))[1:] == [["'\rstart met CR"]]
@@ -299,7 +303,7 @@ def test_entries_redact(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     for household, day in (("H-7KXM4P", 1), ("H-BBBB22", 2), ("H-7KXM4P", 20), ("", 21)):
         args = ["--household", household] if household else []
         assert lcli("spend", "noord", "35", "-c", "Wonen", "-d", f"{day}-3-2025", *args,
-                    "--note", "verhaal met details", "--tegenprestatie", "helpt in de buurttuin",
+                    "--note", "vertrouwelijk verhaal met details", "--tegenprestatie", "helpt in de buurttuin",
                     "--by", "Fatima", "--reason", "omdat").code == 0
     rows = entries_json(lcli, "--redact")
     banned = {"note", "tegenprestatie", "override_reason", "void_reason", "condition", "by",
@@ -313,13 +317,13 @@ def test_entries_redact(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     assert all(re.fullmatch(r"HH-\d{4}", c) for c in codes[:3])
     assert sorted(set(codes[:3])) == ["HH-0001", "HH-0002"]
     everything = json.dumps(rows)
-    for secret in ("H-7KXM4P", "H-BBBB22", "verhaal", "buurttuin", "Fatima", "omdat"):
+    for secret in ("H-7KXM4P", "H-BBBB22", "vertrouwelijk", "buurttuin", "Fatima", "omdat"):
         assert secret not in everything
 
     for fmt in ("csv", "csv-nl", "markdown", "table"):
         res = lcli("entries", "--redact", "--format", fmt)
         assert res.code == 0, res.err
-        assert "verhaal" not in res.out and "H-7KXM4P" not in res.out and "Fatima" not in res.out
+        assert "vertrouwelijk" not in res.out and "H-7KXM4P" not in res.out and "Fatima" not in res.out
     out = tmp_path / "r.xlsx"
     assert lcli("entries", "--redact", "--output", str(out)).code == 0
     from openpyxl import load_workbook
@@ -333,7 +337,7 @@ def test_entries_redact(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
 def test_every_report_and_listing_takes_redact(lcli: Cli, ledger_dir: Path) -> None:
     assert lcli("cash", "withdraw", "noord", "50", "-d", "2-3-2025").code == 0
     spent = lcli("spend", "noord", "35", "-c", "Wonen", "-d", "3-3-2025", "--household", "H-7KXM4P",
-                 "--kind", "loan", "--due", "1-4-2025", "--note", "verhaal met details",
+                 "--kind", "loan", "--due", "1-4-2025", "--note", "vertrouwelijk verhaal met details",
                  "--tegenprestatie", "helpt in de buurttuin", "--by", "Fatima", "-m", "contant")
     assert spent.code == 0, spent.err
     assert lcli("mark", spent.out.strip(), "outcome", "reached", "--avoided-cost", "100").code == 0
@@ -351,7 +355,7 @@ def test_every_report_and_listing_takes_redact(lcli: Cli, ledger_dir: Path) -> N
         for fmt in ("json", "csv", "markdown", "table"):
             res = lcli(*command, "--redact", "--format", fmt)
             assert res.code == 0, (command, res.err)
-            for secret in ("H-7KXM4P", "verhaal", "buurttuin", "Fatima"):
+            for secret in ("H-7KXM4P", "vertrouwelijk", "buurttuin", "Fatima"):
                 assert secret not in res.out, (command, fmt, secret)
     loans = json.loads(lcli("loans", "--as-of", "1-5-2025", "--redact", "-f", "json").out)
     assert [r["household"] for r in loans] == ["HH-0001"] and loans[0]["outstanding"] == 35

@@ -552,8 +552,11 @@ def test_summary_by_municipality_and_team(built: Built, tmp_path: Path) -> None:
 
 
 def test_summary_names_a_folder_that_is_not_a_ledger(built: Built, tmp_path: Path) -> None:
-    with pytest.raises(NotFoundError, match="leeg"):
-        summary([built.root, tmp_path / "leeg"], year=2025)
+    """A path that is not a ledger is skipped and named (so `summary examples/*` works)."""
+    got = summary([built.root, tmp_path / "leeg"], year=2025)
+    assert len(got) == 1 and any("leeg" in s and "not a ledger folder" in s for s in got.attrs["skipped"])
+    with pytest.raises(InputError, match="given twice"):
+        summary([built.root, built.root / ".." / built.root.name], year=2025)
     with pytest.raises(InputError):
         summary([built.root], year=2025, by="province")
 

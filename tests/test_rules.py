@@ -402,10 +402,10 @@ def test_rules_output_to_xlsx(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> No
     assert lcli("rules", "--output", str(out)).code == 0
     ws = load_workbook(out).active
     assert ws is not None
-    header = [c.value for c in ws[1]]
-    row = dict(zip(header, [c.value for c in ws[2]], strict=True))
-    assert row["reason"] == "'=HYPERLINK(\"x\")"
-    assert row["amount"] == 150
+    header = [c.value for c in ws[3]]
+    row = dict(zip(header, [c.value for c in ws[4]], strict=True))
+    assert row["reden"] == "'=HYPERLINK(\"x\")"
+    assert row["bedrag"] == 150
 
 
 # --------------------------------------------------------------------------- the library

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ..core.dates import parse_month, today
-from ..core.errors import InputError, NotFoundError, Problem
+from ..core.errors import InputError, Problem
 from ..core.money import format_eur
 from ..core.records import Team
 from ..core.text import resolve_category
@@ -168,6 +168,20 @@ def period(
     return Period(year, as_of, month_start)
 
 
+def default_year(holders: Sequence[Team], *, on: dt.date | None = None) -> tuple[int | None, str]:
+    """The year a report shows when none is asked for: this year, unless no budget holder
+    has a budget for it but some have for earlier years (an example ledger of 2015, say):
+    then the latest of those, with a note saying so (None: this year, no note)."""
+    this_year = (on or today()).year
+    if not holders or any(t.budget(this_year) for t in holders):
+        return None, ""
+    years = sorted({int(y) for t in holders for y, b in t.budgets.items() if b and int(y) < this_year})
+    if not years:
+        return None, ""
+    return years[-1], (f"no budget holder has a budget for {this_year}; showing {years[-1]}, "
+                       "the latest year with budgets (choose another with --year)")
+
+
 def projected_cents(spent_cents: int, p: Period) -> int:
     """Year-end spend at the current pace: spent / expected, rounded to the cent."""
     value = Decimal(spent_cents) * p.days_in_year / p.day_of_year
@@ -242,9 +256,10 @@ class _Numbers:
     (``by_team=False``), in cents.
     """
 
-    def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None) -> None:
+    def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None,
+                 holders: Sequence[Team] | None = None) -> None:
         folder = _folder(ledger)
-        self.holders = _holders(folder, teams)
+        self.holders = list(holders) if holders is not None else _holders(folder, teams)
         self.slugs = [t.slug for t in self.holders]
         self.books = folder.books(self.slugs)
         self.f = fig.from_books(self.books, self.slugs)
@@ -403,9 +418,8 @@ def utilisation_report(
     under_share: Decimal | float | str | None = None,
 ) -> Report:
     """:func:`utilisation` as a :class:`Report`, without pandas."""
-    p = period(year, as_of, month)
     share = check_share(under_share if under_share is not None else _folder(ledger).settings.under_share)
-    data = _Numbers(ledger, teams)
+    p, data, note = _prepare(ledger, teams, year, as_of, month)
     spent = data.spent_by(p.start, p.as_of)
     paid = data.paid_back_by(p.start, p.as_of)
     month_spent = data.spent_by(p.month_start, p.as_of) if p.month_start else {}
@@ -430,9 +444,22 @@ def utilisation_report(
     )
     return Report(
         records, columns, dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of,
-        expected=p.expected, under_share=share,
+        expected=p.expected, under_share=share, year_note=note,
         month=f"{p.month_start:%Y-%m}" if p.month_start else None),
     )
+
+
+def _prepare(
+    ledger: Ledger, teams: Sequence[str] | str | None, year: int | None, as_of: dt.date | None,
+    month: str | tuple[int, int] | None = None,
+) -> tuple[Period, _Numbers, str]:
+    """The period (its default year chosen as :func:`default_year` says) and the figures."""
+    holders = _holders(ledger, teams)
+    note = ""
+    if year is None and as_of is None and month is None:
+        year, note = default_year(holders)
+    p = period(year, as_of, month)
+    return p, _Numbers(ledger, teams, holders), note
 
 
 def _pace_record(
@@ -552,6 +579,7 @@ def compare(
     *,
     year: int | None = None,
     as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """One row per budget holder, side by side.
 
@@ -566,7 +594,7 @@ def compare(
 
     Counted are spends in ``year`` up to ``as_of`` (defaults as for :func:`utilisation`).
     """
-    return compare_report(ledger, teams, year=year, as_of=as_of).frame()
+    return compare_report(ledger, teams, year=year, as_of=as_of, month=month).frame()
 
 
 def compare_report(
@@ -575,10 +603,10 @@ def compare_report(
     *,
     year: int | None = None,
     as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
 ) -> Report:
     """:func:`compare` as a :class:`Report`, without pandas."""
-    p = period(year, as_of)
-    data = _Numbers(ledger, teams)
+    p, data, note = _prepare(ledger, teams, year, as_of, month)
     figures = _figures(data, p, by_team=True)
     records = []
     for team in data.holders:
@@ -588,7 +616,7 @@ def compare_report(
     budget = sum(_cents(t.budget(p.year)) for t in data.holders)
     total = {**_compare_record(TOTAL_LABEL, budget, overall), "kind": "", "name": ""}
     return Report(records, COMPARE_COLUMNS + COMPARE_EXTRA,
-                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of))
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note))
 
 
 def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
@@ -619,6 +647,7 @@ def categories(
     *,
     year: int | None = None,
     as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """Where the money went, by category, most money first.
 
@@ -626,7 +655,7 @@ def categories(
     their money; ``share_count`` and ``share_amount``: fractions of all counted spends of
     the chosen teams. Cash write-offs have no category and are left out.
     """
-    return categories_report(ledger, teams, year=year, as_of=as_of).frame()
+    return categories_report(ledger, teams, year=year, as_of=as_of, month=month).frame()
 
 
 def categories_report(
@@ -635,10 +664,10 @@ def categories_report(
     *,
     year: int | None = None,
     as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
 ) -> Report:
     """:func:`categories` as a :class:`Report`, without pandas."""
-    p = period(year, as_of)
-    data = _Numbers(ledger, teams)
+    p, data, note = _prepare(ledger, teams, year, as_of, month)
     e = data.f.entries
     sel = data.counted(p.start, p.as_of)
     names = data.f.categories
@@ -666,8 +695,11 @@ def categories_report(
         "share_count": 1.0 if all_count else None,
         "share_amount": 1.0 if all_cents else None,
     }
+    r = data.f.rows
+    off = data.rows_of("settle", p.start, p.as_of) & r["write_off"]
     return Report(records, CATEGORY_COLUMNS,
-                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of))
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note,
+                       written_off=_eur(int(r["cents"][off].sum()))))
 
 
 # ---------------------------------------------------------------------------- loans
@@ -694,6 +726,17 @@ def loans(
     With ``overdue``, only loans past their due date. Sorted most overdue first, then by
     due date (none last), date and id.
     """
+    return loans_report(ledger, teams, overdue=overdue, as_of=as_of).frame()
+
+
+def loans_report(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    overdue: bool = False,
+    as_of: dt.date | None = None,
+) -> Report:
+    """:func:`loans` as a :class:`Report`, without pandas."""
     end = as_of or today()
     data = _Numbers(ledger, teams)
     until = fig.day_number(end)
@@ -729,7 +772,7 @@ def loans(
     total["id"] = TOTAL_LABEL
     for name in ("amount", "repaid", "recovered", "outstanding"):
         total[name] = sum((Decimal(r[name]) for r in records), Decimal("0.00"))
-    return _finish(records, LOAN_COLUMNS, problems=data.problems, total=total, as_of=end)
+    return Report(records, LOAN_COLUMNS, dict(problems=data.problems, total=total, as_of=end))
 
 
 # ---------------------------------------------------------------------------- outcomes
@@ -741,6 +784,7 @@ def outcomes(
     *,
     year: int | None = None,
     as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """How the cases turned out, per budget holder (like Zaanstad's evaluation of 20 cases).
 
@@ -750,7 +794,7 @@ def outcomes(
     counted; ``evaluated``: those with an outcome; ``costed``: those with an avoided cost;
     ``cheaper``: those whose avoided cost is above zero (cheaper than doing nothing).
     """
-    return outcomes_report(ledger, teams, year=year, as_of=as_of).frame()
+    return outcomes_report(ledger, teams, year=year, as_of=as_of, month=month).frame()
 
 
 def outcomes_report(
@@ -759,16 +803,16 @@ def outcomes_report(
     *,
     year: int | None = None,
     as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
 ) -> Report:
     """:func:`outcomes` as a :class:`Report`, without pandas."""
-    p = period(year, as_of)
-    data = _Numbers(ledger, teams)
+    p, data, note = _prepare(ledger, teams, year, as_of, month)
     e = data.f.entries
     sel = data.counted(p.start, p.as_of)
     records = [_outcome_record(team.slug, sel & (e["team"] == i), e) for i, team in enumerate(data.holders)]
     total = _outcome_record(TOTAL_LABEL, sel, e)
     return Report(records, OUTCOME_COLUMNS + OUTCOME_EXTRA,
-                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of))
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note))
 
 
 def _outcome_record(label: str, mask: np.ndarray, e: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -809,6 +853,18 @@ def story_cases(
     replaced by ``[huishouden]``. Filters: one team, one category (case and accents do not
     matter), a minimum amount, a first date. Sorted by category, then date.
     """
+    return story_report(ledger, team=team, category=category, min_amount=min_amount, since=since).frame()
+
+
+def story_report(
+    ledger: Ledger,
+    *,
+    team: str | None = None,
+    category: str | None = None,
+    min_amount: Decimal | None = None,
+    since: dt.date | None = None,
+) -> Report:
+    """:func:`story_cases` as a :class:`Report`, without pandas."""
     folder = _folder(ledger)
     data = _Numbers(folder, [team] if team else None)
     entries = []
@@ -851,7 +907,7 @@ def story_cases(
         for e in entries
     ]
     filters = {"team": team, "category": category, "min_amount": min_amount, "since": since}
-    return _finish(records, STORY_COLUMNS, problems=data.problems, filters=filters)
+    return Report(records, STORY_COLUMNS, dict(problems=data.problems, filters=filters))
 
 
 def _household_pattern(codes: set[str]) -> re.Pattern[str]:
@@ -891,12 +947,13 @@ def stories(
     Each case shows amount, team, date and kind, the note, the tegenprestatie, the outcome
     and, for loans and conditional grants, what is repaid and still owed. No household codes.
     """
-    cases = story_cases(ledger, team=team, category=category, min_amount=min_amount, since=since)
+    cases = story_report(ledger, team=team, category=category, min_amount=min_amount, since=since)
     return stories_markdown(cases, municipality=_folder(ledger).settings.municipality)
 
 
-def stories_markdown(cases: pd.DataFrame, *, municipality: str = "") -> str:
-    """Markdown for a :func:`story_cases` frame (its ``attrs['filters']`` are named on top)."""
+def stories_markdown(cases: pd.DataFrame | Report, *, municipality: str = "") -> str:
+    """Markdown for :func:`story_report` cases (or a :func:`story_cases` frame); the filters in
+    its ``attrs['filters']`` are named on top."""
     lines = [f"# Cases{f' in {_md(municipality)}' if municipality else ''}", ""]
     filters = cases.attrs.get("filters", {})
     chosen = []
@@ -914,11 +971,16 @@ def stories_markdown(cases: pd.DataFrame, *, municipality: str = "") -> str:
     if not count:
         lines += ["", "No cases match."]
         return "\n".join(lines) + "\n"
-    for cat, group in cases.groupby("category", sort=False):
-        money = sum(group["amount"], Decimal("0.00"))
+    records = cases.records if isinstance(cases, Report) else cast(
+        list[dict[str, Any]], cases.to_dict(orient="records"))
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for case in records:
+        groups.setdefault(str(case["category"]), []).append(case)
+    for cat, group in groups.items():
+        money = sum((Decimal(c["amount"]) for c in group), Decimal("0.00"))
         n = len(group)
-        lines += ["", f"## {_md(str(cat))}: {n} case{'s' if n != 1 else ''}, {format_eur(money)}"]
-        for case in cast(list[dict[str, Any]], group.to_dict(orient="records")):
+        lines += ["", f"## {_md(cat)}: {n} case{'s' if n != 1 else ''}, {format_eur(money)}"]
+        for case in group:
             lines += ["", *_story(case, redacted=bool(cases.attrs.get("redacted")))]
     return "\n".join(lines) + "\n"
 
@@ -967,10 +1029,13 @@ def summary(
     settings, else the folder name) and the :func:`compare` columns for all its budget
     holders together (``team`` left out); then ``teams`` (number of budget holders) and
     ``root`` (the folder). ``by="team"``: one row per budget holder with ``municipality``,
-    ``team`` and the compare columns, then ``kind``, ``name`` and ``root``.
+    ``team`` and the compare columns, then ``kind``, ``name`` and ``root``. Both end with
+    ``year``: the budget year counted for that folder (each folder's own default, see
+    :func:`default_year`, unless ``year`` or ``as_of`` is given).
 
-    Every folder must be a ledger; a NotFoundError or LedgerError names the one that is
-    not. ``attrs["problems"]`` collects the lines set aside in all of them.
+    A path that is not a ledger folder is skipped and named in ``attrs["skipped"]``; a
+    folder given twice is an InputError. ``attrs["problems"]`` collects the lines set aside
+    in all of them.
     """
     return summary_report(roots, year=year, as_of=as_of, by=by).frame()
 
@@ -982,20 +1047,44 @@ def summary_report(
     as_of: dt.date | None = None,
     by: str = "municipality",
 ) -> Report:
-    """:func:`summary` as a :class:`Report`, without pandas."""
+    """:func:`summary` as a :class:`Report`, without pandas.
+
+    Each folder's year is chosen on its own (as :func:`default_year` says) unless ``year``
+    or ``as_of`` is given; the ``year`` column says which. A path that is not a ledger
+    folder is skipped and named in ``attrs["skipped"]``; a folder given twice is refused.
+    """
     from ..store.folder import LedgerFolder
 
     if by not in SUMMARY_BY:
         raise InputError(f"--by {by!r} is not one of: {', '.join(SUMMARY_BY)}")
-    p = period(year, as_of)
+    fixed = period(year, as_of) if (year is not None or as_of is not None) else None
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    skipped: list[str] = []
+    notes: list[str] = []
+    seen: dict[Path, str] = {}
     for root in roots:
+        where = Path(root)
+        try:
+            real = where.resolve()
+        except OSError:
+            real = where.absolute()
+        if real in seen:
+            raise InputError(f"{root} is given twice (also as {seen[real]}); give each ledger folder once")
+        seen[real] = str(root)
         ledger = LedgerFolder(root)
         if not ledger.exists():
-            raise NotFoundError(f"{root} is not a ledger folder (there is no maatwerk.toml in it)")
-        name = ledger.settings.municipality or Path(root).resolve().name
-        data = _Numbers(ledger, None)
+            skipped.append(f"{root} is not a ledger folder (there is no maatwerk.toml in it); skipped")
+            continue
+        name = ledger.settings.municipality or real.name
+        holders = ledger.load_teams()
+        p = fixed
+        if p is None:
+            chosen, note = default_year(holders)
+            p = period(chosen)
+            if note:
+                notes.append(f"{name}: {note}")
+        data = _Numbers(ledger, None, holders)
         problems.extend(data.problems)
         if by == "team":
             figures = _figures(data, p, by_team=True)
@@ -1003,16 +1092,49 @@ def summary_report(
                 record = _compare_record(team.slug, _cents(team.budget(p.year)),
                                          figures.get(team.slug, _Figures()))
                 records.append({"municipality": name, **record, "kind": team.kind,
-                                "name": team.name, "root": str(root)})
+                                "name": team.name, "root": str(root), "year": p.year})
         else:
             figures = _figures(data, p, by_team=False)
             budget = sum(_cents(t.budget(p.year)) for t in data.holders)
             record = _compare_record("", budget, figures.get(_ALL, _Figures()))
             del record["team"]
             records.append({"municipality": name, **record, "teams": len(data.holders),
-                            "root": str(root)})
+                            "root": str(root), "year": p.year})
     if by == "team":
-        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root"]
+        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year"]
     else:
-        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root"]
-    return Report(records, columns, dict(problems=tuple(problems), year=p.year, as_of=p.as_of))
+        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year"]
+    years = sorted({r["year"] for r in records})
+    return Report(records, columns, dict(problems=tuple(problems), year=years[0] if len(years) == 1 else None,
+                                         years=years, as_of=fixed.as_of if fixed else None,
+                                         skipped=skipped, year_note="; ".join(notes)))
+
+
+# ---------------------------------------------------------------------------- refusals
+
+REFUSAL_COLUMNS = ("id", "team", "date", "amount", "category", "household", "reason", "by")
+
+
+def refusals_report(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
+) -> Report:
+    """The refused requests (weigeringen) dated in the period, for learning: ``id``, ``team``,
+    ``date``, ``amount`` (asked, None when not known), ``category``, ``household``,
+    ``reason``, ``by``; by date. ``attrs["total"]`` counts them."""
+    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    records: list[dict[str, Any]] = []
+    for slug in data.slugs:
+        for r in data.books[slug].book.refusals():
+            if p.start <= r.date <= p.as_of:
+                records.append({name: getattr(r, name) for name in REFUSAL_COLUMNS})
+    records.sort(key=lambda r: (r["date"], r["team"], r["id"]))
+    total: dict[str, Any] = {c: None for c in REFUSAL_COLUMNS}
+    total.update(id=TOTAL_LABEL, amount=sum((r["amount"] for r in records if r["amount"] is not None),
+                                            Decimal("0.00")))
+    return Report(records, REFUSAL_COLUMNS, dict(problems=data.problems, total=total, year=p.year,
+                                                 as_of=p.as_of, year_note=note))

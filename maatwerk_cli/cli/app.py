@@ -1,22 +1,33 @@
-"""The Typer application, the global options, and the one place that knows exit codes.
-
-Exit codes: 0 done; 1 ``check`` found problems; 2 a user mistake (one line on stderr,
-nothing written); 3 the ledger is busy; 130 interrupted.
-"""
+"""The Typer application, the global options, and the one place that knows exit codes
+(:class:`ExitStatus`)."""
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import inspect
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from ..core.errors import BusyError, MaatwerkError
+from ..core.errors import BusyError, MaatwerkError, Problem
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+
+class ExitStatus(enum.IntEnum):
+    """How a command ends, for scripts (documented in the README)."""
+
+    DONE = 0  #: done; a --check command found nothing
+    FINDINGS = 1  #: check, reconcile --check or loans --overdue --check found something
+    MISTAKE = 2  #: a mistake in the command or its input; nothing was written
+    BUSY = 3  #: the ledger stayed locked by another writer
+    INTERRUPTED = 130  #: stopped with Ctrl-C
 
 HELP = """\
 Ledger for the maatwerkbudget of wijkteams: record spends fast, check utilisation
@@ -30,14 +41,12 @@ app = typer.Typer(
     name="maatwerk",
     help=HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_USER = 2
-EXIT_BUSY = 3
 
 
 class State:
@@ -49,6 +58,14 @@ class State:
 state = State()
 
 
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        sys.stdout.write(f"maatwerk {__version__}\n")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ledgers: Path | None = typer.Option(
@@ -58,19 +75,21 @@ def main_options(
         help="Ledger folder (default: $MAATWERK_LEDGERS, else ./ledgers).",
         show_default=False,
     ),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and stop."),
 ) -> None:
     env = os.environ.get("MAATWERK_LEDGERS")
     state.ledgers = ledgers if ledgers is not None else Path(env) if env else Path("ledgers")
 
 
-def ledger() -> Any:
+def ledger() -> Ledger:
     """The Ledger for the chosen folder."""
     from ..ledger import Ledger
 
     return Ledger(state.ledgers)
 
 
-def fail(message: str, code: int = EXIT_USER) -> NoReturn:
+def fail(message: str, code: int = ExitStatus.MISTAKE) -> NoReturn:
     """One line on stderr and the exit code; the only way commands end in error."""
     sys.stderr.write(f"maatwerk: {message}\n")
     raise SystemExit(code)
@@ -80,7 +99,7 @@ def warn(message: str) -> None:
     sys.stderr.write(f"maatwerk: warning: {message}\n")
 
 
-def warn_problems(problems: Sequence[Any]) -> None:
+def warn_problems(problems: Sequence[Problem]) -> None:
     """Readers set damaged lines aside; say so, never silently."""
     if problems:
         first = problems[0]
@@ -99,10 +118,10 @@ def run(args: Sequence[str] | None = None) -> int:
         return code if isinstance(code, int) else (0 if code is None else 1)
     except BusyError as exc:
         sys.stderr.write(f"maatwerk: {exc}\n")
-        return EXIT_BUSY
+        return ExitStatus.BUSY
     except MaatwerkError as exc:
         sys.stderr.write(f"maatwerk: {exc}\n")
-        return EXIT_USER
+        return ExitStatus.MISTAKE
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -113,10 +132,10 @@ def run(args: Sequence[str] | None = None) -> int:
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "maatwerk"
         sys.stderr.write(f"maatwerk: {message} (see `{where} --help`)\n")
-        return getattr(exc, "exit_code", EXIT_USER) or EXIT_USER
+        return getattr(exc, "exit_code", ExitStatus.MISTAKE) or ExitStatus.MISTAKE
     except KeyboardInterrupt:
         sys.stderr.write("maatwerk: interrupted\n")
-        return 130
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         # `maatwerk entries | head`: the reader went away; that is not an error.
         with contextlib.suppress(OSError):
@@ -125,7 +144,7 @@ def run(args: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # Disk full, permission denied, read-only share: the user can act on it.
         sys.stderr.write(f"maatwerk: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
-        return EXIT_USER
+        return ExitStatus.MISTAKE
     return 0
 
 

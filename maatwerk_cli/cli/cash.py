@@ -18,11 +18,10 @@ import typer
 from ..core.dates import parse_date, parse_month
 from ..core.errors import InputError
 from ..core.money import format_eur, format_plain, parse_amount
-from ..render.formats import Column
-from ..render.redact import redact_option
-from .app import app, ledger, warn, warn_problems
+from ..render.output import emit
+from .app import ExitStatus, app, ledger, warn, warn_problems
 from .clerk import LENIENT, import_app
-from .output import format_option, output_option, show
+from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
 
 cash_app = typer.Typer(
     help="The cash box (kasgeld): withdrawals, what is on hand, settling the remainder.",
@@ -68,32 +67,24 @@ def cash_withdraw(
     print(f"{row_id}  (cash on hand: {format_eur(cash_on_hand(lg.folder, slug))})")
 
 
-CASH_COLUMNS = [
-    Column("team"),
-    Column("cash_on_hand", "cash on hand", kind="money", total=True),
-    Column("withdrawn", kind="money", total=True),
-    Column("spent_cash", "spent in cash", kind="money", total=True),
-    Column("written_off", "written off", kind="money", total=True),
-    Column("deposited", kind="money", total=True),
-]
-
-
 @cash_app.command("status")
 def cash_status_command(
     team: str | None = typer.Argument(None, help="Only this team (default: all)."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
                                      help="Count only rows dated up to this day."),
-    fmt: str = format_option(),
-    output: Path | None = output_option(),
-    redact: bool = redact_option(),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
 ) -> None:
     """Cash on hand per team: withdrawn - spent in cash - written off - deposited."""
     from ..ops.cash import cash_status
+    from ..render import listings
 
+    to = out(fmt, output)
     day = parse_date(as_of, what="--as-of", allow_future=True) if as_of else None
     records = [s.record() for s in cash_status(ledger(), [team] if team else None, day)]
-    show(records, CASH_COLUMNS, fmt, output=output, title="Cash box", total=len(records) > 1,
-         empty="no teams yet", redact=redact)
+    view = listings.cash(records)
+    emit(redacted(view) if redact else view, to)
 
 
 @cash_app.command("settle")
@@ -214,33 +205,23 @@ def import_bank(
 # --------------------------------------------------------------------------- bank lines
 
 
-BANK_LINE_COLUMNS = [
-    Column("ref"),
-    Column("date", kind="date"),
-    Column("amount", kind="money"),
-    Column("direction", wide=True),
-    Column("status"),
-    Column("id"),
-    Column("description", wide=True),
-    Column("source", wide=True),
-]
-
-
 @bank_app.command("lines")
 def bank_lines_command(
     team: str = typer.Argument(..., help="The team."),
     open_only: bool = typer.Option(False, "--open", help="Only payments without an entry."),
-    fmt: str = format_option(),
-    output: Path | None = output_option(),
-    redact: bool = redact_option(),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
 ) -> None:
     """List a team's imported bank lines: linked, explained, open or credit."""
     from ..ops.bank import bank_lines
+    from ..render import listings
 
+    to = out(fmt, output)
     records, problems = bank_lines(ledger(), team, open_only=open_only)
     warn_problems(problems)
-    show(records, BANK_LINE_COLUMNS, fmt, output=output, title="Bank lines",
-         empty="no open bank lines" if open_only else "no bank lines imported", redact=redact)
+    view = listings.bank_lines(records, open_only=open_only)
+    emit(redacted(view) if redact else view, to)
 
 
 @bank_app.command("explain")
@@ -259,45 +240,31 @@ def bank_explain(
 # --------------------------------------------------------------------------- reconcile
 
 
-PROBLEM_WORDS = {
-    "bank_without_entry": "bank only",
-    "entry_without_bank": "ledger only",
-    "amount_mismatch": "amounts differ",
-}
-RECONCILE_COLUMNS = [
-    Column("problem"),
-    Column("date", kind="date"),
-    Column("amount", kind="money"),
-    Column("recorded", kind="money"),
-    Column("ref"),
-    Column("id"),
-    Column("description", wide=True),
-]
-
-
 @app.command()
 def reconcile(
     team: str = typer.Argument(..., help="The team."),
     month: str | None = typer.Option(None, "--month", metavar="YYYY-MM", help="Only this month."),
-    fmt: str = format_option(),
-    output: Path | None = output_option(),
-    redact: bool = redact_option(),
+    check: bool = typer.Option(False, "--check", help="Exit 1 when bank and ledger disagree (for scripts)."),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
 ) -> None:
     """Where the bank statements and the ledger disagree.
 
     bank_without_entry: a payment on the statement that no card spend or withdrawal
     explains. entry_without_bank: a card spend or withdrawal the imported statements
     do not show. amount_mismatch: the two belong together but the amounts differ.
-    Invoices and cash spends are not expected on the statement.
+    Invoices and cash spends are not expected on the statement. With --check the command
+    exits 1 when it finds anything (0 when bank and ledger agree), for a cron job.
     """
     from ..ops.bank import mismatch_record
     from ..ops.bank import reconcile as run_reconcile
+    from ..render import listings
 
+    to = out(fmt, output)
     period = parse_month(month) if month else None
     found = run_reconcile(ledger(), team, period)
-    records = [mismatch_record(m) for m in found]
-    if output is None and fmt in ("table", "markdown"):
-        # People read words; scripts get the contract's names (bank_without_entry, ...).
-        records = [{**r, "problem": PROBLEM_WORDS.get(str(r["problem"]), r["problem"])} for r in records]
-    show(records, RECONCILE_COLUMNS, fmt, output=output,
-         title="Reconcile", empty="bank and ledger agree", redact=redact)
+    view = listings.reconcile([mismatch_record(m) for m in found], to.format)
+    emit(redacted(view) if redact else view, to)
+    if check and found:
+        raise SystemExit(ExitStatus.FINDINGS)

@@ -16,10 +16,9 @@ from ..core.errors import InputError
 from ..core.money import format_eur, parse_amount
 from ..core.records import KIND_ALIASES, METHOD_ALIASES, OUTCOMES
 from ..core.text import resolve_choice
-from ..render.formats import Column
-from ..render.redact import redact_option
-from .app import app, fail, ledger, warn, warn_problems
-from .output import format_option, output_option, show
+from ..render.output import emit
+from .app import ExitStatus, app, fail, ledger, warn, warn_problems
+from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
 
 LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser, not click
 
@@ -79,41 +78,40 @@ def team_budget(
     print(f"{team.slug}: budget {y} is {format_eur(team.budget(y))}")
 
 
-TEAM_COLUMNS = [
-    Column("team"),
-    Column("name"),
-    Column("kind"),
-    Column("year", kind="int"),
-    Column("budget", kind="money", total=True),
-]
-
-
 @team_app.command("list")
 def team_list(
     year: int | None = typer.Option(None, "--year", help="Budget year (default: this year)."),
-    fmt: str = format_option(),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List the budget holders with their budget for a year."""
+    from ..render import listings
+
+    to = out(fmt, output)
     y = parse_year(year or today().year)
     rows = [
         {"team": t.slug, "name": t.name, "kind": t.kind, "year": y, "budget": t.budget(y)}
         for t in ledger().teams()
     ]
-    show(rows, TEAM_COLUMNS, fmt, title=f"Budget holders {y}", total=True, empty="no teams yet")
+    emit(listings.teams(f"Budget holders {y}", rows), to)
 
 
 @team_app.command("show")
 def team_show(
     slug: str = typer.Argument(..., help="The team."),
-    fmt: str = format_option(),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Show one budget holder: name, kind and budget per year."""
+    from ..render import listings
+
+    to = out(fmt, output)
     team = ledger().team(slug)
     rows = [
         {"team": team.slug, "name": team.name, "kind": team.kind, "year": y, "budget": b}
         for y, b in sorted(team.budgets.items())
     ]
-    show(rows, TEAM_COLUMNS, fmt, title=team.name, empty=f"{team.slug} has no budget yet")
+    emit(listings.teams(team.name, rows, total=False, empty=f"{team.slug} has no budget yet"), to)
 
 
 # --------------------------------------------------------------------------- recording
@@ -302,38 +300,6 @@ def refuse(
 
 # --------------------------------------------------------------------------- listing
 
-ENTRY_COLUMNS = [
-    Column("id"),
-    Column("team", wide=True),
-    Column("date", kind="date"),
-    Column("amount", kind="money", total=True),
-    Column("category"),
-    Column("method", wide=True),
-    Column("kind"),
-    Column("household", wide=True),
-    Column("repaid", kind="money", total=True, wide=True),
-    Column("outstanding", "owed", kind="money", total=True),
-    Column("tegenprestatie", wide=True),
-    Column("voided", kind="bool"),
-    Column("note", wide=True),
-]
-
-
-def entry_columns(fmt: str) -> list[Column]:
-    """Tables show the essentials; machine formats every field."""
-    if fmt == "table":
-        return ENTRY_COLUMNS
-    from ..core.fields import ENTRY_FIELDS
-
-    kinds = {"date": "date", "due": "date", "voided": "bool", "personal_data_allowed": "bool"}
-    money = {"amount", "repaid", "outstanding", "recovered", "avoided_cost"}
-    return [
-        Column(k, kind="money" if k in money else kinds.get(k, "text"),
-               total=k in money and k != "avoided_cost")
-        for k in ENTRY_FIELDS
-    ]
-
-
 @app.command()
 def entries(
     team: str | None = typer.Argument(None, help="Only this team."),
@@ -342,13 +308,15 @@ def entries(
     category: str | None = typer.Option(None, "--category", "-c", help="Only this category."),
     kind: str | None = typer.Option(None, "--kind", "-k", help="Only gift, loan or conditional."),
     household: str | None = typer.Option(None, "--household", help="Only this household."),
-    fmt: str = format_option(),
-    output: Path | None = output_option(),
-    redact: bool = redact_option(),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
 ) -> None:
     """List entries as they stand after their events; voided ones are marked."""
     from ..core.fields import entry_record
+    from ..render import listings
 
+    to = out(fmt, output)
     lg = ledger()
     found, problems = lg.select_entries(
         team,
@@ -359,14 +327,8 @@ def entries(
         household=household,
     )
     warn_problems(problems)
-    records = [entry_record(e) for e in found]
-    columns = entry_columns(fmt)
-    if redact:
-        from ..render.redact import redact as redacted
-
-        records, columns = redacted(records, columns)
-    show(records, columns, fmt, output=output, title="Entries", total=True,
-         styles=lambda r: "dim strike" if r.get("voided") else None, empty="no entries")
+    view = listings.entries([entry_record(e) for e in found], to.format)
+    emit(redacted(view) if redact else view, to)
 
 
 # --------------------------------------------------------------------------- import and check
@@ -439,4 +401,4 @@ def check(
         else:
             print("ok: no problems found")
     if problems:
-        raise SystemExit(1)
+        raise SystemExit(ExitStatus.FINDINGS)

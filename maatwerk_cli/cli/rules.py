@@ -7,21 +7,16 @@ department's rules; ``maatwerk household new`` makes pseudonymous household code
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Sequence
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import typer
 
 from ..core.dates import parse_date, parse_year, today
 from ..core.errors import InputError
-from ..core.money import format_eur
-from ..render.formats import Column, Record, render_text
-from ..render.redact import Redactor, redact_option
+from ..render.output import emit
+from ..render.redact import Redactor
 from .app import app, ledger, warn, warn_problems
-from .output import check_format, format_option, output_option, show
+from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
 
 knipkaart_app = typer.Typer(
     help="The knipkaart: a few exceptions a year to bend another department's rule.",
@@ -32,47 +27,7 @@ household_app = typer.Typer(help="Pseudonymous household codes.", no_args_is_hel
 app.add_typer(household_app, name="household")
 
 
-def _print_two(
-    fmt: str,
-    first: tuple[str, str, Sequence[Record], Sequence[Column], str],
-    second: tuple[str, str, Sequence[Record], Sequence[Column], str],
-) -> None:
-    """Two tables as one output: (json key, title, records, columns, text when empty) each."""
-    if fmt == "json":
-        parts = [f'"{key}": {render_text("json", rows, cols).rstrip()}'
-                 for key, _, rows, cols, _ in (first, second)]
-        sys.stdout.write("{\n" + ",\n".join(parts) + "\n}\n")
-    elif fmt == "markdown":
-        for _, title, rows, cols, empty in (first, second):
-            body = render_text("markdown", rows, cols) if rows else f"{empty}\n"
-            sys.stdout.write(f"## {title}\n\n{body}\n")
-    else:
-        for _, title, rows, cols, empty in (first, second):
-            show(rows, cols, "table", title=title, empty=empty)
-
-
 # --------------------------------------------------------------------------- rules
-
-RULE_COLUMNS = [
-    Column("team"),
-    Column("rule"),
-    Column("category"),
-    Column("value"),
-    Column("meaning", wide=True),
-    Column("source", wide=True),
-]
-OVERRIDE_COLUMNS = [
-    Column("id"),
-    Column("team", wide=True),
-    Column("date", kind="date"),
-    Column("amount", kind="money"),
-    Column("category"),
-    Column("rules"),
-    Column("reason"),
-    Column("by", wide=True),
-    Column("second_opinion", wide=True),
-    Column("voided", kind="bool", wide=True),
-]
 
 RULES_HELP = """\
 List the rules of thumb (vuistregels) in force per team, and every spend recorded over
@@ -84,79 +39,48 @@ csv, csv-nl and --output hold the overrides.
 """
 
 
-def _rule_value(value: Decimal | int | str, human: bool) -> Decimal | int | str:
-    if isinstance(value, Decimal):
-        return format_eur(value) if human else value
-    if isinstance(value, int):
-        return f"{value} days" if human else value
-    return value
-
-
 @app.command("rules", help=RULES_HELP)
 def rules_command(
     team: str | None = typer.Argument(None, help="Only this team."),
     year: int | None = typer.Option(None, "--year", help="Only overrides in this year (default: all)."),
-    fmt: str = format_option(),
-    output: Path | None = output_option(),
-    redact: bool = redact_option(),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
 ) -> None:
     from ..ops.rules import RULE_HELP, load_rules, overrides
+    from ..render import listings
 
-    fmt = check_format(fmt)
+    to = out(fmt, output)
     lg = ledger()
     y = parse_year(year) if year is not None else None
     slugs = [lg.team(team).slug] if team else lg.team_slugs()
-    human = fmt in ("table", "markdown")
+    human = to.format in ("table", "vertical", "markdown")
     in_force: list[dict[str, Any]] = []
     for slug in slugs:
         rules = load_rules(lg, slug)
         for name, category, value in rules.listing():
             in_force.append({
                 "team": slug, "rule": name, "category": category,
-                "value": _rule_value(value, human), "meaning": RULE_HELP[name],
+                "value": listings.rule_value(value, human), "meaning": RULE_HELP[name],
                 "source": rules.source(name, category),
             })
     found, problems = overrides(lg, team, year=y)
     warn_problems(problems)
     records = [{
         "id": o.id, "team": o.team, "date": o.date, "amount": o.amount, "category": o.category,
-        "rules": list(o.rules) if fmt == "json" else ", ".join(o.rules),
+        "rules": list(o.rules) if to.format == "json" else ", ".join(o.rules),
         "reason": o.reason, "by": o.by, "second_opinion": o.second_opinion, "voided": o.voided,
     } for o in found]
-    columns: Sequence[Column] = OVERRIDE_COLUMNS
+    listed = listings.overrides(records, f"Overrides {y}" if y else "Overrides")
     if redact:
-        records, columns = Redactor().redact(records, columns)
-    title = f"Overrides {y}" if y else "Overrides"
-    if output is not None or fmt in ("csv", "csv-nl"):
-        show(records, columns, fmt, output=output, title=title)
+        listed = redacted(listed)
+    if to.path is not None or to.format in ("csv", "csv-nl"):
+        emit(listed, to)
         return
-    _print_two(
-        fmt,
-        ("rules", "Rules of thumb in force", in_force, RULE_COLUMNS,
-         "no rules of thumb set; add them under [rules] in maatwerk.toml (docs/rules.md)"),
-        ("overrides", title, records, columns, "no overrides recorded"),
-    )
+    emit([listings.rules(in_force), listed], to)
 
 
 # --------------------------------------------------------------------------- knipkaart
-
-STATUS_COLUMNS = [
-    Column("team"),
-    Column("year", kind="int"),
-    Column("used", kind="int", total=True),
-    Column("limit", kind="int", total=True),
-    Column("remaining", kind="int", total=True),
-    Column("beyond", kind="int", total=True),
-]
-USE_COLUMNS = [
-    Column("team"),
-    Column("id"),
-    Column("date", kind="date"),
-    Column("reason"),
-    Column("beyond", kind="bool"),
-    Column("by", wide=True),
-]
-
 
 @knipkaart_app.command("use")
 def knipkaart_use(
@@ -195,9 +119,9 @@ def knipkaart_use(
 def knipkaart_status(
     team: str | None = typer.Argument(None, help="Only this team (default: every wijkteam)."),
     year: int | None = typer.Option(None, "--year", help="Calendar year (default: this year)."),
-    fmt: str = format_option(),
-    output: Path | None = output_option(),
-    redact: bool = redact_option(),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
 ) -> None:
     """How many knipkaart uses each team has left, and what they were used for.
 
@@ -206,41 +130,39 @@ def knipkaart_status(
     csv, csv-nl and --output give one row per team.
     """
     from ..ops.knipkaart import status
+    from ..render import listings
 
-    fmt = check_format(fmt)
+    to = out(fmt, output)
     y = parse_year(year if year is not None else today().year)
     cards = status(ledger(), team, year=y)
-    machine = output is not None or fmt in ("json", "csv", "csv-nl")
     rows: list[dict[str, Any]] = []
     uses: list[dict[str, Any]] = []
     for c in cards:
         listed: list[dict[str, Any]] = [
-            {"team": c.team, "id": u.id, "date": u.date, "reason": u.reason, "beyond": u.beyond,
-             "by": u.by}
+            {"team": c.team, "id": u.id, "date": u.date, "reason": u.reason, "beyond": u.beyond, "by": u.by}
             for u in c.uses
         ]
         uses.extend(listed)
-        # A year is no quantity: tables would show 2025 as "2.025".
-        shown_year: int | str = c.year if machine else str(c.year)
-        rows.append({"team": c.team, "year": shown_year, "used": c.used, "limit": c.limit,
+        rows.append({"team": c.team, "year": c.year, "used": c.used, "limit": c.limit,
                      "remaining": c.remaining, "beyond": c.beyond,
                      "uses": [{**u, "date": u["date"].isoformat()} for u in listed]})
     redactor = Redactor() if redact else None
     if redactor is not None:
         rows, uses = redactor.records(rows), redactor.records(uses)
-    use_columns = redactor.columns(USE_COLUMNS) if redactor else USE_COLUMNS
     title = f"Knipkaart {y}"
-    if fmt == "json" and output is None:
-        sys.stdout.write(render_text("json", rows, [*STATUS_COLUMNS, Column("uses")]))
+    if to.format == "json" and to.path is None:
+        emit(listings.knipkaart(rows, title, with_uses=True), to)
         return
-    if output is not None or fmt in ("csv", "csv-nl"):
-        show(rows, STATUS_COLUMNS, fmt, output=output, title=title, total=True)
+    if to.path is not None or to.format in ("csv", "csv-nl"):
+        emit(listings.knipkaart(rows, title), to)
         return
-    _print_two(
-        fmt,
-        ("cards", title, rows, STATUS_COLUMNS, "no teams yet"),
-        ("uses", "What the exceptions were used for", uses, use_columns, "no uses this year"),
-    )
+    uses_view = listings.knipkaart_uses(uses)
+    if redactor is not None:
+        from dataclasses import replace
+
+        uses_view = replace(uses_view, columns=redactor.columns(uses_view.columns),
+                            table=redactor.columns(uses_view.shown))
+    emit([listings.knipkaart(rows, title), uses_view], to)
 
 
 # --------------------------------------------------------------------------- household codes

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .formats import Column, Record
+from .columns import Column, Record
 
 #: Keys left out of a redacted export: free text, and names of the professionals.
 TEXT_FIELDS = frozenset({
@@ -136,16 +136,3 @@ def redact_records(
 def redact_columns(columns: Sequence[Column], drop: Iterable[str] = ()) -> list[Column]:
     """Just the columns of :func:`redact`."""
     return Redactor(drop).columns(columns)
-
-
-REDACT_HELP = (
-    "For researchers: leave out notes, stories, reasons, bank texts and names, and replace household "
-    "codes with pseudonyms (HH-0001) that hold within this export only."
-)
-
-
-def redact_option() -> Any:
-    """The ``--redact`` option for a Typer command (typer is imported only here)."""
-    import typer
-
-    return typer.Option(False, "--redact", help=REDACT_HELP)

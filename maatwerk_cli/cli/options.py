@@ -1,0 +1,64 @@
+"""The options every report and listing shares, defined once: format, output, redaction,
+year, as-of date, month and teams; and the one way they turn into an output target."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..core.dates import parse_date, parse_year
+from ..render.output import FORMATS, Target, View, target
+
+FORMAT_HELP = ("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
+               "or markdown. With --output: must fit the file's extension.")
+OUTPUT_HELP = ("Write to FILE instead: .xlsx, .csv, .json or .md (by extension); never into the ledger "
+               "folder.")
+REDACT_HELP = ("For researchers: leave out notes, stories, reasons, bank texts and names, and replace "
+               "household codes with pseudonyms (HH-0001) that hold within this export only.")
+YEAR_HELP = ("Budget year (default: the year of --as-of or --month; else this year, or for a ledger "
+             "without budgets for this year its latest budget year).")
+AS_OF_HELP = "Count up to and including this date (default: today; 31-12 for a past year)."
+MONTH_HELP = "Count up to the end of this month (the monthly report's cut-off; today while it runs)."
+TEAMS_HELP = "Budget holders to include (default: all)."
+
+FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP,
+                                               show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP,
+                                                show_default=False)]
+RedactOpt = Annotated[bool, typer.Option("--redact", help=REDACT_HELP)]
+YearOpt = Annotated[str | None, typer.Option("--year", metavar="YYYY", help=YEAR_HELP, show_default=False)]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP, show_default=False)]
+MonthOpt = Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help=MONTH_HELP,
+                                              show_default=False)]
+TeamsArg = Annotated[list[str] | None, typer.Argument(metavar="[TEAM]...", help=TEAMS_HELP,
+                                                      show_default=False)]
+
+
+def out(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = FORMATS) -> Target:
+    """Where a command's output goes; checked before any work (one line on a mistake)."""
+    from .app import state
+
+    return target(fmt, output, ledger_root=state.ledgers, allowed=allowed)
+
+
+def year_of(value: str | None) -> int | None:
+    return parse_year(value) if value else None
+
+
+def as_of_of(value: str | None) -> dt.date | None:
+    return parse_date(value, what="as-of date") if value else None
+
+
+def redacted(view: View) -> View:
+    """The view with free text and names left out and household codes pseudonymised."""
+    from dataclasses import replace
+
+    from ..render.redact import Redactor
+
+    r = Redactor()
+    total = r.records([view.total])[0] if view.total is not None else None
+    return replace(view, columns=r.columns(view.columns), records=r.records(view.records),
+                   table=r.columns(view.table) if view.table else (), total=total)

@@ -1,0 +1,230 @@
+"""The one output path: a report or listing (a :class:`View`) to stdout or a file, in any format.
+
+What ``--format`` and ``--output`` mean, for every command:
+
+* no ``--output``: ``--format`` (default ``table``) to stdout;
+* ``--output FILE``: the format its extension names (``.xlsx``, ``.csv``, ``.json``,
+  ``.md``); with ``--format`` too, the two must agree (``-f csv-nl -o okt.csv`` writes Dutch
+  Excel CSV, ``-f json -o x.xlsx`` is a mistake);
+* an output file inside the ledger folder is refused: the tool never writes onto files it
+  does not own;
+* files are written whole or not at all (a temporary file, then renamed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import InputError
+from .columns import Column, Record
+from .text import json_object, to_csv, to_json, to_markdown
+
+FORMATS = ("table", "vertical", "csv", "csv-nl", "json", "markdown")
+FILE_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
+#: Formats that go with each extension (``-f csv-nl -o x.csv`` is Dutch CSV in a .csv file).
+FITS = {"xlsx": ("xlsx",), "csv": ("csv", "csv-nl"), "json": ("json",), "markdown": ("markdown",)}
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A report or listing, ready for any output format.
+
+    title: above a table, the Markdown heading, the worksheet's title.
+    columns: what JSON and CSV carry (their keys are the contract), in order.
+    records: one dict per row (money as Decimal, dates as dates).
+    table: the columns of tables, Markdown and workbooks (Dutch titles); default ``columns``.
+    total: the totals row, shown in tables, Markdown and workbooks (never in JSON or CSV).
+    footer: lines under a table or Markdown (rich markup allowed).
+    sheet: the worksheet's name; empty: what a table says when there are no records.
+    styles: a row's rich style in a table.
+    key: the name of this list in a JSON object of several lists (``rules``, ``overrides``).
+    row_kinds: for a view with teams as columns, the kind of each row's values.
+    transposed: teams are columns; a table that cannot fit is shown one block per figure
+      rather than leave a team out.
+    """
+
+    title: str
+    columns: Sequence[Column]
+    records: Sequence[Record]
+    table: Sequence[Column] = ()
+    total: Record | None = None
+    footer: Sequence[str] = ()
+    sheet: str = "maatwerk"
+    empty: str = "nothing to show"
+    styles: Callable[[Record], str | None] | None = None
+    key: str = ""
+    row_kinds: Sequence[str] = field(default_factory=tuple)
+    transposed: bool = False
+
+    @property
+    def shown(self) -> Sequence[Column]:
+        return self.table or self.columns
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where output goes: ``format`` (one of :data:`FORMATS` or ``xlsx``), and ``path``
+    (None: stdout)."""
+
+    format: str
+    path: Path | None = None
+
+
+def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
+    value = fmt.strip().lower()
+    if value == "md":
+        value = "markdown"
+    if value not in allowed:
+        raise InputError(f"format {fmt!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = None,
+           allowed: Sequence[str] = FORMATS) -> Target:
+    """What ``--format`` and ``--output`` ask for, checked before any work is done."""
+    chosen = check_format(fmt, allowed) if fmt is not None else None
+    if output is None:
+        return Target(chosen or "table")
+    kind = FILE_FORMATS.get(output.suffix.lower())
+    if kind is None:
+        raise InputError(f"cannot tell the format of {output.name!r}; use .xlsx, .csv, .json or .md")
+    if chosen is not None and chosen not in FITS[kind]:
+        raise InputError(f"--format {chosen} does not go with --output {output.name} (a {kind} file); "
+                         "leave one of them out")
+    if not output.parent.is_dir():
+        raise InputError(f"folder {output.parent} does not exist")
+    if ledger_root is not None:
+        refuse_inside(output, ledger_root)
+    return Target(chosen or kind, output)
+
+
+def refuse_inside(output: Path, ledger_root: Path) -> None:
+    """A file of the tool's own output never lands inside a ledger folder."""
+    try:
+        inside = output.resolve().is_relative_to(ledger_root.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        raise InputError(
+            f"{output} is inside the ledger folder {ledger_root}; write reports elsewhere "
+            "(the ledger folder holds only the ledger's own files)"
+        )
+
+
+def render_text(fmt: str, view: View) -> str:
+    """A view as csv, csv-nl, json or markdown text."""
+    if fmt == "json":
+        return to_json(view.records, view.columns)
+    if fmt == "csv":
+        return to_csv(view.records, view.columns)
+    if fmt == "csv-nl":
+        return to_csv(view.records, view.columns, dutch=True)
+    if fmt == "markdown":
+        return to_markdown(view.records, view.shown, title=view.title, total=view.total, footer=view.footer)
+    raise InputError(f"format {fmt!r} is not one of: {', '.join(FORMATS)}")
+
+
+def write_text(path: Path, text: str) -> None:
+    """A text file written whole or not at all."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def console_width() -> int | None:
+    """The terminal's width; None when the output is not a terminal (nothing then needs to
+    fit) unless ``COLUMNS`` says otherwise."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if sys.stdout.isatty():
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    return None
+
+
+def print_table(views: Sequence[View], *, vertical: bool = False, width: int | None = None,
+                err: Callable[[str], None] | None = None) -> None:
+    """Views as terminal tables (rich), with the lines under each."""
+    from rich.console import Console
+
+    from .table import render
+
+    wide = width if width is not None else console_width()
+    console = Console(width=wide if wide is not None else 10_000, soft_wrap=False,
+                      highlight=False)
+    for n, view in enumerate(views):
+        if n:
+            console.print()
+        if not view.records:
+            if view.title and len(views) > 1:
+                console.print(f"[bold]{_escape(view.title)}[/]")
+            console.print(f"[dim]{_escape(view.empty)}[/]")
+            continue
+        table, notes = render(view.records, view.shown, title=view.title or None, total=view.total,
+                              width=wide, styles=view.styles, vertical=vertical,
+                              drop=not view.transposed)
+        console.print(table)
+        for line in [*notes, *view.footer]:
+            console.print(line, highlight=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return str(escape(text))
+
+
+#: Dutch titles of data columns no table shows (a workbook carries every data column).
+TITLES = {"expected": "verwacht", "kind": "soort", "name": "naam", "cash_on_hand": "kas", "root": "map",
+          "teams": "teams", "year": "jaar", "municipality": "gemeente", "field": ""}
+
+
+def sheet_columns(view: View) -> list[Column]:
+    """A workbook's columns: every data column, titled as the table titles it."""
+    from dataclasses import replace
+
+    shown = {c.key: c for c in view.shown}
+    out = []
+    for c in view.columns:
+        t = shown.get(c.key)
+        title = t.header if t is not None else TITLES.get(c.key, c.header)
+        out.append(replace(c, title=title, meaning=t.meaning if t is not None else c.meaning))
+    return out
+
+
+def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None:
+    """Views to their target: stdout in the chosen format, or a file (one sheet per view
+    in a workbook; JSON of several views is one object of lists, by their ``key``)."""
+    items: list[View] = [views] if isinstance(views, View) else list(views)
+    fmt = to.format
+    if fmt == "xlsx":
+        assert to.path is not None
+        from .xlsx import Sheet, write_workbook
+
+        sheets = [Sheet(v.sheet, v.title, sheet_columns(v), v.records, v.total, v.row_kinds) for v in items]
+        write_workbook(to.path, sheets, cover)
+        sys.stderr.write(f"maatwerk: wrote {to.path}\n")
+        return
+    if fmt in ("table", "vertical"):
+        print_table(items, vertical=fmt == "vertical")
+        return
+    if len(items) > 1 and fmt == "json":
+        text = json_object([(v.key or v.sheet, to_json(v.records, v.columns)) for v in items])
+    elif len(items) > 1 and fmt == "markdown":
+        text = "\n".join(render_text(fmt, v) if v.records else f"## {v.title}\n\n{v.empty}\n" for v in items)
+    else:
+        text = render_text(fmt, items[0])
+    if to.path is not None:
+        write_text(to.path, text)
+        sys.stderr.write(f"maatwerk: wrote {to.path}\n")
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,190 @@
+"""Workbooks a coordinator can send on unedited (openpyxl, imported only here).
+
+openpyxl rather than XlsxWriter: it is already a dependency (``import entries`` reads
+workbooks with it), it writes true number and date cells with number formats, and the
+tests read every workbook back with the same library.
+
+Each workbook starts with a cover sheet (what the report is, for which municipality and
+period, as of when, what every column means, when it was made), then one sheet per
+report: Dutch column titles (as in the tables), a bold header that stays in view with a
+filter on it, money as euro amounts, fractions as percentages, dates as dates, columns
+as wide as their content, and the totals row set apart. A sheet with teams as columns
+keeps each row's number format. Text that a spreadsheet would run as a formula is written
+as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..core.names import neutralise_cell
+from .columns import Column, Record, text_human
+
+#: Number formats per column kind (Excel and LibreOffice show them in the reader's locale).
+FORMATS = {
+    "money": '"€" #,##0.00;[Red]-"€" #,##0.00',
+    "fraction": "0.0%",
+    "date": "DD-MM-YYYY",
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "year": "0",
+}
+MAX_WIDTH = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One report as a worksheet.
+
+    name: the tab's name; title: the report's title, above the table.
+    columns: the columns, in order (their titles are the headers).
+    records: the rows; total: the totals row (set apart), or None.
+    row_kinds: for a sheet with teams as columns, the kind of each row's values (then the
+      first column holds the figures' names and the format goes per row).
+    """
+
+    name: str
+    title: str
+    columns: Sequence[Column]
+    records: Sequence[Record]
+    total: Record | None = None
+    row_kinds: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """The workbook's first sheet: what it is.
+
+    municipality, report, period, as_of: as the title says; definitions: (column, meaning).
+    """
+
+    municipality: str
+    report: str
+    period: str
+    as_of: dt.date | None
+    definitions: Sequence[tuple[str, str]] = ()
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, Decimal):
+        return float(value)  # Excel holds numbers as doubles; two decimals survive exactly enough
+    if isinstance(value, str):
+        return neutralise_cell(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+_BAD_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    base = _BAD_NAME.sub(" ", name).strip()[:31] or "blad"
+    out, n = base, 1
+    while out.lower() in taken:
+        n += 1
+        out = f"{base[:28]} {n}"
+    taken.add(out.lower())
+    return out
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = None) -> None:
+    """The workbook at ``path`` (atomically: a temporary file, then renamed)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    taken: set[str] = set()
+    first = wb.active
+    assert first is not None
+    if cover is not None:
+        first.title = sheet_name("Over dit rapport", taken)
+        _cover(first, cover, sheets)
+    else:
+        wb.remove(first)
+    bold = Font(bold=True)
+    top = Border(top=Side(style="thin"))
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet_name(sheet.name, taken))
+        ws.append([_cell(sheet.title)])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([])
+        header_row = 3
+        ws.append([_cell(c.header) for c in sheet.columns])
+        for cell in ws[header_row]:
+            cell.font = bold
+            cell.alignment = Alignment(vertical="top")
+            cell.data_type = "s"
+        rows = [*sheet.records, *([sheet.total] if sheet.total is not None and sheet.records else [])]
+        widths = [len(str(c.header)) for c in sheet.columns]
+        for n, record in enumerate(rows):
+            values = [_cell(record.get(c.key)) for c in sheet.columns]
+            ws.append(values)
+            r = ws.max_row
+            kind_of_row = sheet.row_kinds[n] if n < len(sheet.row_kinds) else None
+            for idx, c in enumerate(sheet.columns):
+                cell = ws.cell(row=r, column=idx + 1)
+                kind = c.kind if kind_of_row is None or idx == 0 else kind_of_row
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever it starts with
+                elif kind in FORMATS and cell.value is not None:
+                    cell.number_format = FORMATS[kind]
+                shown = text_human(record.get(c.key), kind)
+                widths[idx] = max(widths[idx], len(shown))
+            if sheet.total is not None and n == len(rows) - 1 and sheet.records:
+                for cell in ws[r]:
+                    cell.font = bold
+                    cell.border = top
+        for idx, w in enumerate(widths):
+            ws.column_dimensions[get_column_letter(idx + 1)].width = min(MAX_WIDTH, w + 3)
+        last = get_column_letter(len(sheet.columns))
+        end = header_row + len(sheet.records)
+        ws.auto_filter.ref = f"A{header_row}:{last}{max(end, header_row)}"
+        ws.freeze_panes = f"B{header_row + 1}" if sheet.row_kinds else f"A{header_row + 1}"
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _cover(ws: Any, cover: Cover, sheets: Sequence[Sheet]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws.append([cover.report])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    made = dt.datetime.now().astimezone().strftime("%d-%m-%Y %H:%M")
+    facts = [
+        ("Gemeente", cover.municipality or "-"),
+        ("Rapport", cover.report),
+        ("Periode", cover.period),
+        ("Peildatum", cover.as_of.strftime("%d-%m-%Y") if cover.as_of else "-"),
+        ("Bladen", ", ".join(s.name for s in sheets)),
+        ("Gemaakt", f"{made} met maatwerk"),
+    ]
+    for label, value in facts:
+        ws.append([label, _cell(value)])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    if cover.definitions:
+        ws.append([])
+        ws.append(["Kolom", "Betekenis"])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for name, meaning in cover.definitions:
+            ws.append([_cell(name), _cell(meaning)])
+            ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 90
