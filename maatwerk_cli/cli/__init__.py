@@ -1,4 +1,5 @@
-"""The ``maatwerk`` command line: thin wrappers around the library.
+"""The ``maatwerk`` command line: thin wrappers around the library, and the only layer that
+imports typer; it may import every layer below it.
 
 Each module registers its commands on the one Typer app when imported here.
 """

@@ -1,0 +1,102 @@
+"""The house in layers: every import of the package's own modules points down, none ties a
+circle, and `import maatwerk_cli` stays light."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "maatwerk_cli"
+#: Lower layers first; a module may import its own layer and those before it.
+LAYERS = ["core", "store", "formats", "ops", "analysis", "ledger", "render", "cli", "__main__"]
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for f in PACKAGE.rglob("*.py"):
+        rel = f.relative_to(PACKAGE.parent).with_suffix("")
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        out[".".join(parts)] = f
+    return out
+
+
+def _imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """Every import of the package's modules, those inside functions and TYPE_CHECKING too."""
+    base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level:
+                mod = ".".join(base[: len(base) - (node.level - 1)] + ([mod] if mod else []))
+            if mod == "maatwerk_cli" or mod.startswith("maatwerk_cli."):
+                found |= {c for c in [mod, *(f"{mod}.{a.name}" for a in node.names)] if c in known}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name in known}
+    found.discard(name)
+    found.discard("maatwerk_cli")
+    return found
+
+
+def _layer(module: str) -> str:
+    return module.split(".")[1] if "." in module else module
+
+
+def test_every_import_points_down() -> None:
+    known = _modules()
+    wrong = []
+    for name, path in known.items():
+        if name == "maatwerk_cli":
+            continue
+        mine = LAYERS.index(_layer(name))
+        for target in _imports(name, path, known):
+            if LAYERS.index(_layer(target)) > mine:
+                wrong.append(f"{name} imports {target}")
+    assert wrong == []
+
+
+def test_no_import_cycle() -> None:
+    known = _modules()
+    graph = {m: _imports(m, p, known) for m, p in known.items() if m != "maatwerk_cli"}
+    state: dict[str, int] = {}
+    cycles: list[str] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*stack[stack.index(nxt):], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*stack, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_every_layer_says_what_it_holds_and_may_import() -> None:
+    for layer in ("core", "store", "formats", "ops", "analysis", "render", "cli"):
+        doc = ast.get_docstring(ast.parse((PACKAGE / layer / "__init__.py").read_text(encoding="utf-8")))
+        assert doc and "import" in doc, layer
+
+
+def test_only_the_cli_imports_typer() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if "cli" in path.relative_to(PACKAGE).parts[:1]:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "typer" not in names and "click" not in names, path
+
+
+def test_importing_the_library_loads_no_heavy_package() -> None:
+    code = ("import sys, maatwerk_cli\n"
+            "print(sorted(m for m in ('typer', 'rich', 'pandas', 'numpy', 'openpyxl', 'tomlkit') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
