@@ -32,7 +32,8 @@ import numpy as np
 
 from maatwerk_cli.core.records import DEFAULT_CATEGORIES
 from maatwerk_cli.ops.templates import settings_template
-from maatwerk_cli.store.journal import HEADER, encode_line, make_id
+from maatwerk_cli.core.records import make_id
+from maatwerk_cli.store.journal import HEADER, encode_line
 
 #: name: (spends, teams)
 SIZES = {"10k": (10_000, 42), "100k": (100_000, 42), "1m": (1_000_000, 400)}

@@ -17,6 +17,8 @@ from .columns import NUMERIC, WHOLE, Column, Record, text_human
 
 #: Spaces between two columns of a table (rich's padding of one on each side, collapsed).
 GAP = 2
+#: A table's edges (a space on either side of the simple box) take a column each.
+EDGES = 2
 #: A text column is not shortened below this many characters (nor below its header).
 MIN_TEXT = 12
 #: Below this width the euro sign moves from the cells into the header: every column counts.
@@ -110,7 +112,7 @@ def render(
     headers = [f"{c.header} €" if narrow and c.kind == "money" else c.header for c in columns]
     rows = [*records, *([total] if total is not None and records else [])]
     cells = [[human(r.get(c.key), c.kind) for c in columns] for r in rows]
-    fitted = fit(columns, headers, cells, width, drop=drop)
+    fitted = fit(columns, headers, cells, None if width is None else width - EDGES, drop=drop)
     if vertical or fitted.vertical:
         plain = [[text_human(r.get(c.key), c.kind) for c in columns] for r in rows]
         return _blocks(plain, [c.header for c in columns], title, total is not None and bool(records)), []
