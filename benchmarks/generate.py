@@ -30,9 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from maatwerk_cli.core.records import DEFAULT_CATEGORIES
+from maatwerk_cli.core.records import DEFAULT_CATEGORIES, make_id
 from maatwerk_cli.ops.templates import settings_template
-from maatwerk_cli.core.records import make_id
 from maatwerk_cli.store.journal import HEADER, encode_line
 
 #: name: (spends, teams)
