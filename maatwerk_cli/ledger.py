@@ -3,9 +3,9 @@
 Every operation the command line offers is a method here, and each delegates to the
 layer that does it: recording to :mod:`maatwerk_cli.ops`, reading to the store's one
 reader and fold, figures and DataFrames to :mod:`maatwerk_cli.analysis`. Methods take
-already-parsed values (``Decimal``, ``date``); :func:`~maatwerk_cli.core.money.parse_amount`
-and :func:`~maatwerk_cli.core.dates.parse_date` turn user text into them (money given as
-``int`` or ``str`` is accepted too, ``str`` read the Dutch way).
+money as ``Decimal``, ``int`` or ``str`` (read the Dutch way, as the command line reads it)
+and dates as ``date`` or ``str`` (``14-3-2025``, ``2025-03-14``); anything else raises
+:class:`~maatwerk_cli.core.errors.InputError`.
 
 This module imports no typer, rich, pandas or numpy at load time.
 """
@@ -61,6 +61,30 @@ def money(value: Decimal | int | str, what: str = "amount", **options: bool) -> 
     if not amount.is_finite() or amount != amount.quantize(CENT):
         raise InputError(f"{what} {value!r} is not an amount in cents")
     return amount.quantize(CENT)
+
+
+def day(value: dt.date | str | None, what: str = "date") -> dt.date | None:
+    """A date given to the library: a ``date`` as it is, ``str`` read as the command line
+    reads it; None stays None (the operation's default)."""
+    from .core.dates import parse_date
+
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value, what=what)
+    raise InputError(f"{what} {value!r} is not a date: give a date or text like '14-3-2025'")
+
+
+#: Options of a spend that hold a date.
+_DATE_OPTIONS = ("date", "due", "requested")
+
+
+def _with_days(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: day(v, k) if k in _DATE_OPTIONS else v for k, v in options.items()}
 
 
 class Ledger:
@@ -220,7 +244,7 @@ class Ledger:
         from .ops.record import spend
 
         return spend(self.folder, team, money(amount), category=category, household_code=household,
-                     **options)
+                     **_with_days(options))
 
     def spend_cells(self, team: str, amount: Decimal | int | str, *, category: str,
                     household: str | None = None, **options: Any) -> dict[str, str]:
@@ -228,14 +252,14 @@ class Ledger:
         from .ops.record import spend_cells
 
         return spend_cells(self.folder, team, money(amount), category=category, household_code=household,
-                           **options)
+                           **_with_days(options))
 
-    def mark_kind(self, entry_id: str, kind: str, *, due: dt.date | None = None,
+    def mark_kind(self, entry_id: str, kind: str, *, due: dt.date | str | None = None,
                   condition: str | None = None, by: str | None = None) -> str:
         """Make an entry a gift, a loan (optionally with a due date) or a conditional grant."""
         from .ops.record import mark_kind
 
-        return mark_kind(self.folder, entry_id, kind, due=due, condition=condition, by=by)
+        return mark_kind(self.folder, entry_id, kind, due=day(due, "due"), condition=condition, by=by)
 
     def mark_tegenprestatie(self, entry_id: str, text: str, *, status: str = "agreed",
                             by: str | None = None) -> str:
@@ -254,19 +278,19 @@ class Ledger:
         return mark_outcome(self.folder, entry_id, outcome, avoided_cost=cost, by=by)
 
     def mark_recovered(self, entry_id: str, *, pot: str, amount: Decimal | int | str | None = None,
-                       date: dt.date | None = None, by: str | None = None) -> str:
+                       date: dt.date | str | None = None, by: str | None = None) -> str:
         """Record money paid back by the regular provision that should have paid (default: all)."""
         from .ops.record import mark_recovered
 
         return mark_recovered(self.folder, entry_id, pot=pot,
-                              amount=money(amount) if amount is not None else None, date=date, by=by)
+                              amount=money(amount) if amount is not None else None, date=day(date), by=by)
 
-    def repay(self, entry_id: str, amount: Decimal | int | str, *, date: dt.date | None = None,
+    def repay(self, entry_id: str, amount: Decimal | int | str, *, date: dt.date | str | None = None,
               by: str | None = None) -> str:
         """Record a (partial) repayment of a loan or conditional grant; more than owed is refused."""
         from .ops.record import repay
 
-        return repay(self.folder, entry_id, money(amount), date=date, by=by)
+        return repay(self.folder, entry_id, money(amount), date=day(date), by=by)
 
     def void(self, entry_id: str, *, reason: str, by: str | None = None) -> str:
         """Cancel an entry with a reason; the original line stays in the journal."""
@@ -276,13 +300,13 @@ class Ledger:
 
     def refuse(self, team: str, *, reason: str, household: str | None = None,
                amount: Decimal | int | str | None = None, category: str | None = None,
-               date: dt.date | None = None, by: str | None = None, allow_personal_data: bool = False) -> str:
+               date: dt.date | str | None = None, by: str | None = None, allow_personal_data: bool = False) -> str:
         """Record a refused request (weigering) with its reason."""
         from .ops.record import refuse
 
         return refuse(self.folder, team, reason=reason, household_code=household,
                       amount=money(amount) if amount is not None else None, category=category,
-                      date=date, by=by, allow_personal_data=allow_personal_data)
+                      date=day(date), by=by, allow_personal_data=allow_personal_data)
 
     def append_cells(self, team: str, cells: Sequence[Mapping[str, str]]) -> list[str]:
         """Append prepared journal cells for one team under the lock (for importers)."""
@@ -296,27 +320,28 @@ class Ledger:
         """Record cash taken from the team's card account (``date``, ``note``, ``by``, ``bank_line``)."""
         from .ops.cash import withdraw
 
-        return withdraw(self.folder, team, money(amount), **options)
+        return withdraw(self.folder, team, money(amount), **_with_days(options))
 
     def settle(self, team: str, method: str, **options: Any) -> Settlement:
         """End the cash box's remainder: ``deposit`` it, or ``write-off`` a small one."""
         from .ops.cash import settle
 
-        return settle(self.folder, team, method, **options)
+        return settle(self.folder, team, method, **_with_days(options))
 
     def cash_status(
-        self, teams: Sequence[str] | None = None, as_of: dt.date | None = None
+        self, teams: Sequence[str] | None = None, as_of: dt.date | str | None = None
     ) -> list[CashStatus]:
+        """Each team's cash box: withdrawn, spent in cash, settled, on hand (as of a date)."""
         from .ops.cash import cash_status
 
-        return cash_status(self.folder, teams, as_of)
+        return cash_status(self.folder, teams, day(as_of, "as-of date"))
 
     def knipkaart_use(self, team: str, *, reason: str, **options: Any) -> str:
         """Use one exception of the team's knipkaart (options: ``date``, ``force``, ``by``,
         ``allow_personal_data``)."""
         from .ops.knipkaart import use
 
-        return use(self.folder, team, reason=reason, **options)
+        return use(self.folder, team, reason=reason, **_with_days(options))
 
     def import_statement(self, path: str | os.PathLike[str], team: str, **options: Any) -> BankImport:
         """Import a team's card account statement (``fmt``, ``account``, ``dry_run``)."""

@@ -9,10 +9,8 @@ package's every path against these.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,10 +26,15 @@ def raw_line(cells: Mapping[str, str]) -> bytes:
     too, which the tool itself refuses to write): for crafting damaged ledgers."""
     values = [cells.get(name, "") for name in JOURNAL_COLUMNS[:-1]]
     values.append(hashlib.sha256("\x1f".join(values).encode("utf-8")).hexdigest()[:8])
-    buf = io.StringIO()
-    quoting = csv.QUOTE_ALL if any("\r" in v for v in values) else csv.QUOTE_MINIMAL
-    csv.writer(buf, lineterminator="\n", quoting=quoting).writerow(values)
-    return buf.getvalue().encode("utf-8")
+    # Written by hand, not with the csv module: before Python 3.11 it refuses a NUL in a cell.
+    every = any("\r" in v for v in values)
+
+    def cell(value: str) -> str:
+        if every or any(c in value for c in ',"\n\r'):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    return (",".join(cell(v) for v in values) + "\n").encode("utf-8")
 
 
 def read(data: bytes, team: str, name: str) -> tuple[list[Row], list[tuple[int, str]]]:

@@ -615,8 +615,11 @@ def compare_report(
     overall = _figures(data, p, by_team=False).get(_ALL, _Figures())
     budget = sum(_cents(t.budget(p.year)) for t in data.holders)
     total = {**_compare_record(TOTAL_LABEL, budget, overall), "kind": "", "name": ""}
+    r = data.f.rows
+    off = data.rows_of("settle", p.start, p.as_of) & r["write_off"]
     return Report(records, COMPARE_COLUMNS + COMPARE_EXTRA,
-                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note))
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note,
+                       written_off=_eur(int(r["cents"][off].sum()))))
 
 
 def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
@@ -1084,6 +1087,8 @@ def summary_report(
             p = period(chosen)
             if note:
                 notes.append(f"{name}: {note}")
+        elif not any(t.budget(p.year) for t in holders):
+            notes.append(f"{name} has no budget for {p.year}: its row shows none")
         data = _Numbers(ledger, None, holders)
         problems.extend(data.problems)
         if by == "team":

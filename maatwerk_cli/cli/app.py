@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from ..core.errors import BusyError, MaatwerkError, Problem
+from .progress import progress_bar
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -111,8 +112,9 @@ def run(args: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
     command = _command_for(list(sys.argv[1:] if args is None else args))
     try:
-        command.main(args=list(args) if args is not None else None, prog_name="maatwerk",
-                     standalone_mode=False)
+        with progress_bar():
+            command.main(args=list(args) if args is not None else None, prog_name="maatwerk",
+                         standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -351,24 +351,7 @@ def import_entries(
     """
     from ..ops.importer import import_entries as run_import
 
-    progress = None
-    bar = None
-    if sys.stderr.isatty():
-        from rich.progress import Progress
-
-        bar = Progress(transient=True)
-        bar.start()
-        task = bar.add_task("checking rows", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-    try:
-        result = run_import(ledger(), file, team=team, dry_run=dry_run,
-                            allow_future=allow_future, progress=progress)
-    finally:
-        if bar is not None:
-            bar.stop()
+    result = run_import(ledger(), file, team=team, dry_run=dry_run, allow_future=allow_future)
     if result.problems:
         for p in result.problems[:50]:
             sys.stderr.write(f"maatwerk: {p}\n")

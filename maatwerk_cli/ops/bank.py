@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, Problem
 from ..core.money import ZERO, amount_from_file, format_eur, format_plain
+from ..core.progress import advance
 from ..core.records import Row
 from ..store.atomic import fsync_dir
 from ..store.folder import LedgerFolder, now_stamp
@@ -476,6 +477,11 @@ def _stored(line: BankLine, fmt: str, source: str, stamp: str) -> StoredLine:
     )
 
 
+#: What :func:`~maatwerk_cli.core.progress.advance` says during :func:`import_statement`:
+#: read, compared with the ledger, linked, written.
+IMPORTING = "importing the statement"
+
+
 def import_statement(
     ledger: Any,
     path: str | os.PathLike[str],
@@ -498,7 +504,9 @@ def import_statement(
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
     _ = folder.settings
+    advance(IMPORTING, 0, 3)
     statement = parse_statement(path, fmt, account=account)
+    advance(IMPORTING, 1, 3)
     source = _cell(Path(path).name, 100)
     lines = list(statement.lines)
     accounts = sorted({_norm_account(ln.account) for ln in lines if ln.account})
@@ -533,6 +541,7 @@ def import_statement(
             s for s in [*stored, *added] if s.direction == "debit" and s.ref not in side.links
         ]
         free = [e for e in side.expected if e.id not in side.linked]
+        advance(IMPORTING, 2, 3)
         pairs = sorted(_pairs(open_debits, free, days=MATCH_DAYS, same_amount=True),
                        key=lambda p: (p[0].date, p[0].ref))
         link_cells = [
@@ -542,6 +551,7 @@ def import_statement(
         ]
         if not dry_run and (added or link_cells):
             _write(folder, slug, added, link_cells)
+    advance(IMPORTING, 3, 3)
     paired = {d.ref for d, _ in pairs}
     return BankImport(
         team=slug,

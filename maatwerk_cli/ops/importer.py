@@ -18,11 +18,15 @@ from typing import Any
 from ..core.dates import parse_date
 from ..core.errors import InputError, MaatwerkError, Problem
 from ..core.money import CENT, parse_amount
+from ..core.progress import advance
 from ..core.records import KIND_ALIASES, METHOD_ALIASES
 from ..core.text import fold_text, resolve_choice
 from .base import folder_of, team_slug
 
 MAX_BYTES = 200 * 1024 * 1024
+#: What :func:`~maatwerk_cli.core.progress.advance` says while the rows are checked.
+CHECKING = "checking rows"
+READING = "reading the sheet"
 MAX_CELL = 5000
 
 #: Accepted header names (folded) and the field each one fills.
@@ -173,7 +177,11 @@ def import_entries(
         team_slug(folder, default_team)  # unknown team: one clear error before any row
     per_team: dict[str, list[dict[str, str]]] = {}
     count = 0
-    all_rows = list(rows)
+    all_rows = []
+    for row in rows:  # reading a big workbook takes longest: say so, its length not yet known
+        all_rows.append(row)
+        if len(all_rows) % 2000 == 0:
+            advance(READING, len(all_rows), 0)
     total = len(all_rows)
     # Rules of thumb see the whole import at once: the journals are read once, and a
     # household's earlier rows in the file count for its later ones.
@@ -184,8 +192,10 @@ def import_entries(
     rules = SpendRules(folder, proceed=PROCEED_IMPORT, batch=True)
     cash = CashBatch()
     for done, (number, cells) in enumerate(all_rows, start=1):
-        if progress and done % 500 == 0:
-            progress(done, total)
+        if done % 500 == 0:
+            advance(CHECKING, done, total)
+            if progress:
+                progress(done, total)
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
@@ -224,6 +234,7 @@ def import_entries(
             continue
         per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
         count += 1
+    advance(CHECKING, total, total)
     if progress:
         progress(total, total)
     if problems:

@@ -90,6 +90,8 @@ def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = N
     chosen = check_format(fmt, allowed) if fmt is not None else None
     if output is None:
         return Target(chosen or "table")
+    if ledger_root is not None:  # first: whatever else is wrong, a ledger file is never a target
+        refuse_inside(output, ledger_root)
     kind = FILE_FORMATS.get(output.suffix.lower())
     if kind is None:
         raise InputError(f"cannot tell the format of {output.name!r}; use .xlsx, .csv, .json or .md")
@@ -98,8 +100,6 @@ def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = N
                          "leave one of them out")
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist")
-    if ledger_root is not None:
-        refuse_inside(output, ledger_root)
     return Target(chosen or kind, output)
 
 

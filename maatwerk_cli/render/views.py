@@ -129,10 +129,15 @@ COMPARE_TABLE = [
 
 def compare(report: Report, municipality: str = "") -> View:
     year = report.attrs["year"]
+    footer = []
+    off = report.attrs.get("written_off")
+    if off:
+        footer.append(f"Cash written off ({text_human(off, 'money')}) is in besteed but is no spend: "
+                      "aantal, gemiddeld and mediaan count the spends only.")
     return View(
         title=_title(f"Teams compared, {year}", municipality), columns=COMPARE_DATA,
         records=report.records, table=COMPARE_TABLE, total=report.attrs.get("total"), sheet="compare",
-        empty="no budget holders yet; add one with `maatwerk team add`",
+        empty="no budget holders yet; add one with `maatwerk team add`", footer=footer,
     )
 
 

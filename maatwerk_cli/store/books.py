@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Problem
+from ..core.progress import advance
 from .folded import Folded
 
 __all__ = ["Books", "Folded", "Wanted", "read_books"]
@@ -118,7 +119,16 @@ def _read(wanted: Sequence[Wanted]) -> list[Folded]:
         total += size
     if len(groups) > 1 and _can_fork():
         return _read_in_two(groups)
-    return [f for group in groups for f in _read_group(group)]
+    out: list[Folded] = []
+    for n, group in enumerate(groups):
+        out.extend(_read_group(group))
+        if len(groups) > 1:
+            advance(READING, n + 1, len(groups))
+    return out
+
+
+#: What :func:`~maatwerk_cli.core.progress.advance` says while big journals are read.
+READING = "reading the journals"
 
 
 def _can_fork() -> bool:
@@ -169,7 +179,11 @@ def _read_in_two(groups: list[list[Wanted]]) -> list[Folded]:
             os._exit(code)
     os.close(write_end)
     try:
-        mine = [_read_group(g) for g in groups[0::2]]
+        ours = groups[0::2]
+        mine = []
+        for n, g in enumerate(ours):  # the child reads as fast: this half's pace is the whole's
+            mine.append(_read_group(g))
+            advance(READING, n + 1, len(ours) + 1)
         with os.fdopen(read_end, "rb") as pipe:
             size = int.from_bytes(pipe.read(8), "little")
             body_len, lengths = pickle.loads(pipe.read(size)) if size else (0, [])
@@ -182,6 +196,7 @@ def _read_in_two(groups: list[list[Wanted]]) -> list[Folded]:
         raise got
     if not isinstance(got, list) or len(got) != len(theirs):
         got = [_read_group(g) for g in theirs]  # the child failed: read its part here
+    advance(READING, len(ours) + 1, len(ours) + 1)
     out: list[Folded] = []
     for i in range(len(groups)):
         out.extend(mine[i // 2] if i % 2 == 0 else got[i // 2])
