@@ -14,8 +14,9 @@ from ..core.money import format_plain
 from ..core.names import check_slug
 from ..core.records import Team
 from ..core.text import clean_text
-from ..store.atomic import write_atomic, write_new
-from ..store.folder import LOCK_FILE, SETTINGS_FILE, TEAMS_DIR, LedgerFolder
+from ..store.atomic import NOFOLLOW, write_atomic, write_new
+from ..store.folder import LINK_FIX, LOCK_FILE, SETTINGS_FILE, TEAMS_DIR, LedgerFolder
+from ..store.pending import PENDING_FILE
 from ..store.toml import toml_amount_text
 
 
@@ -26,11 +27,14 @@ def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | No
     path = Path(root)
     if (path / SETTINGS_FILE).exists():
         raise InputError(f"{path / SETTINGS_FILE} exists already; this folder is a ledger")
-    name = clean_text(municipality, "municipality", limit=100)
+    for name in (SETTINGS_FILE, LOCK_FILE, PENDING_FILE, TEAMS_DIR):
+        if (path / name).is_symlink():  # nothing is created through a link
+            raise InputError(f"{path / name} is a symbolic link; {LINK_FIX}")
+    title = clean_text(municipality, "municipality", limit=100)
     path.mkdir(parents=True, exist_ok=True)
     (path / TEAMS_DIR).mkdir(exist_ok=True)
-    write_new(path / SETTINGS_FILE, settings_template(name, year or today().year))
-    (path / LOCK_FILE).touch()
+    write_new(path / SETTINGS_FILE, settings_template(title, year or today().year))
+    os.close(os.open(path / LOCK_FILE, os.O_WRONLY | os.O_CREAT | NOFOLLOW, 0o644))
     return LedgerFolder(path)
 
 
@@ -60,7 +64,7 @@ def add_team(
         "# [rules]\n# max_per_spend = 750\n"
         "# [knipkaart]\n# per_year = 5\n"
     )
-    with folder.lock():
+    with folder.lock():  # refuses a link in the folder (a team file or journal there, say)
         path = folder.team_path(slug)
         folder.teams_dir.mkdir(exist_ok=True)
         if path.exists() or path.is_symlink():
@@ -82,8 +86,7 @@ def set_budget(folder: LedgerFolder, slug: str, amount: Decimal, year: int) -> T
     with folder.lock():
         path = folder.team_path(team.slug)
         if path.is_symlink():
-            raise InputError(f"{folder.display(path)} is a symbolic link; the tool writes only real files "
-                             "in the ledger folder: replace the link by the file itself")
+            raise InputError(f"{folder.display(path)} is a symbolic link; {LINK_FIX}")
         doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
         table = doc.get("budget")
         if table is None:
