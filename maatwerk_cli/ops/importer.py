@@ -24,6 +24,8 @@ from .base import folder_of, team_slug
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_CELL = 5000
+#: Numbers from a workbook from this size on are given as text (and refused as amounts).
+HUGE = Decimal(10) ** 15
 
 #: Accepted header names (folded) and the field each one fills.
 HEADERS = {
@@ -96,6 +98,9 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         # Excel stores 12.5 as a float; keep it exact and refuse sub-cent values.
         exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not exact.is_finite() or abs(exact) >= HUGE:
+            # 1E+300 or 10**30 cannot be quantized: as typed, for the amount parser to refuse.
+            return repr(value)
         if exact != exact.quantize(CENT):
             return repr(value).replace(".", ",")  # let the amount parser explain
         return f"{exact.quantize(CENT):.2f}" if exact != exact.to_integral_value() else str(int(exact))
@@ -152,6 +157,7 @@ def import_entries(
         raise InputError(f"{name}: the file is empty; it needs a header row") from None
     fields: list[str | None] = []
     problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for cell in header:
         key = fold_text(cell.lstrip("\ufeff"))
         if not key:
@@ -159,7 +165,14 @@ def import_entries(
             continue
         if key not in HEADERS:
             problems.append(Problem(name, number, f"unknown column {cell!r}"))
-        fields.append(HEADERS.get(key))
+        field = HEADERS.get(key)
+        if field is not None and field in seen:
+            # Which one would win is a guess; the sheet must say it once.
+            raise InputError(f"{name}:{number}: the columns {seen[field]!r} and {cell!r} both give the "
+                             f"{field}; keep one of them and remove the other")
+        if field is not None:
+            seen[field] = cell
+        fields.append(field)
     present = {f for f in fields if f}
     missing = [f for f in REQUIRED if f not in present]
     if "team" not in present and not team:
