@@ -51,7 +51,7 @@ from ..core.dates import parse_month, today
 from ..core.errors import InputError, NotFoundError, Problem
 from ..core.money import format_eur
 from ..core.records import Team
-from ..core.text import resolve_category
+from ..core.text import fold_text, resolve_category
 from . import figures as fig
 
 if TYPE_CHECKING:
@@ -967,12 +967,32 @@ def summary(
     settings, else the folder name) and the :func:`compare` columns for all its budget
     holders together (``team`` left out); then ``teams`` (number of budget holders) and
     ``root`` (the folder). ``by="team"``: one row per budget holder with ``municipality``,
-    ``team`` and the compare columns, then ``kind``, ``name`` and ``root``.
+    ``team`` and the compare columns, then ``kind``, ``name``, ``root`` and ``holder`` (unique
+    over the folders). Two folders of the same name are labelled apart (see
+    :func:`summary_report`).
 
     Every folder must be a ledger; a NotFoundError or LedgerError names the one that is
     not. ``attrs["problems"]`` collects the lines set aside in all of them.
     """
     return summary_report(roots, year=year, as_of=as_of, by=by).frame()
+
+
+def _summary_labels(named: list[tuple[str, Path]]) -> list[str]:
+    """A label per folder that no other folder has: its name, with the folder where the
+    names alike (folded: ``Teststad`` and ``teststad`` would confuse a reader too)."""
+    folded = [fold_text(name) for name, _ in named]
+    labels = [name if folded.count(key) == 1 else f"{name} ({root})"
+              for (name, root), key in zip(named, folded, strict=True)]
+    taken: set[str] = set()
+    out = []
+    for label in labels:
+        unique, n = label, 1
+        while fold_text(unique) in taken:  # a municipality named like another's label
+            n += 1
+            unique = f"{label} #{n}"
+        taken.add(fold_text(unique))
+        out.append(unique)
+    return out
 
 
 def summary_report(
@@ -982,7 +1002,14 @@ def summary_report(
     as_of: dt.date | None = None,
     by: str = "municipality",
 ) -> Report:
-    """:func:`summary` as a :class:`Report`, without pandas."""
+    """:func:`summary` as a :class:`Report`, without pandas.
+
+    Municipalities are keyed by folder, not by name: a folder given twice counts once, and
+    when two folders have the same name (two ``ledgers`` folders without a municipality, or
+    two with the same one) each is labelled with its folder, e.g. ``ledgers (a/ledgers)``.
+    With ``by="team"`` the ``holder`` column names each budget holder uniquely across the
+    folders (the slug, or ``municipality/slug`` where slugs repeat): the key of --transpose.
+    """
     from ..store.folder import LedgerFolder
 
     if by not in SUMMARY_BY:
@@ -990,11 +1017,16 @@ def summary_report(
     p = period(year, as_of)
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    folders: dict[Path, LedgerFolder] = {}
     for root in roots:
         ledger = LedgerFolder(root)
         if not ledger.exists():
             raise NotFoundError(f"{root} is not a ledger folder (there is no maatwerk.toml in it)")
-        name = ledger.settings.municipality or Path(root).resolve().name
+        folders.setdefault(Path(root).resolve(), ledger)
+    names = _summary_labels([(ledger.settings.municipality or where.name, ledger.root)
+                             for where, ledger in folders.items()])
+    for ledger, name in zip(folders.values(), names, strict=True):
+        root = ledger.root
         data = _Numbers(ledger, None)
         problems.extend(data.problems)
         if by == "team":
@@ -1012,7 +1044,12 @@ def summary_report(
             records.append({"municipality": name, **record, "teams": len(data.holders),
                             "root": str(root)})
     if by == "team":
-        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root"]
+        slugs = [r["team"] for r in records]
+        repeated = len(set(slugs)) < len(slugs)
+        for r in records:
+            r["holder"] = f"{r['municipality']}/{r['team']}" if repeated else r["team"]
+    if by == "team":
+        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "holder"]
     else:
         columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root"]
     return Report(records, columns, dict(problems=tuple(problems), year=p.year, as_of=p.as_of))

@@ -737,8 +737,8 @@ def summary(
     if transpose:
         if redact:
             raise InputError("--redact and --transpose do not go together; leave one out")
-        key = "municipality" if choice == "municipality" else "team"
-        rows = [c for c in data if c.key not in (key, "root", "name", "municipality")]
+        key = "municipality" if choice == "municipality" else "holder"  # unique per folder
+        rows = [c for c in data if c.key not in (key, "root", "name", "municipality", "team")]
         shown, flipped_columns = turned(frame, rows, target, key=key)
         data = table = flipped_columns
     emit(shown, fmt, output, data_columns=data, table_columns=table,
