@@ -144,14 +144,24 @@ def _run(argv: list[str]) -> int:
         # Disk full, permission denied, read-only share: the user can act on it.
         _error(f"{exc.strerror or exc}: {exc.filename or ''}".removesuffix(": "))
         return EXIT_USER
+    except ValueError as exc:
+        if "null byte" not in str(exc):
+            return _internal(exc)
+        # No real command line holds a NUL, but a caller of run() can: never a traceback.
+        _error("a file name holds a NUL character; give it without")
+        return EXIT_USER
     except Exception as exc:
-        # A bug. Still one line, never a traceback for a user; MAATWERK_DEBUG=1 shows it.
-        if os.environ.get("MAATWERK_DEBUG"):
-            raise
-        _error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in maatwerk: please report "
-               "it with the command you ran (MAATWERK_DEBUG=1 shows the details); nothing was written")
-        return EXIT_INTERNAL
+        return _internal(exc)
     return 0
+
+
+def _internal(exc: Exception) -> int:
+    """A bug. Still one line, never a traceback for a user; MAATWERK_DEBUG=1 shows it."""
+    if os.environ.get("MAATWERK_DEBUG"):
+        raise exc from None
+    _error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in maatwerk: please report "
+           "it with the command you ran (MAATWERK_DEBUG=1 shows the details)")
+    return EXIT_INTERNAL
 
 
 def _error(message: str) -> None:

@@ -20,6 +20,7 @@ from ..core.errors import InputError, MaatwerkError, Problem
 from ..core.money import CENT, parse_amount
 from ..core.records import KIND_ALIASES, METHOD_ALIASES
 from ..core.text import fold_text, resolve_choice
+from ..store.toml import unsafe_char
 from .base import folder_of, team_slug
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -105,6 +106,11 @@ def _cell_text(value: Any) -> str:
             return repr(value).replace(".", ",")  # let the amount parser explain
         return f"{exact.quantize(CENT):.2f}" if exact != exact.to_integral_value() else str(int(exact))
     return str(value)
+
+
+def _spaced(text: str) -> str:
+    """``text`` as free text is stored: C0 controls (tab, newline) become spaces."""
+    return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text).split())
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -207,6 +213,12 @@ def import_entries(
         values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
         if any(len(v) > MAX_CELL for v in values.values()):
             problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
+            continue
+        # Free text is cleaned of tabs and line breaks when recorded, but a bidi control
+        # (which shows a text other than it is) or a C1 control never reaches a journal.
+        unsafe = next(((f, what) for f, v in values.items() if (what := unsafe_char(_spaced(v)))), None)
+        if unsafe is not None:
+            problems.append(Problem(name, number, f"the {unsafe[0]} holds a {unsafe[1]}; remove it"))
             continue
         try:
             slug = values.get("team", "").lower() or default_team or ""

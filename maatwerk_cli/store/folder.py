@@ -50,7 +50,7 @@ NAME_MAX = 100
 def _stat(path: Path) -> tuple[int, ...] | None:
     try:
         st = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
