@@ -183,8 +183,10 @@ def _not_utf8(argv: Sequence[str]) -> str:
                 raw = arg.encode("utf-8", "surrogateescape")  # the bytes as typed
             except UnicodeEncodeError:
                 raw = arg.encode("utf-8", "backslashreplace")
-            shown = ascii(raw)[2:-1]
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            # The part around the first byte that is no UTF-8, as the user typed it.
+            at = next(i for i, c in enumerate(arg) if "\ud800" <= c <= "\udfff")
+            start = len(arg[: max(0, at - 30)].encode("utf-8", "surrogateescape"))
+            shown = ("..." if start else "") + ascii(raw[start: start + 50])[2:-1]
             return (f"argument '{shown}' holds bytes that are not UTF-8 text; type it again in UTF-8 "
                     "(a file name too: rename the file), or set your terminal to UTF-8")
     return ""

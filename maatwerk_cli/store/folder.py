@@ -108,6 +108,11 @@ class LedgerFolder:
         return self.settings_path.is_file()
 
     def require(self) -> None:
+        """A ledger folder with settings that pass their checks, or a MaatwerkError."""
+        self._require_file()
+        _ = self.settings
+
+    def _require_file(self) -> None:
         if not self.exists():
             raise NotFoundError(
                 f"no ledger folder at {self.root} (there is no {SETTINGS_FILE}); "
@@ -149,7 +154,7 @@ class LedgerFolder:
 
     def load_settings(self) -> Settings:
         """``maatwerk.toml``, checked: a LedgerError names file, key and the fix."""
-        self.require()
+        self._require_file()
         raw = read_toml(self.settings_path)
         where = self.display(self.settings_path)
         check_texts(raw, where)
@@ -191,6 +196,7 @@ class LedgerFolder:
         in case from another (``Noord.toml`` beside ``noord.toml``), is a LedgerError naming
         the file and the fix, for every command: ``check`` reports them instead.
         """
+        self.require()  # a bad maatwerk.toml is refused by every command, team lists too
         slugs, problems = self.team_files()
         if problems and not self._lenient:
             more = f" (and {len(problems) - 1} more: `maatwerk check` lists them)" if problems[1:] else ""
@@ -304,14 +310,15 @@ class LedgerFolder:
     def books(self, slugs: Sequence[str] | None = None, *, use_cache: bool | None = None) -> Books:
         """The journals of the given teams (default: all), read and folded.
 
-        A damaged ``maatwerk.toml`` or an unknown team is reported before anything is read.
+        A damaged ``maatwerk.toml`` or team file, or an unknown team, is reported before
+        anything is read.
         """
         from . import cache
 
         _ = self.settings
         chosen = list(dict.fromkeys(slugs)) if slugs is not None else self.team_slugs()
         for slug in chosen:
-            self.require_team(slug)
+            self.load_team(slug)  # a damaged team file is refused by every reader of its journal
         pending = self.pending()
         notes: tuple[Problem, ...] = ()
         if pending.stale:
