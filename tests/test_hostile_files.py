@@ -331,7 +331,8 @@ def test_import_bank_never_writes_through_a_linked_bank_file(lcli: Cli, busy: Pa
     statement = Path(__file__).parent / "fixtures" / "bank" / "ing_2025.csv"
     _link(busy / "teams" / "noord.bank.csv", outside / "missing")
     before = snapshot(busy)
-    one_line(lcli("import", "bank", str(statement), "--team", "noord"), 2, "noord.bank.csv is a symbolic link")
+    one_line(lcli("import", "bank", str(statement), "--team", "noord"), 2,
+             "noord.bank.csv is a symbolic link")
     assert snapshot(busy) == before and not (outside / "missing").exists()
 
 
@@ -425,7 +426,8 @@ def test_two_folders_of_the_same_name_are_two_municipalities(cli: Cli, two_ledge
     assert len(header) == len(set(header)) == 3
 
 
-def test_the_same_municipality_twice_and_the_same_folder_twice(cli: Cli, two_ledgers: tuple[Path, Path]) -> None:
+def test_the_same_municipality_twice_and_the_same_folder_twice(cli: Cli,
+                                                               two_ledgers: tuple[Path, Path]) -> None:
     for root in two_ledgers:
         edit(root / "maatwerk.toml", 'municipality = ""', 'municipality = "Teststad"')
     a, b = (str(r) for r in two_ledgers)

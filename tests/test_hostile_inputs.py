@@ -101,7 +101,8 @@ def test_non_utf8_bytes_in_an_argument_of_every_command_group(busy: Path, tmp_pa
     assert snapshot(busy) == before
     assert not (tmp_path / "nieuw").exists()
     # The same in UTF-8 is fine: the refusal is about the bytes, not the text.
-    ok = run_process("--ledgers", str(busy), "spend", "noord", "5", "-c", "Wonen", "-n", "café", "-d", "2-3-2025")
+    ok = run_process("--ledgers", str(busy), "spend", "noord", "5", "-c", "Wonen", "-n", "café",
+                     "-d", "2-3-2025")
     assert ok.returncode == 0 and ok.stdout.strip() == "noord-2025-0003", ok.stderr
 
 
@@ -114,7 +115,8 @@ def test_non_utf8_bytes_in_an_argument_of_every_command(cli: Cli, busy: Path, tm
     assert snapshot(busy) == before
 
 
-CONTROLS = ["a\x0cb", "a\u202eb", "a\nb", "a\rb", "\x1b[2Jx", "a\u2028b", "a\x85b", "a\x00b", "a\u2066b\u2069"]
+CONTROLS = ["a\x0cb", "a\u202eb", "a\nb", "a\rb", "\x1b[2Jx", "a\u2028b", "a\x85b", "a\x00b",
+            "a\u2066b\u2069"]
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -218,10 +220,8 @@ def test_extreme_numbers_in_a_csv_import(lcli: Cli, busy: Path, tmp_path: Path, 
     assert snapshot(busy) == before
 
 
-@pytest.mark.parametrize("amount", [1e300, -1e300, 10**30, float("inf")], ids=["1E+300", "-1E+300", "10**30", "inf"])
+@pytest.mark.parametrize("amount", [1e300, -1e300, 10**30], ids=["1E+300", "-1E+300", "10**30"])
 def test_extreme_numbers_in_a_bank_workbook(lcli: Cli, busy: Path, tmp_path: Path, amount: Any) -> None:
-    if amount == float("inf"):
-        pytest.skip("openpyxl cannot write infinity")
     book = _xlsx(tmp_path / "XLS250409.xlsx",
                  ["accountNumber", "mutationcode", "transactiondate", "valuedate", "startsaldo", "endsaldo",
                   "amount", "description"],

@@ -74,7 +74,8 @@ def stale_marker_does_no_harm(lcli: Cli, root: Path, marker: bytes, why: str) ->
     assert listed.code == 0
     assert [e["id"] for e in json.loads(listed.out)] == acknowledged
     one_warning(listed, PENDING_FILE, why, "nothing was left out")
-    for report in (("utilisation", "--year", "2025", "-f", "json"), ("compare", "--year", "2025", "-f", "json")):
+    for report in (("utilisation", "--year", "2025", "-f", "json"),
+                   ("compare", "--year", "2025", "-f", "json")):
         result = lcli(*report)
         assert result.code == 0
         one_warning(result, PENDING_FILE)
