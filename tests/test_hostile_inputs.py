@@ -34,8 +34,9 @@ def busy(ledger_dir: Path) -> Path:
     return ledger_dir
 
 
-def every_group(bad: str) -> list[tuple[str, ...]]:
-    """A call of every command (and so of every group) with ``bad`` where text goes."""
+def every_group(bad: str, files: Path) -> list[tuple[str, ...]]:
+    """A call of every command (and so of every group) with ``bad`` where text goes; file
+    names in ``files``."""
     return [
         ("spend", "noord", "5", "-c", "Wonen", "-n", bad, "-d", "2-3-2025"),
         ("spend", "noord", "5", "-c", bad),
@@ -51,7 +52,7 @@ def every_group(bad: str) -> list[tuple[str, ...]]:
         ("utilisation", bad),
         ("compare", bad),
         ("categories", "--year", bad),
-        ("loans", "-o", f"{bad}.xlsx"),
+        ("loans", "-o", str(files / f"{bad}.xlsx")),
         ("outcomes", "-f", bad),
         ("stories", "--team", bad),
         ("summary", bad),
@@ -60,8 +61,8 @@ def every_group(bad: str) -> list[tuple[str, ...]]:
         ("team", "budget", "noord", bad),
         ("team", "list", "--year", bad),
         ("team", "show", bad),
-        ("import", "entries", f"{bad}.csv"),
-        ("import", "bank", f"{bad}.csv", "--team", "noord"),
+        ("import", "entries", str(files / f"{bad}.csv")),
+        ("import", "bank", str(files / f"{bad}.csv"), "--team", "noord"),
         ("cash", "withdraw", "noord", "5", "-n", bad, "-d", "2-3-2025"),
         ("cash", "status", bad),
         ("cash", "settle", "noord", "--deposit", "--reason", bad),
@@ -88,8 +89,9 @@ def _refused_for_bytes(code: int, out: str, err: str, args: object) -> None:
 
 def test_non_utf8_bytes_in_an_argument_of_every_command_group(busy: Path, tmp_path: Path) -> None:
     """Why: `-n $'caf\\xe9'` ended in a traceback. Real processes, real argv bytes."""
-    calls = [("--ledgers", str(busy), *args) for args in every_group(LATIN1)
-             if args[0] in GROUPS and args == next(a for a in every_group(LATIN1) if a[0] == args[0])]
+    every = every_group(LATIN1, tmp_path)
+    calls = [("--ledgers", str(busy), *args) for args in every
+             if args[0] in GROUPS and args == next(a for a in every if a[0] == args[0])]
     calls.append(("--ledgers", str(tmp_path / LATIN1), "entries"))
     calls.append(("--ledgers", str(tmp_path / "nieuw"), "init", "--municipality", LATIN1))
     assert len(calls) == len(GROUPS) + 2
@@ -109,7 +111,7 @@ def test_non_utf8_bytes_in_an_argument_of_every_command_group(busy: Path, tmp_pa
 def test_non_utf8_bytes_in_an_argument_of_every_command(cli: Cli, busy: Path, tmp_path: Path) -> None:
     """Every command, in this process: Python gives such bytes to run() as surrogates."""
     before = snapshot(busy)
-    for args in every_group(LATIN1):
+    for args in every_group(LATIN1, tmp_path):
         result = cli("--ledgers", str(busy), *args)
         _refused_for_bytes(result.code, result.out, result.err, args)
     assert snapshot(busy) == before
@@ -121,10 +123,10 @@ UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\
 
 
 @pytest.mark.parametrize("bad", CONTROLS, ids=[ascii(c) for c in CONTROLS])
-def test_control_characters_in_every_command_group(lcli: Cli, busy: Path, bad: str) -> None:
+def test_control_characters_in_every_command_group(lcli: Cli, busy: Path, tmp_path: Path, bad: str) -> None:
     """Each call either records clean text or is refused in one line, writing nothing;
     never a traceback, never a control or bidi character in a journal."""
-    for args in every_group(bad):
+    for args in every_group(bad, tmp_path):
         if args[0] == "init":
             continue  # the folder is a ledger already
         before = snapshot(busy)
