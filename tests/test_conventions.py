@@ -179,7 +179,7 @@ def test_the_exit_codes_are_the_documented_ones() -> None:
     from maatwerk_cli.cli.app import ExitStatus
 
     assert {s.name: int(s) for s in ExitStatus} == {
-        "DONE": 0, "FINDINGS": 1, "MISTAKE": 2, "BUSY": 3, "INTERRUPTED": 130}
+        "DONE": 0, "FINDINGS": 1, "MISTAKE": 2, "BUSY": 3, "INTERNAL": 70, "INTERRUPTED": 130}
     readme = (ROOT / "README.md").read_text()
     for status in ExitStatus:
         assert f"| {int(status)} " in readme, status

@@ -51,7 +51,7 @@ from ..core.dates import parse_month, today
 from ..core.errors import InputError, Problem
 from ..core.money import format_eur
 from ..core.records import Team
-from ..core.text import resolve_category
+from ..core.text import fold_text, resolve_category
 from . import figures as fig
 
 if TYPE_CHECKING:
@@ -1032,15 +1032,45 @@ def summary(
     settings, else the folder name) and the :func:`compare` columns for all its budget
     holders together (``team`` left out); then ``teams`` (number of budget holders) and
     ``root`` (the folder). ``by="team"``: one row per budget holder with ``municipality``,
-    ``team`` and the compare columns, then ``kind``, ``name`` and ``root``. Both end with
-    ``year``: the budget year counted for that folder (each folder's own default, see
-    :func:`default_year`, unless ``year`` or ``as_of`` is given).
+    ``team`` and the compare columns, then ``kind``, ``name``, ``root``, ``year`` and
+    ``holder`` (unique over the folders). Both have ``year``: the budget year counted for
+    that folder (each folder's own default, see :func:`default_year`, unless ``year`` or
+    ``as_of`` is given). Two folders of the same name are labelled apart (see
+    :func:`summary_report`).
 
     A path that is not a ledger folder is skipped and named in ``attrs["skipped"]``; a
     folder given twice is an InputError. ``attrs["problems"]`` collects the lines set aside
     in all of them.
     """
     return summary_report(roots, year=year, as_of=as_of, by=by).frame()
+
+
+def _summary_labels(named: list[tuple[str, Path]]) -> list[str]:
+    """A label per folder that no other folder has: its name, with the end of its path
+    where names are alike (folded: ``Teststad`` and ``teststad`` would confuse a reader
+    too), as few folders as tell them apart (``ledgers (a/ledgers)``): never a whole
+    absolute path, which a redacted export must not show."""
+    folded = [fold_text(name) for name, _ in named]
+    labels = []
+    for (name, root), key in zip(named, folded, strict=True):
+        alike = [r for (_, r), k in zip(named, folded, strict=True) if k == key]
+        if len(alike) == 1:
+            labels.append(name)
+            continue
+        depth = 1
+        while depth < len(root.parts) and sum(r.parts[-depth:] == root.parts[-depth:] for r in alike) > 1:
+            depth += 1
+        labels.append(f"{name} ({'/'.join(root.parts[-depth:])})")
+    taken: set[str] = set()
+    out = []
+    for label in labels:
+        unique, n = label, 1
+        while fold_text(unique) in taken:  # a municipality named like another's label
+            n += 1
+            unique = f"{label} #{n}"
+        taken.add(fold_text(unique))
+        out.append(unique)
+    return out
 
 
 def summary_report(
@@ -1054,7 +1084,12 @@ def summary_report(
 
     Each folder's year is chosen on its own (as :func:`default_year` says) unless ``year``
     or ``as_of`` is given; the ``year`` column says which. A path that is not a ledger
-    folder is skipped and named in ``attrs["skipped"]``; a folder given twice is refused.
+    folder is skipped and named in ``attrs["skipped"]``; a folder given twice (in any
+    spelling) is refused, as it would count twice. Municipalities are keyed by folder,
+    not by name: when two folders have the same name each is labelled with the end of its
+    path, e.g. ``ledgers (a/ledgers)``. With ``by="team"`` the ``holder`` column names each
+    budget holder uniquely across the folders (the slug, or ``municipality/slug`` where
+    slugs repeat): the key of a transposed table.
     """
     from ..store.folder import LedgerFolder
 
@@ -1066,20 +1101,24 @@ def summary_report(
     skipped: list[str] = []
     notes: list[str] = []
     seen: dict[Path, str] = {}
+    folders: list[tuple[Path, LedgerFolder]] = []
     for root in roots:
         where = Path(root)
         try:
             real = where.resolve()
         except OSError:
             real = where.absolute()
-        if real in seen:
+        if real in seen:  # it would count twice
             raise InputError(f"{root} is given twice (also as {seen[real]}); give each ledger folder once")
         seen[real] = str(root)
         ledger = LedgerFolder(root)
         if not ledger.exists():
             skipped.append(f"{root} is not a ledger folder (there is no maatwerk.toml in it); skipped")
             continue
-        name = ledger.settings.municipality or real.name
+        folders.append((real, ledger))
+    names = _summary_labels([(ledger.settings.municipality or real.name, real) for real, ledger in folders])
+    for (_, ledger), name in zip(folders, names, strict=True):
+        root = ledger.root
         holders = ledger.load_teams()
         p = fixed
         if p is None:
@@ -1106,7 +1145,11 @@ def summary_report(
             records.append({"municipality": name, **record, "teams": len(data.holders),
                             "root": str(root), "year": p.year})
     if by == "team":
-        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year"]
+        slugs = [r["team"] for r in records]
+        repeated = len(set(slugs)) < len(slugs)
+        for r in records:
+            r["holder"] = f"{r['municipality']}/{r['team']}" if repeated else r["team"]
+        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year", "holder"]
     else:
         columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year"]
     years = sorted({r["year"] for r in records})

@@ -1,5 +1,10 @@
-"""The Typer application, the global options, and the one place that knows exit codes
-(:class:`ExitStatus`)."""
+"""The Typer application, the global options, and the one place that knows exit codes.
+
+Exit codes (:class:`ExitStatus`): 0 done; 1 found something (``check``, a ``--check``);
+2 a user mistake (one line on stderr, nothing written); 3 the ledger is busy; 70 an
+internal error, a bug (one line too; with ``MAATWERK_DEBUG=1`` the traceback); 130
+interrupted.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ class ExitStatus(enum.IntEnum):
     FINDINGS = 1  #: check, reconcile --check or loans --overdue --check found something
     MISTAKE = 2  #: a mistake in the command or its input; nothing was written
     BUSY = 3  #: the ledger stayed locked by another writer
+    INTERNAL = 70  #: a bug in maatwerk: one line too (MAATWERK_DEBUG=1 shows the traceback)
     INTERRUPTED = 130  #: stopped with Ctrl-C
 
 HELP = """\
@@ -51,9 +57,11 @@ app = typer.Typer(
 
 
 class State:
-    """Options given before the subcommand."""
+    """Options given before the subcommand, and the ledgers the command opened (their
+    writers' notices are shown when it ends)."""
 
     ledgers: Path = Path("ledgers")
+    opened: list[Any] = []
 
 
 state = State()
@@ -87,7 +95,9 @@ def ledger() -> Ledger:
     """The Ledger for the chosen folder."""
     from ..ledger import Ledger
 
-    return Ledger(state.ledgers)
+    lg = Ledger(state.ledgers)
+    state.opened.append(lg)
+    return lg
 
 
 def fail(message: str, code: int = ExitStatus.MISTAKE) -> NoReturn:
@@ -110,19 +120,31 @@ def warn_problems(problems: Sequence[Problem]) -> None:
 
 def run(args: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
-    command = _command_for(list(sys.argv[1:] if args is None else args))
+    argv = list(sys.argv[1:] if args is None else args)
+    state.opened = []
+    try:
+        return _run(argv)
+    finally:
+        _show_notices()
+
+
+def _run(argv: list[str]) -> int:
+    bad = _not_utf8(argv)
+    if bad:
+        sys.stderr.write(f"maatwerk: {bad}\n")
+        return ExitStatus.MISTAKE
+    command = _command_for(argv)
     try:
         with progress_bar():
-            command.main(args=list(args) if args is not None else None, prog_name="maatwerk",
-                         standalone_mode=False)
+            command.main(args=argv, prog_name="maatwerk", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except BusyError as exc:
-        sys.stderr.write(f"maatwerk: {exc}\n")
+        _error(str(exc))
         return ExitStatus.BUSY
     except MaatwerkError as exc:
-        sys.stderr.write(f"maatwerk: {exc}\n")
+        _error(str(exc))
         return ExitStatus.MISTAKE
     except typer.Exit as exc:
         return exc.exit_code
@@ -133,7 +155,7 @@ def run(args: Sequence[str] | None = None) -> int:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "maatwerk"
-        sys.stderr.write(f"maatwerk: {message} (see `{where} --help`)\n")
+        _error(f"{message} (see `{where} --help`)")
         return getattr(exc, "exit_code", ExitStatus.MISTAKE) or ExitStatus.MISTAKE
     except KeyboardInterrupt:
         sys.stderr.write("maatwerk: interrupted\n")
@@ -145,9 +167,65 @@ def run(args: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         # Disk full, permission denied, read-only share: the user can act on it.
-        sys.stderr.write(f"maatwerk: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
+        _error(f"{exc.strerror or exc}: {exc.filename or ''}".removesuffix(": "))
         return ExitStatus.MISTAKE
+    except ValueError as exc:
+        if "null byte" not in str(exc):
+            return _internal(exc)
+        # No real command line holds a NUL, but a caller of run() can: never a traceback.
+        _error("a file name holds a NUL character; give it without")
+        return ExitStatus.MISTAKE
+    except Exception as exc:
+        return _internal(exc)
     return 0
+
+
+def _internal(exc: Exception) -> int:
+    """A bug. Still one line, never a traceback for a user; MAATWERK_DEBUG=1 shows it."""
+    if os.environ.get("MAATWERK_DEBUG"):
+        raise exc from None
+    _error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in maatwerk: please report "
+           "it with the command you ran (MAATWERK_DEBUG=1 shows the details)")
+    return ExitStatus.INTERNAL
+
+
+def _error(message: str) -> None:
+    """``maatwerk: message`` on one line, whatever the message holds."""
+    sys.stderr.write(f"maatwerk: {_one_line(message)}\n")
+
+
+def _one_line(text: str) -> str:
+    return " ".join("".join(" " if ord(c) < 32 or c in "\x7f\x85\u2028\u2029" else c for c in text).split())
+
+
+def _not_utf8(argv: Sequence[str]) -> str:
+    """Why an argument cannot be used: it holds bytes that are not UTF-8 ("" when all are)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")  # the bytes as typed
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            # The part around the first byte that is no UTF-8, as the user typed it.
+            at = next(i for i, c in enumerate(arg) if "\ud800" <= c <= "\udfff")
+            start = len(arg[: max(0, at - 30)].encode("utf-8", "surrogateescape"))
+            shown = ("..." if start else "") + ascii(raw[start: start + 50])[2:-1]
+            return (f"argument '{shown}' holds bytes that are not UTF-8 text; type it again in UTF-8 "
+                    "(a file name too: rename the file), or set your terminal to UTF-8")
+    return ""
+
+
+def _show_notices() -> None:
+    """What the writers of this command did that the user should hear of."""
+    for lg in state.opened:
+        folder = getattr(lg, "folder", None)
+        for notice in getattr(folder, "notices", ()):
+            warn(_one_line(notice))
+        if folder is not None:
+            folder.notices.clear()
+    state.opened = []
 
 
 def _command_for(args: list[str]) -> Any:

@@ -351,8 +351,8 @@ def summary(
         # Like the sources' table of Rotterdam and Zaanstad: a few schemes side by side.
         transpose = choice == "municipality" and to.format in ("table", "markdown") and 0 < len(report) <= 4
     if transpose:
-        key = "municipality" if choice == "municipality" else "team"
-        rows = [c for c in view.columns if c.key not in (key, "root", "name", "municipality")]
+        key = "municipality" if choice == "municipality" else "holder"  # unique over the folders
+        rows = [c for c in view.columns if c.key not in (key, "root", "name", "municipality", "team")]
         view = views.transposed(view, key, rows, target=to.format)
     _send(view, to, False, report.attrs["problems"], report.attrs.get("year_note", ""))
 

@@ -26,25 +26,27 @@ if TYPE_CHECKING:
 
 def check_ledger(ledger: Any) -> list[Problem]:
     """All problems in the folder; an empty list means clean."""
+    from ..store.folder import LINK_FIX
     from ..store.pending import set_aside_files
-    from .bank import check_bank
-    from .cash import check_cash
-    from .knipkaart import check_rows as check_knipkaart
-    from .rules import check_team_rules
 
     folder: LedgerFolder = folder_of(ledger)
     problems: list[Problem] = []
     try:
         settings = folder.settings
     except MaatwerkError as exc:
-        return [Problem(folder.display(folder.settings_path), 0, str(exc))]
+        return [_problem(folder.display(folder.settings_path), str(exc))]
     categories = {fold_text(c) for c in settings.categories}
-    slugs = folder.team_slugs()
+    for link in folder.links():
+        problems.append(Problem(folder.display(link), 0,
+                                f"is a symbolic link, so every write is refused; {LINK_FIX}"))
+    slugs, bad_names = folder.team_files()
+    problems.extend(bad_names)
     if folder.teams_dir.is_dir():
+        stems = {p.name.removesuffix(".toml") for p in folder.teams_dir.glob("*.toml")}
         for csv_path in sorted(folder.teams_dir.glob("*.csv")):
             # teams/<slug>.csv is a journal, teams/<slug>.bank.csv its bank lines.
             owner = csv_path.name.removesuffix(".csv").removesuffix(".bank")
-            if owner not in slugs:
+            if owner not in stems:
                 what = "bank file" if csv_path.name.endswith(".bank.csv") else "journal"
                 problems.append(Problem(folder.display(csv_path), 0,
                                         f"{what} without a team file {owner}.toml"))
@@ -52,16 +54,29 @@ def check_ledger(ledger: Any) -> list[Problem]:
         problems.append(Problem(folder.display(moved), 0,
                                 "an unfinished-import marker that did not fit the journals was set aside "
                                 "here and nothing was cut; check the journals, then remove this file"))
+    with folder.lenient():
+        problems.extend(_check_teams(folder, slugs, categories))
+    return problems
+
+
+def _check_teams(folder: LedgerFolder, slugs: list[str], categories: set[str]) -> list[Problem]:
+    """The team files and journals of the valid teams."""
+    from .bank import check_bank
+    from .cash import check_cash
+    from .knipkaart import check_rows as check_knipkaart
+    from .rules import check_team_rules
+
+    problems: list[Problem] = []
     good = []
     for slug in slugs:
         try:
             folder.load_team(slug)
             good.append(slug)
         except MaatwerkError as exc:
-            problems.append(Problem(folder.display(folder.team_path(slug)), 0, str(exc)))
+            problems.append(_problem(folder.display(folder.team_path(slug)), str(exc)))
     books = folder.books(good)
     problems.extend(books.notes)
-    scan = settings.raw.get("privacy", {}).get("scan", True) is not False
+    scan = folder.settings.section("privacy").get("scan", True) is not False
     for slug in good:
         folded = books[slug]
         name = folded.file
@@ -76,6 +91,11 @@ def check_ledger(ledger: Any) -> list[Problem]:
         problems.extend(check_team_rules(folder, slug))
         problems.extend(check_knipkaart(folder, slug, book, name))
     return problems
+
+
+def _problem(file: str, message: str) -> Problem:
+    """A whole-file problem; the message of a LedgerError often names the file already."""
+    return Problem(file, 0, message.removeprefix(f"{file}: "))
 
 
 def _rows(book: Book) -> list[Row]:

@@ -21,6 +21,7 @@ from ..core.money import CENT, parse_amount
 from ..core.progress import advance
 from ..core.records import KIND_ALIASES, METHOD_ALIASES
 from ..core.text import fold_text, resolve_choice
+from ..store.toml import unsafe_char
 from .base import folder_of, team_slug
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -28,6 +29,8 @@ MAX_BYTES = 200 * 1024 * 1024
 CHECKING = "checking rows"
 READING = "reading the sheet"
 MAX_CELL = 5000
+#: Numbers from a workbook from this size on are given as text (and refused as amounts).
+HUGE = Decimal(10) ** 15
 
 #: Accepted header names (folded) and the field each one fills.
 HEADERS = {
@@ -100,10 +103,18 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         # Excel stores 12.5 as a float; keep it exact and refuse sub-cent values.
         exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not exact.is_finite() or abs(exact) >= HUGE:
+            # 1E+300 or 10**30 cannot be quantized: as typed, for the amount parser to refuse.
+            return repr(value)
         if exact != exact.quantize(CENT):
             return repr(value).replace(".", ",")  # let the amount parser explain
         return f"{exact.quantize(CENT):.2f}" if exact != exact.to_integral_value() else str(int(exact))
     return str(value)
+
+
+def _spaced(text: str) -> str:
+    """``text`` as free text is stored: C0 controls (tab, newline) become spaces."""
+    return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text).split())
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -156,6 +167,7 @@ def import_entries(
         raise InputError(f"{name}: the file is empty; it needs a header row") from None
     fields: list[str | None] = []
     problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for cell in header:
         key = fold_text(cell.lstrip("\ufeff"))
         if not key:
@@ -163,7 +175,14 @@ def import_entries(
             continue
         if key not in HEADERS:
             problems.append(Problem(name, number, f"unknown column {cell!r}"))
-        fields.append(HEADERS.get(key))
+        field = HEADERS.get(key)
+        if field is not None and field in seen:
+            # Which one would win is a guess; the sheet must say it once.
+            raise InputError(f"{name}:{number}: the columns {seen[field]!r} and {cell!r} both give the "
+                             f"{field}; keep one of them and remove the other")
+        if field is not None:
+            seen[field] = cell
+        fields.append(field)
     present = {f for f in fields if f}
     missing = [f for f in REQUIRED if f not in present]
     if "team" not in present and not team:
@@ -204,6 +223,12 @@ def import_entries(
         values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
         if any(len(v) > MAX_CELL for v in values.values()):
             problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
+            continue
+        # Free text is cleaned of tabs and line breaks when recorded, but a bidi control
+        # (which shows a text other than it is) or a C1 control never reaches a journal.
+        unsafe = next(((f, what) for f, v in values.items() if (what := unsafe_char(_spaced(v)))), None)
+        if unsafe is not None:
+            problems.append(Problem(name, number, f"the {unsafe[0]} holds a {unsafe[1]}; remove it"))
             continue
         try:
             slug = values.get("team", "").lower() or default_team or ""

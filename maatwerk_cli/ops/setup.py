@@ -14,9 +14,10 @@ from ..core.money import format_plain
 from ..core.names import check_slug
 from ..core.records import Team
 from ..core.text import clean_text
-from ..store.atomic import write_atomic, write_new
-from ..store.folder import LOCK_FILE, SETTINGS_FILE, TEAMS_DIR, LedgerFolder
-from ..store.toml import toml_amount_text
+from ..store.atomic import NOFOLLOW, write_atomic, write_new
+from ..store.folder import LINK_FIX, LOCK_FILE, SETTINGS_FILE, TEAMS_DIR, LedgerFolder
+from ..store.pending import PENDING_FILE
+from ..store.toml import toml_amount_text, unsafe_char
 
 
 def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None) -> LedgerFolder:
@@ -26,12 +27,25 @@ def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | No
     path = Path(root)
     if (path / SETTINGS_FILE).exists():
         raise InputError(f"{path / SETTINGS_FILE} exists already; this folder is a ledger")
-    name = clean_text(municipality, "municipality", limit=100)
+    for name in (SETTINGS_FILE, LOCK_FILE, PENDING_FILE, TEAMS_DIR):
+        if (path / name).is_symlink():  # nothing is created through a link
+            raise InputError(f"{path / name} is a symbolic link; {LINK_FIX}")
+    title = _name(municipality, "municipality")
     path.mkdir(parents=True, exist_ok=True)
     (path / TEAMS_DIR).mkdir(exist_ok=True)
-    write_new(path / SETTINGS_FILE, settings_template(name, year or today().year))
-    (path / LOCK_FILE).touch()
+    write_new(path / SETTINGS_FILE, settings_template(title, year or today().year))
+    os.close(os.open(path / LOCK_FILE, os.O_WRONLY | os.O_CREAT | NOFOLLOW, 0o644))
     return LedgerFolder(path)
+
+
+def _name(text: str, what: str) -> str:
+    """A name as the settings hold it: one line of plain text (store.toml.check_texts
+    refuses the file otherwise), so a bidi control is refused here already."""
+    title = clean_text(text, what, limit=100)
+    bad = unsafe_char(title)
+    if bad:
+        raise InputError(f"the {what} holds a {bad}, which a name may not hold; type it without")
+    return title
 
 
 def _toml_str(text: str) -> str:
@@ -44,7 +58,7 @@ def add_team(
     """Add a budget holder (a team, or a central ``fund``) with its budget for ``year``."""
     folder.require()
     slug = check_slug(slug, folder.team_slugs())
-    title = clean_text(name, "name", limit=100) or slug
+    title = _name(name, "name") or slug
     if kind not in ("team", "fund"):
         raise InputError(f"kind {kind!r} is not one of: team, fund")
     if budget < 0:
@@ -60,7 +74,7 @@ def add_team(
         "# [rules]\n# max_per_spend = 750\n"
         "# [knipkaart]\n# per_year = 5\n"
     )
-    with folder.lock():
+    with folder.lock():  # refuses a link in the folder (a team file or journal there, say)
         path = folder.team_path(slug)
         folder.teams_dir.mkdir(exist_ok=True)
         if path.exists() or path.is_symlink():
@@ -82,8 +96,7 @@ def set_budget(folder: LedgerFolder, slug: str, amount: Decimal, year: int) -> T
     with folder.lock():
         path = folder.team_path(team.slug)
         if path.is_symlink():
-            raise InputError(f"{folder.display(path)} is a symbolic link; the tool writes only real files "
-                             "in the ledger folder: replace the link by the file itself")
+            raise InputError(f"{folder.display(path)} is a symbolic link; {LINK_FIX}")
         doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
         table = doc.get("budget")
         if table is None:

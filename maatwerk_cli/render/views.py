@@ -279,7 +279,7 @@ def summary_columns(by: str) -> list[Column]:
     data = [c for c in COMPARE_DATA if c.key != "team"]
     if by == "team":
         return [Column("municipality"), Column("team"), *data, Column("kind"), Column("name"),
-                Column("root"), Column("year", kind="year")]
+                Column("root"), Column("year", kind="year"), Column("holder")]
     return [Column("municipality"), *data, Column("teams", kind="int"), Column("root"),
             Column("year", kind="year")]
 

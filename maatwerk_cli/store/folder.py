@@ -22,12 +22,13 @@ import datetime as dt
 import json
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import LedgerError, NotFoundError, Problem
+from ..core.errors import InputError, LedgerError, NotFoundError, Problem
+from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
 from .atomic import NOFOLLOW, fsync_dir, write_atomic
@@ -35,17 +36,21 @@ from .books import Books, Folded, Wanted, read_books
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
 from .lock import FolderLock
 from .pending import PENDING_FILE, Pending, marker_text, read_marker, set_aside, tail_hash
-from .toml import read_toml, toml_amount
+from .toml import check_texts, read_toml, toml_amount
 
 SETTINGS_FILE = "maatwerk.toml"
 LOCK_FILE = "maatwerk.lock"
 TEAMS_DIR = "teams"
+LINK_FIX = ("the tool writes only to real files inside the ledger folder, never through a link: "
+            "replace the link by a copy of the file itself, then run the command again")
+#: Longest municipality or team name (what `init` and `team add` accept).
+NAME_MAX = 100
 
 
 def _stat(path: Path) -> tuple[int, ...] | None:
     try:
         st = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
@@ -68,6 +73,7 @@ class LedgerFolder:
         self._lock: FolderLock | None = None
         self._settings: Settings | None = None
         self._teams: dict[str, tuple[tuple[int, ...], Team]] = {}
+        self._lenient = False
         #: What the writers did that users should hear of (a stale marker set aside).
         self.notices: list[str] = []
 
@@ -102,6 +108,11 @@ class LedgerFolder:
         return self.settings_path.is_file()
 
     def require(self) -> None:
+        """A ledger folder with settings that pass their checks, or a MaatwerkError."""
+        self._require_file()
+        _ = self.settings
+
+    def _require_file(self) -> None:
         if not self.exists():
             raise NotFoundError(
                 f"no ledger folder at {self.root} (there is no {SETTINGS_FILE}); "
@@ -111,8 +122,27 @@ class LedgerFolder:
     def lock(self) -> FolderLock:
         """The folder lock (one per folder object; taking it again inside is a no-op)."""
         if self._lock is None:
-            self._lock = FolderLock(self.root / LOCK_FILE)
+            self._lock = FolderLock(self.root / LOCK_FILE, guard=self.refuse_links)
         return self._lock
+
+    def links(self) -> list[Path]:
+        """The symbolic links in the ledger folder where the tool reads or writes its files:
+        settings, lock, pending marker, the teams folder and every file in it."""
+        found = [p for p in (self.settings_path, self.root / LOCK_FILE, self.pending_path, self.teams_dir)
+                 if p.is_symlink()]
+        if self.teams_dir in found:
+            return found
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            found.extend(sorted(Path(e.path) for e in os.scandir(self.teams_dir) if e.is_symlink()))
+        return found
+
+    def refuse_links(self) -> None:
+        """Before any write: a symbolic link among the ledger's files is refused (the write
+        could land outside the folder), whichever file the write is for."""
+        found = self.links()
+        if found:
+            more = f" (and {len(found) - 1} more: `maatwerk check` lists them)" if len(found) > 1 else ""
+            raise LedgerError(f"{self.display(found[0])} is a symbolic link{more}; {LINK_FIX}")
 
     # -- settings and teams
 
@@ -123,37 +153,107 @@ class LedgerFolder:
         return self._settings
 
     def load_settings(self) -> Settings:
-        self.require()
+        """``maatwerk.toml``, checked: a LedgerError names file, key and the fix."""
+        self._require_file()
         raw = read_toml(self.settings_path)
         where = self.display(self.settings_path)
+        check_texts(raw, where)
+        for key in ("municipality", "locale"):
+            if key in raw and not isinstance(raw[key], str):
+                raise LedgerError(f"{where}: {key} must be text in quotes, like {key} = \"Teststad\"")
+        municipality = raw.get("municipality", "")
+        if len(municipality) > NAME_MAX:
+            raise LedgerError(f"{where}: municipality is {len(municipality)} characters long; "
+                              f"keep it under {NAME_MAX}")
+        for section in ("pace", "rules", "knipkaart", "cash", "privacy"):
+            if section in raw and not isinstance(raw[section], dict):
+                raise LedgerError(f"{where}: {section} must be a table ([{section}] with its keys below it)")
         cats = raw.get("categories", list(DEFAULT_CATEGORIES))
         if not isinstance(cats, list) or not all(isinstance(c, str) and c.strip() for c in cats):
             raise LedgerError(f"{where}: categories must be a list of names")
         pace = raw.get("pace", {})
-        share = pace.get("under_share", 0.5) if isinstance(pace, dict) else 0.5
+        share = pace.get("under_share", 0.5)
         try:
+            if isinstance(share, bool):
+                raise ValueError
             under = Decimal(str(share))
+            if not under.is_finite():
+                raise ValueError
         except Exception:
             raise LedgerError(f"{where}: pace.under_share must be a number like 0.5") from None
         return Settings(
-            municipality=str(raw.get("municipality", "")),
-            locale=str(raw.get("locale", "nl_NL")),
+            municipality=municipality.strip(),
+            locale=raw.get("locale", "nl_NL"),
             categories=tuple(c.strip() for c in cats),
             under_share=under,
             raw=raw,
         )
 
     def team_slugs(self) -> list[str]:
-        if not self.teams_dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.teams_dir.glob("*.toml") if not p.name.startswith("."))
+        """The budget holders: the names of ``teams/*.toml``.
+
+        A team file whose name is not a valid slug (``=cmd.toml``), or one that differs only
+        in case from another (``Noord.toml`` beside ``noord.toml``), is a LedgerError naming
+        the file and the fix, for every command: ``check`` reports them instead.
+        """
+        self.require()  # a bad maatwerk.toml is refused by every command, team lists too
+        slugs, problems = self.team_files()
+        if problems and not self._lenient:
+            more = f" (and {len(problems) - 1} more: `maatwerk check` lists them)" if problems[1:] else ""
+            raise LedgerError(f"{problems[0]}{more}")
+        return slugs
+
+    def team_files(self) -> tuple[list[str], list[Problem]]:
+        """The valid team slugs, and a problem for every ``teams/*.toml`` that is not one."""
+        try:
+            names = sorted(e.name for e in os.scandir(self.teams_dir)
+                           if e.name.endswith(".toml") and not e.name.startswith("."))
+        except (FileNotFoundError, NotADirectoryError):
+            return [], []
+        stems = [name[: -len(".toml")] for name in names]
+        slugs: list[str] = []
+        problems: list[Problem] = []
+        for stem in stems:
+            where = self.display(self.team_path(stem))
+            twin = next((o for o in stems if o != stem and o.casefold() == stem.casefold()
+                         and _valid_slug(o)), None)
+            if twin is not None:
+                problems.append(Problem(where, 0, (
+                    f"differs only in case from {twin}.toml, and on Windows and macOS both are the same "
+                    f"file: move what it holds into {twin}.toml (and its journal's lines, if any, into "
+                    f"{twin}.csv by hand), then remove {stem}.toml and {stem}.csv")))
+            elif not _valid_slug(stem) and _valid_slug(stem.lower()):
+                low = stem.lower()
+                problems.append(Problem(where, 0, (
+                    f"the file name has capitals: it differs only in case from the team name {low}, and "
+                    f"Windows and macOS take the two for one file; rename it to {low}.toml (and its "
+                    f"journal {stem}.csv, if any, to {low}.csv)")))
+            elif not _valid_slug(stem):
+                why = _slug_problem(stem)
+                problems.append(Problem(where, 0, (
+                    f"the file name is not a valid team name ({why}); rename the file and its journal "
+                    f"{stem}.csv to a valid team name (lowercase letters, digits and hyphens), "
+                    "or remove them")))
+            else:
+                slugs.append(stem)
+        return slugs, problems
+
+    @contextlib.contextmanager
+    def lenient(self) -> Iterator[None]:
+        """For ``check``: bad team files are reported, not refused; the valid teams are read."""
+        before, self._lenient = self._lenient, True
+        try:
+            yield
+        finally:
+            self._lenient = before
 
     def has_team(self, slug: str) -> bool:
-        return self.team_path(slug).is_file()
+        return slug in self.team_slugs()
 
     def require_team(self, slug: str) -> None:
-        if not self.has_team(slug):
-            hint = closest(slug, self.team_slugs())
+        slugs = self.team_slugs()
+        if slug not in slugs:
+            hint = closest(slug, slugs)
             suggestion = f"; did you mean {hint!r}?" if hint else " (`maatwerk team list` shows them)"
             raise NotFoundError(f"unknown team {slug!r}{suggestion}")
 
@@ -176,6 +276,12 @@ class LedgerFolder:
     def _parse_team(self, slug: str, path: Path) -> Team:
         raw = read_toml(path)
         where = self.display(path)
+        check_texts(raw, where)
+        name = raw.get("name", slug)
+        if not isinstance(name, str) or not name.strip():
+            raise LedgerError(f"{where}: name must be text in quotes, like name = \"Wijkteam Noord\"")
+        if len(name) > NAME_MAX:
+            raise LedgerError(f"{where}: name is {len(name)} characters long; keep it under {NAME_MAX}")
         budgets: dict[int, Decimal] = {}
         table = raw.get("budget", {})
         if not isinstance(table, dict):
@@ -184,10 +290,13 @@ class LedgerFolder:
             if not (len(str(year)) == 4 and str(year).isascii() and str(year).isdigit()):
                 raise LedgerError(f"{where}: budget year {year!r} is not a year; write it like 2026")
             budgets[int(year)] = toml_amount(amount, f"{where}: budget {year}")
-        kind = str(raw.get("kind", "team"))
+        kind = raw.get("kind", "team")
         if kind not in ("team", "fund"):
             raise LedgerError(f"{where}: kind must be 'team' or 'fund', not {kind!r}")
-        return Team(slug=slug, name=str(raw.get("name", slug)), kind=kind, budgets=budgets, raw=raw)
+        for section in ("rules", "knipkaart", "cash"):
+            if section in raw and not isinstance(raw[section], dict):
+                raise LedgerError(f"{where}: {section} must be a table ([{section}] with its keys below it)")
+        return Team(slug=slug, name=name.strip(), kind=kind, budgets=budgets, raw=raw)
 
     def load_teams(self) -> list[Team]:
         return [self.load_team(slug) for slug in self.team_slugs()]
@@ -201,14 +310,15 @@ class LedgerFolder:
     def books(self, slugs: Sequence[str] | None = None, *, use_cache: bool | None = None) -> Books:
         """The journals of the given teams (default: all), read and folded.
 
-        A damaged ``maatwerk.toml`` or an unknown team is reported before anything is read.
+        A damaged ``maatwerk.toml`` or team file, or an unknown team, is reported before
+        anything is read.
         """
         from . import cache
 
         _ = self.settings
         chosen = list(dict.fromkeys(slugs)) if slugs is not None else self.team_slugs()
         for slug in chosen:
-            self.require_team(slug)
+            self.load_team(slug)  # a damaged team file is refused by every reader of its journal
         pending = self.pending()
         notes: tuple[Problem, ...] = ()
         if pending.stale:
@@ -275,10 +385,7 @@ class LedgerFolder:
 
     def _refuse_link(self, path: Path) -> None:
         if path.is_symlink():
-            raise LedgerError(
-                f"{self.display(path)} is a symbolic link; the tool writes only to real files in the "
-                "ledger folder: replace the link by the file itself"
-            )
+            raise LedgerError(f"{self.display(path)} is a symbolic link; {LINK_FIX}")
 
     def append(self, slug: str, lines: Sequence[Mapping[str, str]], *, locked: bool = False) -> list[str]:
         """Append events to a team journal; give each its id; return the ids.
@@ -418,6 +525,19 @@ class LedgerFolder:
             finally:
                 self._in_batch = False
         return ids
+
+
+def _valid_slug(stem: str) -> bool:
+    return not _slug_problem(stem)
+
+
+def _slug_problem(stem: str) -> str:
+    """Why ``stem`` cannot name a team ("" when it can)."""
+    try:
+        check_slug(stem)
+    except InputError as exc:
+        return str(exc).split(": ", 1)[-1].split("; ", 1)[0]
+    return ""
 
 
 def _with_batch(extra: str, batch: str) -> str:

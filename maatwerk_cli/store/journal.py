@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError, Problem
 from ..core.records import JOURNAL_COLUMNS, ROW_TYPES, Row
+from .toml import UNSAFE_TEXT, unsafe_char
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,7 +77,9 @@ def checksum(values: Sequence[str]) -> str:
     return hashlib.sha256("\x1f".join(values).encode("utf-8")).hexdigest()[:8]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+#: No cell may hold these (store.toml.UNSAFE_TEXT): control characters, line separators,
+#: bidi controls.
+_CONTROL = UNSAFE_TEXT
 
 
 def encode_line(cells: Mapping[str, str]) -> str:
@@ -88,9 +91,11 @@ def encode_line(cells: Mapping[str, str]) -> str:
     values = [cells.get(name, "") for name in JOURNAL_COLUMNS[:-1]]
     for name, value in zip(JOURNAL_COLUMNS, values, strict=False):
         if _CONTROL.search(value):
+            fix = ("correct it in maatwerk.toml" if name == "category"
+                   else "give it again without that character")
             raise LedgerError(
-                f"the {name} {value!r} holds a control character (newline, tab, ...) and cannot be "
-                "written to a journal; correct it in maatwerk.toml or the team file"
+                f"the {name} {ascii(value[:60])} holds a control character or bidi control "
+                f"({unsafe_char(value)}) and cannot be written to a journal; {fix}"
             )
     values.append(checksum(values))
     buf = io.StringIO()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.errors import BusyError
@@ -18,11 +19,17 @@ NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class FolderLock:
-    """An exclusive lock on the ledger folder, held while writing (re-entrant per object)."""
+    """An exclusive lock on the ledger folder, held while writing (re-entrant per object).
 
-    def __init__(self, path: Path, timeout: float = LOCK_TIMEOUT) -> None:
+    ``guard``, when given, runs before the lock is first taken and may refuse the write by
+    raising (the ledger folder refuses symbolic links so).
+    """
+
+    def __init__(self, path: Path, timeout: float = LOCK_TIMEOUT,
+                 guard: Callable[[], None] | None = None) -> None:
         self.path = path
         self.timeout = timeout
+        self.guard = guard
         self._fd: int | None = None
         self._depth = 0
 
@@ -30,6 +37,8 @@ class FolderLock:
         if self._fd is not None:
             self._depth += 1
             return self
+        if self.guard is not None:
+            self.guard()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o644)
         deadline = time.monotonic() + self.timeout
         pause = 0.002
