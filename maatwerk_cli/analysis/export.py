@@ -242,6 +242,8 @@ def _team_transactions(
     slug: str, book: Book, entries: list[Entry], year: int | None, redactor: Redactor | None,
 ) -> list[tuple[int, Transaction]]:
     """One team's transactions (each with its journal line index, -1 for the opening)."""
+    import numpy as np
+
     from ..core.lines import TYPE_CODE, day
 
     lines = book.lines
@@ -285,10 +287,12 @@ def _team_transactions(
             date=e.date, code=e.id, team=slug, what="spend", payee=e.category or NO_CATEGORY,
             narration="" if redact else e.note, link=e.id, tags=tuple(tags), postings=tuple(legs))))
 
-    # Repayments and recoveries that count, in journal order; those on a voided spend are
-    # left out with it (utilisation's repaid leaves them out too).
+    # Repayments and recoveries that count, by date (so the claim on any day is what the
+    # loans report says is outstanding then); those on a voided spend are left out with it,
+    # as utilisation's repaid leaves them out.
     at = book.rows_of("repay", "recovered")
     at = at[book.entry_of[at] >= 0]
+    at = at[np.argsort(lines.date[at], kind="stable")]
     ids, notes = lines.ids(at), lines.cells(at, "note")
     for n, line in enumerate(at.tolist()):
         i = int(book.entry_of[line])

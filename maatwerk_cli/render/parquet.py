@@ -20,6 +20,7 @@ pyarrow is an optional dependency (``pip install maatwerk-cli[parquet]``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -110,6 +111,15 @@ def write_dataset(target: Path, parts: Sequence[Tables], columns: dict[str, list
                                                 schema=shape)
                     pq.write_table(data, folder / f"part-{n:04d}.parquet")
                     counts[table] += len(group)
+        # A table without a row anywhere still gets one empty file, so that readers find
+        # its columns (a glob that matches nothing is an error in DuckDB and Spark).
+        years = sorted({int(r["year"]) for part in parts for rows in part.rows.values() for r in rows})
+        for table, n in counts.items():
+            if n == 0:
+                where = f"municipality={partition_value(parts[0].municipality if parts else 'none')}"
+                folder = tmp / table / where / f"year={years[0] if years else dt.date.today().year}"
+                folder.mkdir(parents=True, exist_ok=True)
+                pq.write_table(schema(table, columns[table]).empty_table(), folder / "part-0000.parquet")
         about = {
             "written_by": "maatwerk export parquet",
             "partitioning": ["municipality", "year"],
