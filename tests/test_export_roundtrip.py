@@ -153,7 +153,8 @@ def negated(values: dict[str, Decimal]) -> dict[str, Decimal]:
     return {k: -v for k, v in values.items()}
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=st.lists(op, min_size=1, max_size=30), money=st.dictionaries(team, budgets), redact=st.booleans())
 def test_random_ledgers_round_trip_through_every_export(
     plan: list[tuple[Any, ...]], money: dict[str, dict[int, int]], redact: bool,

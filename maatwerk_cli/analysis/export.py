@@ -24,8 +24,8 @@ How the ledger maps onto accounts (parts of an account path, per team ``T``)::
 * A loan or conditional grant counts as spent in full (as in every report); the claim on
   the household is kept beside it: ``Vorderingen`` up, ``Voorziening-vorderingen`` down.
   A repayment or recovery brings money back into ``Budget`` as income and lowers the claim
-  by what was still owed, so ``Vorderingen`` shows what the ``loans`` report calls
-  outstanding. The kind is the entry's kind as it stands now.
+  by what was still owed (in date order), so ``Vorderingen`` shows on any day what the
+  ``loans`` report calls outstanding then. The kind is the entry's kind as it stands now.
 * A withdrawal moves money from ``Budget`` to ``Kas``; a deposit back; a write-off from
   ``Kas`` to ``Kasgeld-afgeschreven``.
 
