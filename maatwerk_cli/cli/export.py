@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -92,17 +93,16 @@ def _journal(tool: str, year: str | None, teams: list[str] | None, output: Path 
     sys.stderr.write(f"maatwerk: wrote {output}\n")
 
 
-def _year_option() -> str | None:
-    return typer.Option(None, "--year", metavar="YYYY", help=YEAR_HELP)  # type: ignore[no-any-return]
+def _year_option() -> Any:
+    return typer.Option(None, "--year", metavar="YYYY", help=YEAR_HELP)
 
 
-def _team_option() -> list[str] | None:
-    return typer.Option(None, "--team", "-t", metavar="TEAM", help=TEAM_HELP)  # type: ignore[no-any-return]
+def _team_option() -> Any:
+    return typer.Option(None, "--team", "-t", metavar="TEAM", help=TEAM_HELP)
 
 
-def _output_option() -> Path | None:
-    return typer.Option(None, "--output", "-o", metavar="FILE", help=OUTPUT_HELP,  # type: ignore[no-any-return]
-                        show_default=False)
+def _output_option() -> Any:
+    return typer.Option(None, "--output", "-o", metavar="FILE", help=OUTPUT_HELP, show_default=False)
 
 
 @export_app.command("hledger", help=_help(

@@ -58,9 +58,9 @@ def _line(text: str) -> str:
 
 def _header(export: JournalExport, tool: str, comment: str) -> list[str]:
     what = f"{export.year}" if export.year is not None else "all years"
-    name = _line(export.municipality) or "maatwerkbudget"
+    name = _line(export.municipality)
     lines = [
-        f"Maatwerkbudget {name}, {what}: exported by maatwerk for {tool}.",
+        f"Maatwerkbudget{f' {name}' if name else ''}, {what}: exported by maatwerk for {tool}.",
         "Voided entries are left out, with their repayments. A loan or conditional grant counts as",
         "spent in full; what is still owed on it stands in Assets:Maatwerk:<team>:Vorderingen.",
     ]
