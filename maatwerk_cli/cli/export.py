@@ -1,0 +1,190 @@
+"""``maatwerk export hledger|ledger|beancount|parquet``: the ledger in files other tools read.
+
+The data comes from :mod:`maatwerk_cli.analysis.export`, the text and files from
+:mod:`maatwerk_cli.render.journal_formats` and :mod:`maatwerk_cli.render.parquet`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..core.dates import parse_year
+from ..core.errors import InputError
+from ..render.redact import redact_option
+from .app import app, ledger, warn, warn_problems
+
+EXPORT_HELP = (
+    "The ledger as files that hledger, ledger, beancount/fava and DuckDB or Spark read as they are.\n\n"
+    "Each team's expenses in the journals add up to what `maatwerk compare` calls spent; the Parquet "
+    "dataset gives the same figures in SQL. How the ledger maps onto accounts and tables: docs/interop.md."
+)
+
+export_app = typer.Typer(help=EXPORT_HELP, no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+YEAR_HELP = "Only this year (with opening balances for cash and claims); default: every year."
+TEAM_HELP = "Only this budget holder; give --team more than once for several (default: all)."
+OUTPUT_HELP = "Write to FILE (replaced whole) instead of printing; not inside the ledger folder."
+
+JOURNAL_HELP = """\
+The ledger as {tool} journal: {check}.
+
+Each spend is a transaction from the team's Budget account (Kas when paid in cash) to
+Expenses:Maatwerk:<Team>:<Category>, with its id, kind, method and household as {tags}.
+A loan or conditional grant counts as spent in full and also puts the claim on
+Assets:Maatwerk:<Team>:Vorderingen; repayments and recoveries come back into Budget as
+income and lower the claim. Cash withdrawals, deposits and write-offs go through Kas.
+Voided entries are left out, with their repayments. Each team's budget for the year is
+{budget}. Amounts are exact, in EUR.
+"""
+
+
+def _help(tool: str, check: str, tags: str, budget: str) -> str:
+    return JOURNAL_HELP.format(tool=tool, check=check, tags=tags, budget=budget)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_output(output: Path, roots: Sequence[Path]) -> Path:
+    """The file to write, or a one-line InputError before anything is read."""
+    if output.is_dir():
+        raise InputError(f"{output} is a folder; give a file name for the export")
+    if not output.parent.is_dir():
+        raise InputError(f"folder {output.parent} does not exist")
+    for root in roots:
+        if _inside(output, root):
+            raise InputError(f"{output} is inside the ledger folder {root}; write the export somewhere else")
+    return output
+
+
+def _journal(tool: str, year: str | None, teams: list[str] | None, output: Path | None,
+             redact: bool) -> None:
+    from ..analysis.export import journal_export
+    from ..render.journal_formats import render
+    from ..render.redact import Redactor
+    from ..store.atomic import write_atomic
+
+    chosen = parse_year(year) if year is not None else None
+    lg = ledger()
+    folder = lg.folder
+    if output is not None:
+        check_output(output, [folder.root])
+    export = journal_export(folder, year=chosen, teams=teams, redactor=Redactor() if redact else None)
+    warn_problems(export.problems)
+    if not export.transactions and not any(b.cents for b in export.budgets):
+        warn(f"nothing to export{f' for {chosen}' if chosen else ''}: no spends, cash or budgets")
+    text = render(tool, export)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+    sys.stderr.write(f"maatwerk: wrote {output}\n")
+
+
+def _year_option() -> Any:
+    return typer.Option(None, "--year", metavar="YYYY", help=YEAR_HELP)
+
+
+def _team_option() -> Any:
+    return typer.Option(None, "--team", "-t", metavar="TEAM", help=TEAM_HELP)
+
+
+def _output_option() -> Any:
+    return typer.Option(None, "--output", "-o", metavar="FILE", help=OUTPUT_HELP, show_default=False)
+
+
+@export_app.command("hledger", help=_help(
+    "an hledger", "`hledger -f FILE bal`, `hledger -f FILE bal --budget -Y Expenses`",
+    "tags (`hledger reg tag:kind=loan`)", "a periodic transaction, for `bal --budget`"))
+def export_hledger(
+    year: str | None = _year_option(),
+    team: list[str] | None = _team_option(),
+    output: Path | None = _output_option(),
+    redact: bool = redact_option(),
+) -> None:
+    _journal("hledger", year, team, output, redact)
+
+
+@export_app.command("ledger", help=_help(
+    "a ledger (ledger-cli)", "`ledger -f FILE bal`, `ledger -f FILE budget Expenses`",
+    "metadata (`ledger reg %kind=loan`)", "a periodic transaction, for `ledger budget` and --budget"))
+def export_ledger(
+    year: str | None = _year_option(),
+    team: list[str] | None = _team_option(),
+    output: Path | None = _output_option(),
+    redact: bool = redact_option(),
+) -> None:
+    _journal("ledger", year, team, output, redact)
+
+
+@export_app.command("beancount", help=_help(
+    "a beancount", "`bean-check FILE`, `fava FILE`, `bean-query FILE`",
+    "metadata, with a link (^id) shared by a spend and its repayments and the kind as a tag",
+    'a `custom "budget"` entry, which fava shows under Budgets'))
+def export_beancount(
+    year: str | None = _year_option(),
+    team: list[str] | None = _team_option(),
+    output: Path | None = _output_option(),
+    redact: bool = redact_option(),
+) -> None:
+    _journal("beancount", year, team, output, redact)
+
+
+PARQUET_HELP = """\
+Many ledger folders as one Parquet dataset for DuckDB, Spark, polars or pandas.
+
+Tables, each in DIR/<table>/municipality=<name>/year=<year>/part-NNNN.parquet:
+entries (every spend as it stands after its events, voided ones marked), paybacks
+(repayments and recoveries), cash (withdrawals, deposits, write-offs), budgets and
+refusals. Money is decimal(18,2), exact. DIR is written whole and replaces an earlier
+export in the same place; it may not lie inside a ledger folder.
+
+Needs pyarrow: pip install 'maatwerk-cli\\[parquet]'. Example queries: docs/interop.md and
+examples/researcher_duckdb.py.
+"""
+
+
+@export_app.command("parquet", help=PARQUET_HELP)
+def export_parquet(
+    target: Path = typer.Argument(..., metavar="DIR", help="Folder for the dataset (new, empty, "
+                                  "or an earlier export).", show_default=False),
+    roots: list[Path] | None = typer.Argument(
+        None, metavar="[ROOT]...", help="Ledger folders (default: the --ledgers folder).",
+        show_default=False),
+    redact: bool = redact_option(),
+) -> None:
+    from ..analysis.export import table_columns, tables
+    from ..render.parquet import check_target, require_pyarrow, write_dataset
+    from ..render.redact import Redactor
+    from ..store.folder import LedgerFolder
+
+    require_pyarrow()
+    folders = [LedgerFolder(r) for r in roots] if roots else [ledger().folder]
+    for folder in folders:
+        folder.require()
+        if _inside(target, folder.root):
+            raise InputError(f"{target} is inside the ledger folder {folder.root}; "
+                             "write the dataset somewhere else")
+        if _inside(folder.root, target):
+            raise InputError(f"the ledger folder {folder.root} is inside {target}; give another folder")
+    check_target(target)
+    redactor = Redactor() if redact else None
+    parts = [tables(folder, redactor) for folder in folders]
+    warn_problems([p for part in parts for p in part.problems])
+    columns = {name: table_columns(name, redactor) for name in parts[0].rows} if parts else {}
+    counts = write_dataset(target, parts, columns, redacted=redact)
+    what = ", ".join(f"{n} {name}" for name, n in counts.items())
+    sys.stderr.write(f"maatwerk: wrote {target}{os.sep}: {what} (from {len(parts)} ledger "
+                     f"folder{'s' if len(parts) != 1 else ''})\n")
