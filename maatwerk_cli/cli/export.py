@@ -16,8 +16,9 @@ import typer
 
 from ..core.dates import parse_year
 from ..core.errors import InputError
-from ..render.redact import redact_option
+from ..render.output import refuse_inside
 from .app import app, ledger, warn, warn_problems
+from .options import RedactOpt
 
 EXPORT_HELP = (
     "The ledger as files that hledger, ledger, beancount/fava and DuckDB or Spark read as they are.\n\n"
@@ -64,8 +65,7 @@ def check_output(output: Path, roots: Sequence[Path]) -> Path:
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist")
     for root in roots:
-        if _inside(output, root):
-            raise InputError(f"{output} is inside the ledger folder {root}; write the export somewhere else")
+        refuse_inside(output, root)
     return output
 
 
@@ -112,7 +112,7 @@ def export_hledger(
     year: str | None = _year_option(),
     team: list[str] | None = _team_option(),
     output: Path | None = _output_option(),
-    redact: bool = redact_option(),
+    redact: RedactOpt = False,
 ) -> None:
     _journal("hledger", year, team, output, redact)
 
@@ -124,7 +124,7 @@ def export_ledger(
     year: str | None = _year_option(),
     team: list[str] | None = _team_option(),
     output: Path | None = _output_option(),
-    redact: bool = redact_option(),
+    redact: RedactOpt = False,
 ) -> None:
     _journal("ledger", year, team, output, redact)
 
@@ -137,7 +137,7 @@ def export_beancount(
     year: str | None = _year_option(),
     team: list[str] | None = _team_option(),
     output: Path | None = _output_option(),
-    redact: bool = redact_option(),
+    redact: RedactOpt = False,
 ) -> None:
     _journal("beancount", year, team, output, redact)
 
@@ -163,7 +163,7 @@ def export_parquet(
     roots: list[Path] | None = typer.Argument(
         None, metavar="[ROOT]...", help="Ledger folders (default: the --ledgers folder).",
         show_default=False),
-    redact: bool = redact_option(),
+    redact: RedactOpt = False,
 ) -> None:
     from ..analysis.export import table_columns, tables
     from ..render.parquet import check_target, require_pyarrow, write_dataset
