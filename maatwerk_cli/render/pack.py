@@ -48,8 +48,12 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         "id": o.id, "team": o.team, "date": o.date, "amount": o.amount, "category": o.category,
         "rules": ", ".join(o.rules), "reason": o.reason, "by": o.by, "second_opinion": o.second_opinion,
         "voided": o.voided} for o in found if o.date <= day]
-    cards = [{"team": s.team, "year": s.year, "used": s.used, "limit": s.limit, "remaining": s.remaining,
-              "beyond": s.beyond} for s in status(folder, year=year)]
+    cards = []
+    for card in status(folder, year=year):
+        # The same cut-off as every other sheet: a use after the as-of date does not count yet.
+        uses = [u for u in card.uses if u.date <= day]
+        cards.append({"team": card.team, "year": card.year, "used": len(uses), "limit": card.limit,
+                      "remaining": max(card.limit - len(uses), 0), "beyond": sum(1 for u in uses if u.beyond)})
     cash = [s.record() for s in cash_status(folder, as_of=day)]
     built = (
         views.utilisation(u, municipality),
