@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import Problem
-from .output import View
+from .output import View, definitions
 from .xlsx import Cover
 
 
@@ -66,14 +66,9 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         listings.knipkaart(cards, f"Knipkaart {year}"),
         listings.cash(cash),
     )
-    definitions: dict[str, str] = {}
-    for view in built:
-        for column in view.shown:
-            if column.meaning and column.header not in definitions:
-                definitions[column.header] = column.meaning
     label = f"{u.attrs['month']}" if u.attrs.get("month") else f"1-1-{year} tot en met {day:%d-%m-%Y}"
     cover = Cover(municipality=municipality, report=f"Maandrapportage maatwerkbudget {label}",
                   period=f"1-1-{year} tot en met {day:%d-%m-%Y}", as_of=day,
-                  definitions=sorted(definitions.items()))
+                  definitions=sorted(definitions(built)))
     problems = (*u.attrs["problems"], *override_problems)
     return Pack(built, cover, tuple(dict.fromkeys(problems)))

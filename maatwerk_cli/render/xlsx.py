@@ -151,6 +151,10 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         end = header_row + len(sheet.records)
         ws.auto_filter.ref = f"A{header_row}:{last}{max(end, header_row)}"
         ws.freeze_panes = f"B{header_row + 1}" if sheet.row_kinds else f"A{header_row + 1}"
+    if cover is not None and sheets:
+        # The cover is the first tab; the workbook opens on the (first) report.
+        first.sheet_view.tabSelected = False
+        wb.active = 1
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         wb.save(tmp)
