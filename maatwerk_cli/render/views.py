@@ -15,7 +15,7 @@ from typing import Any
 
 from ..analysis.reports import TOTAL_LABEL, Report
 from .columns import Column, Record, text_human
-from .output import View
+from .output import MEANINGS, TITLES, View
 
 # ---------------------------------------------------------------------------- utilisation
 
@@ -152,7 +152,8 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
     team); a workbook keeps each row's number format and adds a ``totaal`` column; a table
     or Markdown gets each cell formatted for its row.
     """
-    titles = {c.key: c.header for c in view.shown}
+    titles = {**TITLES, **{c.key: c.header for c in view.shown}}
+    meanings = {c.key: c.meaning for c in view.shown if c.meaning}
     labels = [str(r.get(key)) for r in view.records]
     human = target in ("table", "vertical", "markdown")
     rows_of = [*fields, *(text if not human else ())]
@@ -175,10 +176,13 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
         records.append(row)
     heads = [*labels, *([TOTAL_LABEL] if total is not None else [])]
     cell = "number" if human else "text"
-    columns = [Column("field", "" if not human else " ", "text"), *[Column(h, h, cell) for h in heads]]
+    # The figures' column has no title (a blank header, as in the table); JSON and CSV call it field.
+    columns = [Column("field", " ", "text"), *[Column(h, h, cell) for h in heads]]
+    about = [(titles.get(f.key, f.key), meanings.get(f.key) or MEANINGS.get(f.key, "")) for f in rows_of]
     return View(title=view.title, columns=columns, records=records, table=columns, sheet=view.sheet,
                 empty=view.empty, row_kinds=[f.kind for f in rows_of] if target == "xlsx" else (),
-                transposed=True, municipality=view.municipality, period=view.period, as_of=view.as_of)
+                transposed=True, municipality=view.municipality, period=view.period, as_of=view.as_of,
+                meanings=about)
 
 
 # ---------------------------------------------------------------------------- categories

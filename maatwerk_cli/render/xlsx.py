@@ -37,6 +37,8 @@ FORMATS = {
     "year": "0",
 }
 MAX_WIDTH = 60
+#: The title of a totals row, and of a totals column where teams are columns.
+TOTAL = "totaal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +122,15 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([])
         header_row = 3
-        ws.append([_cell(c.header) for c in sheet.columns])
+        ws.append([_cell(c.header.strip() or None) for c in sheet.columns])
         for cell in ws[header_row]:
             cell.font = bold
             cell.alignment = Alignment(vertical="top")
             cell.data_type = "s"
         rows = [*sheet.records, *([sheet.total] if sheet.total is not None and sheet.records else [])]
-        widths = [len(str(c.header)) for c in sheet.columns]
+        widths = [len(c.header.strip()) for c in sheet.columns]
+        # Teams as columns: a totals column (the last, titled as the totals row) is set apart.
+        total_column = len(sheet.columns) if sheet.row_kinds and sheet.columns[-1].header == TOTAL else 0
         for n, record in enumerate(rows):
             values = [_cell(record.get(c.key)) for c in sheet.columns]
             ws.append(values)
@@ -145,6 +149,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
                 for cell in ws[r]:
                     cell.font = bold
                     cell.border = top
+            if total_column:
+                ws.cell(row=r, column=total_column).font = bold
         for idx, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(idx + 1)].width = min(MAX_WIDTH, w + 3)
         last = get_column_letter(len(sheet.columns))
