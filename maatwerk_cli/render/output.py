@@ -276,7 +276,7 @@ def definitions(views: Sequence[View]) -> list[tuple[str, str]]:
         pairs = list(view.meanings) if view.transposed else [(c.header, c.meaning) for c in sheet_columns(view)]
         for title, meaning in pairs:
             if title.strip() and title not in found:
-                found[title] = meaning or "-"
+                found[title] = meaning
     return list(found.items())
 
 

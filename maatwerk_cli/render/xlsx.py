@@ -178,10 +178,10 @@ def _cover(ws: Any, cover: Cover, sheets: Sequence[Sheet]) -> None:
     ws.append([])
     made = dt.datetime.now().astimezone().strftime("%d-%m-%Y %H:%M")
     facts = [
-        ("Gemeente", cover.municipality or "-"),
+        ("Gemeente", cover.municipality or "onbekend"),
         ("Rapport", cover.report),
         ("Periode", cover.period),
-        ("Peildatum", cover.as_of.strftime("%d-%m-%Y") if cover.as_of else "-"),
+        ("Peildatum", cover.as_of.strftime("%d-%m-%Y") if cover.as_of else "onbekend"),
         ("Bladen", ", ".join(s.name for s in sheets)),
         ("Gemaakt", f"{made} met maatwerk"),
     ]
