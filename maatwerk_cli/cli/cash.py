@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ def cash_status_command(
     day = parse_date(as_of, what="--as-of", allow_future=True) if as_of else None
     records = [s.record() for s in cash_status(ledger(), [team] if team else None, day)]
     view = listings.cash(records)
+    if day is not None:
+        view = replace(view, as_of=day, period=f"alles tot en met {day:%d-%m-%Y}")
     emit(redacted(view) if redact else view, to)
 
 

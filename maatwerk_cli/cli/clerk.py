@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -93,7 +94,7 @@ def team_list(
         {"team": t.slug, "name": t.name, "kind": t.kind, "year": y, "budget": t.budget(y)}
         for t in ledger().teams()
     ]
-    emit(listings.teams(f"Budget holders {y}", rows), to)
+    emit(replace(listings.teams(f"Budget holders {y}", rows), period=f"budgetjaar {y}"), to)
 
 
 @team_app.command("show")
@@ -328,6 +329,10 @@ def entries(
     )
     warn_problems(problems)
     view = listings.entries([entry_record(e) for e in found], to.format)
+    if date_from or date_to:
+        view = replace(view, period=" ".join(
+            part for part in (f"van {date_from}" if date_from else "", f"tot en met {date_to}" if date_to else "")
+            if part))
     emit(redacted(view) if redact else view, to)
 
 

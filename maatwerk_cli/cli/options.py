@@ -4,6 +4,7 @@ year, as-of date, month and teams; and the one way they turn into an output targ
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -41,7 +42,23 @@ def out(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = FORMATS
     """Where a command's output goes; checked before any work (one line on a mistake)."""
     from .app import state
 
-    return target(fmt, output, ledger_root=state.ledgers, allowed=allowed)
+    to = target(fmt, output, ledger_root=state.ledgers, allowed=allowed)
+    if to.format == "xlsx":
+        to = replace(to, municipality=_municipality(state.ledgers))
+    return to
+
+
+def _municipality(root: Path) -> str:
+    """The ledger's municipality for a workbook's cover; empty when there is no ledger there
+    (the command itself then says what is wrong)."""
+    from ..core.errors import MaatwerkError
+    from ..store.folder import LedgerFolder
+
+    try:
+        folder = LedgerFolder(root)
+        return folder.settings.municipality if folder.exists() else ""
+    except (MaatwerkError, OSError):
+        return ""
 
 
 def year_of(value: str | None) -> int | None:
@@ -54,8 +71,6 @@ def as_of_of(value: str | None) -> dt.date | None:
 
 def redacted(view: View) -> View:
     """The view with free text and names left out and household codes pseudonymised."""
-    from dataclasses import replace
-
     from ..render.redact import Redactor
 
     r = Redactor()

@@ -7,6 +7,7 @@ department's rules; ``maatwerk household new`` makes pseudonymous household code
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import typer
@@ -72,6 +73,8 @@ def rules_command(
         "reason": o.reason, "by": o.by, "second_opinion": o.second_opinion, "voided": o.voided,
     } for o in found]
     listed = listings.overrides(records, f"Overrides {y}" if y else "Overrides")
+    if y:
+        listed = replace(listed, period=f"afwijkingen in {y}")
     if redact:
         listed = redacted(listed)
     if to.path is not None or to.format in ("csv", "csv-nl"):
@@ -154,12 +157,10 @@ def knipkaart_status(
         emit(listings.knipkaart(rows, title, with_uses=True), to)
         return
     if to.path is not None or to.format in ("csv", "csv-nl"):
-        emit(listings.knipkaart(rows, title), to)
+        emit(replace(listings.knipkaart(rows, title), period=f"het jaar {y}"), to)
         return
     uses_view = listings.knipkaart_uses(uses)
     if redactor is not None:
-        from dataclasses import replace
-
         uses_view = replace(uses_view, columns=redactor.columns(uses_view.columns),
                             table=redactor.columns(uses_view.shown))
     emit([listings.knipkaart(rows, title), uses_view], to)

@@ -13,6 +13,7 @@ What ``--format`` and ``--output`` mean, for every command:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -46,6 +47,10 @@ class View:
     row_kinds: for a view with teams as columns, the kind of each row's values.
     transposed: teams are columns; a table that cannot fit is shown one block per figure
       rather than leave a team out.
+    municipality, period, as_of: for a workbook's cover sheet (what the figures are of:
+      the municipality, the stretch they count, the cut-off date); empty when unknown.
+    meanings: (title, meaning) of figures that are rows rather than columns (a transposed
+      view), for the cover sheet.
     """
 
     title: str
@@ -60,6 +65,10 @@ class View:
     key: str = ""
     row_kinds: Sequence[str] = field(default_factory=tuple)
     transposed: bool = False
+    municipality: str = ""
+    period: str = ""
+    as_of: dt.date | None = None
+    meanings: Sequence[tuple[str, str]] = ()
 
     @property
     def shown(self) -> Sequence[Column]:
@@ -69,10 +78,12 @@ class View:
 @dataclass(frozen=True, slots=True)
 class Target:
     """Where output goes: ``format`` (one of :data:`FORMATS` or ``xlsx``), and ``path``
-    (None: stdout)."""
+    (None: stdout); ``municipality``: whose ledger it is, for a workbook's cover sheet when
+    the view does not say."""
 
     format: str
     path: Path | None = None
+    municipality: str = ""
 
 
 def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
@@ -188,8 +199,63 @@ TITLES = {"expected": "verwacht", "kind": "soort", "name": "naam", "cash_on_hand
           "teams": "teams", "year": "jaar", "municipality": "gemeente", "field": ""}
 
 
+#: What a data column holds, for the cover sheet, where the view's own columns do not say.
+MEANINGS = {
+    "id": "het nummer van de regel in het grootboek (team-jaar-volgnummer)",
+    "team": "de budgethouder (wijkteam of fonds)",
+    "name": "de naam van de budgethouder",
+    "kind": "soort: team of fund (budgethouder); gift, loan (lening) of conditional (voorwaardelijk)",
+    "year": "het budgetjaar",
+    "budget": "het budget van het jaar",
+    "date": "de datum",
+    "due": "de datum waarop de lening terug moet zijn",
+    "amount": "het bedrag",
+    "category": "waar het geld voor was",
+    "method": "hoe er is betaald: pin, contant, factuur of overboeking",
+    "household": "pseudonieme code van het huishouden",
+    "note": "de notitie bij de uitgave",
+    "repaid": "terugbetaald",
+    "outstanding": "nog open op een lening of voorwaardelijke gift",
+    "recovered": "terugbetaald door de voorziening die had moeten betalen",
+    "recovered_from": "de voorziening die het bedrag terugbetaalde",
+    "tegenprestatie": "wat het huishouden terug doet",
+    "tegenprestatie_status": "hoe het met de tegenprestatie staat",
+    "voided": "ja: de uitgave is geannuleerd en telt niet mee",
+    "void_reason": "waarom de uitgave is geannuleerd",
+    "condition": "waar een voorwaardelijke gift van afhangt",
+    "outcome": "of het doel is bereikt",
+    "avoided_cost": "de kosten die de uitgave heeft voorkomen",
+    "override_reason": "waarom van een vuistregel is afgeweken",
+    "second_opinion": "wie een tweede mening gaf",
+    "personal_data_allowed": "ja: persoonsgegevens in de tekst zijn bewust vastgelegd",
+    "by": "wie het besloot of vastlegde",
+    "reason": "de reden",
+    "rules": "de vuistregels waarvan is afgeweken",
+    "rule": "de vuistregel",
+    "value": "de waarde van de vuistregel",
+    "meaning": "wat de vuistregel zegt",
+    "source": "waar het vandaan komt (bestand of instelling)",
+    "expected": "het deel van het jaar dat voorbij is op de peildatum (in dagen)",
+    "cash_on_hand": "contant geld in kas: opgenomen min contant besteed, afgeschreven en teruggestort",
+    "used": "gebruikte uitzonderingen van de knipkaart in het jaar",
+    "limit": "uitzonderingen op de kaart per jaar",
+    "remaining": "uitzonderingen die nog over zijn",
+    "beyond": "uitzonderingen voorbij de kaart",
+    "municipality": "de gemeente (de map van het grootboek)",
+    "root": "de map van het grootboek",
+    "teams": "het aantal budgethouders",
+    "ref": "het kenmerk van de bankregel",
+    "direction": "af of bij",
+    "status": "de stand van zaken",
+    "description": "de omschrijving op het bankafschrift",
+    "problem": "wat er niet klopt tussen bank en grootboek",
+    "recorded": "het bedrag in het grootboek",
+}
+
+
 def sheet_columns(view: View) -> list[Column]:
-    """A workbook's columns: every data column, titled as the table titles it."""
+    """A workbook's columns: every data column, titled as the table titles it, with what it
+    means (for the cover sheet)."""
     from dataclasses import replace
 
     shown = {c.key: c for c in view.shown}
@@ -197,8 +263,35 @@ def sheet_columns(view: View) -> list[Column]:
     for c in view.columns:
         t = shown.get(c.key)
         title = t.header if t is not None else TITLES.get(c.key, c.header)
-        out.append(replace(c, title=title, meaning=t.meaning if t is not None else c.meaning))
+        meaning = (t.meaning if t is not None else "") or c.meaning or MEANINGS.get(c.key, "")
+        out.append(replace(c, title=title, meaning=meaning))
     return out
+
+
+def definitions(views: Sequence[View]) -> list[tuple[str, str]]:
+    """(title, meaning) of every column (and every figure row) of the views' sheets; a title
+    met twice keeps its first meaning."""
+    found: dict[str, str] = {}
+    for view in views:
+        pairs = list(view.meanings) if view.transposed else [(c.header, c.meaning) for c in sheet_columns(view)]
+        for title, meaning in pairs:
+            if title.strip() and title not in found:
+                found[title] = meaning
+    return list(found.items())
+
+
+def cover_of(views: Sequence[View], to: Target) -> Any:
+    """The cover sheet of a workbook of these views: what they are of, and as of when."""
+    from ..core.dates import today
+    from .xlsx import Cover
+
+    first = views[0]
+    municipality = next((v.municipality for v in views if v.municipality), to.municipality)
+    day = next((v.as_of for v in views if v.as_of is not None), None) or today()
+    period = next((v.period for v in views if v.period), "") or "alles wat is vastgelegd tot en met de peildatum"
+    report = first.title if len(views) == 1 else "; ".join(v.title for v in views)
+    return Cover(municipality=municipality, report=report, period=period, as_of=day,
+                 definitions=definitions(views))
 
 
 def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None:
@@ -211,7 +304,7 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
         from .xlsx import Sheet, write_workbook
 
         sheets = [Sheet(v.sheet, v.title, sheet_columns(v), v.records, v.total, v.row_kinds) for v in items]
-        write_workbook(to.path, sheets, cover)
+        write_workbook(to.path, sheets, cover if cover is not None else cover_of(items, to))
         sys.stderr.write(f"maatwerk: wrote {to.path}\n")
         return
     if fmt in ("table", "vertical"):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import Problem
-from .output import View
+from .output import View, definitions
 from .xlsx import Cover
 
 
@@ -48,8 +48,12 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         "id": o.id, "team": o.team, "date": o.date, "amount": o.amount, "category": o.category,
         "rules": ", ".join(o.rules), "reason": o.reason, "by": o.by, "second_opinion": o.second_opinion,
         "voided": o.voided} for o in found if o.date <= day]
-    cards = [{"team": s.team, "year": s.year, "used": s.used, "limit": s.limit, "remaining": s.remaining,
-              "beyond": s.beyond} for s in status(folder, year=year)]
+    cards = []
+    for card in status(folder, year=year):
+        # The same cut-off as every other sheet: a use after the as-of date does not count yet.
+        uses = [u for u in card.uses if u.date <= day]
+        cards.append({"team": card.team, "year": card.year, "used": len(uses), "limit": card.limit,
+                      "remaining": max(card.limit - len(uses), 0), "beyond": sum(1 for u in uses if u.beyond)})
     cash = [s.record() for s in cash_status(folder, as_of=day)]
     built = (
         views.utilisation(u, municipality),
@@ -62,14 +66,9 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         listings.knipkaart(cards, f"Knipkaart {year}"),
         listings.cash(cash),
     )
-    definitions: dict[str, str] = {}
-    for view in built:
-        for column in view.shown:
-            if column.meaning and column.header not in definitions:
-                definitions[column.header] = column.meaning
     label = f"{u.attrs['month']}" if u.attrs.get("month") else f"1-1-{year} tot en met {day:%d-%m-%Y}"
     cover = Cover(municipality=municipality, report=f"Maandrapportage maatwerkbudget {label}",
                   period=f"1-1-{year} tot en met {day:%d-%m-%Y}", as_of=day,
-                  definitions=sorted(definitions.items()))
+                  definitions=sorted(definitions(built)))
     problems = (*u.attrs["problems"], *override_problems)
     return Pack(built, cover, tuple(dict.fromkeys(problems)))

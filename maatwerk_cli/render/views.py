@@ -15,7 +15,7 @@ from typing import Any
 
 from ..analysis.reports import TOTAL_LABEL, Report
 from .columns import Column, Record, text_human
-from .output import View
+from .output import MEANINGS, TITLES, View
 
 # ---------------------------------------------------------------------------- utilisation
 
@@ -48,6 +48,11 @@ def _title(base: str, municipality: str) -> str:
     return f"{base} ({municipality})" if municipality else base
 
 
+def _stretch(year: int, as_of: dt.date) -> str:
+    """The stretch a year's report counts, for the workbook's cover."""
+    return f"1-1-{year} tot en met {as_of:%d-%m-%Y}"
+
+
 def utilisation(report: Report, municipality: str = "") -> View:
     month = "month_spent" in report.columns
     data = list(UTILISATION_DATA)
@@ -74,6 +79,7 @@ def utilisation(report: Report, municipality: str = "") -> View:
         columns=data, records=report.records, table=table, total=report.attrs.get("total"),
         footer=utilisation_footer(report), sheet="utilisation",
         empty="no budget holders yet; add one with `maatwerk team add`",
+        municipality=municipality, period=_stretch(year, as_of), as_of=as_of,
     )
 
 
@@ -138,6 +144,7 @@ def compare(report: Report, municipality: str = "") -> View:
         title=_title(f"Teams compared, {year}", municipality), columns=COMPARE_DATA,
         records=report.records, table=COMPARE_TABLE, total=report.attrs.get("total"), sheet="compare",
         empty="no budget holders yet; add one with `maatwerk team add`", footer=footer,
+        municipality=municipality, period=_stretch(year, report.attrs["as_of"]), as_of=report.attrs["as_of"],
     )
 
 
@@ -150,7 +157,8 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
     team); a workbook keeps each row's number format and adds a ``totaal`` column; a table
     or Markdown gets each cell formatted for its row.
     """
-    titles = {c.key: c.header for c in view.shown}
+    titles = {**TITLES, **{c.key: c.header for c in view.shown}}
+    meanings = {c.key: c.meaning for c in view.shown if c.meaning}
     labels = [str(r.get(key)) for r in view.records]
     human = target in ("table", "vertical", "markdown")
     rows_of = [*fields, *(text if not human else ())]
@@ -173,10 +181,13 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
         records.append(row)
     heads = [*labels, *([TOTAL_LABEL] if total is not None else [])]
     cell = "number" if human else "text"
-    columns = [Column("field", "" if not human else " ", "text"), *[Column(h, h, cell) for h in heads]]
+    # The figures' column has no title (a blank header, as in the table); JSON and CSV call it field.
+    columns = [Column("field", " ", "text"), *[Column(h, h, cell) for h in heads]]
+    about = [(titles.get(f.key, f.key), meanings.get(f.key) or MEANINGS.get(f.key, "")) for f in rows_of]
     return View(title=view.title, columns=columns, records=records, table=columns, sheet=view.sheet,
                 empty=view.empty, row_kinds=[f.kind for f in rows_of] if target == "xlsx" else (),
-                transposed=True)
+                transposed=True, municipality=view.municipality, period=view.period, as_of=view.as_of,
+                meanings=about)
 
 
 # ---------------------------------------------------------------------------- categories
@@ -203,7 +214,9 @@ def categories(report: Report, municipality: str = "") -> View:
                       "but it has no category, so it is not in these totals.")
     return View(title=_title(f"Categories {year}", municipality), columns=CATEGORY_DATA,
                 records=report.records, table=CATEGORY_TABLE, total=report.attrs.get("total"),
-                footer=footer, sheet="categories", empty=f"no spends in {year}")
+                footer=footer, sheet="categories", empty=f"no spends in {year}",
+                municipality=municipality, period=_stretch(year, report.attrs["as_of"]),
+                as_of=report.attrs["as_of"])
 
 
 # ---------------------------------------------------------------------------- loans
@@ -238,6 +251,8 @@ def loans(report: Report, municipality: str = "", *, overdue: bool = False) -> V
         records=report.records, table=LOAN_TABLE, total=report.attrs.get("total"), sheet="loans",
         styles=lambda r: "red" if r.get("days_overdue") else None,
         empty="no overdue loans" if overdue else "no open loans or conditional grants",
+        municipality=municipality, as_of=day,
+        period=f"leningen en voorwaardelijke giften van elk jaar; terugbetaald tot en met {day:%d-%m-%Y}",
     )
 
 
@@ -270,7 +285,9 @@ def outcomes(report: Report, municipality: str = "") -> View:
         f"{t['cheaper']} cheaper than doing nothing ({text_human(t['avoided_cost'], 'money')} avoided)."
     ]
     return View(title=_title(f"Outcomes {year}", municipality), columns=OUTCOME_DATA,
-                records=report.records, table=OUTCOME_TABLE, total=t, footer=footer, sheet="outcomes")
+                records=report.records, table=OUTCOME_TABLE, total=t, footer=footer, sheet="outcomes",
+                municipality=municipality, period=_stretch(year, report.attrs["as_of"]),
+                as_of=report.attrs["as_of"])
 
 
 # ---------------------------------------------------------------------------- summary
@@ -296,8 +313,14 @@ def summary_table(by: str) -> list[Column]:
 def summary(report: Report, by: str) -> View:
     years = sorted({r["year"] for r in report.records})
     shown = ", ".join(str(y) for y in years) or str(report.attrs.get("year", ""))
+    day: dt.date | None = report.attrs.get("as_of")
+    if day is not None and len(years) == 1:
+        stretch = _stretch(years[0], day)
+    else:
+        stretch = f"per map het jaar in de kolom jaar ({shown}), tot en met de peildatum"
+    places = ", ".join(dict.fromkeys(str(r["municipality"]) for r in report.records))
     return View(title=f"Summary {shown}, by {by}", columns=summary_columns(by), records=report.records,
-                table=summary_table(by), sheet="summary")
+                table=summary_table(by), sheet="summary", municipality=places, period=stretch, as_of=day)
 
 
 # ---------------------------------------------------------------------------- listings

@@ -37,6 +37,8 @@ FORMATS = {
     "year": "0",
 }
 MAX_WIDTH = 60
+#: The title of a totals row, and of a totals column where teams are columns.
+TOTAL = "totaal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +122,15 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([])
         header_row = 3
-        ws.append([_cell(c.header) for c in sheet.columns])
+        ws.append([_cell(c.header.strip() or None) for c in sheet.columns])
         for cell in ws[header_row]:
             cell.font = bold
             cell.alignment = Alignment(vertical="top")
             cell.data_type = "s"
         rows = [*sheet.records, *([sheet.total] if sheet.total is not None and sheet.records else [])]
-        widths = [len(str(c.header)) for c in sheet.columns]
+        widths = [len(c.header.strip()) for c in sheet.columns]
+        # Teams as columns: a totals column (the last, titled as the totals row) is set apart.
+        total_column = len(sheet.columns) if sheet.row_kinds and sheet.columns[-1].header == TOTAL else 0
         for n, record in enumerate(rows):
             values = [_cell(record.get(c.key)) for c in sheet.columns]
             ws.append(values)
@@ -145,12 +149,18 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
                 for cell in ws[r]:
                     cell.font = bold
                     cell.border = top
+            if total_column:
+                ws.cell(row=r, column=total_column).font = bold
         for idx, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(idx + 1)].width = min(MAX_WIDTH, w + 3)
         last = get_column_letter(len(sheet.columns))
         end = header_row + len(sheet.records)
         ws.auto_filter.ref = f"A{header_row}:{last}{max(end, header_row)}"
         ws.freeze_panes = f"B{header_row + 1}" if sheet.row_kinds else f"A{header_row + 1}"
+    if cover is not None and sheets:
+        # The cover is the first tab; the workbook opens on the (first) report.
+        first.sheet_view.tabSelected = False
+        wb.active = 1
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         wb.save(tmp)
@@ -168,10 +178,10 @@ def _cover(ws: Any, cover: Cover, sheets: Sequence[Sheet]) -> None:
     ws.append([])
     made = dt.datetime.now().astimezone().strftime("%d-%m-%Y %H:%M")
     facts = [
-        ("Gemeente", cover.municipality or "-"),
+        ("Gemeente", cover.municipality or "onbekend"),
         ("Rapport", cover.report),
         ("Periode", cover.period),
-        ("Peildatum", cover.as_of.strftime("%d-%m-%Y") if cover.as_of else "-"),
+        ("Peildatum", cover.as_of.strftime("%d-%m-%Y") if cover.as_of else "onbekend"),
         ("Bladen", ", ".join(s.name for s in sheets)),
         ("Gemaakt", f"{made} met maatwerk"),
     ]
