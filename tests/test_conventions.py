@@ -248,5 +248,12 @@ def test_totals_that_differ_by_design_say_why(lcli: Cli, tmp_path: Path) -> None
     assert "Cash written off (€ 6,40) is in besteed" in " ".join(ok(lcli("compare", *period)).out.split())
     ok(lcli("categories", *period, "-o", str(tmp_path / "c.md")))
     assert "€ 6,40" in (tmp_path / "c.md").read_text()
+    from openpyxl import load_workbook
+
+    ok(lcli("categories", *period, "-o", str(tmp_path / "c.xlsx")))
+    sheet = load_workbook(tmp_path / "c.xlsx")["categories"]
+    notes = [str(c.value) for c in sheet["A"] if c.value and "written off" in str(c.value)]
+    assert notes == ["Cash written off (€ 6,40) counts as spent in utilisation, but it has no category, "
+                     "so it is not in these totals."]
     # Without a write-off the tables carry no such line.
     assert "written off" not in ok(lcli("categories", "--year", "2025", "--as-of", "30-3-2025")).out

@@ -271,7 +271,15 @@ def check_layout(ws: Any, n_records: int, has_total: bool, *, transposed: bool) 
     assert ws.freeze_panes == ("B4" if transposed else "A4"), (name, ws.freeze_panes)
     end = 3 + max(n_records, 0)
     assert ws.auto_filter.ref == f"A3:{get_column_letter(last)}{end}", (name, ws.auto_filter.ref)
-    assert ws.max_row == end + (1 if has_total and not transposed else 0), (name, ws.max_row, end)
+    table_end = end + (1 if has_total and not transposed else 0)
+    assert ws.max_row >= table_end, (name, ws.max_row, end)
+    if ws.max_row > table_end:  # the lines under the table: a blank row, then italic text in A only
+        assert all(c.value is None for c in ws[table_end + 1]), (name, "no blank row before the notes")
+        for r in range(table_end + 2, ws.max_row + 1):
+            note = ws.cell(row=r, column=1)
+            assert isinstance(note.value, str) and note.value and note.font.i, (name, note.coordinate)
+            assert all(ws.cell(row=r, column=n).value is None for n in range(2, last + 1)), (name, r)
+            assert "[" not in note.value or "[/" not in note.value, (name, "rich markup in a note")
     for r in range(4, end + 1):  # no data row is dressed as the total
         assert not ws.cell(row=r, column=1).font.b, (name, r)
     if has_total and not transposed:
@@ -284,7 +292,7 @@ def check_layout(ws: Any, n_records: int, has_total: bool, *, transposed: bool) 
     widths = widths_of(ws)
     for n in range(1, last + 1):
         assert n in widths, (name, get_column_letter(n), "no width set")
-        for r in range(3, ws.max_row + 1):
+        for r in range(3, table_end + 1):
             cell = ws.cell(row=r, column=n)
             text = displayed(cell.value, cell.number_format)
             need = min(len(text), TEXT_CAP) if isinstance(cell.value, str) else len(text)

@@ -188,6 +188,13 @@ def print_table(views: Sequence[View], *, vertical: bool = False, width: int | N
             console.print(line, highlight=False)
 
 
+def plain(text: str) -> str:
+    """A line with rich markup as plain text (for a workbook cell)."""
+    from rich.text import Text
+
+    return str(Text.from_markup(text).plain)
+
+
 def _escape(text: str) -> str:
     from rich.markup import escape
 
@@ -196,7 +203,7 @@ def _escape(text: str) -> str:
 
 #: Dutch titles of data columns no table shows (a workbook carries every data column).
 TITLES = {"expected": "verwacht", "kind": "soort", "name": "naam", "cash_on_hand": "kas", "root": "map",
-          "teams": "teams", "year": "jaar", "municipality": "gemeente", "field": ""}
+          "teams": "teams", "year": "jaar", "municipality": "gemeente", "field": "", "holder": "budgethouder"}
 
 
 #: What a data column holds, for the cover sheet, where the view's own columns do not say.
@@ -204,6 +211,7 @@ MEANINGS = {
     "id": "het nummer van de regel in het grootboek (team-jaar-volgnummer)",
     "team": "de budgethouder (wijkteam of fonds)",
     "name": "de naam van de budgethouder",
+    "holder": "de budgethouder, uniek over de mappen (gemeente/team waar twee gemeenten een team zo noemen)",
     "kind": "soort: team of fund (budgethouder); gift, loan (lening) of conditional (voorwaardelijk)",
     "year": "het budgetjaar",
     "budget": "het budget van het jaar",
@@ -303,7 +311,8 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
         assert to.path is not None
         from .xlsx import Sheet, write_workbook
 
-        sheets = [Sheet(v.sheet, v.title, sheet_columns(v), v.records, v.total, v.row_kinds) for v in items]
+        sheets = [Sheet(v.sheet, v.title, sheet_columns(v), v.records, v.total, v.row_kinds,
+                        notes=[plain(line) for line in v.footer], empty=plain(v.empty)) for v in items]
         write_workbook(to.path, sheets, cover if cover is not None else cover_of(items, to))
         sys.stderr.write(f"maatwerk: wrote {to.path}\n")
         return

@@ -50,6 +50,8 @@ class Sheet:
     records: the rows; total: the totals row (set apart), or None.
     row_kinds: for a sheet with teams as columns, the kind of each row's values (then the
       first column holds the figures' names and the format goes per row).
+    notes: the lines under the table (why totals differ, the pace, ...), as plain text.
+    empty: what the sheet says when it has no rows.
     """
 
     name: str
@@ -58,6 +60,8 @@ class Sheet:
     records: Sequence[Record]
     total: Record | None = None
     row_kinds: Sequence[str] = field(default_factory=tuple)
+    notes: Sequence[str] = field(default_factory=tuple)
+    empty: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +159,14 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
             ws.column_dimensions[get_column_letter(idx + 1)].width = min(MAX_WIDTH, w + 3)
         last = get_column_letter(len(sheet.columns))
         end = header_row + len(sheet.records)
+        # Under the table, out of the filter's range: the sheet says what the table does.
+        lines = [*([sheet.empty] if not sheet.records and sheet.empty else []), *sheet.notes]
+        if lines:
+            ws.append([])
+            for line in lines:
+                ws.append([_cell(line)])
+                ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
+                ws.cell(row=ws.max_row, column=1).data_type = "s"
         ws.auto_filter.ref = f"A{header_row}:{last}{max(end, header_row)}"
         ws.freeze_panes = f"B{header_row + 1}" if sheet.row_kinds else f"A{header_row + 1}"
     if cover is not None and sheets:
