@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     cash,  # noqa: F401  (registers commands)
     clerk,  # noqa: F401  (registers commands)
+    report,  # noqa: F401  (registers commands)
     reports,  # noqa: F401  (registers commands)
     rules,  # noqa: F401  (registers commands)
 )
