@@ -383,12 +383,13 @@ def compare(ov: Overview, v: Mapping[str, View]) -> Section:
     rows = [ch.bar(str(r["team"]), _f(r["tegenprestatie_share"]),
                    f"{pct(r['tegenprestatie_share'])} van {r['count']}" if r["count"] else "geen uitgaven")
             for r in c.records]
-    chart = ch.bars("tegenprestatie", "Deel van de uitgaven met een tegenprestatie", rows,
-                    maximum=max([0.1, *(_f(r["tegenprestatie_share"]) for r in c.records)]), ticks=pct)
-    body = (table(c, "compare")
-            + "<h3>Tegenprestatie</h3>"
-            + _figure(chart, "Een tegenprestatie wordt altijd besproken, maar is nooit een reden om te weigeren.")
-            )
+    body = table(c, "compare") + "<h3>Tegenprestatie</h3>"
+    if any(_f(r["tegenprestatie_share"]) for r in c.records):
+        chart = ch.bars("tegenprestatie", "Deel van de uitgaven met een tegenprestatie", rows,
+                        maximum=max([0.1, *(_f(r["tegenprestatie_share"]) for r in c.records)]), ticks=pct)
+        body += _figure(chart, "Een tegenprestatie wordt altijd besproken, maar is nooit een reden om te weigeren.")
+    else:
+        body += _p("Bij geen enkele uitgave is een tegenprestatie vastgelegd.")
     return Section("teams", "Teams naast elkaar", body)
 
 
