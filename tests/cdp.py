@@ -7,7 +7,7 @@ NUL byte), so there is no port, no websocket and no extra package.
 Also a PNG reader (zlib and the five row filters) so a screenshot's pixels can be checked
 without Pillow, and, run as a script, a screenshot tool::
 
-    python tests/cdp.py page.html out.png [--width 1100] [--height 1800]
+    python tests/cdp.py page.html out.png [--width 1100] [--height 1800] [--element "#benutting"]
 """
 
 from __future__ import annotations
@@ -274,6 +274,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("png", type=Path)
     parser.add_argument("--width", type=int, default=1100)
     parser.add_argument("--height", type=int, default=0, help="only the top this many px (default: whole page)")
+    parser.add_argument("--element", default="", help="only this element (a CSS selector), with a margin")
     args = parser.parse_args(argv)
     exe = find_chromium()
     if exe is None:
@@ -282,7 +283,17 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as profile, Browser(exe, Path(profile)) as browser:
         browser.open_page(width=args.width)
         browser.navigate(args.page.resolve().as_uri())
-        args.png.write_bytes(browser.screenshot(full=not args.height, height=args.height or None))
+        if args.element:
+            box = browser.evaluate(f"JSON.stringify(document.querySelector({json.dumps(args.element)})"
+                                   ".getBoundingClientRect())")
+            r = json.loads(box)
+            clip = {"x": max(r["x"] - 16, 0), "y": max(r["y"] - 16, 0), "width": r["width"] + 32,
+                    "height": r["height"] + 32, "scale": 1}
+            data = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                           "clip": clip})["data"]
+            args.png.write_bytes(base64.b64decode(data))
+        else:
+            args.png.write_bytes(browser.screenshot(full=not args.height, height=args.height or None))
     print(args.png)
     return 0
 

@@ -27,7 +27,7 @@ A summary (budget, spent, used, the pace of the year, who is behind or over, one
 per team), then charts with the figures under each: utilisation against the pace,
 spend per month against the pace line (all together and per team), categories, open and
 overdue loans, outcomes and avoided cost, tegenprestatie share, refusals by reason, rules
-of thumb overridden and the knipkaart, cash, lead time, and the stories of the larger
+of thumb overridden and the knipkaart, cash, lead time (once requests are dated), and the stories of the larger
 spends. The tables hold the same figures as utilisation, compare, categories, loans and
 outcomes with --format json for the same as-of date.
 

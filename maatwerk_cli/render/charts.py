@@ -105,9 +105,17 @@ def _svg(name: str, title: str, width: float, height: float, body: list[str], sm
             f'role="img" aria-label="{label}"><title>{label}</title>' + "".join(body) + "</svg>")
 
 
-def _legend(items: Sequence[tuple[str, str]], y: float, x: float = 0) -> list[str]:
+def _legend(items: Sequence[tuple[str, str]], y: float, x: float = 0,
+            lines: Sequence[bool] = ()) -> list[str]:
+    """Colour swatches with their names; ``lines``: which items are a line (True: dashed)."""
     out = []
-    for colour, text in items:
+    for n, (colour, text) in enumerate(items):
+        if n < len(lines):
+            dash = ' stroke-dasharray="5 4"' if lines[n] else ""
+            out.append(f'<line x1="{_n(x)}" y1="{_n(y - 4)}" x2="{_n(x + 18)}" y2="{_n(y - 4)}" stroke="{colour}" '
+                       f'stroke-width="2"{dash}/><text x="{_n(x + 22)}" y="{_n(y)}">{escape(text)}</text>')
+            x += 22 + _text_width(text) + 16
+            continue
         out.append(f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="10" height="10" fill="{colour}"/>'
                    f'<text x="{_n(x + 14)}" y="{_n(y)}">{escape(text)}</text>')
         x += 14 + _text_width(text) + 16
@@ -164,6 +172,7 @@ def bars(
             body.append(f'<text x="{_n(gx)}" y="{_n(height - 4)}" text-anchor="middle" fill="#555">'
                         f'{escape(ticks(v))}</text>')
             v += step
+    figures: list[str] = []
     for i, r in enumerate(rows):
         y = top + row_h * i
         tip = escape(r.note or f"{r.label}: {r.text}")
@@ -182,7 +191,11 @@ def bars(
             body.append(f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(max(x1 - x0, 0.8))}" '
                         f'height="{_n(band - 6)}" fill="{colour}"/>')
             start += value
-        body.append(f'<text x="{_n(x(r.total) + 5)}" y="{_n(y + band * 0.7)}">{escape(r.text)}</text></g>')
+        # The figure comes after the markers (below), with a white halo: readable where it crosses one.
+        figures.append(f'<text x="{_n(x(r.total) + 5)}" y="{_n(y + band * 0.7)}" paint-order="stroke" '
+                       f'stroke="#fff" stroke-width="3" stroke-linejoin="round"><title>{tip}</title>'
+                       f"{escape(r.text)}</text>")
+        body.append("</g>")
     body.append(f'<line x1="{_n(plot_x)}" y1="{_n(top - 2)}" x2="{_n(plot_x)}" y2="{_n(top + row_h * len(rows))}" '
                 f'stroke="{INK}"/>')
     for n, m in enumerate(markers):
@@ -195,6 +208,7 @@ def bars(
         ly = top - 6 - (9 if n % 2 else 0)  # a second marker's name a line higher
         body.append(f'<text x="{_n(mx + shift)}" y="{_n(ly)}" text-anchor="{anchor}" fill="{m.colour}" '
                     f'font-weight="bold">{escape(m.label)}</text>')
+    body += figures
     body.append("</g>")
     return _svg(name, title, width, height, body)
 
@@ -292,7 +306,7 @@ def lines(name: str, title: str, year: int, series: Sequence[Line], *, levels: S
         if s.dots and not small:
             body += [f'<circle cx="{_n(px(d))}" cy="{_n(py(v))}" r="2.5" fill="{s.colour}"/>' for d, v in s.points[1:]]
     if f.legend and not small:
-        body += _legend([(s.colour, s.label) for s in series], 14, left)
+        body += _legend([(s.colour, s.label) for s in series], 14, left, lines=[s.dash for s in series])
     body += f.extra
     body.append("</g>")
     return _svg(name, title, f.width, f.height, body, small=small)

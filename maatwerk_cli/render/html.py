@@ -292,7 +292,7 @@ def summary(ov: Overview, v: Mapping[str, View]) -> Section:
     if refused:
         more.append(f"{refused} aanvra{'gen zijn' if refused != 1 else 'ag is'} geweigerd.")
     if more:
-        parts.append("<ul class='more'>" + "".join(f"<li>{escape(x)}</li>" for x in more) + "</ul>")
+        parts.append("<h3>Verder</h3><ul class='more'>" + "".join(f"<li>{escape(x)}</li>" for x in more) + "</ul>")
     if ov.teams:
         parts.append(_p(f"Alleen deze budgethouders: {', '.join(ov.teams)}."))
     return Section("samenvatting", "Samenvatting", "".join(parts))
@@ -302,7 +302,7 @@ def utilisation(ov: Overview, v: Mapping[str, View]) -> Section:
     u = v["utilisation"]
     expected = float(ov.utilisation.attrs["expected"])
     share = float(ov.utilisation.attrs["under_share"])
-    rows = [ch.bar(str(r["team"]), _f(r["utilisation"]), f"{pct(r['utilisation'])} {STATUS_WORDS.get(r['status'], '')}",
+    rows = [ch.bar(str(r["team"]), _f(r["utilisation"]), pct(r["utilisation"]),
                    ch.STATUS_COLOURS.get(str(r["status"]), ch.BLUE), note=team_sentence(r, ov.year)
                    if r["status"] in ("under", "over") else f"{_name(r)}: {pct(r['utilisation'])} besteed")
             for r in u.records]
@@ -315,7 +315,7 @@ def utilisation(ov: Overview, v: Mapping[str, View]) -> Section:
     cols.insert(next(i for i, c in enumerate(cols) if c.key == "utilisation") + 1,
                 Column("expected", "tempo", "fraction"))
     body = (_figure(chart, "Elke balk is het deel van het budget dat besteed is; de zwarte lijn is het deel van "
-                    "het jaar dat voorbij is.")
+                    "het jaar dat voorbij is. Wie links van de oranje stippellijn blijft, staat achter.")
             + table(u, "utilisation", columns=cols))
     return Section("benutting", "Benutting tegen het tempo", body)
 
