@@ -428,3 +428,38 @@ def test_the_lead_time_section_says_what_is_missing(cli: Cli, demo: Path, tmp_pa
         assert "nog niet bijgehouden" in page
     else:
         assert 'data-report="leadtime"' in page or "geen uitgaven met een aanvraagdatum" in page
+
+
+def test_the_spend_per_month_worked_by_hand(ledger_dir: Path) -> None:
+    """Spend per month, its running total and the straight pace line, by hand."""
+    import datetime as dt
+
+    from maatwerk_cli import Ledger
+    from maatwerk_cli.analysis.overview import spend_by_month
+    from maatwerk_cli.analysis.reports import utilisation_report
+
+    lg = Ledger(ledger_dir)
+    lg.spend("noord", Decimal("100"), category="Levensmiddelen", date=dt.date(2025, 1, 15))
+    lg.spend("noord", Decimal("250.50"), category="Wonen", date=dt.date(2025, 3, 2))
+    voided = lg.spend("noord", Decimal("999"), category="Wonen", date=dt.date(2025, 3, 3))
+    lg.void(voided, reason="twee keer ingevoerd")
+    lg.spend("zuid", Decimal("40"), category="Levensmiddelen", date=dt.date(2025, 3, 20))
+    lg.spend("zuid", Decimal("60"), category="Levensmiddelen", date=dt.date(2025, 3, 21))  # after the as-of date
+    report = spend_by_month(lg, as_of=dt.date(2025, 3, 20))
+    noord = [(r["month"], r["until"], r["spent"], r["cumulative"], r["pace"])
+             for r in report.records if r["team"] == "noord"]
+    assert noord == [
+        # 10.000 x 31/365 = 849,315...; x 59/365 = 1.616,438...; x 79/365 (20 March) = 2.164,383...
+        ("2025-01", dt.date(2025, 1, 31), Decimal("100.00"), Decimal("100.00"), Decimal("849.32")),
+        ("2025-02", dt.date(2025, 2, 28), Decimal("0.00"), Decimal("100.00"), Decimal("1616.44")),
+        ("2025-03", dt.date(2025, 3, 20), Decimal("250.50"), Decimal("350.50"), Decimal("2164.38")),
+    ]
+    total = report.attrs["total"]
+    assert [(r["spent"], r["cumulative"], r["budget"]) for r in total] == [
+        (Decimal("100.00"), Decimal("100.00"), Decimal("15000.00")),
+        (Decimal("0.00"), Decimal("100.00"), Decimal("15000.00")),
+        (Decimal("290.50"), Decimal("390.50"), Decimal("15000.00")),
+    ]
+    # The last month ends at what utilisation counts as spent on that day.
+    u = utilisation_report(lg, as_of=dt.date(2025, 3, 20))
+    assert {r["team"]: r["spent"] for r in u.records} == {"noord": Decimal("350.50"), "zuid": Decimal("40.00")}

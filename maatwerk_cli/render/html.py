@@ -31,6 +31,8 @@ MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "
                "oktober", "november", "december")
 STATUS_WORDS = {"under": "achter", "over": "over budget", "on-track": "op koers"}
 KIND_WORDS = {"loan": "lening", "conditional": "voorwaardelijk", "gift": "gift"}
+TEGENPRESTATIE_WORDS = {"proposed": "voorgesteld", "agreed": "afgesproken", "done": "gedaan",
+                        "not-possible": "niet mogelijk"}
 OUTCOME_WORDS = {"reached": "bereikt", "partial": "deels bereikt", "not-reached": "niet bereikt"}
 RULE_WORDS = {
     "max_per_spend": "boven het maximum per uitgave",
@@ -571,7 +573,8 @@ def stories(ov: Overview, v: Mapping[str, View], *, redacted: bool) -> Section:
             lines.append('<p class="muted">Verhaal weggelaten.</p>')
         facts = []
         if r.get("tegenprestatie"):
-            status = f" ({r['tegenprestatie_status']})" if r.get("tegenprestatie_status") else ""
+            state = str(r.get("tegenprestatie_status") or "")
+            status = f" ({TEGENPRESTATIE_WORDS.get(state, state)})" if state else ""
             facts.append(f"Tegenprestatie: {r['tegenprestatie']}{status}")
         if r.get("outcome"):
             cost = f"; vermeden kosten {eur(r['avoided_cost'])}" if r.get("avoided_cost") is not None else ""
