@@ -35,10 +35,10 @@ TEGENPRESTATIE_WORDS = {"proposed": "voorgesteld", "agreed": "afgesproken", "don
                         "not-possible": "niet mogelijk"}
 OUTCOME_WORDS = {"reached": "bereikt", "partial": "deels bereikt", "not-reached": "niet bereikt"}
 RULE_WORDS = {
-    "max_per_spend": "boven het maximum per uitgave",
-    "max_per_household_year": "boven het maximum per huishouden per jaar",
-    "max_per_household_total": "boven het maximum per huishouden",
-    "repeat_household_days": "opnieuw voor hetzelfde huishouden binnen de termijn",
+    "max_per_spend": "boven maximum per uitgave",
+    "max_per_household_year": "maximum per huishouden per jaar",
+    "max_per_household_total": "maximum per huishouden, alle jaren",
+    "repeat_household_days": "huishouden te snel opnieuw",
     "second_opinion_above": "tweede mening nodig",
 }
 
