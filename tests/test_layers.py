@@ -4,6 +4,7 @@ circle, and `import maatwerk_cli` stays light."""
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,34 @@ def test_importing_the_library_loads_no_heavy_package() -> None:
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+CHART_MODULES = ("maatwerk_cli.render.charts", "maatwerk_cli.render.html", "maatwerk_cli.render.pdf",
+                 "maatwerk_cli.analysis.overview")
+
+
+def _loaded_after(root: Path, *args: str) -> list[str]:
+    code = ("import json, sys\n"
+            "from maatwerk_cli.cli.app import run\n"
+            f"code = run({['--ledgers', str(root), *args]!r})\n"
+            f"sys.stderr.write('LOADED=' + json.dumps([code, sorted(m for m in {CHART_MODULES!r} "
+            "if m in sys.modules)]) + '\\n')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=PACKAGE.parent)
+    line = next(x for x in done.stderr.splitlines() if x.startswith("LOADED="))
+    status, loaded = json.loads(line.removeprefix("LOADED="))
+    assert status == 0, done.stderr
+    return list(loaded)
+
+
+def test_only_the_report_command_loads_the_charts(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "ledger"
+    shutil.copytree(PACKAGE.parent / "ledgers", root)
+    for args in (("utilisation", "--month", "2026-10"), ("utilisation", "--month", "2026-10", "--chart"),
+                 ("compare",), ("spend", "noord", "12,50", "-c", "Levensmiddelen", "-d", "1-11-2026")):
+        assert _loaded_after(root, *args) == [], args
+    # ... and the report does load them (so the check above can fail).
+    page = sorted(m for m in CHART_MODULES if not m.endswith(".pdf"))  # the PDF writer only for a .pdf
+    assert _loaded_after(root, "report", "--month", "2026-10", "-o", str(tmp_path / "r.html")) == page

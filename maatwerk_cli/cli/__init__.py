@@ -10,6 +10,7 @@ from . import (
     cash,  # noqa: F401  (registers commands)
     clerk,  # noqa: F401  (registers commands)
     export,  # noqa: F401  (registers commands)
+    report,  # noqa: F401  (registers commands)
     reports,  # noqa: F401  (registers commands)
     rules,  # noqa: F401  (registers commands)
 )

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..core.dates import parse_date, parse_year
 from ..render.output import FORMATS, Target, View, target
+
+if TYPE_CHECKING:
+    from ..render.redact import Redactor
 
 FORMAT_HELP = ("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
                "or markdown. With --output: must fit the file's extension.")
@@ -69,11 +72,14 @@ def as_of_of(value: str | None) -> dt.date | None:
     return parse_date(value, what="as-of date") if value else None
 
 
-def redacted(view: View) -> View:
-    """The view with free text and names left out and household codes pseudonymised."""
+def redacted(view: View, redactor: Redactor | None = None) -> View:
+    """The view with free text and names left out and household codes pseudonymised
+    (pass one ``redactor`` for all views of one export, so a household keeps its pseudonym)."""
+    from dataclasses import replace
+
     from ..render.redact import Redactor
 
-    r = Redactor()
+    r = redactor or Redactor()
     total = r.records([view.total])[0] if view.total is not None else None
     return replace(view, columns=r.columns(view.columns), records=r.records(view.records),
                    table=r.columns(view.table) if view.table else (), total=total)

@@ -69,6 +69,9 @@ and not yet spent, deposited or written off.
 
 Defaults: --as-of is today in the current year and 31-12 for a past year; --month
 counts up to the month's last day (today while it runs).
+
+--chart: a bar per budget holder with the pace marked │ across them (┆ is 100% of the
+budget when a bar goes beyond it); figures always whole, plain text when piped.
 """
 
 
@@ -82,6 +85,9 @@ def utilisation(
         "--under-share", metavar="SHARE", show_default=False,
         help="A team is under when below this share of the pace (0,5 or 50%; default from maatwerk.toml).",
     )] = None,
+    chart: Annotated[bool, typer.Option(
+        "--chart", help="Draw each budget holder's bar against the pace in the terminal instead of the table.",
+    )] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
@@ -90,6 +96,8 @@ def utilisation(
     from ..render import views
 
     to = out(fmt, output)
+    if chart and (to.path is not None or to.format != "table"):
+        raise InputError("--chart draws in the terminal; leave out --format and --output")
     lg = ledger()
     report = reports.utilisation_report(
         lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month,
@@ -100,8 +108,18 @@ def utilisation(
     if unset:
         warn(f"no budget set for {y}: {', '.join(unset)} "
              f"(set one with `maatwerk team budget TEAM AMOUNT --year {y}`)")
-    _send(views.utilisation(report, lg.settings.municipality), to, redact, report.attrs["problems"],
-          report.attrs.get("year_note", ""))
+    view = views.utilisation(report, lg.settings.municipality)
+    if chart:
+        from ..render.bars import print_chart
+        from ..render.output import console_width
+
+        warn_problems(report.attrs["problems"])
+        print_chart(view.title, view.records, view.total, float(report.attrs["expected"]), view.footer,
+                    console_width())
+        if report.attrs.get("year_note"):
+            warn(report.attrs["year_note"])
+        return
+    _send(view, to, redact, report.attrs["problems"], report.attrs.get("year_note", ""))
 
 
 # ---------------------------------------------------------------------------- compare
