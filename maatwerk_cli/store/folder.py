@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +46,10 @@ LINK_FIX = ("the tool writes only to real files inside the ledger folder, never 
             "replace the link by a copy of the file itself, then run the command again")
 #: Longest municipality or team name (what `init` and `team add` accept).
 NAME_MAX = 100
+
+
+#: A folder changed more recently than this may change again unseen by a coarse clock.
+_SETTLED_NS = 2_000_000_000
 
 
 def _stat(path: Path) -> tuple[int, ...] | None:
@@ -73,6 +78,7 @@ class LedgerFolder:
         self._lock: FolderLock | None = None
         self._settings: Settings | None = None
         self._teams: dict[str, tuple[tuple[int, ...], Team]] = {}
+        self._team_files: tuple[tuple[int, ...], tuple[list[str], list[Problem]]] | None = None
         self._lenient = False
         #: What the writers did that users should hear of (a stale marker set aside).
         self.notices: list[str] = []
@@ -204,31 +210,49 @@ class LedgerFolder:
         return slugs
 
     def team_files(self) -> tuple[list[str], list[Problem]]:
-        """The valid team slugs, and a problem for every ``teams/*.toml`` that is not one."""
+        """The valid team slugs, and a problem for every ``teams/*.toml`` that is not one.
+
+        Kept while the ``teams`` folder is unchanged (its stamp, unless it changed within
+        the last two seconds, when a coarse file-system clock could hide a second change).
+        """
+        stamp = _stat(self.teams_dir)
+        known = self._team_files
+        if known is not None and stamp is not None and known[0] == stamp \
+                and time.time_ns() - max(stamp[3], stamp[4]) > _SETTLED_NS:
+            return list(known[1][0]), list(known[1][1])
+        found = self._scan_team_files()
+        if stamp is not None:
+            self._team_files = (stamp, found)
+        return list(found[0]), list(found[1])
+
+    def _scan_team_files(self) -> tuple[list[str], list[Problem]]:
         try:
             names = sorted(e.name for e in os.scandir(self.teams_dir)
                            if e.name.endswith(".toml") and not e.name.startswith("."))
         except (FileNotFoundError, NotADirectoryError):
             return [], []
         stems = [name[: -len(".toml")] for name in names]
+        valid = {stem: _valid_slug(stem) for stem in stems}
+        alike: dict[str, list[str]] = {}
+        for stem in stems:
+            alike.setdefault(stem.casefold(), []).append(stem)
         slugs: list[str] = []
         problems: list[Problem] = []
         for stem in stems:
             where = self.display(self.team_path(stem))
-            twin = next((o for o in stems if o != stem and o.casefold() == stem.casefold()
-                         and _valid_slug(o)), None)
+            twin = next((o for o in alike[stem.casefold()] if o != stem and valid[o]), None)
             if twin is not None:
                 problems.append(Problem(where, 0, (
                     f"differs only in case from {twin}.toml, and on Windows and macOS both are the same "
                     f"file: move what it holds into {twin}.toml (and its journal's lines, if any, into "
                     f"{twin}.csv by hand), then remove {stem}.toml and {stem}.csv")))
-            elif not _valid_slug(stem) and _valid_slug(stem.lower()):
+            elif not valid[stem] and _valid_slug(stem.lower()):
                 low = stem.lower()
                 problems.append(Problem(where, 0, (
                     f"the file name has capitals: it differs only in case from the team name {low}, and "
                     f"Windows and macOS take the two for one file; rename it to {low}.toml (and its "
                     f"journal {stem}.csv, if any, to {low}.csv)")))
-            elif not _valid_slug(stem):
+            elif not valid[stem]:
                 why = _slug_problem(stem)
                 problems.append(Problem(where, 0, (
                     f"the file name is not a valid team name ({why}); rename the file and its journal "
@@ -257,13 +281,15 @@ class LedgerFolder:
             suggestion = f"; did you mean {hint!r}?" if hint else " (`maatwerk team list` shows them)"
             raise NotFoundError(f"unknown team {slug!r}{suggestion}")
 
-    def load_team(self, slug: str) -> Team:
+    def load_team(self, slug: str, *, known_team: bool = False) -> Team:
+        """A budget holder's settings (``known_team``: the slug came from :meth:`team_slugs`)."""
         path = self.team_path(slug)
         stamp = _stat(path)
         known = self._teams.get(slug)
         if known is not None and stamp is not None and known[0] == stamp:
             return known[1]
-        self.require_team(slug)
+        if not known_team:
+            self.require_team(slug)
         team = self._parse_team(slug, path)
         if stamp is not None:
             self._teams[slug] = (stamp, team)
@@ -299,7 +325,7 @@ class LedgerFolder:
         return Team(slug=slug, name=name.strip(), kind=kind, budgets=budgets, raw=raw)
 
     def load_teams(self) -> list[Team]:
-        return [self.load_team(slug) for slug in self.team_slugs()]
+        return [self.load_team(slug, known_team=True) for slug in self.team_slugs()]
 
     # -- reading journals
 
