@@ -42,11 +42,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from ..core import pace as pacing
 from ..core.dates import parse_month, today
 from ..core.errors import InputError, Problem
 from ..core.money import format_eur
@@ -70,12 +72,14 @@ UTILISATION_COLUMNS = (
     "team", "budget", "spent", "repaid", "net", "utilisation", "expected", "status", "projected",
 )
 UTILISATION_EXTRA = ("month_spent", "cash_on_hand", "kind", "name")
+#: Added after the extra columns: the pace as a share, and the expected spend in euro.
+UTILISATION_PACE = ("pace", "expected_spend")
 #: Columns of :func:`compare` (the contract), then its extra columns.
 COMPARE_COLUMNS = (
     "team", "budget", "spent", "utilisation", "count", "average", "median", "max",
     "top_category", "loans_outstanding", "tegenprestatie_share", "refusals",
 )
-COMPARE_EXTRA = ("kind", "name")
+COMPARE_EXTRA = ("kind", "name", "pace")
 CATEGORY_COLUMNS = ("category", "count", "amount", "share_count", "share_amount")
 LOAN_COLUMNS = (
     "id", "team", "date", "kind", "amount", "repaid", "recovered", "outstanding", "due",
@@ -175,28 +179,39 @@ def default_year(holders: Sequence[Team], *, on: dt.date | None = None) -> tuple
     this_year = (on or today()).year
     if not holders or any(t.budget(this_year) for t in holders):
         return None, ""
-    years = sorted({int(y) for t in holders for y, b in t.budgets.items() if b and int(y) < this_year})
+    years = sorted({y for t in holders for y in t.years() if t.budget(y) and y < this_year})
     if not years:
         return None, ""
     return years[-1], (f"no budget holder has a budget for {this_year}; showing {years[-1]}, "
                        "the latest year with budgets (choose another with --year)")
 
 
-def projected_cents(spent_cents: int, p: Period) -> int:
-    """Year-end spend at the current pace: spent / expected, rounded to the cent."""
-    value = Decimal(spent_cents) * p.days_in_year / p.day_of_year
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _share_of(p: Period | pacing.Pace) -> Fraction:
+    """The pace as an exact share: of the year's days for a :class:`Period` (a budget of the
+    whole year, without changes or profile), else the :class:`~maatwerk_cli.core.pace.Pace`'s."""
+    if isinstance(p, Period):
+        return Fraction(p.day_of_year, p.days_in_year)
+    return p.share
 
 
-def pace_status(spent_cents: int, budget_cents: int, p: Period, under_share: Decimal) -> str:
+def projected_cents(spent_cents: int, p: Period | pacing.Pace) -> int | None:
+    """Year-end spend at the current pace: spent / pace share, rounded half up to the cent;
+    None while the pace is still zero (before a budget's own period has begun)."""
+    share = _share_of(p)
+    if share == 0:
+        return None
+    return pacing.round_half_up(Fraction(spent_cents) / share)
+
+
+def pace_status(spent_cents: int, budget_cents: int, p: Period | pacing.Pace, under_share: Decimal) -> str:
     """``over``, ``under`` or ``on-track`` (see :func:`utilisation`); exact, in cents."""
-    if spent_cents > budget_cents or projected_cents(spent_cents, p) > budget_cents:
+    projected = projected_cents(spent_cents, p)
+    if spent_cents > budget_cents or (projected is not None and projected > budget_cents):
         return "over"
     if budget_cents <= 0:
         return "on-track"  # no budget and nothing spent
-    # utilisation < under_share * expected, without rounding:
-    # spent / budget < share * day / days  <=>  spent * days < share * day * budget
-    if Decimal(spent_cents) * p.days_in_year < under_share * p.day_of_year * budget_cents:
+    # utilisation < under_share * pace, without rounding: spent < share * pace * budget
+    if Fraction(spent_cents) < Fraction(under_share) * _share_of(p) * budget_cents:
         return "under"
     return "on-track"
 
@@ -424,29 +439,62 @@ def utilisation_report(
     paid = data.paid_back_by(p.start, p.as_of)
     month_spent = data.spent_by(p.month_start, p.as_of) if p.month_start else {}
     cash = data.cash_on_hand_by(p.as_of)
+    profile = profile_of(ledger)
+    paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
     columns = list(UTILISATION_COLUMNS) + [
         c for c in UTILISATION_EXTRA if c != "month_spent" or p.month_start is not None
-    ]
+    ] + list(UTILISATION_PACE)
     records = []
-    for team in data.holders:
+    for team, pc in zip(data.holders, paces, strict=True):
         slug = team.slug
         records.append(_pace_record(
-            slug, _cents(team.budget(p.year)), spent.get(slug, 0), paid.get(slug, 0), p, share,
+            slug, pc, spent.get(slug, 0), paid.get(slug, 0), share,
             month_spent=month_spent.get(slug, 0) if p.month_start else None,
             cash=cash.get(slug, 0), kind=team.kind, name=team.name,
         ))
     total = _pace_record(
-        TOTAL_LABEL,
-        sum(_cents(t.budget(p.year)) for t in data.holders),
-        sum(spent.values()), sum(paid.values()), p, share,
+        TOTAL_LABEL, pacing.combined(paces, p.year, p.as_of, profile),
+        sum(spent.values()), sum(paid.values()), share,
         month_spent=sum(month_spent.values()) if p.month_start else None,
         cash=sum(cash.values()), kind="", name="",
     )
     return Report(
         records, columns, dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of,
         expected=p.expected, under_share=share, year_note=note,
-        month=f"{p.month_start:%Y-%m}" if p.month_start else None),
+        month=f"{p.month_start:%Y-%m}" if p.month_start else None,
+        own_pace=own_pace(data.holders, p.year, profile)),
     )
+
+
+def profile_of(ledger: Ledger) -> tuple[Fraction, ...] | None:
+    """The ledger's spending profile (``[pace] profile``) as fractions, or None."""
+    return pacing.profile_of(_folder(ledger).settings.profile)
+
+
+def own_pace(holders: Sequence[Team], year: int, profile: pacing.Profile) -> bool:
+    """Whether any budget holder's pace differs from the plain share of the year passed:
+    a spending profile, or a budget with its own period or changes in ``year``."""
+    return profile is not None or any(not t.budget_year(year).plain for t in holders)
+
+
+def pace_curve(
+    ledger: Ledger, *, team: str | None = None, year: int | None = None,
+) -> list[tuple[dt.date, Decimal]]:
+    """The pace line: the expected cumulative spend at the end of each month of the year,
+    in euro rounded to the cent, for one budget holder or (``team=None``) all together.
+
+    The same expected spend as ``expected_spend`` in :func:`utilisation` on those dates.
+    ``year`` defaults as for the reports (this year, or the latest budget year of a
+    ledger without budgets for this year).
+    """
+    holders = _holders(ledger, [team] if team else None)
+    if year is None:
+        year = default_year(holders)[0] or today().year
+    profile = profile_of(ledger)
+    budgets = [t.budget_year(year) for t in holders]
+    return [(end, pacing.round_cents(sum((pacing.expected_spend(b, end, profile) for b in budgets),
+                                         Fraction(0))))
+            for end in pacing.month_ends(year)]
 
 
 def _prepare(
@@ -463,9 +511,11 @@ def _prepare(
 
 
 def _pace_record(
-    team: str, budget: int, spent: int, paid: int, p: Period, share: Decimal, *,
+    team: str, pc: pacing.Pace, spent: int, paid: int, share: Decimal, *,
     month_spent: int | None, cash: int, kind: str, name: str,
 ) -> dict[str, Any]:
+    budget = _cents(pc.total)
+    projected = projected_cents(spent, pc)
     record: dict[str, Any] = {
         "team": team,
         "budget": _eur(budget),
@@ -473,13 +523,14 @@ def _pace_record(
         "repaid": _eur(paid),
         "net": _eur(spent - paid),
         "utilisation": spent / budget if budget > 0 else None,
-        "expected": p.expected,
-        "status": pace_status(spent, budget, p, share),
-        "projected": _eur(projected_cents(spent, p)),
+        "expected": float(pc.share),
+        "status": pace_status(spent, budget, pc, share),
+        "projected": _eur(projected) if projected is not None else None,
     }
     if month_spent is not None:
         record["month_spent"] = _eur(month_spent)
-    record.update(cash_on_hand=_eur(cash), kind=kind, name=name)
+    record.update(cash_on_hand=_eur(cash), kind=kind, name=name, pace=float(pc.share),
+                  expected_spend=pc.expected_eur())
     return record
 
 
@@ -608,15 +659,19 @@ def compare_report(
     """:func:`compare` as a :class:`Report`, without pandas."""
     p, data, note = _prepare(ledger, teams, year, as_of, month)
     figures = _figures(data, p, by_team=True)
+    profile = profile_of(ledger)
+    paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
     records = []
-    for team in data.holders:
-        record = _compare_record(team.slug, _cents(team.budget(p.year)), figures.get(team.slug, _Figures()))
-        records.append({**record, "kind": team.kind, "name": team.name})
+    for team, pc in zip(data.holders, paces, strict=True):
+        record = _compare_record(team.slug, _cents(pc.total), figures.get(team.slug, _Figures()))
+        records.append({**record, "kind": team.kind, "name": team.name, "pace": float(pc.share)})
     overall = _figures(data, p, by_team=False).get(_ALL, _Figures())
-    budget = sum(_cents(t.budget(p.year)) for t in data.holders)
-    total = {**_compare_record(TOTAL_LABEL, budget, overall), "kind": "", "name": ""}
+    whole = pacing.combined(paces, p.year, p.as_of, profile)
+    total = {**_compare_record(TOTAL_LABEL, _cents(whole.total), overall), "kind": "", "name": "",
+             "pace": float(whole.share)}
     return Report(records, COMPARE_COLUMNS + COMPARE_EXTRA,
-                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note))
+                  dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note,
+                       own_pace=own_pace(data.holders, p.year, profile)))
 
 
 def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
@@ -1062,6 +1117,7 @@ def summary_report(
     problems: list[Problem] = []
     skipped: list[str] = []
     notes: list[str] = []
+    own = False
     seen: dict[Path, str] = {}
     for root in roots:
         where = Path(root)
@@ -1086,28 +1142,31 @@ def summary_report(
                 notes.append(f"{name}: {note}")
         data = _Numbers(ledger, None, holders)
         problems.extend(data.problems)
+        profile = profile_of(ledger)
+        paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
+        own = own or own_pace(data.holders, p.year, profile)
         if by == "team":
             figures = _figures(data, p, by_team=True)
-            for team in data.holders:
-                record = _compare_record(team.slug, _cents(team.budget(p.year)),
-                                         figures.get(team.slug, _Figures()))
+            for team, pc in zip(data.holders, paces, strict=True):
+                record = _compare_record(team.slug, _cents(pc.total), figures.get(team.slug, _Figures()))
                 records.append({"municipality": name, **record, "kind": team.kind,
-                                "name": team.name, "root": str(root), "year": p.year})
+                                "name": team.name, "root": str(root), "year": p.year,
+                                "pace": float(pc.share)})
         else:
             figures = _figures(data, p, by_team=False)
-            budget = sum(_cents(t.budget(p.year)) for t in data.holders)
-            record = _compare_record("", budget, figures.get(_ALL, _Figures()))
+            whole = pacing.combined(paces, p.year, p.as_of, profile)
+            record = _compare_record("", _cents(whole.total), figures.get(_ALL, _Figures()))
             del record["team"]
             records.append({"municipality": name, **record, "teams": len(data.holders),
-                            "root": str(root), "year": p.year})
+                            "root": str(root), "year": p.year, "pace": float(whole.share)})
     if by == "team":
-        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year"]
+        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year", "pace"]
     else:
-        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year"]
+        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year", "pace"]
     years = sorted({r["year"] for r in records})
     return Report(records, columns, dict(problems=tuple(problems), year=years[0] if len(years) == 1 else None,
                                          years=years, as_of=fixed.as_of if fixed else None,
-                                         skipped=skipped, year_note="; ".join(notes)))
+                                         skipped=skipped, year_note="; ".join(notes), own_pace=own))
 
 
 # ---------------------------------------------------------------------------- refusals

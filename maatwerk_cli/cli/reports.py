@@ -57,13 +57,18 @@ One row per wijkteam or fund; the status column shows at a glance who is behind.
 [bold]spent[/]: spends dated from 1 January up to the as-of date, not voided, plus cash
 remainders written off; a cash spend counts on its own date, a withdrawal never.
 [bold]repaid[/]: repayments and recoveries received in that stretch; [bold]net[/] = spent - repaid.
+[bold]budget[/]: the year's budget: its base plus top-ups less cuts (`maatwerk team budget`).
 [bold]utilisation[/]: spent / budget (0.079 is 7,9%).
-[bold]expected[/]: share of the year passed at the as-of date, in days
-(1 January 1/365, 30 September 273/365 = 74,8%, 31 December 100%; leap years 366).
+[bold]expected[/] (also [bold]pace[/]): the share of the budget expected to be spent by the as-of
+date. For a budget of the whole year the share of the year passed, in days (1 January
+1/365, 30 September 273/365 = 74,8%, 31 December 100%; leap years 366). A budget with its
+own period counts from its own start, a top-up or cut from its date, and a spending
+profile (\\[pace] profile in maatwerk.toml) weighs the months; see docs/reports.md.
+[bold]expected_spend[/]: that share of the budget in euro.
 [bold]status[/]: [red]over[/] when spent or projected is above the budget; else [yellow]under[/]
 when utilisation is below the under-share (default 0,5; \\[pace] under_share in
-maatwerk.toml) times expected; else [green]on-track[/].
-[bold]projected[/]: year-end spend at the current pace, spent / expected.
+maatwerk.toml) times the pace; else [green]on-track[/].
+[bold]projected[/]: year-end spend at the current pace, spent / pace.
 [bold]month_spent[/] (with --month): spent in that month. [bold]cash_on_hand[/]: cash withdrawn
 and not yet spent, deposited or written off.
 
@@ -120,11 +125,12 @@ def compare(
 ) -> None:
     """Compare budget holders side by side.
 
-    Columns: budget, spent, utilisation (spent / budget), count of spends, their average,
-    median and max, top_category (most money), loans_outstanding (still owed on this
-    year's loans and conditional grants), tegenprestatie_share (share of spends with a
-    tegenprestatie), refusals. Spends count from 1 January up to the as-of date (today;
-    31-12 for a past year), not voided; spent also holds cash written off.
+    Columns: budget (with top-ups and cuts), spent, utilisation (spent / budget), count of
+    spends, their average, median and max, top_category (most money), loans_outstanding
+    (still owed on this year's loans and conditional grants), tegenprestatie_share (share
+    of spends with a tegenprestatie), refusals, and pace (as in utilisation). Spends count
+    from 1 January up to the as-of date (today; 31-12 for a past year), not voided; spent
+    also holds cash written off.
     """
     from ..analysis import reports
     from ..render import views

@@ -37,7 +37,7 @@ def check_ledger(ledger: Any) -> list[Problem]:
     try:
         settings = folder.settings
     except MaatwerkError as exc:
-        return [Problem(folder.display(folder.settings_path), 0, str(exc))]
+        return list(exc.problems) or [Problem(folder.display(folder.settings_path), 0, str(exc))]
     categories = {fold_text(c) for c in settings.categories}
     slugs = folder.team_slugs()
     if folder.teams_dir.is_dir():
@@ -58,7 +58,7 @@ def check_ledger(ledger: Any) -> list[Problem]:
             folder.load_team(slug)
             good.append(slug)
         except MaatwerkError as exc:
-            problems.append(Problem(folder.display(folder.team_path(slug)), 0, str(exc)))
+            problems.extend(exc.problems or [Problem(folder.display(folder.team_path(slug)), 0, str(exc))])
     books = folder.books(good)
     problems.extend(books.notes)
     scan = settings.raw.get("privacy", {}).get("scan", True) is not False
