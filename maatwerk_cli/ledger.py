@@ -236,10 +236,11 @@ class Ledger:
     # ------------------------------------------------------------------ recording
 
     def spend(self, team: str, amount: Decimal | int | str, *, category: str, household: str | None = None,
-              **options: Any) -> str:
+              requested: dt.date | None = None, **options: Any) -> str:
         """Record a spend; return its id. Nothing is written when anything is wrong.
 
-        Options: ``method`` (pin, factuur, contant), ``date``, ``note``, ``kind`` (gift,
+        Options: ``method`` (pin, factuur, contant), ``date``, ``requested`` (the day the
+        request came, on or before ``date``; default: the same day), ``note``, ``kind`` (gift,
         loan, conditional), ``due``, ``condition``, ``tegenprestatie``,
         ``tegenprestatie_status``, ``by``, ``reason`` (why a rule of thumb is overridden),
         ``second_opinion``, ``allow_personal_data``, ``extra``, ``bank_line`` (an open line
@@ -248,7 +249,7 @@ class Ledger:
         from .ops.record import spend
 
         return spend(self.folder, team, money(amount), category=category, household_code=household,
-                     **options)
+                     requested=requested, **options)
 
     def spend_cells(self, team: str, amount: Decimal | int | str, *, category: str,
                     household: str | None = None, **options: Any) -> dict[str, str]:

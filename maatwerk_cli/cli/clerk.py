@@ -191,6 +191,10 @@ def spend(
         "pin", "--method", "-m", help="pin (card), factuur (invoice) or contant (cash)."
     ),
     date: str | None = typer.Option(None, "--date", "-d", help="Date paid (default: today)."),
+    requested: str | None = typer.Option(
+        None, "--requested", metavar="DATE",
+        help="Date the request came, for the lead time (default: the date paid; not after it).",
+    ),
     household: str | None = typer.Option(None, "--household", help="Pseudonymous household code."),
     note: str | None = typer.Option(None, "--note", "-n", help="The story in a few words; no names."),
     kind: str = typer.Option("gift", "--kind", "-k", help="gift, loan or conditional."),
@@ -224,6 +228,7 @@ def spend(
         category=category,
         method=resolve_choice(method, METHOD_ALIASES, "method"),
         date=_date(date, allow_future=allow_future),
+        requested=_date(requested, "request date", allow_future=allow_future),
         household=household,
         note=note,
         kind=resolve_choice(kind, KIND_ALIASES, "kind"),

@@ -260,6 +260,42 @@ def outcomes(
           report.attrs.get("year_note", ""))
 
 
+# ---------------------------------------------------------------------------- lead time
+
+
+@app.command()
+def leadtime(
+    teams: TeamsArg = None,
+    team: Annotated[list[str] | None, typer.Option(
+        "--team", metavar="TEAM", show_default=False, help="Only this budget holder (may be repeated).")] = None,
+    year: YearOpt = None,
+    as_of: AsOfOpt = None,
+    month: MonthOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
+) -> None:
+    """How fast requests are paid: days from request to payment per team and method.
+
+    Columns: team, method (pin, factuur, contant, and alle: the team's spends together),
+    count, median_days and p90_days (half, and nine in ten, of the spends were paid within
+    that many days: nearest rank), within_one_day (paid on the day of the request or the
+    next). The request date is `spend --requested DATE`; a spend without one counts as
+    requested on the day it was paid, and the lines under the table say how many. Spends
+    count from 1 January up to the as-of date, not voided.
+    """
+    from ..analysis import reports
+    from ..render import views
+
+    to = out(fmt, output)
+    lg = ledger()
+    chosen = [*(teams or []), *(team or [])] or None
+    report = reports.leadtime_report(lg, teams=chosen, year=year_of(year), as_of=as_of_of(as_of),
+                                     month=month)
+    _send(views.leadtime(report, lg.settings.municipality), to, redact, report.attrs["problems"],
+          report.attrs.get("year_note", ""))
+
+
 # ---------------------------------------------------------------------------- stories
 
 

@@ -215,6 +215,8 @@ class Entry:
     """A spend as it stands after every later event about it.
 
     id, team, date, amount, category, method, household, note, by: as recorded.
+    requested: the day the request came (``spend --requested``); None when not recorded,
+    which the lead-time report reads as requested on the day it was paid.
     kind: gift, loan or conditional, after any ``mark``.
     due: repayment date of a loan; condition: what a conditional grant depends on.
     tegenprestatie, tegenprestatie_status: what the resident does in return.
@@ -239,6 +241,7 @@ class Entry:
     household: str = ""
     note: str = ""
     by: str = ""
+    requested: dt.date | None = None
     due: dt.date | None = None
     condition: str = ""
     tegenprestatie: str = ""

@@ -86,6 +86,8 @@ def _rows(book: Book) -> list[Row]:
 
 def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]) -> list[Problem]:
     """The lines in their order, as the fold read them: what does not add up."""
+    from ..core.fold import REQUESTED, requested_day
+
     out: list[Problem] = []
     first_line: dict[str, int] = {}
     last_seq = 0
@@ -121,6 +123,12 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
                 bad(row, f"unknown kind {row.kind!r}")
             if row.kind == "conditional" and not row.condition:
                 bad(row, "a conditional grant without a condition")
+            if REQUESTED in row.extra:
+                asked = requested_day(row.extra[REQUESTED])
+                if asked is None:
+                    bad(row, f"requested {row.extra[REQUESTED]!r} is not a date like 2026-03-14")
+                elif asked > row.date:
+                    bad(row, f"requested on {asked.isoformat()}, after it was paid on {row.date.isoformat()}")
             continue
         if row.type == "refusal":
             if not row.reason:

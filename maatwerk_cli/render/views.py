@@ -317,7 +317,47 @@ def summary(report: Report, by: str) -> View:
     years = sorted({r["year"] for r in report.records})
     shown = ", ".join(str(y) for y in years) or str(report.attrs.get("year", ""))
     return View(title=f"Summary {shown}, by {by}", columns=summary_columns(by), records=report.records,
-                table=summary_table(by), sheet="summary")
+                table=summary_table(by, bool(report.attrs.get("own_pace"))), sheet="summary")
+
+
+# ---------------------------------------------------------------------------- lead time
+
+LEADTIME_DATA = [
+    Column("team"), Column("method"), Column("count", kind="int"), Column("median_days", kind="int"),
+    Column("p90_days", kind="int"), Column("within_one_day", kind="int"),
+]
+LEADTIME_TABLE = [
+    Column("team", "team", meaning="de budgethouder"),
+    Column("method", "betaalwijze", meaning="pin, factuur of contant; alle: de uitgaven van het team samen"),
+    Column("count", "aantal", "int", meaning="het aantal uitgaven"),
+    Column("median_days", "mediaan dagen", "int",
+           meaning="de helft van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
+    Column("p90_days", "90% binnen dagen", "int",
+           meaning="90% van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
+    Column("within_one_day", "binnen 1 dag", "int",
+           meaning="uitgaven betaald op de dag van de aanvraag of de dag erna"),
+]
+
+
+def leadtime(report: Report, municipality: str = "") -> View:
+    year, as_of = report.attrs["year"], report.attrs["as_of"]
+    t = report.attrs["total"]
+    footer = ["Days from the request to the payment. median: half of the spends were paid within "
+              "that many days; 90%: nine in ten were (nearest rank). Within 1 day: paid on the day "
+              "of the request or the next."]
+    if t["count"]:
+        footer.append(f"{t['within_one_day']} of {t['count']} spends "
+                      f"({_pct(t['within_one_day'] / t['count'])}) were paid within one day.")
+    missing = report.attrs.get("not_recorded", 0)
+    if missing:
+        footer.append(f"{missing} of {t['count']} spends have no request date recorded (spend "
+                      "--requested) and count as requested on the day they were paid.")
+    return View(
+        title=_title(f"Lead time {year}, as of {as_of:%d-%m-%Y}", municipality), columns=LEADTIME_DATA,
+        records=report.records, table=LEADTIME_TABLE, total=t, footer=footer, sheet="leadtime",
+        empty="no budget holders yet; add one with `maatwerk team add`",
+        styles=lambda r: "bold" if r.get("method") == "alle" else None,
+    )
 
 
 # ---------------------------------------------------------------------------- listings
@@ -347,6 +387,7 @@ ENTRY_TITLES = {
     "due": "vervaldatum", "condition": "voorwaarde", "recovered": "verhaald", "recovered_from": "verhaald bij",
     "outcome": "uitkomst", "avoided_cost": "vermeden kosten", "override_reason": "reden afwijking",
     "second_opinion": "tweede mening", "personal_data_allowed": "persoonsgegevens toegestaan", "by": "door",
+    "requested": "aangevraagd",
 }
 
 
@@ -354,8 +395,8 @@ def entry_columns() -> list[Column]:
     """Every field of an entry, for JSON, CSV and workbooks (with Dutch titles)."""
     from ..core.fields import ENTRY_FIELDS
 
-    kinds = {"id": "id", "date": "date", "due": "date", "voided": "bool", "personal_data_allowed": "bool",
-             "household": "id"}
+    kinds = {"id": "id", "date": "date", "due": "date", "requested": "date", "voided": "bool",
+             "personal_data_allowed": "bool", "household": "id"}
     money = {"amount", "repaid", "outstanding", "recovered", "avoided_cost"}
     return [Column(k, ENTRY_TITLES.get(k, ""), kind="money" if k in money else kinds.get(k, "text"),
                    total=k in money and k != "avoided_cost") for k in ENTRY_FIELDS]
