@@ -175,3 +175,20 @@ def test_check_finds_a_damaged_request_date(recorded: Path, lcli: Cli) -> None:
     # the report counts them as not recorded (0 days) rather than leaving them out
     report = leadtime_report(lg, year=2025, teams="noord")
     assert report.attrs["not_recorded"] == 3
+
+
+def test_import_entries_reads_the_request_date(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("datum;bedrag;categorie;aangevraagd\n"
+                     "14-3-2025;12,50;Levensmiddelen;12-3-2025\n"
+                     "15-3-2025;20;Levensmiddelen;\n", encoding="utf-8")
+    ok(lcli("import", "entries", str(sheet), "--team", "noord"))
+    rows = json.loads(ok(lcli("entries", "-f", "json")).out)
+    assert [r["requested"] for r in rows] == ["2025-03-12", None]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,amount,category,requested\n2025-03-14,12.50,Levensmiddelen,2025-03-16\n",
+                   encoding="utf-8")
+    before = snapshot(ledger_dir)
+    result = lcli("import", "entries", str(bad), "--team", "noord")
+    assert result.code == 2 and "after the payment date" in result.err
+    assert snapshot(ledger_dir) == before
