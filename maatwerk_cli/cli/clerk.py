@@ -68,10 +68,12 @@ def team_add(
 TEAM_BUDGET_HELP = """\
 Set a team's budget for a year, record a top-up or cut, or give the budget its own period.
 
-  maatwerk team budget noord 12.000 --year 2026              the base budget of 2026
-  maatwerk team budget noord +5.000 --from 1-7-2026          a top-up, counting from 1 July
-  maatwerk team budget noord -2.000 --from 1-10-2026         a cut, from 1 October
-  maatwerk team budget noord --start 1-7-2026 --end 31-12-2026   a pilot: July to December
+For example, maatwerk team budget ...
+
+  noord 12.000 --year 2026                  the base budget of 2026
+  noord +5.000 --from 1-7-2026              a top-up, counting from 1 July
+  noord -2.000 --from 1-10-2026             a cut, from 1 October
+  noord --start 1-7-2026 --end 31-12-2026   a pilot: July to December
 
 A top-up or cut is added to the team file as a dated block and never overwrites what was
 there; the year's budget is the base plus its top-ups less its cuts. The pace of the
