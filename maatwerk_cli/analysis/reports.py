@@ -398,23 +398,28 @@ def utilisation(
     Columns:
 
     * ``team``: the budget holder's slug;
-    * ``budget``: its budget for the year (0 when none is set);
+    * ``budget``: its budget for the year, base plus top-ups less cuts (0 when none is set);
     * ``spent``: spends dated in the year up to the as-of date, not voided, plus cash
       remainders written off in that stretch;
     * ``repaid``: repayments and recoveries received in that stretch (on spends not voided);
     * ``net``: spent - repaid;
     * ``utilisation``: spent / budget (0.079 is 7.9%); None without a budget;
-    * ``expected``: the share of the year elapsed at the as-of date, in days: day of the
-      year / days in the year (1 January 1/365, 30 September 273/365, 31 December 1);
+    * ``expected``: the pace at the as-of date (:mod:`maatwerk_cli.core.pace`): for a budget
+      of the whole year without top-ups, cuts or profile the share of the year elapsed, in
+      days: day of the year / days in the year (1 January 1/365, 30 September 273/365,
+      31 December 1);
     * ``status``: ``over`` when spent or projected exceeds the budget (with no budget:
       anything spent), else ``under`` when utilisation < under_share x expected, else
       ``on-track``;
-    * ``projected``: year-end spend at the current pace, spent / expected (on 31 December it
-      equals spent);
+    * ``projected``: year-end spend at the current pace, spent / expected (on the period's
+      last day it equals spent; None while the pace is 0, before a pilot begins);
 
     then ``month_spent`` (only with ``month``: spent in that month up to the as-of date),
     ``cash_on_hand`` (withdrawn - cash spends - written off - deposited, up to the as-of
-    date), ``kind`` (``team`` or ``fund``) and ``name``.
+    date), ``kind`` (``team`` or ``fund``), ``name``, ``pace`` (the same share as
+    ``expected``, under the name the pace goes by elsewhere) and ``expected_spend`` (the
+    spend the pace expects by the as-of date, Decimal euro). ``attrs["own_pace"]`` is true
+    when some budget has its own period, top-ups or cuts, or the ledger has a profile.
 
     ``under_share`` defaults to the settings' ``[pace] under_share`` (0.5). See
     :func:`period` for the defaults of ``year``, ``as_of`` and ``month``.
@@ -641,7 +646,8 @@ def compare(
     first by name); ``loans_outstanding``: still owed at the as-of date on the counted
     loans and conditional grants (amount - repayments and recoveries received by then);
     ``tegenprestatie_share``: share of the counted spends with a tegenprestatie recorded;
-    ``refusals``: refused requests dated in the stretch; then ``kind`` and ``name``.
+    ``refusals``: refused requests dated in the stretch; then ``kind``, ``name`` and
+    ``pace`` (as in :func:`utilisation`).
 
     Counted are spends in ``year`` up to ``as_of`` (defaults as for :func:`utilisation`).
     """
@@ -1086,7 +1092,8 @@ def summary(
     ``root`` (the folder). ``by="team"``: one row per budget holder with ``municipality``,
     ``team`` and the compare columns, then ``kind``, ``name`` and ``root``. Both end with
     ``year``: the budget year counted for that folder (each folder's own default, see
-    :func:`default_year`, unless ``year`` or ``as_of`` is given).
+    :func:`default_year`, unless ``year`` or ``as_of`` is given), and ``pace`` (of the
+    folder's budgets together for a municipality row).
 
     A path that is not a ledger folder is skipped and named in ``attrs["skipped"]``; a
     folder given twice is an InputError. ``attrs["problems"]`` collects the lines set aside
