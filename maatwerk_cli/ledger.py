@@ -138,10 +138,38 @@ class Ledger:
                         year=year, kind=kind)
 
     def set_budget(self, slug: str, amount: Decimal | int | str, year: int) -> Team:
-        """Set a budget holder's budget for a year, keeping the file's comments and layout."""
+        """Set a budget holder's base budget for a year, keeping the file's comments and layout."""
         from .ops.setup import set_budget
 
         return set_budget(self.folder, slug, money(amount, "budget", allow_zero=True), year)
+
+    def change_budget(self, slug: str, amount: Decimal | int | str, start: dt.date, *,
+                      note: str | None = None) -> Team:
+        """Record a top-up (positive) or cut (negative) of the budget, counting from ``start``;
+        added to the team file, never overwriting the earlier amounts."""
+        from .ops.setup import change_budget
+
+        value = money(amount, "top-up or cut", allow_negative=True)
+        return change_budget(self.folder, slug, value, start, note=note)
+
+    def set_budget_period(self, slug: str, year: int, *, start: dt.date | None = None,
+                          end: dt.date | None = None) -> Team:
+        """Give a year's budget its own period (a pilot from 1 July to 31 December)."""
+        from .ops.setup import set_period
+
+        return set_period(self.folder, slug, year, start, end)
+
+    def edit_budget(self, slug: str, year: int, *, base: Decimal | int | str | None = None,
+                    period: tuple[dt.date | None, dt.date | None] | None = None,
+                    change: tuple[Decimal | int | str, dt.date, str | None] | None = None) -> Team:
+        """Base budget, period and a top-up or cut of one year in one write (all or nothing)."""
+        from .ops.setup import edit_budget
+
+        return edit_budget(
+            self.folder, slug, year,
+            base=money(base, "budget", allow_zero=True) if base is not None else None, period=period,
+            change=(money(change[0], "top-up or cut", allow_negative=True), change[1], change[2])
+            if change is not None else None)
 
     # ------------------------------------------------------------------ reading
 
@@ -232,10 +260,11 @@ class Ledger:
     # ------------------------------------------------------------------ recording
 
     def spend(self, team: str, amount: Decimal | int | str, *, category: str, household: str | None = None,
-              **options: Any) -> str:
+              requested: dt.date | str | None = None, **options: Any) -> str:
         """Record a spend; return its id. Nothing is written when anything is wrong.
 
-        Options: ``method`` (pin, factuur, contant), ``date``, ``note``, ``kind`` (gift,
+        Options: ``method`` (pin, factuur, contant), ``date``, ``requested`` (the day the
+        request came, on or before ``date``; default: the same day), ``note``, ``kind`` (gift,
         loan, conditional), ``due``, ``condition``, ``tegenprestatie``,
         ``tegenprestatie_status``, ``by``, ``reason`` (why a rule of thumb is overridden),
         ``second_opinion``, ``allow_personal_data``, ``extra``, ``bank_line`` (an open line
@@ -244,7 +273,7 @@ class Ledger:
         from .ops.record import spend
 
         return spend(self.folder, team, money(amount), category=category, household_code=household,
-                     **_with_days(options))
+                     requested=day(requested, "request date"), **_with_days(options))
 
     def spend_cells(self, team: str, amount: Decimal | int | str, *, category: str,
                     household: str | None = None, **options: Any) -> dict[str, str]:

@@ -91,8 +91,13 @@ def assert_refused(result: Result, *needles: str) -> None:
 
 def run_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
                 timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """The installed command line in a fresh process."""
-    full_env = {**os.environ, **(env or {})}
+    """The command line of this checkout in a fresh process.
+
+    PYTHONPATH names this checkout: an editable install may point at another worktree, and
+    from a temporary working folder that one would be imported instead.
+    """
+    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    full_env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "maatwerk_cli", *args],
         capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout,

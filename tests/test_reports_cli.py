@@ -86,12 +86,14 @@ def test_utilisation_json_keys_and_exact_money(rcli: Cli) -> None:
     raw = ok(rcli("utilisation", "--as-of", "2025-09-30", "--format", "json")).out
     rows = json.loads(raw)
     assert list(rows[0]) == ["team", "budget", "spent", "repaid", "net", "utilisation", "expected",
-                             "status", "projected", "cash_on_hand", "kind", "name"]
+                             "status", "projected", "cash_on_hand", "kind", "name", "pace", "expected_spend"]
     assert [r["team"] for r in rows] == ["fonds", "noord", "oost", "zuid"]  # no totals row
     noord = next(r for r in rows if r["team"] == "noord")
     assert '"spent": 1995.00' in raw and '"projected": 2667.31' in raw
     assert noord["repaid"] == 600.0 and noord["net"] == 1395.0 and noord["status"] == "under"
     assert noord["expected"] == pytest.approx(273 / 365, abs=1e-4)
+    assert noord["pace"] == noord["expected"]  # a whole-year budget: the pace is the share of days
+    assert '"expected_spend": 7479.45' in raw  # 10.000 x 273/365 = 7.479,452...
     oost = next(r for r in rows if r["team"] == "oost")
     assert oost["utilisation"] is None and oost["status"] == "over"
     assert next(r for r in rows if r["team"] == "fonds")["kind"] == "fund"

@@ -44,9 +44,9 @@ TEXT_CAP = 60
 # The contract, written out here: which JSON keys hold which kind of value.
 MONEY = {"budget", "spent", "repaid", "net", "projected", "month_spent", "cash_on_hand", "average", "median",
          "max", "loans_outstanding", "amount", "outstanding", "recovered", "avoided_cost", "withdrawn",
-         "spent_cash", "written_off", "deposited"}
-FRACTION = {"utilisation", "expected", "tegenprestatie_share", "share_count", "share_amount"}
-DATES = {"date", "due"}
+         "spent_cash", "written_off", "deposited", "expected_spend", "base", "changes"}
+FRACTION = {"utilisation", "expected", "pace", "tegenprestatie_share", "share_count", "share_amount"}
+DATES = {"date", "due", "requested", "start", "end"}
 INTS = {"count", "refusals", "reached", "partial", "not_reached", "cases", "evaluated", "costed", "cheaper",
         "teams", "used", "limit", "remaining", "beyond", "days_overdue"}
 YEARS = {"year"}

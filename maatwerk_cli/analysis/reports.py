@@ -42,11 +42,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from ..core import pace as pacing
 from ..core.dates import parse_month, today
 from ..core.errors import InputError, Problem
 from ..core.money import format_eur
@@ -70,12 +72,14 @@ UTILISATION_COLUMNS = (
     "team", "budget", "spent", "repaid", "net", "utilisation", "expected", "status", "projected",
 )
 UTILISATION_EXTRA = ("month_spent", "cash_on_hand", "kind", "name")
+#: Added after the extra columns: the pace as a share, and the expected spend in euro.
+UTILISATION_PACE = ("pace", "expected_spend")
 #: Columns of :func:`compare` (the contract), then its extra columns.
 COMPARE_COLUMNS = (
     "team", "budget", "spent", "utilisation", "count", "average", "median", "max",
     "top_category", "loans_outstanding", "tegenprestatie_share", "refusals",
 )
-COMPARE_EXTRA = ("kind", "name")
+COMPARE_EXTRA = ("kind", "name", "pace")
 CATEGORY_COLUMNS = ("category", "count", "amount", "share_count", "share_amount")
 LOAN_COLUMNS = (
     "id", "team", "date", "kind", "amount", "repaid", "recovered", "outstanding", "due",
@@ -175,28 +179,39 @@ def default_year(holders: Sequence[Team], *, on: dt.date | None = None) -> tuple
     this_year = (on or today()).year
     if not holders or any(t.budget(this_year) for t in holders):
         return None, ""
-    years = sorted({int(y) for t in holders for y, b in t.budgets.items() if b and int(y) < this_year})
+    years = sorted({y for t in holders for y in t.years() if t.budget(y) and y < this_year})
     if not years:
         return None, ""
     return years[-1], (f"no budget holder has a budget for {this_year}; showing {years[-1]}, "
                        "the latest year with budgets (choose another with --year)")
 
 
-def projected_cents(spent_cents: int, p: Period) -> int:
-    """Year-end spend at the current pace: spent / expected, rounded to the cent."""
-    value = Decimal(spent_cents) * p.days_in_year / p.day_of_year
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _share_of(p: Period | pacing.Pace) -> Fraction:
+    """The pace as an exact share: of the year's days for a :class:`Period` (a budget of the
+    whole year, without changes or profile), else the :class:`~maatwerk_cli.core.pace.Pace`'s."""
+    if isinstance(p, Period):
+        return Fraction(p.day_of_year, p.days_in_year)
+    return p.share
 
 
-def pace_status(spent_cents: int, budget_cents: int, p: Period, under_share: Decimal) -> str:
+def projected_cents(spent_cents: int, p: Period | pacing.Pace) -> int | None:
+    """Year-end spend at the current pace: spent / pace share, rounded half up to the cent;
+    None while the pace is still zero (before a budget's own period has begun)."""
+    share = _share_of(p)
+    if share == 0:
+        return None
+    return pacing.round_half_up(Fraction(spent_cents) / share)
+
+
+def pace_status(spent_cents: int, budget_cents: int, p: Period | pacing.Pace, under_share: Decimal) -> str:
     """``over``, ``under`` or ``on-track`` (see :func:`utilisation`); exact, in cents."""
-    if spent_cents > budget_cents or projected_cents(spent_cents, p) > budget_cents:
+    projected = projected_cents(spent_cents, p)
+    if spent_cents > budget_cents or (projected is not None and projected > budget_cents):
         return "over"
     if budget_cents <= 0:
         return "on-track"  # no budget and nothing spent
-    # utilisation < under_share * expected, without rounding:
-    # spent / budget < share * day / days  <=>  spent * days < share * day * budget
-    if Decimal(spent_cents) * p.days_in_year < under_share * p.day_of_year * budget_cents:
+    # utilisation < under_share * pace, without rounding: spent < share * pace * budget
+    if Fraction(spent_cents) < Fraction(under_share) * _share_of(p) * budget_cents:
         return "under"
     return "on-track"
 
@@ -383,23 +398,28 @@ def utilisation(
     Columns:
 
     * ``team``: the budget holder's slug;
-    * ``budget``: its budget for the year (0 when none is set);
+    * ``budget``: its budget for the year, base plus top-ups less cuts (0 when none is set);
     * ``spent``: spends dated in the year up to the as-of date, not voided, plus cash
       remainders written off in that stretch;
     * ``repaid``: repayments and recoveries received in that stretch (on spends not voided);
     * ``net``: spent - repaid;
     * ``utilisation``: spent / budget (0.079 is 7.9%); None without a budget;
-    * ``expected``: the share of the year elapsed at the as-of date, in days: day of the
-      year / days in the year (1 January 1/365, 30 September 273/365, 31 December 1);
+    * ``expected``: the pace at the as-of date (:mod:`maatwerk_cli.core.pace`): for a budget
+      of the whole year without top-ups, cuts or profile the share of the year elapsed, in
+      days: day of the year / days in the year (1 January 1/365, 30 September 273/365,
+      31 December 1);
     * ``status``: ``over`` when spent or projected exceeds the budget (with no budget:
       anything spent), else ``under`` when utilisation < under_share x expected, else
       ``on-track``;
-    * ``projected``: year-end spend at the current pace, spent / expected (on 31 December it
-      equals spent);
+    * ``projected``: year-end spend at the current pace, spent / expected (on the period's
+      last day it equals spent; None while the pace is 0, before a pilot begins);
 
     then ``month_spent`` (only with ``month``: spent in that month up to the as-of date),
     ``cash_on_hand`` (withdrawn - cash spends - written off - deposited, up to the as-of
-    date), ``kind`` (``team`` or ``fund``) and ``name``.
+    date), ``kind`` (``team`` or ``fund``), ``name``, ``pace`` (the same share as
+    ``expected``, under the name the pace goes by elsewhere) and ``expected_spend`` (the
+    spend the pace expects by the as-of date, Decimal euro). ``attrs["own_pace"]`` is true
+    when some budget has its own period, top-ups or cuts, or the ledger has a profile.
 
     ``under_share`` defaults to the settings' ``[pace] under_share`` (0.5). See
     :func:`period` for the defaults of ``year``, ``as_of`` and ``month``.
@@ -424,29 +444,62 @@ def utilisation_report(
     paid = data.paid_back_by(p.start, p.as_of)
     month_spent = data.spent_by(p.month_start, p.as_of) if p.month_start else {}
     cash = data.cash_on_hand_by(p.as_of)
+    profile = profile_of(ledger)
+    paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
     columns = list(UTILISATION_COLUMNS) + [
         c for c in UTILISATION_EXTRA if c != "month_spent" or p.month_start is not None
-    ]
+    ] + list(UTILISATION_PACE)
     records = []
-    for team in data.holders:
+    for team, pc in zip(data.holders, paces, strict=True):
         slug = team.slug
         records.append(_pace_record(
-            slug, _cents(team.budget(p.year)), spent.get(slug, 0), paid.get(slug, 0), p, share,
+            slug, pc, spent.get(slug, 0), paid.get(slug, 0), share,
             month_spent=month_spent.get(slug, 0) if p.month_start else None,
             cash=cash.get(slug, 0), kind=team.kind, name=team.name,
         ))
     total = _pace_record(
-        TOTAL_LABEL,
-        sum(_cents(t.budget(p.year)) for t in data.holders),
-        sum(spent.values()), sum(paid.values()), p, share,
+        TOTAL_LABEL, pacing.combined(paces, p.year, p.as_of, profile),
+        sum(spent.values()), sum(paid.values()), share,
         month_spent=sum(month_spent.values()) if p.month_start else None,
         cash=sum(cash.values()), kind="", name="",
     )
     return Report(
         records, columns, dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of,
         expected=p.expected, under_share=share, year_note=note,
-        month=f"{p.month_start:%Y-%m}" if p.month_start else None),
+        month=f"{p.month_start:%Y-%m}" if p.month_start else None,
+        own_pace=own_pace(data.holders, p.year, profile)),
     )
+
+
+def profile_of(ledger: Ledger) -> tuple[Fraction, ...] | None:
+    """The ledger's spending profile (``[pace] profile``) as fractions, or None."""
+    return pacing.profile_of(_folder(ledger).settings.profile)
+
+
+def own_pace(holders: Sequence[Team], year: int, profile: pacing.Profile) -> bool:
+    """Whether any budget holder's pace differs from the plain share of the year passed:
+    a spending profile, or a budget with its own period or changes in ``year``."""
+    return profile is not None or any(not t.budget_year(year).plain for t in holders)
+
+
+def pace_curve(
+    ledger: Ledger, *, team: str | None = None, year: int | None = None,
+) -> list[tuple[dt.date, Decimal]]:
+    """The pace line: the expected cumulative spend at the end of each month of the year,
+    in euro rounded to the cent, for one budget holder or (``team=None``) all together.
+
+    The same expected spend as ``expected_spend`` in :func:`utilisation` on those dates.
+    ``year`` defaults as for the reports (this year, or the latest budget year of a
+    ledger without budgets for this year).
+    """
+    holders = _holders(ledger, [team] if team else None)
+    if year is None:
+        year = default_year(holders)[0] or today().year
+    profile = profile_of(ledger)
+    budgets = [t.budget_year(year) for t in holders]
+    return [(end, pacing.round_cents(sum((pacing.expected_spend(b, end, profile) for b in budgets),
+                                         Fraction(0))))
+            for end in pacing.month_ends(year)]
 
 
 def _prepare(
@@ -463,9 +516,11 @@ def _prepare(
 
 
 def _pace_record(
-    team: str, budget: int, spent: int, paid: int, p: Period, share: Decimal, *,
+    team: str, pc: pacing.Pace, spent: int, paid: int, share: Decimal, *,
     month_spent: int | None, cash: int, kind: str, name: str,
 ) -> dict[str, Any]:
+    budget = _cents(pc.total)
+    projected = projected_cents(spent, pc)
     record: dict[str, Any] = {
         "team": team,
         "budget": _eur(budget),
@@ -473,13 +528,14 @@ def _pace_record(
         "repaid": _eur(paid),
         "net": _eur(spent - paid),
         "utilisation": spent / budget if budget > 0 else None,
-        "expected": p.expected,
-        "status": pace_status(spent, budget, p, share),
-        "projected": _eur(projected_cents(spent, p)),
+        "expected": float(pc.share),
+        "status": pace_status(spent, budget, pc, share),
+        "projected": _eur(projected) if projected is not None else None,
     }
     if month_spent is not None:
         record["month_spent"] = _eur(month_spent)
-    record.update(cash_on_hand=_eur(cash), kind=kind, name=name)
+    record.update(cash_on_hand=_eur(cash), kind=kind, name=name, pace=float(pc.share),
+                  expected_spend=pc.expected_eur())
     return record
 
 
@@ -590,7 +646,8 @@ def compare(
     first by name); ``loans_outstanding``: still owed at the as-of date on the counted
     loans and conditional grants (amount - repayments and recoveries received by then);
     ``tegenprestatie_share``: share of the counted spends with a tegenprestatie recorded;
-    ``refusals``: refused requests dated in the stretch; then ``kind`` and ``name``.
+    ``refusals``: refused requests dated in the stretch; then ``kind``, ``name`` and
+    ``pace`` (as in :func:`utilisation`).
 
     Counted are spends in ``year`` up to ``as_of`` (defaults as for :func:`utilisation`).
     """
@@ -608,17 +665,21 @@ def compare_report(
     """:func:`compare` as a :class:`Report`, without pandas."""
     p, data, note = _prepare(ledger, teams, year, as_of, month)
     figures = _figures(data, p, by_team=True)
+    profile = profile_of(ledger)
+    paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
     records = []
-    for team in data.holders:
-        record = _compare_record(team.slug, _cents(team.budget(p.year)), figures.get(team.slug, _Figures()))
-        records.append({**record, "kind": team.kind, "name": team.name})
+    for team, pc in zip(data.holders, paces, strict=True):
+        record = _compare_record(team.slug, _cents(pc.total), figures.get(team.slug, _Figures()))
+        records.append({**record, "kind": team.kind, "name": team.name, "pace": float(pc.share)})
     overall = _figures(data, p, by_team=False).get(_ALL, _Figures())
-    budget = sum(_cents(t.budget(p.year)) for t in data.holders)
-    total = {**_compare_record(TOTAL_LABEL, budget, overall), "kind": "", "name": ""}
+    whole = pacing.combined(paces, p.year, p.as_of, profile)
+    total = {**_compare_record(TOTAL_LABEL, _cents(whole.total), overall), "kind": "", "name": "",
+             "pace": float(whole.share)}
     r = data.f.rows
     off = data.rows_of("settle", p.start, p.as_of) & r["write_off"]
     return Report(records, COMPARE_COLUMNS + COMPARE_EXTRA,
                   dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note,
+                       own_pace=own_pace(data.holders, p.year, profile),
                        written_off=_eur(int(r["cents"][off].sum()))))
 
 
@@ -1032,10 +1093,11 @@ def summary(
     settings, else the folder name) and the :func:`compare` columns for all its budget
     holders together (``team`` left out); then ``teams`` (number of budget holders) and
     ``root`` (the folder). ``by="team"``: one row per budget holder with ``municipality``,
-    ``team`` and the compare columns, then ``kind``, ``name``, ``root``, ``year`` and
-    ``holder`` (unique over the folders). Both have ``year``: the budget year counted for
-    that folder (each folder's own default, see :func:`default_year`, unless ``year`` or
-    ``as_of`` is given). Two folders of the same name are labelled apart (see
+    ``team`` and the compare columns, then ``kind``, ``name``, ``root``, ``year``, ``pace``
+    and ``holder`` (unique over the folders). Both have ``year``: the budget year counted
+    for that folder (each folder's own default, see :func:`default_year`, unless ``year``
+    or ``as_of`` is given), and ``pace`` (of the folder's budgets together for a
+    municipality row). Two folders of the same name are labelled apart (see
     :func:`summary_report`).
 
     A path that is not a ledger folder is skipped and named in ``attrs["skipped"]``; a
@@ -1100,6 +1162,7 @@ def summary_report(
     problems: list[Problem] = []
     skipped: list[str] = []
     notes: list[str] = []
+    own = False
     seen: dict[Path, str] = {}
     folders: list[tuple[Path, LedgerFolder]] = []
     for root in roots:
@@ -1130,32 +1193,35 @@ def summary_report(
             notes.append(f"{name} has no budget for {p.year}: its row shows none")
         data = _Numbers(ledger, None, holders)
         problems.extend(data.problems)
+        profile = profile_of(ledger)
+        paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
+        own = own or own_pace(data.holders, p.year, profile)
         if by == "team":
             figures = _figures(data, p, by_team=True)
-            for team in data.holders:
-                record = _compare_record(team.slug, _cents(team.budget(p.year)),
-                                         figures.get(team.slug, _Figures()))
+            for team, pc in zip(data.holders, paces, strict=True):
+                record = _compare_record(team.slug, _cents(pc.total), figures.get(team.slug, _Figures()))
                 records.append({"municipality": name, **record, "kind": team.kind,
-                                "name": team.name, "root": str(root), "year": p.year})
+                                "name": team.name, "root": str(root), "year": p.year,
+                                "pace": float(pc.share)})
         else:
             figures = _figures(data, p, by_team=False)
-            budget = sum(_cents(t.budget(p.year)) for t in data.holders)
-            record = _compare_record("", budget, figures.get(_ALL, _Figures()))
+            whole = pacing.combined(paces, p.year, p.as_of, profile)
+            record = _compare_record("", _cents(whole.total), figures.get(_ALL, _Figures()))
             del record["team"]
             records.append({"municipality": name, **record, "teams": len(data.holders),
-                            "root": str(root), "year": p.year})
+                            "root": str(root), "year": p.year, "pace": float(whole.share)})
     if by == "team":
         slugs = [r["team"] for r in records]
         repeated = len(set(slugs)) < len(slugs)
         for r in records:
             r["holder"] = f"{r['municipality']}/{r['team']}" if repeated else r["team"]
-        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year", "holder"]
+        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year", "pace", "holder"]
     else:
-        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year"]
+        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year", "pace"]
     years = sorted({r["year"] for r in records})
     return Report(records, columns, dict(problems=tuple(problems), year=years[0] if len(years) == 1 else None,
                                          years=years, as_of=fixed.as_of if fixed else None,
-                                         skipped=skipped, year_note="; ".join(notes)))
+                                         skipped=skipped, year_note="; ".join(notes), own_pace=own))
 
 
 # ---------------------------------------------------------------------------- refusals
@@ -1186,3 +1252,102 @@ def refusals_report(
                                             Decimal("0.00")))
     return Report(records, REFUSAL_COLUMNS, dict(problems=data.problems, total=total, year=p.year,
                                                  as_of=p.as_of, year_note=note))
+
+
+# ---------------------------------------------------------------------------- lead time
+
+LEADTIME_COLUMNS = ("team", "method", "count", "median_days", "p90_days", "within_one_day")
+#: The ``method`` of the row that counts every method of a team together.
+ALL_METHODS = "alle"
+
+
+def nearest_rank(ordered: Sequence[int], percent: int) -> int | None:
+    """The nearest-rank percentile of sorted values: the smallest value such that at least
+    ``percent``% of the values are at most it (the value at rank ceil(percent/100 x n));
+    None when there are none. Its median (50) is the lower of two middle values."""
+    n = len(ordered)
+    if not n:
+        return None
+    rank = -(-percent * n // 100)  # ceil without floats
+    return int(ordered[max(rank, 1) - 1])
+
+
+def leadtime(
+    ledger: Ledger,
+    *,
+    teams: Sequence[str] | str | None = None,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Days from request to payment, per budget holder and payment method.
+
+    Columns: ``team``; ``method`` (pin, factuur, contant, then ``alle``: the team's spends
+    together); ``count``: spends counted (as in :func:`compare`); ``median_days`` and
+    ``p90_days``: nearest-rank percentiles of the days from the request (``spend
+    --requested``) to the payment, whole days (None without spends); ``within_one_day``:
+    spends paid on the day of the request or the day after.
+
+    A spend without a request date recorded counts as requested on the day it was paid (0
+    days), as ``spend`` records it by default; ``attrs["not_recorded"]`` says how many, per
+    team in ``attrs["not_recorded_by_team"]``. ``attrs["total"]`` is every team together
+    (method ``alle``); ``attrs["method_totals"]`` every team together per method.
+    """
+    return leadtime_report(ledger, teams=teams, year=year, as_of=as_of, month=month).frame()
+
+
+def leadtime_report(
+    ledger: Ledger,
+    *,
+    teams: Sequence[str] | str | None = None,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
+) -> Report:
+    """:func:`leadtime` as a :class:`Report`, without pandas."""
+    from ..core.lines import NO_DATE
+    from ..core.records import METHODS
+
+    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    first, last = fig.day_number(p.start), fig.day_number(p.as_of)
+    records: list[dict[str, Any]] = []
+    every: dict[str, list[int]] = {}
+    missing: dict[str, int] = {}
+    for slug in data.slugs:
+        book = data.books[slug].book
+        dates = book.dates()
+        keep = ~book.voided & (dates >= first) & (dates <= last)
+        asked = book.requested()
+        # Not recorded (or, in a hand-edited file, after the payment: check reports it): 0 days.
+        unknown = (asked == NO_DATE) | (asked > dates)
+        days = np.where(unknown, 0, dates.astype(np.int64) - asked)
+        missing[slug] = int((keep & unknown).sum())
+        methods = np.asarray(book.lines.codes["method"])[book.spends]
+        names = book.lines.names["method"]
+        found = {names[int(c)] for c in np.unique(methods[keep])}
+        order = [m for m in METHODS if m in found] + sorted(found - set(METHODS))
+        for method in order:
+            values = days[keep & (methods == names.index(method))]
+            records.append(_lead_record(slug, method, values))
+            every.setdefault(method, []).extend(values.tolist())
+        records.append(_lead_record(slug, ALL_METHODS, days[keep]))
+        every.setdefault(ALL_METHODS, []).extend(days[keep].tolist())
+    total = _lead_record(TOTAL_LABEL, ALL_METHODS, np.asarray(every.get(ALL_METHODS, []), dtype=np.int64))
+    rank = {m: i for i, m in enumerate(METHODS)}
+    method_totals = [_lead_record(TOTAL_LABEL, m, np.asarray(every[m], dtype=np.int64))
+                     for m in sorted(every, key=lambda m: (rank.get(m, len(rank)), m)) if m != ALL_METHODS]
+    return Report(records, LEADTIME_COLUMNS, dict(
+        problems=data.problems, total=total, method_totals=method_totals, year=p.year, as_of=p.as_of,
+        year_note=note, not_recorded=sum(missing.values()), not_recorded_by_team=missing))
+
+
+def _lead_record(team: str, method: str, days: np.ndarray) -> dict[str, Any]:
+    ordered = np.sort(days).tolist()
+    return {
+        "team": team,
+        "method": method,
+        "count": len(ordered),
+        "median_days": nearest_rank(ordered, 50),
+        "p90_days": nearest_rank(ordered, 90),
+        "within_one_day": int((days <= 1).sum()),
+    }

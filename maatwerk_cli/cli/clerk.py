@@ -66,17 +66,82 @@ def team_add(
     print(f"added {team.slug} ({team.name})")
 
 
-@team_app.command("budget")
+TEAM_BUDGET_HELP = """\
+Set a team's budget for a year, record a top-up or cut, or give the budget its own period.
+
+For example, maatwerk team budget ...
+
+  noord 12.000 --year 2026                  the base budget of 2026
+  noord +5.000 --from 1-7-2026              a top-up, counting from 1 July
+  noord -2.000 --from 1-10-2026             a cut, from 1 October
+  noord --start 1-7-2026 --end 31-12-2026   a pilot: July to December
+
+A top-up or cut is added to the team file as a dated block and never overwrites what was
+there; the year's budget is the base plus its top-ups less its cuts. The pace of the
+year counts from the budget's own start, each top-up from its own date (docs/reports.md).
+The team file keeps its comments.
+"""
+
+
+@team_app.command("budget", help=TEAM_BUDGET_HELP, context_settings=LENIENT)
 def team_budget(
     slug: str = typer.Argument(..., help="The team."),
-    amount: str = typer.Argument(..., help="The budget, like 10.000."),
-    year: int | None = typer.Option(None, "--year", help="Budget year (default: this year)."),
+    amount: str | None = typer.Argument(
+        None, help="The budget, like 10.000; or a top-up +5.000 or a cut -2.000 (with --from)."),
+    year: int | None = typer.Option(None, "--year", help="Budget year (default: this year, or the year of "
+                                                         "--from, --start or --end)."),
+    start: str | None = typer.Option(None, "--from", metavar="DATE",
+                                     help="The date a top-up or cut counts from."),
+    period_start: str | None = typer.Option(None, "--start", metavar="DATE",
+                                            help="The first day of the budget's own period."),
+    period_end: str | None = typer.Option(None, "--end", metavar="DATE",
+                                          help="The last day of the budget's own period."),
+    note: str | None = typer.Option(None, "--note", "-n", help="Why the budget changes (with --from)."),
 ) -> None:
-    """Set a team's budget for a year (the team file keeps its comments)."""
-    value = parse_amount(amount, what="budget", allow_zero=True)
-    y = parse_year(year or today().year)
-    team = ledger().set_budget(slug.strip().lower(), value, y)
-    print(f"{team.slug}: budget {y} is {format_eur(team.budget(y))}")
+    signed = amount is not None and amount.strip()[:1] in ("+", "-", "\u2212")
+    if amount is None and period_start is None and period_end is None:
+        raise InputError("give an amount (12.000, or +5.000 / -2.000 with --from DATE), "
+                         "or a period with --start DATE and --end DATE")
+    if signed and start is None:
+        raise InputError(f"a top-up or cut needs the date it counts from: {amount} --from DATE")
+    if start is not None and not signed:
+        raise InputError("with --from, give the change with its sign: +5.000 for a top-up, -2.000 for a cut")
+    if note is not None and not signed:
+        raise InputError("--note goes with a top-up or cut (+5.000 or -2.000 --from DATE)")
+    when = _date(start, "--from date", allow_future=True)
+    begin = _date(period_start, "--start date", allow_future=True)
+    end = _date(period_end, "--end date", allow_future=True)
+    years = {d.year for d in (when, begin, end) if d is not None}
+    if year is not None:
+        y = parse_year(year)
+        if years - {y}:
+            raise InputError(f"the dates given are not in {y}; a top-up, cut or period lies within its year")
+    elif len(years) > 1:
+        raise InputError("the dates given lie in different years; give one year's budget at a time")
+    else:
+        y = years.pop() if years else parse_year(today().year)
+    value = None
+    if signed:
+        value = parse_amount(amount or "", what="top-up or cut", allow_zero=True, allow_negative=True)
+    elif amount is not None:
+        value = parse_amount(amount, what="budget", allow_zero=True)
+    lg = ledger()
+    slug = slug.strip().lower()
+    lg.team(slug)  # an unknown team first, before any other mistake
+    change = (value, when, note) if signed and value is not None and when is not None else None
+    team = lg.edit_budget(
+        slug, y, base=value if not signed else None, change=change,
+        period=(begin, end) if begin is not None or end is not None else None)
+    plan = team.budget_year(y)
+    if begin is not None or end is not None:
+        print(f"{team.slug}: budget {y} runs from {plan.first:%d-%m-%Y} to {plan.last:%d-%m-%Y}")
+    if change is not None and value is not None and when is not None:
+        kind = "top-up" if value > 0 else "cut"
+        print(f"{team.slug}: {kind} of {format_eur(abs(value))} from {when:%d-%m-%Y}; "
+              f"budget {y} is now {format_eur(plan.total)}")
+    elif value is not None:
+        more = f" ({format_eur(plan.total)} with its top-ups and cuts)" if plan.total != value else ""
+        print(f"{team.slug}: budget {y} is {format_eur(value)}{more}")
 
 
 @team_app.command("list")
@@ -90,10 +155,7 @@ def team_list(
 
     to = out(fmt, output)
     y = parse_year(year or today().year)
-    rows = [
-        {"team": t.slug, "name": t.name, "kind": t.kind, "year": y, "budget": t.budget(y)}
-        for t in ledger().teams()
-    ]
+    rows = [listings.team_record(t, y) for t in ledger().teams()]
     emit(replace(listings.teams(f"Budget holders {y}", rows), period=f"budgetjaar {y}"), to)
 
 
@@ -103,16 +165,21 @@ def team_show(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Show one budget holder: name, kind and budget per year."""
+    """Show one budget holder: name, kind and budget per year (with its top-ups and cuts, and
+    its own period when it has one)."""
     from ..render import listings
 
     to = out(fmt, output)
     team = ledger().team(slug)
-    rows = [
-        {"team": team.slug, "name": team.name, "kind": team.kind, "year": y, "budget": b}
-        for y, b in sorted(team.budgets.items())
-    ]
-    emit(listings.teams(team.name, rows, total=False, empty=f"{team.slug} has no budget yet"), to)
+    rows = [listings.team_record(team, y) for y in team.years()]
+    view = listings.teams(team.name, rows, total=False, empty=f"{team.slug} has no budget yet")
+    changes = [f"{'top-up' if c.amount > 0 else 'cut'} of {format_eur(abs(c.amount))} from "
+               f"{c.start:%d-%m-%Y}" + (f": {c.note}" if c.note else "") for c in team.changes]
+    if changes:
+        from dataclasses import replace
+
+        view = replace(view, footer=["Top-ups and cuts: " + "; ".join(changes) + "."])
+    emit(view, to)
 
 
 # --------------------------------------------------------------------------- recording
@@ -127,6 +194,10 @@ def spend(
         "pin", "--method", "-m", help="pin (card), factuur (invoice) or contant (cash)."
     ),
     date: str | None = typer.Option(None, "--date", "-d", help="Date paid (default: today)."),
+    requested: str | None = typer.Option(
+        None, "--requested", metavar="DATE",
+        help="Date the request came, for the lead time (default: the date paid; not after it).",
+    ),
     household: str | None = typer.Option(None, "--household", help="Pseudonymous household code."),
     note: str | None = typer.Option(None, "--note", "-n", help="The story in a few words; no names."),
     kind: str = typer.Option("gift", "--kind", "-k", help="gift, loan or conditional."),
@@ -160,6 +231,7 @@ def spend(
         category=category,
         method=resolve_choice(method, METHOD_ALIASES, "method"),
         date=_date(date, allow_future=allow_future),
+        requested=_date(requested, "request date", allow_future=allow_future),
         household=household,
         note=note,
         kind=resolve_choice(kind, KIND_ALIASES, "kind"),

@@ -57,13 +57,18 @@ One row per wijkteam or fund; the status column shows at a glance who is behind.
 [bold]spent[/]: spends dated from 1 January up to the as-of date, not voided, plus cash
 remainders written off; a cash spend counts on its own date, a withdrawal never.
 [bold]repaid[/]: repayments and recoveries received in that stretch; [bold]net[/] = spent - repaid.
+[bold]budget[/]: the year's budget: its base plus top-ups less cuts (`maatwerk team budget`).
 [bold]utilisation[/]: spent / budget (0.079 is 7,9%).
-[bold]expected[/]: share of the year passed at the as-of date, in days
-(1 January 1/365, 30 September 273/365 = 74,8%, 31 December 100%; leap years 366).
+[bold]expected[/] (also [bold]pace[/]): the share of the budget expected to be spent by the as-of
+date. For a budget of the whole year the share of the year passed, in days (1 January
+1/365, 30 September 273/365 = 74,8%, 31 December 100%; leap years 366). A budget with its
+own period counts from its own start, a top-up or cut from its date, and a spending
+profile (\\[pace] profile in maatwerk.toml) weighs the months; see docs/reports.md.
+[bold]expected_spend[/]: that share of the budget in euro.
 [bold]status[/]: [red]over[/] when spent or projected is above the budget; else [yellow]under[/]
 when utilisation is below the under-share (default 0,5; \\[pace] under_share in
-maatwerk.toml) times expected; else [green]on-track[/].
-[bold]projected[/]: year-end spend at the current pace, spent / expected.
+maatwerk.toml) times the pace; else [green]on-track[/].
+[bold]projected[/]: year-end spend at the current pace, spent / pace.
 [bold]month_spent[/] (with --month): spent in that month. [bold]cash_on_hand[/]: cash withdrawn
 and not yet spent, deposited or written off.
 
@@ -138,11 +143,12 @@ def compare(
 ) -> None:
     """Compare budget holders side by side.
 
-    Columns: budget, spent, utilisation (spent / budget), count of spends, their average,
-    median and max, top_category (most money), loans_outstanding (still owed on this
-    year's loans and conditional grants), tegenprestatie_share (share of spends with a
-    tegenprestatie), refusals. Spends count from 1 January up to the as-of date (today;
-    31-12 for a past year), not voided; spent also holds cash written off.
+    Columns: budget (with top-ups and cuts), spent, utilisation (spent / budget), count of
+    spends, their average, median and max, top_category (most money), loans_outstanding
+    (still owed on this year's loans and conditional grants), tegenprestatie_share (share
+    of spends with a tegenprestatie), refusals, and pace (as in utilisation). Spends count
+    from 1 January up to the as-of date (today; 31-12 for a past year), not voided; spent
+    also holds cash written off.
     """
     from ..analysis import reports
     from ..render import views
@@ -269,6 +275,42 @@ def outcomes(
     lg = ledger()
     report = reports.outcomes_report(lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month)
     _send(views.outcomes(report, lg.settings.municipality), to, redact, report.attrs["problems"],
+          report.attrs.get("year_note", ""))
+
+
+# ---------------------------------------------------------------------------- lead time
+
+
+@app.command()
+def leadtime(
+    teams: TeamsArg = None,
+    team: Annotated[list[str] | None, typer.Option(
+        "--team", metavar="TEAM", show_default=False, help="Only this budget holder (may be repeated).")] = None,
+    year: YearOpt = None,
+    as_of: AsOfOpt = None,
+    month: MonthOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
+) -> None:
+    """How fast requests are paid: days from request to payment per team and method.
+
+    Columns: team, method (pin, factuur, contant, and alle: the team's spends together),
+    count, median_days and p90_days (half, and nine in ten, of the spends were paid within
+    that many days: nearest rank), within_one_day (paid on the day of the request or the
+    next). The request date is `spend --requested DATE`; a spend without one counts as
+    requested on the day it was paid, and the lines under the table say how many. Spends
+    count from 1 January up to the as-of date, not voided.
+    """
+    from ..analysis import reports
+    from ..render import views
+
+    to = out(fmt, output)
+    lg = ledger()
+    chosen = [*(teams or []), *(team or [])] or None
+    report = reports.leadtime_report(lg, teams=chosen, year=year_of(year), as_of=as_of_of(as_of),
+                                     month=month)
+    _send(views.leadtime(report, lg.settings.municipality), to, redact, report.attrs["problems"],
           report.attrs.get("year_note", ""))
 
 

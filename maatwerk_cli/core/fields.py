@@ -10,7 +10,8 @@ from typing import Any
 from .records import Entry, Refusal
 
 #: Keys of an entry record, in display order. ``amount``, ``repaid``, ``recovered``,
-#: ``outstanding`` and ``avoided_cost`` are Decimal; ``date`` and ``due`` are dates.
+#: ``outstanding`` and ``avoided_cost`` are Decimal; ``date``, ``due`` and ``requested`` are
+#: dates (``requested`` None when not recorded).
 ENTRY_FIELDS = (
     "id",
     "team",
@@ -37,6 +38,7 @@ ENTRY_FIELDS = (
     "second_opinion",
     "personal_data_allowed",
     "by",
+    "requested",
 )
 
 REFUSAL_FIELDS = ("id", "team", "date", "amount", "category", "household", "reason", "by")

@@ -20,12 +20,15 @@ The rules, in order:
   still apply; the spend owes nothing.
 * What a loan or conditional grant still owes: its amount less repayments and recoveries,
   never below zero; a gift or a voided spend owes nothing.
+* The day a spend was requested is the ``requested`` key of its ``extra`` cell (a date as
+  ``2026-03-14``); read only here (:func:`requested_day`).
 
 numpy is imported here: keep this module off the clerk's path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,12 +37,27 @@ from typing import Any
 
 import numpy as np
 
-from .lines import NO_DATE, TYPE_CODE, Lines, day, make_id
+from .lines import NO_DATE, TYPE_CODE, Lines, day, day_number, make_id
 from .records import OUTCOMES, Entry, Refusal
 
 #: ``outcome`` codes: 0 none recorded, then :data:`~maatwerk_cli.core.records.OUTCOMES` in order.
 OUTCOME_CODES = {"": 0, **{name: i + 1 for i, name in enumerate(OUTCOMES)}}
 _CENT = Decimal("0.01")
+
+
+#: The key in a spend's ``extra`` cell that holds the day the request came.
+REQUESTED = "requested"
+
+
+def requested_day(value: object) -> dt.date | None:
+    """A spend's ``requested`` as written in its extra cell; None when absent or not a date
+    in ledger form (``maatwerk check`` reports those)."""
+    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _money(cents: int) -> Decimal:
@@ -111,6 +129,22 @@ class Book:
         got: np.ndarray = self.lines.date[self.spends]
         return got
 
+    def requested(self) -> np.ndarray:
+        """Each entry's request day as a day number; NO_DATE when none is recorded (or what
+        is recorded is not a date: ``check`` reports that)."""
+        got = self._memo.get("requested")
+        if got is None:
+            got = np.full(len(self.spends), NO_DATE, dtype=np.int32)
+            rows = self.spends
+            have = np.flatnonzero(self.lines.filled_mask("extra")[rows])
+            for n, text in zip(have.tolist(), self.lines.cells(rows[have], "extra"), strict=True):
+                found = requested_day(json.loads(text).get(REQUESTED)) if REQUESTED in text else None
+                if found is not None:
+                    got[n] = day_number(found)
+            self._memo["requested"] = got
+        out: np.ndarray = got
+        return out
+
     def kind_is(self, *names: str) -> np.ndarray:
         codes = [self.kinds.index(n) for n in names if n in self.kinds]
         mask: np.ndarray = np.isin(self.kind, codes)
@@ -171,6 +205,7 @@ class Book:
         for n, i in enumerate(idx.tolist()):
             extra: dict[str, Any] = json.loads(text["extra"][n]) if text["extra"][n] else {}
             second = str(extra.pop("second_opinion", ""))
+            requested = requested_day(extra.pop(REQUESTED, None))
             allowed = bool(extra.pop("personal_data_allowed", False))
             if self.bank_at[i] >= 0:
                 extra["bank_ref"] = bank[n]
@@ -180,7 +215,7 @@ class Book:
                 amount=_money(lines.amount[rows[n]]), category=text["category"][n],
                 method=text["method"][n], kind=self.kinds[int(self.kind[i])],
                 household=text["household"][n], note=text["note"][n], by=text["by"][n],
-                due=day(due) if due != NO_DATE else None, condition=condition[n],
+                requested=requested, due=day(due) if due != NO_DATE else None, condition=condition[n],
                 tegenprestatie=teg[n], tegenprestatie_status=teg_status[n] if teg[n] else "",
                 repaid=_money(self.repaid[i]), recovered=_money(self.recovered[i]),
                 recovered_from=pot[n], outstanding=_money(self.outstanding[i]),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .money import ZERO
+from .pace import BudgetChange, BudgetYear
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (
     "Levensmiddelen",
@@ -125,6 +126,8 @@ class Settings:
     locale: display locale; only ``nl_NL`` is used for now.
     categories: the category list, in the order users see it.
     under_share: a team is ``under`` when its utilisation is below this share of the year's pace.
+    profile: twelve monthly spending weights (``[pace] profile``) that replace the straight
+    line of the pace (:mod:`maatwerk_cli.core.pace`); None for the straight line.
     raw: the whole parsed file, for sections other parts of the tool read (rules, knipkaart, cash).
     """
 
@@ -132,6 +135,7 @@ class Settings:
     locale: str = "nl_NL"
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     under_share: Decimal = Decimal("0.5")
+    profile: tuple[Decimal, ...] | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> Mapping[str, Any]:
@@ -146,7 +150,10 @@ class Team:
     slug: short lowercase name used in commands, ids and file names (``noord``).
     name: full name for reports (``Wijkteam Noord``).
     kind: ``team`` or ``fund``.
-    budgets: budget per calendar year.
+    budgets: the base budget per calendar year, as set under ``[budget]``.
+    periods: per year, the (start, end) of a budget that does not run the whole calendar
+    year (``[budget_period]``); either may be None (1 January, 31 December).
+    changes: top-ups and cuts (``[[budget_change]]``), in date order.
     raw: the whole parsed team file, for per-team overrides (rules).
     """
 
@@ -154,10 +161,23 @@ class Team:
     name: str
     kind: str = "team"
     budgets: Mapping[int, Decimal] = field(default_factory=dict)
+    periods: Mapping[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+    changes: tuple[BudgetChange, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def budget(self, year: int) -> Decimal:
-        return self.budgets.get(year, ZERO)
+        """The year's whole budget as known: the base plus its top-ups less its cuts."""
+        return self.budget_year(year).total
+
+    def budget_year(self, year: int) -> BudgetYear:
+        """The year's budget with its period and changes, for the pace."""
+        start, end = self.periods.get(year, (None, None))
+        return BudgetYear(year, self.budgets.get(year, ZERO), start, end,
+                          tuple(c for c in self.changes if c.start.year == year))
+
+    def years(self) -> list[int]:
+        """The years with a budget set or changed, in order."""
+        return sorted({*self.budgets, *(c.start.year for c in self.changes)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +215,8 @@ class Entry:
     """A spend as it stands after every later event about it.
 
     id, team, date, amount, category, method, household, note, by: as recorded.
+    requested: the day the request came (``spend --requested``); None when not recorded,
+    which the lead-time report reads as requested on the day it was paid.
     kind: gift, loan or conditional, after any ``mark``.
     due: repayment date of a loan; condition: what a conditional grant depends on.
     tegenprestatie, tegenprestatie_status: what the resident does in return.
@@ -219,6 +241,7 @@ class Entry:
     household: str = ""
     note: str = ""
     by: str = ""
+    requested: dt.date | None = None
     due: dt.date | None = None
     condition: str = ""
     tegenprestatie: str = ""

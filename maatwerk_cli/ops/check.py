@@ -34,7 +34,7 @@ def check_ledger(ledger: Any) -> list[Problem]:
     try:
         settings = folder.settings
     except MaatwerkError as exc:
-        return [_problem(folder.display(folder.settings_path), str(exc))]
+        return list(exc.problems) or [_problem(folder.display(folder.settings_path), str(exc))]
     categories = {fold_text(c) for c in settings.categories}
     for link in folder.links():
         problems.append(Problem(folder.display(link), 0,
@@ -73,7 +73,7 @@ def _check_teams(folder: LedgerFolder, slugs: list[str], categories: set[str]) -
             folder.load_team(slug)
             good.append(slug)
         except MaatwerkError as exc:
-            problems.append(_problem(folder.display(folder.team_path(slug)), str(exc)))
+            problems.extend(exc.problems or [_problem(folder.display(folder.team_path(slug)), str(exc))])
     books = folder.books(good)
     problems.extend(books.notes)
     scan = folder.settings.section("privacy").get("scan", True) is not False
@@ -106,6 +106,8 @@ def _rows(book: Book) -> list[Row]:
 
 def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]) -> list[Problem]:
     """The lines in their order, as the fold read them: what does not add up."""
+    from ..core.fold import REQUESTED, requested_day
+
     out: list[Problem] = []
     first_line: dict[str, int] = {}
     last_seq = 0
@@ -141,6 +143,12 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
                 bad(row, f"unknown kind {row.kind!r}")
             if row.kind == "conditional" and not row.condition:
                 bad(row, "a conditional grant without a condition")
+            if REQUESTED in row.extra:
+                asked = requested_day(row.extra[REQUESTED])
+                if asked is None:
+                    bad(row, f"requested {row.extra[REQUESTED]!r} is not a date like 2026-03-14")
+                elif asked > row.date:
+                    bad(row, f"requested on {asked.isoformat()}, after it was paid on {row.date.isoformat()}")
             continue
         if row.type == "refusal":
             if not row.reason:

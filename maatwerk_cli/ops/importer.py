@@ -44,6 +44,8 @@ HEADERS = {
     "tegenprestatie": "tegenprestatie", "wederkerigheid": "tegenprestatie",
     "team": "team", "wijkteam": "team",
     "due": "due", "vervaldatum": "due",
+    "requested": "requested", "aangevraagd": "requested", "aanvraagdatum": "requested",
+    "datum aanvraag": "requested",
     "condition": "condition", "voorwaarde": "condition",
     "by": "by", "door": "by",
     "reason": "reason", "reden": "reason",
@@ -241,6 +243,8 @@ def import_entries(
                 category=values["category"],
                 method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
                 date=parse_date(values["date"], allow_future=allow_future),
+                requested=(parse_date(values["requested"], what="request date", allow_future=allow_future)
+                           if values.get("requested") else None),
                 household_code=values.get("household") or None,
                 note=values.get("note") or None,
                 kind=resolve_choice(values.get("kind") or "gift", KIND_ALIASES, "kind"),

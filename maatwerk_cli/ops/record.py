@@ -88,6 +88,7 @@ def spend_cells(
     category: str,
     method: str = "pin",
     date: dt.date | None = None,
+    requested: dt.date | None = None,
     household_code: str | None = None,
     note: str | None = None,
     kind: str = "gift",
@@ -105,6 +106,9 @@ def spend_cells(
     cash: CashBatch | None = None,
 ) -> dict[str, str]:
     """Validate a spend and return its journal cells (with ``_team``); writes nothing.
+
+    ``requested``: the day the request came, on or before the spend's date (kept in the
+    ``extra`` cell; without it the request counts as made on the day of the spend).
 
     ``rules`` and ``cash``: checkers shared by the rows of one import (the journals are
     read once, and earlier rows count for later ones).
@@ -130,6 +134,8 @@ def spend_cells(
     when = date or today()
     if due is not None and due < when:
         raise InputError("the due date is before the spend's date")
+    if requested is not None and requested > when:
+        _late_request(requested, when)
     texts = {
         "note": clean_text(note, "note"),
         "condition": cond,
@@ -142,6 +148,8 @@ def spend_cells(
         more["second_opinion"] = clean_text(second_opinion, "second opinion", limit=100)
     if allow_personal_data:
         more["personal_data_allowed"] = True
+    if requested is not None:
+        more["requested"] = requested.isoformat()
     cells = {
         "_team": slug,
         "type": "spend",
@@ -167,12 +175,20 @@ def spend_cells(
 
         check_spend_source(folder, cells, amount, bank_line=bank_line, date_given=date is not None,
                            batch=cash)
+        paid = dt.date.fromisoformat(cells["date"])  # a bank line gives its own date
+        if requested is not None and requested > paid:
+            _late_request(requested, paid)
     # Rules of thumb come last: a hit says how to go on, so other mistakes go first.
     from .rules import check_spend
 
     check_spend(folder, cells, reason=texts["reason"], second_opinion=more.get("second_opinion", ""),
                 checker=rules)
     return cells
+
+
+def _late_request(requested: dt.date, paid: dt.date) -> None:
+    raise InputError(f"the request date {requested:%d-%m-%Y} is after the payment date {paid:%d-%m-%Y}; "
+                     "a request comes before the payment, or on the same day")
 
 
 def spend(folder: LedgerFolder, team: str, amount: Decimal, **options: Any) -> str:

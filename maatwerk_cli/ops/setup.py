@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from ..core.dates import today
 from ..core.errors import InputError
 from ..core.money import format_plain
 from ..core.names import check_slug
+from ..core.privacy import guard
 from ..core.records import Team
 from ..core.text import clean_text
 from ..store.atomic import NOFOLLOW, write_atomic, write_new
@@ -85,25 +88,178 @@ def add_team(
 
 
 def set_budget(folder: LedgerFolder, slug: str, amount: Decimal, year: int) -> Team:
-    """Set a budget holder's budget for a year, keeping the file's comments and layout."""
+    """Set a budget holder's base budget for a year, keeping the file's comments and layout.
+
+    Top-ups and cuts recorded for the year stay as they are and still count on top."""
+    return edit_budget(folder, slug, year, base=amount)
+
+
+def change_budget(
+    folder: LedgerFolder, slug: str, amount: Decimal, start: dt.date, *, note: str | None = None,
+) -> Team:
+    """Record a top-up (a positive amount) or a cut (a negative one) of the budget of
+    ``start``'s year, counting from ``start``: a new ``[[budget_change]]`` block at the end
+    of the team file. Earlier amounts are never overwritten."""
+    return edit_budget(folder, slug, start.year, change=(amount, start, note))
+
+
+def set_period(
+    folder: LedgerFolder, slug: str, year: int, start: dt.date | None, end: dt.date | None,
+) -> Team:
+    """Give a year's budget its own period (a pilot from 1 July), or back the whole calendar
+    year when ``start`` and ``end`` are 1 January and 31 December (or None)."""
+    return edit_budget(folder, slug, year, period=(start, end))
+
+
+def edit_budget(
+    folder: LedgerFolder,
+    slug: str,
+    year: int,
+    *,
+    base: Decimal | None = None,
+    period: tuple[dt.date | None, dt.date | None] | None = None,
+    change: tuple[Decimal, dt.date, str | None] | None = None,
+) -> Team:
+    """Set the base budget, the period and/or record a top-up or cut of one year, in one
+    write: all of it, or (on any mistake) nothing."""
+    edits: list[Callable[[str], str]] = []
+    if base is not None:
+        edits.append(_base_edit(base, year))
+    if period is not None:
+        edits.append(_period_edit(year, *period))
+    if change is not None:
+        amount, start, note = change
+        if start.year != year:
+            raise InputError(f"the {'top-up' if amount > 0 else 'cut'} from {start:%d-%m-%Y} is not in {year}")
+        edits.append(_change_edit(amount, start, note))
+
+    def edit(text: str) -> str:
+        for one in edits:
+            text = one(text)
+        return text
+
+    return _edit_team(folder, slug, edit)
+
+
+def _base_edit(amount: Decimal, year: int) -> Callable[[str], str]:
     import tomlkit
 
-    folder.require()
-    slug = slug.strip().lower()
-    team = folder.load_team(slug)
     if amount < 0:
         raise InputError("a budget cannot be negative")
-    with folder.lock():
-        path = folder.team_path(team.slug)
-        if path.is_symlink():
-            raise InputError(f"{folder.display(path)} is a symbolic link; {LINK_FIX}")
-        doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
+
+    def edit(text: str) -> str:
+        doc = tomlkit.parse(text)
         table = doc.get("budget")
         if table is None:
             table = tomlkit.table()
             doc["budget"] = table
         value: Any = int(amount) if amount == amount.to_integral_value() else format_plain(amount)
         table[str(year)] = value
-        write_atomic(path, tomlkit.dumps(doc))
+        return tomlkit.dumps(doc)
+
+    return edit
+
+
+def _change_edit(amount: Decimal, start: dt.date, note: str | None) -> Callable[[str], str]:
+    if amount == 0:
+        raise InputError("a top-up or cut of € 0,00 changes nothing")
+    text_note = clean_text(note, "note", limit=200)
+    guard({"note": text_note})
+    kind = "top-up" if amount > 0 else "cut"
+    block = (f"\n[[budget_change]]  # {kind}, recorded {today().isoformat()}\n"
+             f"from = {start.isoformat()}\n"
+             f"amount = {toml_amount_text(amount)}\n"
+             + (f"note = {_toml_str(text_note)}\n" if text_note else ""))
+
+    def edit(text: str) -> str:
+        return (text if not text or text.endswith("\n") else text + "\n") + block
+
+    return edit
+
+
+def _period_edit(year: int, start: dt.date | None, end: dt.date | None) -> Callable[[str], str]:
+    import tomlkit
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    for day, what in ((start, "--start"), (end, "--end")):
+        if day is not None and day.year != year:
+            raise InputError(f"{what} {day:%d-%m-%Y} is not in {year}; a budget period lies within its year")
+    start = None if start == first else start
+    end = None if end == last else end
+    if start is not None and end is not None and end < start:
+        raise InputError(f"the period ends ({end:%d-%m-%Y}) before it starts ({start:%d-%m-%Y})")
+    given = {k: d for k, d in (("start", start), ("end", end)) if d is not None}
+    # Written as tomlkit writes an inline table, so a later edit leaves the line as it is.
+    line = f"{year} = {{{', '.join(f'{k} = {d.isoformat()}' for k, d in given.items())}}}\n"
+
+    def edit(text: str) -> str:
+        doc = tomlkit.parse(text)
+        table = doc.get("budget_period")
+        if table is not None:
+            if given:
+                value = tomlkit.inline_table()
+                value.update(given)
+                table[str(year)] = value
+            elif str(year) in table:
+                del table[str(year)]
+            return tomlkit.dumps(doc)
+        if not given:
+            return text  # the whole year already
+        return _insert_after_budget(text, "\n[budget_period]  # a budget that does not run the whole "
+                                          "calendar year\n" + line)
+
+    return edit
+
+
+def _insert_after_budget(text: str, block: str) -> str:
+    """``block`` right after the last ``year = amount`` line of ``[budget]`` (at the end
+    without one), so the team file reads top to bottom."""
+    lines = text.splitlines(keepends=True)
+    at = None
+    inside = False
+    for i, line in enumerate(lines):
+        bare = line.strip()
+        if bare.startswith("["):
+            if inside:
+                break
+            inside = bare.split("#")[0].strip() == "[budget]"
+            if inside:
+                at = i + 1
+        elif inside and bare and not bare.startswith("#"):
+            at = i + 1
+    if at is None:
+        return (text if not text or text.endswith("\n") else text + "\n") + block
+    if not lines[at - 1].endswith("\n"):
+        lines[at - 1] += "\n"
+    return "".join(lines[:at]) + block + "".join(lines[at:])
+
+
+def _edit_team(folder: LedgerFolder, slug: str, edit: Callable[[str], str]) -> Team:
+    """Change a team file under the lock: the new text is read back by the team file's own
+    reader before it replaces the old one, so the tool never writes a file that ``check``
+    would refuse (the mistake is named in one line instead, and nothing is written)."""
+    from ..core.errors import MaatwerkError
+    from ..store.budgets import read_budgets
+    from ..store.toml import loads
+
+    folder.require()
+    slug = slug.strip().lower()
+    team = folder.load_team(slug)
+    with folder.lock():
+        path = folder.team_path(team.slug)
+        if path.is_symlink():
+            raise InputError(f"{folder.display(path)} is a symbolic link; {LINK_FIX}")
+        old = path.read_text(encoding="utf-8-sig")
+        new = edit(old)
+        where = folder.display(path)
+        try:
+            raw = loads(new, where)
+        except MaatwerkError as exc:  # pragma: no cover - the edits write valid TOML
+            raise InputError(f"{exc}; the change was not written") from None
+        _, problems = read_budgets(raw, where, lambda: new)
+        if problems:
+            raise InputError(f"{problems[0].message}; nothing was written")
+        if new != old:
+            write_atomic(path, new)
     folder.forget_team(team.slug)
     return folder.load_team(team.slug)

@@ -3,6 +3,7 @@ the knipkaart, refusals. Data columns keep their JSON/CSV keys; tables get Dutch
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,13 +12,30 @@ from .output import View
 from .views import ENTRY_TABLE, entry_columns, listing
 
 TEAM_DATA = [Column("team"), Column("name"), Column("kind"), Column("year", kind="year"),
-             Column("budget", kind="money", total=True)]
+             Column("budget", kind="money", total=True), Column("base", kind="money", total=True),
+             Column("changes", kind="money", total=True), Column("start", kind="date"),
+             Column("end", kind="date")]
 TEAM_TABLE = [Column("team", "team"), Column("name", "naam"), Column("kind", "soort"),
               Column("year", "jaar", "year"), Column("budget", "budget", "money", total=True)]
+#: Shown when some budget has top-ups, cuts or its own period.
+TEAM_CHANGES = [Column("base", "basis", "money", total=True),
+                Column("changes", "erbij/eraf", "money", total=True),
+                Column("start", "van", "date"), Column("end", "tot en met", "date")]
+
+
+def team_record(team: Any, year: int) -> dict[str, Any]:
+    """A budget holder's budget of ``year``: the whole budget, its base, the top-ups less
+    cuts, and the period it runs."""
+    plan = team.budget_year(year)
+    return {"team": team.slug, "name": team.name, "kind": team.kind, "year": year, "budget": plan.total,
+            "base": plan.base, "changes": plan.total - plan.base, "start": plan.first, "end": plan.last}
 
 
 def teams(title: str, records: Sequence[Record], *, total: bool = True, empty: str = "no teams yet") -> View:
-    return listing(title, records, TEAM_DATA, table=TEAM_TABLE, total=total, sheet="teams", empty=empty)
+    plain = all(r.get("changes", 0) == 0 and r.get("start") in (None, dt.date(r["year"], 1, 1))
+                and r.get("end") in (None, dt.date(r["year"], 12, 31)) for r in records)
+    table = TEAM_TABLE if plain else [*TEAM_TABLE, *TEAM_CHANGES]
+    return listing(title, records, TEAM_DATA, table=table, total=total, sheet="teams", empty=empty)
 
 
 def entries(records: Sequence[Record], fmt: str) -> View:

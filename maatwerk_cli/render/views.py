@@ -30,13 +30,17 @@ UTILISATION_MEANINGS = {
     "spent": "besteed van 1 januari tot de peildatum, zonder geannuleerde uitgaven, met afgeschreven kasgeld",
     "month_spent": "besteed in de gekozen maand",
     "utilisation": "besteed gedeeld door budget",
-    "expected": "het deel van het jaar dat voorbij is op de peildatum (in dagen)",
+    "expected": "het tempo: het deel van het budget dat op de peildatum besteed zou zijn; voor een heel "
+                "jaar het deel van het jaar dat voorbij is (in dagen)",
     "status": "over: besteed of prognose boven budget; under: benut onder de helft van het tempo; "
               "anders on-track",
     "projected": "verwachte besteding op 31 december bij het huidige tempo",
     "repaid": "terugbetalingen en verhaalde bedragen in dezelfde periode",
     "net": "besteed min terugbetaald",
     "cash_on_hand": "contant geld in kas: opgenomen min contant besteed, afgeschreven en teruggestort",
+    "pace": "het tempo: de verwachte besteding op de peildatum als deel van het budget (eigen periode, "
+            "ophogingen en kortingen en het bestedingsprofiel meegerekend)",
+    "expected_spend": "de verwachte besteding op de peildatum bij het tempo, in euro",
 }
 
 
@@ -58,14 +62,20 @@ def utilisation(report: Report, municipality: str = "") -> View:
     data = list(UTILISATION_DATA)
     if month:
         data.append(Column("month_spent", kind="money"))
-    data += [Column("cash_on_hand", kind="money"), Column("kind"), Column("name")]
+    data += [Column("cash_on_hand", kind="money"), Column("kind"), Column("name"),
+             Column("pace", kind="fraction"), Column("expected_spend", kind="money")]
     m = UTILISATION_MEANINGS
     table = [Column("team", "team", meaning=m["team"]), Column("budget", "budget", "money", meaning=m["budget"]),
              Column("spent", "besteed", "money", meaning=m["spent"])]
     if month:
         table.append(Column("month_spent", "deze maand", "money", wide=True, meaning=m["month_spent"]))
+    table.append(Column("utilisation", "benut", "fraction", meaning=m["utilisation"]))
+    if report.attrs.get("own_pace"):
+        # Only when some budget has its own period, changes or a profile: else the pace is
+        # the one figure in the legend.
+        table += [Column("pace", "tempo", "fraction", meaning=m["pace"]),
+                  Column("expected_spend", "verwacht", "money", wide=True, meaning=m["expected_spend"])]
     table += [
-        Column("utilisation", "benut", "fraction", meaning=m["utilisation"]),
         Column("status", "status", meaning=m["status"]),
         Column("projected", "prognose", "money", wide=True, meaning=m["projected"]),
         Column("repaid", "terugbetaald", "money", wide=True, meaning=m["repaid"]),
@@ -90,11 +100,19 @@ def utilisation_footer(report: Report) -> list[str]:
     as_of: dt.date = report.attrs["as_of"]
     year = report.attrs["year"]
     records = report.records
-    lines = [
-        f"Pace: {_pct(expected)} of {year} has passed on {as_of:%d-%m-%Y}. "
-        f"[yellow]under[/]: used less than {_pct(float(share) * expected)} "
-        f"({_pct(float(share))} of the pace); [red]over[/]: spent or projected above the budget."
-    ]
+    if report.attrs.get("own_pace"):
+        lines = [
+            f"Pace: {_pct(expected)} of {year} has passed on {as_of:%d-%m-%Y}; budgets with their own "
+            "period, top-ups or cuts, or the spending profile, have their own pace (tempo). "
+            f"[yellow]under[/]: used less than {_pct(float(share))} of its pace; "
+            "[red]over[/]: spent or projected above the budget."
+        ]
+    else:
+        lines = [
+            f"Pace: {_pct(expected)} of {year} has passed on {as_of:%d-%m-%Y}. "
+            f"[yellow]under[/]: used less than {_pct(float(share) * expected)} "
+            f"({_pct(float(share))} of the pace); [red]over[/]: spent or projected above the budget."
+        ]
     behind = [str(r["team"]) for r in records if r.get("status") == "under"]
     over = [str(r["team"]) for r in records if r.get("status") == "over"]
     of = f" ({{}} of {len(records)})" if len(records) > 1 else ""
@@ -115,6 +133,9 @@ COMPARE_DATA = [
     Column("loans_outstanding", kind="money"), Column("tegenprestatie_share", kind="fraction"),
     Column("refusals", kind="int"),
 ]
+#: After the compare data and its kind and name: the pace (a share, as in utilisation).
+PACE_COLUMN = Column("pace", kind="fraction")
+PACE_TABLE = Column("pace", "tempo", "fraction", meaning=UTILISATION_MEANINGS["pace"])
 COMPARE_TABLE = [
     Column("team", "team", meaning="de budgethouder"),
     Column("budget", "budget", "money", wide=True, meaning="het budget van het jaar"),
@@ -140,9 +161,11 @@ def compare(report: Report, municipality: str = "") -> View:
     if off:
         footer.append(f"Cash written off ({text_human(off, 'money')}) is in besteed but is no spend: "
                       "aantal, gemiddeld and mediaan count the spends only.")
+    table = [*COMPARE_TABLE[:4], PACE_TABLE, *COMPARE_TABLE[4:]] if report.attrs.get("own_pace") else COMPARE_TABLE
     return View(
-        title=_title(f"Teams compared, {year}", municipality), columns=COMPARE_DATA,
-        records=report.records, table=COMPARE_TABLE, total=report.attrs.get("total"), sheet="compare",
+        title=_title(f"Teams compared, {year}", municipality),
+        columns=[*COMPARE_DATA, PACE_COLUMN],
+        records=report.records, table=table, total=report.attrs.get("total"), sheet="compare",
         empty="no budget holders yet; add one with `maatwerk team add`", footer=footer,
         municipality=municipality, period=_stretch(year, report.attrs["as_of"]), as_of=report.attrs["as_of"],
     )
@@ -296,13 +319,15 @@ def summary_columns(by: str) -> list[Column]:
     data = [c for c in COMPARE_DATA if c.key != "team"]
     if by == "team":
         return [Column("municipality"), Column("team"), *data, Column("kind"), Column("name"),
-                Column("root"), Column("year", kind="year"), Column("holder")]
+                Column("root"), Column("year", kind="year"), PACE_COLUMN, Column("holder")]
     return [Column("municipality"), *data, Column("teams", kind="int"), Column("root"),
-            Column("year", kind="year")]
+            Column("year", kind="year"), PACE_COLUMN]
 
 
-def summary_table(by: str) -> list[Column]:
+def summary_table(by: str, own_pace: bool = False) -> list[Column]:
     table = [c for c in COMPARE_TABLE if c.key != "team"]
+    if own_pace:
+        table.insert(3, PACE_TABLE)
     year = Column("year", "jaar", "year", meaning="het budgetjaar")
     if by == "team":
         return [Column("municipality", "gemeente", wide=True), year, Column("team", "team"), *table]
@@ -320,7 +345,49 @@ def summary(report: Report, by: str) -> View:
         stretch = f"per map het jaar in de kolom jaar ({shown}), tot en met de peildatum"
     places = ", ".join(dict.fromkeys(str(r["municipality"]) for r in report.records))
     return View(title=f"Summary {shown}, by {by}", columns=summary_columns(by), records=report.records,
-                table=summary_table(by), sheet="summary", municipality=places, period=stretch, as_of=day)
+                table=summary_table(by, bool(report.attrs.get("own_pace"))), sheet="summary",
+                municipality=places, period=stretch, as_of=day)
+
+
+# ---------------------------------------------------------------------------- lead time
+
+LEADTIME_DATA = [
+    Column("team"), Column("method"), Column("count", kind="int"), Column("median_days", kind="int"),
+    Column("p90_days", kind="int"), Column("within_one_day", kind="int"),
+]
+LEADTIME_TABLE = [
+    Column("team", "team", meaning="de budgethouder"),
+    Column("method", "betaalwijze", meaning="pin, factuur of contant; alle: de uitgaven van het team samen"),
+    Column("count", "aantal", "int", meaning="het aantal uitgaven"),
+    Column("median_days", "mediaan dagen", "int",
+           meaning="de helft van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
+    Column("p90_days", "90% binnen dagen", "int",
+           meaning="90% van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
+    Column("within_one_day", "binnen 1 dag", "int",
+           meaning="uitgaven betaald op de dag van de aanvraag of de dag erna"),
+]
+
+
+def leadtime(report: Report, municipality: str = "") -> View:
+    year, as_of = report.attrs["year"], report.attrs["as_of"]
+    t = report.attrs["total"]
+    footer = ["Days from the request to the payment. median: half of the spends were paid within "
+              "that many days; 90%: nine in ten were (nearest rank). Within 1 day: paid on the day "
+              "of the request or the next."]
+    if t["count"]:
+        footer.append(f"{t['within_one_day']} of {t['count']} spends "
+                      f"({_pct(t['within_one_day'] / t['count'])}) were paid within one day.")
+    missing = report.attrs.get("not_recorded", 0)
+    if missing:
+        footer.append(f"{missing} of {t['count']} spends have no request date recorded (spend "
+                      "--requested) and count as requested on the day they were paid.")
+    return View(
+        title=_title(f"Lead time {year}, as of {as_of:%d-%m-%Y}", municipality), columns=LEADTIME_DATA,
+        records=report.records, table=LEADTIME_TABLE, total=t, footer=footer, sheet="leadtime",
+        empty="no budget holders yet; add one with `maatwerk team add`",
+        styles=lambda r: "bold" if r.get("method") == "alle" else None,
+        municipality=municipality, period=_stretch(year, as_of), as_of=as_of,
+    )
 
 
 # ---------------------------------------------------------------------------- listings
@@ -350,6 +417,7 @@ ENTRY_TITLES = {
     "due": "vervaldatum", "condition": "voorwaarde", "recovered": "verhaald", "recovered_from": "verhaald bij",
     "outcome": "uitkomst", "avoided_cost": "vermeden kosten", "override_reason": "reden afwijking",
     "second_opinion": "tweede mening", "personal_data_allowed": "persoonsgegevens toegestaan", "by": "door",
+    "requested": "aangevraagd",
 }
 
 
@@ -357,8 +425,8 @@ def entry_columns() -> list[Column]:
     """Every field of an entry, for JSON, CSV and workbooks (with Dutch titles)."""
     from ..core.fields import ENTRY_FIELDS
 
-    kinds = {"id": "id", "date": "date", "due": "date", "voided": "bool", "personal_data_allowed": "bool",
-             "household": "id"}
+    kinds = {"id": "id", "date": "date", "due": "date", "requested": "date", "voided": "bool",
+             "personal_data_allowed": "bool", "household": "id"}
     money = {"amount", "repaid", "outstanding", "recovered", "avoided_cost"}
     return [Column(k, ENTRY_TITLES.get(k, ""), kind="money" if k in money else kinds.get(k, "text"),
                    total=k in money and k != "avoided_cost") for k in ENTRY_FIELDS]

@@ -37,7 +37,7 @@ from .books import Books, Folded, Wanted, read_books
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
 from .lock import FolderLock
 from .pending import PENDING_FILE, Pending, marker_text, read_marker, set_aside, tail_hash
-from .toml import check_texts, read_toml, toml_amount
+from .toml import check_texts, read_toml
 
 SETTINGS_FILE = "maatwerk.toml"
 LOCK_FILE = "maatwerk.lock"
@@ -50,6 +50,32 @@ NAME_MAX = 100
 
 #: A folder changed more recently than this may change again unseen by a coarse clock.
 _SETTLED_NS = 2_000_000_000
+
+
+def _profile(value: object, path: Path, where: str) -> tuple[Decimal, ...] | None:
+    """``[pace] profile``: twelve monthly weights (a weight of 1 is an ordinary month)."""
+    if value is None:
+        return None
+    from ..core.pace import MONTHS
+
+    how = "write twelve monthly weights, like profile = [1, 1, 1, 1, 1, 1, 0.5, 0.5, 1, 1, 1.5, 2]"
+    ok = isinstance(value, list) and len(value) == MONTHS and all(
+        isinstance(w, int | float) and not isinstance(w, bool) and w == w and abs(w) != float("inf")
+        for w in value)
+    weights = tuple(Decimal(str(w)) for w in value) if ok and isinstance(value, list) else ()
+    if not ok:
+        problem = f"pace.profile is not {MONTHS} numbers; {how}"
+    elif any(w < 0 for w in weights) or not any(weights):
+        problem = f"pace.profile weights must be zero or more and not all zero; {how}"
+    else:
+        return weights
+    line = 0
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for n, text in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if text.strip().startswith("profile"):
+                line = n
+                break
+    raise LedgerError(str(Problem(where, line, problem)), (Problem(where, line, problem),))
 
 
 def _stat(path: Path) -> tuple[int, ...] | None:
@@ -178,6 +204,8 @@ class LedgerFolder:
         if not isinstance(cats, list) or not all(isinstance(c, str) and c.strip() for c in cats):
             raise LedgerError(f"{where}: categories must be a list of names")
         pace = raw.get("pace", {})
+        if not isinstance(pace, dict):
+            raise LedgerError(f"{where}: [pace] must be a table (under_share, profile)")
         share = pace.get("under_share", 0.5)
         try:
             if isinstance(share, bool):
@@ -187,11 +215,13 @@ class LedgerFolder:
                 raise ValueError
         except Exception:
             raise LedgerError(f"{where}: pace.under_share must be a number like 0.5") from None
+        profile = _profile(pace.get("profile"), self.settings_path, where)
         return Settings(
             municipality=municipality.strip(),
             locale=raw.get("locale", "nl_NL"),
             categories=tuple(c.strip() for c in cats),
             under_share=under,
+            profile=profile,
             raw=raw,
         )
 
@@ -300,6 +330,8 @@ class LedgerFolder:
         self._teams.pop(slug, None)
 
     def _parse_team(self, slug: str, path: Path) -> Team:
+        from .budgets import read_budgets
+
         raw = read_toml(path)
         where = self.display(path)
         check_texts(raw, where)
@@ -308,21 +340,18 @@ class LedgerFolder:
             raise LedgerError(f"{where}: name must be text in quotes, like name = \"Wijkteam Noord\"")
         if len(name) > NAME_MAX:
             raise LedgerError(f"{where}: name is {len(name)} characters long; keep it under {NAME_MAX}")
-        budgets: dict[int, Decimal] = {}
-        table = raw.get("budget", {})
-        if not isinstance(table, dict):
-            raise LedgerError(f"{where}: [budget] must be a table of year = amount")
-        for year, amount in table.items():
-            if not (len(str(year)) == 4 and str(year).isascii() and str(year).isdigit()):
-                raise LedgerError(f"{where}: budget year {year!r} is not a year; write it like 2026")
-            budgets[int(year)] = toml_amount(amount, f"{where}: budget {year}")
-        kind = raw.get("kind", "team")
-        if kind not in ("team", "fund"):
-            raise LedgerError(f"{where}: kind must be 'team' or 'fund', not {kind!r}")
         for section in ("rules", "knipkaart", "cash"):
             if section in raw and not isinstance(raw[section], dict):
                 raise LedgerError(f"{where}: {section} must be a table ([{section}] with its keys below it)")
-        return Team(slug=slug, name=name.strip(), kind=kind, budgets=budgets, raw=raw)
+        money, problems = read_budgets(raw, where, lambda: path.read_text(encoding="utf-8-sig"))
+        kind = str(raw.get("kind", "team"))
+        if kind not in ("team", "fund"):
+            problems.append(Problem(where, 0, f"kind must be 'team' or 'fund', not {kind!r}"))
+        if problems:
+            more = f" (and {len(problems) - 1} more; run maatwerk check)" if len(problems) > 1 else ""
+            raise LedgerError(f"{problems[0]}{more}", tuple(problems))
+        return Team(slug=slug, name=name.strip(), kind=kind, budgets=money.budgets,
+                    periods=money.periods, changes=money.changes, raw=raw)
 
     def load_teams(self) -> list[Team]:
         return [self.load_team(slug, known_team=True) for slug in self.team_slugs()]

@@ -30,19 +30,24 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LedgerError(f"{path}: not UTF-8 text") from None
+    return loads(text, str(path))
+
+
+def loads(text: str, where: str) -> dict[str, Any]:
+    """Parse TOML text; damaged text is a LedgerError naming ``where`` and the line."""
     if sys.version_info >= (3, 11):
         import tomllib
 
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise LedgerError(f"{path}: {exc}") from None
+            raise LedgerError(f"{where}: {exc}") from None
     import tomlkit  # pragma: no cover - Python 3.10
 
     try:  # pragma: no cover
         return tomlkit.parse(text).unwrap()
     except Exception as exc:  # pragma: no cover - tomlkit raises many kinds
-        raise LedgerError(f"{path}: {exc}") from None
+        raise LedgerError(f"{where}: {exc}") from None
 
 
 def unsafe_char(text: str) -> str:

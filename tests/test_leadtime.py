@@ -1,0 +1,194 @@
+"""Lead time: the day a request came (``spend --requested``), and days from request to payment.
+
+Percentiles are nearest rank: the value at rank ceil(p/100 x n) of the sorted days, so the
+median of an even count is the lower middle value. Every figure is worked out in a comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Result, assert_refused, snapshot
+from maatwerk_cli import Ledger
+from maatwerk_cli.analysis.reports import leadtime_report, nearest_rank
+
+Cli = Callable[..., Result]
+D = dt.date
+
+
+def ok(result: Result) -> Result:
+    assert result.code == 0, (result.code, result.out, result.err)
+    return result
+
+
+#: (team, amount, method, paid, requested or None): the days between them in the comment.
+SPENDS = [
+    ("noord", "20", "pin", "10-3-2025", "10-3-2025"),      # 0
+    ("noord", "25", "pin", "12-3-2025", "11-3-2025"),      # 1
+    ("noord", "300", "factuur", "20-3-2025", "14-3-2025"),  # 6
+    ("noord", "150", "factuur", "21-3-2025", "18-3-2025"),  # 3
+    ("noord", "30", "pin", "25-3-2025", None),             # not recorded: 0
+    ("noord", "200", "factuur", "2-4-2025", "30-3-2025"),   # 3 (across a month's end)
+    ("zuid", "45", "pin", "2-5-2025", "28-4-2025"),         # 4
+]
+
+
+@pytest.fixture
+def recorded(lcli: Cli, ledger_dir: Path) -> Path:
+    for team, amount, method, paid, asked in SPENDS:
+        extra = ["--requested", asked] if asked else []
+        ok(lcli("spend", team, amount, "-c", "Levensmiddelen", "-m", method, "-d", paid, *extra))
+    # a voided spend is left out: 35 days would change every figure of noord
+    made = ok(lcli("spend", "noord", "60", "-c", "Wonen", "-d", "5-4-2025", "--requested", "1-3-2025")).out.strip()
+    ok(lcli("void", made, "--reason", "twee keer ingevoerd"))
+    return ledger_dir
+
+
+def test_nearest_rank() -> None:
+    assert nearest_rank([], 50) is None
+    assert nearest_rank([7], 90) == 7
+    ten = list(range(1, 11))
+    assert nearest_rank(ten, 50) == 5  # rank ceil(5) = 5
+    assert nearest_rank(ten, 90) == 9  # rank ceil(9) = 9
+    assert nearest_rank([0, 0, 1, 3, 3, 6], 50) == 1  # rank 3
+    assert nearest_rank([0, 0, 1, 3, 3, 6], 90) == 6  # rank ceil(5,4) = 6
+
+
+def test_the_request_date_is_kept_with_the_spend(recorded: Path, lcli: Cli) -> None:
+    entries = {e["id"]: e for e in json.loads(ok(lcli("entries", "noord", "-f", "json")).out)}
+    assert entries["noord-2025-0002"]["requested"] == "2025-03-11"
+    assert entries["noord-2025-0005"]["requested"] is None  # not given: not recorded
+    journal = (recorded / "teams" / "noord.csv").read_text(encoding="utf-8")
+    assert '{""requested"":""2025-03-11""}' in journal  # in the extra cell; no new column
+    assert journal.splitlines()[0].count(",") == 18  # the header is as before: 19 columns
+    lg = Ledger(recorded)
+    found = {e.id: e for e in lg.entries("noord")}
+    assert found["noord-2025-0003"].requested == D(2025, 3, 14)
+    assert "requested" not in found["noord-2025-0003"].extra
+    assert ok(lcli("check")).out.strip() == "ok: no problems found"
+
+
+def test_leadtime_per_team_and_method(recorded: Path, lcli: Cli) -> None:
+    rows = json.loads(ok(lcli("leadtime", "--year", "2025", "-f", "json")).out)
+    assert list(rows[0]) == ["team", "method", "count", "median_days", "p90_days", "within_one_day"]
+    got = {(r["team"], r["method"]): (r["count"], r["median_days"], r["p90_days"], r["within_one_day"])
+           for r in rows}
+    assert got == {
+        # noord pin: 0, 1, 0 -> sorted 0 0 1: median rank 2 = 0, p90 rank ceil(2,7) = 3 = 1; all 3 within a day
+        ("noord", "pin"): (3, 0, 1, 3),
+        # noord factuur: 6, 3, 3 -> 3 3 6: median rank 2 = 3, p90 rank 3 = 6; none within a day
+        ("noord", "factuur"): (3, 3, 6, 0),
+        # noord together: 0 0 1 3 3 6: median rank 3 = 1, p90 rank ceil(5,4) = 6 = 6
+        ("noord", "alle"): (6, 1, 6, 3),
+        ("zuid", "pin"): (1, 4, 4, 0),
+        ("zuid", "alle"): (1, 4, 4, 0),
+    }
+    assert [r["method"] for r in rows if r["team"] == "noord"] == ["pin", "factuur", "alle"]
+
+
+def test_leadtime_totals_and_the_spends_without_a_request_date(recorded: Path) -> None:
+    report = leadtime_report(Ledger(recorded), year=2025)
+    # everyone: 0 0 1 3 3 4 6: median rank ceil(3,5) = 4 = 3, p90 rank ceil(6,3) = 7 = 6
+    assert report.attrs["total"] == {"team": "totaal", "method": "alle", "count": 7, "median_days": 3,
+                                     "p90_days": 6, "within_one_day": 3}
+    # every team by method: pin 0 0 1 4 (median rank 2 = 0, p90 rank ceil(3,6) = 4 = 4), factuur 3 3 6
+    assert [(t["method"], t["count"], t["median_days"], t["p90_days"])
+            for t in report.attrs["method_totals"]] == [("pin", 4, 0, 4), ("factuur", 3, 3, 6)]
+    assert report.attrs["not_recorded"] == 1 and report.attrs["not_recorded_by_team"] == {"noord": 1, "zuid": 0}
+
+
+def test_leadtime_counts_up_to_the_as_of_date_and_one_team(recorded: Path, lcli: Cli) -> None:
+    rows = json.loads(ok(lcli("leadtime", "--team", "noord", "--as-of", "31-3-2025", "-f", "json")).out)
+    # up to 31 March the invoice of 2 April is not counted: 0 0 1 3 6 -> median rank 3 = 1, p90 rank 5 = 6
+    assert [(r["method"], r["count"], r["median_days"], r["p90_days"]) for r in rows] == [
+        ("pin", 3, 0, 1), ("factuur", 2, 3, 6), ("alle", 5, 1, 6)]
+    rows = json.loads(ok(lcli("leadtime", "zuid", "--month", "2025-03", "-f", "json")).out)
+    assert rows == [{"team": "zuid", "method": "alle", "count": 0, "median_days": None, "p90_days": None,
+                     "within_one_day": 0}]
+
+
+def test_leadtime_table_and_files(recorded: Path, lcli: Cli, tmp_path: Path) -> None:
+    out = ok(lcli("leadtime", "--year", "2025", "-f", "markdown")).out
+    assert "betaalwijze" in out and "mediaan dagen" in out and "binnen 1 dag" in out
+    assert "1 of 7 spends have no request date recorded" in out
+    assert "3 of 7 spends (42,9%) were paid within one day" in out
+    ok(lcli("leadtime", "--year", "2025", "-o", str(tmp_path / "lead.csv")))
+    header = (tmp_path / "lead.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "team,method,count,median_days,p90_days,within_one_day"
+    ok(lcli("leadtime", "--year", "2025", "-o", str(tmp_path / "lead.xlsx")))
+    assert (tmp_path / "lead.xlsx").stat().st_size > 0
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--requested", "13-3-2025"], "after the payment date"),
+    (["--requested", "31-2-2025"], "does not exist"),
+    (["--requested", "morgen"], "not a date"),
+    (["--requested", "1-3-25"], "two-digit year"),
+])
+def test_a_bad_request_date_writes_nothing(lcli: Cli, ledger_dir: Path, args: list[str], needle: str) -> None:
+    before = snapshot(ledger_dir)
+    assert_refused(lcli("spend", "noord", "20", "-c", "Wonen", "-d", "12-3-2025", *args), needle)
+    assert snapshot(ledger_dir) == before
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--team", "nergens"], "unknown team"),
+    (["--as-of", "31-3-2025", "--month", "2025-03"], "not both"),
+    (["--year", "20x5"], "not a year"),
+    (["-f", "pdf"], "format"),
+])
+def test_leadtime_refuses_bad_options(lcli: Cli, ledger_dir: Path, args: list[str], needle: str) -> None:
+    before = snapshot(ledger_dir)
+    assert_refused(lcli("leadtime", *args), needle)
+    assert snapshot(ledger_dir) == before
+
+
+def test_the_library_takes_requested(ledger_dir: Path) -> None:
+    lg = Ledger(ledger_dir)
+    made = lg.spend("noord", "12,50", category="Levensmiddelen", date=D(2025, 6, 3), requested=D(2025, 6, 2))
+    assert next(e for e in lg.entries("noord") if e.id == made).requested == D(2025, 6, 2)
+    frame = lg.entries_frame()
+    assert frame.loc[frame["id"] == made, "requested"].tolist() == [D(2025, 6, 2)]
+
+
+def test_check_finds_a_damaged_request_date(recorded: Path, lcli: Cli) -> None:
+    # A line written by another tool: the checksum is right, the request date is not.
+    from maatwerk_cli.store.journal import encode_line
+
+    lg = Ledger(recorded)
+    cells = lg.spend_cells("noord", "10", category="Wonen", date=D(2025, 4, 10))
+    cells.pop("_team")
+    for n, asked in enumerate(["2025-04-11", "11-4-2025"]):
+        cells.update(extra=json.dumps({"requested": asked}))
+        line = encode_line({**cells, "id": f"noord-2025-{20 + n:04d}", "recorded_at": "2025-04-10T10:00:00Z"})
+        with (recorded / "teams" / "noord.csv").open("ab") as f:
+            f.write(line.encode("utf-8"))
+    result = lcli("check")
+    assert result.code == 1
+    assert "noord-2025-0020: requested on 2025-04-11, after it was paid on 2025-04-10" in result.out
+    assert "noord-2025-0021: requested '11-4-2025' is not a date" in result.out
+    # the report counts them as not recorded (0 days) rather than leaving them out
+    report = leadtime_report(lg, year=2025, teams="noord")
+    assert report.attrs["not_recorded"] == 3
+
+
+def test_import_entries_reads_the_request_date(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("datum;bedrag;categorie;aangevraagd\n"
+                     "14-3-2025;12,50;Levensmiddelen;12-3-2025\n"
+                     "15-3-2025;20;Levensmiddelen;\n", encoding="utf-8")
+    ok(lcli("import", "entries", str(sheet), "--team", "noord"))
+    rows = json.loads(ok(lcli("entries", "-f", "json")).out)
+    assert [r["requested"] for r in rows] == ["2025-03-12", None]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,amount,category,requested\n2025-03-14,12.50,Levensmiddelen,2025-03-16\n",
+                   encoding="utf-8")
+    before = snapshot(ledger_dir)
+    result = lcli("import", "entries", str(bad), "--team", "noord")
+    assert result.code == 2 and "after the payment date" in result.err
+    assert snapshot(ledger_dir) == before
