@@ -101,6 +101,7 @@ def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = N
     chosen = check_format(fmt, allowed) if fmt is not None else None
     if output is None:
         return Target(chosen or "table")
+    _plain_name(output)
     if ledger_root is not None:  # first: whatever else is wrong, a ledger file is never a target
         refuse_inside(output, ledger_root)
     kind = FILE_FORMATS.get(output.suffix.lower())
@@ -114,8 +115,15 @@ def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = N
     return Target(chosen or kind, output)
 
 
+def _plain_name(output: Path) -> None:
+    # The OS refuses a NUL in a path with a ValueError; no file name needs a control character.
+    if any(ord(c) < 32 or ord(c) == 127 for c in str(output)):
+        raise InputError(f"--output {ascii(str(output))} holds a control character; choose another file name")
+
+
 def refuse_inside(output: Path, ledger_root: Path) -> None:
     """A file of the tool's own output never lands inside a ledger folder."""
+    _plain_name(output)
     try:
         inside = output.resolve().is_relative_to(ledger_root.resolve())
     except OSError:
@@ -203,7 +211,9 @@ def _escape(text: str) -> str:
 
 #: Dutch titles of data columns no table shows (a workbook carries every data column).
 TITLES = {"expected": "verwacht", "kind": "soort", "name": "naam", "cash_on_hand": "kas", "root": "map",
-          "teams": "teams", "year": "jaar", "municipality": "gemeente", "field": "", "holder": "budgethouder"}
+          "teams": "teams", "year": "jaar", "municipality": "gemeente", "field": "", "holder": "budgethouder",
+          "pace": "tempo", "expected_spend": "verwacht bedrag", "requested": "aangevraagd",
+          "base": "basis", "changes": "erbij/eraf", "start": "van", "end": "tot en met"}
 
 
 #: What a data column holds, for the cover sheet, where the view's own columns do not say.
@@ -244,6 +254,13 @@ MEANINGS = {
     "meaning": "wat de vuistregel zegt",
     "source": "waar het vandaan komt (bestand of instelling)",
     "expected": "het deel van het jaar dat voorbij is op de peildatum (in dagen)",
+    "pace": "het tempo: de verwachte besteding op de peildatum als deel van het budget",
+    "expected_spend": "de verwachte besteding op de peildatum bij het tempo, in euro",
+    "requested": "de datum waarop het huishouden om hulp vroeg",
+    "base": "het budget van het jaar zonder ophogingen en kortingen",
+    "changes": "ophogingen min kortingen in het jaar",
+    "start": "de eerste dag van de budgetperiode",
+    "end": "de laatste dag van de budgetperiode",
     "cash_on_hand": "contant geld in kas: opgenomen min contant besteed, afgeschreven en teruggestort",
     "used": "gebruikte uitzonderingen van de knipkaart in het jaar",
     "limit": "uitzonderingen op de kaart per jaar",
