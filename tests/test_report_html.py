@@ -418,16 +418,24 @@ def test_redact_leaves_out_stories_reasons_and_household_codes(cli: Cli, demo: P
 
 
 def test_the_lead_time_section_says_what_is_missing(cli: Cli, demo: Path, tmp_path: Path) -> None:
-    from maatwerk_cli.analysis import reports
-
     out = tmp_path / "r.html"
     assert cli("--ledgers", str(demo), "report", "--month", "2026-10", "-o", str(out)).code == 0
     page = out.read_text(encoding="utf-8")
-    assert 'id="doorlooptijd"' in page
-    if not hasattr(reports, "leadtime_report"):
-        assert "nog niet bijgehouden" in page
-    else:
-        assert 'data-report="leadtime"' in page or "geen uitgaven met een aanvraagdatum" in page
+    assert 'id="doorlooptijd"' in page and "nog niet bijgehouden" in page
+    assert 'data-chart="leadtime"' not in page
+
+
+def test_the_lead_time_section_shows_the_days_from_request_to_payment(lcli: Cli, ledger_dir: Path,
+                                                                       tmp_path: Path) -> None:
+    for day, asked in (("2-3-2025", "1-3-2025"), ("10-3-2025", "3-3-2025"), ("12-3-2025", "12-3-2025")):
+        assert lcli("spend", "noord", "50", "-c", "Levensmiddelen", "-d", day, "--requested", asked).code == 0
+    out = tmp_path / "r.html"
+    assert lcli("report", "--as-of", "31-3-2025", "-o", str(out)).code == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'data-chart="leadtime"' in page and "nog niet bijgehouden" not in page
+    # Days 1, 7 and 0: the median is 1; two of the three were paid within a day.
+    section = page[page.index('id="doorlooptijd"'):]
+    assert "mediaan 1, 90% " in section
 
 
 def test_the_spend_per_month_worked_by_hand(ledger_dir: Path) -> None:
@@ -460,6 +468,32 @@ def test_the_spend_per_month_worked_by_hand(ledger_dir: Path) -> None:
         (Decimal("0.00"), Decimal("100.00"), Decimal("15000.00")),
         (Decimal("290.50"), Decimal("390.50"), Decimal("15000.00")),
     ]
+    # 15.000 x 79/365 = 3.246,575...
+    assert total[-1]["pace"] == Decimal("3246.58")
     # The last month ends at what utilisation counts as spent on that day.
     u = utilisation_report(lg, as_of=dt.date(2025, 3, 20))
     assert {r["team"]: r["spent"] for r in u.records} == {"noord": Decimal("350.50"), "zuid": Decimal("40.00")}
+    assert {r["team"]: r["expected_spend"] for r in u.records} == {r["team"]: r["pace"] for r in report.records
+                                                                   if r["until"] == dt.date(2025, 3, 20)}
+
+
+def test_the_pace_line_follows_a_top_up_and_a_pilot(lcli: Cli, ledger_dir: Path) -> None:
+    """The report's pace line is the pace of utilisation: a top-up from 1 July adds to the
+    expected spend from July only; a pilot from 1 July expects nothing before July."""
+    import datetime as dt
+
+    from maatwerk_cli import Ledger
+    from maatwerk_cli.analysis.overview import spend_by_month
+
+    assert lcli("team", "budget", "noord", "+3.650", "--from", "1-7-2025").code == 0
+    assert lcli("team", "budget", "zuid", "--start", "1-7-2025").code == 0
+    report = spend_by_month(Ledger(ledger_dir), as_of=dt.date(2025, 9, 30))
+    pace = {(r["team"], r["month"]): r["pace"] for r in report.records}
+    # noord: 10.000 x 30/365 by June (unchanged: 10.000 x 181/365 = 4.958,90), then 3.650 over
+    # 184 days from 1 July: by 31 July 10.000 x 212/365 + 3.650 x 31/184.
+    assert pace["noord", "2025-06"] == Decimal("4958.90")
+    assert pace["noord", "2025-07"] == (Decimal(10000) * 212 / 365 + Decimal(3650) * 31 / 184).quantize(Decimal("0.01"))
+    assert pace["zuid", "2025-06"] == Decimal("0.00")
+    assert pace["zuid", "2025-07"] == (Decimal(5000) * 31 / 184).quantize(Decimal("0.01"))
+    u = json.loads(lcli("utilisation", "--as-of", "30-9-2025", "-f", "json").out, parse_float=Decimal)
+    assert {r["team"]: r["expected_spend"] for r in u} == {t: pace[t, "2025-09"] for t in ("noord", "zuid")}

@@ -14,9 +14,11 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
+from ..core import pace as pacing
 from ..core.errors import Problem
 from . import reports
 from .reports import TOTAL_LABEL, Period, Report
@@ -36,13 +38,6 @@ def _month_ends(p: Period) -> list[dt.date]:
     return ends
 
 
-def straight_pace(budget: Decimal, day: dt.date) -> Decimal:
-    """What a budget holder on a straight-line pace has spent by ``day``: budget x (day of
-    the year / days in the year), to the cent; the pace ``utilisation`` measures today."""
-    p = Period(day.year, day)
-    return (budget * p.day_of_year / p.days_in_year).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def spend_by_month(
     ledger: Any,
     teams: Sequence[str] | str | None = None,
@@ -58,26 +53,33 @@ def spend_by_month(
     month); ``spent`` (counted as ``utilisation`` counts: spends not voided plus cash
     written off, dated in that month up to ``until``); ``cumulative`` (from 1 January up to
     ``until``, the ``spent`` of ``utilisation`` as of that day); ``budget``; ``pace``
-    (what the straight line of the year expects by ``until``: budget x day of the year /
-    days in the year). ``attrs["total"]`` holds the same records for all budget holders
+    (the spend expected by ``until``: the ``expected_spend`` of ``utilisation`` on that
+    day, with the budget's own period, top-ups, cuts and the spending profile; the same
+    line as :func:`reports.pace_curve`). ``attrs["total"]`` holds the same records for all budget holders
     together (team ``totaal``); ``year``, ``as_of`` and ``problems`` as in the reports.
     """
     p, data, note = reports._prepare(ledger, teams, year, as_of, month)
     ends = _month_ends(p)
     budgets = {t.slug: Decimal(t.budget(p.year)).quantize(Decimal("0.01")) for t in data.holders}
     whole = sum(budgets.values(), Decimal("0.00"))
+    profile = reports.profile_of(ledger)
+    plans = {t.slug: t.budget_year(p.year) for t in data.holders}
+    expected = [{slug: pacing.expected_spend(plan, end, profile) for slug, plan in plans.items()} for end in ends]
     # One pass per month over the figures; then the records per budget holder, months in order.
     upto = [data.spent_by(p.start, end) for end in ends]
     within = [data.spent_by(end.replace(day=1), end) for end in ends]
-    records = [_month_record(slug, end, within[i].get(slug, 0), upto[i].get(slug, 0), budgets[slug])
+    records = [_month_record(slug, end, within[i].get(slug, 0), upto[i].get(slug, 0), budgets[slug],
+                             pacing.round_cents(expected[i].get(slug, Fraction(0))))
                for slug in data.slugs for i, end in enumerate(ends)]
-    totals = [_month_record(TOTAL_LABEL, end, sum(within[i].values()), sum(upto[i].values()), whole)
+    totals = [_month_record(TOTAL_LABEL, end, sum(within[i].values()), sum(upto[i].values()), whole,
+                            pacing.round_cents(sum(expected[i].values(), Fraction(0))))
               for i, end in enumerate(ends)]
     return Report(records, MONTH_COLUMNS, dict(problems=data.problems, total=totals, year=p.year,
                                                as_of=p.as_of, year_note=note))
 
 
-def _month_record(team: str, end: dt.date, within: int, upto: int, budget: Decimal) -> dict[str, Any]:
+def _month_record(team: str, end: dt.date, within: int, upto: int, budget: Decimal,
+                  pace: Decimal) -> dict[str, Any]:
     return {
         "team": team,
         "month": f"{end:%Y-%m}",
@@ -85,8 +87,7 @@ def _month_record(team: str, end: dt.date, within: int, upto: int, budget: Decim
         "spent": reports._eur(within),
         "cumulative": reports._eur(upto),
         "budget": budget,
-        # When budget periods and top-ups land (reports.pace_curve), the pace line comes from there.
-        "pace": straight_pace(budget, end),
+        "pace": pace,
     }
 
 
@@ -106,7 +107,7 @@ class Overview:
     stories: :func:`~maatwerk_cli.analysis.reports.story_report` of the year's spends from
       ``story_min`` up to the as-of date.
     story_min: the threshold of the stories.
-    leadtime: the lead-time report when the ledger code has one, else None.
+    leadtime: the lead-time report (days from request to payment).
     problems: journal lines set aside while reading, each once.
     """
 
@@ -127,7 +128,7 @@ class Overview:
     cash: list[dict[str, Any]]
     stories: Report
     story_min: Decimal
-    leadtime: Report | None
+    leadtime: Report
     problems: tuple[Problem, ...]
 
 
@@ -173,9 +174,7 @@ def overview(
     cash = [s.record() for s in cash_status(folder, slugs, as_of=day)]
     stories = reports.story_report(folder, min_amount=story_min, since=dt.date(y, 1, 1))
     stories.records = [r for r in stories.records if r["date"] <= day and r["team"] in slugs]
-    # TEMPORARY (until branch `budgets` lands): the lead-time report is used when it exists.
-    lead = getattr(reports, "leadtime_report", None)
-    leadtime: Report | None = lead(folder, teams=chosen, year=y, as_of=day) if callable(lead) else None
+    leadtime = reports.leadtime_report(folder, teams=chosen, year=y, as_of=day)
     problems = (*u.attrs["problems"], *override_problems, *lo.attrs["problems"], *stories.attrs["problems"])
     return Overview(
         municipality=folder.settings.municipality, year=y, as_of=day, month=u.attrs.get("month"),

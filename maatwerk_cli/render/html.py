@@ -22,6 +22,7 @@ from html import escape
 from typing import Any
 
 from ..analysis.overview import Overview
+from ..analysis.reports import ALL_METHODS
 from ..core.money import format_eur, format_plain
 from . import charts as ch
 from .columns import Column, Record, plain, text_human
@@ -136,7 +137,8 @@ def report_views(ov: Overview) -> dict[str, View]:
                                  MONTH_TABLE, "months", "geen maanden"),
         "stories": _listing("Verhalen", ov.stories.records, STORY_DATA, STORY_DATA, "stories", "geen verhalen"),
     }
-    if ov.leadtime is not None:
+    # Shown once some spend has its request date: a spend without one counts as 0 days.
+    if int(ov.leadtime.attrs["total"]["count"] or 0) > int(ov.leadtime.attrs["not_recorded"]):
         out["leadtime"] = _listing("Doorlooptijd", ov.leadtime.records, LEAD_DATA, LEAD_TABLE, "leadtime",
                                    "geen uitgaven met een aanvraagdatum")
     return out
@@ -536,6 +538,10 @@ def cash(ov: Overview, v: Mapping[str, View]) -> Section:
     return Section("kas", "Kasgeld", body)
 
 
+#: At most this many bars in the lead-time chart (it must fit one A4 page).
+LEAD_BARS = 30
+
+
 def leadtime(ov: Overview, v: Mapping[str, View]) -> Section:
     view = v.get("leadtime")
     if view is None:
@@ -543,15 +549,28 @@ def leadtime(ov: Overview, v: Mapping[str, View]) -> Section:
             "De datum van de aanvraag wordt in dit grootboek nog niet bijgehouden; zodra dat gebeurt, staat hier "
             "hoe snel een aanvraag betaald wordt (de mediaan, 90% binnen, en hoeveel binnen een dag)."))
     body = ""
-    if view.records:
-        rows = [ch.Bar(f"{r['team']}, {r['method']}", f"mediaan {text_human(r['median_days'], 'number')}, "
+    measured = [r for r in view.records if r.get("count")]
+    if measured:
+        # One bar per team (all methods) when there are several, per method for one team: a bar
+        # per team and method would not fit a page for a city with forty teams.
+        several = len({r["team"] for r in measured}) > 1
+        picked = [r for r in measured if (r["method"] == ALL_METHODS) == several]
+        caption = "Zaanstad belooft hulp binnen 24 uur; hier is te zien hoe vaak dat lukt."
+        missing = int(ov.leadtime.attrs["not_recorded"])
+        if missing:
+            caption += (f" {text_human(missing, 'number')} uitgave(n) zonder aanvraagdatum tellen als "
+                        "op de dag zelf aangevraagd (0 dagen).")
+        if len(picked) > LEAD_BARS:
+            picked = sorted(picked, key=lambda r: -_f(r["p90_days"]))[:LEAD_BARS]
+            caption += f" De {LEAD_BARS} traagste teams; de tabel eronder heeft ze allemaal."
+        rows = [ch.Bar(r["team"] if several else f"{r['team']}, {r['method']}",
+                       f"mediaan {text_human(r['median_days'], 'number')}, "
                        f"90% {text_human(r['p90_days'], 'number')} dagen",
                        ((_f(r["median_days"]), ch.BLUE),
                         (max(_f(r["p90_days"]) - _f(r["median_days"]), 0), ch.LIGHT_BLUE)))
-                for r in view.records]
+                for r in picked]
         body += _figure(ch.bars("leadtime", "Dagen van aanvraag tot betaling", rows, ticks=lambda x: f"{x:.0f}",
-                                legend=[(ch.BLUE, "mediaan"), (ch.LIGHT_BLUE, "tot 90% betaald")]),
-                        "Zaanstad belooft hulp binnen 24 uur; hier is te zien hoe vaak dat lukt.")
+                                legend=[(ch.BLUE, "mediaan"), (ch.LIGHT_BLUE, "tot 90% betaald")]), caption)
     body += table(view, "leadtime", total=False)
     return Section("doorlooptijd", "Van aanvraag tot betaling", body)
 
