@@ -497,3 +497,25 @@ def test_the_pace_line_follows_a_top_up_and_a_pilot(lcli: Cli, ledger_dir: Path)
     assert pace["zuid", "2025-07"] == (Decimal(5000) * 31 / 184).quantize(Decimal("0.01"))
     u = json.loads(lcli("utilisation", "--as-of", "30-9-2025", "-f", "json").out, parse_float=Decimal)
     assert {r["team"]: r["expected_spend"] for r in u} == {t: pace[t, "2025-09"] for t in ("noord", "zuid")}
+
+
+def test_a_budget_with_its_own_period_has_its_own_pace_tick(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
+    """With a pilot from 1 July the utilisation chart marks each bar at its own pace, at the
+    place the pace of `utilisation` puts it; without one there is no tick."""
+    out = tmp_path / "plain.html"
+    assert lcli("report", "--as-of", "30-9-2025", "-o", str(out)).code == 0
+    assert 'class="own-pace"' not in out.read_text(encoding="utf-8")
+    assert lcli("team", "budget", "zuid", "--start", "1-7-2025").code == 0
+    out = tmp_path / "pilot.html"
+    assert lcli("report", "--as-of", "30-9-2025", "-o", str(out)).code == 0
+    page = out.read_text(encoding="utf-8")
+    svg = re.search(r'<svg class="chart" data-chart="utilisation".*?</svg>', page, re.S)
+    assert svg is not None
+    ticks = re.findall(r'<line class="own-pace" x1="([0-9.]+)"', svg.group(0))
+    assert len(ticks) == 2  # noord and zuid
+    u = {r["team"]: r for r in json.loads(lcli("utilisation", "--as-of", "30-9-2025", "-f", "json").out)}
+    # zuid's pilot is 92 of its 184 days in: 50%; noord's whole year 273 of 365 days: 74,8%.
+    assert round(u["zuid"]["pace"], 4) == 0.5 and round(u["noord"]["pace"], 4) == round(273 / 365, 4)
+    # The tick of the later pace lies further right.
+    assert float(ticks[0]) > float(ticks[1])
+    assert "eigen tempo" in page

@@ -56,20 +56,23 @@ class Bar:
 
     label: on the left. text: the figure written after the bar. parts: the bar's segments,
     each (value, colour), stacked from zero. note: a tooltip (defaults to label and text).
+    mark: a short black tick across this bar only (a budget holder's own pace), or None.
     """
 
     label: str
     text: str
     parts: tuple[tuple[float, str], ...]
     note: str = ""
+    mark: float | None = None
 
     @property
     def total(self) -> float:
         return sum(v for v, _ in self.parts)
 
 
-def bar(label: str, value: float, text: str, colour: str = BLUE, note: str = "") -> Bar:
-    return Bar(label, text, ((value, colour),), note)
+def bar(label: str, value: float, text: str, colour: str = BLUE, note: str = "",
+        mark: float | None = None) -> Bar:
+    return Bar(label, text, ((value, colour),), note, mark)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +153,8 @@ def bars(
         top += 18
     plot_x = label_w
     plot_w = max(width - label_w - value_w, 80)
-    top_value = max([*(r.total for r in rows), *(m.value for m in markers), maximum or 0, 0])
+    top_value = max([*(r.total for r in rows), *(m.value for m in markers),
+                     *(r.mark for r in rows if r.mark is not None), maximum or 0, 0])
     if top_value <= 0:
         top_value = 1.0
     step = nice_step(top_value, whole=whole)
@@ -191,6 +195,10 @@ def bars(
             body.append(f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(max(x1 - x0, 0.8))}" '
                         f'height="{_n(band - 6)}" fill="{colour}"/>')
             start += value
+        if r.mark is not None:
+            mx = x(r.mark)
+            body.append(f'<line class="own-pace" x1="{_n(mx)}" y1="{_n(y + 1)}" x2="{_n(mx)}" '
+                        f'y2="{_n(y + band - 1)}" stroke="{INK}" stroke-width="3"/>')
         # The figure comes after the markers (below), with a white halo: readable where it crosses one.
         figures.append(f'<text x="{_n(x(r.total) + 5)}" y="{_n(y + band * 0.7)}" paint-order="stroke" '
                        f'stroke="#fff" stroke-width="3" stroke-linejoin="round"><title>{tip}</title>'

@@ -306,9 +306,11 @@ def utilisation(ov: Overview, v: Mapping[str, View]) -> Section:
     u = v["utilisation"]
     expected = float(ov.utilisation.attrs["expected"])
     share = float(ov.utilisation.attrs["under_share"])
+    own = bool(ov.utilisation.attrs.get("own_pace"))
     rows = [ch.bar(str(r["team"]), _f(r["utilisation"]), pct(r["utilisation"]),
                    ch.STATUS_COLOURS.get(str(r["status"]), ch.BLUE), note=team_sentence(r, ov.year)
-                   if r["status"] in ("under", "over") else f"{_name(r)}: {pct(r['utilisation'])} besteed")
+                   if r["status"] in ("under", "over") else f"{_name(r)}: {pct(r['utilisation'])} besteed",
+                   mark=_f(r["pace"]) if own and r.get("pace") is not None else None)
             for r in u.records]
     chart = ch.bars("utilisation", f"Benutting per budgethouder tegen het tempo op {date_nl(ov.as_of)}", rows,
                     maximum=1.0, ticks=lambda x: pct(x),
@@ -318,8 +320,12 @@ def utilisation(ov: Overview, v: Mapping[str, View]) -> Section:
     cols = [*u.shown]
     cols.insert(next(i for i, c in enumerate(cols) if c.key == "utilisation") + 1,
                 Column("expected", "tempo", "fraction"))
-    body = (_figure(chart, "Elke balk is het deel van het budget dat besteed is; de zwarte lijn is het deel van "
-                    "het jaar dat voorbij is. Wie links van de oranje stippellijn blijft, staat achter.")
+    caption = ("Elke balk is het deel van het budget dat besteed is; de zwarte lijn is het deel van "
+               "het jaar dat voorbij is. Wie links van de oranje stippellijn blijft, staat achter.")
+    if own:
+        caption += (" Het zwarte streepje op een balk is het eigen tempo van die budgethouder (een eigen "
+                    "periode, ophogingen of kortingen, of het bestedingsprofiel); daartegen telt achter of op koers.")
+    body = (_figure(chart, caption)
             + table(u, "utilisation", columns=cols))
     return Section("benutting", "Benutting tegen het tempo", body)
 
