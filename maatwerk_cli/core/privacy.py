@@ -286,8 +286,24 @@ def _bsns(text: str) -> Iterable[Finding]:
         digits = re.sub(r"[^0-9]", "", raw)
         if _CURRENCY_BEFORE.search(text, max(0, start - 8), start):
             continue  # "€ 123.456.782": an amount
+        if _in_code(text, start, end):
+            continue  # "h:6e3c8bb761590080": a hash or code with digits and letters mixed
         if bsn.is_valid(digits):
             yield Finding(BSN, f"{_LABEL[BSN]} {mask_bsn(digits)}", start, end)
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """Whether the number sits in a word that mixes letters and digits on a side: letters may
+    stand before or after it (``bsn123456782``, ``123456782x``), but not digits beyond them."""
+    i = start
+    while i > 0 and text[i - 1].isascii() and text[i - 1].isalpha():
+        i -= 1
+    if i < start and i > 0 and text[i - 1].isdigit():
+        return True
+    j = end
+    while j < len(text) and text[j].isascii() and text[j].isalpha():
+        j += 1
+    return j > end and j < len(text) and text[j].isdigit()
 
 
 def mask_bsn(digits: str) -> str:

@@ -205,7 +205,7 @@ def import_entries(
                 parse_amount(values["amount"]),
                 category=values["category"],
                 method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
-                date=parse_date(values["date"], allow_future=allow_future),
+                date=parse_date(values["date"], allow_future=allow_future, allow_flag="--allow-future"),
                 household_code=values.get("household") or None,
                 note=values.get("note") or None,
                 kind=resolve_choice(values.get("kind") or "gift", KIND_ALIASES, "kind"),

@@ -27,6 +27,7 @@ cache elsewhere. Deleting the cache folder is always safe.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import mmap
 import os
@@ -271,8 +272,80 @@ def clear() -> int:
     """Delete every cache file; returns how many there were."""
     count = 0
     with contextlib.suppress(OSError):
-        for path in cache_dir().glob("*.book"):
+        for path in [*cache_dir().glob("*.book"), *cache_dir().glob("*.json")]:
             path.unlink(missing_ok=True)
             count += 1
     return count
 
+
+
+# ---------------------------------------------------------------------------- small notes
+
+
+def note_file(journal: Path, name: str) -> Path:
+    key = _hash(f"{FORMAT}\0{name}\0{_resolved(journal)}".encode())
+    return cache_dir() / f"{key}.{name}.json"
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(journal: Path) -> str:
+    return str(journal.resolve())
+
+
+def load_note(journal: Path, name: str) -> dict[str, object] | None:
+    """A small note about a journal kept by :func:`store_note`, while the journal is still the
+    file it was about (same identity, size, times and last 64 KiB); else None.
+
+    Notes let a writer that must stay light (the clerk's card payment) know a few figures
+    of a journal without reading it; whoever writes the note took them from the fold.
+    Notes are read and written under the folder lock only.
+    """
+    import json
+
+    if not enabled():
+        return None
+    try:
+        data = json.loads(note_file(journal, name).read_bytes())
+        st = Stamp(**data["stamp"])
+        value = data["value"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if data.get("journal") != _resolved(journal) or not isinstance(value, dict):
+        return None
+    if not same_file(journal, Stamp(st.ino, st.dev, st.size, st.mtime_ns, st.ctime_ns, st.tail)):
+        return None
+    return value
+
+
+def store_note(journal: Path, name: str, value: dict[str, object]) -> None:
+    """Keep a note about the journal as it is now (skipped when it cannot be written).
+
+    Written in place, not renamed: only holders of the folder lock read or write notes,
+    and a note cut short by a crash is no JSON, so it is ignored.
+    """
+    import json
+    from dataclasses import asdict
+
+    if not enabled():
+        return
+    st = stamp(journal)
+    if st is None:
+        return
+    path = note_file(journal, name)
+    text = json.dumps({"journal": _resolved(journal), "stamp": asdict(st), "value": value})
+    try:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW_NOTE, 0o600)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW_NOTE, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+NOFOLLOW_NOTE = getattr(os, "O_NOFOLLOW", 0)
