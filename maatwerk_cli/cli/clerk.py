@@ -503,14 +503,35 @@ def import_entries(
     team: str | None = typer.Option(None, "--team", help="Team for every row (else a team column)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row; write nothing."),
     allow_future: bool = typer.Option(False, "--allow-future", help="Accept dates after today."),
+    again: bool = typer.Option(False, "--again", help="Import rows that were imported before, again."),
+    new_only: bool = typer.Option(
+        False, "--new-only", help="Import only the rows not imported before; list the ones skipped."
+    ),
 ) -> None:
     """Bulk entry from a spreadsheet: all rows or none.
 
-    Columns (any case, Dutch names too): date/datum, amount/bedrag, category/categorie,
-    method/betaalwijze, kind/soort, household/huishouden, note/notitie, tegenprestatie,
-    and team when --team is not given. Rules of thumb apply per row: a row that hits
-    one needs reason/reden (and second_opinion/tweede mening above that limit).
-    On any bad row every bad row is listed and nothing is written.
+    Columns, in any order and any case (Dutch names too); the first three are needed:
+
+    - date / datum: 14-3-2025 or 2025-03-14
+    - amount / bedrag: 35, 12,50, 1.234,56
+    - category / categorie
+    - method / betaalwijze / methode / betaling: pin, factuur, contant (default pin)
+    - kind / soort: gift, loan / lening, conditional / voorwaardelijk (default gift)
+    - household / huishouden: a pseudonymous code
+    - note / notitie / toelichting / omschrijving
+    - tegenprestatie / wederkerigheid
+    - team / wijkteam: needed when --team is not given
+    - due / vervaldatum: repayment date of a loan
+    - condition / voorwaarde: the condition of a conditional grant
+    - by / door: who decided
+    - reason / reden: why a rule of thumb is overridden
+    - second_opinion / second opinion / tweede mening / tweede_mening: who agreed
+
+    Rules of thumb apply per row: a row that hits one needs a reason (and a second
+    opinion above that limit). On any bad row every bad row is listed and nothing is
+    written. A sheet whose rows were imported before is refused, naming when and as
+    which ids (rows are matched by their values, not their place): --new-only imports
+    just the new rows, --again imports every row again.
     """
     from ..ops.importer import import_entries as run_import
 
@@ -528,7 +549,7 @@ def import_entries(
 
     try:
         result = run_import(ledger(), file, team=team, dry_run=dry_run,
-                            allow_future=allow_future, progress=progress)
+                            allow_future=allow_future, progress=progress, again=again, new_only=new_only)
     finally:
         if bar is not None:
             bar.stop()
@@ -541,6 +562,12 @@ def import_entries(
     verb = "would import" if dry_run else "imported"
     print(f"{verb} {result.count} entries" + (f" ({result.first_id} .. {result.last_id})"
                                               if result.first_id and not dry_run else ""))
+    if result.skipped:
+        from ..ops.fingerprint import when
+
+        print(f"skipped {len(result.skipped)} row(s) imported before:")
+        for s in result.skipped:
+            print(f"  row {s.row}: {s.known.id} ({when(s.known.recorded_at)})")
 
 
 @app.command()
@@ -550,7 +577,9 @@ def check(
     """Validate everything and list every problem with file and line (exit 1 if any)."""
     from ..ops.check import check_ledger
 
-    problems = check_ledger(ledger())
+    lg = ledger()
+    lg.folder.require()  # no ledger folder: said as every command says it
+    problems = check_ledger(lg)
     if fmt == "json":
         print(json.dumps([{"file": p.file, "line": p.line, "message": p.message} for p in problems],
                          ensure_ascii=False, indent=1))

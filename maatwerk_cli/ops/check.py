@@ -131,8 +131,8 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
                 bad(row, f"refers to {row.ref or 'nothing'}, which is not an earlier line of this team")
             elif row.ref in voided:
                 bad(row, f"refers to {row.ref}, which was voided before")
-            else:
-                voided.add(row.ref)
+            elif not book.cancelled[i]:
+                voided.add(row.ref)  # a void undone later (a void of this void) voids nothing
             continue
         if row.type in ("withdraw", "settle", "knipkaart", "bank-link"):
             continue  # checked by their own modules
@@ -179,6 +179,8 @@ def _check_privacy(rows: Sequence[Row], name: str) -> list[Problem]:
             "tegenprestatie": row.tegenprestatie,
             "condition": row.condition,
             "household": row.household,
+            "by": row.by,
+            "second opinion": str(row.extra.get("second_opinion", "")),
         }
         for field, finding in check_fields(fields):
             out.append(Problem(name, row.line,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, NotFoundError
-from ..core.money import ZERO, format_eur, format_plain
+from ..core.money import format_eur, format_plain
 from ..core.privacy import guard, household, household_pattern
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Entry, split_id
 from ..core.text import clean_text, resolve_category
@@ -480,7 +480,7 @@ def void_lines(
         plan = list(dict.fromkeys(plan))
         for team in dict.fromkeys(t for t, _, _ in plan):
             lines = {j for t, j, _ in plan if t == team}
-            _check_after_voids(folder, team, books[team], lines)
+            _check_after_voids(team, books[team], lines)
         undone = [_undone(books[t], j, a) for t, j, a in plan]
         if announce is not None:
             announce(undone)
@@ -567,7 +567,37 @@ def _undone(book: Book, i: int, asked: bool) -> Undone:
                   if lines.has_amount[i] else None, what, asked)
 
 
-def _check_after_voids(folder: LedgerFolder, team: str, book: Book, voided: set[int]) -> None:
+def _check_cash_after(book: Book, team: str, after: Callable[[int], bool],
+                      before: Callable[[int], bool]) -> None:
+    """The cash box, line by line as ``maatwerk check`` counts it, must not go below zero
+    where it did not before."""
+    import numpy as np
+
+    from ..core.lines import TYPE_CODE
+
+    lines = book.lines
+    types = lines.type
+    cash = (types == TYPE_CODE["spend"]) & (lines.codes["method"] == lines.code_of("method", "contant"))
+    at = np.flatnonzero(cash | (types == TYPE_CODE["withdraw"]) | (types == TYPE_CODE["settle"])).tolist()
+
+    def lowest(counts: Callable[[int], bool]) -> tuple[int, int]:
+        balance, low, where = 0, 0, -1
+        for j in at:
+            if not counts(j):
+                continue
+            balance += int(lines.amount[j]) if int(types[j]) == TYPE_CODE["withdraw"] else -int(lines.amount[j])
+            if balance < low:
+                low, where = balance, j
+        return low, where
+
+    low, where = lowest(after)
+    if low < 0 and lowest(before)[0] >= 0:
+        raise InputError(
+            f"the cash box of {team} would go below zero at {lines.id(where)} "
+            f"({format_eur(Decimal(low).scaleb(-2))}); void the cash spends paid from it in the same command")
+
+
+def _check_after_voids(team: str, book: Book, voided: set[int]) -> None:
     """Refuse voids that would leave the journal in a state no command could record: a gift
     with repayments, more paid back than spent, a cash box below zero."""
     from ..core.lines import TYPE_CODE
@@ -585,17 +615,9 @@ def _check_after_voids(folder: LedgerFolder, team: str, book: Book, voided: set[
             return by is not None and by in voided
         return bool(not book.dup[j])
 
-    cash_delta = 0
     touched: set[int] = set()
     for v in voided:
-        line, t, sign = v, int(types[v]), -1  # voiding a line takes its effect away
-        if t == TYPE_CODE["void"] and book.target[v] >= 0:
-            line = int(book.target[v])  # undoing a void brings its line back
-            t, sign = int(types[line]), 1
-        if t == TYPE_CODE["withdraw"]:
-            cash_delta += sign * int(amount[line])
-        elif t == TYPE_CODE["settle"] or (t == TYPE_CODE["spend"] and lines.cell(line, "method") == "contant"):
-            cash_delta -= sign * int(amount[line])
+        line = int(book.target[v]) if int(types[v]) == TYPE_CODE["void"] and book.target[v] >= 0 else v
         if book.entry_of[line] >= 0:
             touched.add(int(book.entry_of[line]))
     for e in touched:
@@ -614,15 +636,7 @@ def _check_after_voids(folder: LedgerFolder, team: str, book: Book, voided: set[
             raise InputError(
                 f"{spend_id} would have {format_eur(Decimal(paid).scaleb(-2))} paid back, more than the "
                 f"{format_eur(Decimal(int(amount[spend])).scaleb(-2))} spent")
-    if cash_delta < 0:
-        from .cash import tally
-
-        have = tally(book).cash_on_hand
-        after = have + Decimal(cash_delta).scaleb(-2)
-        if after < ZERO:
-            raise InputError(
-                f"the cash box of {team} would hold {format_eur(after)} ({format_eur(have)} now); void "
-                "the cash spends paid from it in the same command")
+    _check_cash_after(book, team, stands, lambda j: bool(book.live[j]))
 
 
 def refuse(

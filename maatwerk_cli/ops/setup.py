@@ -12,6 +12,7 @@ from ..core.dates import today
 from ..core.errors import InputError
 from ..core.money import format_plain
 from ..core.names import check_slug
+from ..core.privacy import guard
 from ..core.records import Team
 from ..core.text import clean_text
 from ..store.atomic import write_atomic, write_new
@@ -45,6 +46,7 @@ def add_team(
     folder.require()
     slug = check_slug(slug, folder.team_slugs())
     title = clean_text(name, "name", limit=100) or slug
+    guard({"team": slug, "name": title})  # a team's name is no place for a resident's number
     if kind not in ("team", "fund"):
         raise InputError(f"kind {kind!r} is not one of: team, fund")
     if budget < 0:
