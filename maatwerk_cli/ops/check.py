@@ -39,6 +39,12 @@ def check_ledger(ledger: Any) -> list[Problem]:
     except MaatwerkError as exc:
         return [Problem(folder.display(folder.settings_path), 0, str(exc))]
     categories = {fold_text(c) for c in settings.categories}
+    try:
+        from ..core.privacy import household_pattern
+
+        household_pattern(settings.raw, folder.display(folder.settings_path))
+    except MaatwerkError as exc:
+        problems.append(Problem(folder.display(folder.settings_path), 0, str(exc)))
     slugs = folder.team_slugs()
     if folder.teams_dir.is_dir():
         for csv_path in sorted(folder.teams_dir.glob("*.csv")):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,19 +37,24 @@ class TeamSums:
 
     spent: cents spent per calendar year (spends not voided, plus cash written off).
     largest: the largest spend not voided, in cents (0 when there is none).
+    max_seq: the highest id sequence in the journal, damaged lines included (the writer
+    gives none at or below it; see :meth:`~maatwerk_cli.store.folder.LedgerFolder.remember_ids`).
     """
 
     spent: Mapping[int, int] = field(default_factory=dict)
     largest: int = 0
+    max_seq: int = 0
 
-    def plus(self, year: int, cents: int, *, largest: bool = True) -> TeamSums:
-        """The figures after one more spend (``largest``: it may be the new largest)."""
+    def plus(self, year: int, cents: int, *, largest: bool = True, seq: int = 0) -> TeamSums:
+        """The figures after one more spend (``largest``: it may be the new largest; ``seq``:
+        its id's sequence)."""
         spent = dict(self.spent)
         spent[year] = spent.get(year, 0) + cents
-        return TeamSums(spent, max(self.largest, cents) if largest else self.largest)
+        return TeamSums(spent, max(self.largest, cents) if largest else self.largest, max(self.max_seq, seq))
 
     def value(self) -> dict[str, object]:
-        return {"spent": {str(y): c for y, c in self.spent.items()}, "largest": self.largest}
+        return {"spent": {str(y): c for y, c in self.spent.items()}, "largest": self.largest,
+                "max_seq": self.max_seq}
 
 
 def sums_of(book: Book) -> TeamSums:
@@ -79,9 +84,10 @@ def _from_note(value: Mapping[str, object]) -> TeamSums | None:
     try:
         spent = value["spent"]
         largest = value["largest"]
-        if not isinstance(spent, Mapping) or not isinstance(largest, int):
+        max_seq = value["max_seq"]
+        if not isinstance(spent, Mapping) or not isinstance(largest, int) or not isinstance(max_seq, int):
             return None
-        return TeamSums({int(y): int(c) for y, c in spent.items()}, largest)
+        return TeamSums({int(y): int(c) for y, c in spent.items()}, largest, max_seq)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -102,7 +108,10 @@ def noted(folder: LedgerFolder, slug: str) -> TeamSums | None:
     if not _usable(folder):
         return None
     value = cache.load_note(path, NOTE)
-    return _from_note(value) if value is not None else None
+    got = _from_note(value) if value is not None else None
+    if got is not None:
+        folder.remember_ids(slug, got.max_seq)
+    return got
 
 
 def team_sums(folder: LedgerFolder, slug: str) -> TeamSums:
@@ -111,7 +120,8 @@ def team_sums(folder: LedgerFolder, slug: str) -> TeamSums:
     got = noted(folder, slug)
     if got is not None:
         return got
-    sums = sums_of(folder.book(slug).book)
+    folded = folder.book(slug)
+    sums = replace(sums_of(folded.book), max_seq=folded.max_seq)
     keep(folder, slug, sums)
     return sums
 

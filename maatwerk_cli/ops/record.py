@@ -246,8 +246,7 @@ def record_spend(folder: LedgerFolder, team: str, amount: Decimal, **options: An
     with folder.lock():
         cells = spend_cells(folder, team, amount, rules=checker, **options)
         slug = cells.pop("_team")
-        new_id = folder.append(slug, [cells])[0]
-        checker.recorded(slug, cells)
+        new_id = folder.append(slug, [cells], written=lambda ids: checker.recorded(slug, cells, ids[0]))[0]
     return Recorded(new_id, slug, cells)
 
 

@@ -530,15 +530,17 @@ class SpendRules:
                 self._sums[slug] = self._sums[slug].plus(when.year, int(amount.scaleb(2)), largest=False)
         return [h.rule for h in hits]
 
-    def recorded(self, slug: str, cells: Mapping[str, str]) -> None:
+    def recorded(self, slug: str, cells: Mapping[str, str], new_id: str) -> None:
         """After a single spend was written (under the lock): carry the team's figures
         forward to the journal as it is now."""
         if self.batch or slug not in self._sums:
             return
+        from ..core.records import split_id
         from .plausible import keep
 
         when = dt.date.fromisoformat(cells["date"])
-        self._sums[slug] = self._sums[slug].plus(when.year, int(Decimal(cells["amount"]).scaleb(2)))
+        self._sums[slug] = self._sums[slug].plus(when.year, int(Decimal(cells["amount"]).scaleb(2)),
+                                                 seq=split_id(new_id)[2])
         keep(self.folder, slug, self._sums[slug])
 
 

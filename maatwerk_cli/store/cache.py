@@ -305,23 +305,51 @@ def load_note(journal: Path, name: str) -> dict[str, object] | None:
     if not enabled():
         return None
     try:
-        data = json.loads(note_file(journal, name).read_bytes())
+        raw = note_file(journal, name).read_bytes()
+        body, _, check = raw.rpartition(b"\n")
+        if _hash(body) != check.decode("ascii"):
+            return None  # cut short or mixed with an older note: not trusted
+        data = json.loads(body)
         st = Stamp(**data["stamp"])
         value = data["value"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if data.get("journal") != _resolved(journal) or not isinstance(value, dict):
         return None
-    if not same_file(journal, Stamp(st.ino, st.dev, st.size, st.mtime_ns, st.ctime_ns, st.tail)):
+    if not (same_file(journal, Stamp(st.ino, st.dev, st.size, st.mtime_ns, st.ctime_ns, st.tail))
+            or _torn_after(journal, st)):
         return None
     return value
+
+
+def _torn_after(journal: Path, st: Stamp) -> bool:
+    """Whether the journal is the file of ``st`` with only an unfinished line after it (a
+    writer died mid-line): readers set that line aside, so what was true of the file still is."""
+    try:
+        fd = os.open(journal, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return False
+    try:
+        now = os.fstat(fd)
+        if (now.st_ino, now.st_dev) != (st.ino, st.dev) or now.st_size <= st.size:
+            return False
+        if now.st_size - st.size > TAIL:
+            return False  # far more than a line: read it
+        start = max(0, st.size - TAIL)
+        os.lseek(fd, start, os.SEEK_SET)
+        data = _read_all(fd, now.st_size - start)
+    finally:
+        os.close(fd)
+    before, after = data[: st.size - start], data[st.size - start :]
+    return _hash(before) == st.tail and b"\n" not in after
 
 
 def store_note(journal: Path, name: str, value: dict[str, object]) -> None:
     """Keep a note about the journal as it is now (skipped when it cannot be written).
 
-    Written in place, not renamed: only holders of the folder lock read or write notes,
-    and a note cut short by a crash is no JSON, so it is ignored.
+    Written in place, not renamed or truncated to nothing first (on ext4 either costs a
+    flush to disk): only holders of the folder lock read or write notes, and the note ends
+    in a hash of itself, so one cut short or mixed with the one before is ignored.
     """
     import json
     from dataclasses import asdict
@@ -332,15 +360,17 @@ def store_note(journal: Path, name: str, value: dict[str, object]) -> None:
     if st is None:
         return
     path = note_file(journal, name)
-    text = json.dumps({"journal": _resolved(journal), "stamp": asdict(st), "value": value})
+    body = json.dumps({"journal": _resolved(journal), "stamp": asdict(st), "value": value}).encode("utf-8")
+    data = body + b"\n" + _hash(body).encode("ascii")
     try:
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW_NOTE, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW_NOTE, 0o600)
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW_NOTE, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW_NOTE, 0o600)
         try:
-            os.write(fd, text.encode("utf-8"))
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
         finally:
             os.close(fd)
     except OSError:
