@@ -383,7 +383,9 @@ class Builder:
         from maatwerk_cli.ops import rules
 
         # One reading of the household history for all spends, as an import does.
-        self._rules = rules.SpendRules(self.ledger.folder, proceed=rules.PROCEED_IMPORT, batch=True)
+        # Published history, replayed: the plausibility rules guard a clerk's typing, not this.
+        self._rules = rules.SpendRules(self.ledger.folder, proceed=rules.PROCEED_IMPORT, batch=True,
+                                       plausibility=False)
         for action in sorted(self._actions, key=lambda a: (a.when, a.order)):
             try:
                 cells = action.run()

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from .ops.bank import BankImport, Mismatch
     from .ops.cash import CashStatus, Settlement
     from .ops.importer import ImportResult
+    from .ops.record import Undone
+    from .ops.show import Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,11 +323,27 @@ class Ledger:
 
         return repay(self.folder, entry_id, money(amount), date=day(date), by=by)
 
-    def void(self, entry_id: str, *, reason: str, by: str | None = None) -> str:
-        """Cancel an entry with a reason; the original line stays in the journal."""
+    def void(self, entry_id: str, *, reason: str, by: str | None = None, with_events: bool = False) -> str:
+        """Cancel a line (an entry, or any event) with a reason; the line stays in the journal.
+        Returns the void line's id; see :meth:`void_lines`."""
         from .ops.record import void
 
-        return void(self.folder, entry_id, reason=reason, by=by)
+        return void(self.folder, entry_id, reason=reason, by=by, with_events=with_events)
+
+    def void_lines(self, ids: Sequence[str], *, reason: str, by: str | None = None,
+                   with_events: bool = False, dry_run: bool = False) -> list[Undone]:
+        """Cancel several lines at once (all or none). A spend with later events that stand is
+        refused unless they are named too, or ``with_events``; a void of a void undoes it."""
+        from .ops.record import void_lines
+
+        return void_lines(self.folder, ids, reason=reason, by=by, with_events=with_events,
+                          dry_run=dry_run)
+
+    def story(self, line_id: str) -> Story:
+        """One line's whole story: the entry with every line about it, in file order."""
+        from .ops.show import story
+
+        return story(self.folder, line_id)
 
     def refuse(self, team: str, *, reason: str, household: str | None = None,
                amount: Decimal | int | str | None = None, category: str | None = None,

@@ -46,6 +46,16 @@ def own_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+#: Every CLI call the suite makes with what it wrote on stderr: (args, exit code, stderr).
+#: ``test_clerk_hints`` checks that each option a message names exists (it runs last).
+MESSAGES: list[tuple[tuple[str, ...], int, str]] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``run_last`` (a function attribute) run after all others."""
+    items.sort(key=lambda item: bool(getattr(getattr(item, "function", None), "run_last", False)))
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """Run ``maatwerk ARGS`` in this process through the real entry point."""
@@ -54,6 +64,8 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         capsys.readouterr()
         code = run([str(a) for a in args])
         captured = capsys.readouterr()
+        if captured.err:
+            MESSAGES.append((tuple(str(a) for a in args), code, captured.err))
         return Result(code, captured.out, captured.err)
 
     return call

@@ -606,6 +606,7 @@ def test_real_camt053_with_two_accounts_needs_account(lcli: Cli, ledger_dir: Pat
 
 def test_real_card_payment_matches_a_recorded_spend(lcli: Cli, ledger_dir: Path) -> None:
     path = real("camt053/newinnovations-test-camt053.xml")  # one debit of 100.00 on 2026-03-05
+    assert lcli("team", "budget", "noord", "10.000", "--year", "2026").code == 0
     assert lcli("spend", "noord", "100", "-c", "Overig", "-d", "3-3-2026", "--allow-future").code == 0
     summary = rows_json(lcli("import", "bank", str(path), "--team", "noord", "--json"))
     assert isinstance(summary, dict)

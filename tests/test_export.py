@@ -136,7 +136,7 @@ def test_budgets_in_each_tools_own_construct(cli: Cli, busy: Path) -> None:
     # A year without a budget after one with: fava would carry the old one over, so it is 0.
     Ledger(busy).set_budget("zuid", Decimal("0"), 2026)
     lg = Ledger(busy)
-    lg.spend("zuid", "10", category="Wonen", date=D(2026, 1, 5))
+    lg.spend("zuid", "10", category="Wonen", date=D(2026, 1, 5), reason="nood, budget volgt")
     every = cli("--ledgers", str(busy), "export", "beancount").out
     assert '2026-01-01 custom "budget" Expenses:Maatwerk:Zuid "yearly" 0.00 EUR' in every
 

@@ -75,7 +75,7 @@ def test_writers_and_readers_at_once(ledger_dir: Path) -> None:
         "import sys, datetime as dt\nfrom decimal import Decimal\nfrom maatwerk_cli import Ledger\n"
         "lg = Ledger(sys.argv[1])\n"
         "for i in range(150):\n"
-        "    lg.spend('zuid', Decimal(i + 1), category='Overig', date=dt.date(2025, 5, 1))\n"
+        "    lg.spend('zuid', Decimal(i + 1), category='Overig', date=dt.date(2025, 5, 1), reason='load')\n"
     )
     writers = [subprocess.Popen([sys.executable, "-c", script, str(ledger_dir)]) for _ in range(3)]
     lg = Ledger(ledger_dir)

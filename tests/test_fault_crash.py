@@ -40,7 +40,7 @@ print("ready", flush=True)
 for n in range(start, start + 100000):
     team = "noord" if n % 3 else "zuid"
     entry_id = lg.spend(team, Decimal(n % 997 + 1), category="Overig", note=f"n{n}",
-                        date=dt.date(2025, 1 + n % 12, 1))
+                        date=dt.date(2025, 1 + n % 12, 1), reason="load")
     print(entry_id, n, flush=True)
 """
 
@@ -101,7 +101,8 @@ def next_write_works(root: Path) -> None:
         path = lg.folder.journal_path(team)
         before = lg.folder.book(team)  # as every reader sees it: an unfinished batch left out
         torn_before = {p.line for p in before.problems if p.message == MSG_TORN_LAST}
-        new_id = lg.spend(team, Decimal("1"), category="Overig", note="n0", date=dt.date(2025, 1, 1))
+        new_id = lg.spend(team, Decimal("1"), category="Overig", note="n0", date=dt.date(2025, 1, 1),
+                          reason="na de crash")
         assert new_id == f"{team}-2025-{before.max_seq + 1:04d}"
         again = read_journal(path, team)
         assert again.rows[-1].id == new_id and again.rows[-1].amount == Decimal("1.00")
@@ -326,7 +327,8 @@ def test_every_cut_of_the_last_line_is_set_aside_never_misread(ledger_dir: Path)
     lg.spend("noord", Decimal("12.50"), category="Wonen", note="borg, \"kamer\"; één maand",
              date=dt.date(2025, 3, 1))
     lg.spend("noord", Decimal("1234.56"), category="Levensmiddelen", household="H-7KXM4P",
-             note="boodschappen", date=dt.date(2025, 3, 2), kind="loan", due=dt.date(2025, 4, 1))
+             note="boodschappen", date=dt.date(2025, 3, 2), kind="loan", due=dt.date(2025, 4, 1),
+             reason="borg")
     path = lg.folder.journal_path("noord")
     whole = path.read_bytes()
     last_start = whole.rstrip(b"\n").rfind(b"\n") + 1

@@ -235,7 +235,7 @@ def test_the_fault_matrix_reaches_every_call(template: Path, monkeypatch: pytest
         with monkeypatch.context() as patch:
             inject(patch, injector)
             assert run(["--ledgers", str(root), "team", "budget", "noord", "12.000", "--year", "2026"]) == 0
-            assert run(["--ledgers", str(root), "spend", "zuid", "35", "-c", "Wonen"]) == 0
+            assert run(["--ledgers", str(root), "spend", "zuid", "35", "-c", "Wonen", "-d", "1-3-2025"]) == 0
         counts[op] = injector.calls
     # team budget: one write, two fsyncs (file, folder), one rename; the first line of a
     # journal: its header as a new file (one write, two fsyncs, one rename), then the line

@@ -91,7 +91,7 @@ def build(root: Path) -> Built:
     ids: dict[str, str] = {}
     lg.refuse("noord", reason="tweede aanvraag dit jaar", date=d("2024-11-01"))
     ids["n_old"] = lg.spend("noord", D("400"), category="Wonen", kind="loan", due=d("2025-01-20"),
-                            date=d("2024-12-20"), household="H-BCDF23")
+                            date=d("2024-12-20"), household="H-BCDF23", reason="voor de start")
     ids["n_food"] = lg.spend("noord", D("35"), category="levensmiddelen", date=d("2025-01-15"),
                              household="H-7KXM4P",
                              note="boodschappen voor H-7KXM4P, melk en brood tot de uitkering komt")
@@ -128,8 +128,9 @@ def build(root: Path) -> Built:
     lg.mark_outcome(ids["z_teg"], "partial")
     ids["z_last"] = lg.spend("zuid", D("99.99"), category="Overig", date=d("2025-12-31"))
 
-    ids["o_a"] = lg.spend("oost", D("10"), category="Vervoer", date=d("2025-02-02"))
-    ids["o_b"] = lg.spend("oost", D("10.01"), category="Vervoer", date=d("2025-02-03"))
+    # No 2025 budget for oost: recorded over the plausibility rule, with a reason.
+    ids["o_a"] = lg.spend("oost", D("10"), category="Vervoer", date=d("2025-02-02"), reason="budget volgt")
+    ids["o_b"] = lg.spend("oost", D("10.01"), category="Vervoer", date=d("2025-02-03"), reason="budget volgt")
 
     ids["f_big"] = lg.spend("fonds", D("7500"), category="Wonen", method="factuur", date=d("2025-08-01"),
                             note="gedwongen verkoop voorkomen")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -145,7 +146,7 @@ def test_damaged_settings_and_team_files(ledger_dir: Path, lcli: Cli) -> None:
 def test_lines_with_commas_quotes_and_newlines_round_trip(ledger_dir: Path) -> None:
     lg = Ledger(ledger_dir)
     note = 'borg, "kamer" voor\nmoeder; 1e maand'
-    lg.spend("noord", Decimal("800"), category="Wonen", note=note)
+    lg.spend("noord", Decimal("800"), category="Wonen", note=note, date=dt.date(2025, 3, 1))
     entry = lg.read().entries[0]
     assert entry.note == 'borg, "kamer" voor moeder; 1e maand'  # one line, nothing lost
     assert lg.read().problems == ()
@@ -183,10 +184,11 @@ def test_spend_and_help_never_import_pandas(ledger_dir: Path) -> None:
 def test_parallel_writers_lose_nothing(ledger_dir: Path) -> None:
     """Eight processes append at once: every id unique, every entry there, check clean."""
     script = (
-        "import sys\nfrom decimal import Decimal\nfrom maatwerk_cli import Ledger\n"
+        "import datetime as dt, sys\nfrom decimal import Decimal\nfrom maatwerk_cli import Ledger\n"
         "lg = Ledger(sys.argv[1])\n"
         "for i in range(25):\n"
-        "    print(lg.spend('noord', Decimal('1.00') + i, category='Overig'), flush=True)\n"
+        "    print(lg.spend('noord', Decimal('1.00') + i, category='Overig', date=dt.date(2025, 3, 1)),\n"
+        "          flush=True)\n"
     )
     procs = [subprocess.Popen([sys.executable, "-c", script, str(ledger_dir)], stdout=subprocess.PIPE,
                               text=True) for _ in range(8)]

@@ -53,19 +53,32 @@ def cash_withdraw(
         help="The open bank line this withdrawal is (from `maatwerk bank lines TEAM --open`).",
     ),
     allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
-    """Record cash taken from the team's card account into the cash box."""
-    from ..ops.cash import NOTE_STEP, cash_on_hand, withdraw
+    """Record cash taken from the team's card account into the cash box and print its id.
 
+    The withdrawal and the cash now on hand are echoed on stderr.
+    """
+    from ..ops.cash import NOTE_STEP, cash_on_hand, withdraw
+    from ..ops.record import find
+    from .clerk import _fmt, echo, print_id
+
+    out_fmt = _fmt(fmt)
     value = parse_amount(amount)
-    when = parse_date(date, allow_future=allow_future) if date else None
+    when = parse_date(date, allow_future=allow_future, allow_flag="--allow-future") if date else None
     lg = ledger()
     row_id = withdraw(lg, team, value, date=when, note=note, by=by, bank_line=bank_line)
     if value % NOTE_STEP:
         warn(f"{format_eur(value)} is not a multiple of {format_eur(NOTE_STEP)}, as cash machines "
              "pay out; recorded anyway, check the receipt")
     slug = row_id.rsplit("-", 2)[0]
-    print(f"{row_id}  (cash on hand: {format_eur(cash_on_hand(lg.folder, slug))})")
+    print_id(row_id, out_fmt)
+    got = find(lg.folder, row_id)  # the date as recorded (a bank line's, or today)
+    from ..core.lines import day
+
+    echo(row_id, "cash withdrawal", team=slug, amount=value, method="pin",
+         date=day(int(got.folded.book.lines.date[got.line])),
+         more=f"cash on hand {format_eur(cash_on_hand(lg.folder, slug))}")
 
 
 @cash_app.command("status")

@@ -5,10 +5,14 @@ These stay light: no pandas is imported on this path (a test proves it for ``spe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,6 +25,9 @@ from ..render.output import emit
 from .app import ExitStatus, app, fail, ledger, warn, warn_problems
 from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
 
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
 LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser, not click
 
 team_app = typer.Typer(help="Budget holders: wijkteams and central funds.", no_args_is_help=True)
@@ -30,8 +37,34 @@ import_app = typer.Typer(help="Bulk input: entries from a spreadsheet, bank stat
 app.add_typer(import_app, name="import")
 
 
-def _date(text: str | None, what: str = "date", allow_future: bool = False):  # type: ignore[no-untyped-def]
-    return parse_date(text, what=what, allow_future=allow_future) if text else None
+def _date(text: str | None, what: str = "date", allow_future: bool = False,  # type: ignore[no-untyped-def]
+          flag: str | None = None):
+    return parse_date(text, what=what, allow_future=allow_future, allow_flag=flag) if text else None
+
+
+def _fmt(fmt: str) -> str:
+    """``--format`` of a recording command: text (the bare id) or json (``{"id": ...}``)."""
+    value = fmt.strip().lower()
+    if value not in ("text", "json", "table"):
+        raise InputError(f"format {fmt!r} is not one of: text, json")
+    return value
+
+
+def print_id(line_id: str, fmt: str) -> None:
+    """What scripts read on stdout after recording: the bare id, or ``{"id": ...}``."""
+    print(json.dumps({"id": line_id}) if fmt == "json" else line_id)
+
+
+def echo(line_id: str, what: str, *, team: str, date: dt.date, amount: Decimal | None = None,
+         category: str = "", method: str = "", kind: str = "", more: str = "") -> None:
+    """The clerk's check, one line on stderr in Dutch formats: what was read and recorded
+    (``€ 12.505,00`` is twelve thousand five hundred and five euros)."""
+    parts = [what, f"team {team}"]
+    if amount is not None:
+        parts.append(format_eur(amount))
+    parts.extend(p for p in (category, method, kind) if p)
+    parts.append(date.strftime("%d-%m-%Y"))
+    sys.stderr.write(f"maatwerk: recorded {line_id}: {', '.join(parts)}{f'; {more}' if more else ''}\n")
 
 
 @app.command()
@@ -221,18 +254,29 @@ def spend(
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
-    """Record a spend (a gift unless --kind says otherwise) and print its id."""
-    if fmt not in ("text", "json", "table"):
-        raise InputError(f"format {fmt!r} is not one of: text, json")
+    """Record a spend (a gift unless --kind says otherwise) and print its id.
+
+    What was read is echoed on stderr in Dutch formats (id, team, amount, category,
+    method, kind, date), so that 12.505 for fifteen euros is seen at once; stdout has
+    only the id (or {"id": ...} with --format json). A spend that looks implausible (more
+    than the budget left, far above the team's largest, a year without budget) is a
+    rule of thumb: it is refused with the figures and recorded when given again with
+    --reason.
+    """
+    from ..ops.record import record_spend
+
+    out_fmt = _fmt(fmt)
     value = parse_amount(amount)
-    entry_id = ledger().spend(
+    lg = ledger()
+    done = record_spend(
+        lg.folder,
         team,
         value,
         category=category,
         method=resolve_choice(method, METHOD_ALIASES, "method"),
-        date=_date(date, allow_future=allow_future),
-        requested=_date(requested, "request date", allow_future=allow_future),
-        household=household,
+        date=_date(date, allow_future=allow_future, flag="--allow-future"),
+        requested=_date(requested, "request date", allow_future=allow_future, flag="--allow-future"),
+        household_code=household,
         note=note,
         kind=resolve_choice(kind, KIND_ALIASES, "kind"),
         due=_date(due, "due date", allow_future=True),
@@ -244,7 +288,10 @@ def spend(
         allow_personal_data=allow_personal_data,
         bank_line=bank_line,
     )
-    print(json.dumps({"id": entry_id}) if fmt == "json" else entry_id)
+    print_id(done.id, out_fmt)
+    c = done.cells
+    echo(done.id, "spend", team=done.team, date=dt.date.fromisoformat(c["date"]),
+         amount=Decimal(c["amount"]), category=c["category"], method=c["method"], kind=c["kind"])
 
 
 MARK_HELP = """\
@@ -331,23 +378,111 @@ def repay(
     amount: str = typer.Argument(..., help="Amount repaid: 35, 17,50."),
     date: str | None = typer.Option(None, "--date", "-d", help="Date received (default: today)."),
     by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
-    """Record a (partial) repayment of a loan or conditional grant."""
+    """Record a (partial) repayment of a loan or conditional grant and print its id.
+
+    The repayment, its entry and what is still owed are echoed on stderr.
+    """
+    out_fmt = _fmt(fmt)
     value = parse_amount(amount)
     lg = ledger()
     event = lg.repay(entry_id, value, date=_date(date), by=by)
-    left = lg.entry(entry_id).outstanding
-    print(f"{event}  (still owed: {format_eur(left)})")
+    entry = lg.entry(entry_id)
+    print_id(event, out_fmt)
+    echo(event, f"repayment on {entry.id}", team=entry.team, amount=value, category=entry.category,
+         method=entry.method, kind=entry.kind, date=_date(date) or today(),
+         more=f"still owed {format_eur(entry.outstanding)}")
+
+
+VOID_HELP = """\
+Cancel lines: entries, or any event on them; they stay in the journal, marked voided.
+
+ID is any line's id: a spend, a repayment, a mark (loan, gift, conditional), an outcome,
+a tegenprestatie, a recovery, a refusal, a cash withdrawal or settlement, a knipkaart
+use. Several ids are voided together, all or none. Voiding a void undoes it.
+
+A spend with repayments or recoveries that stand is refused with their ids, unless
+--with-events voids them with it (and every other later event of the spend: marks,
+outcomes, bank links). What is voided is listed on stderr before anything is written
+(--dry-run only lists). stdout: the ids of the void lines, one per line.
+"""
+
+
+@app.command(help=VOID_HELP)
+def void(
+    ids: list[str] = typer.Argument(..., metavar="ID...", help="The lines to cancel."),
+    reason: str = typer.Option(..., "--reason", help="Why, e.g. 'entered twice'."),
+    with_events: bool = typer.Option(
+        False, "--with-events", help="Void a spend's later events (repayments, marks...) with it."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be voided; write nothing."),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+) -> None:
+    from ..ops.record import Undone, void_lines
+
+    told: list[bool] = []
+
+    def say(verb: str, lines: Sequence[Undone]) -> None:
+        for u in lines:
+            money = f" {format_eur(u.amount)}" if u.amount is not None else ""
+            along = "" if u.asked else " (with its spend)"
+            by = f" by {u.void_id}" if u.void_id else ""
+            sys.stderr.write(f"maatwerk: {verb} {u.id}{by}: {u.type}{money}, {u.date.strftime('%d-%m-%Y')}"
+                             f"{f', {u.what}' if u.what else ''}{along}\n")
+
+    def announce(lines: Sequence[Undone]) -> None:
+        # What goes along with a spend is listed before anything is written.
+        if dry_run or not all(u.asked for u in lines):
+            say("would void" if dry_run else "voiding", lines)
+            told.append(True)
+
+    done = void_lines(ledger().folder, ids, reason=reason, by=by, with_events=with_events,
+                      dry_run=dry_run, announce=announce)
+    if not told:
+        say("voided", done)
+    for u in done:
+        if u.void_id:
+            print(u.void_id)
 
 
 @app.command()
-def void(
-    entry_id: str = typer.Argument(..., metavar="ID", help="The entry to cancel."),
-    reason: str = typer.Option(..., "--reason", help="Why, e.g. 'entered twice'."),
-    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+def show(
+    line_id: str = typer.Argument(..., metavar="ID", help="An entry's id, or any event's."),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
-    """Cancel an entry; it stays in the journal, marked voided, with the reason."""
-    print(ledger().void(entry_id, reason=reason, by=by))
+    """One entry's whole story: the entry as it stands, then every line about it in order
+    (marks, repayments, outcomes, voids), voided ones marked.
+
+    JSON: {"entry": [the entry, as `entries` gives it], "lines": [id, type, date, amount,
+    ref, details, by, recorded_at, voided, voided_by, asked]}. An event's id shows its
+    entry's story; a refusal, withdrawal or knipkaart use shows that line and its voids.
+    """
+    from dataclasses import replace
+
+    from ..core.fields import entry_record
+    from ..ops.show import story
+    from ..render import listings
+    from ..render.columns import Column
+    from ..render.output import View
+
+    to = out(fmt, output)
+    told = story(ledger().folder, line_id)
+    entry = listings.entries([entry_record(told.entry)] if told.entry else [], to.format)
+    entry = replace(entry, title=f"{told.entry.id}: as it stands" if told.entry else "no entry",
+                    key="entry", sheet="entry", empty=f"{told.id} is about no entry", total=None)
+    data = [Column("id", kind="id"), Column("type"), Column("date", kind="date"),
+            Column("amount", kind="money"), Column("ref", kind="id"), Column("details"), Column("by"),
+            Column("recorded_at"), Column("voided", kind="bool"), Column("voided_by", kind="id"),
+            Column("asked", kind="bool")]
+    table = [Column("id", "id", "id"), Column("type", "soort"), Column("date", "datum", "date"),
+             Column("amount", "bedrag", "money"), Column("details", "wat", wide=True),
+             Column("by", "door", wide=True), Column("voided_by", "geannuleerd door", "id")]
+    lines = View(f"The story of {told.entry.id if told.entry else told.id}, line by line",
+                 data, [line.record() for line in told.lines], table=table, sheet="lines", key="lines",
+                 styles=lambda r: "dim strike" if r.get("voided") else ("bold" if r.get("asked") else None))
+    emit([entry, lines], to)
 
 
 @app.command(context_settings=LENIENT)
@@ -362,13 +497,25 @@ def refuse(
     allow_personal_data: bool = typer.Option(
         False, "--allow-personal-data", help="Record personal data anyway."
     ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
-    """Record a refused request (weigering), kept for learning."""
-    print(ledger().refuse(
-        team, reason=reason, household=household,
+    """Record a refused request (weigering), kept for learning, and print its id.
+
+    What was recorded is echoed on stderr (id, team, amount asked, category, date).
+    """
+    from ..ops.record import record_refusal
+
+    out_fmt = _fmt(fmt)
+    done = record_refusal(
+        ledger().folder, team, reason=reason, household_code=household,
         amount=parse_amount(amount, what="amount") if amount else None,
         category=category, date=_date(date), by=by, allow_personal_data=allow_personal_data,
-    ))
+    )
+    print_id(done.id, out_fmt)
+    c = done.cells
+    echo(done.id, "refusal", team=done.team, date=dt.date.fromisoformat(c["date"]),
+         amount=Decimal(c["amount"]) if c["amount"] else None, category=c["category"],
+         more="amount asked" if c["amount"] else "")
 
 
 # --------------------------------------------------------------------------- listing
@@ -391,6 +538,8 @@ def entries(
 
     to = out(fmt, output)
     lg = ledger()
+    if team:
+        _not_an_id(lg, team)
     found, problems = lg.select_entries(
         team,
         date_from=_date(date_from, allow_future=True),
@@ -408,6 +557,20 @@ def entries(
     emit(redacted(view) if redact else view, to)
 
 
+def _not_an_id(lg: Ledger, team: str) -> None:
+    """``entries noord-2025-0042``: the clerk wants that entry, not a team of that name."""
+    from ..core.records import split_id
+
+    try:
+        slug, _, _ = split_id(team)
+    except ValueError:
+        return
+    lg.folder.require()
+    if not lg.folder.has_team(team.strip().lower()) and lg.folder.has_team(slug):
+        raise InputError(f"{team.strip()} is an entry id, not a team; `maatwerk show {team.strip()}` "
+                         "shows that entry with every event on it")
+
+
 # --------------------------------------------------------------------------- import and check
 
 
@@ -417,18 +580,42 @@ def import_entries(
     team: str | None = typer.Option(None, "--team", help="Team for every row (else a team column)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row; write nothing."),
     allow_future: bool = typer.Option(False, "--allow-future", help="Accept dates after today."),
+    again: bool = typer.Option(False, "--again", help="Import rows that were imported before, again."),
+    new_only: bool = typer.Option(
+        False, "--new-only", help="Import only the rows not imported before; list the ones skipped."
+    ),
 ) -> None:
     """Bulk entry from a spreadsheet: all rows or none.
 
-    Columns (any case, Dutch names too): date/datum, amount/bedrag, category/categorie,
-    method/betaalwijze, kind/soort, household/huishouden, note/notitie, tegenprestatie,
-    and team when --team is not given. Rules of thumb apply per row: a row that hits
-    one needs reason/reden (and second_opinion/tweede mening above that limit).
-    On any bad row every bad row is listed and nothing is written.
+    Columns, in any order and any case (Dutch names too); the first three are needed:
+
+    - date / datum: 14-3-2025 or 2025-03-14
+    - amount / bedrag: 35, 12,50, 1.234,56
+    - category / categorie
+    - method / betaalwijze / methode / betaling: pin, factuur, contant (default pin)
+    - kind / soort: gift, loan / lening, conditional / voorwaardelijk (default gift)
+    - household / huishouden: a pseudonymous code
+    - note / notitie / toelichting / omschrijving
+    - tegenprestatie / wederkerigheid
+    - team / wijkteam: needed when --team is not given
+    - due / vervaldatum: repayment date of a loan
+    - condition / voorwaarde: the condition of a conditional grant
+    - by / door: who decided
+    - reason / reden: why a rule of thumb is overridden
+    - second_opinion / second opinion / tweede mening / tweede_mening: who agreed
+    - requested / aangevraagd / aanvraagdatum / datum aanvraag: the day the request came
+      (on or before date; see `maatwerk leadtime`)
+
+    Rules of thumb apply per row: a row that hits one needs a reason (and a second
+    opinion above that limit). On any bad row every bad row is listed and nothing is
+    written. A sheet whose rows were imported before is refused, naming when and as
+    which ids (rows are matched by their values, not their place): --new-only imports
+    just the new rows, --again imports every row again.
     """
     from ..ops.importer import import_entries as run_import
 
-    result = run_import(ledger(), file, team=team, dry_run=dry_run, allow_future=allow_future)
+    result = run_import(ledger(), file, team=team, dry_run=dry_run, allow_future=allow_future,
+                        again=again, new_only=new_only)
     if result.problems:
         for p in result.problems[:50]:
             sys.stderr.write(f"maatwerk: {p}\n")
@@ -438,6 +625,12 @@ def import_entries(
     verb = "would import" if dry_run else "imported"
     print(f"{verb} {result.count} entries" + (f" ({result.first_id} .. {result.last_id})"
                                               if result.first_id and not dry_run else ""))
+    if result.skipped:
+        from ..ops.fingerprint import when
+
+        print(f"skipped {len(result.skipped)} row(s) imported before:")
+        for s in result.skipped:
+            print(f"  row {s.row}: {s.known.id} ({when(s.known.recorded_at)})")
 
 
 @app.command()
@@ -447,7 +640,10 @@ def check(
     """Validate everything and list every problem with file and line (exit 1 if any)."""
     from ..ops.check import check_ledger
 
-    problems = check_ledger(ledger())
+    lg = ledger()
+    if not lg.folder.exists():
+        lg.folder.require()  # no ledger folder: said as every command says it (bad settings are findings)
+    problems = check_ledger(lg)
     if fmt == "json":
         print(json.dumps([{"file": p.file, "line": p.line, "message": p.message} for p in problems],
                          ensure_ascii=False, indent=1))

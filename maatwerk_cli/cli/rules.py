@@ -8,6 +8,7 @@ department's rules; ``maatwerk household new`` makes pseudonymous household code
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import typer
@@ -36,7 +37,10 @@ one with a reason: learning material, not blame.
 
 The rules are set under \\[rules] in maatwerk.toml and per team in teams/<team>.toml.
 Table, markdown and json show both lists (json: {"rules": [...], "overrides": [...]});
-csv, csv-nl and --output hold the overrides.
+csv, csv-nl and --output hold the overrides. A spend voided later is not an override
+(--voided lists those too, marked). The plausibility rules (year_without_budget,
+over_remaining_budget, times_largest_spend) are on unless switched off; their source is
+"default" then.
 """
 
 
@@ -44,11 +48,13 @@ csv, csv-nl and --output hold the overrides.
 def rules_command(
     team: str | None = typer.Argument(None, help="Only this team."),
     year: int | None = typer.Option(None, "--year", help="Only overrides in this year (default: all)."),
+    voided: bool = typer.Option(False, "--voided",
+                                help="Also list overrides whose spend was voided later (marked)."),
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
 ) -> None:
-    from ..ops.rules import RULE_HELP, load_rules, overrides
+    from ..ops.rules import FACTOR_RULES, RULE_HELP, load_rules, overrides
     from ..render import listings
 
     to = out(fmt, output)
@@ -60,12 +66,18 @@ def rules_command(
     for slug in slugs:
         rules = load_rules(lg, slug)
         for name, category, value in rules.listing():
+            if name in FACTOR_RULES and isinstance(value, Decimal):
+                # A number of times, not an amount: 10, not 10.00 (1,5 when it has a fraction).
+                factor: object = int(value) if value == value.to_integral_value() else value.normalize()
+                shown: object = f"{factor} times".replace(".", ",") if human else factor
+            else:
+                shown = listings.rule_value(value, human)
             in_force.append({
                 "team": slug, "rule": name, "category": category,
-                "value": listings.rule_value(value, human), "meaning": RULE_HELP[name],
+                "value": shown, "meaning": RULE_HELP[name],
                 "source": rules.source(name, category),
             })
-    found, problems = overrides(lg, team, year=y)
+    found, problems = overrides(lg, team, year=y, voided=voided)
     warn_problems(problems)
     records = [{
         "id": o.id, "team": o.team, "date": o.date, "amount": o.amount, "category": o.category,

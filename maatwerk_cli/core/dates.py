@@ -33,8 +33,13 @@ def parse_date(
     what: str = "date",
     allow_future: bool = False,
     on: dt.date | None = None,
+    allow_flag: str | None = None,
 ) -> dt.date:
-    """Read a date; refuse impossible ones and (unless allowed) ones after ``on`` (today)."""
+    """Read a date; refuse impossible ones and (unless allowed) ones after ``on`` (today).
+
+    ``allow_flag``: the option of the command that accepts a later date (``--allow-future``),
+    named in the message; commands without one get no such hint.
+    """
     now = on or today()
     s = text.strip().lower()
     if not s:
@@ -56,9 +61,8 @@ def parse_date(
     if year < 1990:
         raise InputError(f"{what} {text!r} is too long ago; check the year")
     if value > now and not allow_future:
-        raise InputError(
-            f"{what} {text!r} is in the future; check it, or pass --allow-future if that is right"
-        )
+        how = f"check it, or pass {allow_flag} if that is right" if allow_flag else "check it"
+        raise InputError(f"{what} {text!r} is in the future; {how}")
     return value
 
 

@@ -104,7 +104,7 @@ def _normalise(s: str, raw: str, what: str) -> str:
             raise InputError(f"{what} {raw!r} has no digits after the comma: {HOW_TO_WRITE}")
         if len(frac) > 2:
             hint = ""
-            if len(frac) == 3 and "." not in whole:
+            if len(frac) == 3 and "." not in whole and whole.lstrip("0"):
                 hint = f" (for {whole}{frac} euro write {whole}.{frac} or {whole}{frac})"
             raise InputError(
                 f"{what} {raw!r} has more than two decimals; the comma is the decimal mark{hint}"

@@ -8,14 +8,16 @@ version of the value, so that the warning itself never repeats the data.
 Detection is deliberately narrow to keep false alarms on amounts, dates,
 postcodes and invoice numbers away:
 
-* BSN: nine digits, plain (``123456782``), dotted (``1234.56.782``) or spaced
-  (``123 456 782``, ``1234 56 782``), passing the 11-proef. Eight digits only
-  count when a label (``BSN``, ``sofinummer``) stands right before them, since
-  eight-digit KvK numbers and ``ddmmyyyy`` dates would otherwise pass the
-  11-proef one time in eleven. Digits glued to letters or to a longer number
-  (``ref123456782``, ``1234567820``, ``123456782,50``) are not a BSN.
-* IBAN: any country, any case, with or without spaces, passing mod 97 and the
-  country's account layout.
+* BSN: nine digits passing the 11-proef, written plain (``123456782``), grouped 3-3-3,
+  4-2-3 or 4-3-2 with spaces, dots or hyphens (``123.456.782``, ``1234.56.782``,
+  ``123-456-782``, ``1234 567 82``), and also glued to letters or a word
+  (``bsn123456782``, ``123456782x``): a label hides nothing. Eight digits only count
+  when a label (``BSN``, ``sofinummer``) stands right before them, since eight-digit KvK
+  numbers and ``ddmmyyyy`` dates would otherwise pass the 11-proef one time in eleven.
+  Digits that are part of a longer number (``1234567820``, ``123456782,50``, a fourth
+  group), or an amount after ``€``/``EUR``, are not a BSN.
+* IBAN: any country, any case, with or without spaces or hyphens between the
+  characters (``NL91-ABNA-0417-1643-00``), passing mod 97.
 * Phone numbers: what :class:`phonenumbers.PhoneNumberMatcher` finds for region
   NL, written with a leading ``0``, ``+`` or ``00``; Dutch numbers, or foreign
   ones when written with the country code. Service numbers (0800, 0900, 088,
@@ -31,12 +33,13 @@ that could be one of their numbers, so a note without digits costs microseconds.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .errors import InputError, LedgerError
 
 if TYPE_CHECKING:
     import random
@@ -54,6 +57,8 @@ _ARTICLE = {BSN: "a", IBAN: "an", PHONE: "a", EMAIL: "an"}
 
 ALLOW_FLAG = "--allow-personal-data"
 _ADVICE = f"leave personal data out, or pass {ALLOW_FLAG} if it must be recorded"
+# For commands and import rows that offer no way to record it anyway.
+_ADVICE_PLAIN = "leave personal data out: residents are known here only by a household code"
 _LISTED = 3  # findings spelled out per field in a message; the rest are counted
 
 # Household codes --------------------------------------------------------------
@@ -63,7 +68,11 @@ _LISTED = 3  # findings spelled out per field in a message; the rest are counted
 HOUSEHOLD_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
 HOUSEHOLD_EXAMPLE = "H-7KXM4P"
 HOUSEHOLD_HINT = f"household codes look like {HOUSEHOLD_EXAMPLE}; make one with `maatwerk household new`"
-_HOUSEHOLD = re.compile(r"[A-Z]{1,4}-[A-Z2-9]{4,10}")
+# Codes typed by hand may hold 0 and 1 too (a code from a letter, say).
+_HOUSEHOLD = re.compile(r"[A-Z]{1,4}-[A-Z0-9]{4,10}")
+#: The key in ``maatwerk.toml`` that sets the form of household codes for a municipality
+#: with pseudonymous client numbers of its own (``household_pattern = 'C-[0-9]{6}'``).
+PATTERN_KEY = "household_pattern"
 _PREFIX = re.compile(r"[A-Z]{1,4}")
 
 # Patterns ---------------------------------------------------------------------
@@ -71,20 +80,29 @@ _PREFIX = re.compile(r"[A-Z]{1,4}")
 _DIGIT = re.compile(r"[0-9]")
 
 _SP = r"[ \u00a0]"  # a space inside a grouped number, including the no-break space
+_GROUPS = ("{d3}{s}{d3}{s}{d3}", "{d4}{s}{d2}{s}{d3}", "{d4}{s}{d3}{s}{d2}")  # 3-3-3, 4-2-3, 4-3-2
+
+
+def _grouped(sep: str) -> str:
+    """Nine digits in groups with one kind of separator, not one group of a longer number."""
+    body = "|".join(g.format(s=sep, d2="[0-9]{2}", d3="[0-9]{3}", d4="[0-9]{4}") for g in _GROUPS)
+    return rf"(?<![0-9]{sep})(?:{body})(?!{sep}[0-9])"
+
+
 _BSN = re.compile(
-    # plain: exactly nine digits, not glued to letters, digits or decimals
-    r"(?<![0-9A-Za-z])(?<![0-9][.,])[0-9]{9}(?![0-9A-Za-z])(?![.,][0-9])"
-    # dotted, the way the Belastingdienst prints it
-    r"|(?<![0-9A-Za-z])(?<![0-9][.,])[0-9]{4}\.[0-9]{2}\.[0-9]{3}(?![0-9A-Za-z])(?![.,][0-9])"
-    # spaced 3-3-3 or 4-2-3, not one group of a longer spaced number
-    rf"|(?<![0-9A-Za-z])(?<![0-9]{_SP})(?:[0-9]{{3}}{_SP}[0-9]{{3}}|[0-9]{{4}}{_SP}[0-9]{{2}})"
-    rf"{_SP}[0-9]{{3}}(?![0-9A-Za-z])(?![.,][0-9])(?!{_SP}[0-9])"
+    # Letters may touch the number ("bsn123456782", "123456782x"): a label or a slip of the
+    # keyboard hides nothing. Other digits or a decimal part may not: then it is another number.
+    r"(?<![0-9])(?<![0-9][.,])(?:[0-9]{9}|"
+    + "|".join(_grouped(sep) for sep in (_SP, r"\.", "-"))
+    + r")(?![0-9])(?![.,][0-9])"
 )
 # Eight digits are a BSN with its leading zero dropped only when labelled as one.
 _BSN_LABELLED = re.compile(
-    r"(?i:\b(?:bsn|burgerservicenummer|sofi)(?:-?nummer|-?nr)?)[\s:.#=-]{0,4}"
-    r"(?<![0-9])([0-9]{8})(?![0-9A-Za-z])(?![.,][0-9])"
+    r"(?i:(?<![A-Za-z])(?:bsn|burgerservicenummer|sofi)(?:-?nummer|-?nr)?)[\s:.#=-]{0,4}"
+    r"(?<![0-9])([0-9]{8})(?![0-9])(?![.,][0-9])"
 )
+# An amount, not a number: the euro sign or EUR right before it.
+_CURRENCY_BEFORE = re.compile(r"(?i:€|\beur|\beuro)[ \u00a0]*$")
 
 # Where an IBAN could start: two letters and two digits at the start of a word.
 _IBAN_START = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}")
@@ -159,7 +177,7 @@ def check_fields(fields: Mapping[str, str | None]) -> list[tuple[str, Finding]]:
     return result
 
 
-def describe(findings: Sequence[Finding], field: str) -> str:
+def describe(findings: Sequence[Finding], field: str, *, offer_flag: bool = True) -> str:
     """One line for an error message about the findings in one field.
 
     ``note contains what looks like a BSN (****.**.782) and a phone number
@@ -168,25 +186,53 @@ def describe(findings: Sequence[Finding], field: str) -> str:
     """
     if not findings:
         raise ValueError("describe() needs at least one finding")
-    return f"{_describe_field(field, findings)}; {_ADVICE}"
+    return f"{_describe_field(field, findings)}; {_ADVICE if offer_flag else _ADVICE_PLAIN}"
 
 
-def guard(fields: Mapping[str, str | None], allowed: bool = False) -> None:
+def guard(fields: Mapping[str, str | None], allowed: bool = False, *, offer_flag: bool = False) -> None:
     """Refuse free text that holds a BSN, IBAN, phone number or e-mail address (unless
-    ``allowed``): an InputError about the first field that does, masked."""
+    ``allowed``): an InputError about the first field that does, masked.
+
+    ``offer_flag``: the command has ``--allow-personal-data``, so the message may name it.
+    """
     if allowed or not any(fields.values()):
         return
     hits = check_fields(fields)
     if hits:
         field = hits[0][0]
-        raise InputError(describe([f for name, f in hits if name == field], field))
+        raise InputError(describe([f for name, f in hits if name == field], field, offer_flag=offer_flag))
 
 
-def household(code: str | None) -> str:
-    """A pseudonymous household code as stored (upper case), or ``""`` when none is given."""
+def household(code: str | None, pattern: re.Pattern[str] | None = None) -> str:
+    """A pseudonymous household code as stored (upper case), or ``""`` when none is given.
+
+    ``pattern``: the ledger's own form of codes (:func:`household_pattern`), else the default.
+    """
     if code is None or not code.strip():
         return ""
-    return normalise_household(code)
+    return normalise_household(code, pattern)
+
+
+def household_pattern(settings: Mapping[str, object], where: str = "maatwerk.toml") -> re.Pattern[str] | None:
+    """The ``household_pattern`` of a ledger's settings (the parsed ``maatwerk.toml``), compiled;
+    None when it is not set. A pattern that is not a usable regular expression is a
+    :class:`LedgerError` naming the file."""
+    value = settings.get(PATTERN_KEY)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise LedgerError(f"{where}: {PATTERN_KEY} must be a regular expression in quotes, "
+                          "like 'C-[0-9]{6}'")
+    try:
+        return _compiled(value.strip())
+    except re.error as exc:
+        raise LedgerError(f"{where}: {PATTERN_KEY} {value!r} is not a regular expression ({exc})") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(text: str) -> re.Pattern[str]:
+    # Codes are stored upper case; the pattern is matched ignoring case.
+    return re.compile(text, re.IGNORECASE)
 
 
 def ensure_no_personal_data(fields: Mapping[str, str | None]) -> None:
@@ -238,8 +284,26 @@ def _bsns(text: str) -> Iterable[Finding]:
 
     for start, end, raw in candidates:
         digits = re.sub(r"[^0-9]", "", raw)
+        if _CURRENCY_BEFORE.search(text, max(0, start - 8), start):
+            continue  # "€ 123.456.782": an amount
+        if _in_code(text, start, end):
+            continue  # "h:6e3c8bb761590080": a hash or code with digits and letters mixed
         if bsn.is_valid(digits):
             yield Finding(BSN, f"{_LABEL[BSN]} {mask_bsn(digits)}", start, end)
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """Whether the number sits in a word that mixes letters and digits on a side: letters may
+    stand before or after it (``bsn123456782``, ``123456782x``), but not digits beyond them."""
+    i = start
+    while i > 0 and text[i - 1].isascii() and text[i - 1].isalpha():
+        i -= 1
+    if i < start and i > 0 and text[i - 1].isdigit():
+        return True
+    j = end
+    while j < len(text) and text[j].isascii() and text[j].isalpha():
+        j += 1
+    return j > end and j < len(text) and text[j].isdigit()
 
 
 def mask_bsn(digits: str) -> str:
@@ -267,7 +331,7 @@ def _ibans(text: str) -> Iterable[Finding]:
 
 def _iban_at(text: str, start: int) -> tuple[int, str] | None:
     """The longest valid IBAN starting at ``start``: (end offset, compact form)."""
-    # Walk forward over letters and digits, allowing single spaces between them,
+    # Walk forward over letters and digits, allowing single spaces or hyphens between them,
     # and note every place where a word ends: an IBAN must end at one of those.
     chars: list[str] = []
     ends: list[tuple[int, int]] = []  # (offset in text, number of characters so far)
@@ -279,7 +343,7 @@ def _iban_at(text: str, start: int) -> tuple[int, str] | None:
             i += 1
             if i == n or not (text[i].isascii() and text[i].isalnum()):
                 ends.append((i, len(chars)))
-        elif c in " \u00a0" and chars and i + 1 < n and text[i + 1].isascii() and text[i + 1].isalnum():
+        elif c in " \u00a0-" and chars and i + 1 < n and text[i + 1].isascii() and text[i + 1].isalnum():
             i += 1
         else:
             break
@@ -413,23 +477,27 @@ def new_household_code(
     raise InputError("could not make a household code that is not in use; try a longer one")
 
 
-def is_household_code(code: str) -> bool:
+def is_household_code(code: str, pattern: re.Pattern[str] | None = None) -> bool:
     """Whether ``code`` is a well-formed household code, exactly as given.
 
-    The form is 1-4 letters A-Z, a hyphen, and 4-10 characters from A-Z and
-    2-9 (``H-7KXM4P``, ``WMO-ABCD23``). Upper case only: callers normalise user
+    The default form is 1-4 letters A-Z, a hyphen, and 4-10 characters from A-Z and
+    0-9 (``H-7KXM4P``, ``WMO-ABCD23``). Upper case only: callers normalise user
     input first with :func:`normalise_household`. Codes made by hand may use
-    vowels and O, I, L; generated ones do not.
+    vowels, O, I, L, 0 and 1; generated ones do not. ``pattern``: the ledger's own
+    form (:func:`household_pattern`) instead.
     """
+    if pattern is not None:
+        return pattern.fullmatch(code) is not None
     return _HOUSEHOLD.fullmatch(code) is not None
 
 
-def normalise_household(code: str) -> str:
+def normalise_household(code: str, pattern: re.Pattern[str] | None = None) -> str:
     """The household code the user meant: stripped, upper-cased and checked.
 
-    Raises :class:`InputError` when it is not a valid code, and, before that,
-    when it holds personal data (someone typed a BSN or phone number as the
-    code); the message then shows the value masked only.
+    Raises :class:`InputError` when it is not a valid code (of the default form, or
+    of ``pattern`` when the ledger sets one), and, before that, when it holds
+    personal data (someone typed a BSN or phone number as the code), whatever the
+    pattern; the message then shows the value masked only.
     """
     text = code.strip()
     found = _household_personal_data(text)
@@ -440,12 +508,14 @@ def normalise_household(code: str) -> str:
             f"use a pseudonymous code instead: {HOUSEHOLD_HINT}"
         )
     upper = text.upper()
+    hint = HOUSEHOLD_HINT if pattern is None else (
+        f"household codes in this ledger match {PATTERN_KEY} = {pattern.pattern!r} (maatwerk.toml)")
     # isascii first: str.upper() turns some letters into ASCII ("ı" into "I").
-    if not (text.isascii() and is_household_code(upper)):
+    if not (text.isascii() and is_household_code(upper, pattern)):
         if not text:
-            raise InputError(f"household code is empty; {HOUSEHOLD_HINT}")
+            raise InputError(f"household code is empty; {hint}")
         shown = ascii(text if len(text) <= 30 else text[:27] + "...")
-        raise InputError(f"household code {shown} is not valid; {HOUSEHOLD_HINT}")
+        raise InputError(f"household code {shown} is not valid; {hint}")
     return upper
 
 

@@ -618,7 +618,7 @@ def explain_bank_line(
     why = clean_text(reason, "reason")
     if not why:
         raise InputError("say why this bank line has no entry, with --reason")
-    guard_personal_data({"reason": why}, False)
+    guard_personal_data({"reason": why, "by": clean_text(by, "by", limit=100)}, False)
     with folder.lock():
         lines, _ = read_bank(folder, slug)
         line = find_line(lines, ref, slug)

@@ -209,7 +209,7 @@ def withdraw(
     if amount <= 0:
         raise InputError("a withdrawal must be more than € 0,00")
     text = clean_text(note, "note")
-    guard({"note": text})
+    guard({"note": text, "by": clean_text(by, "by", limit=100)})
     with folder.lock():
         extra: dict[str, Any] = {}
         when = date or today()
@@ -264,7 +264,7 @@ def settle(
     t = folder.load_team(slug)
     limit = write_off_limit(folder.settings, t)
     why = clean_text(reason, "reason")
-    guard({"reason": why})
+    guard({"reason": why, "by": clean_text(by, "by", limit=100)})
     with folder.lock():
         book = folder.book(slug).book
         have = tally(book).cash_on_hand
@@ -339,8 +339,8 @@ def check_cash(book: Book, name: str) -> list[Problem]:
     """``maatwerk check``: withdraw and settle rows are well formed; the box never goes below zero.
 
     The running total follows the order of recording (file order), which is the order in
-    which the cash spend refusal saw it; a voided cash spend gives its money back where
-    the void stands.
+    which the cash spend refusal saw it. Voided lines never happened, as for
+    :func:`tally`: a voided withdrawal and the cash spends voided with it count nowhere.
     """
     from ..core.lines import TYPE_CODE
 
@@ -348,11 +348,9 @@ def check_cash(book: Book, name: str) -> list[Problem]:
     out: list[Problem] = []
     method = lines.codes["method"]
     contant = lines.code_of("method", "contant")
-    cash_spend = (lines.type == TYPE_CODE["spend"]) & (method == contant) & ~book.dup
+    cash_spend = (lines.type == TYPE_CODE["spend"]) & (method == contant) & book.live
     moves = book.live & ((lines.type == TYPE_CODE["withdraw"]) | (lines.type == TYPE_CODE["settle"]))
-    voids = book.live & (lines.type == TYPE_CODE["void"]) & (book.target >= 0)
-    voids &= cash_spend[book.target.clip(0)]
-    at = [int(i) for i in (cash_spend | moves | voids).nonzero()[0]]
+    at = [int(i) for i in (cash_spend | moves).nonzero()[0]]
     if not at:
         return out
     ids = dict(zip(at, lines.ids(at), strict=True))
@@ -374,8 +372,6 @@ def check_cash(book: Book, name: str) -> list[Problem]:
             if amount <= 0:
                 out.append(Problem(name, number, f"{row_id}: a settlement needs an amount above zero"))
             balance -= amount
-        elif t == TYPE_CODE["void"]:
-            balance += int(lines.amount[int(book.target[i])])
         else:
             balance -= amount
         if balance < 0 and not negative:

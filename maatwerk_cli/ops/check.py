@@ -39,6 +39,12 @@ def check_ledger(ledger: Any) -> list[Problem]:
     for link in folder.links():
         problems.append(Problem(folder.display(link), 0,
                                 f"is a symbolic link, so every write is refused; {LINK_FIX}"))
+    try:
+        from ..core.privacy import household_pattern
+
+        household_pattern(settings.raw, folder.display(folder.settings_path))
+    except MaatwerkError as exc:
+        problems.append(Problem(folder.display(folder.settings_path), 0, str(exc)))
     slugs, bad_names = folder.team_files()
     problems.extend(bad_names)
     if folder.teams_dir.is_dir():
@@ -159,8 +165,8 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
                 bad(row, f"refers to {row.ref or 'nothing'}, which is not an earlier line of this team")
             elif row.ref in voided:
                 bad(row, f"refers to {row.ref}, which was voided before")
-            else:
-                voided.add(row.ref)
+            elif not book.cancelled[i]:
+                voided.add(row.ref)  # a void undone later (a void of this void) voids nothing
             continue
         if row.type in ("withdraw", "settle", "knipkaart", "bank-link"):
             continue  # checked by their own modules
@@ -207,6 +213,8 @@ def _check_privacy(rows: Sequence[Row], name: str) -> list[Problem]:
             "tegenprestatie": row.tegenprestatie,
             "condition": row.condition,
             "household": row.household,
+            "by": row.by,
+            "second opinion": str(row.extra.get("second_opinion", "")),
         }
         for field, finding in check_fields(fields):
             out.append(Problem(name, row.line,

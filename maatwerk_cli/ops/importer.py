@@ -23,6 +23,7 @@ from ..core.records import KIND_ALIASES, METHOD_ALIASES
 from ..core.text import fold_text, resolve_choice
 from ..store.toml import unsafe_char
 from .base import folder_of, team_slug
+from .fingerprint import Skipped
 
 MAX_BYTES = 200 * 1024 * 1024
 #: What :func:`~maatwerk_cli.core.progress.advance` says while the rows are checked.
@@ -61,12 +62,14 @@ class ImportResult:
 
     count: rows that are (or would be) recorded; problems: every bad row; nothing is
     written when there are any. first_id, last_id: the ids given (empty on a dry run).
+    skipped: rows left out because they were imported before (``new_only``).
     """
 
     count: int
     problems: tuple[Problem, ...]
     first_id: str = ""
     last_id: str = ""
+    skipped: tuple[Skipped, ...] = ()
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -155,8 +158,14 @@ def import_entries(
     dry_run: bool = False,
     allow_future: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    again: bool = False,
+    new_only: bool = False,
 ) -> ImportResult:
-    """Check every row of a spreadsheet; record them all, or none when any is bad."""
+    """Check every row of a spreadsheet; record them all, or none when any is bad.
+
+    Rows imported before (:mod:`.fingerprint`) are refused, naming when and as which ids,
+    unless ``again`` (import them anyway) or ``new_only`` (import only the others).
+    """
     from .record import spend_cells
 
     folder = folder_of(ledger)
@@ -204,6 +213,9 @@ def import_entries(
         if len(all_rows) % 2000 == 0:
             advance(READING, len(all_rows), 0)
     total = len(all_rows)
+    prints, skipped = _imported_before(folder, name, all_rows, fields, default_team, again=again,
+                                       new_only=new_only)
+    skip = {s.row for s in skipped}
     # Rules of thumb see the whole import at once: the journals are read once, and a
     # household's earlier rows in the file count for its later ones.
     from .cash import CashBatch
@@ -217,7 +229,7 @@ def import_entries(
             advance(CHECKING, done, total)
             if progress:
                 progress(done, total)
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c in cells) or number in skip:
             continue
         if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
             problems.append(Problem(name, number, "more cells than header columns"))
@@ -242,8 +254,9 @@ def import_entries(
                 parse_amount(values["amount"]),
                 category=values["category"],
                 method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
-                date=parse_date(values["date"], allow_future=allow_future),
-                requested=(parse_date(values["requested"], what="request date", allow_future=allow_future)
+                date=parse_date(values["date"], allow_future=allow_future, allow_flag="--allow-future"),
+                requested=(parse_date(values["requested"], what="request date", allow_future=allow_future,
+                                      allow_flag="--allow-future")
                            if values.get("requested") else None),
                 household_code=values.get("household") or None,
                 note=values.get("note") or None,
@@ -261,6 +274,7 @@ def import_entries(
         except (MaatwerkError, InvalidOperation) as exc:
             problems.append(Problem(name, number, str(exc)))
             continue
+        cells_out["extra"] = _with_row(cells_out.get("extra", ""), prints[number])
         per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
         count += 1
     advance(CHECKING, total, total)
@@ -269,8 +283,48 @@ def import_entries(
     if problems:
         return ImportResult(0, tuple(problems))
     if count == 0:
+        if skipped:
+            return ImportResult(0, (), skipped=tuple(skipped))
         return ImportResult(0, (Problem(name, 0, "no rows to import"),))
     if dry_run:
-        return ImportResult(count, ())
+        return ImportResult(count, (), skipped=tuple(skipped))
     ids = folder.append_batches(per_team)
-    return ImportResult(count, (), ids[0], ids[-1])
+    return ImportResult(count, (), ids[0], ids[-1], tuple(skipped))
+
+
+def _imported_before(
+    folder: Any, name: str, rows: list[tuple[int, list[str]]], fields: list[str | None],
+    default_team: str | None, *, again: bool, new_only: bool,
+) -> tuple[dict[int, str], list[Skipped]]:
+    """Each row's fingerprint (by row number), and the rows the ledger has already; refuses
+    the sheet when it has such rows and neither ``again`` nor ``new_only`` is given."""
+    from .fingerprint import fingerprint, known_rows, refusal, split
+
+    if again and new_only:
+        raise InputError("give --again (import every row) or --new-only (only the new ones), not both")
+    prints: dict[int, str] = {}
+    teams: set[str] = set()
+    for number, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
+        team = values.get("team", "").strip().lower() or default_team or ""
+        teams.add(team)
+        prints[number] = fingerprint(values, team)
+    if again or not prints:
+        return prints, []
+    new, skipped = split(list(prints.items()), known_rows(folder, sorted(t for t in teams if t)))
+    if skipped and not new_only:
+        raise refusal(name, len(prints), skipped)
+    return prints, skipped
+
+
+def _with_row(extra: str, fp: str) -> str:
+    import json
+
+    from ..store.journal import extra_text
+    from .fingerprint import KEY
+
+    loaded: dict[str, Any] = json.loads(extra) if extra else {}
+    loaded[KEY] = fp
+    return extra_text(loaded)

@@ -137,7 +137,8 @@ def use(
     text = clean_text(reason, "reason")
     if not text:
         raise InputError("say which rule of which department is bent, and why, with --reason")
-    guard_personal_data({"reason": text}, allow_personal_data)
+    guard_personal_data({"reason": text, "by": clean_text(by, "by", limit=100)}, allow_personal_data,
+                        offer_flag=True)
     when = date or today()
     if when > today():
         raise InputError(f"date {when.strftime('%d-%m-%Y')} is in the future")

@@ -6,14 +6,17 @@ checked against the entry's state as the fold gives it, read under the folder lo
 two clerks cannot both repay the last euro.
 
 A card payment or an invoice never reads the journal: recording it costs the same on ten
-entries or a million. A cash spend reads its team's journal (the cash box must hold it),
-and so does a spend that completes a bank line, or names a household when the ledger has
-household rules of thumb.
+entries or a million (the plausibility rules take the team's figures from a note the
+writers keep, :mod:`.plausible`). A cash spend reads its team's journal (the cash box must
+hold it), and so does a spend that completes a bank line, or names a household when the
+ledger has household rules of thumb.
+
+Any line can be undone with :func:`void_lines`: a void line refers to it, and the fold
+(:mod:`maatwerk_cli.core.fold`) leaves it out from then on; the line itself stays.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,17 +26,65 @@ from typing import TYPE_CHECKING, Any
 from ..core.dates import today
 from ..core.errors import InputError, NotFoundError
 from ..core.money import format_eur, format_plain
-from ..core.privacy import guard, household
+from ..core.privacy import guard, household, household_pattern
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Entry, split_id
 from ..core.text import clean_text, resolve_category
 from ..store.journal import extra_text
 from .base import team_slug
 
 if TYPE_CHECKING:
+    from ..core.fold import Book
     from ..store.books import Folded
     from ..store.folder import LedgerFolder
     from .cash import CashBatch
     from .rules import SpendRules
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A line just written, as the clerk's echo shows it.
+
+    id: its id; team: the team's slug; cells: the journal cells written (without id).
+    """
+
+    id: str
+    team: str
+    cells: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How messages about a spend name what the user gave: the options of ``maatwerk spend``,
+    or the columns of a spreadsheet (``import entries``)."""
+
+    due_not_loan: str
+    condition_not_conditional: str
+    needs_condition: str
+    offer_flag: bool
+
+
+OPTIONS = Wording(
+    due_not_loan="--due is for loans; add --kind loan",
+    condition_not_conditional="--condition is for conditional grants; add --kind conditional",
+    needs_condition="a conditional grant needs --condition: what must the resident do?",
+    offer_flag=True,
+)
+COLUMNS = Wording(
+    due_not_loan="a due date (column due/vervaldatum) is for loans; set kind (soort) to loan",
+    condition_not_conditional="a condition (column condition/voorwaarde) is for conditional grants; "
+                              "set kind (soort) to conditional",
+    needs_condition="a conditional grant needs a condition (column condition/voorwaarde): what must "
+                    "the resident do?",
+    offer_flag=False,
+)
+
+
+def household_of(folder: LedgerFolder, code: str | None) -> str:
+    """A household code as stored, checked against the ledger's ``household_pattern`` if set."""
+    if code is None or not code.strip():
+        return ""
+    pattern = household_pattern(folder.settings.raw, folder.display(folder.settings_path))
+    return household(code, pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +162,11 @@ def spend_cells(
     ``extra`` cell; without it the request counts as made on the day of the spend).
 
     ``rules`` and ``cash``: checkers shared by the rows of one import (the journals are
-    read once, and earlier rows count for later ones).
+    read once, and earlier rows count for later ones); messages then name the
+    spreadsheet's columns rather than options.
     """
     slug = team_slug(folder, team)
+    words = COLUMNS if rules is not None and rules.columns else OPTIONS
     if amount <= 0:
         raise InputError("a spend must be more than € 0,00")
     if method not in METHODS:
@@ -121,12 +174,12 @@ def spend_cells(
     if kind not in KINDS:
         raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
     if due is not None and kind != "loan":
-        raise InputError("--due is for loans; add --kind loan")
+        raise InputError(words.due_not_loan)
     cond = clean_text(condition, "condition")
     if cond and kind != "conditional":
-        raise InputError("--condition is for conditional grants; add --kind conditional")
+        raise InputError(words.condition_not_conditional)
     if kind == "conditional" and not cond:
-        raise InputError("a conditional grant needs --condition: what must the resident do?")
+        raise InputError(words.needs_condition)
     if tegenprestatie_status not in TEGENPRESTATIE_STATUSES:
         raise InputError(
             f"status {tegenprestatie_status!r} is not one of: {', '.join(TEGENPRESTATIE_STATUSES)}"
@@ -141,11 +194,13 @@ def spend_cells(
         "condition": cond,
         "tegenprestatie": clean_text(tegenprestatie, "tegenprestatie"),
         "reason": clean_text(reason, "reason"),
+        "by": clean_text(by, "by", limit=100),
+        "second opinion": clean_text(second_opinion, "second opinion", limit=100),
     }
-    guard(texts, allow_personal_data)
+    guard(texts, allow_personal_data, offer_flag=words.offer_flag)
     more: dict[str, Any] = dict(extra or {})
-    if second_opinion:
-        more["second_opinion"] = clean_text(second_opinion, "second opinion", limit=100)
+    if texts["second opinion"]:
+        more["second_opinion"] = texts["second opinion"]
     if allow_personal_data:
         more["personal_data_allowed"] = True
     if requested is not None:
@@ -158,14 +213,14 @@ def spend_cells(
         "category": resolve_category(category, folder.settings.categories),
         "method": method,
         "kind": kind,
-        "household": household(household_code),
+        "household": household_of(folder, household_code),
         "due": due.isoformat() if due else "",
         "condition": cond,
         "tegenprestatie": texts["tegenprestatie"],
         "status": tegenprestatie_status if texts["tegenprestatie"] else "",
         "note": texts["note"],
         "reason": texts["reason"],
-        "by": clean_text(by, "by", limit=100),
+        "by": texts["by"],
         "extra": extra_text(more),
     }
     if method == "contant" or bank_line:
@@ -193,13 +248,22 @@ def _late_request(requested: dt.date, paid: dt.date) -> None:
 
 def spend(folder: LedgerFolder, team: str, amount: Decimal, **options: Any) -> str:
     """Record a spend (see :func:`spend_cells` for the options); return its id."""
-    # A cash spend or a bank line is checked against the journal: hold the lock from that
-    # check to the write. Card payments skip this and never read the journal.
-    guarded = options.get("method", "pin") == "contant" or bool(options.get("bank_line"))
-    with folder.lock() if guarded else contextlib.nullcontext():
-        cells = spend_cells(folder, team, amount, **options)
+    return record_spend(folder, team, amount, **options).id
+
+
+def record_spend(folder: LedgerFolder, team: str, amount: Decimal, **options: Any) -> Recorded:
+    """Record a spend; return it as written (for the clerk's echo)."""
+    from .rules import SpendRules
+
+    team_slug(folder, team)  # no folder or no such team: said before the lock is taken
+    checker = options.pop("rules", None) or SpendRules(folder)
+    # The cash box, a bank line and the team's figures are checked as the journal is: hold
+    # the lock from the checks to the write. A card payment still reads no journal.
+    with folder.lock():
+        cells = spend_cells(folder, team, amount, rules=checker, **options)
         slug = cells.pop("_team")
-        return folder.append(slug, [cells])[0]
+        new_id = folder.append(slug, [cells], written=lambda ids: checker.recorded(slug, cells, ids[0]))[0]
+    return Recorded(new_id, slug, cells)
 
 
 # ---------------------------------------------------------------------------- events
@@ -215,6 +279,8 @@ def _event(
 
     ``check`` raises when the event does not fit the entry, and may return cells to add.
     """
+    from .plausible import carried
+
     folder.require()
     with folder.lock():
         folded, index = find_entry(folder, entry_id)
@@ -223,7 +289,9 @@ def _event(
             raise InputError(f"{entry.id} is voided ({entry.void_reason}); nothing to change")
         more = check(entry) or {}
         line = {"date": today().isoformat(), **cells, **more, "ref": entry.id}
-        return folder.append(entry.team, [line])[0]
+        # Marks, outcomes, repayments and recoveries change no spend or budget figure.
+        with carried(folder, entry.team):
+            return folder.append(entry.team, [line])[0]
 
 
 def mark_kind(
@@ -240,7 +308,7 @@ def mark_kind(
         raise InputError("--condition is for conditional grants")
     if kind != "loan" and due is not None:
         raise InputError("--due is for loans")
-    guard({"condition": cond})
+    guard({"condition": cond, "by": clean_text(by, "by", limit=100)})
 
     def check(entry: Entry) -> None:
         if due is not None and due < entry.date:
@@ -263,7 +331,7 @@ def mark_tegenprestatie(
     value = clean_text(text, "tegenprestatie")
     if not value:
         raise InputError("say what the tegenprestatie is")
-    guard({"tegenprestatie": value})
+    guard({"tegenprestatie": value, "by": clean_text(by, "by", limit=100)})
     return _event(folder, entry_id, lambda e: None, {
         "type": "tegenprestatie", "tegenprestatie": value, "status": status,
         "by": clean_text(by, "by", limit=100),
@@ -277,6 +345,7 @@ def mark_outcome(
     """Record whether the case reached its goal, and the cost it avoided (may be negative)."""
     if outcome not in OUTCOMES:
         raise InputError(f"outcome {outcome!r} is not one of: {', '.join(OUTCOMES)}")
+    guard({"by": clean_text(by, "by", limit=100)})
     return _event(folder, entry_id, lambda e: None, {
         "type": "outcome", "status": outcome,
         "amount": format_plain(avoided_cost) if avoided_cost is not None else "",
@@ -292,7 +361,7 @@ def mark_recovered(
     name = clean_text(pot, "pot", limit=200)
     if not name:
         raise InputError("say which provision paid it back, with --from")
-    guard({"from": name})
+    guard({"from": name, "by": clean_text(by, "by", limit=100)})
     if amount is not None and amount <= 0:
         raise InputError("the recovered amount must be more than € 0,00")
 
@@ -322,6 +391,7 @@ def repay(
     """Record a (partial) repayment of a loan or conditional grant; more than owed is refused."""
     if amount <= 0:
         raise InputError("a repayment must be more than € 0,00")
+    guard({"by": clean_text(by, "by", limit=100)})
 
     def check(entry: Entry) -> None:
         if entry.kind == "gift":
@@ -344,19 +414,244 @@ def repay(
     return _event(folder, entry_id, check, cells)
 
 
-def void(folder: LedgerFolder, entry_id: str, *, reason: str, by: str | None = None) -> str:
-    """Cancel an entry with a reason; the original line stays in the journal."""
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """A line a void cancels (or, for a void of a void, brings back).
+
+    id, team, type: the line; date, amount: as recorded (amount ``None`` when it has none);
+    what: a few words on it (the entry it is about, its category); asked: named in the
+    command (else it goes along with a spend, ``--with-events``); void_id: the id of
+    the void line written for it (empty before writing, or on a dry run).
+    """
+
+    id: str
+    team: str
+    type: str
+    date: dt.date
+    amount: Decimal | None
+    what: str
+    asked: bool
+    void_id: str = ""
+
+
+def void(folder: LedgerFolder, entry_id: str, *, reason: str, by: str | None = None,
+         with_events: bool = False) -> str:
+    """Cancel one line with a reason; return the id of the void line (see :func:`void_lines`)."""
+    done = void_lines(folder, [entry_id], reason=reason, by=by, with_events=with_events)
+    return next(u.void_id for u in done if u.asked)
+
+
+def void_lines(
+    folder: LedgerFolder,
+    ids: Sequence[str],
+    *,
+    reason: str,
+    by: str | None = None,
+    with_events: bool = False,
+    dry_run: bool = False,
+    announce: Callable[[Sequence[Undone]], None] | None = None,
+) -> list[Undone]:
+    """Cancel lines with a reason, in one locked write (all of them or none); the lines stay.
+
+    Any line can be voided: a spend, a repayment, a mark, an outcome, a tegenprestatie, a
+    recovery, a refusal, a cash withdrawal or settlement, a knipkaart use, a bank link; a
+    void of a void undoes it. A spend with repayments or recoveries that stand is refused,
+    naming them, unless they are voided with it: named in the same command, or with
+    ``with_events``, which voids every later event of the spend that stands. ``announce``
+    hears the whole list before anything is written.
+    """
     text = clean_text(reason, "reason")
     if not text:
-        raise InputError("say why the entry is voided, with --reason")
-    guard({"reason": text})
+        raise InputError("say why, with --reason")
+    who = clean_text(by, "by", limit=100)
+    guard({"reason": text, "by": who})
+    keys = list(dict.fromkeys(i.strip().lower() for i in ids))
+    if not keys:
+        raise InputError("name the line to void by its id, like noord-2025-0042")
+    folder.require()
+    with folder.lock():
+        found = [find(folder, k) for k in keys]
+        books = {f.folded.team: f.folded.book for f in found}
+        plan: list[tuple[str, int, bool]] = []  # (team, line index, asked)
+        asked = {(f.folded.team, f.line) for f in found}
+        for f in found:
+            team, book, i = f.folded.team, f.folded.book, f.line
+            _voidable(book, i)
+            if f.entry >= 0:
+                # Money received on the spend (repayments, recoveries) must not vanish
+                # unseen: it is voided with the spend only when asked. Marks, outcomes and
+                # bank links go with --with-events too, and otherwise stay as they are.
+                standing = [j for j in _standing_events(book, f.entry) if (team, j) not in asked]
+                money = [j for j in standing if _type(book, j) in ("repay", "recovered")]
+                if money and not with_events:
+                    names = ", ".join(_line_words(book, j) for j in money[:5])
+                    more = f" and {len(money) - 5} more" if len(money) > 5 else ""
+                    raise InputError(
+                        f"{book.lines.id(i)} has money paid back that stands: {names}{more}; void it "
+                        "with the spend: add --with-events (or name those ids in the same command)")
+                if with_events:
+                    plan.extend((team, j, False) for j in standing)
+            plan.append((team, i, True))
+        plan = list(dict.fromkeys(plan))
+        for team in dict.fromkeys(t for t, _, _ in plan):
+            lines = {j for t, j, _ in plan if t == team}
+            _check_after_voids(team, books[team], lines)
+        undone = [_undone(books[t], j, a) for t, j, a in plan]
+        if announce is not None:
+            announce(undone)
+        if dry_run:
+            return undone
+        per_team: dict[str, list[dict[str, str]]] = {}
+        for u in undone:
+            per_team.setdefault(u.team, []).append(
+                {"type": "void", "date": today().isoformat(), "ref": u.id, "reason": text, "by": who})
+        written = (folder.append(*next(iter(per_team.items()))) if len(per_team) == 1
+                   else folder.append_batches(per_team))
+        # append_batches gives the ids team by team, in the order of per_team.
+        order = [u for team in per_team for u in undone if u.team == team]
+        ids_of = {(u.team, u.id): w for u, w in zip(order, written, strict=True)}
+        return [_with_void_id(u, ids_of[(u.team, u.id)]) for u in undone]
 
-    def check(entry: Entry) -> None:
-        if entry.repaid > 0 or entry.recovered > 0:
-            raise InputError(f"{entry.id} has repayments recorded; it cannot be voided")
 
-    return _event(folder, entry_id, check,
-                  {"type": "void", "reason": text, "by": clean_text(by, "by", limit=100)})
+def _with_void_id(u: Undone, void_id: str) -> Undone:
+    from dataclasses import replace
+
+    return replace(u, void_id=void_id)
+
+
+def _type(book: Book, i: int) -> str:
+    from ..core.lines import TYPES
+
+    return TYPES[int(book.lines.type[i])]
+
+
+def _voiding(book: Book, i: int) -> int | None:
+    """The void line that stands and cancels line ``i``, if any."""
+    import numpy as np
+
+    from ..core.lines import TYPE_CODE
+
+    hits = np.flatnonzero((book.target == i) & book.live & (book.lines.type == TYPE_CODE["void"]))
+    return int(hits[-1]) if len(hits) else None
+
+
+def _voidable(book: Book, i: int) -> None:
+    lines = book.lines
+    if book.cancelled[i]:
+        by = _voiding(book, i)
+        if by is None:  # pragma: no cover - a cancelled line always has its void
+            raise InputError(f"{lines.id(i)} is voided already")
+        why = lines.cell(by, "reason")
+        raise InputError(f"{lines.id(i)} is voided already by {lines.id(by)} ({why}); to undo that, "
+                         f"void {lines.id(by)}")
+    if _type(book, i) == "void" and book.target[i] < 0:
+        raise InputError(f"{lines.id(i)} is a void that refers to no line; there is nothing to undo")
+
+
+def _standing_events(book: Book, entry: int) -> list[int]:
+    """The lines about an entry that still count (voids left out), in file order."""
+    from ..core.lines import TYPE_CODE
+
+    return [j for j in book.events(entry).tolist()
+            if book.live[j] and int(book.lines.type[j]) != TYPE_CODE["void"]]
+
+
+def _line_words(book: Book, i: int) -> str:
+    """``noord-2025-0003 (repay € 20,00, 20-03-2025)``: a line in a message."""
+    lines = book.lines
+    kind = _type(book, i)
+    money = f" {format_eur(Decimal(int(lines.amount[i])).scaleb(-2))}" if lines.has_amount[i] else ""
+    from ..core.lines import day
+
+    return f"{lines.id(i)} ({kind}{money}, {day(int(lines.date[i])).strftime('%d-%m-%Y')})"
+
+
+def _undone(book: Book, i: int, asked: bool) -> Undone:
+    from ..core.lines import day
+
+    lines = book.lines
+    kind = _type(book, i)
+    what = ""
+    if kind == "spend":
+        what = lines.cell(i, "category")
+    elif book.target[i] >= 0:
+        what = f"on {lines.id(int(book.target[i]))}" if kind != "void" else \
+            f"undoes the void of {lines.id(int(book.target[i]))}"
+    return Undone(lines.id(i), lines.team, kind, day(int(lines.date[i])),
+                  Decimal(int(lines.amount[i])).scaleb(-2).quantize(Decimal("0.01"))
+                  if lines.has_amount[i] else None, what, asked)
+
+
+def _check_cash_after(book: Book, team: str, after: Callable[[int], bool],
+                      before: Callable[[int], bool]) -> None:
+    """The cash box, line by line as ``maatwerk check`` counts it, must not go below zero
+    where it did not before."""
+    import numpy as np
+
+    from ..core.lines import TYPE_CODE
+
+    lines = book.lines
+    types = lines.type
+    cash = (types == TYPE_CODE["spend"]) & (lines.codes["method"] == lines.code_of("method", "contant"))
+    at = np.flatnonzero(cash | (types == TYPE_CODE["withdraw"]) | (types == TYPE_CODE["settle"])).tolist()
+
+    def lowest(counts: Callable[[int], bool]) -> tuple[int, int]:
+        balance, low, where = 0, 0, -1
+        for j in at:
+            if not counts(j):
+                continue
+            balance += int(lines.amount[j]) if int(types[j]) == TYPE_CODE["withdraw"] else -int(lines.amount[j])
+            if balance < low:
+                low, where = balance, j
+        return low, where
+
+    low, where = lowest(after)
+    if low < 0 and lowest(before)[0] >= 0:
+        raise InputError(
+            f"the cash box of {team} would go below zero at {lines.id(where)} "
+            f"({format_eur(Decimal(low).scaleb(-2))}); void the cash spends paid from it in the same command")
+
+
+def _check_after_voids(team: str, book: Book, voided: set[int]) -> None:
+    """Refuse voids that would leave the journal in a state no command could record: a gift
+    with repayments, more paid back than spent, a cash box below zero."""
+    from ..core.lines import TYPE_CODE
+
+    lines = book.lines
+    types = lines.type
+    amount = lines.amount
+
+    def stands(j: int) -> bool:
+        """Whether line j counts after the voids (one level of undoing is followed)."""
+        if j in voided:
+            return False
+        if book.cancelled[j]:
+            by = _voiding(book, j)
+            return by is not None and by in voided
+        return bool(not book.dup[j])
+
+    touched: set[int] = set()
+    for v in voided:
+        line = int(book.target[v]) if int(types[v]) == TYPE_CODE["void"] and book.target[v] >= 0 else v
+        if book.entry_of[line] >= 0:
+            touched.add(int(book.entry_of[line]))
+    for e in touched:
+        spend = int(book.spends[e])
+        about = [j for j in book.events(e).tolist() if int(types[j]) != TYPE_CODE["void"] and stands(j)]
+        kinds = [j for j in about if int(types[j]) == TYPE_CODE["kind"]]
+        kind = lines.cell(kinds[-1] if kinds else spend, "kind") or "gift"
+        repays = [j for j in about if int(types[j]) == TYPE_CODE["repay"]]
+        paid = sum(int(amount[j]) for j in about if int(types[j]) in (TYPE_CODE["repay"], TYPE_CODE["recovered"]))
+        spend_id = lines.id(spend)
+        if kind == "gift" and repays and stands(spend):
+            raise InputError(
+                f"{spend_id} would be a gift with repayments ({', '.join(lines.id(j) for j in repays)}); "
+                "void those in the same command")
+        if paid > int(amount[spend]):
+            raise InputError(
+                f"{spend_id} would have {format_eur(Decimal(paid).scaleb(-2))} paid back, more than the "
+                f"{format_eur(Decimal(int(amount[spend])).scaleb(-2))} spent")
+    _check_cash_after(book, team, stands, lambda j: bool(book.live[j]))
 
 
 def refuse(
@@ -371,12 +666,31 @@ def refuse(
     by: str | None = None,
     allow_personal_data: bool = False,
 ) -> str:
-    """Record a refused request (weigering) with its reason."""
+    """Record a refused request (weigering) with its reason; return its id."""
+    return record_refusal(folder, team, reason=reason, household_code=household_code, amount=amount,
+                          category=category, date=date, by=by,
+                          allow_personal_data=allow_personal_data).id
+
+
+def record_refusal(
+    folder: LedgerFolder,
+    team: str,
+    *,
+    reason: str,
+    household_code: str | None = None,
+    amount: Decimal | None = None,
+    category: str | None = None,
+    date: dt.date | None = None,
+    by: str | None = None,
+    allow_personal_data: bool = False,
+) -> Recorded:
+    """Record a refused request; return it as written (for the clerk's echo)."""
     slug = team_slug(folder, team)
     text = clean_text(reason, "reason")
     if not text:
         raise InputError("say why the request was refused, with --reason")
-    guard({"reason": text}, allow_personal_data)
+    who = clean_text(by, "by", limit=100)
+    guard({"reason": text, "by": who}, allow_personal_data, offer_flag=True)
     if amount is not None and amount <= 0:
         raise InputError("the amount asked must be more than € 0,00")
     cells = {
@@ -384,12 +698,15 @@ def refuse(
         "date": (date or today()).isoformat(),
         "amount": format_plain(amount) if amount is not None else "",
         "category": resolve_category(category, folder.settings.categories) if category else "",
-        "household": household(household_code),
+        "household": household_of(folder, household_code),
         "reason": text,
-        "by": clean_text(by, "by", limit=100),
+        "by": who,
         "extra": extra_text({"personal_data_allowed": True} if allow_personal_data else {}),
     }
-    return folder.append(slug, [cells])[0]
+    from .plausible import carried
+
+    with folder.lock(), carried(folder, slug):
+        return Recorded(folder.append(slug, [cells])[0], slug, cells)
 
 
 def append_cells(folder: LedgerFolder, team: str, cells: Sequence[Mapping[str, str]]) -> list[str]:

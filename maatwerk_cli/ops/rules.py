@@ -20,12 +20,23 @@ Rules, all optional:
   (``--second-opinion NAME``); a reason may stand in for it and is then recorded.
 * ``[rules.categories]``: a message per category, shown until a reason is given.
 
+Plausibility rules, on unless switched off, catch a typo in the amount or the date
+(``12.505`` for fifteen euros, a spend in a year the team has no budget for):
+
+* ``year_without_budget`` (``true``): a spend dated in a year the team has no budget for.
+* ``over_remaining_budget`` (``true``): a spend larger than what is left of the team's
+  budget for the spend's year.
+* ``times_largest_spend`` (``10``): a spend more than this many times the team's largest
+  spend so far, and above ``times_largest_minimum`` (``1000``); a team's first spend has
+  nothing to compare with.
+
 Amounts may be numbers or Dutch text (``"1.500"``); ``false`` switches a rule off (for
 one team, say a doorbraakfonds that has no limit per spend). Voided spends never count.
 
 Only the household rules read the journals, and only when a household is given: a
 spend without a household code, or in a ledger without household rules, costs the
-same on any size of ledger.
+same on any size of ledger. The plausibility rules take their figures from a note the
+writers keep (:mod:`maatwerk_cli.ops.plausible`), not from the journal.
 """
 
 from __future__ import annotations
@@ -42,19 +53,30 @@ from ..store.toml import toml_amount
 from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
+    from ..store.books import Books
     from ..store.folder import LedgerFolder
+    from .plausible import TeamSums
 
 AMOUNT_RULES = (
     "max_per_spend",
     "max_per_household_year",
     "max_per_household_total",
     "second_opinion_above",
+    "times_largest_minimum",
 )
 DAY_RULES = ("repeat_household_days",)
+#: Rules that are on (``true``) or off (``false``).
+SWITCH_RULES = ("year_without_budget", "over_remaining_budget")
+#: Rules whose value is a number of times (1 or more).
+FACTOR_RULES = ("times_largest_spend",)
 HOUSEHOLD_RULES = ("max_per_household_year", "max_per_household_total", "repeat_household_days")
 CATEGORIES = "categories"
 #: Every rule name, in the order they are checked and listed.
 RULE_NAMES = (
+    "year_without_budget",
+    "over_remaining_budget",
+    "times_largest_spend",
+    "times_largest_minimum",
     "max_per_spend",
     "max_per_household_year",
     "max_per_household_total",
@@ -62,9 +84,21 @@ RULE_NAMES = (
     "second_opinion_above",
     CATEGORIES,
 )
+#: Rules in force unless a settings or team file says otherwise.
+DEFAULTS: dict[str, Decimal | int | bool] = {
+    "year_without_budget": True,
+    "over_remaining_budget": True,
+    "times_largest_spend": Decimal("10"),
+    "times_largest_minimum": Decimal("1000.00"),
+}
+DEFAULT_SOURCE = "default"
 
 #: What each rule means, for listings and ``--help``.
 RULE_HELP = {
+    "year_without_budget": "a spend dated in a year the team has no budget for",
+    "over_remaining_budget": "a spend larger than what is left of the year's budget",
+    "times_largest_spend": "a spend more than this many times the team's largest so far",
+    "times_largest_minimum": "... and above this amount (times_largest_spend)",
     "max_per_spend": "one spend above this amount",
     "max_per_household_year": "one household, one calendar year, all teams",
     "max_per_household_total": "one household, all years, all teams",
@@ -75,6 +109,8 @@ RULE_HELP = {
 
 PROCEED = 'if this is right, record it again with --reason "why"'
 PROCEED_IMPORT = "if this is right, give the row a reason in a reason column"
+SECOND_OPINION = "add --second-opinion NAME (who agreed)"
+SECOND_OPINION_IMPORT = "fill in who agreed in a second_opinion (tweede mening) column"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +118,9 @@ class Rules:
     """The rules of thumb in force for one budget holder.
 
     team: the team's slug.
+    year_without_budget, over_remaining_budget: whether these plausibility rules are on.
+    times_largest_spend: how many times the largest spend so far a spend may be, ``None``
+    when off; times_largest_minimum: it is hit only above this amount.
     max_per_spend, max_per_household_year, max_per_household_total, second_opinion_above:
     amounts, or ``None`` when the rule is off.
     repeat_household_days: days, or ``None`` when off.
@@ -91,6 +130,10 @@ class Rules:
     """
 
     team: str
+    year_without_budget: bool = True
+    over_remaining_budget: bool = True
+    times_largest_spend: Decimal | None = Decimal("10")
+    times_largest_minimum: Decimal = Decimal("1000.00")
     max_per_spend: Decimal | None = None
     max_per_household_year: Decimal | None = None
     max_per_household_total: Decimal | None = None
@@ -104,12 +147,22 @@ class Rules:
         """Whether checking a spend with a household means reading the journals."""
         return any(getattr(self, name) is not None for name in HOUSEHOLD_RULES)
 
+    @property
+    def needs_sums(self) -> bool:
+        """Whether checking a spend needs the team's figures (:mod:`.plausible`)."""
+        return self.over_remaining_budget or self.times_largest_spend is not None
+
     def listing(self) -> list[tuple[str, str, Decimal | int | str]]:
-        """(rule, category, value) for every rule that is on, in :data:`RULE_NAMES` order."""
+        """(rule, category, value) for every rule that is on, in :data:`RULE_NAMES` order
+        (a rule that is on or off shows as ``"on"``)."""
         out: list[tuple[str, str, Decimal | int | str]] = []
         for name in RULE_NAMES[:-1]:
             value = getattr(self, name)
-            if value is not None:
+            if name == "times_largest_minimum" and self.times_largest_spend is None:
+                continue
+            if value is True:
+                out.append((name, "", "on"))
+            elif value is not None and value is not False:
                 out.append((name, "", value))
         out.extend((CATEGORIES, cat, message) for cat, message in self.categories.items())
         return out
@@ -128,6 +181,21 @@ class Hit:
 
     rule: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamFigures:
+    """What the plausibility rules know of the team when a spend is checked.
+
+    year: the spend's year; budget: the team's budget for it, ``None`` when it has none.
+    spent: spent in that year before this spend; largest: the largest spend so far
+    (``None`` when the team has none yet).
+    """
+
+    year: int
+    budget: Decimal | None
+    spent: Decimal
+    largest: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +249,21 @@ def _parse_table(
                 else:
                     raise LedgerError(f"{what}.{cat} must be a message in quotes, or false")
             continue
-        if name not in AMOUNT_RULES and name not in DAY_RULES:
+        if name not in (*AMOUNT_RULES, *DAY_RULES, *SWITCH_RULES, *FACTOR_RULES):
             raise LedgerError(f"{where}: unknown rule {name!r}{_closest(name, RULE_NAMES)}")
         if value is False:
             values[name] = None
+        elif name in SWITCH_RULES:
+            if value is not True:
+                raise LedgerError(f"{what} must be true or false")
+            values[name] = True
+        elif name in FACTOR_RULES:
+            if value is True:
+                raise LedgerError(f"{what} must be a number of times like 10, or false to switch it off")
+            factor = toml_amount(value, what)
+            if factor < 1:
+                raise LedgerError(f"{what} must be 1 or more; use false to switch it off")
+            values[name] = factor
         elif name in DAY_RULES:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise LedgerError(f"{what} must be a whole number of days (1 or more), or false")
@@ -209,6 +288,10 @@ def load_rules(ledger: Any, slug: str) -> Rules:
     team_where = folder.display(folder.team_path(team.slug))
     values, messages = _parse_table(settings.raw.get("rules", {}), base_where, cats)
     sources = {**{k: base_where for k in values}, **{f"{CATEGORIES}:{c}": base_where for c in messages}}
+    for name, default in DEFAULTS.items():
+        if name not in values:
+            values[name] = default
+            sources[name] = DEFAULT_SOURCE
     if "rules" in team.raw:
         own_values, own_messages = _parse_table(team.raw["rules"], team_where, cats)
         values.update(own_values)
@@ -219,6 +302,10 @@ def load_rules(ledger: Any, slug: str) -> Rules:
     shown = {c: m for c, m in messages.items() if m is not None}
     return Rules(
         team=team.slug,
+        year_without_budget=on.get("year_without_budget") is True,
+        over_remaining_budget=on.get("over_remaining_budget") is True,
+        times_largest_spend=_amount(on.get("times_largest_spend")),
+        times_largest_minimum=_amount(on.get("times_largest_minimum")) or ZERO,
         max_per_spend=_amount(on.get("max_per_spend")),
         max_per_household_year=_amount(on.get("max_per_household_year")),
         max_per_household_total=_amount(on.get("max_per_household_total")),
@@ -250,9 +337,14 @@ def find_hits(
     when: dt.date,
     second_opinion: str,
     history: Sequence[Past] = (),
+    figures: TeamFigures | None = None,
+    second_opinion_hint: str = SECOND_OPINION,
 ) -> list[Hit]:
-    """Every rule of thumb a spend runs into; ``history``: the household's other spends."""
+    """Every rule of thumb a spend runs into; ``history``: the household's other spends;
+    ``figures``: the team's, for the plausibility rules (left out when None)."""
     hits: list[Hit] = []
+    if figures is not None:
+        hits.extend(_plausibility_hits(rules, amount, figures))
     if rules.max_per_spend is not None and amount > rules.max_per_spend:
         hits.append(Hit("max_per_spend", f"{format_eur(amount)} is above "
                                          f"{format_eur(rules.max_per_spend)} per spend"))
@@ -262,10 +354,37 @@ def find_hits(
     if limit is not None and amount > limit and not second_opinion:
         hits.append(Hit("second_opinion_above",
                         f"{format_eur(amount)} is above {format_eur(limit)} and needs a second "
-                        "opinion: add --second-opinion NAME (who agreed)"))
+                        f"opinion: {second_opinion_hint}"))
     message = rules.categories.get(category)
     if message is not None:
         hits.append(Hit(CATEGORIES, f'{category}: "{message}"'))
+    return hits
+
+
+def _plausibility_hits(rules: Rules, amount: Decimal, f: TeamFigures) -> list[Hit]:
+    hits: list[Hit] = []
+    team = rules.team
+    if f.budget is None:
+        if rules.year_without_budget:
+            hits.append(Hit("year_without_budget",
+                            f"{team} has no budget for {f.year} (is the date right?); set one with "
+                            f"`maatwerk team budget {team} AMOUNT --year {f.year}`"))
+    elif rules.over_remaining_budget and amount > f.budget - f.spent:
+        left = f.budget - f.spent
+        hits.append(Hit("over_remaining_budget",
+                        f"{format_eur(amount)} is more than the {format_eur(max(left, ZERO))} left of "
+                        f"the {f.year} budget of {team} ({format_eur(f.budget)}, "
+                        f"{format_eur(f.spent)} spent)"))
+    times = rules.times_largest_spend
+    if times is not None and f.largest is not None and f.largest > 0:
+        limit = max(times * f.largest, rules.times_largest_minimum)
+        if amount > limit:
+            shown = f"{times.normalize():f}".replace(".", ",")
+            hits.append(Hit("times_largest_spend",
+                            f"{format_eur(amount)} is more than {shown} times the largest spend of "
+                            f"{team} so far ({format_eur(f.largest)})"
+                            + (f" and above {format_eur(rules.times_largest_minimum)}"
+                               if limit == rules.times_largest_minimum else "")))
     return hits
 
 
@@ -311,24 +430,56 @@ def hit_message(hits: Sequence[Hit], proceed: str = PROCEED) -> str:
 
 
 class SpendRules:
-    """Checks spends against the rules; keeps rules and household history once read.
+    """Checks spends against the rules; keeps rules, team figures and household history
+    once read.
 
     One per spend for the clerk; one per import, so that thousands of rows read the
     journals once, and rows earlier in the import count for the ones after them.
     """
 
-    def __init__(self, folder: LedgerFolder | Any, *, proceed: str = PROCEED, batch: bool = False) -> None:
-
+    def __init__(self, folder: LedgerFolder | Any, *, proceed: str = PROCEED, batch: bool = False,
+                 columns: bool = False, plausibility: bool = True) -> None:
         self.folder = folder_of(folder)
+        #: ``False`` for a replay of history (the examples): the plausibility rules guard
+        #: what a clerk types, the other rules still apply.
+        self.plausibility = plausibility
         self.proceed = proceed
         self.batch = batch
+        #: Messages name a spreadsheet's columns, not options (an import's checker).
+        self.columns = columns or proceed == PROCEED_IMPORT
         self._rules: dict[str, Rules] = {}
         self._history: dict[str, list[Past]] | None = None
+        self._sums: dict[str, TeamSums] = {}
+        self._books: Books | None = None
 
     def rules(self, slug: str) -> Rules:
         if slug not in self._rules:
             self._rules[slug] = load_rules(self.folder, slug)
         return self._rules[slug]
+
+    def books(self) -> Books:
+        """Every journal, read once (the household rules and an import's figures)."""
+        if self._books is None:
+            self._books = self.folder.books()
+        return self._books
+
+    def sums(self, slug: str) -> TeamSums:
+        """The team's figures: an import takes them from the journals read once, a single
+        spend from the note the writers keep (:mod:`.plausible`)."""
+        if slug not in self._sums:
+            from .plausible import sums_of, team_sums
+
+            self._sums[slug] = sums_of(self.books()[slug].book) if self.batch else team_sums(self.folder, slug)
+        return self._sums[slug]
+
+    def figures(self, slug: str, when: dt.date) -> TeamFigures:
+        rules = self.rules(slug)
+        budget = self.folder.load_team(slug).budgets.get(when.year)
+        if not rules.needs_sums:
+            return TeamFigures(when.year, budget, ZERO, None)
+        sums = self.sums(slug)
+        return TeamFigures(when.year, budget, Decimal(sums.spent.get(when.year, 0)).scaleb(-2),
+                           Decimal(sums.largest).scaleb(-2) if sums.largest else None)
 
     def history(self, household: str) -> list[Past]:
         """The household's spends in every team, voided ones left out."""
@@ -338,7 +489,7 @@ class SpendRules:
             from ..core.lines import day
 
             index: dict[str, list[Past]] = {}
-            for folded in self.folder.books().values():
+            for folded in self.books().values():
                 book = folded.book
                 lines = book.lines
                 at = np.flatnonzero(~book.voided & lines.filled_mask("household")[book.spends])
@@ -364,14 +515,33 @@ class SpendRules:
         past = self.history(household) if household and rules.needs_history else []
         hits = find_hits(rules, amount=amount, category=cells.get("category", ""),
                          household=household, when=when, second_opinion=second_opinion,
-                         history=past)
+                         history=past, figures=self.figures(slug, when) if self.plausibility else None,
+                         second_opinion_hint=SECOND_OPINION_IMPORT if self.columns else SECOND_OPINION)
         if hits and not reason:
             raise RuleError(hit_message(hits, self.proceed))
-        if self.batch and household:
-            self.history(household)  # make sure the index exists before adding to it
-            assert self._history is not None
-            self._history.setdefault(household, []).append(Past("", when, amount))
+        if self.batch:
+            if household:
+                self.history(household)  # make sure the index exists before adding to it
+                assert self._history is not None
+                self._history.setdefault(household, []).append(Past("", when, amount))
+            if slug in self._sums:
+                # Earlier rows use the budget up; the largest spend stays the team's own
+                # from before the import (a migrated sheet is not compared with itself).
+                self._sums[slug] = self._sums[slug].plus(when.year, int(amount.scaleb(2)), largest=False)
         return [h.rule for h in hits]
+
+    def recorded(self, slug: str, cells: Mapping[str, str], new_id: str) -> None:
+        """After a single spend was written (under the lock): carry the team's figures
+        forward to the journal as it is now."""
+        if self.batch or slug not in self._sums:
+            return
+        from ..core.records import split_id
+        from .plausible import keep
+
+        when = dt.date.fromisoformat(cells["date"])
+        self._sums[slug] = self._sums[slug].plus(when.year, int(Decimal(cells["amount"]).scaleb(2)),
+                                                 seq=split_id(new_id)[2])
+        keep(self.folder, slug, self._sums[slug])
 
 
 def check_spend(
@@ -420,9 +590,13 @@ class Override:
 
 
 def overrides(
-    ledger: Any, team: str | None = None, *, year: int | None = None
+    ledger: Any, team: str | None = None, *, year: int | None = None, voided: bool = False
 ) -> tuple[list[Override], tuple[Problem, ...]]:
-    """Every spend recorded over a rule of thumb (in ``year``, if given), by date."""
+    """Every spend recorded over a rule of thumb (in ``year``, if given), by date.
+
+    A spend voided later overrode nothing in the end: left out unless ``voided``
+    (then listed, marked).
+    """
     import numpy as np
 
 
@@ -437,7 +611,7 @@ def overrides(
     found = []
     for e in entries:
         names = e.extra.get("rules")
-        if not names or (year is not None and e.date.year != year):
+        if not names or (year is not None and e.date.year != year) or (e.voided and not voided):
             continue
         found.append(Override(
             id=e.id, team=e.team, date=e.date, amount=e.amount, category=e.category,

@@ -62,6 +62,7 @@ def add_team(
     folder.require()
     slug = check_slug(slug, folder.team_slugs())
     title = _name(name, "name") or slug
+    guard({"team": slug, "name": title})  # a team's name is no place for a resident's number
     if kind not in ("team", "fund"):
         raise InputError(f"kind {kind!r} is not one of: team, fund")
     if budget < 0:

@@ -27,6 +27,7 @@ cache elsewhere. Deleting the cache folder is always safe.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import mmap
 import os
@@ -271,8 +272,110 @@ def clear() -> int:
     """Delete every cache file; returns how many there were."""
     count = 0
     with contextlib.suppress(OSError):
-        for path in cache_dir().glob("*.book"):
+        for path in [*cache_dir().glob("*.book"), *cache_dir().glob("*.json")]:
             path.unlink(missing_ok=True)
             count += 1
     return count
 
+
+
+# ---------------------------------------------------------------------------- small notes
+
+
+def note_file(journal: Path, name: str) -> Path:
+    key = _hash(f"{FORMAT}\0{name}\0{_resolved(journal)}".encode())
+    return cache_dir() / f"{key}.{name}.json"
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(journal: Path) -> str:
+    return str(journal.resolve())
+
+
+def load_note(journal: Path, name: str) -> dict[str, object] | None:
+    """A small note about a journal kept by :func:`store_note`, while the journal is still the
+    file it was about (same identity, size, times and last 64 KiB); else None.
+
+    Notes let a writer that must stay light (the clerk's card payment) know a few figures
+    of a journal without reading it; whoever writes the note took them from the fold.
+    Notes are read and written under the folder lock only.
+    """
+    import json
+
+    if not enabled():
+        return None
+    try:
+        raw = note_file(journal, name).read_bytes()
+        body, _, check = raw.rpartition(b"\n")
+        if _hash(body) != check.decode("ascii"):
+            return None  # cut short or mixed with an older note: not trusted
+        data = json.loads(body)
+        st = Stamp(**data["stamp"])
+        value = data["value"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if data.get("journal") != _resolved(journal) or not isinstance(value, dict):
+        return None
+    if not (same_file(journal, Stamp(st.ino, st.dev, st.size, st.mtime_ns, st.ctime_ns, st.tail))
+            or _torn_after(journal, st)):
+        return None
+    return value
+
+
+def _torn_after(journal: Path, st: Stamp) -> bool:
+    """Whether the journal is the file of ``st`` with only an unfinished line after it (a
+    writer died mid-line): readers set that line aside, so what was true of the file still is."""
+    try:
+        fd = os.open(journal, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return False
+    try:
+        now = os.fstat(fd)
+        if (now.st_ino, now.st_dev) != (st.ino, st.dev) or now.st_size <= st.size:
+            return False
+        if now.st_size - st.size > TAIL:
+            return False  # far more than a line: read it
+        start = max(0, st.size - TAIL)
+        os.lseek(fd, start, os.SEEK_SET)
+        data = _read_all(fd, now.st_size - start)
+    finally:
+        os.close(fd)
+    before, after = data[: st.size - start], data[st.size - start :]
+    return _hash(before) == st.tail and b"\n" not in after
+
+
+def store_note(journal: Path, name: str, value: dict[str, object]) -> None:
+    """Keep a note about the journal as it is now (skipped when it cannot be written).
+
+    Written in place, not renamed or truncated to nothing first (on ext4 either costs a
+    flush to disk): only holders of the folder lock read or write notes, and the note ends
+    in a hash of itself, so one cut short or mixed with the one before is ignored.
+    """
+    import json
+    from dataclasses import asdict
+
+    if not enabled():
+        return
+    st = stamp(journal)
+    if st is None:
+        return
+    path = note_file(journal, name)
+    body = json.dumps({"journal": _resolved(journal), "stamp": asdict(st), "value": value}).encode("utf-8")
+    data = body + b"\n" + _hash(body).encode("ascii")
+    try:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW_NOTE, 0o600)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW_NOTE, 0o600)
+        try:
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
+        finally:
+            os.close(fd)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+NOFOLLOW_NOTE = getattr(os, "O_NOFOLLOW", 0)

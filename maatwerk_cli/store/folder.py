@@ -23,7 +23,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,8 @@ class LedgerFolder:
         self._teams: dict[str, tuple[tuple[int, ...], Team]] = {}
         self._team_files: tuple[tuple[int, ...], tuple[list[str], list[Problem]]] | None = None
         self._lenient = False
+        #: Per journal read whole: (device, inode, bytes read, highest id sequence in them).
+        self._ids_seen: dict[str, tuple[int, int, int, int]] = {}
         #: What the writers did that users should hear of (a stale marker set aside).
         self.notices: list[str] = []
 
@@ -388,7 +390,29 @@ class LedgerFolder:
                                  cut=cut if isinstance(cut, int) and cut >= 0 else None,
                                  new_in_batch=slug in pending.cuts and pending.cuts[slug] is None))
         cached = cache.enabled() if use_cache is None else use_cache
-        return Books(read_books(wanted, use_cache=cached), notes)
+        got = read_books(wanted, use_cache=cached)
+        for slug, folded in got.items():
+            self.remember_ids(slug, folded.max_seq, folded.size)
+        return Books(got, notes)
+
+    def remember_ids(self, slug: str, max_seq: int, size: int | None = None) -> None:
+        """The highest id sequence in a journal's first ``size`` bytes (default: all of it now),
+        damaged lines included, as a reader found it. A writer gives no id at or below it while
+        the journal is that file and has not shrunk: the writer itself sees only the tail,
+        and a line edited by hand far before the end may hold a higher id."""
+        try:
+            st = os.stat(self.journal_path(slug))
+        except OSError:
+            return
+        self._ids_seen[slug] = (st.st_dev, st.st_ino, st.st_size if size is None else size, max_seq)
+
+    def _ids_above(self, slug: str, fd: int) -> int:
+        seen = self._ids_seen.get(slug)
+        if seen is None:
+            return 0
+        st = os.fstat(fd)
+        dev, ino, size, max_seq = seen
+        return max_seq if (st.st_dev, st.st_ino) == (dev, ino) and st.st_size >= size else 0
 
     def book(self, slug: str) -> Folded:
         return self.books([slug])[slug]
@@ -442,12 +466,15 @@ class LedgerFolder:
         if path.is_symlink():
             raise LedgerError(f"{self.display(path)} is a symbolic link; {LINK_FIX}")
 
-    def append(self, slug: str, lines: Sequence[Mapping[str, str]], *, locked: bool = False) -> list[str]:
+    def append(self, slug: str, lines: Sequence[Mapping[str, str]], *, locked: bool = False,
+               written: Callable[[list[str]], None] | None = None) -> list[str]:
         """Append events to a team journal; give each its id; return the ids.
 
         Each mapping holds journal cells except ``id`` and ``checksum``; the date cell
         decides the id's year. ``locked`` is accepted for callers that hold the lock already
-        (the lock is re-entrant, so it makes no difference).
+        (the lock is re-entrant, so it makes no difference). ``written`` hears the ids once
+        the lines are written, before they are synced to disk (a writer that keeps a note
+        about the journal, :mod:`maatwerk_cli.ops.plausible`); its OSError is ignored.
         """
         if not lines:
             return []
@@ -462,7 +489,7 @@ class LedgerFolder:
                     # A new journal appears with its header already in it (temp file,
                     # rename): a reader never finds it empty.
                     write_atomic(path, HEADER)
-                return self._append_locked(path, slug, lines)
+                return self._append_locked(path, slug, lines, written)
             except BaseException:
                 if created:  # as it was: no journal
                     with contextlib.suppress(OSError):
@@ -470,7 +497,8 @@ class LedgerFolder:
                         fsync_dir(path.parent)
                 raise
 
-    def _append_locked(self, path: Path, slug: str, lines: Sequence[Mapping[str, str]]) -> list[str]:
+    def _append_locked(self, path: Path, slug: str, lines: Sequence[Mapping[str, str]],
+                       written_hook: Callable[[list[str]], None] | None = None) -> list[str]:
         """:meth:`append` with the lock held and the journal in place."""
         # Every line is encoded (and every cell checked) before anything is written.
         stamp = now_stamp()
@@ -504,7 +532,7 @@ class LedgerFolder:
                         "read, so the next id would be uncertain; restore the line from git or a backup "
                         "(or remove it, keeping a copy), then record again"
                     )
-                seq = tail.max_seq
+                seq = max(tail.max_seq, self._ids_above(slug, fd))
                 if not tail.clean:
                     # A writer died mid-line: that line stays set aside for good, and ours
                     # starts on a line of its own.
@@ -521,6 +549,11 @@ class LedgerFolder:
                 written = 0
                 while written < len(payload):
                     written += os.write(fd, payload[written:])
+                if written_hook is not None:
+                    # Before the sync, which takes longest: a writer killed while it waits
+                    # leaves a note that fits what it wrote.
+                    with contextlib.suppress(OSError):
+                        written_hook(ids)
                 os.fsync(fd)
                 if size == 0:
                     # A new journal's name must be durable too, or the ids handed

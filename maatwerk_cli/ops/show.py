@@ -1,0 +1,168 @@
+"""``maatwerk show ID``: one entry's whole story, every line about it in file order.
+
+A view of the fold: the entry as it stands (:meth:`~maatwerk_cli.core.fold.Book.entry`),
+and the lines that refer to it, the voids of those lines and the voids of those voids,
+each marked when a void that stands cancels it. An id of an event shows the story of
+its entry; an id of a line that is about no entry (a refusal, a withdrawal, a knipkaart
+use) shows that line with its voids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..core.money import format_eur
+from ..core.records import Entry, Row
+from .record import find
+
+if TYPE_CHECKING:
+    from ..core.fold import Book
+    from ..store.folder import LedgerFolder
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLine:
+    """One line of a story.
+
+    id, type, date, ref, by, recorded_at: as recorded; amount: ``None`` when the line has
+    none; details: what the line says, in a few words; voided: a void that stands cancels
+    it, and voided_by is that void's id; asked: the id the story was asked for.
+    """
+
+    id: str
+    type: str
+    date: dt.date
+    amount: Decimal | None
+    ref: str
+    details: str
+    by: str
+    recorded_at: str
+    voided: bool
+    voided_by: str
+    asked: bool
+
+    def record(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in STORY_FIELDS}
+
+
+STORY_FIELDS = ("id", "type", "date", "amount", "ref", "details", "by", "recorded_at", "voided",
+                "voided_by", "asked")
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """What ``show`` shows.
+
+    id: the id asked for; team: its team; entry: the spend as it stands now (``None`` when
+    the line is about no spend); lines: the spend (if any) and every line about it, in
+    file order.
+    """
+
+    id: str
+    team: str
+    entry: Entry | None
+    lines: tuple[StoryLine, ...]
+
+
+def story(folder: LedgerFolder, line_id: str) -> Story:
+    """The story of the line with this id (an entry, or any event)."""
+    import numpy as np
+
+    from ..core.lines import TYPE_CODE, rows_of
+
+    got = find(folder, line_id)
+    book = got.folded.book
+    types = book.lines.type
+    root = got.line
+    # A void's story is that of the line it (finally) cancels.
+    while int(types[root]) == TYPE_CODE["void"] and book.target[root] >= 0:
+        root = int(book.target[root])
+    entry_index = int(book.entry_of[root])
+    members = {root}
+    if entry_index >= 0:
+        members.add(int(book.spends[entry_index]))
+        members.update(book.events(entry_index).tolist())
+    while True:  # voids of these lines, and voids of those voids
+        more = set(np.flatnonzero(np.isin(book.target, list(members)) & ~book.dup).tolist()) - members
+        if not more:
+            break
+        members |= more
+    at = sorted(members)
+    rows = rows_of(book.lines, at)
+    ids = {i: r.id for i, r in zip(at, rows, strict=True)}
+    asked = book.lines.id(got.line)
+    out = []
+    for i, row in zip(at, rows, strict=True):
+        by = _standing_void(book, i)
+        target = int(book.target[i])
+        undoes = row.type == "void" and target >= 0 and int(types[target]) == TYPE_CODE["void"]
+        out.append(StoryLine(
+            id=row.id, type=row.type, date=row.date, amount=row.amount, ref=row.ref,
+            details=details(row, undoes=undoes), by=row.by, recorded_at=row.recorded_at,
+            voided=bool(book.cancelled[i]), voided_by=ids.get(by, "") if by is not None else "",
+            asked=row.id == asked,
+        ))
+    entry = book.entry(entry_index) if entry_index >= 0 else None
+    return Story(asked, got.folded.team, entry, tuple(out))
+
+
+def _standing_void(book: Book, i: int) -> int | None:
+    if not book.cancelled[i]:
+        return None
+    from .record import _voiding
+
+    return _voiding(book, i)
+
+
+def details(row: Row, *, undoes: bool = False) -> str:
+    """What a line says, in a few words (no household code: ``show`` may be read aloud)."""
+    t = row.type
+    parts: list[str]
+    if t == "spend":
+        parts = [row.category, row.method, row.kind or "gift"]
+        if row.due:
+            parts.append(f"due {row.due.strftime('%d-%m-%Y')}")
+        if row.condition:
+            parts.append(f"condition: {row.condition}")
+        if row.tegenprestatie:
+            parts.append(f"tegenprestatie: {row.tegenprestatie} ({row.status})")
+        if row.note:
+            parts.append(row.note)
+        if row.reason:
+            rules = row.extra.get("rules")
+            over = f" over {', '.join(map(str, rules))}" if isinstance(rules, list) and rules else ""
+            parts.append(f"recorded{over}: {row.reason}")
+    elif t == "kind":
+        parts = [f"now a {row.kind}" if row.kind != "conditional" else "now a conditional grant"]
+        if row.due:
+            parts.append(f"due {row.due.strftime('%d-%m-%Y')}")
+        if row.condition:
+            parts.append(f"condition: {row.condition}")
+    elif t == "tegenprestatie":
+        parts = [f"{row.tegenprestatie} ({row.status})"]
+    elif t == "outcome":
+        parts = [row.status]
+        if row.amount is not None:
+            parts.append(f"avoided cost {format_eur(row.amount)}")
+    elif t == "repay":
+        parts = ["repaid"]
+    elif t == "recovered":
+        parts = [f"paid back by {row.note}"]
+    elif t == "void":
+        parts = [f"{'undoes' if undoes else 'voids'} {row.ref}: {row.reason}"]
+    elif t == "refusal":
+        parts = [row.reason] + ([row.category] if row.category else [])
+    elif t == "withdraw":
+        parts = ["cash taken out"] + ([row.note] if row.note else [])
+    elif t == "settle":
+        parts = [f"cash remainder {row.method}"] + ([row.reason] if row.reason else [])
+    elif t == "knipkaart":
+        parts = [row.reason] + (["beyond the card"] if row.status else [])
+    elif t == "bank-link":
+        parts = [f"bank line {row.note}"] + ([f"explained: {row.reason}"] if row.reason else [])
+    else:  # pragma: no cover - every type is named above
+        parts = [t]
+    return "; ".join(p for p in parts if p)
