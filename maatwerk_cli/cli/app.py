@@ -170,7 +170,8 @@ def _run(argv: list[str]) -> int:
         _error(f"{exc.strerror or exc}: {exc.filename or ''}".removesuffix(": "))
         return ExitStatus.MISTAKE
     except ValueError as exc:
-        if "null byte" not in str(exc):
+        # Python 3.11 says "embedded null byte", 3.13 "embedded null character in path".
+        if "null byte" not in str(exc) and "null character" not in str(exc):
             return _internal(exc)
         # No real command line holds a NUL, but a caller of run() can: never a traceback.
         _error("a file name holds a NUL character; give it without")
