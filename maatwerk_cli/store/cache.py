@@ -138,8 +138,21 @@ def same_file(path: Path, old: Stamp) -> bool:
 
 
 def cache_file(journal: Path) -> Path:
-    key = _hash(f"{FORMAT}\0{journal.resolve()}".encode())
+    key = _hash(f"{FORMAT}\0{real_path(journal)}".encode())
     return cache_dir() / f"{key}.book"
+
+
+def real_path(journal: Path) -> str:
+    """The journal's path with every link resolved: its folder's, found once per folder,
+    then the file's own name (resolved too when the file is a link, which check reports)."""
+    if os.path.islink(journal):
+        return str(journal.resolve())
+    return os.path.join(_real_dir(str(journal.parent)), journal.name)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_dir(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def _versions() -> tuple[str, ...]:
@@ -196,7 +209,7 @@ def load(journal: Path) -> tuple[Stamp, Folded] | None:
         at += 8
         versions, where, st, spans, body_len = pickle.loads(view[at : at + head_len])
         at += head_len
-        if versions != _versions() or where != str(journal.resolve()) or not isinstance(st, Stamp):
+        if versions != _versions() or where != real_path(journal) or not isinstance(st, Stamp):
             return None
         if not same_file(journal, st):
             return None
@@ -226,7 +239,7 @@ def store(journal: Path, st: Stamp, folded: Folded) -> None:
         offset += (-offset) % _ALIGN
         spans.append((offset, offset + raw.nbytes))
         offset += raw.nbytes
-    head = pickle.dumps((_versions(), str(journal.resolve()), st, spans, len(body)), protocol=5)
+    head = pickle.dumps((_versions(), real_path(journal), st, spans, len(body)), protocol=5)
     region = _region(len(head), len(body))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
