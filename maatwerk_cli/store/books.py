@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..core.errors import Problem
 from ..core.progress import advance
@@ -203,8 +204,36 @@ def _read_in_two(groups: list[list[Wanted]]) -> list[Folded]:
     return out
 
 
-def _read_group(wanted: Sequence[Wanted]) -> list[Folded]:
+def _settled_size(fh: BinaryIO) -> int:
+    """The journal's size once a line being appended right now is whole.
+
+    Readers take no lock. The kernel may show a writer's line before all of it is copied
+    in (its size grows a page at a time), so an end without a newline is looked at again
+    for a few milliseconds: a writer that is busy finishes its line by then, while the
+    torn end a crashed writer left stays as it is and is reported as torn.
+    """
     import os
+    import time
+
+    size = os.fstat(fh.fileno()).st_size
+    for _ in range(SETTLE_TRIES):
+        if size == 0:
+            break
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            break
+        time.sleep(SETTLE_WAIT)
+        size = os.fstat(fh.fileno()).st_size
+    fh.seek(0)
+    return size
+
+
+#: How often, and how long apart, an end without a newline is looked at again.
+SETTLE_TRIES = 10
+SETTLE_WAIT = 0.002
+
+
+def _read_group(wanted: Sequence[Wanted]) -> list[Folded]:
 
     from ..core.fold import fold
     from .journal import Given, parse_buffer
@@ -218,7 +247,7 @@ def _read_group(wanted: Sequence[Wanted]) -> list[Folded]:
         if not w.new_in_batch:
             try:
                 fh = open(w.path, "rb")  # noqa: SIM115 - closed below
-                size = os.fstat(fh.fileno()).st_size
+                size = _settled_size(fh)
                 if w.cut is not None:
                     size = min(size, w.cut)
             except (FileNotFoundError, NotADirectoryError):
