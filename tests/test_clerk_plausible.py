@@ -118,7 +118,8 @@ def test_an_import_counts_its_earlier_rows_against_the_budget(lcli: Cli, ledger_
 
 
 def test_card_payments_in_a_row_read_no_journal_and_load_no_numpy(ledger_dir: Path) -> None:
-    """The figures come from the note the last spend left: a second process loads no numpy."""
+    """The figures come from the note the last spend left: a second process loads no numpy
+    (nor pickle, which only the fold's cache needs)."""
     probe = (
         "import sys, datetime as dt\nfrom decimal import Decimal\nfrom maatwerk_cli import Ledger\n"
         "from maatwerk_cli.store import books, folder\n"
@@ -126,7 +127,7 @@ def test_card_payments_in_a_row_read_no_journal_and_load_no_numpy(ledger_dir: Pa
         "books.read_books = no\nfolder.read_books = no\n"
         "lg = Ledger(sys.argv[1])\n"
         "print(lg.spend('noord', Decimal(sys.argv[2]), category='Overig', date=dt.date(2025, 3, 1)))\n"
-        "print('numpy' in sys.modules)\n"
+        "print('numpy' in sys.modules or 'pickle' in sys.modules)\n"
     )
     first = subprocess.run([sys.executable, "-c", probe, str(ledger_dir), "35"], capture_output=True, text=True)
     assert first.returncode == 0, first.stderr

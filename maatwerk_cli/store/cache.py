@@ -29,9 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import mmap
 import os
-import pickle
 import sys
 import time
 from collections.abc import Callable
@@ -194,6 +192,10 @@ def _region(head_len: int, body_len: int) -> int:
 
 def load(journal: Path) -> tuple[Stamp, Folded] | None:
     """The cached fold of a journal, if there is one that is still true; else None."""
+    # Here, not at the top: the clerk's card path loads this module for its notes only.
+    import mmap
+    import pickle
+
     path = cache_file(journal)
     try:
         with open(path, "rb") as fh:
@@ -229,6 +231,8 @@ def load(journal: Path) -> tuple[Stamp, Folded] | None:
 
 def store(journal: Path, st: Stamp, folded: Folded) -> None:
     """Keep a journal's fold; a cache that cannot be written is simply skipped (it is speed)."""
+    import pickle
+
     path = cache_file(journal)
     buffers: list[pickle.PickleBuffer] = []
     body = pickle.dumps(folded, protocol=5, buffer_callback=buffers.append)
