@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_bankfiles_variants import VARIANTS
 
 from maatwerk_cli.core.errors import InputError
 from maatwerk_cli.formats.bank import (
@@ -343,6 +344,7 @@ def test_real_mt940_abnamro_sample() -> None:
     assert summary(st)[1][1:] == (dt.date(2011, 5, 23), "11.59", DEBIT)  # booking (entry) date
     assert st.lines[0].line == 8
     assert st.lines[0].description.startswith("GIRO 428428 KPN - DIGITENNE BETALINGSKENM.")
+    assert st.lines[1].counterparty == "DIRCKIII FIL2500 KATWIJK"  # a card payment's shop, from its text
     assert sum(ln.amount for ln in st.lines) == d("345.93")
 
 
@@ -410,27 +412,11 @@ FIXTURE_FORMATS = {
     "abnamro.tab": "abnamro",
     "camt053_v08.xml": "camt053",
     "mt940_rabobank.sta": "mt940",
-    # The zuid April story in further layouts (see tests/test_bankfiles_variants.py).
-    "ing_en_2025-04.csv": "ing",
-    "ing_en_old_cp1252.csv": "ing",
-    "ing_all_accounts_2025-04.csv": "ing",
-    "rabobank_en_2025-04.csv": "rabobank",
-    "sns_2025-04.csv": "sns",
-    "regiobank_2025-04.csv": "regiobank",
-    "bunq_2025-04.csv": "bunq",
-    "bunq_old_2025-04.csv": "bunq",
-    "triodos_2025-04.csv": "triodos",
-    "triodos_old_2025-04.csv": "triodos",
-    "abnamro_xls_as_csv_2025-04.csv": "abnamro",
-    "abnamro_xls_as_csv_dot_2025-04.csv": "abnamro",
-    "mt940_asn_2025-04.sta": "mt940",
-    "mt940_sns_2025-04.sta": "mt940",
-    "mt940_ing_2025-04.sta": "mt940",
-    "camt053_ing_2025-04.xml": "camt053",
-    "camt053_rabobank_2025-04.xml": "camt053",
 }
+# The zuid April story in every further layout (tests/test_bankfiles_variants.py).
+FIXTURE_FORMATS |= {name: v.fmt for name, v in VARIANTS.items() if (FIXTURES / name).exists()}
 # Files of several accounts: read with one of them chosen.
-FIXTURE_ACCOUNTS = {"ing_all_accounts_2025-04.csv": "NL36INGB0007654321"}
+FIXTURE_ACCOUNTS = {name: v.account for name, v in VARIANTS.items() if v.choose and (FIXTURES / name).exists()}
 
 
 def test_every_fixture_has_a_known_format() -> None:

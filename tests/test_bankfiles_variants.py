@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli.core.errors import InputError
-from maatwerk_cli.formats.bank import CREDIT, DEBIT, detect_format, parse_bytes, parse_statement
+from maatwerk_cli.formats.bank import CREDIT, DEBIT, FORMATS, detect_format, parse_bytes, parse_statement
 
 Cli = Callable[..., Result]
 FIXTURES = Path(__file__).parent / "fixtures" / "bank"
@@ -58,6 +59,27 @@ class Variant(NamedTuple):
 
 
 CHECKED = ("100.00", "440.45")
+ASN, SNS, REGIO = "NL29ASNB0708213645", "NL06SNSB0912837465", "NL72RBRB0845129376"
+# de Volksbank's texts; the zeros it writes before a card payment's text are left out.
+VOLKSBANK_CSV = [
+    (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"), (BAKERY, f"{BAKERY} Betaalpas 004 brood"),
+    (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("", COSTS),
+]
+# ABN AMRO's XLS download: card payments name the shop only in the text, before the card.
+ABNAMRO_XLS = [
+    (MUNI, "SEPA Overboeking IBAN: NL68BNGH0285037219 BIC: BNGHNL2G Naam: Gemeente Voorbeeldstad "
+           f"Omschrijving: {TOP_UP}"),
+    (ATM, f"GEA NR:00AB1234 02.04.25/11.05 {ATM},PAS004"),
+    (BAKERY, f"BEA NR:K2L3M4 03.04.25/08.12 {BAKERY},PAS004"),
+    (PHARMACY, f"BEA NR:X7Y8Z9 07.04.25/16.40 {PHARMACY},PAS004"),
+    ("", f"ABN AMRO Bank N.V. {COSTS}"),
+]
+VOLKSBANK_MT940 = [
+    (MUNI, f"{MUNI} {TOP_UP}"), ("", f"{ATM} ZUIDSTAD pas 004 02.04.25 11:05"),
+    ("", f"Betaalpas 004 {BAKERY} ZUIDSTAD 03.04.25 08:12"),
+    ("", f"Betaalpas 004 {PHARMACY} ZUIDSTAD 07.04.25 16:40"),
+    ("", "Kosten gebruik betaalrekening maart"),
+]
 
 VARIANTS: dict[str, Variant] = {
     # ING CSV
@@ -92,23 +114,20 @@ VARIANTS: dict[str, Variant] = {
         (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("Testbank", f"Testbank {COSTS}"),
     ], CHECKED, "", "NL00TEST1357924680"),
     # de Volksbank CSV
+    "asn_2025-04.csv": Variant("asn", "ASN Bank CSV", [
+        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004 11:05"),
+        (BAKERY, f"{BAKERY} Betaalpas 004 08:12"), (PHARMACY, f"{PHARMACY} Betaalpas 004 16:40"),
+        ("", "Kosten gebruik betaalrekening maart"),
+    ], CHECKED, "", ASN),
     "asn_zuid_2025-04.csv": Variant("asn", "ASN, SNS or RegioBank CSV", [
         (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
         ("Supermarkt De Korf", "Supermarkt De Korf Betaalpas 004 boodschappen"),
         (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("Testbank", f"Testbank {COSTS}"),
     ], CHECKED, "", "NL00TEST1357924680"),
-    "sns_2025-04.csv": Variant("sns", "SNS CSV", [
-        (MUNI, f"{MUNI} {TOP_UP}"),
-        (ATM, f"{ATM} Geldopname pas 004"),
-        (BAKERY, f"{BAKERY} Betaalpas 004 brood"),
-        (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("", COSTS),
-    ], CHECKED, "", "NL06SNSB0912837465"),
-    "regiobank_2025-04.csv": Variant("regiobank", "RegioBank CSV", [
-        (MUNI, f"{MUNI} {TOP_UP}"),
-        (ATM, f"{ATM} Geldopname pas 004"),
-        (BAKERY, f"{BAKERY} Betaalpas 004 brood"),
-        (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("", COSTS),
-    ], CHECKED, "", "NL72RBRB0845129376"),
+    "sns_2025-04.csv": Variant("sns", "SNS CSV", VOLKSBANK_CSV, CHECKED, "", SNS),
+    "sns_utf8bom_2025-04.csv": Variant("sns", "SNS CSV", VOLKSBANK_CSV, CHECKED, "", SNS),
+    "regiobank_2025-04.csv": Variant("regiobank", "RegioBank CSV", VOLKSBANK_CSV, CHECKED, "", REGIO),
+    "regiobank_utf8bom_2025-04.csv": Variant("regiobank", "RegioBank CSV", VOLKSBANK_CSV, CHECKED, "", REGIO),
     # bunq CSV
     "bunq_2025-04.csv": Variant("bunq", "bunq CSV", [
         (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
@@ -133,34 +152,31 @@ VARIANTS: dict[str, Variant] = {
         (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("Triodos Bank", f"Triodos Bank {COSTS}"),
     ], None, "Triodos CSV (without its balance column) states no balances", "NL89TRIO0390571846"),
     # ABN AMRO
-    "abnamro_xls_as_csv_2025-04.csv": Variant("abnamro", "ABN AMRO CSV", [
-        (MUNI, "SEPA Overboeking IBAN: NL68BNGH0285037219 BIC: BNGHNL2G Naam: Gemeente Voorbeeldstad "
-               f"Omschrijving: {TOP_UP}"),
-        ("", "GEA NR:00AB1234 02.04.25/11.05 Geldautomaat Zuidplein,PAS004"),
-        ("", "BEA NR:K2L3M4 03.04.25/08.12 Bakkerij De Korenschoof,PAS004"),
-        ("", "BEA NR:X7Y8Z9 07.04.25/16.40 Apotheek De Vijzel,PAS004"),
+    "abnamro_xls_as_csv_2025-04.csv": Variant("abnamro", "ABN AMRO CSV", ABNAMRO_XLS, CHECKED, "", "567812349"),
+    "abnamro_xls_as_csv_dot_2025-04.csv": Variant("abnamro", "ABN AMRO CSV", ABNAMRO_XLS, CHECKED, "", "567812349"),
+    "abnamro_zuid_2025-04.tab": Variant("abnamro", "ABN AMRO TXT (tab-separated)", [
+        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, "BEA, Betaalpas Geldautomaat Zuidplein,PAS004 Geldopname pas 004"),
+        ("Supermarkt De Korf", "BEA, Betaalpas Supermarkt De Korf,PAS004 Betaalpas 004 boodschappen"),
+        (PHARMACY, "BEA, Betaalpas Apotheek De Vijzel,PAS004 Betaalpas 004"), ("", f"Testbank {COSTS}"),
+    ], CHECKED, "", "246813579"),
+    # The older TXT texts: fields of 32 characters padded with spaces.
+    "abnamro_2025-04.tab": Variant("abnamro", "ABN AMRO TXT (tab-separated)", [
+        (MUNI, f"SEPA Overboeking IBAN: NL68BNGH0285037219 BIC: BNGHNL2G Naam: {MUNI} Omschrijving: {TOP_UP}"),
+        (ATM, f"GEA, Betaalpas {ATM},PAS004 NR:G5H6J7, 02.04.25/11:05 ZUIDSTAD"),
+        (BAKERY, f"BEA, Betaalpas {BAKERY},PAS004 NR:K2L3M4, 03.04.25/08:12 ZUIDSTAD"),
+        (PHARMACY, f"BEA, Betaalpas {PHARMACY},PAS004 NR:X7Y8Z9, 07.04.25/16:40 ZUIDSTAD"),
         ("", f"ABN AMRO Bank N.V. {COSTS}"),
     ], CHECKED, "", "567812349"),
-    "abnamro_zuid_2025-04.tab": Variant("abnamro", "ABN AMRO TXT (tab-separated)", [
-        (MUNI, f"{MUNI} {TOP_UP}"), ("", "BEA, Betaalpas Geldautomaat Zuidplein,PAS004 Geldopname pas 004"),
-        ("", "BEA, Betaalpas Supermarkt De Korf,PAS004 Betaalpas 004 boodschappen"),
-        ("", "BEA, Betaalpas Apotheek De Vijzel,PAS004 Betaalpas 004"), ("", f"Testbank {COSTS}"),
-    ], CHECKED, "", "246813579"),
     # MT940
-    "mt940_asn_2025-04.sta": Variant("mt940", "ASN Bank MT940", [
-        (MUNI, f"{MUNI} {TOP_UP}"), ("", "Geldautomaat Zuidplein ZUIDSTAD pas 004 02.04.25 11:05"),
-        ("", "000000000000000000000000000000000 0000000000000000 Betaalpas 004 Bakkerij De Korenschoof "
-             "ZUIDSTAD 03.04.25 08:12"),
-        ("", "Betaalpas 004 Apotheek De Vijzel ZUIDSTAD 07.04.25 16:40"),
-        ("", "Kosten gebruik betaalrekening maart"),
-    ], CHECKED, "", "NL29ASNB0708213645"),
-    "mt940_sns_2025-04.sta": Variant("mt940", "SNS MT940", [
-        (MUNI, f"{MUNI} {TOP_UP}"), ("", "Geldautomaat Zuidplein ZUIDSTAD pas 004 02.04.25 11:05"),
-        ("", "000000000000000000000000000000000 0000000000000000 Betaalpas 004 Bakkerij De Korenschoof "
-             "ZUIDSTAD 03.04.25 08:12"),
-        ("", "Betaalpas 004 Apotheek De Vijzel ZUIDSTAD 07.04.25 16:40"),
-        ("", "Kosten gebruik betaalrekening maart"),
-    ], CHECKED, "", "NL06SNSB0912837465"),
+    # de Volksbank MT940: with the SWIFT envelope and padded :86: lines (as ASN writes it) or
+    # without (blank entry dates, as SNS writes it), for each of its three banks.
+    "mt940_asn_2025-04.sta": Variant("mt940", "ASN Bank MT940", VOLKSBANK_MT940, CHECKED, "", ASN),
+    "mt940_asn_plain_2025-04.sta": Variant("mt940", "ASN Bank MT940", VOLKSBANK_MT940, CHECKED, "", ASN),
+    "mt940_sns_2025-04.sta": Variant("mt940", "SNS MT940", VOLKSBANK_MT940, CHECKED, "", SNS),
+    "mt940_sns_envelope_2025-04.sta": Variant("mt940", "SNS MT940", VOLKSBANK_MT940, CHECKED, "", SNS),
+    "mt940_regiobank_2025-04.sta": Variant("mt940", "RegioBank MT940", VOLKSBANK_MT940, CHECKED, "", REGIO),
+    "mt940_regiobank_plain_2025-04.sta": Variant(
+        "mt940", "RegioBank MT940", VOLKSBANK_MT940, CHECKED, "", REGIO),
     "mt940_ing_2025-04.sta": Variant("mt940", "ING MT940", [
         (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004 02-04-2025 11:05"),
         (BAKERY, f"{BAKERY} Betaalpas 004 brood 03-04-2025 08:12"),
@@ -184,6 +200,12 @@ VARIANTS: dict[str, Variant] = {
         (BAKERY, f"{BAKERY} Betaalpas 004 brood"),
         (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("Rabobank", f"Rabobank {COSTS}"),
     ], CHECKED, "", "NL87RABO0312457896", choose=True),
+    # Knab: card payments with place, time and card number in the text, whole euros without decimals.
+    "knab_2025-04.csv": Variant("knab", "Knab CSV", [
+        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} ZUIDSTAD 02-04-2025 11:05 Pas: 0004"),
+        (BAKERY, f"{BAKERY} ZUIDSTAD 03-04-2025 08:12 Pas: 0004"),
+        (PHARMACY, f"{PHARMACY} ZUIDSTAD 07-04-2025 16:40 Pas: 0004"), ("Knab", f"Knab {COSTS}"),
+    ], None, "Knab CSV states no balances", "NL70KNAB0256381479"),
     "knab_zuid_2025-04.csv": Variant("knab", "Knab CSV", [
         (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
         ("Supermarkt De Korf", "Supermarkt De Korf Betaalpas 004 boodschappen"),
@@ -543,3 +565,45 @@ def test_damaged_workbooks_are_refused_in_one_line(tmp_path: Path) -> None:
             assert str(exc).startswith("XLS250409.xlsx") and "\n" not in str(exc)
     with pytest.raises(InputError, match="cannot be read as an Excel workbook"):
         parse_bytes(data[: len(data) // 2], filename="XLS250409.xlsx")
+
+
+# Several accounts in one flat file: every CSV and TAB layout that names its own account --------
+
+SECOND_ACCOUNT = "NL18RABO0365129847"
+
+
+def flat_with_own_account() -> list[str]:
+    return sorted(
+        n for n, v in VARIANTS.items()
+        if v.fmt not in ("camt053", "mt940") and v.account and not v.choose and (FIXTURES / n).exists()
+    )
+
+
+def two_accounts(name: str) -> bytes:
+    """The fixture with every row of its own account written again for a second account."""
+    own = VARIANTS[name].account.encode()
+    data = (FIXTURES / name).read_bytes()
+    ending = b"\r\n" if b"\r\n" in data else b"\n"
+    rows = [row for row in data.split(ending) if row]
+    again = [row.replace(own, SECOND_ACCOUNT.encode()).removeprefix(b"\xef\xbb\xbf") for row in rows if own in row]
+    assert again and all(row.count(own) == 1 for row in rows if own in row)
+    return ending.join(rows + again) + ending
+
+
+@pytest.mark.parametrize("name", flat_with_own_account())
+def test_every_flat_layout_honours_account(name: str) -> None:
+    variant = VARIANTS[name]
+    data = two_accounts(name)
+    with pytest.raises(InputError) as info:
+        parse_bytes(data, filename="twee.csv")
+    message = str(info.value)
+    assert f"{variant.account}, {SECOND_ACCOUNT}" in message and "--account" in message
+    assert re.match(r"twee\.csv:\d+: this row is for account ", message)
+    mine = parse_bytes(data, account=variant.account.lower())
+    alone = parse_statement(path_of(name))
+    assert [(ln.ref, ln.date, ln.amount, ln.description) for ln in mine.lines] == [
+        (ln.ref, ln.date, ln.amount, ln.description) for ln in alone.lines]
+    assert (mine.opening_balance, mine.closing_balance, mine.note) == (
+        alone.opening_balance, alone.closing_balance, alone.note)
+    other = parse_bytes(data, account=SECOND_ACCOUNT)
+    assert len(other.lines) == 5 and {ln.account for ln in other.lines} == {SECOND_ACCOUNT}

@@ -147,13 +147,13 @@ def parse_bytes(
         fmt = detect_format(segments[0][1], filename)
     parts: list[Part] = []
     layout = ""
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for offset, chunk in segments:
         found, chunk_layout = _shifted(offset, _read, chunk, fmt, filename, check_balances)
         layout = layout or chunk_layout
         for part in _finish_parts(found):  # a line in two pasted downloads is one line
-            kept = [ln for ln in part.lines if ln.ref not in seen]
-            seen.update(ln.ref for ln in kept)
+            kept = [ln for ln in part.lines if (ln.account, ln.ref) not in seen]
+            seen.update((ln.account, ln.ref) for ln in kept)
             parts.append(part._replace(lines=kept))
     parts = _pick_account(parts, account, fmt, filename)
     return _statement(fmt, parts, layout)
@@ -328,8 +328,23 @@ def _finish_parts(parts: Sequence[Part]) -> list[Part]:
     for part in parts:
         chunk = finished[start:start + len(part.lines)]
         start += len(part.lines)
-        out.append(part._replace(lines=[ln for ln in chunk if ln is not None]))
+        out.append(part._replace(lines=[_tidy(ln) for ln in chunk if ln is not None]))
     return out
+
+
+_PLACEHOLDERS = re.compile(r"(?<!\S)0{12,}(?!\S)")
+
+
+def _tidy(line: BankLine) -> BankLine:
+    """The line without the runs of zeros some banks put in place of empty fields.
+
+    de Volksbank writes ``000000000000000000000000000000000 0000000000000000`` before every
+    card payment's text. Done after the refs are settled: a stable hash is taken over the
+    text as the bank wrote it, so lines imported before this tidying keep their refs.
+    """
+    if "000000000000" not in line.description:
+        return line
+    return replace(line, description=" ".join(_PLACEHOLDERS.sub(" ", line.description).split()))
 
 
 def _statement(fmt: str, parts: Sequence[Part], layout: str) -> Statement:

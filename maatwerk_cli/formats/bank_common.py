@@ -255,11 +255,12 @@ def _finish(lines: Sequence[BankLine]) -> list[BankLine | None]:
         replace(line, counterparty=line.counterparty[:MAX_DESCRIPTION]) if line.amount != 0 else None
         for line in lines
     ]
-    ref_counts = Counter(line.ref for line in kept if line and line.ref)
+    # Unique per own account: a file of several accounts may use one reference in each.
+    ref_counts = Counter((line.account, line.ref) for line in kept if line and line.ref)
     occurrences: Counter[tuple[str, dt.date, Decimal, str]] = Counter()
     result: list[BankLine | None] = []
     for line in kept:
-        if line is None or (line.ref and ref_counts[line.ref] == 1):
+        if line is None or (line.ref and ref_counts[line.account, line.ref] == 1):
             result.append(line)
             continue
         key = (line.account, line.date, _signed(line), line.description)
@@ -292,6 +293,13 @@ _SLASH_START = re.compile(r"/(?:" + "|".join(_SLASH_KEYS) + r")/")
 _SUBFIELD = re.compile(r">(\d{2})")
 _NAAM = re.compile(
     r"Naam: (.+?)(?=\s{2,}|\s*\b(?:Omschrijving|Machtiging|Kenmerk|IBAN|BIC|Voor|Incassant|Naam):|$)"
+)
+
+# ABN AMRO's card payments (BEA) and cash machine withdrawals (GEA) name the other party
+# only inside the text, before the card number: "BEA, Betaalpas Bakkerij X,PAS004 NR:..."
+# or "BEA NR:K2L3M4 03.04.25/08.12 Bakkerij X,PAS004".
+_CARD_PAYMENT = re.compile(
+    r"(?:BEA|GEA)(?:,? Betaalpas| NR:\S+?,? \d\d\.\d\d\.\d\d/\d\d[.:]\d\d) (.+?) ?,PAS\d{3}\b"
 )
 
 
@@ -328,7 +336,7 @@ def _text_parts(raw_lines: Sequence[str]) -> tuple[str, str]:
         text = "".join(sub.get(str(code), "") for code in range(20, 30))
         return _clean(name), _describe(name, text)
     plain = " ".join(raw_lines)
-    naam = _NAAM.search(plain)
+    naam = _NAAM.search(plain) or _CARD_PAYMENT.match(_clean(plain))
     name = _clean(naam.group(1)) if naam else ""
     return name, _describe(plain)
 
