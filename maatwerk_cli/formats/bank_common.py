@@ -15,7 +15,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple, NoReturn
 
@@ -45,6 +45,9 @@ class BankLine:
     counterparty: the other party's name when the file gives one, else ``""``.
     account: the own account (IBAN or account number) when known, else ``""``.
     line: 1-based line in the file where the entry starts (0 when unknown).
+    hash_text: only while reading: the text the stable hash is taken over where a reader now
+        reads a description better than it once did ("" means the description), so that a
+        statement imported before gives the same refs and nothing is imported twice.
     """
 
     ref: str
@@ -55,6 +58,7 @@ class BankLine:
     counterparty: str
     account: str
     line: int
+    hash_text: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,16 +265,16 @@ def _finish(lines: Sequence[BankLine]) -> list[BankLine | None]:
     result: list[BankLine | None] = []
     for line in kept:
         if line is None or (line.ref and ref_counts[line.account, line.ref] == 1):
-            result.append(line)
+            result.append(line if line is None or not line.hash_text else replace(line, hash_text=""))
             continue
-        key = (line.account, line.date, _signed(line), line.description)
+        text = line.hash_text or line.description
+        key = (line.account, line.date, _signed(line), text)
         occurrences[key] += 1
         payload = "\x1f".join(
-            (line.account, line.date.isoformat(), f"{_signed(line):.2f}", line.description,
-             str(occurrences[key]))
+            (line.account, line.date.isoformat(), f"{_signed(line):.2f}", text, str(occurrences[key]))
         )
         digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-        result.append(replace(line, ref=f"h:{digest}"))
+        result.append(replace(line, ref=f"h:{digest}", hash_text=""))
     return result
 
 

@@ -6,6 +6,9 @@ Layouts seen from Dutch banks, and what is done about them:
   statement-level ``:86:`` (``/NAME/ING BANK N.V.//BIC/...//SUM/...``) after ``:62F:``,
   ``:64:`` or ``:65:``; the library would glue it to the last transaction, so it is taken
   out before parsing (it holds no line of its own).
+* Triodos's own layout: ``:25:TRIODOSBANK/`` and the account, and a ``:86:`` of ``000>10``
+  subfields (BIC and IBAN in >20 and >21 when there are any, the text in pieces of 27
+  characters that wrap mid-word, the own account in >31); read here, see ``_triodos_parts``.
 * de Volksbank (ASN Bank, SNS, RegioBank): the counterparty's account follows the
   transaction code on ``:61:``, its name is on the next line, and the entry date may be
   four blanks. The library ships a tag for this (``StatementASNB``); the ``:86:`` text is
@@ -27,6 +30,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .bank_common import (
+    _NAAM,
     CREDIT,
     DEBIT,
     BankLine,
@@ -62,6 +66,20 @@ _VOLKSBANK_CODES = ("ASNB", "SNSB", "RBRB")
 _VOLKSBANK_61 = re.compile(
     r"(?m)^:61:[^\n]*?N[A-Z0-9]{3}([A-Z]{2}\d{2}[A-Z0-9]{10,30}|\d{7,10})\n[^:\n][^\n]*\n:86:\1"
 )
+# Triodos's own :86: (its MT940 format description, 2013): "000", >10 and the counterparty's
+# BBAN (zeros when there is none), >20 BIC and >21 IBAN when the counterparty has them, the
+# text in >20 (or >22) onwards, the own account in >31.
+_TRIODOS_86 = re.compile(r"000>10\d{10}")
+_TRIODOS_SUBFIELD = re.compile(r">(\d{2})((?:(?!>\d{2}).)*)")
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+# Triodos card payments and cash machine withdrawals: "shop \place \ BETAALAUTOMAAT ...".
+_TRIODOS_CARD = re.compile(r"(.+?) \\(.*?) \\ ?((?:BETAAL|GELD)AUTOMAAT\b.*)")
+# Rabobank's newer MT940 Structured starts :86: with its transaction code, a key the other
+# banks do not write there ("/TRCD/030/BENM//NAME/..."); it says nothing the :61: does not.
+_LEADING_TRCD = re.compile(r"\A\s*/TRCD/[^/]*(?=/)")
+# ABN AMRO's older SEPA text writes its labels in capitals ("NAAM: ..."), as others do not.
+_NAAM_ANY_CASE = re.compile(_NAAM.pattern, re.IGNORECASE)
 # What each field holds, for messages about a field that cannot be read.
 _EXPECTED = {
     "61": "value date yymmdd, optional entry date mmdd, C or D, the amount and a transaction code",
@@ -171,13 +189,14 @@ def _parse_blocks(text: str, file: str, check: bool) -> tuple[list[Part], str]:
         if len(entries) != len(collection):  # should not happen; then lines are unknown
             entries = [(first_line, None)] * len(collection)
         block_lines: list[BankLine] = []
+        triodos = raw_account.strip().upper().startswith("TRIODOSBANK/") or "TRIO" in account[4:8]
         for transaction, (line, details) in zip(collection, entries, strict=True):
             if volksbank:
                 raw86 = details if details is not None else str(
                     transaction.data.get("transaction_details") or "")
                 block_lines.append(_volksbank_line(transaction.data, raw86, account, file, line))
             else:
-                block_lines.append(_mt940_line(transaction.data, account, file, line))
+                block_lines.append(_mt940_line(transaction.data, details, account, file, line, triodos))
         data = collection.data
         opening = _mt940_balance(data, ("final_opening_balance", "intermediate_opening_balance",
                                         "opening_balance"), file, first_line)
@@ -198,7 +217,7 @@ def _parse_blocks(text: str, file: str, check: bool) -> tuple[list[Part], str]:
         if block_lines or opening is not None or closing is not None:
             parts.append(Part(account, block_lines, opening, closing, note))
             code = re.fullmatch(r"NL\d{2}([A-Z]{4})\d{10}", account)
-            banks.append(_BANK_CODES.get(code.group(1), "") if code else "")
+            banks.append(_BANK_CODES.get(code.group(1), "") if code else "Triodos" if triodos else "")
     if not parts:
         _fail(file, 0, "is not an MT940 statement (no balances and no :61: lines)")
     bank = banks[0] if len(set(banks)) == 1 else ""
@@ -313,14 +332,30 @@ def _booking(data: dict[str, Any], file: str, line: int) -> _Booking:
     return _Booking(dt.date(booked.year, booked.month, booked.day), value, direction)
 
 
-def _mt940_line(data: dict[str, Any], account: str, file: str, line: int) -> BankLine:
+def _mt940_line(
+    data: dict[str, Any], raw86: str | None, account: str, file: str, line: int, triodos: bool
+) -> BankLine:
     booking = _booking(data, file, line)
     details = data.get("transaction_details")
     if isinstance(details, str) and details.strip():
-        name, description = _text_parts(details.splitlines())
+        # The :86: as the file has it: the library strips the blank that ends a line, and
+        # text that wraps mid-sentence at 65 characters then loses the space between words.
+        text = raw86.replace("\r", "") if raw86 and raw86.strip() else details
+        text = _LEADING_TRCD.sub("", text)
+        parts = _triodos_parts(text) if triodos else None
+        name, description = parts or _text_parts(text.splitlines())
+        if not name:
+            naam = _NAAM_ANY_CASE.search(" ".join(text.splitlines()))
+            name = _clean(naam.group(1)) if naam else ""
+        if triodos and not name:  # Triodos's newer /CNTP/ layout keeps the card text as is
+            name, description = _triodos_card(description) or (name, description)
+        # Refs stay those of the text as this tool first read it (the library's, as is).
+        earlier = _text_parts(details.splitlines())[1]
+        hash_text = earlier if earlier != description else ""
     else:  # the library already took a German "?20" structured :86: apart
         name = _clean(str(data.get("applicant_name") or ""))
         description = _describe(name, str(data.get("purpose") or ""))
+        hash_text = ""
 
     ref = ""
     bank_ref = _clean(str(data.get("bank_reference") or ""))
@@ -329,7 +364,32 @@ def _mt940_line(data: dict[str, Any], account: str, file: str, line: int) -> Ban
         ref = bank_ref
     elif customer_ref and customer_ref.upper() not in _MT940_PLACEHOLDERS:
         ref = _day_ref(customer_ref, booking.date)
-    return BankLine(ref, booking.date, booking.amount, booking.direction, description, name, account, line)
+    return BankLine(ref, booking.date, booking.amount, booking.direction, description, name, account, line,
+                    hash_text)
+
+
+def _triodos_parts(text: str) -> tuple[str, str] | None:
+    """(counterparty, description) of Triodos's "000>10..." :86:, or None for other text.
+
+    The counterparty's name is only the start of the text, not a field of its own, so it
+    is read only where Triodos marks its end: the shop of a card payment.
+    """
+    joined = "".join(part.strip("\r\n") for part in text.splitlines())  # a line starts a subfield
+    if not _TRIODOS_86.match(joined):
+        return None
+    sub = dict(_TRIODOS_SUBFIELD.findall(joined))
+    with_iban = _BIC.fullmatch(sub.get("20", "").strip()) and _IBAN.fullmatch(sub.get("21", "").strip())
+    free = "".join(sub.get(str(code), "") for code in range(22 if with_iban else 20, 30))
+    return _triodos_card(free) or ("", _describe(free))
+
+
+def _triodos_card(text: str) -> tuple[str, str] | None:
+    """(shop, description without the backslashes) of a Triodos card payment's text."""
+    card = _TRIODOS_CARD.fullmatch(_clean(text))
+    if card is None:
+        return None
+    shop = _clean(card.group(1))
+    return shop, _describe(shop, card.group(2), card.group(3))
 
 
 _VB_WIDTH = 65  # de Volksbank wraps :86: text at 65 characters, mid-word
