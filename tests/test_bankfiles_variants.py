@@ -82,6 +82,22 @@ TRIODOS_CARDS = [
     ("APOTHEEK DE VIJZEL", "APOTHEEK DE VIJZEL ZUIDSTAD BETAALAUTOMAAT 07-04-25 16:40 PASNR. 004"),
 ]
 
+ABNAMRO = "NL82ABNA0567812349"
+# ABN AMRO camt.053: the card texts in capitals as its pieces of 32 characters have them.
+ABNAMRO_CAMT = [
+    (MUNI, f"{MUNI} {TOP_UP}"),
+    (ATM, f"GEA, BETAALPAS {ATM},PAS004 NR:00AB1234, 02.04.25/11:05 ZUIDSTAD"),
+    (BAKERY, f"BEA, BETAALPAS {BAKERY},PAS004 NR:K2L3M4, 03.04.25/08:12 ZUIDSTAD"),
+    (PHARMACY, f"BEA, BETAALPAS {PHARMACY},PAS004 NR:X7Y8Z9, 07.04.25/16:40 ZUIDSTAD"),
+    ("", f"ABN AMRO Bank N.V. {COSTS}"),
+]
+VOLKSBANK_CAMT = [
+    (MUNI, f"{MUNI} {TOP_UP}"),
+    (ATM, f"{ATM} Geldopname pas 004 ZUIDSTAD 02.04.25 11:05"),
+    (BAKERY, f"{BAKERY} Betaalpas 004 ZUIDSTAD 03.04.25 08:12"),
+    (PHARMACY, f"{PHARMACY} Betaalpas 004 ZUIDSTAD 07.04.25 16:40"),
+    ("", COSTS),
+]
 VOLKSBANK_MT940 = [
     (MUNI, f"{MUNI} {TOP_UP}"), ("", f"{ATM} ZUIDSTAD pas 004 02.04.25 11:05"),
     ("", f"Betaalpas 004 {BAKERY} ZUIDSTAD 03.04.25 08:12"),
@@ -263,6 +279,34 @@ VARIANTS: dict[str, Variant] = {
         (BAKERY, f"{BAKERY} Betaalpas 004 brood"),
         (PHARMACY, f"{PHARMACY} Betaalpas 004"), ("Rabobank", f"Rabobank {COSTS}"),
     ], CHECKED, "", "NL87RABO0312457896", choose=True),
+    "camt053_ing_business_2025-04.xml": Variant("camt053", "camt.053 XML", [
+        (MUNI, f"{MUNI} {TOP_UP}"),
+        (ATM, f"{ATM} Pasvolgnr: 004 02-04-2025 11:05 Transactie: G5H6J7 Term: GZ01"),
+        (BAKERY, f"{BAKERY} Pasvolgnr: 004 03-04-2025 08:12 Transactie: K2L3M4 Term: KS02"),
+        (PHARMACY, f"{PHARMACY} Pasvolgnr: 004 07-04-2025 16:40 Transactie: X7Y8Z9 Term: AV01"),
+        ("", COSTS),
+    ], CHECKED, "", "NL36INGB0007654321"),
+    "camt053_rabobank_single_2025-04.xml": Variant("camt053", "camt.053 XML", [
+        (MUNI, f"{MUNI} {TOP_UP}"),
+        (ATM, f"{ATM} Geldopname pas 004 02-04-2025 11:05"),
+        (BAKERY, f"{BAKERY} Betaalpas 004 brood 03-04-2025 08:12"),
+        (PHARMACY, f"{PHARMACY} Betaalpas 004 07-04-2025 16:40"),
+        ("Rabobank", f"Rabobank {COSTS}"),
+    ], CHECKED, "", "NL87RABO0312457896"),
+    # ABN AMRO camt.053, version 02 (a statement a day) and 08 (one for the period).
+    "camt053_abnamro_2025-04.xml": Variant("camt053", "camt.053 XML", ABNAMRO_CAMT, CHECKED, "", ABNAMRO),
+    "camt053_abnamro_v8_2025-04.xml": Variant("camt053", "camt.053 XML", ABNAMRO_CAMT, CHECKED, "", ABNAMRO),
+    # de Volksbank camt.053 (SNS, ASN Bank, RegioBank): one account, or the card account and a
+    # savings account in one download.
+    "camt053_sns_2025-04.xml": Variant("camt053", "camt.053 XML", VOLKSBANK_CAMT, CHECKED, "", SNS),
+    "camt053_sns_two_accounts_2025-04.xml": Variant(
+        "camt053", "camt.053 XML", VOLKSBANK_CAMT, CHECKED, "", SNS, choose=True),
+    "camt053_asn_2025-04.xml": Variant("camt053", "camt.053 XML", VOLKSBANK_CAMT, CHECKED, "", ASN),
+    "camt053_asn_two_accounts_2025-04.xml": Variant(
+        "camt053", "camt.053 XML", VOLKSBANK_CAMT, CHECKED, "", ASN, choose=True),
+    "camt053_regiobank_2025-04.xml": Variant("camt053", "camt.053 XML", VOLKSBANK_CAMT, CHECKED, "", REGIO),
+    "camt053_regiobank_two_accounts_2025-04.xml": Variant(
+        "camt053", "camt.053 XML", VOLKSBANK_CAMT, CHECKED, "", REGIO, choose=True),
     # Knab: card payments with place, time and card number in the text, whole euros without decimals.
     "knab_2025-04.csv": Variant("knab", "Knab CSV", [
         (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} ZUIDSTAD 02-04-2025 11:05 Pas: 0004"),
@@ -306,7 +350,7 @@ def test_every_line_of_every_variant(name: str) -> None:
     debits = [ln for ln in st.lines if ln.direction == DEBIT]
     assert len(debits) == 4 and sum(ln.amount for ln in debits) == Decimal("159.55")
     assert {ln.account for ln in st.lines} == {variant.account}
-    assert all(ln.line > 0 for ln in st.lines)
+    assert all(ln.line > 0 and not ln.hash_text for ln in st.lines)
     if variant.balances:
         assert (st.opening_balance, st.closing_balance) == tuple(Decimal(b) for b in variant.balances)
         assert st.note == ""
@@ -644,6 +688,49 @@ def test_damaged_workbooks_are_refused_in_one_line(tmp_path: Path) -> None:
             assert str(exc).startswith("XLS250409.xlsx") and "\n" not in str(exc)
     with pytest.raises(InputError, match="cannot be read as an Excel workbook"):
         parse_bytes(data[: len(data) // 2], filename="XLS250409.xlsx")
+
+
+# Coverage: every bank and format the docs say this tool reads, in at least two own layouts -----
+
+DOCS = Path(__file__).parents[1] / "docs" / "cash-and-bank.md"
+BANK_KEYS = {
+    "ING": "ing", "Rabobank": "rabobank", "ABN AMRO": "abnamro", "ASN Bank": "asn", "SNS": "sns",
+    "RegioBank": "regiobank", "Knab": "knab", "bunq": "bunq", "Triodos": "triodos", "any bank": "",
+}
+
+
+def documented_rows() -> list[tuple[str, str, str]]:
+    """(bank, format, file kind) of every row of the table of banks and formats in the docs."""
+    text = DOCS.read_text(encoding="utf-8")
+    table = text[text.index("| Bank | `--format` |"):].split("\n\n")[0].splitlines()[2:]
+    rows: list[tuple[str, str, str]] = []
+    for row in table:
+        bank_cell, format_cell, file_cell = (cell.strip() for cell in row.strip("|").split("|")[:3])
+        banks = bank_cell.split(", ")
+        formats = re.findall(r"`(\w+)`", format_cell)
+        pairs = zip(banks, formats, strict=True) if len(banks) == len(formats) > 1 else (
+            (bank, fmt) for bank in banks for fmt in formats)
+        rows.extend((bank, fmt, file_cell.split()[0]) for bank, fmt in pairs)
+    return rows
+
+
+def fixtures_of(bank: str, fmt: str, kind: str) -> list[str]:
+    key = BANK_KEYS[bank]
+    names = [n for n, v in VARIANTS.items() if v.fmt == fmt and (not key or key in n.split("_"))]
+    if fmt == "abnamro":  # the TXT download and the XLS download (as CSV or .xlsx) are two rows
+        names = [n for n in names if n.endswith(".tab") == (kind == "TXT")]
+    return names
+
+
+def test_the_docs_table_lists_every_format() -> None:
+    rows = documented_rows()
+    assert {fmt for _, fmt, _ in rows} == set(FORMATS) and len(rows) >= 20
+
+
+@pytest.mark.parametrize(("bank", "fmt", "kind"), documented_rows())
+def test_every_documented_bank_and_format_has_two_own_layouts(bank: str, fmt: str, kind: str) -> None:
+    names = fixtures_of(bank, fmt, kind)
+    assert len(names) >= 2, f"{bank} {fmt} ({kind}): only {names}"
 
 
 # Several accounts in one flat file: every CSV and TAB layout that names its own account --------

@@ -24,6 +24,7 @@ from .bank_common import (
     Part,
     _account,
     _balance_problem,
+    _card_payee,
     _clean,
     _date,
     _day_ref,
@@ -32,6 +33,7 @@ from .bank_common import (
     _exact_cents,
     _fail,
     _short,
+    _slash_fields,
     _tag_lines,
 )
 
@@ -203,11 +205,25 @@ def _camt_entry(camt: _Camt, ntry: Element, account: str, file: str, line: int) 
             names.append(name)
         texts.extend(el.text or "" for el in camt.findall(tx, "RmtInf/Ustrd"))
         texts.append(camt.text(tx, "AddtlTxInf"))
-    texts.append(camt.text(ntry, "AddtlNtryInf"))
+    raw_extra = camt.text(ntry, "AddtlNtryInf")
+    # The description as this tool first read it: stable hashes stay taken over that text.
+    earlier = _describe(_clean(", ".join(names))[:MAX_DESCRIPTION], *texts, raw_extra)
+    extra = raw_extra
+    fields = _slash_fields(raw_extra)
+    if fields is not None:
+        # ABN AMRO repeats a transfer here as "/TRTP/.../NAME/.../REMI/..." text: take its
+        # name and remittance text rather than gluing the tagged copy onto the description.
+        if not names and _clean(fields.get("NAME", "")):
+            names.append(_clean(fields["NAME"]))
+        extra = re.sub(r"^(?:USTD|STRD)/+(?:CUR/+)?", "", fields.get("REMI", "")) or fields.get("TRTP", "")
+    texts.append(extra)
     counterparty = _clean(", ".join(names))[:MAX_DESCRIPTION]
+    description = _describe(counterparty, *texts)
+    if not counterparty and fields is None:  # ABN AMRO's card payments name the shop in the text
+        counterparty = _card_payee(raw_extra)
     bank_line = BankLine(
         _camt_ref(camt, ntry, details, date), date, amount, CREDIT if indicator == "CRDT" else DEBIT,
-        _describe(counterparty, *texts), counterparty, account, line,
+        description, counterparty, account, line, earlier if earlier != description else "",
     )
     reversal = camt.text(ntry, "RvslInd").lower() in ("true", "1")
     return _CamtEntry(bank_line, reversal)

@@ -303,8 +303,14 @@ _NAAM = re.compile(
 # only inside the text, before the card number: "BEA, Betaalpas Bakkerij X,PAS004 NR:..."
 # or "BEA NR:K2L3M4 03.04.25/08.12 Bakkerij X,PAS004".
 _CARD_PAYMENT = re.compile(
-    r"(?:BEA|GEA)(?:,? Betaalpas| NR:\S+?,? \d\d\.\d\d\.\d\d/\d\d[.:]\d\d) (.+?) ?,PAS\d{3}\b"
+    r"(?:BEA|GEA)(?:,? (?i:Betaalpas)| NR:\S+?,? \d\d\.\d\d\.\d\d/\d\d[.:]\d\d) (.+?) ?,PAS\d{3}\b"
 )
+
+
+def _card_payee(text: str) -> str:
+    """The shop or cash machine named in an ABN AMRO card payment's text, else ""."""
+    found = _CARD_PAYMENT.match(_clean(text))
+    return _clean(found.group(1)) if found else ""
 
 
 def _slash_fields(text: str) -> dict[str, str] | None:
@@ -340,8 +346,8 @@ def _text_parts(raw_lines: Sequence[str]) -> tuple[str, str]:
         text = "".join(sub.get(str(code), "") for code in range(20, 30))
         return _clean(name), _describe(name, text)
     plain = " ".join(raw_lines)
-    naam = _NAAM.search(plain) or _CARD_PAYMENT.match(_clean(plain))
-    name = _clean(naam.group(1)) if naam else ""
+    naam = _NAAM.search(plain)
+    name = _clean(naam.group(1)) if naam else _card_payee(plain)
     return name, _describe(plain)
 
 
