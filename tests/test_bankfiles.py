@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import subprocess
 import sys
@@ -742,3 +743,24 @@ def test_module_imports_nothing_heavy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+REFS = Path(__file__).parent / "fixtures" / "bank_refs.json"
+
+
+def test_refs_never_change_between_versions() -> None:
+    """Every own fixture's refs, as this tool gave them when the file was added.
+
+    A line is stored once under its ref; a reader that reads a line better must keep its ref
+    (``BankLine.hash_text``), or a statement imported before would be imported again. A new
+    fixture is added to the file with its refs as read then; an old entry is never changed.
+    """
+    pinned: dict[str, list[str]] = json.loads(REFS.read_text())
+    folders = (FIXTURES, Path(__file__).parent / "fixtures" / "bank_import")
+    files = sorted(f"{p.parent.name}/{p.name}" for folder in folders for p in folder.iterdir() if p.suffix != ".md")
+    assert files == sorted(pinned)
+    for name, refs in pinned.items():
+        variant = VARIANTS.get(name.split("/")[1])
+        account = variant.account if variant and variant.choose else None
+        st = parse_statement(FIXTURES.parent / name, account=account, check_balances=False)
+        assert [ln.ref for ln in st.lines] == refs, name
