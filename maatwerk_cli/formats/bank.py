@@ -19,7 +19,7 @@ Formats, recognised by their content (never by the file name); the readers are i
 ``bunq``       bunq CSV (``"Date","Interest Date","Amount",...``).
 ``triodos``    Triodos CSV (no header, ``Debet``/``Credit`` column).
 ``camt053``    ISO 20022 camt.053 XML, any ``camt.053.001.*`` version, read with defusedxml.
-``mt940``      SWIFT MT940 through the ``mt940`` library, de Volksbank's layout included.
+``mt940``      SWIFT MT940 through the ``mt940`` library, de Volksbank's and Triodos's own layouts included.
 
 Rules shared by all formats:
 
