@@ -22,7 +22,15 @@ import pytest
 
 from conftest import Result, assert_refused, snapshot
 from maatwerk_cli.core.errors import InputError
-from maatwerk_cli.formats.bank import CREDIT, DEBIT, FORMATS, detect_format, parse_bytes, parse_statement
+from maatwerk_cli.formats.bank import (
+    CREDIT,
+    DEBIT,
+    FORMATS,
+    account_key,
+    detect_format,
+    parse_bytes,
+    parse_statement,
+)
 
 Cli = Callable[..., Result]
 FIXTURES = Path(__file__).parent / "fixtures" / "bank"
@@ -507,6 +515,29 @@ def test_utf8_and_windows_1252_read_the_same() -> None:
         assert parse_bytes(b"\xef\xbb\xbf" + utf8).lines == parse_bytes(data).lines
 
 
+@pytest.mark.parametrize("name", sorted(n for n, v in VARIANTS.items() if v.fmt != "camt053"))
+def test_every_text_layout_reads_alike_in_each_usual_encoding(name: str) -> None:
+    """UTF-8 with and without BOM, Windows-1252; LF, CR LF and CR CR LF: the same lines."""
+    data = path_of(name).read_bytes()
+    text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") or data.isascii() else (
+        data.decode("utf-8") if _is_utf8(data) else data.decode("cp1252"))
+    variant = VARIANTS[name]
+    account = variant.account if variant.choose else None
+    expected = parse_bytes(data, account=account).lines
+    lf = text.replace("\r\n", "\n")
+    for encoded in (lf.encode("utf-8"), b"\xef\xbb\xbf" + lf.encode("utf-8"), lf.encode("cp1252"),
+                    lf.replace("\n", "\r\n").encode("cp1252"), lf.replace("\n", "\r\r\n").encode("utf-8")):
+        assert parse_bytes(encoded, account=account).lines == expected
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def write_abnamro_xlsx(path: Path) -> None:
     """ABN AMRO's transaction download as Excel holds numbers, not text."""
     import openpyxl
@@ -773,3 +804,62 @@ def test_every_flat_layout_honours_account(name: str) -> None:
         alone.opening_balance, alone.closing_balance, alone.note)
     other = parse_bytes(data, account=SECOND_ACCOUNT)
     assert len(other.lines) == 5 and {ln.account for ln in other.lines} == {SECOND_ACCOUNT}
+
+
+# One account read from several kinds of download -------------------------------------------
+
+
+def accounts_with_several_layouts() -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for name, variant in sorted(VARIANTS.items()):
+        if variant.account:
+            groups.setdefault(account_key(variant.account), []).append(name)
+    return [names for names in groups.values() if len(names) > 1]
+
+
+@pytest.mark.parametrize("names", accounts_with_several_layouts(), ids=lambda names: names[0])
+def test_one_account_in_every_layout_is_imported_once(lcli: Cli, ledger_dir: Path, names: list[str]) -> None:
+    # The same five bookings downloaded as CSV, MT940 and camt.053 (or with English headers,
+    # or with the account as IBAN and as account number) are five bank lines, not five per file.
+    added = 0
+    for name in names:
+        variant = VARIANTS[name]
+        choose = ("--account", variant.account) if variant.choose else ()
+        summary = import_json(lcli, path_of(name), *choose)
+        added += int(str(summary["added"]))
+        assert int(str(summary["already_imported"])) == 5 - int(str(summary["added"]))
+    assert added == 5
+    lines = json.loads(lcli("bank", "lines", "zuid", "--format", "json").out)
+    assert sorted(line["amount"] for line in lines) == [3.10, 27.45, 40.00, 89.00, 500.00]
+    assert lcli("check").code == 0
+
+
+def test_a_partial_download_then_another_layout_adds_the_rest(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
+    first, _ = halves("ing_en_2025-04.csv")  # newest first: 3 to 8 April
+    path = tmp_path / "ing_eind_april.csv"
+    path.write_bytes(first)
+    assert import_json(lcli, path)["added"] == 3
+    summary = import_json(lcli, FIXTURES / "mt940_ing_2025-04.sta")
+    assert (summary["added"], summary["already_imported"]) == (2, 3)
+    other = summary["from_other_download"]
+    assert isinstance(other, list) and [x["amount"] for x in other] == [27.45, 89.00, 3.10]
+    text = lcli("import", "bank", str(FIXTURES / "camt053_ing_2025-04.xml"), "--team", "zuid")
+    assert "already imported from another download of these days (5, same date and amount" in text.out
+
+
+@pytest.mark.parametrize("csv_first", [True, False])
+def test_two_equal_payments_on_one_day_stay_two(
+    lcli: Cli, ledger_dir: Path, tmp_path: Path, csv_first: bool
+) -> None:
+    # Two loaves of € 27,45 on 3 April in the CSV; the MT940 (of one loaf) must not hide the second.
+    rows = (FIXTURES / "ing_en_old_cp1252.csv").read_bytes().splitlines(keepends=True)
+    bakery = next(row for row in rows if b"27,45" in row)
+    path = tmp_path / "twee_broden.csv"
+    path.write_bytes(b"".join(rows) + bakery.replace(b"brood", b"brood 2"))
+    mt940 = tmp_path / "een_brood.sta"
+    mt940.write_bytes((FIXTURES / "mt940_ing_2025-04.sta").read_bytes())
+    order = (path, mt940) if csv_first else (mt940, path)
+    first, second = (import_json(lcli, p) for p in order)
+    assert int(str(first["added"])) + int(str(second["added"])) == 6
+    lines = json.loads(lcli("bank", "lines", "zuid", "--format", "json").out)
+    assert sorted(line["amount"] for line in lines) == [3.10, 27.45, 27.45, 40.00, 89.00, 500.00]

@@ -169,9 +169,11 @@ def import_bank(
     A debit matches a card spend or a cash withdrawal of the same amount at most 3 days
     apart. Payments without an entry stay open: complete them with
     `maatwerk spend TEAM AMOUNT -c CATEGORY --bank-line REF` (or `maatwerk cash withdraw
-    ... --bank-line REF`), or `maatwerk bank explain`. Importing a statement again, or an
-    overlapping one, adds nothing twice. A file whose balances do not add up is refused;
-    one without balances to check is imported with a note saying so.
+    ... --bank-line REF`), or `maatwerk bank explain`. Importing a statement again, an
+    overlapping one, or the same days in another kind of download (MT940 after CSV), adds
+    nothing twice. A file whose balances do not add up is refused; one without balances to
+    check is imported with a note saying so. `--account` picks the team's account from a
+    file of several.
     """
     from ..formats.bank import FORMAT_NAMES
     from ..ops.bank import import_statement
@@ -189,6 +191,7 @@ def import_bank(
             "open": [_line_json(line) for line in result.open],
             "credits": [_line_json(line) for line in result.credits],
             "layout": result.layout, "note": result.note,
+            "from_other_download": [_line_json(line) for line in result.elsewhere],
         }))
         return
     would = "would add" if dry_run else "added"
@@ -197,6 +200,11 @@ def import_bank(
           f"{len(result.credits)} credits); {result.known} already imported")
     if result.note:
         print(f"note: {result.note}")
+    if result.elsewhere:
+        print(f"already imported from another download of these days ({len(result.elsewhere)}, "
+              "same date and amount under another reference):")
+        for line in result.elsewhere:
+            print(f"  {_line_text(line)}")
     if result.linked:
         print(f"{'would link' if dry_run else 'linked'} {len(result.linked)}:")
         for line, target in result.linked:

@@ -65,6 +65,7 @@ from .bank_common import (
     _fail,
     _finish,
     _short,
+    account_key,
 )
 from .bank_csv import (
     PARSERS,
@@ -78,7 +79,7 @@ from .bank_mt940 import parse_mt940
 
 __all__ = [
     "CREDIT", "DEBIT", "FORMATS", "FORMAT_NAMES", "MAX_CELL_CHARS", "MAX_DESCRIPTION", "MAX_FILE_BYTES",
-    "BankLine", "Statement", "detect_format", "parse_bytes", "parse_statement",
+    "BankLine", "Statement", "account_key", "detect_format", "parse_bytes", "parse_statement",
 ]
 
 FORMATS = (
@@ -296,16 +297,12 @@ def _shifted(
     return moved, layout
 
 
-def _norm_account(account: str) -> str:
-    return "".join(account.split()).upper()
-
-
 def _pick_account(parts: list[Part], account: str | None, fmt: str, filename: str) -> list[Part]:
     """The parts of the chosen own account; a flat file of several accounts needs a choice."""
     accounts = list(dict.fromkeys(p.account for p in parts if p.account))
     if account:
-        want = _norm_account(account)
-        picked = [p for p in parts if _norm_account(p.account) == want]
+        want = account_key(account)
+        picked = [p for p in parts if account_key(p.account) == want]
         if not picked:
             held = ", ".join(accounts) or "no own account number"
             _fail(filename, 0, f"has no lines for account {_short(account, 40)}; it holds: {held}")

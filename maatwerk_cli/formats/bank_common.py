@@ -194,6 +194,22 @@ def _account(text: str, file: str, line: int, *, required: bool) -> str:
     return value
 
 
+_NL_IBAN = re.compile(r"NL\d{2}[A-Z]{4}(\d{10})")
+_ACCOUNT_NUMBER = re.compile(r"(?:[A-Z]+/)?0*(\d{1,10})")
+
+
+def account_key(account: str) -> str:
+    """An own account in one spelling, for telling whether two statements are of one account.
+
+    Banks write an account as an IBAN in one export and as the number inside it in another
+    (ABN AMRO's TXT ``567812349``, Triodos's MT940 ``TRIODOSBANK/0390571846``, de Volksbank's
+    old numbers), so a Dutch IBAN and its account number give the same key.
+    """
+    value = "".join(account.split()).upper()
+    found = _NL_IBAN.fullmatch(value) or _ACCOUNT_NUMBER.fullmatch(value)
+    return found.group(1).lstrip("0") if found else value
+
+
 def _euro(currency: str | None, file: str, line: int) -> None:
     if currency and currency.strip().upper() != "EUR":
         _fail(file, line, f"amount in {_short(currency, 10)}; only euro accounts can be imported")

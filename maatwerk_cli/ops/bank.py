@@ -29,7 +29,8 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +40,7 @@ from ..core.errors import InputError, NotFoundError, Problem
 from ..core.money import ZERO, amount_from_file, format_eur, format_plain
 from ..core.progress import advance
 from ..core.records import Row
+from ..formats.bank_common import account_key
 from ..store.atomic import fsync_dir
 from ..store.folder import LedgerFolder, now_stamp
 from ..store.journal import checksum
@@ -424,6 +426,8 @@ class BankImport:
 
     team: the team's slug; format: the statement format; source: the file's name.
     added: new bank lines stored; known: lines that were there already (skipped).
+    elsewhere: those of the known lines that were stored from another download of the same
+        days, under another ref (same date, direction and amount); counted in ``known``.
     linked: (bank line, entry or withdrawal id) links made, for new and earlier open lines.
     open: debits without an entry after this import (new and earlier ones), by date.
     credits: new lines of money in (listed; they need no entry).
@@ -446,6 +450,38 @@ class BankImport:
     dry_run: bool
     layout: str = ""
     note: str = ""
+    elsewhere: tuple[StoredLine, ...] = ()
+
+
+def _new_lines(
+    incoming: Sequence[StoredLine], stored: Sequence[StoredLine]
+) -> tuple[list[StoredLine], list[StoredLine]]:
+    """The lines of a statement not stored yet, and those stored before from another file.
+
+    A line is known by its ref. The same booking read from another kind of download (MT940
+    after CSV, English headers after Dutch, camt.053 after TXT) has another ref, though. A
+    statement holds every booking of the days it has lines for, so a stored line of such a
+    day whose ref this file does not have is one of this file's lines under another ref: per
+    date, direction and amount, that many of the file's new lines are taken as imported.
+    """
+    in_file = {s.ref for s in incoming}
+    known = {s.ref for s in stored}
+    days = {s.date for s in incoming}
+    unmatched = Counter(
+        (s.date, s.direction, s.amount) for s in stored if s.date in days and s.ref not in in_file
+    )
+    added: list[StoredLine] = []
+    elsewhere: list[StoredLine] = []
+    for line in incoming:
+        if line.ref in known:
+            continue
+        key = (line.date, line.direction, line.amount)
+        if unmatched[key]:
+            unmatched[key] -= 1
+            elsewhere.append(line)
+        else:
+            added.append(line)
+    return added, elsewhere
 
 
 def _cell(text: str, limit: int = MAX_CELL) -> str:
@@ -464,8 +500,14 @@ def _masked(text: str) -> str:
     return text
 
 
-def _norm_account(account: str) -> str:
-    return re.sub(r"\s+", "", account).upper()
+def _accounts(accounts: Iterable[str]) -> list[str]:
+    """The own accounts named, each once however it is spelled (the first spelling kept)."""
+    found: dict[str, str] = {}
+    for account in accounts:
+        spelled = re.sub(r"\s+", "", account).upper()
+        if spelled:
+            found.setdefault(account_key(spelled), spelled)
+    return sorted(found.values())
 
 
 def _stored(line: BankLine, fmt: str, source: str, stamp: str) -> StoredLine:
@@ -509,7 +551,7 @@ def import_statement(
     advance(IMPORTING, 1, 3)
     source = _cell(Path(path).name, 100)
     lines = list(statement.lines)
-    accounts = sorted({_norm_account(ln.account) for ln in lines if ln.account})
+    accounts = _accounts(ln.account for ln in lines)
     if not account and len(accounts) > 1:
         raise InputError(
             f"{source} holds lines of {len(accounts)} accounts ({', '.join(accounts)}); "
@@ -525,17 +567,16 @@ def import_statement(
             incoming.append(one)
     with folder.lock():
         stored, problems = read_bank(folder, slug)
-        earlier = sorted({_norm_account(s.account) for s in stored if s.account})
-        new_accounts = sorted({_norm_account(s.account) for s in incoming if s.account})
-        if earlier and new_accounts and new_accounts != earlier:
+        earlier = _accounts(s.account for s in stored)
+        new_accounts = _accounts(s.account for s in incoming)
+        if earlier and new_accounts and {account_key(a) for a in new_accounts} != {account_key(a) for a in earlier}:
             raise InputError(
                 f"{source} is for account {', '.join(new_accounts)}, but team {slug}'s earlier "
                 f"statements are for {', '.join(earlier)}; is --team right?"
             )
         if not earlier and new_accounts:
             _refuse_other_teams_account(folder, slug, new_accounts, source)
-        known_refs = {s.ref for s in stored}
-        added = [s for s in incoming if s.ref not in known_refs]
+        added, elsewhere = _new_lines(incoming, stored)
         side = ledger_side(folder.book(slug).book)
         open_debits = [
             s for s in [*stored, *added] if s.direction == "debit" and s.ref not in side.links
@@ -566,6 +607,7 @@ def import_statement(
         dry_run=dry_run,
         layout=statement.layout,
         note=statement.note,
+        elsewhere=tuple(elsewhere),
     )
 
 
@@ -576,8 +618,8 @@ def _refuse_other_teams_account(
     for other in folder.team_slugs():
         if other == slug or not bank_path(folder, other).exists():
             continue
-        theirs = {_norm_account(s.account) for s in read_bank(folder, other)[0] if s.account}
-        shared = sorted(theirs.intersection(accounts))
+        theirs = {account_key(a) for a in _accounts(s.account for s in read_bank(folder, other)[0])}
+        shared = [a for a in accounts if account_key(a) in theirs]
         if shared:
             raise InputError(
                 f"{source} is for account {', '.join(shared)}, the card account of team {other}; "
