@@ -863,3 +863,22 @@ def test_two_equal_payments_on_one_day_stay_two(
     assert int(str(first["added"])) + int(str(second["added"])) == 6
     lines = json.loads(lcli("bank", "lines", "zuid", "--format", "json").out)
     assert sorted(line["amount"] for line in lines) == [3.10, 27.45, 27.45, 40.00, 89.00, 500.00]
+
+
+def test_many_lines_from_another_download_are_counted_not_all_listed(
+    lcli: Cli, ledger_dir: Path, tmp_path: Path
+) -> None:
+    rows = (FIXTURES / "ing_en_old_cp1252.csv").read_bytes().splitlines(keepends=True)
+    header, body = rows[0], rows[1:]
+    many = [row.rstrip(b"\r\n") + b" #%d\r\n" % i for i in range(3) for row in body]
+    first = tmp_path / "nl.csv"
+    first.write_bytes(header + b"".join(many))
+    assert import_json(lcli, first)["added"] == 15
+    again = tmp_path / "en.csv"  # the same bookings, their texts written otherwise: other refs
+    again.write_bytes(header + b"".join(row.replace(b"#", b"nr. ") for row in many))
+    result = lcli("import", "bank", str(again), "--team", "zuid")
+    assert result.code == 0, result.err
+    assert "added 0 line(s)" in result.out and "15 already imported" in result.out
+    assert "another download of these days (15," in result.out
+    assert "  ... and 5 more (--json lists them all)" in result.out
+    assert len(import_json(lcli, again, "--dry-run")["from_other_download"]) == 15  # type: ignore[arg-type]

@@ -152,6 +152,10 @@ def _json_exact(data: Any) -> str:
     return _EXACT.sub(r"\1", json.dumps(data, ensure_ascii=False, indent=1, default=mark))
 
 
+#: Lines listed as imported from another download before the summary says how many more.
+_LISTED = 10
+
+
 @import_app.command("bank")
 def import_bank(
     file: Path = typer.Argument(..., help="The statement: CSV, TAB, XLSX, camt.053 XML or MT940."),
@@ -203,8 +207,10 @@ def import_bank(
     if result.elsewhere:
         print(f"already imported from another download of these days ({len(result.elsewhere)}, "
               "same date and amount under another reference):")
-        for line in result.elsewhere:
+        for line in result.elsewhere[:_LISTED]:
             print(f"  {_line_text(line)}")
+        if len(result.elsewhere) > _LISTED:  # a whole month again in another format: all in --json
+            print(f"  ... and {len(result.elsewhere) - _LISTED} more (--json lists them all)")
     if result.linked:
         print(f"{'would link' if dry_run else 'linked'} {len(result.linked)}:")
         for line, target in result.linked:
