@@ -491,6 +491,34 @@ def test_pack_workbook(cli: Callable[..., Result], tmp_path: Path, monkeypatch: 
     assert "2026" in str(wb.worksheets[0]["A1"].value)
 
 
+def test_pack_has_lead_time_once_request_dates_are_recorded(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    ledgers = tmp_path / "ledgers"
+    shutil.copytree(DEMO, ledgers)
+    base = ("--ledgers", str(ledgers))
+    team = "noord"
+    for amount, paid, asked in (("35", "6-10-2026", "1-10-2026"), ("12,50", "14-10-2026", "14-10-2026"),
+                                ("80", "20-10-2026", "2-10-2026")):
+        made = cli(*base, "spend", team, amount, "-c", "Levensmiddelen", "-d", paid, "--requested", asked,
+                   "--reason", "doorlooptijd in het pakket")
+        assert made.code == 0, made.err
+    out = tmp_path / "oktober.xlsx"
+    assert cli(*base, "pack", *MONTH, "-o", str(out)).code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == [*PACK_SHEETS, "leadtime"]
+    command = (*base, "leadtime", *MONTH)
+    records = _json(cli, [*command])
+    mine = next(r for r in records if r["team"] == team and r["method"] == "alle")
+    assert mine["within_one_day"] == mine["count"] - 2  # asked 5 and 18 days before paying
+    ws = wb["leadtime"]
+    check_sheet(ws, records, shown_table(_table(cli, command, monkeypatch), str(ws["A1"].value)))
+    check_cover(wb.worksheets[0], municipality=_municipality(DEMO), sheets=wb.worksheets[1:],
+                as_of="31-10-2026", report=str(wb.worksheets[0]["A1"].value))
+
+
 # ---------------------------------------------------------------------------- LibreOffice
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

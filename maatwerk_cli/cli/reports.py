@@ -431,8 +431,9 @@ def pack(
     """The monthly pack: one workbook with a sheet per report, all with the same cut-off.
 
     Sheets: utilisation, compare, categories, loans, outcomes, refusals, rules overrides,
-    knipkaart and cash, after a cover sheet that says what the workbook is, for which
-    period, and what every column means.
+    knipkaart, cash and, once some spend has a request date (`spend --requested`), lead
+    time; after a cover sheet that says what the workbook is, for which period, and what
+    every column means.
     """
     from ..render import pack as packs
 

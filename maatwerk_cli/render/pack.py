@@ -1,8 +1,8 @@
 """The monthly pack: every report of one cut-off as views, for one workbook.
 
 Sheets: utilisation, compare, categories, loans, outcomes, refusals, rules overrides,
-knipkaart and cash, all counted up to the same as-of date, after a cover sheet that says
-what the workbook is and what every column means.
+knipkaart, cash and (once request dates are recorded) lead time, all counted up to the same
+as-of date, after a cover sheet that says what the workbook is and what every column means.
 """
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         cards.append({"team": card.team, "year": card.year, "used": len(uses), "limit": card.limit,
                       "remaining": max(card.limit - len(uses), 0), "beyond": sum(1 for u in uses if u.beyond)})
     cash = [s.record() for s in cash_status(folder, as_of=day)]
+    lead = reports.leadtime_report(folder, year=year, as_of=day)
+    # As in the HTML report: days from request to payment only once some request dates are
+    # recorded; without any, every spend would count as paid on the day it was asked for.
+    recorded = lead.attrs["total"]["count"] > lead.attrs["not_recorded"]
     built = (
         views.utilisation(u, municipality),
         views.compare(c, municipality),
@@ -65,6 +69,7 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         listings.overrides(override_records, f"Overrides {year}"),
         listings.knipkaart(cards, f"Knipkaart {year}"),
         listings.cash(cash),
+        *((views.leadtime(lead, municipality),) if recorded else ()),
     )
     label = f"{u.attrs['month']}" if u.attrs.get("month") else f"1-1-{year} tot en met {day:%d-%m-%Y}"
     cover = Cover(municipality=municipality, report=f"Maandrapportage maatwerkbudget {label}",
