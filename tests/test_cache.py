@@ -330,6 +330,29 @@ def test_reports_through_the_command_line_see_every_change(lcli: Cli, ledger_dir
     assert after.out != first.out and '"spent": 50.00' in after.out
 
 
+THREADS_AFTER_MAIN = """
+import re, sys
+from maatwerk_cli.cli.app import main
+sys.argv = ["maatwerk", "--version"]
+try:
+    main()
+except SystemExit:
+    pass
+import numpy
+print(re.search(r"Threads:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_the_command_keeps_one_thread_so_its_reader_may_fork() -> None:
+    # numpy's BLAS would start a thread per core; the command asks for one, so the process
+    # that forks the second reader has no other thread (a fork with threads can deadlock).
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    got = subprocess.run([sys.executable, "-c", THREADS_AFTER_MAIN], capture_output=True, text=True,
+                         env=env, check=True)
+    assert got.stdout.strip().splitlines()[-1] == "1", got.stdout
+
+
 def test_two_processes_read_the_same_as_one(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
     """A big ledger is read in groups, half of them by a second process: same books."""
     monkeypatch.setattr(books_module, "GROUP_BYTES", 1)  # one journal a group

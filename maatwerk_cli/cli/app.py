@@ -312,4 +312,10 @@ def _command_name(info: Any) -> str:
 
 
 def main() -> None:
+    # numpy's BLAS starts a worker thread per core when it loads, and a big ledger is read by
+    # a forked second process (store/books.py); forking a process with threads can deadlock
+    # the child. This command does no matrix work, so one BLAS thread costs nothing.
+    if "numpy" not in sys.modules:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
     raise SystemExit(run())
