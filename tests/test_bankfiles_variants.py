@@ -26,10 +26,10 @@ from maatwerk_cli.formats.bank import (
     CREDIT,
     DEBIT,
     FORMATS,
-    account_key,
     detect_format,
     parse_bytes,
     parse_statement,
+    same_account,
 )
 
 Cli = Callable[..., Result]
@@ -810,11 +810,15 @@ def test_every_flat_layout_honours_account(name: str) -> None:
 
 
 def accounts_with_several_layouts() -> list[list[str]]:
-    groups: dict[str, list[str]] = {}
+    groups: list[tuple[str, list[str]]] = []
     for name, variant in sorted(VARIANTS.items()):
         if variant.account:
-            groups.setdefault(account_key(variant.account), []).append(name)
-    return [names for names in groups.values() if len(names) > 1]
+            group = next((g for account, g in groups if same_account(account, variant.account)), None)
+            if group is None:
+                groups.append((variant.account, [name]))
+            else:
+                group.append(name)
+    return [names for _, names in groups if len(names) > 1]
 
 
 @pytest.mark.parametrize("names", accounts_with_several_layouts(), ids=lambda names: names[0])
@@ -882,3 +886,30 @@ def test_many_lines_from_another_download_are_counted_not_all_listed(
     assert "another download of these days (15," in result.out
     assert "  ... and 5 more (--json lists them all)" in result.out
     assert len(import_json(lcli, again, "--dry-run")["from_other_download"]) == 15  # type: ignore[arg-type]
+
+
+def test_an_iban_and_its_account_number_are_one_account() -> None:
+    assert same_account("NL82ABNA0567812349", "567812349")
+    assert same_account("nl82 abna 0567 8123 49", "0567812349")
+    assert same_account("TRIODOSBANK/0390571846", "NL89TRIO0390571846")
+    assert not same_account("NL36INGB0007654321", "NL35KNAB0007654321")  # one number at two banks
+    assert not same_account("567812349", "567812348")
+    assert not same_account("NL82ABNA0567812349", "")
+
+
+def test_one_number_at_two_banks_is_two_teams_accounts(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
+    assert lcli("team", "add", "west", "--name", "Wijkteam West", "--budget", "1000").code == 0
+    import_json(lcli, FIXTURES / "ing_en_2025-04.csv")  # zuid: NL36INGB0007654321
+    # zuid's account written as the number inside its IBAN is still zuid's: refused for west.
+    bare = tmp_path / "zuid_als_nummer.tab"
+    bare.write_bytes((FIXTURES / "abnamro_2025-04.tab").read_bytes().replace(b"567812349", b"0007654321"))
+    before = snapshot(ledger_dir)
+    assert_refused(lcli("import", "bank", str(bare), "--team", "west"), "the card account of team zuid")
+    assert snapshot(ledger_dir) == before
+    # The same number at Knab is another account: west's own.
+    knab = tmp_path / "knab.csv"
+    knab.write_bytes((FIXTURES / "knab_2025-04.csv").read_bytes().replace(
+        b"NL70KNAB0256381479", b"NL35KNAB0007654321"))
+    result = lcli("import", "bank", str(knab), "--team", "west", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["added"] == 5

@@ -65,7 +65,7 @@ from .bank_common import (
     _fail,
     _finish,
     _short,
-    account_key,
+    same_account,
 )
 from .bank_csv import (
     PARSERS,
@@ -79,7 +79,7 @@ from .bank_mt940 import parse_mt940
 
 __all__ = [
     "CREDIT", "DEBIT", "FORMATS", "FORMAT_NAMES", "MAX_CELL_CHARS", "MAX_DESCRIPTION", "MAX_FILE_BYTES",
-    "BankLine", "Statement", "account_key", "detect_format", "parse_bytes", "parse_statement",
+    "BankLine", "Statement", "detect_format", "parse_bytes", "parse_statement", "same_account",
 ]
 
 FORMATS = (
@@ -301,8 +301,7 @@ def _pick_account(parts: list[Part], account: str | None, fmt: str, filename: st
     """The parts of the chosen own account; a flat file of several accounts needs a choice."""
     accounts = list(dict.fromkeys(p.account for p in parts if p.account))
     if account:
-        want = account_key(account)
-        picked = [p for p in parts if account_key(p.account) == want]
+        picked = [p for p in parts if same_account(p.account, account)]
         if not picked:
             held = ", ".join(accounts) or "no own account number"
             _fail(filename, 0, f"has no lines for account {_short(account, 40)}; it holds: {held}")

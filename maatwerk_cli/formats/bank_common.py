@@ -195,19 +195,26 @@ def _account(text: str, file: str, line: int, *, required: bool) -> str:
 
 
 _NL_IBAN = re.compile(r"NL\d{2}[A-Z]{4}(\d{10})")
-_ACCOUNT_NUMBER = re.compile(r"(?:[A-Z]+/)?0*(\d{1,10})")
+_ACCOUNT_NUMBER = re.compile(r"(?:[A-Z]+/)?(\d{1,10})")
 
 
-def account_key(account: str) -> str:
-    """An own account in one spelling, for telling whether two statements are of one account.
+def same_account(one: str, other: str) -> bool:
+    """Whether two spellings of an own account are the same account.
 
     Banks write an account as an IBAN in one export and as the number inside it in another
     (ABN AMRO's TXT ``567812349``, Triodos's MT940 ``TRIODOSBANK/0390571846``, de Volksbank's
-    old numbers), so a Dutch IBAN and its account number give the same key.
+    old numbers): a Dutch IBAN and its account number are one account. Two IBANs are one
+    only when they are equal: the same number at two banks is two accounts.
     """
-    value = "".join(account.split()).upper()
-    found = _NL_IBAN.fullmatch(value) or _ACCOUNT_NUMBER.fullmatch(value)
-    return found.group(1).lstrip("0") if found else value
+    a, b = ("".join(x.split()).upper() for x in (one, other))
+    if a == b:
+        return True
+    iban_a, iban_b = _NL_IBAN.fullmatch(a), _NL_IBAN.fullmatch(b)
+    if iban_a and iban_b:
+        return False
+    number_a = iban_a or _ACCOUNT_NUMBER.fullmatch(a)
+    number_b = iban_b or _ACCOUNT_NUMBER.fullmatch(b)
+    return bool(number_a and number_b and int(number_a.group(1)) == int(number_b.group(1)))
 
 
 def _euro(currency: str | None, file: str, line: int) -> None:

@@ -40,7 +40,7 @@ from ..core.errors import InputError, NotFoundError, Problem
 from ..core.money import ZERO, amount_from_file, format_eur, format_plain
 from ..core.progress import advance
 from ..core.records import Row
-from ..formats.bank_common import account_key
+from ..formats.bank_common import same_account
 from ..store.atomic import fsync_dir
 from ..store.folder import LedgerFolder, now_stamp
 from ..store.journal import checksum
@@ -502,12 +502,12 @@ def _masked(text: str) -> str:
 
 def _accounts(accounts: Iterable[str]) -> list[str]:
     """The own accounts named, each once however it is spelled (the first spelling kept)."""
-    found: dict[str, str] = {}
+    found: list[str] = []
     for account in accounts:
         spelled = re.sub(r"\s+", "", account).upper()
-        if spelled:
-            found.setdefault(account_key(spelled), spelled)
-    return sorted(found.values())
+        if spelled and not any(same_account(spelled, seen) for seen in found):
+            found.append(spelled)
+    return sorted(found)
 
 
 def _stored(line: BankLine, fmt: str, source: str, stamp: str) -> StoredLine:
@@ -569,7 +569,7 @@ def import_statement(
         stored, problems = read_bank(folder, slug)
         earlier = _accounts(s.account for s in stored)
         new_accounts = _accounts(s.account for s in incoming)
-        if earlier and new_accounts and {account_key(a) for a in new_accounts} != {account_key(a) for a in earlier}:
+        if earlier and new_accounts and not all(any(same_account(a, b) for b in earlier) for a in new_accounts):
             raise InputError(
                 f"{source} is for account {', '.join(new_accounts)}, but team {slug}'s earlier "
                 f"statements are for {', '.join(earlier)}; is --team right?"
@@ -618,8 +618,8 @@ def _refuse_other_teams_account(
     for other in folder.team_slugs():
         if other == slug or not bank_path(folder, other).exists():
             continue
-        theirs = {account_key(a) for a in _accounts(s.account for s in read_bank(folder, other)[0])}
-        shared = [a for a in accounts if account_key(a) in theirs]
+        theirs = _accounts(s.account for s in read_bank(folder, other)[0])
+        shared = [a for a in accounts if any(same_account(a, t) for t in theirs)]
         if shared:
             raise InputError(
                 f"{source} is for account {', '.join(shared)}, the card account of team {other}; "
