@@ -503,7 +503,7 @@ def _masked(text: str) -> str:
 def _accounts(accounts: Iterable[str]) -> list[str]:
     """The own accounts named, each once however it is spelled (the first spelling kept)."""
     found: list[str] = []
-    for account in accounts:
+    for account in dict.fromkeys(accounts):  # every stored line names it: compare each spelling once
         spelled = re.sub(r"\s+", "", account).upper()
         if spelled and not any(same_account(spelled, seen) for seen in found):
             found.append(spelled)
