@@ -68,6 +68,7 @@ class Variant(NamedTuple):
 
 CHECKED = ("100.00", "440.45")
 ASN, SNS, REGIO = "NL29ASNB0708213645", "NL06SNSB0912837465", "NL72RBRB0845129376"
+RABO = "NL87RABO0312457896"
 # de Volksbank's texts; the zeros it writes before a card payment's text are left out.
 VOLKSBANK_CSV = [
     (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"), (BAKERY, f"{BAKERY} Betaalpas 004 brood"),
@@ -105,6 +106,12 @@ VOLKSBANK_CAMT = [
     (BAKERY, f"{BAKERY} Betaalpas 004 ZUIDSTAD 03.04.25 08:12"),
     (PHARMACY, f"{PHARMACY} Betaalpas 004 ZUIDSTAD 07.04.25 16:40"),
     ("", COSTS),
+]
+# Rabobank MT940 Structured: card texts in /REMI/, bank costs without a counterparty.
+RABOBANK_MT940 = [
+    (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldautomaat 11:05 pasnr. 004"),
+    (BAKERY, f"{BAKERY} Betaalautomaat 08:12 pasnr. 004"),
+    (PHARMACY, f"{PHARMACY} Betaalautomaat 16:40 pasnr. 004"), ("", COSTS),
 ]
 VOLKSBANK_MT940 = [
     (MUNI, f"{MUNI} {TOP_UP}"), ("", f"{ATM} ZUIDSTAD pas 004 02.04.25 11:05"),
@@ -216,18 +223,10 @@ VARIANTS: dict[str, Variant] = {
     ], CHECKED, "", "NL36INGB0007654321"),
     # Rabobank MT940 Structured: ":25:IBAN EUR", the counterparty's account on the line after
     # :61:, /EREF/ /ORDP//NAME/ or /BENM//NAME/ and /REMI/ in :86:; costs have no counterparty.
-    "mt940_rabobank_2025-04.sta": Variant("mt940", "Rabobank MT940", [
-        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldautomaat 11:05 pasnr. 004"),
-        (BAKERY, f"{BAKERY} Betaalautomaat 08:12 pasnr. 004"),
-        (PHARMACY, f"{PHARMACY} Betaalautomaat 16:40 pasnr. 004"), ("", COSTS),
-    ], CHECKED, "", "NL87RABO0312457896"),
+    "mt940_rabobank_2025-04.sta": Variant("mt940", "Rabobank MT940", RABOBANK_MT940, CHECKED, "", RABO),
     # Rabobank MT940 Structured as the newer Rabo Internetbankieren writes it: one statement for
     # the period, the bank's reference after // on :61:, and :86: starting with /TRCD/<code>.
-    "mt940_rabobank_trcd_2025-04.sta": Variant("mt940", "Rabobank MT940", [
-        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldautomaat 11:05 pasnr. 004"),
-        (BAKERY, f"{BAKERY} Betaalautomaat 08:12 pasnr. 004"),
-        (PHARMACY, f"{PHARMACY} Betaalautomaat 16:40 pasnr. 004"), ("", COSTS),
-    ], CHECKED, "", "NL87RABO0312457896"),
+    "mt940_rabobank_trcd_2025-04.sta": Variant("mt940", "Rabobank MT940", RABOBANK_MT940, CHECKED, "", RABO),
     # Triodos's own MT940: ":25:TRIODOSBANK/0390571846", :86: of 000>10 subfields in capitals
     # (>20 BIC, >21 IBAN, text in pieces of 27 characters, >31 own account). The name of a
     # transfer is only the start of the text, not a field, so it has no counterparty.

@@ -32,6 +32,7 @@ from .bank_common import (
     _euro,
     _exact_cents,
     _fail,
+    _remittance,
     _short,
     _slash_fields,
     _tag_lines,
@@ -215,7 +216,7 @@ def _camt_entry(camt: _Camt, ntry: Element, account: str, file: str, line: int) 
         # name and remittance text rather than gluing the tagged copy onto the description.
         if not names and _clean(fields.get("NAME", "")):
             names.append(_clean(fields["NAME"]))
-        extra = re.sub(r"^(?:USTD|STRD)/+(?:CUR/+)?", "", fields.get("REMI", "")) or fields.get("TRTP", "")
+        extra = _remittance(fields)
     texts.append(extra)
     counterparty = _clean(", ".join(names))[:MAX_DESCRIPTION]
     description = _describe(counterparty, *texts)

@@ -347,6 +347,11 @@ def _slash_fields(text: str) -> dict[str, str] | None:
     return fields
 
 
+def _remittance(fields: Mapping[str, str]) -> str:
+    """The payment's own text of "/KEY/value" fields: REMI without its USTD/STRD mark, else TRTP."""
+    return re.sub(r"^(?:USTD|STRD)/+(?:CUR/+)?", "", fields.get("REMI", "")) or fields.get("TRTP", "")
+
+
 def _text_parts(raw_lines: Sequence[str]) -> tuple[str, str]:
     """(counterparty, description) from the free text of a bank line.
 
@@ -360,8 +365,7 @@ def _text_parts(raw_lines: Sequence[str]) -> tuple[str, str]:
         if not name and "CNTP" in fields:  # ING 2014: /CNTP/iban/bic/name/place/
             cntp = fields["CNTP"].split("/")
             name = cntp[2] if len(cntp) > 2 else ""
-        remi = re.sub(r"^(?:USTD|STRD)/+(?:CUR/+)?", "", fields.get("REMI", ""))
-        return _clean(name), _describe(name, remi or fields.get("TRTP", ""))
+        return _clean(name), _describe(name, _remittance(fields))
     if re.match(r"\d{3}>\d{2}", joined):
         chunks = _SUBFIELD.split(joined)
         sub = dict(zip(chunks[1::2], chunks[2::2], strict=True))

@@ -234,7 +234,6 @@ SETTLE_WAIT = 0.002
 
 
 def _read_group(wanted: Sequence[Wanted]) -> list[Folded]:
-
     from ..core.fold import fold
     from .journal import Given, parse_buffer
 
