@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 import reference
-from conftest import ROOT, Result
+from conftest import ROOT, Result, assert_refused, snapshot
 
 DEMO = ROOT / "ledgers"
 ROTTERDAM = ROOT / "examples" / "rotterdam-2015"
@@ -517,6 +517,24 @@ def test_pack_has_lead_time_once_request_dates_are_recorded(
     check_sheet(ws, records, shown_table(_table(cli, command, monkeypatch), str(ws["A1"].value)))
     check_cover(wb.worksheets[0], municipality=_municipality(DEMO), sheets=wb.worksheets[1:],
                 as_of="31-10-2026", report=str(wb.worksheets[0]["A1"].value))
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    ((), "--output FILE.xlsx"),
+    (("-o", "{tmp}/pack.csv"), "write it to a .xlsx file"),
+    (("--month", "2025-03", "--as-of", "31-3-2025", "-o", "{tmp}/pack.xlsx"), "not both"),
+    (("--month", "2025-13", "-o", "{tmp}/pack.xlsx"), "2025-13"),
+    (("-o", "{ledgers}/teams/noord.xlsx"), "ledger"),
+])
+def test_pack_mistakes_are_refused_and_write_nothing(
+    lcli: Callable[..., Result], ledger_dir: Path, tmp_path: Path, args: tuple[str, ...], needle: str
+) -> None:
+    lcli("spend", "noord", "35", "-c", "Wonen", "-d", "3-3-2025")
+    before = snapshot(ledger_dir)
+    given = [a.format(tmp=tmp_path, ledgers=ledger_dir) for a in args]
+    assert_refused(lcli("pack", *given), needle)
+    assert snapshot(ledger_dir) == before
+    assert not list(tmp_path.glob("pack.*"))
 
 
 # ---------------------------------------------------------------------------- LibreOffice
