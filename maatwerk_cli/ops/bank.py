@@ -23,10 +23,7 @@ A link to an entry that is voided later lapses, so the bank line is open again.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
-import io
 import os
 import re
 from collections import Counter
@@ -37,35 +34,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, Problem
-from ..core.money import ZERO, amount_from_file, format_eur, format_plain
+from ..core.money import ZERO, format_eur, format_plain
 from ..core.progress import advance
 from ..core.records import Row
 from ..formats.bank_common import same_account
-from ..store.atomic import fsync_dir
+from ..store.banklines import StoredLine
 from ..store.folder import LedgerFolder, now_stamp
-from ..store.journal import checksum
 from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
     from ..core.fold import Book
     from ..formats.bank import BankLine
 
-#: Columns of ``teams/<slug>.bank.csv``, in file order.
-BANK_COLUMNS = (
-    "ref",
-    "date",
-    "amount",
-    "direction",
-    "description",
-    "counterparty",
-    "account",
-    "format",
-    "source",
-    "imported_at",
-    "checksum",
-)
-BANK_HEADER = ",".join(BANK_COLUMNS) + "\n"
-BANK_SUFFIX = ".bank.csv"
 #: A debit and an entry of the same amount match when their dates are at most this far apart.
 MATCH_DAYS = 3
 #: In ``reconcile``, an open debit and an unlinked entry this close are one amount mismatch.
@@ -81,147 +61,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # ---------------------------------------------------------------------------- stored lines
 
 
-@dataclass(frozen=True, slots=True)
-class StoredLine:
-    """One bank line as kept in the team's bank file.
-
-    ref: the bank's reference, or the parser's stable hash (``h:...``); unique per team.
-    date: booking date; amount: positive, to the cent; direction: ``debit`` or ``credit``.
-    description, counterparty: as the bank gave them, with personal data (IBAN, BSN,
-        phone, e-mail) masked.
-    account: the team's own account number as the statement gives it.
-    format: the statement format (``ing``, ``camt053``, ...); source: the statement's file name.
-    imported_at: when it was imported (UTC); line: its line in the bank file (0 before storing).
-    """
-
-    ref: str
-    date: dt.date
-    amount: Decimal
-    direction: str
-    description: str
-    counterparty: str
-    account: str
-    format: str
-    source: str
-    imported_at: str
-    line: int = 0
-
-    def cells(self) -> list[str]:
-        return [
-            self.ref, self.date.isoformat(), format_plain(self.amount), self.direction,
-            self.description, self.counterparty, self.account, self.format, self.source,
-            self.imported_at,
-        ]
-
-
 def bank_path(folder: LedgerFolder, slug: str) -> Path:
-    return folder.teams_dir / f"{slug}{BANK_SUFFIX}"
-
-
-def _encode(line: StoredLine) -> str:
-    values = line.cells()
-    values.append(checksum(values))
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(values)
-    return buf.getvalue()
-
-
-def _parse(values: list[str], number: int) -> StoredLine:
-    if len(values) != len(BANK_COLUMNS):
-        raise ValueError(f"has {len(values)} cells, expected {len(BANK_COLUMNS)}")
-    if checksum(values[:-1]) != values[-1]:
-        raise ValueError("checksum does not match: the line was damaged or edited by hand")
-    c = dict(zip(BANK_COLUMNS, values, strict=True))
-    if not c["ref"]:
-        raise ValueError("ref is empty")
-    if c["direction"] not in ("debit", "credit"):
-        raise ValueError(f"direction {c['direction']!r} is not debit or credit")
-    amount = amount_from_file(c["amount"])
-    if amount <= 0:
-        raise ValueError("amount is not above zero")
-    return StoredLine(
-        ref=c["ref"], date=dt.date.fromisoformat(c["date"]), amount=amount,
-        direction=c["direction"], description=c["description"], counterparty=c["counterparty"],
-        account=c["account"], format=c["format"], source=c["source"],
-        imported_at=c["imported_at"], line=number,
-    )
+    return folder.bank_path(slug)
 
 
 def read_bank(folder: LedgerFolder, slug: str) -> tuple[list[StoredLine], list[Problem]]:
     """Every good line of a team's bank file, and a Problem for every line set aside."""
-    path = bank_path(folder, slug)
-    name = folder.display(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return [], []
-    if not data:
-        return [], [Problem(name, 1, "file is empty; the header line is missing")]
-    lines = data.split(b"\n")
-    torn = lines[-1] != b""
-    if not torn:
-        lines.pop()
-    if lines[0].rstrip(b"\r") + b"\n" != BANK_HEADER.encode():
-        return [], [Problem(name, 1, "header line is not the bank file header; the file cannot be trusted")]
-    out: list[StoredLine] = []
-    problems: list[Problem] = []
-    for number, raw in enumerate(lines[1:], start=2):
-        if torn and number == len(lines):
-            problems.append(Problem(name, number, "last line is incomplete (torn write); it was set aside"))
-            break
-        try:
-            values = next(csv.reader([raw.decode("utf-8").rstrip("\r")]))
-            out.append(_parse(values, number))
-        except (ValueError, UnicodeDecodeError, csv.Error, StopIteration) as exc:
-            problems.append(Problem(name, number, f"damaged line set aside: {exc}"))
-    return out, problems
-
-
-def _append_lines(path: Path, lines: Sequence[StoredLine]) -> int | None:
-    """Append lines to a bank file (the caller holds the lock); return its size before.
-
-    Whole lines in one write, fsynced; on an I/O error whatever got written is taken back.
-    ``None`` means the file did not exist before.
-    """
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        size = os.fstat(fd).st_size
-        prefix = ""
-        if size == 0:
-            prefix = BANK_HEADER
-        else:
-            os.lseek(fd, size - 1, os.SEEK_SET)
-            if os.read(fd, 1) != b"\n":
-                prefix = "\n"  # a writer died mid-line: end that line so ours stay whole
-        payload = (prefix + "".join(_encode(line) for line in lines)).encode("utf-8")
-        try:
-            written = 0
-            while written < len(payload):
-                written += os.write(fd, payload[written:])
-            os.fsync(fd)
-            if size == 0:
-                fsync_dir(path.parent)  # a new file's name must be durable too
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, size)
-                os.fsync(fd)
-            if size == 0:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            raise
-    finally:
-        os.close(fd)
-    return None if size == 0 else size
-
-
-def _roll_back(path: Path, size: int | None) -> None:
-    with contextlib.suppress(OSError):
-        if size is None:
-            path.unlink(missing_ok=True)
-        else:
-            with open(path, "r+b") as fh:
-                fh.truncate(size)
-                os.fsync(fh.fileno())
+    return folder.bank_lines(slug)
 
 
 # ---------------------------------------------------------------------------- links
@@ -591,7 +437,7 @@ def import_statement(
             for d, e in pairs
         ]
         if not dry_run and (added or link_cells):
-            _write(folder, slug, added, link_cells)
+            _write(folder, slug, added, link_cells, stamp)
     advance(IMPORTING, 3, 3)
     paired = {d.ref for d, _ in pairs}
     return BankImport(
@@ -628,21 +474,11 @@ def _refuse_other_teams_account(
 
 
 def _write(
-    folder: LedgerFolder, slug: str, added: Sequence[StoredLine], link_cells: Sequence[Mapping[str, str]]
+    folder: LedgerFolder, slug: str, added: Sequence[StoredLine], link_cells: Sequence[Mapping[str, str]],
+    stamp: str,
 ) -> None:
-    """Bank lines and journal links together (the caller holds the lock): both or neither."""
-    bank_file = bank_path(folder, slug)
-    journal = folder.journal_path(slug)
-    journal_size = journal.stat().st_size if journal.exists() else None
-    bank_size: int | None = bank_file.stat().st_size if bank_file.exists() else None
-    try:
-        if added:
-            bank_size = _append_lines(bank_file, added)
-        folder.append(slug, link_cells, locked=True)
-    except BaseException:
-        _roll_back(bank_file, bank_size)
-        _roll_back(journal, journal_size)
-        raise
+    """Bank lines and journal links together, as one batch: both or neither, also across a crash."""
+    folder.append_batches({slug: link_cells}, bank={slug: added}, bank_stamp=stamp)
 
 
 # ---------------------------------------------------------------------------- the clerk's follow-up

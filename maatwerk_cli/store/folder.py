@@ -4,12 +4,15 @@ Layout (documented for users in ``docs/formats.md``)::
 
     maatwerk.toml          settings: municipality, categories, rules, knipkaart, cash
     maatwerk.lock          lock file; every write holds it
-    maatwerk.pending       only while a batch over several journals is written (store.pending)
+    maatwerk.pending       only while a batch of several lines is written (store.pending)
     teams/<slug>.toml      a budget holder: name, kind, budget per year, per-team rules
     teams/<slug>.csv       its journal: one line per event, never edited
+    teams/<slug>.bank.csv  its imported bank lines (store.banklines)
 
 Safety: every write holds the folder lock; journal lines are written whole in one
-``write`` on an append-only descriptor and fsynced; TOML files are replaced through a
+``write`` on an append-only descriptor and fsynced; a write of more than one line (to one
+journal or several, with bank lines or without) is a batch under the pending marker, so
+after a crash readers and the next writer see all of it or none; TOML files are replaced through a
 temporary file in the same folder (write, fsync, rename, fsync the folder). Every line
 carries a checksum, so a torn or hand-edited line is found by the reader. Nothing is
 written through a symbolic link.
@@ -33,10 +36,11 @@ from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
 from .atomic import NOFOLLOW, fsync_dir, write_atomic
+from .banklines import BANK_SUFFIX, StoredLine, append_lines, read_lines
 from .books import Books, Folded, Wanted, read_books
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
 from .lock import FolderLock
-from .pending import PENDING_FILE, Pending, marker_text, read_marker, set_aside, tail_hash
+from .pending import BEFORE, PENDING_FILE, Pending, marker_text, read_marker, set_aside, tail_hash
 from .toml import check_texts, read_toml
 
 SETTINGS_FILE = "maatwerk.toml"
@@ -130,6 +134,9 @@ class LedgerFolder:
 
     def journal_path(self, slug: str) -> Path:
         return self.teams_dir / f"{slug}.csv"
+
+    def bank_path(self, slug: str) -> Path:
+        return self.teams_dir / f"{slug}{BANK_SUFFIX}"
 
     def display(self, path: Path) -> str:
         """A path as users see it in messages: relative to where they gave the folder."""
@@ -332,9 +339,15 @@ class LedgerFolder:
         self._teams.pop(slug, None)
 
     def _parse_team(self, slug: str, path: Path) -> Team:
+        return self.parse_team(slug, read_toml(path), lambda: path.read_text(encoding="utf-8-sig"))
+
+    def parse_team(self, slug: str, raw: Mapping[str, Any], text: Callable[[], str]) -> Team:
+        """A team file's parsed TOML checked as every reader checks it (``text``: its text, for
+        the line of a problem). A writer checks the new text with it before writing: the tool
+        never writes a team file that its readers would refuse."""
         from .budgets import read_budgets
 
-        raw = read_toml(path)
+        path = self.team_path(slug)
         where = self.display(path)
         check_texts(raw, where)
         name = raw.get("name", slug)
@@ -345,7 +358,7 @@ class LedgerFolder:
         for section in ("rules", "knipkaart", "cash"):
             if section in raw and not isinstance(raw[section], dict):
                 raise LedgerError(f"{where}: {section} must be a table ([{section}] with its keys below it)")
-        money, problems = read_budgets(raw, where, lambda: path.read_text(encoding="utf-8-sig"))
+        money, problems = read_budgets(raw, where, text)
         kind = str(raw.get("kind", "team"))
         if kind not in ("team", "fund"):
             problems.append(Problem(where, 0, f"kind must be 'team' or 'fund', not {kind!r}"))
@@ -362,7 +375,20 @@ class LedgerFolder:
 
     def pending(self) -> Pending:
         """The marker of an unfinished batch, checked against the journals."""
-        return read_marker(self.root, self.journal_path, self.has_team)
+        return read_marker(self.root, self.journal_path, self.has_team, self.bank_path)
+
+    def bank_lines(self, slug: str) -> tuple[list[StoredLine], list[Problem]]:
+        """A team's stored bank lines, and a Problem for every line set aside; lines of an
+        unfinished batch are left out."""
+        path = self.bank_path(slug)
+        if not path.exists():
+            return [], []
+        cut: int | None = None
+        if os.path.lexists(self.pending_path):
+            pending = self.pending()
+            if slug in pending.bank:
+                cut = pending.bank[slug] or 0
+        return read_lines(path, self.display(path), cut)
 
     def books(self, slugs: Sequence[str] | None = None, *, use_cache: bool | None = None) -> Books:
         """The journals of the given teams (default: all), read and folded.
@@ -435,15 +461,16 @@ class LedgerFolder:
                 f"{self.display(self.pending_path)} {pending.stale}; it was set aside as "
                 f"{moved.name} and nothing was cut (`maatwerk check` reports it)")
             return
-        if self._roll_back(pending.cuts):
+        if self._roll_back(pending.cuts, pending.bank):
             self.pending_path.unlink(missing_ok=True)
             fsync_dir(self.root)
 
-    def _roll_back(self, cuts: Mapping[str, int | None]) -> bool:
-        """Cut journals back to their sizes before a batch; False if a cut failed."""
+    def _roll_back(self, cuts: Mapping[str, int | None], bank: Mapping[str, int | None] | None = None) -> bool:
+        """Cut journals and bank files back to their sizes before a batch; False if a cut failed."""
         done = True
-        for slug, size in cuts.items():
-            path = self.journal_path(slug)
+        files = [(self.journal_path(slug), size) for slug, size in cuts.items()]
+        files += [(self.bank_path(slug), size) for slug, size in (bank or {}).items()]
+        for path, size in files:
             try:
                 if size is None:
                     path.unlink(missing_ok=True)
@@ -478,6 +505,12 @@ class LedgerFolder:
         """
         if not lines:
             return []
+        if len(lines) > 1 and not self._in_batch:
+            # More than one line cannot go in one atomic write for sure: a batch, so that a
+            # crash half-way leaves none of them.
+            if written is not None:
+                raise ValueError("a note is kept only for a single line")
+            return self.append_batches({slug: lines})
         with self.lock():
             if not self._in_batch:
                 self._finish_interrupted_batch()
@@ -574,30 +607,33 @@ class LedgerFolder:
         data = path.read_bytes()
         return data.rstrip(b"\n").count(b"\n") + 1
 
-    def append_batches(self, batches: Mapping[str, Sequence[Mapping[str, str]]]) -> list[str]:
-        """Append to several journals: all of them, or (after an error, or a crash) none of them."""
+    def append_batches(self, batches: Mapping[str, Sequence[Mapping[str, str]]], *,
+                       bank: Mapping[str, Sequence[StoredLine]] | None = None, bank_stamp: str = "") -> list[str]:
+        """Append to several journals (and, for a bank import, bank files): all of them, or
+        (after an error, or a crash) none of them.
+
+        ``bank``: per team the bank lines to store, each with ``imported_at`` = ``bank_stamp``.
+        """
         ids: list[str] = []
+        bank = {slug: lines for slug, lines in (bank or {}).items() if lines}
+        batches = {slug: lines for slug, lines in batches.items() if lines}
+        if bank and (not bank_stamp or any(ln.imported_at != bank_stamp for lines in bank.values() for ln in lines)):
+            raise ValueError("every bank line of a batch carries the batch's stamp")
+        if not batches and not bank:
+            return ids
         with self.lock():
             self._finish_interrupted_batch()
             batch = secrets.token_hex(8)
-            cuts: dict[str, tuple[int | None, str]] = {}
-            for slug in batches:
-                path = self.journal_path(slug)
-                self._refuse_link(path)
-                if path.exists():
-                    size = path.stat().st_size
-                    with open(path, "rb") as fh:
-                        fh.seek(max(0, size - 4096))
-                        before = fh.read(size - max(0, size - 4096))
-                    cuts[slug] = (size, tail_hash(before, len(before)))
-                else:
-                    cuts[slug] = (None, "")
+            cuts = {slug: self._cut(self.journal_path(slug)) for slug in batches}
+            bank_cuts = {slug: self._cut(self.bank_path(slug)) for slug in bank}
             self._refuse_link(self.pending_path)
             self._in_batch = True
             try:
                 # The marker first: should this process die half-way, readers and the next
                 # writer know which lines were never confirmed.
-                write_atomic(self.pending_path, marker_text(batch, cuts))
+                write_atomic(self.pending_path, marker_text(batch, cuts, bank_cuts, bank_stamp))
+                for slug, stored in bank.items():
+                    append_lines(self.bank_path(slug), stored)
                 for slug, lines in batches.items():
                     marked = [{**cells, "extra": _with_batch(cells.get("extra", ""), batch)}
                               for cells in lines]
@@ -605,7 +641,8 @@ class LedgerFolder:
                 self.pending_path.unlink()
                 fsync_dir(self.root)
             except BaseException:
-                if self._roll_back({slug: size for slug, (size, _) in cuts.items()}):
+                if self._roll_back({slug: size for slug, (size, _) in cuts.items()},
+                                   {slug: size for slug, (size, _) in bank_cuts.items()}):
                     with contextlib.suppress(OSError):
                         self.pending_path.unlink(missing_ok=True)
                         fsync_dir(self.root)
@@ -613,6 +650,17 @@ class LedgerFolder:
             finally:
                 self._in_batch = False
         return ids
+
+    def _cut(self, path: Path) -> tuple[int | None, str]:
+        """A file's size before a batch and the hash of its bytes before that (None: no file)."""
+        self._refuse_link(path)
+        if not path.exists():
+            return None, ""
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            fh.seek(max(0, size - BEFORE))
+            before = fh.read(size - max(0, size - BEFORE))
+        return size, tail_hash(before, len(before))
 
 
 def _valid_slug(stem: str) -> bool:

@@ -1,9 +1,12 @@
 """The marker of a batch being written over several journals: all of it, or none.
 
-``maatwerk.pending`` exists only while a batch (an import) is being written, or after its
-writer died. It names the batch and, per journal, the size before the batch and a hash
-of the bytes just before that cut; every line the batch writes carries the batch's id
-in its ``extra``. Readers leave out what lies beyond a cut; the next writer cuts it off.
+``maatwerk.pending`` exists only while a batch is being written (an import, a void of
+several lines, any write of more than one line), or after its writer died. It names the
+batch and, per journal, the size before the batch and a hash of the bytes just before that
+cut; every line the batch writes carries the batch's id in its ``extra``. A bank import
+names its team's bank file the same way (format 3), with the ``imported_at`` stamp every
+bank line of the batch carries. Readers leave out what lies beyond a cut; the next writer
+cuts it off.
 
 A marker is only trusted when it fits the journals: each journal at least as long as the
 cut, the bytes before the cut as hashed, and every whole line after it one of the batch's.
@@ -16,6 +19,7 @@ batch, nor pad a journal.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -25,11 +29,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .journal import TORN_END, id_seq, parse_line
+from .banklines import IMPORTED_AT, split_cells
+from .journal import TORN_END, checksum, id_seq, parse_line
 
 PENDING_FILE = "maatwerk.pending"
 SET_ASIDE = "maatwerk.pending.set-aside"
+#: A marker over journals only; one that names bank files too (older versions, which do not
+#: know bank files, see a format they do not know and cut nothing).
 FORMAT = 2
+FORMAT_BANK = 3
 #: Bytes before a cut point that the marker hashes.
 BEFORE = 4096
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
@@ -41,26 +49,35 @@ class Pending:
 
     batch: the batch's id ("" when there is no marker, or it is stale).
     cuts: per journal the size before the batch (None: the batch made the journal).
+    bank: per bank file (by team) the size before the batch (None: the batch made it).
     stale: why the marker cannot be trusted ("" when it can, or there is none).
     """
 
     batch: str = ""
     cuts: Mapping[str, int | None] = field(default_factory=dict)
     stale: str = ""
+    bank: Mapping[str, int | None] = field(default_factory=dict)
 
 
 def tail_hash(data: bytes, size: int) -> str:
     return hashlib.blake2b(data[max(0, size - BEFORE) : size], digest_size=16).hexdigest()
 
 
-def marker_text(batch: str, cuts: Mapping[str, tuple[int | None, str]]) -> str:
-    """The marker for a batch: per journal (size before, hash of the bytes before it)."""
+def marker_text(batch: str, cuts: Mapping[str, tuple[int | None, str]],
+                bank: Mapping[str, tuple[int | None, str]] | None = None, stamp: str = "") -> str:
+    """The marker for a batch: per journal (size before, hash of the bytes before it), and
+    the same per bank file with the stamp of the batch's bank lines."""
     journals = {slug: {"size": size, "tail": tail} for slug, (size, tail) in cuts.items()}
-    return json.dumps({"format": FORMAT, "batch": batch, "journals": journals}, sort_keys=True)
+    marker: dict[str, object] = {"format": FORMAT, "batch": batch, "journals": journals}
+    if bank:
+        marker.update(format=FORMAT_BANK, stamp=stamp,
+                      bank={slug: {"size": size, "tail": tail} for slug, (size, tail) in bank.items()})
+    return json.dumps(marker, sort_keys=True)
 
 
-def read_marker(root: Path, journal_path: Callable[[str], Path], has_team: Callable[[str], bool]) -> Pending:
-    """The marker in ``root``, checked against the journals (see the module's rules)."""
+def read_marker(root: Path, journal_path: Callable[[str], Path], has_team: Callable[[str], bool],
+                bank_path: Callable[[str], Path] | None = None) -> Pending:
+    """The marker in ``root``, checked against the journals and bank files (see the module's rules)."""
     path = root / PENDING_FILE
     try:
         data = path.read_bytes()
@@ -72,30 +89,48 @@ def read_marker(root: Path, journal_path: Callable[[str], Path], has_team: Calla
         loaded = json.loads(data)
     except ValueError:
         return Pending(stale="is not the tool's marker (not JSON)")
-    if not isinstance(loaded, dict) or loaded.get("format") != FORMAT:
+    if not isinstance(loaded, dict) or loaded.get("format") not in (FORMAT, FORMAT_BANK):
         return Pending(stale="was not written by this version of the tool")
     batch = loaded.get("batch")
     journals = loaded.get("journals")
-    if not isinstance(batch, str) or not batch or not isinstance(journals, dict):
+    banks = loaded.get("bank", {}) if loaded.get("format") == FORMAT_BANK else {}
+    stamp = loaded.get("stamp", "")
+    if (not isinstance(batch, str) or not batch or not isinstance(journals, dict) or not isinstance(banks, dict)
+            or not isinstance(stamp, str) or (banks and (not stamp or bank_path is None))):
         return Pending(stale="is damaged")
-    cuts: dict[str, int | None] = {}
-    for slug, entry in journals.items():
-        if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or not has_team(slug):
-            return Pending(stale=f"names a team that does not exist ({slug!r})")
-        if not isinstance(entry, dict):
-            return Pending(stale="is damaged")
-        size, tail = entry.get("size"), entry.get("tail")
-        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
-            return Pending(stale="is damaged")
-        why = _fits(journal_path(slug), slug, batch, size, tail)
-        if why:
-            return Pending(stale=why)
-        cuts[slug] = size
-    return Pending(batch, cuts)
+    cuts: dict[str, dict[str, int | None]] = {"journals": {}, "bank": {}}
+    for part, entries in (("journals", journals), ("bank", banks)):
+        for slug, entry in entries.items():
+            if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or not has_team(slug):
+                return Pending(stale=f"names a team that does not exist ({slug!r})")
+            if not isinstance(entry, dict):
+                return Pending(stale="is damaged")
+            size, tail = entry.get("size"), entry.get("tail")
+            if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+                return Pending(stale="is damaged")
+            if part == "journals":
+                why = _fits(journal_path(slug), slug, batch, size, tail)
+            else:
+                assert bank_path is not None
+                why = _fits(bank_path(slug), slug, batch, size, tail, stamp=stamp)
+            if why:
+                return Pending(stale=why)
+            cuts[part][slug] = size
+    return Pending(batch, cuts["journals"], bank=cuts["bank"])
 
 
-def _fits(path: Path, slug: str, batch: str, size: int | None, tail: object) -> str:
-    """Why the journal does not fit the marker ("" when it does)."""
+def _bank_line_of(raw: bytes, stamp: str) -> bool:
+    """Whether a raw line is a whole bank line written with this stamp."""
+    try:
+        values = split_cells(raw)
+    except (ValueError, UnicodeDecodeError, StopIteration, csv.Error):
+        return False
+    return (len(values) > IMPORTED_AT + 1 and values[IMPORTED_AT] == stamp
+            and checksum(values[:-1]) == values[-1])
+
+
+def _fits(path: Path, slug: str, batch: str, size: int | None, tail: object, *, stamp: str = "") -> str:
+    """Why the journal (or, with ``stamp``, the bank file) does not fit the marker ("" when it does)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -112,6 +147,11 @@ def _fits(path: Path, slug: str, batch: str, size: int | None, tail: object) -> 
         start = size
     rest = data[start:].split(b"\n")
     rest.pop()  # the last one may be unfinished: the batch's writer died in it
+    if stamp:
+        for raw in rest:
+            if raw and not _bank_line_of(raw, stamp):
+                return f"{slug}'s bank file has lines after its cut that are not of this batch"
+        return ""
     for raw in rest:
         row = parse_line(raw, slug, 0)
         if isinstance(row, str) or row.extra.get("batch") != batch or raw.endswith(TORN_END):
