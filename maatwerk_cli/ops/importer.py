@@ -6,6 +6,7 @@ English in any case, and values may be Dutch (``14-3-2025``, ``1.234,56``) or IS
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -166,8 +167,6 @@ def import_entries(
     Rows imported before (:mod:`.fingerprint`) are refused, naming when and as which ids,
     unless ``again`` (import them anyway) or ``new_only`` (import only the others).
     """
-    from .record import spend_cells
-
     folder = folder_of(ledger)
     path = Path(path)
     name = str(path)
@@ -205,14 +204,31 @@ def import_entries(
     default_team = team.strip().lower() if team else None
     if default_team:
         team_slug(folder, default_team)  # unknown team: one clear error before any row
-    per_team: dict[str, list[dict[str, str]]] = {}
-    count = 0
     all_rows = []
     for row in rows:  # reading a big workbook takes longest: say so, its length not yet known
         all_rows.append(row)
         if len(all_rows) % 2000 == 0:
             advance(READING, len(all_rows), 0)
     total = len(all_rows)
+    # Everything that decides what is written (never twice, the rules of thumb, the cash
+    # box, the ids) is checked on the journals as they are under the write's lock: two
+    # clerks importing the same sheet at once get one import and one refusal.
+    with contextlib.nullcontext() if dry_run else folder.lock():
+        return _check_and_write(folder, name, all_rows, fields, default_team, total, problems,
+                                again=again, new_only=new_only, dry_run=dry_run,
+                                allow_future=allow_future, progress=progress)
+
+
+def _check_and_write(
+    folder: Any, name: str, all_rows: list[tuple[int, list[str]]], fields: list[str | None],
+    default_team: str | None, total: int, problems: list[Problem], *, again: bool, new_only: bool,
+    dry_run: bool, allow_future: bool, progress: Callable[[int, int], None] | None,
+) -> ImportResult:
+    """:func:`import_entries` from the rows read: check them all, then write them all."""
+    from .record import spend_cells
+
+    per_team: dict[str, list[dict[str, str]]] = {}
+    count = 0
     prints, skipped = _imported_before(folder, name, all_rows, fields, default_team, again=again,
                                        new_only=new_only)
     skip = {s.row for s in skipped}
