@@ -187,7 +187,8 @@ class Hit:
 class TeamFigures:
     """What the plausibility rules know of the team when a spend is checked.
 
-    year: the spend's year; budget: the team's budget for it, ``None`` when it has none.
+    year: the spend's year; budget: the team's whole budget for it (base, top-ups and cuts),
+    ``None`` when it has none.
     spent: spent in that year before this spend; largest: the largest spend so far
     (``None`` when the team has none yet).
     """
@@ -474,7 +475,10 @@ class SpendRules:
 
     def figures(self, slug: str, when: dt.date) -> TeamFigures:
         rules = self.rules(slug)
-        budget = self.folder.load_team(slug).budgets.get(when.year)
+        # The year's whole budget as the team file says it now: the base with its top-ups
+        # and cuts, as utilisation counts it (the file is read again when it changed).
+        team = self.folder.load_team(slug)
+        budget = team.budget(when.year) if when.year in team.years() else None
         if not rules.needs_sums:
             return TeamFigures(when.year, budget, ZERO, None)
         sums = self.sums(slug)
