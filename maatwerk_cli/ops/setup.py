@@ -165,6 +165,9 @@ def _change_edit(amount: Decimal, start: dt.date, note: str | None) -> Callable[
     if amount == 0:
         raise InputError("a top-up or cut of € 0,00 changes nothing")
     text_note = clean_text(note, "note", limit=200)
+    unsafe = unsafe_char(text_note)
+    if unsafe:
+        raise InputError(f"the note holds a {unsafe}; remove it (a note is one line of plain text)")
     guard({"note": text_note})
     kind = "top-up" if amount > 0 else "cut"
     block = (f"\n[[budget_change]]  # {kind}, recorded {today().isoformat()}\n"
@@ -240,7 +243,6 @@ def _edit_team(folder: LedgerFolder, slug: str, edit: Callable[[str], str]) -> T
     reader before it replaces the old one, so the tool never writes a file that ``check``
     would refuse (the mistake is named in one line instead, and nothing is written)."""
     from ..core.errors import MaatwerkError
-    from ..store.budgets import read_budgets
     from ..store.toml import loads
 
     folder.require()
@@ -254,12 +256,9 @@ def _edit_team(folder: LedgerFolder, slug: str, edit: Callable[[str], str]) -> T
         new = edit(old)
         where = folder.display(path)
         try:
-            raw = loads(new, where)
-        except MaatwerkError as exc:  # pragma: no cover - the edits write valid TOML
-            raise InputError(f"{exc}; the change was not written") from None
-        _, problems = read_budgets(raw, where, lambda: new)
-        if problems:
-            raise InputError(f"{problems[0].message}; nothing was written")
+            folder.parse_team(team.slug, loads(new, where), lambda: new)
+        except MaatwerkError as exc:
+            raise InputError(f"{exc}; nothing was written") from None
         if new != old:
             write_atomic(path, new)
     folder.forget_team(team.slug)
