@@ -97,8 +97,9 @@ class Found:
     entry: int
 
 
-def find(folder: LedgerFolder, entry_id: str) -> Found:
-    """The line with this id (``noord-2025-0042``), read now."""
+def find(folder: LedgerFolder, entry_id: str, read: dict[str, Folded] | None = None) -> Found:
+    """The line with this id (``noord-2025-0042``), read now (``read``: journals read already
+    in this command, by team, so that many ids cost one read per journal)."""
     folder.require()
     key = entry_id.strip().lower()
     try:
@@ -110,7 +111,9 @@ def find(folder: LedgerFolder, entry_id: str) -> Found:
         ) from None
     if not folder.has_team(slug):
         raise NotFoundError(f"no entry {entry_id!r}: there is no team {slug!r}")
-    folded = folder.book(slug)
+    folded = read[slug] if read is not None and slug in read else folder.book(slug)
+    if read is not None:
+        read[slug] = folded
     at = folded.book.find(key)
     if at is None:
         raise NotFoundError(f"no entry {entry_id!r} in team {slug!r}")
@@ -470,7 +473,8 @@ def void_lines(
         raise InputError("name the line to void by its id, like noord-2025-0042")
     folder.require()
     with folder.lock():
-        found = [find(folder, k) for k in keys]
+        read: dict[str, Folded] = {}
+        found = [find(folder, k, read) for k in keys]
         books = {f.folded.team: f.folded.book for f in found}
         plan: list[tuple[str, int, bool]] = []  # (team, line index, asked)
         asked = {(f.folded.team, f.line) for f in found}
