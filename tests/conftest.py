@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -114,3 +115,57 @@ def run_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None 
         [sys.executable, "-m", "maatwerk_cli", *args],
         capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout,
     )
+
+
+# A writer that runs one command and kills itself at the k-th write, fsync or rename on a
+# ledger file: just before the call, just after it, or half-way through a write.
+CRASH_AT = """
+import os, signal, sys
+root, op, k, when = os.path.realpath(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+calls = 0
+real = {name: getattr(os, name) for name in ("write", "fsync", "replace", "rename")}
+def ours(fd_or_path):
+    try:
+        target = os.readlink(f"/proc/self/fd/{fd_or_path}") if isinstance(fd_or_path, int) \
+            else os.path.abspath(fd_or_path)
+    except OSError:
+        return False
+    return target == root or target.startswith(root + os.sep)
+def wrap(name):
+    def call(*args, **kw):
+        global calls
+        kind = "replace" if name == "rename" else name
+        target = args[1] if kind == "replace" else args[0]
+        if kind == op and ours(target):
+            calls += 1
+            if calls == k:
+                if when == "half" and name == "write" and len(args[1]) > 1:
+                    real["write"](args[0], bytes(args[1])[: len(args[1]) // 2])
+                if when != "after":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                result = real[name](*args, **kw)
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real[name](*args, **kw)
+    return call
+for name in real:
+    setattr(os, name, wrap(name))
+from maatwerk_cli.cli.app import run
+code = run(sys.argv[5:])
+sys.stderr.write(f"CALLS={calls}\\n")
+sys.exit(code)
+"""
+
+
+def crash_points(template: Path, work: Path, args: list[str], op: str, when: str):  # type: ignore[no-untyped-def]
+    """Yield (folder, exit code) for a crash at every k until the command runs through."""
+    for k in range(1, 60):
+        root = work / f"{op}-{when}-{k}"
+        shutil.copytree(template, root)
+        res = subprocess.run([sys.executable, "-c", CRASH_AT, str(root), op, str(k), when,
+                              "--ledgers", str(root), *args], capture_output=True, text=True, timeout=60)
+        yield root, res.returncode
+        shutil.rmtree(root)
+        if res.returncode >= 0:  # not killed: the command got past every crash point
+            assert res.returncode == 0, res.stderr
+            return
+    raise AssertionError("never ran through")
