@@ -214,3 +214,31 @@ def test_a_parquet_dataset_onto_a_special_file_is_refused(cli: Cli, two: tuple[P
     os.mkfifo(fifo)
     assert_refused(cli("--ledgers", str(a), "export", "parquet", str(fifo)))
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+# ---------------------------------------------------------------- 8: formulas in workbooks
+
+HOSTILE = '=HYPERLINK("http://x.example","klik")'
+
+#: Every command that writes a workbook.
+#: (reconcile writes its workbook through the same path, but needs a bank statement first.)
+WORKBOOKS = [name for name in WRITERS
+             if name not in ("stories", "report", "reconcile") and not name.startswith("export")]
+
+
+@pytest.mark.parametrize("team_name", [HOSTILE, "=1+1", "+1", "@SUM(A1)"])
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_no_workbook_holds_a_formula(cli: Cli, tmp_path: Path, name: str, team_name: str) -> None:
+    from openpyxl import load_workbook
+
+    root = _ledger(tmp_path / "L", "=1+1", team_name=team_name)
+    out = tmp_path / "out.xlsx"
+    result = _run(cli, root, name, out)
+    assert result.code == 0, result.err
+    wb = load_workbook(out)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "@")), (ws.title, cell.coordinate, cell.value)
