@@ -608,10 +608,10 @@ def import_entries(
 
     Rules of thumb apply per row: a row that hits one needs a reason (and a second
     opinion above that limit). A cell holding a formula makes a bad row: paste values.
-    On any bad row every bad row is listed and nothing is
-    written. A sheet whose rows were imported before is refused, naming when and as
-    which ids (rows are matched by their values, not their place): --new-only imports
-    just the new rows, --again imports every row again.
+    On any bad row every bad row is listed and nothing is written. A sheet whose rows
+    were imported before is refused, naming when and as which ids (rows are matched by
+    their values, not their place): --new-only imports just the new rows, --again
+    imports every row again.
     """
     from ..ops.importer import import_entries as run_import
 
