@@ -168,3 +168,31 @@ def test_cash_rows_together_must_fit_in_the_box(lcli: Cli, ledger_dir: Path, tmp
     res = lcli("import", "entries", str(f), "--team", "noord")
     assert res.code == 2 and "in.csv:3" in res.err and "not enough cash" in res.err
     assert snapshot(ledger_dir) == before
+
+
+@pytest.mark.parametrize(("column", "formula"), [("notitie", "=A1"), ("notitie", '=HYPERLINK("x","y")'),
+                                                 ("bedrag", "=10+5"), ("datum", "=TODAY()")])
+def test_a_formula_cell_in_a_workbook_is_a_bad_row(lcli: Cli, ledger_dir: Path, tmp_path: Path,
+                                                   column: str, formula: str) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    header = ["datum", "bedrag", "categorie", "notitie"]
+    ws.append(header)
+    ws.append(["3-3-2025", 35, "Wonen", "borg"])
+    row = ["4-3-2025", 12, "Wonen", "boodschappen"]
+    row[header.index(column)] = formula
+    ws.append(row)
+    assert ws.cell(row=3, column=header.index(column) + 1).data_type == "f"
+    f = tmp_path / "in.xlsx"
+    wb.save(f)
+    before = snapshot(ledger_dir)
+    res = lcli("import", "entries", str(f), "--team", "noord")
+    assert res.code == 2, res.err
+    lines = res.err.strip().splitlines()
+    assert len(lines) == 2 and "Traceback" not in res.err, res.err
+    assert f"{f}:3:" in lines[0] and repr(column) in lines[0] and "formula" in lines[0], lines[0]
+    assert "nothing was imported" in lines[1]
+    assert snapshot(ledger_dir) == before

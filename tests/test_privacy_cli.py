@@ -446,3 +446,44 @@ def test_names_differing_only_in_case_are_refused(cli: Cli, tmp_path: Path) -> N
     res = cli("--ledgers", str(root), "team", "add", "west", "--name", "West", "--budget", "1")
     assert_refused(res, "differs only in case")
     assert snapshot(root) == before
+
+
+# ------------------------------------------------ personal data refused as a date or amount
+
+#: A BSN (passes the 11-proef) typed where a date or an amount belongs, as typed.
+BSN_TYPED = ["111222333", "111 222 333", "111-222-333", "1112.22.333"]
+
+
+@pytest.mark.parametrize("typed", BSN_TYPED)
+@pytest.mark.parametrize("option", ["--requested", "--date", "--due"])
+def test_a_bsn_refused_as_a_date_is_not_repeated(lcli: Cli, ledger_dir: Path, typed: str, option: str) -> None:
+    before = snapshot(ledger_dir)
+    loan = ("--kind", "loan") if option == "--due" else ()
+    result = lcli("spend", "noord", "35", "-c", "Wonen", "-d", "3-3-2025", *loan, option, typed)
+    assert_refused(result, "BSN")
+    assert typed not in result.err and typed.replace(" ", "") not in result.err.replace(" ", ""), result.err
+    assert snapshot(ledger_dir) == before
+
+
+@pytest.mark.parametrize("typed", ["111 222 333", "bsn 111222333", "06-12345678", "NL91ABNA0417164300"])
+def test_personal_data_refused_as_an_amount_is_not_repeated(lcli: Cli, ledger_dir: Path, typed: str) -> None:
+    before = snapshot(ledger_dir)
+    result = lcli("spend", "noord", typed, "-c", "Wonen", "-d", "3-3-2025")
+    assert_refused(result, "amount")
+    digits = re.sub(r"[^0-9]", "", typed)
+    assert digits[-8:] not in re.sub(r"[^0-9]", "", result.err), result.err
+    assert snapshot(ledger_dir) == before
+
+
+@pytest.mark.parametrize("header", ["requested", "aangevraagd"])
+def test_a_bsn_in_the_request_date_column_is_not_repeated(lcli: Cli, ledger_dir: Path, tmp_path: Path,
+                                                          header: str) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text(f"date,amount,category,{header}\n3-3-2025,35,Wonen,111222333\n"
+                     "4-3-2025,12,Wonen,1-3-2025\n", encoding="utf-8")
+    before = snapshot(ledger_dir)
+    result = lcli("import", "entries", str(sheet), "--team", "noord")
+    assert result.code == 2, result.err
+    assert "111222333" not in result.err + result.out, result.err
+    assert f"{sheet}:2" in result.err and "request date" in result.err and "BSN" in result.err
+    assert snapshot(ledger_dir) == before

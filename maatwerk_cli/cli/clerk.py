@@ -607,10 +607,11 @@ def import_entries(
       (on or before date; see `maatwerk leadtime`)
 
     Rules of thumb apply per row: a row that hits one needs a reason (and a second
-    opinion above that limit). On any bad row every bad row is listed and nothing is
-    written. A sheet whose rows were imported before is refused, naming when and as
-    which ids (rows are matched by their values, not their place): --new-only imports
-    just the new rows, --again imports every row again.
+    opinion above that limit). A cell holding a formula makes a bad row: paste values.
+    On any bad row every bad row is listed and nothing is written. A sheet whose rows
+    were imported before is refused, naming when and as which ids (rows are matched by
+    their values, not their place): --new-only imports just the new rows, --again
+    imports every row again.
     """
     from ..ops.importer import import_entries as run_import
 

@@ -16,7 +16,7 @@ import typer
 
 from ..core.dates import parse_year
 from ..core.errors import InputError
-from ..render.output import refuse_inside
+from ..render.output import check_output as safe_output
 from .app import app, ledger, warn, warn_problems
 from .options import RedactOpt
 
@@ -31,7 +31,7 @@ app.add_typer(export_app, name="export")
 
 YEAR_HELP = "Only this year (with opening balances for cash and claims); default: every year."
 TEAM_HELP = "Only this budget holder; give --team more than once for several (default: all)."
-OUTPUT_HELP = "Write to FILE (replaced whole) instead of printing; not inside the ledger folder."
+OUTPUT_HELP = "Write to FILE (replaced whole) instead of printing; not inside any ledger folder."
 
 JOURNAL_HELP = """\
 The ledger as {tool} journal: {check}.
@@ -60,12 +60,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def check_output(output: Path, roots: Sequence[Path]) -> Path:
     """The file to write, or a one-line InputError before anything is read."""
-    if output.is_dir():
-        raise InputError(f"{output} is a folder; give a file name for the export")
+    safe_output(output, roots)
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist")
-    for root in roots:
-        refuse_inside(output, root)
     return output
 
 
@@ -89,6 +86,7 @@ def _journal(tool: str, year: str | None, teams: list[str] | None, output: Path 
     if output is None:
         sys.stdout.write(text)
         return
+    safe_output(output)  # again: the folder may have changed while the ledger was read
     write_atomic(output, text)
     sys.stderr.write(f"maatwerk: wrote {output}\n")
 
@@ -174,9 +172,8 @@ def export_parquet(
     folders = [LedgerFolder(r) for r in roots] if roots else [ledger().folder]
     for folder in folders:
         folder.require()
-        if _inside(target, folder.root):
-            raise InputError(f"{target} is inside the ledger folder {folder.root}; "
-                             "write the dataset somewhere else")
+    safe_output(target, [folder.root for folder in folders], folder=True)
+    for folder in folders:
         if _inside(folder.root, target):
             raise InputError(f"the ledger folder {folder.root} is inside {target}; give another folder")
     check_target(target)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 FORMAT_HELP = ("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
                "or markdown. With --output: must fit the file's extension.")
-OUTPUT_HELP = ("Write to FILE instead: .xlsx, .csv, .json or .md (by extension); never into the ledger "
+OUTPUT_HELP = ("Write to FILE instead: .xlsx, .csv, .json or .md (by extension); never into a ledger "
                "folder.")
 REDACT_HELP = ("For researchers: leave out notes, stories, reasons, bank texts and names, and replace "
                "household codes with pseudonyms (HH-0001) that hold within this export only.")

@@ -14,7 +14,7 @@ import typer
 
 from ..core.errors import InputError
 from ..core.money import parse_amount
-from ..render.output import refuse_inside
+from ..render.output import check_output
 from .app import app, ledger, warn, warn_problems
 from .options import AsOfOpt, MonthOpt, RedactOpt, YearOpt, as_of_of, redacted, year_of
 
@@ -70,7 +70,7 @@ def report(
     ov = overview(lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month, story_min=threshold)
     if output is None:
         output = Path(f"maatwerk-{ov.as_of:%Y-%m}.html")
-        refuse_inside(output, state.ledgers)
+        check_output(output, [state.ledgers])
     views = html.report_views(ov)
     if redact:
         one = Redactor()  # one export: a household keeps its pseudonym across the tables
@@ -95,4 +95,4 @@ def _check_output(output: Path, ledger_root: Path) -> None:
         raise InputError(f"the report is a web page or a PDF; write it to a .html or .pdf file, not {output.name!r}")
     if not output.parent.is_dir():
         raise InputError(f"folder {output.parent} does not exist")
-    refuse_inside(output, ledger_root)
+    check_output(output, [ledger_root])

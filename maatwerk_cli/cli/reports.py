@@ -335,7 +335,7 @@ def stories(
     """The cases with their story, as Markdown for the team meeting: grouped by category,
     with note, kind, tegenprestatie and outcome. Household codes are never shown."""
     from ..analysis import reports
-    from ..render.output import refuse_inside, write_text
+    from ..render.output import check_output, write_text
     from .app import state
 
     if output is not None:
@@ -343,7 +343,7 @@ def stories(
             raise InputError(f"stories are Markdown; write them to a .md file, not {output.name!r}")
         if not output.parent.is_dir():
             raise InputError(f"folder {output.parent} does not exist")
-        refuse_inside(output, state.ledgers)
+        check_output(output, [state.ledgers])
     lg = ledger()
     amount = parse_amount(min_amount, what="minimum amount") if min_amount else None
     start = parse_date(since, what="--since date") if since else None

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from .errors import InputError
+from .privacy import quoted
 
 HOW_TO_WRITE = "write it like 14-3-2025, 2025-03-14, vandaag or gisteren"
 
@@ -51,18 +52,18 @@ def parse_date(
     elif m := _DUTCH.match(s):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
     elif _SHORT_YEAR.match(s):
-        raise InputError(f"{what} {text!r} has a two-digit year; write the year in full, like 14-3-2025")
+        raise InputError(f"{what} {quoted(text)} has a two-digit year; write the year in full, like 14-3-2025")
     else:
-        raise InputError(f"{what} {text!r} is not a date: {HOW_TO_WRITE}")
+        raise InputError(f"{what} {quoted(text)} is not a date: {HOW_TO_WRITE}")
     try:
         value = dt.date(year, month, day)
     except ValueError:
-        raise InputError(f"{what} {text!r} does not exist: {HOW_TO_WRITE}") from None
+        raise InputError(f"{what} {quoted(text)} does not exist: {HOW_TO_WRITE}") from None
     if year < 1990:
-        raise InputError(f"{what} {text!r} is too long ago; check the year")
+        raise InputError(f"{what} {quoted(text)} is too long ago; check the year")
     if value > now and not allow_future:
         how = f"check it, or pass {allow_flag} if that is right" if allow_flag else "check it"
-        raise InputError(f"{what} {text!r} is in the future; {how}")
+        raise InputError(f"{what} {quoted(text)} is in the future; {how}")
     return value
 
 
@@ -74,9 +75,9 @@ def parse_month(text: str) -> tuple[int, int]:
     elif m := re.match(r"^([0-9]{1,2})-([0-9]{4})$", s):
         month, year = int(m[1]), int(m[2])
     else:
-        raise InputError(f"month {text!r} is not a month; write it like 2025-03")
+        raise InputError(f"month {quoted(text)} is not a month; write it like 2025-03")
     if not 1 <= month <= 12 or year < 1990:
-        raise InputError(f"month {text!r} does not exist; write it like 2025-03")
+        raise InputError(f"month {quoted(text)} does not exist; write it like 2025-03")
     return year, month
 
 
@@ -85,14 +86,14 @@ def parse_year(value: int | str) -> int:
     try:
         year = int(str(value).strip())
     except ValueError:
-        raise InputError(f"year {value!r} is not a year; write it like 2025") from None
+        raise InputError(f"year {quoted(value)} is not a year; write it like 2025") from None
     if not 1990 <= year <= 2100:
-        raise InputError(f"year {value!r} is out of range; write it like 2025")
+        raise InputError(f"year {quoted(value)} is out of range; write it like 2025")
     return year
 
 
 def parse_iso(text: str) -> dt.date:
     """A date the tool wrote itself (``2025-03-14``); ValueError when damaged."""
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise ValueError(f"not a date in ledger form (like 2025-03-14): {text!r}")
+        raise ValueError(f"not a date in ledger form (like 2025-03-14): {quoted(text)}")
     return dt.date.fromisoformat(text)

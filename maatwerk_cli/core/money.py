@@ -17,6 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .errors import InputError
+from .privacy import quoted
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -65,25 +66,25 @@ def parse_amount(
     if s.endswith((",-", ",--")):
         s = s[: s.index(",")]
     if not s or " " in s:
-        raise InputError(f"{what} {raw!r} is not an amount: {HOW_TO_WRITE}")
+        raise InputError(f"{what} {quoted(raw)} is not an amount: {HOW_TO_WRITE}")
     if not re.fullmatch(r"[0-9.,]+", s):
-        raise InputError(f"{what} {raw!r} is not an amount: {HOW_TO_WRITE}")
+        raise InputError(f"{what} {quoted(raw)} is not an amount: {HOW_TO_WRITE}")
     number = _normalise(s, raw, what)
     try:
         value = Decimal(number)
     except InvalidOperation:  # pragma: no cover - _normalise only lets digits through
-        raise InputError(f"{what} {raw!r} is not an amount: {HOW_TO_WRITE}") from None
+        raise InputError(f"{what} {quoted(raw)} is not an amount: {HOW_TO_WRITE}") from None
     if value >= MAX_AMOUNT:
-        raise InputError(f"{what} {raw!r} is too large; amounts stay below € 1.000.000.000")
+        raise InputError(f"{what} {quoted(raw)} is too large; amounts stay below € 1.000.000.000")
     if negative:
         value = -value
     if value < 0 and not allow_negative:
         raise InputError(
-            f"{what} {raw!r} is negative; amounts are written without a sign "
+            f"{what} {quoted(raw)} is negative; amounts are written without a sign "
             "(to undo an entry use `maatwerk void`)"
         )
     if value == 0 and not allow_zero:
-        raise InputError(f"{what} {raw!r} is zero; give the amount that was paid")
+        raise InputError(f"{what} {quoted(raw)} is zero; give the amount that was paid")
     return value.quantize(CENT)
 
 
@@ -92,22 +93,22 @@ def _normalise(s: str, raw: str, what: str) -> str:
     if "," in s:
         if s.count(",") > 1:
             raise InputError(
-                f"{what} {raw!r} has more than one comma; the comma is the decimal mark: {HOW_TO_WRITE}"
+                f"{what} {quoted(raw)} has more than one comma; the comma is the decimal mark: {HOW_TO_WRITE}"
             )
         whole, frac = s.split(",")
         if "." in frac:
             raise InputError(
-                f"{what} {raw!r} looks like English notation; "
+                f"{what} {quoted(raw)} looks like English notation; "
                 "write 1.234,56 (Dutch) or 1234.56"
             )
         if not frac or not _DIGITS.match(frac):
-            raise InputError(f"{what} {raw!r} has no digits after the comma: {HOW_TO_WRITE}")
+            raise InputError(f"{what} {quoted(raw)} has no digits after the comma: {HOW_TO_WRITE}")
         if len(frac) > 2:
             hint = ""
             if len(frac) == 3 and "." not in whole and whole.lstrip("0"):
                 hint = f" (for {whole}{frac} euro write {whole}.{frac} or {whole}{frac})"
             raise InputError(
-                f"{what} {raw!r} has more than two decimals; the comma is the decimal mark{hint}"
+                f"{what} {quoted(raw)} has more than two decimals; the comma is the decimal mark{hint}"
             )
         whole = _whole_part(whole or "0", raw, what)
         return f"{whole}.{frac}"
@@ -119,9 +120,9 @@ def _normalise(s: str, raw: str, what: str) -> str:
             if len(frac) in (1, 2) and _DIGITS.match(whole or "0"):
                 return f"{whole or '0'}.{frac}"
             if len(frac) > 3:
-                raise InputError(f"{what} {raw!r} has more than two decimals: {HOW_TO_WRITE}")
+                raise InputError(f"{what} {quoted(raw)} has more than two decimals: {HOW_TO_WRITE}")
         raise InputError(
-            f"{what} {raw!r} is ambiguous; a dot groups thousands (1.234) or marks cents (12.50): "
+            f"{what} {quoted(raw)} is ambiguous; a dot groups thousands (1.234) or marks cents (12.50): "
             f"{HOW_TO_WRITE}"
         )
     return s
@@ -133,7 +134,7 @@ def _whole_part(whole: str, raw: str, what: str) -> str:
     if _GROUPED.match(whole):
         return whole.replace(".", "")
     raise InputError(
-        f"{what} {raw!r} has dots in the wrong places; group thousands by three: {HOW_TO_WRITE}"
+        f"{what} {quoted(raw)} has dots in the wrong places; group thousands by three: {HOW_TO_WRITE}"
     )
 
 
@@ -159,5 +160,5 @@ def format_plain(value: Decimal) -> str:
 def amount_from_file(text: str) -> Decimal:
     """Read an amount the tool itself wrote (``1234.56``); raises ValueError when damaged."""
     if not re.fullmatch(r"-?[0-9]{1,10}\.[0-9]{2}", text):
-        raise ValueError(f"not an amount in ledger form (like 1234.56): {text!r}")
+        raise ValueError(f"not an amount in ledger form (like 1234.56): {quoted(text)}")
     return Decimal(text)

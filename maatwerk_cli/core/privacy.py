@@ -250,6 +250,19 @@ def ensure_no_personal_data(fields: Mapping[str, str | None]) -> None:
     raise InputError(f"{', '.join(parts)}; {_ADVICE}")
 
 
+def quoted(value: object) -> str:
+    """``value`` as a message that refuses it quotes it (``'14-13-2025'``), unless it holds
+    what looks like personal data: then only what it looks like, masked (``[what looks like
+    a BSN, ****.**.333]``). A BSN typed into a date or amount field is refused, and the
+    refusal must not repeat it."""
+    if not isinstance(value, str):
+        return repr(value)
+    found = find_personal_data(value)
+    if found:
+        return f"[what looks like {_join([f'{_ARTICLE[f.kind]} {f.kind}, {f.mask}' for f in found[:_LISTED]])}]"
+    return repr(value)
+
+
 def _describe_field(field: str, findings: Sequence[Finding]) -> str:
     items = [f"{_ARTICLE[f.kind]} {f.kind} ({f.mask})" for f in findings[:_LISTED]]
     extra = len(findings) - _LISTED

@@ -32,6 +32,7 @@ from .bank_common import (
     _euro,
     _exact_cents,
     _fail,
+    _quoted,
     _remittance,
     _short,
     _slash_fields,
@@ -173,7 +174,7 @@ def _camt_amount(camt: _Camt, element: Element, file: str, line: int, what: str 
     amt = camt.find(element, "Amt")
     raw = (amt.text or "").strip() if amt is not None else ""
     if amt is None or not _XML_AMOUNT.fullmatch(raw):
-        _fail(file, line, f"{what} {_short(raw, 30)!r} is not an amount")
+        _fail(file, line, f"{what} {_quoted(raw)} is not an amount")
     _euro(amt.get("Ccy"), file, line)
     return _exact_cents(Decimal(raw), file, line, what)
 

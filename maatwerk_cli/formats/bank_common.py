@@ -21,6 +21,7 @@ from typing import NamedTuple, NoReturn
 
 from ..core.errors import InputError, Problem
 from ..core.money import CENT, MAX_AMOUNT
+from ..core.privacy import find_personal_data, quoted
 
 DEBIT = "debit"
 CREDIT = "credit"
@@ -110,6 +111,12 @@ def _fail(file: str, line: int, message: str) -> NoReturn:
     raise InputError(str(problem), (problem,))
 
 
+def _quoted(raw: str) -> str:
+    """A refused value for a message: cut down, or only what it looks like, masked, when it
+    holds personal data (a message never repeats what the privacy guard keeps out)."""
+    return quoted(raw) if find_personal_data(raw) else repr(_short(raw, 30))
+
+
 def _short(text: str, limit: int = 60) -> str:
     """A value cut down for quoting in a one-line message."""
     clean = _clean(text)
@@ -146,11 +153,11 @@ def _amount(text: str, file: str, line: int, *, comma: bool, signed: bool, what:
     raw = text.strip()
     match = (_COMMA_AMOUNT if comma else _DOT_AMOUNT).fullmatch(raw)
     if match is None or (match.group(1) and not signed):
-        _fail(file, line, f"{what} {_short(raw, 30)!r} is not an amount")
+        _fail(file, line, f"{what} {_quoted(raw)} is not an amount")
     whole = match.group(2).replace(".", "") if comma else match.group(2)
     value = Decimal(f"{whole}.{match.group(3) or '0'}")
     if value >= MAX_AMOUNT:
-        _fail(file, line, f"{what} {_short(raw, 30)!r} is too large for a bank line")
+        _fail(file, line, f"{what} {_quoted(raw)} is too large for a bank line")
     if match.group(1) == "-":
         value = -value
     return value.quantize(CENT)
@@ -177,7 +184,7 @@ def _date(text: str, layout: str, file: str, line: int, what: str = "date") -> d
     raw = text.strip()
     match = _DATE_PATTERNS[layout].fullmatch(raw)
     if match is None:
-        _fail(file, line, f"{what} {_short(raw, 30)!r} is not a date written {layout}")
+        _fail(file, line, f"{what} {_quoted(raw)} is not a date written {layout}")
     try:
         return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:

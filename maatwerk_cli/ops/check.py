@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import MaatwerkError, Problem
 from ..core.money import ZERO
+from ..core.privacy import quoted
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, split_id
 from ..core.text import fold_text
 from .base import folder_of
@@ -152,7 +153,7 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
             if REQUESTED in row.extra:
                 asked = requested_day(row.extra[REQUESTED])
                 if asked is None:
-                    bad(row, f"requested {row.extra[REQUESTED]!r} is not a date like 2026-03-14")
+                    bad(row, f"requested {quoted(row.extra[REQUESTED])} is not a date like 2026-03-14")
                 elif asked > row.date:
                     bad(row, f"requested on {asked.isoformat()}, after it was paid on {row.date.isoformat()}")
             continue

@@ -10,7 +10,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -123,17 +123,28 @@ def _spaced(text: str) -> str:
     return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text).split())
 
 
+class FormulaCell(str):
+    """A workbook cell that holds a formula (its text is the formula): refused on import.
+
+    With ``data_only`` openpyxl gives a formula's cached value, and None when there is
+    none (a sheet written by a program rather than saved by Excel): a note ``=A1`` was
+    imported as an empty note without a word. So formulas are read as formulas, and a row
+    holding one is a bad row, named with its column.
+    """
+
+
 def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise InputError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
     try:
         ws = wb.worksheets[0]
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in row]
+        for number, row in enumerate(ws.iter_rows(), start=1):
+            yield number, [FormulaCell(str(c.value) or "=") if getattr(c, "data_type", None) == "f"
+                           else _cell_text(c.value) for c in row]
     finally:
         wb.close()
 
@@ -250,6 +261,10 @@ def _check_and_write(
         if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
             problems.append(Problem(name, number, "more cells than header columns"))
             continue
+        formulas = [i for i, c in enumerate(cells) if isinstance(c, FormulaCell)]
+        if formulas:
+            problems.append(Problem(name, number, _formula_problem(header, formulas)))
+            continue
         values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
         if any(len(v) > MAX_CELL for v in values.values()):
             problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
@@ -306,6 +321,15 @@ def _check_and_write(
         return ImportResult(count, (), skipped=tuple(skipped))
     ids = folder.append_batches(per_team)
     return ImportResult(count, (), ids[0], ids[-1], tuple(skipped))
+
+
+def _formula_problem(header: Sequence[str], columns: Sequence[int]) -> str:
+    from openpyxl.utils import get_column_letter
+
+    named = [f"{header[i]!r} ({get_column_letter(i + 1)})" if i < len(header) and header[i].strip()
+             else get_column_letter(i + 1) for i in columns]
+    which = f"column {named[0]} holds" if len(named) == 1 else f"columns {', '.join(named)} hold"
+    return f"{which} a formula; type the value itself (in Excel: copy, then paste as values)"
 
 
 def _imported_before(

@@ -6,8 +6,11 @@ What ``--format`` and ``--output`` mean, for every command:
 * ``--output FILE``: the format its extension names (``.xlsx``, ``.csv``, ``.json``,
   ``.md``); with ``--format`` too, the two must agree (``-f csv-nl -o okt.csv`` writes Dutch
   Excel CSV, ``-f json -o x.xlsx`` is a mistake);
-* an output file inside the ledger folder is refused: the tool never writes onto files it
-  does not own;
+* an output inside any ledger folder (the ``--ledgers`` one, or any folder that holds a
+  ``maatwerk.toml`` at or above the output, links and ``..`` resolved) is refused: the tool
+  never writes onto files it does not own;
+* an output must be a regular file (replaced) or a new name: a device, FIFO, socket or
+  folder is refused, and so is a link to one or a link to nothing (:func:`check_output`);
 * files are written whole or not at all (a temporary file, then renamed).
 """
 
@@ -15,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,9 +105,8 @@ def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = N
     chosen = check_format(fmt, allowed) if fmt is not None else None
     if output is None:
         return Target(chosen or "table")
-    _plain_name(output)
-    if ledger_root is not None:  # first: whatever else is wrong, a ledger file is never a target
-        refuse_inside(output, ledger_root)
+    # First: whatever else is wrong, a ledger's file or a device is never a target.
+    check_output(output, [ledger_root] if ledger_root is not None else [])
     kind = FILE_FORMATS.get(output.suffix.lower())
     if kind is None:
         raise InputError(f"cannot tell the format of {output.name!r}; use .xlsx, .csv, .json or .md")
@@ -121,18 +124,91 @@ def _plain_name(output: Path) -> None:
         raise InputError(f"--output {ascii(str(output))} holds a control character; choose another file name")
 
 
-def refuse_inside(output: Path, ledger_root: Path) -> None:
-    """A file of the tool's own output never lands inside a ledger folder."""
+#: The settings file that makes a folder a ledger folder.
+LEDGER_MARK = "maatwerk.toml"
+
+
+def _inside(output: Path, root: Path) -> None:
+    raise InputError(f"{output} is inside the ledger folder {root}; write it elsewhere "
+                     "(a ledger folder holds only the ledger's own files)")
+
+
+def ledger_above(path: Path, *, itself: bool = False) -> Path | None:
+    """The nearest folder at or above ``path``'s folder (at or above ``path`` itself when
+    ``itself``) that holds a ledger's settings file; None when there is none."""
+    start = path if itself else path.parent
+    for folder in (start, *start.parents):
+        if os.path.lexists(folder / LEDGER_MARK):
+            return folder
+    return None
+
+
+def _what(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_output(output: Path, ledger_roots: Iterable[Path] = (), *, folder: bool = False) -> Path:
+    """``output`` when the tool may write it (a file, or with ``folder`` a dataset folder);
+    else a one-line InputError. Every output path of every command comes through here,
+    before any work and again just before writing.
+
+    Refused: a path inside any of ``ledger_roots`` or inside any ledger folder (a folder
+    holding ``maatwerk.toml`` at or above it), both where the name lies and, for a link,
+    where it points (``..`` and linked folders resolved), so that no export replaces
+    another ledger's journal; and anything there already that is not a regular file (a
+    folder with ``folder``): a device, FIFO or socket is not ours to replace, and a
+    rename over it would leave a plain file in its place. A link to a regular file
+    outside every ledger is fine (the link is replaced by the file, as every write does);
+    a link to nothing is refused, and a dataset folder must be the folder itself.
+    """
     _plain_name(output)
     try:
-        inside = output.resolve().is_relative_to(ledger_root.resolve())
-    except OSError:
-        inside = False
-    if inside:
-        raise InputError(
-            f"{output} is inside the ledger folder {ledger_root}; write reports elsewhere "
-            "(the ledger folder holds only the ledger's own files)"
-        )
+        place = output.parent.resolve() / output.name  # where the rename lands
+        points = output.resolve()  # what a link there points at
+        roots = [(root, root.resolve()) for root in ledger_roots]
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise InputError(f"{output}: the path cannot be followed ({exc}); give another") from None
+    for where in dict.fromkeys((place, points)):
+        for root, resolved in roots:  # the --ledgers folder, even before it holds its settings
+            if where.is_relative_to(resolved):
+                _inside(output, root)
+        found = ledger_above(where, itself=folder)
+        if found is not None:
+            _inside(output, found)
+    try:
+        mode = os.lstat(output).st_mode
+    except FileNotFoundError:
+        return output  # a new name
+    except OSError as exc:
+        raise InputError(f"{output}: cannot be looked at ({exc.strerror}); give another") from None
+    if stat.S_ISLNK(mode):
+        try:
+            mode = os.stat(output).st_mode
+        except OSError:
+            raise InputError(f"{output} is a symbolic link to nothing; give a regular file or a new name") from None
+        if folder:
+            raise InputError(f"{output} is a symbolic link; give the dataset's folder itself")
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{output} is a symbolic link to {_what(mode)}; give a regular file or a new name")
+        return output
+    if folder:
+        if not stat.S_ISDIR(mode):
+            what = "a file" if stat.S_ISREG(mode) else _what(mode)
+            raise InputError(f"{output} is {what}; give a folder for the dataset")
+        return output
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{output} is {_what(mode)}; write to a regular file or a new name")
+    return output
 
 
 def render_text(fmt: str, view: View) -> str:
@@ -150,6 +226,7 @@ def render_text(fmt: str, view: View) -> str:
 
 def write_text(path: Path, text: str) -> None:
     """A text file written whole or not at all."""
+    check_output(path)  # again: the folder may have changed since the command began
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8", newline="")
@@ -328,6 +405,7 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
         assert to.path is not None
         from .xlsx import Sheet, write_workbook
 
+        check_output(to.path)  # again: the folder may have changed since the command began
         sheets = [Sheet(v.sheet, v.title, sheet_columns(v), v.records, v.total, v.row_kinds,
                         notes=[plain(line) for line in v.footer], empty=plain(v.empty)) for v in items]
         write_workbook(to.path, sheets, cover if cover is not None else cover_of(items, to))

@@ -76,8 +76,9 @@ def schema(table: str, columns: Sequence[str]) -> Any:
 
 def check_target(target: Path) -> None:
     """A mistake about the target folder, before anything is read or written."""
-    if target.exists() and not target.is_dir():
-        raise InputError(f"{target} is a file; give a folder for the dataset")
+    from .output import check_output
+
+    check_output(target, folder=True)
     if not target.parent.is_dir():
         raise InputError(f"folder {target.parent} does not exist")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():

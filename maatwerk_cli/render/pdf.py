@@ -51,7 +51,10 @@ def engine() -> str:
 
 def write_pdf(html: str, path: Path) -> str:
     """``html`` printed to ``path`` (written whole or not at all); returns the engine used."""
+    from .output import check_output
+
     use = engine()
+    check_output(path)  # again: the folder may have changed since the command began
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         if use == "weasyprint":

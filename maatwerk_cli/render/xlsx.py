@@ -10,7 +10,8 @@ report: Dutch column titles (as in the tables), a bold header that stays in view
 filter on it, money as euro amounts, fractions as percentages, dates as dates, columns
 as wide as their content, and the totals row set apart. A sheet with teams as columns
 keeps each row's number format. Text that a spreadsheet would run as a formula is written
-as text.
+as text: one pass over every cell of every sheet, the cover included, just before saving
+(:func:`_text_only`), so that no part of a workbook can forget it.
 """
 
 from __future__ import annotations
@@ -83,8 +84,6 @@ def _cell(value: Any) -> Any:
         return None
     if isinstance(value, Decimal):
         return float(value)  # Excel holds numbers as doubles; two decimals survive exactly enough
-    if isinstance(value, str):
-        return neutralise_cell(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return value
@@ -130,7 +129,6 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         for cell in ws[header_row]:
             cell.font = bold
             cell.alignment = Alignment(vertical="top")
-            cell.data_type = "s"
         rows = [*sheet.records, *([sheet.total] if sheet.total is not None and sheet.records else [])]
         widths = [len(c.header.strip()) for c in sheet.columns]
         # Teams as columns: a totals column (the last, titled as the totals row) is set apart.
@@ -143,9 +141,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
             for idx, c in enumerate(sheet.columns):
                 cell = ws.cell(row=r, column=idx + 1)
                 kind = c.kind if kind_of_row is None or idx == 0 else kind_of_row
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever it starts with
-                elif kind in FORMATS and cell.value is not None:
+                if not isinstance(cell.value, str) and kind in FORMATS and cell.value is not None:
                     cell.number_format = FORMATS[kind]
                 shown = text_human(record.get(c.key), kind)
                 widths[idx] = max(widths[idx], len(shown))
@@ -166,13 +162,13 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
             for line in lines:
                 ws.append([_cell(line)])
                 ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
-                ws.cell(row=ws.max_row, column=1).data_type = "s"
         ws.auto_filter.ref = f"A{header_row}:{last}{max(end, header_row)}"
         ws.freeze_panes = f"B{header_row + 1}" if sheet.row_kinds else f"A{header_row + 1}"
     if cover is not None and sheets:
         # The cover is the first tab; the workbook opens on the (first) report.
         first.sheet_view.tabSelected = False
         wb.active = 1
+    _text_only(wb)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         wb.save(tmp)
@@ -180,6 +176,19 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _text_only(wb: Any) -> None:
+    """Every text cell as text, never a formula: a leading ``'`` before ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return (as in CSV exports). openpyxl makes any string that
+    starts with ``=`` a formula cell; a team called ``=HYPERLINK(...)`` once was one, in
+    the one place (a cover's title) that had not escaped it."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = neutralise_cell(cell.value)  # openpyxl re-reads the type
+                    cell.data_type = "s"
 
 
 def _cover(ws: Any, cover: Cover, sheets: Sequence[Sheet]) -> None:

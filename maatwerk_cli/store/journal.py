@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError, Problem
+from ..core.privacy import quoted
 from ..core.records import JOURNAL_COLUMNS, ROW_TYPES, Row
 from .toml import UNSAFE_TEXT, unsafe_char
 
@@ -132,11 +133,11 @@ def _date(text: str, name: str, required: bool) -> dt.date | None:
             raise ValueError(f"{name} is empty")
         return None
     if not _DATE.fullmatch(text):
-        raise ValueError(f"{name} {text!r} is not a date like 2025-03-14")
+        raise ValueError(f"{name} {quoted(text)} is not a date like 2025-03-14")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{name} {text!r} is not a date like 2025-03-14") from None
+        raise ValueError(f"{name} {quoted(text)} is not a date like 2025-03-14") from None
 
 
 def parse_values(values: Sequence[str], team: str, line: int) -> Row:
@@ -161,7 +162,7 @@ def parse_values(values: Sequence[str], team: str, line: int) -> Row:
     amount: Decimal | None = None
     if c["amount"]:
         if not _AMOUNT.fullmatch(c["amount"]):
-            raise ValueError(f"not an amount in ledger form (like 1234.56): {c['amount']!r}")
+            raise ValueError(f"not an amount in ledger form (like 1234.56): {quoted(c['amount'])}")
         amount = Decimal(c["amount"])
     extra: dict[str, Any] = {}
     if c["extra"]:
