@@ -225,13 +225,13 @@ def import_entries(
     # box, the ids) is checked on the journals as they are under the write's lock: two
     # clerks importing the same sheet at once get one import and one refusal.
     with contextlib.nullcontext() if dry_run else folder.lock():
-        return _check_and_write(folder, name, all_rows, fields, default_team, total, problems,
+        return _check_and_write(folder, name, header, all_rows, fields, default_team, total, problems,
                                 again=again, new_only=new_only, dry_run=dry_run,
                                 allow_future=allow_future, progress=progress)
 
 
 def _check_and_write(
-    folder: Any, name: str, all_rows: list[tuple[int, list[str]]], fields: list[str | None],
+    folder: Any, name: str, header: list[str], all_rows: list[tuple[int, list[str]]], fields: list[str | None],
     default_team: str | None, total: int, problems: list[Problem], *, again: bool, new_only: bool,
     dry_run: bool, allow_future: bool, progress: Callable[[int, int], None] | None,
 ) -> ImportResult:
