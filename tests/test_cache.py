@@ -465,6 +465,22 @@ def test_one_byte_flipped_anywhere_in_a_cache_file_is_caught(
         assert _run_all(cli, clean.root) == want, name
 
 
+def test_every_byte_before_the_arrays_is_checked_on_load(clean: Ledger) -> None:
+    """The magic, the header's length and checksum, the header and the body: one byte
+    changed anywhere there and the file is not used at all."""
+    clean.folder.books()
+    journal = clean.folder.journal_path("west")
+    path = cache.cache_file(journal)
+    good = path.read_bytes()
+    assert cache.load(journal) is not None
+    body_end = _regions(good)[4][2]
+    for at in [*range(cache._HEAD_AT), *range(cache._HEAD_AT, body_end, 5)]:  # every part, quickly
+        path.write_bytes(_flip(good, at))
+        assert cache.load(journal) is None, at
+    path.write_bytes(good + b"\0")  # longer than was written
+    assert cache.load(journal) is None
+
+
 def _flip_in_place(path: Path, regions: Sequence[tuple[str, int, int]]) -> None:
     """Flip a byte in the middle of each region in the file itself (a mapping of it sees it)."""
     with open(path, "r+b") as fh:
@@ -505,7 +521,8 @@ def test_an_array_found_damaged_after_the_fold_was_handed_out(
     want = truth(clean, ["noord"])
     asked = read_count(monkeypatch)
     again = Ledger(clean.root).folder.books(["noord"])
-    assert asked == ([] if meanwhile == "nothing" else [["noord"]])  # the file was replaced
+    if sys.platform != "win32":  # where a mapped file can be renamed over
+        assert asked == ([] if meanwhile == "nothing" else [["noord"]])  # the file was replaced
     same(again, want)
     assert folds == ["noord"]
 
