@@ -410,7 +410,7 @@ def _regions(data: bytes) -> list[tuple[str, int, int]]:
     out = [("magic", 0, at), ("header length", at, at + 8), ("header checksum", at + 8, cache._HEAD_AT),
            ("header", cache._HEAD_AT, body_at), ("body", body_at, body_at + body_len)]
     region = cache._region(head_len, body_len)
-    out += [(f"array {n}", region + a.start, region + a.end) for n, a in enumerate(arrays)]
+    out += [(f"array {n}", region + a[0], region + a[1]) for n, a in enumerate(arrays)]
     return out
 
 
