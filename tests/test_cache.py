@@ -117,6 +117,13 @@ def test_served_from_the_cache_while_nothing_changed(ledger: Ledger, monkeypatch
     part = Ledger(ledger.root).folder.books(["zuid", "noord"])
     assert list(part) == ["zuid", "noord"] and asked == []
     same(part, truth(ledger, ["zuid", "noord"]))
+    # a fold from the cache pickles as a plain one (its arrays taken from the file first)
+    import pickle
+
+    copied = pickle.loads(pickle.dumps(Ledger(ledger.root).folder.books()["zuid"]))
+    assert type(copied.book) is type(first["zuid"].book) and type(copied.book.lines) is type(first["zuid"].book.lines)
+    copied.book.lines.source.set_loader(first["zuid"].book.lines.source._load)
+    same(Books({"zuid": copied}), Books({"zuid": first["zuid"]}))
 
 
 def test_only_the_changed_journal_is_read_again(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -298,6 +298,13 @@ def _taken(self: Any, name: str) -> object:
     return got
 
 
+def _as_plain(self: Any) -> tuple[type, tuple[object, ...]]:
+    """``__reduce__`` of a cached book or lines: pickled as the plain Book or Lines, every
+    field taken from the file first."""
+    base = type(self).__mro__[1]
+    return base, tuple(getattr(self, name) for name in _field_names(base))
+
+
 @functools.lru_cache(maxsize=1)
 def _cached_classes() -> tuple[type, type]:
     """The fold's Book and Lines with fields taken from the cache file on first use: such a
@@ -306,8 +313,9 @@ def _cached_classes() -> tuple[type, type]:
     from ..core.fold import Book
     from ..core.lines import Lines
 
-    return tuple(type(f"Cached{base.__name__}", (base,), {"__slots__": ("_pending",), "__getattr__": _taken})
-                 for base in (Book, Lines))  # type: ignore[return-value]
+    return tuple(type(f"Cached{base.__name__}", (base,), {
+        "__slots__": ("_pending",), "__getattr__": _taken, "__reduce__": _as_plain,
+    }) for base in (Book, Lines))  # type: ignore[return-value]
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
