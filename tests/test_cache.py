@@ -30,7 +30,19 @@ Cli = Callable[..., Result]
 def ledger(ledger_dir: Path) -> Ledger:
     """Three teams with loans, repayments, cash, a void, outcomes, a refusal, quoted notes and
     a damaged line."""
-    lg = Ledger(ledger_dir)
+    lg = _filled(Ledger(ledger_dir))
+    path = lg.folder.journal_path("zuid")
+    path.write_bytes(path.read_bytes().replace(b",14.00,", b",41.00,", 1))  # a hand edit
+    return lg
+
+
+@pytest.fixture
+def clean(ledger_dir: Path) -> Ledger:
+    """The same three teams without the damaged line: ``check`` finds nothing."""
+    return _filled(Ledger(ledger_dir))
+
+
+def _filled(lg: Ledger) -> Ledger:
     lg.add_team("west", name="Wijkteam West", budget=Decimal("7000"), year=2025)
     withdraw(lg, "west", Decimal("50"), date=dt.date(2025, 1, 2))
     lg.spend("west", Decimal("43.60"), category="Levensmiddelen", method="contant", date=dt.date(2025, 1, 3))
@@ -48,8 +60,6 @@ def ledger(ledger_dir: Path) -> Ledger:
         if i == 11:
             lg.void(sid, reason="dubbel")
     lg.refuse("zuid", reason="kerstpakket", date=dt.date(2025, 12, 2))
-    path = lg.folder.journal_path("zuid")
-    path.write_bytes(path.read_bytes().replace(b",14.00,", b",41.00,", 1))  # a hand edit
     return lg
 
 
@@ -107,6 +117,13 @@ def test_served_from_the_cache_while_nothing_changed(ledger: Ledger, monkeypatch
     part = Ledger(ledger.root).folder.books(["zuid", "noord"])
     assert list(part) == ["zuid", "noord"] and asked == []
     same(part, truth(ledger, ["zuid", "noord"]))
+    # a fold from the cache pickles as a plain one (its arrays taken from the file first)
+    import pickle
+
+    copied = pickle.loads(pickle.dumps(Ledger(ledger.root).folder.books()["zuid"]))
+    assert type(copied.book) is type(first["zuid"].book) and type(copied.book.lines) is type(first["zuid"].book.lines)
+    copied.book.lines.source.set_loader(first["zuid"].book.lines.source._load)
+    same(Books({"zuid": copied}), Books({"zuid": first["zuid"]}))
 
 
 def test_only_the_changed_journal_is_read_again(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -363,3 +380,189 @@ def test_two_processes_read_the_same_as_one(ledger: Ledger, monkeypatch: pytest.
     one = Ledger(ledger.root).folder.books()
     same(two, one)
     same(one, truth(ledger))
+
+
+# ------------------------------------------- a damaged cache file is rebuilt (issue 20, item 9)
+
+#: What a damaged cache file must not change: the figures, the listing and the check.
+COMMANDS = (("compare", "--year", "2025", "--format", "json"), ("entries", "--format", "json"),
+            ("check",), ("check", "--format", "json"))
+
+
+def _run_all(cli: Cli, root: Path) -> list[tuple[int, str]]:
+    got = []
+    for args in COMMANDS:
+        res = cli("--ledgers", str(root), *args)
+        assert "Traceback" not in res.err, res.err
+        got.append((res.code, res.out))
+    return got
+
+
+def _no_cache(cli: Cli, root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
+    want = _run_all(cli, root)
+    monkeypatch.delenv("MAATWERK_NO_CACHE")
+    assert [code for code, _ in want] == [0] * len(COMMANDS)
+    return want
+
+
+def _regions(data: bytes) -> list[tuple[str, int, int]]:
+    """Every part of a cache file that carries something: name, start, end."""
+    import pickle
+
+    at = len(cache._MAGIC)
+    head_len = int.from_bytes(data[at : at + 8], "little")
+    _, _, _, body_len, _, arrays = pickle.loads(data[cache._HEAD_AT : cache._HEAD_AT + head_len])
+    body_at = cache._HEAD_AT + head_len
+    out = [("magic", 0, at), ("header length", at, at + 8), ("header checksum", at + 8, cache._HEAD_AT),
+           ("header", cache._HEAD_AT, body_at), ("body", body_at, body_at + body_len)]
+    region = cache._region(head_len, body_len)
+    out += [(f"array {n}", region + a[0], region + a[1]) for n, a in enumerate(arrays)]
+    return out
+
+
+def _flip(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+
+
+def _middle(data: bytes, name: str) -> bytes:
+    [(_, a, b)] = [r for r in _regions(data) if r[0] == name]
+    return _flip(data, (a + b) // 2)
+
+
+DAMAGES: dict[str, Callable[[bytes, np.random.Generator], bytes]] = {
+    "second half random": lambda d, rng: d[: len(d) // 2] + rng.bytes(len(d) - len(d) // 2),
+    "first half random": lambda d, rng: rng.bytes(len(d) // 2) + d[len(d) // 2 :],
+    "truncated to half": lambda d, rng: d[: len(d) // 2],
+    "one byte short": lambda d, rng: d[:-1],
+    "header byte flipped": lambda d, rng: _middle(d, "header"),
+    "body byte flipped": lambda d, rng: _middle(d, "body"),
+    "last array byte flipped": lambda d, rng: _flip(d, _regions(d)[-1][2] - 1),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_garbled_cache_file_gives_the_figures_of_the_journal(
+        damage: str, cli: Cli, clean: Ledger, own_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    want = _no_cache(cli, clean.root, monkeypatch)
+    assert _run_all(cli, clean.root) == want  # cold: fills the cache
+    assert _run_all(cli, clean.root) == want  # warm
+    books = sorted(own_cache_dir.glob("*.book"))
+    assert len(books) == 3
+    journals = snapshot(clean.root)
+    rng = np.random.default_rng(20)
+    for path in books:
+        data = path.read_bytes()
+        path.write_bytes(DAMAGES[damage](data, rng))
+    assert _run_all(cli, clean.root) == want  # the journals are read again
+    assert _run_all(cli, clean.root) == want  # and the cache rebuilt
+    assert snapshot(clean.root) == journals
+
+
+def test_one_byte_flipped_anywhere_in_a_cache_file_is_caught(
+        cli: Cli, clean: Ledger, own_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    want = _no_cache(cli, clean.root, monkeypatch)
+    assert _run_all(cli, clean.root) == want
+    path = cache.cache_file(clean.folder.journal_path("noord"))
+    good = path.read_bytes()
+    regions = [r for r in _regions(good) if r[2] > r[1]]
+    assert len(regions) > 30  # the header, the body and every array of the fold
+    for name, a, b in regions:
+        path.write_bytes(_flip(good, (a + b) // 2))
+        assert _run_all(cli, clean.root) == want, name
+
+
+def test_every_byte_before_the_arrays_is_checked_on_load(clean: Ledger) -> None:
+    """The magic, the header's length and checksum, the header and the body: one byte
+    changed anywhere there and the file is not used at all."""
+    clean.folder.books()
+    journal = clean.folder.journal_path("west")
+    path = cache.cache_file(journal)
+    good = path.read_bytes()
+    assert cache.load(journal) is not None
+    body_end = _regions(good)[4][2]
+    for at in [*range(cache._HEAD_AT), *range(cache._HEAD_AT, body_end, 5)]:  # every part, quickly
+        path.write_bytes(_flip(good, at))
+        assert cache.load(journal) is None, at
+    path.write_bytes(good + b"\0")  # longer than was written
+    assert cache.load(journal) is None
+
+
+def _flip_in_place(path: Path, regions: Sequence[tuple[str, int, int]]) -> None:
+    """Flip a byte in the middle of each region in the file itself (a mapping of it sees it)."""
+    with open(path, "r+b") as fh:
+        for _, a, b in regions:
+            fh.seek((a + b) // 2)
+            byte = fh.read(1)[0]
+            fh.seek((a + b) // 2)
+            fh.write(bytes([byte ^ 0x01]))
+
+
+@pytest.mark.parametrize("meanwhile", ["nothing", "a line appended"])
+def test_an_array_found_damaged_after_the_fold_was_handed_out(
+        clean: Ledger, meanwhile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The arrays are checked when first used, perhaps in the middle of a report: one that
+    fails makes the journal be read again right there, and every array not used yet comes
+    from that fold; the cache file is replaced."""
+    before = truth(clean)
+    clean.folder.books()
+    got = Ledger(clean.root).folder.books()  # from the cache, its arrays not taken yet
+    amounts = got["noord"].book.lines.amount  # one taken (and checked) before the damage
+    path = cache.cache_file(clean.folder.journal_path("noord"))
+    arrays = [r for r in _regions(path.read_bytes()) if r[0].startswith("array") and r[2] > r[1]]
+    taken = [r for r in arrays if r[2] - r[1] == amounts.nbytes and
+             bytes(memoryview(amounts).cast("B")) == path.read_bytes()[r[1] : r[2]]]
+    if meanwhile == "a line appended":  # a clerk records meanwhile: the fold stays the one read
+        clean.spend("noord", Decimal("3"), category="Wonen", date=dt.date(2025, 5, 5))
+    _flip_in_place(path, [r for r in arrays if r != taken[0]])
+    folds: list[str] = []
+    real = books_module.fold_bytes
+
+    def counting(team: str, file: str, data: bytes) -> books_module.Folded:
+        folds.append(team)
+        return real(team, file, data)
+
+    monkeypatch.setattr(books_module, "fold_bytes", counting)
+    same(got, before)
+    assert folds == ["noord"]  # read again once, when the first damaged array was used
+    want = truth(clean, ["noord"])
+    asked = read_count(monkeypatch)
+    again = Ledger(clean.root).folder.books(["noord"])
+    if sys.platform != "win32":  # where a mapped file can be renamed over
+        assert asked == ([] if meanwhile == "nothing" else [["noord"]])  # the file was replaced
+    same(again, want)
+    assert folds == ["noord"]
+
+
+def test_an_array_found_damaged_after_the_journal_was_rewritten(clean: Ledger) -> None:
+    from maatwerk_cli.core.errors import LedgerError
+
+    clean.folder.books()
+    got = Ledger(clean.root).folder.books()
+    path = cache.cache_file(clean.folder.journal_path("noord"))
+    _flip_in_place(path, [r for r in _regions(path.read_bytes()) if r[0].startswith("array") and r[2] > r[1]])
+    journal = clean.folder.journal_path("noord")
+    journal.write_bytes(journal.read_bytes().replace(b",10.00,", b",90.00,"))
+    with pytest.raises(LedgerError, match="changed while it was being read"):
+        got["noord"].book.amounts()
+
+
+def test_a_garbled_note_is_never_trusted(lcli: Cli, ledger_dir: Path) -> None:
+    """The plausibility note ends in a hash of itself: a note with any byte changed, or cut
+    short, is not used, and the figures come from the journal."""
+    assert lcli("spend", "zuid", "1.000", "-c", "Overig", "-d", "1-3-2025").code == 0
+    journal = ledger_dir / "teams" / "zuid.csv"
+    path = cache.note_file(journal, "sums")
+    good = path.read_bytes()
+    assert cache.load_note(journal, "sums") == {"spent": {"2025": 100000}, "largest": 100000, "max_seq": 1}
+    for at in range(len(good)):
+        path.write_bytes(_flip(good, at))
+        assert cache.load_note(journal, "sums") is None, at
+    for end in range(0, len(good), 7):
+        path.write_bytes(good[:end])
+        assert cache.load_note(journal, "sums") is None, end
+    # 3.000 more spent in the note: trusted, it would refuse 3.500 with 1.000 left
+    path.write_bytes(good.replace(b'"2025": 100000', b'"2025": 400000'))
+    res = lcli("spend", "zuid", "3.500", "-c", "Overig", "-d", "3-3-2025")
+    assert res.code == 0, res.err
+    assert cache.load_note(journal, "sums") == {"spent": {"2025": 450000}, "largest": 350000, "max_seq": 2}

@@ -233,6 +233,15 @@ SETTLE_TRIES = 10
 SETTLE_WAIT = 0.002
 
 
+def fold_bytes(team: str, file: str, data: bytes) -> Folded:
+    """One journal's bytes read and folded, as :func:`read_books` reads and folds a file."""
+    from ..core.fold import fold
+    from .journal import Given, parse_buffer
+
+    [j] = parse_buffer(data, [(0, len(data))], [Given(b"", team, file)])
+    return Folded(j.team, j.file, fold(j.lines), j.problems, j.size, j.max_seq)
+
+
 def _read_group(wanted: Sequence[Wanted]) -> list[Folded]:
     from ..core.fold import fold
     from .journal import Given, parse_buffer

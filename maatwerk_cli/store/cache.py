@@ -15,10 +15,25 @@ use. Anything in doubt means: read the journal again. An unreadable, damaged, fo
 older cache file is ignored and replaced. Journals in an unfinished batch are never
 cached.
 
-A cache file holds the fold's arrays as raw bytes after a small header; they are mapped
-into memory, so a report reads only the arrays it uses. The free text is not kept: it is
-read from the journal itself when a view asks for it, after checking it is still the
-same file.
+A cache file holds the fold's arrays as raw bytes after a small header and a body (the
+pickled fold without its arrays); they are mapped into memory, so a report reads only
+the arrays it uses. The free text is not kept: it is read from the journal itself when a
+view asks for it, after checking it is still the same file.
+
+A cache file is derived, so one that fails its own checksums is never trusted. The
+header and the body each carry a CRC-32, checked before either is unpickled; each array
+carries its own, checked when a view first uses that array (an untouched array costs
+nothing: a report reads a third of what is cached). An array that fails its checksum,
+perhaps halfway through a report, makes the journal be read and folded again right
+there, the bytes it had when it was stamped (checked to be the same file), and every
+array not used yet comes from that fold; the ones used before passed their checksums, so
+they are that fold's too. The new fold replaces the damaged file. CRC-32 is against
+accidental damage (a bad disk, a partial copy), not against someone forging a file:
+whoever can write the user's cache folder can run code as that user anyway.
+
+Layout: the magic line, the header's length (8 bytes) and CRC-32 (4 bytes), the header
+(versions, the journal's path and stamp, the body's length and CRC-32, and per array its
+place, CRC-32, dtype and shape), the body, then the arrays, each aligned to 64 bytes.
 
 ``MAATWERK_NO_CACHE=1`` reads the journals every time; ``MAATWERK_CACHE_DIR`` keeps the
 cache elsewhere. Deleting the cache folder is always safe.
@@ -29,13 +44,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import os
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError
 
@@ -43,13 +60,15 @@ if TYPE_CHECKING:
     from .folded import Folded
 
 #: Bump when what is cached changes shape; older cache files are then ignored.
-FORMAT = 3
+FORMAT = 4
 TAIL = 64 * 1024
 #: A journal changed this recently when it was read is hashed whole on every use.
 RACY_NS = 2_000_000_000
 #: The cache folder is kept under this size; the least recently used files go first.
 KEEP_BYTES = 1 << 30
 _MAGIC = b"maatwerk-book-cache\n"
+#: Where the header starts: after the magic, its length (8 bytes) and its CRC-32 (4 bytes).
+_HEAD_AT = len(_MAGIC) + 8 + 4
 _ALIGN = 64
 
 
@@ -186,12 +205,195 @@ def reader_of(journal: Path, st: Stamp, size: int) -> Callable[[], bytes]:
 
 def _region(head_len: int, body_len: int) -> int:
     """Where the raw arrays start: after the header and the body, aligned."""
-    end = len(_MAGIC) + 8 + head_len + body_len
+    end = _HEAD_AT + head_len + body_len
     return end + (-end) % _ALIGN
 
 
+def _crc(data: bytes | memoryview) -> int:
+    return zlib.crc32(data)
+
+
+class _Damaged(Exception):
+    """An array of a cache file that fails its checksum."""
+
+
+#: Where one array of the fold stands in a cache file (start, end: counted from where the
+#: arrays start), its CRC-32, dtype and shape. A plain tuple: 400 files of 40 arrays each
+#: are unpickled in a fraction of the time dataclasses would take.
+_Array = tuple[int, int, int, str, tuple[int, ...]]
+
+
+class _Pending(int):
+    """An array of a cached fold not taken from its file yet: its index there."""
+
+    __slots__ = ()
+
+
+class _BookFile:
+    """One cache file, mapped: its arrays, each checked against its checksum when first used.
+
+    When one fails, the journal is read and folded again right then (the bytes it had when
+    the cache file was made, checked to be the same file) and every array not taken yet
+    comes from that fold. The arrays taken before passed their checksums, so they are that
+    fold's too: nothing of the damaged file is used. The new fold replaces the file.
+    """
+
+    __slots__ = ("arrays", "fresh", "journal", "region", "stamp", "team", "view")
+
+    def __init__(self, view: memoryview, region: int, arrays: list[_Array], journal: Path,
+                 st: Stamp) -> None:
+        self.view = view
+        self.region = region
+        self.arrays = arrays
+        self.journal = journal
+        self.stamp = st
+        self.team = ""
+        self.fresh: Folded | None = None
+
+    def array(self, index: int) -> Any:
+        import numpy as np
+
+        start, end, crc, dtype, shape = self.arrays[index]
+        raw = self.view[self.region + start : self.region + end]
+        if _crc(raw) != crc:
+            raise _Damaged(index)
+        return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape)
+
+    def take(self, in_lines: bool, name: str, value: object) -> object:
+        """The field ``name`` of the book (or of its lines), which holds pending arrays."""
+        if self.fresh is None:
+            try:
+                if isinstance(value, _Pending):
+                    return self.array(value)
+                if isinstance(value, dict):
+                    return {k: self.array(v) if isinstance(v, _Pending) else v for k, v in value.items()}
+                raise _Damaged(name)  # pragma: no cover - only pending fields come here
+            except Exception:  # noqa: BLE001 - a checksum that fails, or anything odd: the journal decides
+                self.fresh = self._fold_again()
+        book = self.fresh.book
+        return getattr(book.lines if in_lines else book, name)
+
+    def _fold_again(self) -> Folded:
+        from .books import fold_bytes
+
+        st = self.stamp
+        data = reader_of(self.journal, st, st.size)()  # refused when the journal is another file
+        fresh = fold_bytes(self.team, str(self.journal), data)
+        if fresh.size != st.size:  # pragma: no cover - the same bytes fold the same
+            raise LedgerError(f"{self.journal} changed while it was being read; run the command again")
+        store(self.journal, st, fresh)  # in place of the damaged file
+        return fresh
+
+
+def _taken(self: Any, name: str) -> object:
+    """``__getattr__`` of a cached book or lines: a field left empty until now (its arrays
+    pending) is taken from the cache file, and kept in its slot. ``_pending``: the file,
+    whether this is the lines (else the book), and the pending fields."""
+    file, in_lines, pending = object.__getattribute__(self, "_pending")
+    if name not in pending:
+        raise AttributeError(name)
+    got = file.take(in_lines, name, pending[name])
+    object.__setattr__(self, name, got)
+    del pending[name]
+    return got
+
+
+def _as_plain(self: Any) -> tuple[type, tuple[object, ...]]:
+    """``__reduce__`` of a cached book or lines: pickled as the plain Book or Lines, every
+    field taken from the file first."""
+    base = type(self).__mro__[1]
+    return base, tuple(getattr(self, name) for name in _field_names(base))
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_classes() -> tuple[type, type]:
+    """The fold's Book and Lines with fields taken from the cache file on first use: such a
+    field's slot stays empty until then (``__getattr__`` is asked only for an empty slot),
+    so once taken it costs nothing more."""
+    from ..core.fold import Book
+    from ..core.lines import Lines
+
+    return tuple(type(f"Cached{base.__name__}", (base,), {
+        "__slots__": ("_pending",), "__getattr__": _taken, "__reduce__": _as_plain,
+    }) for base in (Book, Lines))  # type: ignore[return-value]
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    got = _FIELD_NAMES.get(cls)
+    if got is None:
+        from dataclasses import fields
+
+        got = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return got
+
+
+def _lazy(obj: Any, cls: type, file: _BookFile, in_lines: bool) -> tuple[Any, int]:
+    """A copy of a Book or Lines as ``cls``, its fields with pending arrays left empty; and
+    how many arrays those hold."""
+    out: Any = object.__new__(cls)
+    pending: dict[str, object] = {}
+    count = 0
+    for name in _field_names(type(obj)):
+        value = getattr(obj, name)
+        n = 1 if isinstance(value, _Pending) else (
+            sum(isinstance(v, _Pending) for v in value.values()) if isinstance(value, dict) else 0)
+        if n:
+            pending[name] = value
+            count += n
+        else:
+            object.__setattr__(out, name, value)
+    object.__setattr__(out, "_pending", (file, in_lines, pending))
+    return out, count
+
+
+def _lazy_folded(folded: Any, file: _BookFile) -> Folded | None:
+    """The fold with its book and lines taking their arrays on first use; None when the
+    arrays are not all in those two (then the cache file is not used)."""
+    from dataclasses import replace
+
+    from ..core.fold import Book
+    from ..core.lines import Lines
+    from .folded import Folded
+
+    if type(folded) is not Folded or type(folded.book) is not Book or type(folded.book.lines) is not Lines:
+        return None
+    book_class, lines_class = _cached_classes()
+    lines, in_lines = _lazy(folded.book.lines, lines_class, file, True)
+    object.__setattr__(folded.book, "lines", lines)
+    book, in_book = _lazy(folded.book, book_class, file, False)
+    if in_lines + in_book != len(file.arrays):
+        return None  # an array somewhere else: the fold changed shape without a FORMAT bump
+    return replace(folded, book=book)
+
+
+@functools.lru_cache(maxsize=1)
+def _unpickler() -> type:
+    import pickle
+
+    class Unpickler(pickle.Unpickler):
+        """Unpickles a cached fold's body; its arrays stay pending (see :class:`_BookFile`)."""
+
+        def __init__(self, data: memoryview, arrays: int) -> None:
+            super().__init__(io.BytesIO(data))
+            self.arrays = arrays
+
+        def persistent_load(self, pid: object) -> object:
+            if type(pid) is not int or not 0 <= pid < self.arrays:
+                raise pickle.UnpicklingError("not an array of this file")
+            return _Pending(pid)
+
+    return Unpickler
+
+
 def load(journal: Path) -> tuple[Stamp, Folded] | None:
-    """The cached fold of a journal, if there is one that is still true; else None."""
+    """The cached fold of a journal, if there is one that is still true; else None.
+
+    The header and the body are checked against their checksums here, each array when it
+    is first used (:class:`_BookFile`).
+    """
     # Here, not at the top: the clerk's card path loads this module for its notes only.
     import mmap
     import pickle
@@ -208,18 +410,26 @@ def load(journal: Path) -> tuple[Stamp, Folded] | None:
             return None
         at = len(_MAGIC)
         head_len = int.from_bytes(view[at : at + 8], "little")
-        at += 8
-        versions, where, st, spans, body_len = pickle.loads(view[at : at + head_len])
-        at += head_len
+        head_crc = int.from_bytes(view[at + 8 : _HEAD_AT], "little")
+        head = view[_HEAD_AT : _HEAD_AT + head_len]
+        if len(head) != head_len or _crc(head) != head_crc:
+            return None
+        versions, where, st, body_len, body_crc, arrays = pickle.loads(head)
         if versions != _versions() or where != real_path(journal) or not isinstance(st, Stamp):
             return None
+        region = _region(head_len, body_len)
+        if len(view) != (region + arrays[-1][1] if arrays else _HEAD_AT + head_len + body_len):
+            return None  # cut short, or more than was written
         if not same_file(journal, st):
             return None
-        region = _region(head_len, body_len)
-        if region + (spans[-1][1] if spans else 0) > len(view):
+        body = view[_HEAD_AT + head_len : _HEAD_AT + head_len + body_len]
+        if _crc(body) != body_crc:
             return None
-        buffers = [view[region + a : region + b] for a, b in spans]
-        folded: Folded = pickle.loads(view[at : at + body_len], buffers=buffers)
+        file = _BookFile(view, region, arrays, journal, st)
+        folded = _lazy_folded(_unpickler()(body, len(arrays)).load(), file)
+        if folded is None:
+            return None
+        file.team = folded.team
         source = folded.book.lines.source
         source.set_loader(reader_of(journal, st, source.size))
         with contextlib.suppress(OSError):
@@ -233,17 +443,31 @@ def store(journal: Path, st: Stamp, folded: Folded) -> None:
     """Keep a journal's fold; a cache that cannot be written is simply skipped (it is speed)."""
     import pickle
 
+    import numpy as np
+
     path = cache_file(journal)
-    buffers: list[pickle.PickleBuffer] = []
-    body = pickle.dumps(folded, protocol=5, buffer_callback=buffers.append)
-    raws = [b.raw() for b in buffers]
-    spans: list[tuple[int, int]] = []
+    raws: list[memoryview] = []
+    arrays: list[_Array] = []
     offset = 0
-    for raw in raws:
-        offset += (-offset) % _ALIGN
-        spans.append((offset, offset + raw.nbytes))
-        offset += raw.nbytes
-    head = pickle.dumps((_versions(), real_path(journal), st, spans, len(body)), protocol=5)
+
+    class Pickler(pickle.Pickler):
+        """The fold's arrays are kept out of the body, as raw bytes with a checksum each."""
+
+        def persistent_id(self, obj: object) -> int | None:
+            nonlocal offset
+            if type(obj) is not np.ndarray or obj.dtype.hasobject:
+                return None
+            raw = np.ascontiguousarray(obj).reshape(-1).view(np.uint8).data
+            offset += (-offset) % _ALIGN
+            arrays.append((offset, offset + raw.nbytes, _crc(raw), obj.dtype.str, obj.shape))
+            raws.append(raw)
+            offset += raw.nbytes
+            return len(arrays) - 1
+
+    out = io.BytesIO()
+    Pickler(out, protocol=5).dump(folded)
+    body = out.getvalue()
+    head = pickle.dumps((_versions(), real_path(journal), st, len(body), _crc(body), arrays), protocol=5)
     region = _region(len(head), len(body))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -251,13 +475,14 @@ def store(journal: Path, st: Stamp, folded: Folded) -> None:
         with open(tmp, "wb") as fh:
             fh.write(_MAGIC)
             fh.write(len(head).to_bytes(8, "little"))
+            fh.write(_crc(head).to_bytes(4, "little"))
             fh.write(head)
             fh.write(body)
-            at = len(_MAGIC) + 8 + len(head) + len(body)
-            for raw, (a, _) in zip(raws, spans, strict=True):
-                fh.write(b"\0" * (region + a - at))
+            at = _HEAD_AT + len(head) + len(body)
+            for raw, (start, end, *_) in zip(raws, arrays, strict=True):
+                fh.write(b"\0" * (region + start - at))
                 fh.write(raw)
-                at = region + a + raw.nbytes
+                at = region + end
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
