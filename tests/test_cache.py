@@ -21,6 +21,7 @@ from maatwerk_cli.analysis import reports
 from maatwerk_cli.ops.cash import settle, withdraw
 from maatwerk_cli.store import books as books_module
 from maatwerk_cli.store import cache
+from maatwerk_cli.store import folded as folded_module
 from maatwerk_cli.store.books import Books
 
 Cli = Callable[..., Result]
@@ -516,13 +517,13 @@ def test_an_array_found_damaged_after_the_fold_was_handed_out(
         clean.spend("noord", Decimal("3"), category="Wonen", date=dt.date(2025, 5, 5))
     _flip_in_place(path, [r for r in arrays if r != taken[0]])
     folds: list[str] = []
-    real = books_module.fold_bytes
+    real = folded_module.fold_bytes
 
-    def counting(team: str, file: str, data: bytes) -> books_module.Folded:
+    def counting(team: str, file: str, data: bytes) -> folded_module.Folded:
         folds.append(team)
         return real(team, file, data)
 
-    monkeypatch.setattr(books_module, "fold_bytes", counting)
+    monkeypatch.setattr(folded_module, "fold_bytes", counting)
     same(got, before)
     assert folds == ["noord"]  # read again once, when the first damaged array was used
     want = truth(clean, ["noord"])

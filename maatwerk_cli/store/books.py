@@ -136,13 +136,17 @@ def _can_fork() -> bool:
     """Whether a second process may read half the groups: on a POSIX machine with more than
     one core, from a process without other threads (forking those is not safe)."""
     import os
+    import sys
     import threading
 
-    if not hasattr(os, "fork") or os.environ.get("MAATWERK_ONE_PROCESS"):
-        return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
+    if sys.platform == "win32" or not hasattr(os, "fork") or os.environ.get("MAATWERK_ONE_PROCESS"):
+        return False  # Windows has no fork: one process reads every journal
+    if sys.platform == "linux":
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except OSError:
+            cores = os.cpu_count() or 1
+    else:  # macOS and the BSDs have no affinity call
         cores = os.cpu_count() or 1
     return cores > 1 and threading.active_count() == 1
 
@@ -152,7 +156,10 @@ def _read_in_two(groups: list[list[Wanted]]) -> list[Folded]:
     its folds back through a pipe (arrays as raw bytes), this process reads the rest."""
     import os
     import pickle
+    import sys
 
+    if sys.platform == "win32":  # pragma: no cover - never asked for there (_can_fork)
+        return [f for g in groups for f in _read_group(g)]
     theirs = groups[1::2]
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -231,15 +238,6 @@ def _settled_size(fh: BinaryIO) -> int:
 #: How often, and how long apart, an end without a newline is looked at again.
 SETTLE_TRIES = 10
 SETTLE_WAIT = 0.002
-
-
-def fold_bytes(team: str, file: str, data: bytes) -> Folded:
-    """One journal's bytes read and folded, as :func:`read_books` reads and folds a file."""
-    from ..core.fold import fold
-    from .journal import Given, parse_buffer
-
-    [j] = parse_buffer(data, [(0, len(data))], [Given(b"", team, file)])
-    return Folded(j.team, j.file, fold(j.lines), j.problems, j.size, j.max_seq)
 
 
 def _read_group(wanted: Sequence[Wanted]) -> list[Folded]:

@@ -49,12 +49,13 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError
+from .atomic import overwrite_note, write_atomic
 
 if TYPE_CHECKING:
     from .folded import Folded
@@ -274,7 +275,7 @@ class _BookFile:
         return getattr(book.lines if in_lines else book, name)
 
     def _fold_again(self) -> Folded:
-        from .books import fold_bytes
+        from .folded import fold_bytes
 
         st = self.stamp
         data = reader_of(self.journal, st, st.size)()  # refused when the journal is another file
@@ -469,24 +470,24 @@ def store(journal: Path, st: Stamp, folded: Folded) -> None:
     body = out.getvalue()
     head = pickle.dumps((_versions(), real_path(journal), st, len(body), _crc(body), arrays), protocol=5)
     region = _region(len(head), len(body))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    def pieces() -> Iterator[bytes | memoryview]:
+        yield _MAGIC
+        yield len(head).to_bytes(8, "little")
+        yield _crc(head).to_bytes(4, "little")
+        yield head
+        yield body
+        at = _HEAD_AT + len(head) + len(body)
+        for raw, (start, end, *_) in zip(raws, arrays, strict=True):
+            yield b"\0" * (region + start - at)
+            yield raw
+            at = region + end
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(tmp, "wb") as fh:
-            fh.write(_MAGIC)
-            fh.write(len(head).to_bytes(8, "little"))
-            fh.write(_crc(head).to_bytes(4, "little"))
-            fh.write(head)
-            fh.write(body)
-            at = _HEAD_AT + len(head) + len(body)
-            for raw, (start, end, *_) in zip(raws, arrays, strict=True):
-                fh.write(b"\0" * (region + start - at))
-                fh.write(raw)
-                at = region + end
-        os.replace(tmp, path)
+        # Not fsynced: a cache file lost in a power cut is made again from the journal,
+        # and one cut short fails its checksums.
+        write_atomic(path, pieces(), mode=0o600, durable=False)
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         return
     _evict(path.parent, keep=path)
 
@@ -606,15 +607,10 @@ def store_note(journal: Path, name: str, value: dict[str, object]) -> None:
     data = body + b"\n" + _hash(body).encode("ascii")
     try:
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW_NOTE, 0o600)
+            overwrite_note(path, data, flags=NOFOLLOW_NOTE)
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW_NOTE, 0o600)
-        try:
-            os.pwrite(fd, data, 0)
-            os.ftruncate(fd, len(data))
-        finally:
-            os.close(fd)
+            overwrite_note(path, data, flags=NOFOLLOW_NOTE)
     except OSError:
         with contextlib.suppress(OSError):
             path.unlink()

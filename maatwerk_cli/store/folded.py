@@ -26,3 +26,13 @@ class Folded:
     problems: tuple[Problem, ...]
     size: int
     max_seq: int
+
+
+def fold_bytes(team: str, file: str, data: bytes) -> Folded:
+    """One journal's bytes read and folded, as :func:`~maatwerk_cli.store.books.read_books`
+    reads and folds a file (the cache's fallback when a cached array fails its checksum)."""
+    from ..core.fold import fold
+    from .journal import Given, parse_buffer
+
+    [j] = parse_buffer(data, [(0, len(data))], [Given(b"", team, file)])
+    return Folded(j.team, j.file, fold(j.lines), j.problems, j.size, j.max_seq)
