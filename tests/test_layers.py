@@ -132,3 +132,67 @@ def test_only_the_report_command_loads_the_charts(tmp_path: Path) -> None:
     # ... and the report does load them (so the check above can fail).
     page = sorted(m for m in CHART_MODULES if not m.endswith(".pdf"))  # the PDF writer only for a .pdf
     assert _loaded_after(root, "report", "--month", "2026-10", "-o", str(tmp_path / "r.html")) == page
+
+
+#: Where files may be made or changed at the file system's level: the one writer, and the
+#: append-only stores (journal and bank lines appended in whole lines; the lock file).
+WRITERS = {"store/atomic.py", "store/folder.py", "store/banklines.py", "store/lock.py"}
+_WRITE_MODES = set("wax+")
+_CREATING = {"O_CREAT", "O_TRUNC", "O_WRONLY", "O_RDWR", "O_APPEND"}
+
+
+def _writes(tree: ast.AST) -> list[str]:
+    """Every place in a module that writes a file other than through the one writer."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+        where = f"{name} at line {node.lineno}"
+        method = isinstance(func, ast.Attribute)
+        one_arg = len(node.args) == 1 and not node.keywords
+        if (method and name in ("write_text", "write_bytes", "pwrite", "truncate")) or \
+                (owner == "shutil" and name in ("move", "copy", "copy2", "copyfile", "copytree")) or \
+                (owner == "tempfile" and name in ("mkstemp", "NamedTemporaryFile")):
+            found.append(where)
+        elif name in ("replace", "rename") and (owner == "os" or (method and one_arg and owner != "dataclasses")):
+            found.append(where)  # Path.replace(target); str.replace takes two
+        elif name in ("open", "fdopen") and owner != "os":
+            mode = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "mode"), None)
+            written = isinstance(mode, ast.Constant) and isinstance(mode.value, str) and bool(
+                _WRITE_MODES & set(mode.value))
+            if written or (mode is not None and not isinstance(mode, ast.Constant)):  # a mode not known here
+                found.append(where)
+        elif name == "open" and owner == "os":
+            flags = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+            devnull = bool(node.args) and isinstance(node.args[0], ast.Attribute) and node.args[0].attr == "devnull"
+            if flags & _CREATING and not devnull:
+                found.append(where)
+    return found
+
+
+def test_every_file_is_written_through_the_one_writer() -> None:
+    """Settings, team files, outputs, workbooks, HTML, PDF, exports, the Parquet dataset,
+    the marker and the cache: all through store/atomic.py (temporary file, fsync, rename)."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel in WRITERS:
+            continue
+        wrong += [f"{rel}: {w}" for w in _writes(ast.parse(path.read_text(encoding="utf-8")))]
+    assert wrong == []
+
+
+def test_the_writer_check_finds_what_it_looks_for() -> None:
+    """The check above can fail: each way of writing it knows is found in a sample."""
+    sample = ast.parse(
+        "p.write_text('x')\nopen(p, 'wb')\nopen(p, mode='a')\nos.replace(a, b)\ntmp.replace(p)\n"
+        "os.open(p, os.O_WRONLY | os.O_CREAT)\nos.pwrite(fd, b'', 0)\nshutil.copy(a, b)\n"
+        "'a-b'.replace('-', '')\nopen(p)\nopen(p, 'rb')\nos.open(p, os.O_RDONLY)\nreplace(row, id='x')\n"
+        "a.copy()\nos.open(os.devnull, os.O_WRONLY)\nfh.truncate(0)\n"
+    )
+    assert [w.split(" at ")[0] for w in _writes(sample)] == [
+        "write_text", "open", "open", "replace", "replace", "open", "pwrite", "copy", "truncate"]

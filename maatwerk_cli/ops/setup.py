@@ -17,8 +17,9 @@ from ..core.names import check_slug
 from ..core.privacy import guard
 from ..core.records import Team
 from ..core.text import clean_text
-from ..store.atomic import NOFOLLOW, write_atomic, write_new
+from ..store.atomic import write_atomic, write_new
 from ..store.folder import LINK_FIX, LOCK_FILE, SETTINGS_FILE, TEAMS_DIR, LedgerFolder
+from ..store.lock import create_lock_file
 from ..store.pending import PENDING_FILE
 from ..store.toml import toml_amount_text, unsafe_char
 
@@ -37,7 +38,7 @@ def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | No
     path.mkdir(parents=True, exist_ok=True)
     (path / TEAMS_DIR).mkdir(exist_ok=True)
     write_new(path / SETTINGS_FILE, settings_template(title, year or today().year))
-    os.close(os.open(path / LOCK_FILE, os.O_WRONLY | os.O_CREAT | NOFOLLOW, 0o644))
+    create_lock_file(path / LOCK_FILE)
     return LedgerFolder(path)
 
 

@@ -226,14 +226,10 @@ def render_text(fmt: str, view: View) -> str:
 
 def write_text(path: Path, text: str) -> None:
     """A text file written whole or not at all."""
+    from ..store.atomic import write_atomic
+
     check_output(path)  # again: the folder may have changed since the command began
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def console_width() -> int | None:

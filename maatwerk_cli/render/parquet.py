@@ -23,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..analysis.export import TABLES, Tables
 from ..core.errors import InputError
+from ..store.atomic import remove_folder, replace_folder, write_atomic
 
 MARKER = "_maatwerk_export.json"
 MONEY = frozenset({"amount", "repaid", "recovered", "outstanding", "avoided_cost", "budget"})
@@ -95,7 +95,7 @@ def write_dataset(target: Path, parts: Sequence[Tables], columns: dict[str, list
 
     check_target(target)
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    remove_folder(tmp)
     counts = dict.fromkeys(TABLES, 0)
     try:
         for n, part in enumerate(parts):
@@ -128,23 +128,11 @@ def write_dataset(target: Path, parts: Sequence[Tables], columns: dict[str, list
             "municipalities": [p.municipality for p in parts],
             "redacted": redacted,
         }
-        (tmp / MARKER).write_text(json.dumps(about, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _move_into_place(tmp, target)
+        write_atomic(tmp / MARKER, json.dumps(about, indent=2, ensure_ascii=False) + "\n", durable=False)
+        replace_folder(tmp, target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_folder(tmp)
         raise
     return counts
 
 
-def _move_into_place(tmp: Path, target: Path) -> None:
-    if not target.exists():
-        tmp.rename(target)
-        return
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    target.rename(old)
-    try:
-        tmp.rename(target)
-    except BaseException:
-        old.rename(target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

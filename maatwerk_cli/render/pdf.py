@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..core.errors import InputError, MaatwerkError
+from ..store.atomic import write_atomic
 
 #: Names a Chromium goes by on Linux, macOS (via PATH) and Windows.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge")
@@ -55,8 +56,9 @@ def write_pdf(html: str, path: Path) -> str:
 
     use = engine()
     check_output(path)  # again: the folder may have changed since the command began
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    from ..store.atomic import write_via
+
+    def produce(tmp: Path) -> None:
         if use == "weasyprint":
             import weasyprint
 
@@ -64,17 +66,15 @@ def write_pdf(html: str, path: Path) -> str:
             weasyprint.HTML(string=html).write_pdf(str(tmp))
         else:
             _chromium_pdf(use, html, tmp)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    write_via(path, produce)
     return use
 
 
 def _chromium_pdf(exe: str, html: str, out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="maatwerk-pdf-") as work:
         page = Path(work) / "report.html"
-        page.write_text(html, encoding="utf-8")
+        write_atomic(page, html, durable=False)
         args = [exe, "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking", "--disable-sync",
                 f"--user-data-dir={Path(work) / 'profile'}", "--no-pdf-header-footer",

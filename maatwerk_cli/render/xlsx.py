@@ -169,13 +169,9 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         first.sheet_view.tabSelected = False
         wb.active = 1
     _text_only(wb)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    from ..store.atomic import write_via
+
+    write_via(path, wb.save)
 
 
 def _text_only(wb: Any) -> None:

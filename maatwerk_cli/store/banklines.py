@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..core.errors import Problem
 from ..core.money import amount_from_file, format_plain
-from .atomic import NOFOLLOW, fsync_dir
+from .atomic import NOFOLLOW, write_atomic
 from .journal import checksum
 
 #: Columns of ``teams/<slug>.bank.csv``, in file order.
@@ -150,7 +150,10 @@ def append_lines(path: Path, lines: Sequence[StoredLine]) -> None:
 
     Whole lines in one write, fsynced; on an I/O error whatever got written is taken back.
     """
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW, 0o644)
+    if not path.exists():
+        # A new bank file appears with its header already in it, as a new journal does.
+        write_atomic(path, BANK_HEADER)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | NOFOLLOW)
     try:
         size = os.fstat(fd).st_size
         prefix = ""
@@ -166,8 +169,6 @@ def append_lines(path: Path, lines: Sequence[StoredLine]) -> None:
             while written < len(payload):
                 written += os.write(fd, payload[written:])
             os.fsync(fd)
-            if size == 0:
-                fsync_dir(path.parent)  # a new file's name must be durable too
         except OSError:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, size)

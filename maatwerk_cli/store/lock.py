@@ -18,6 +18,11 @@ LOCK_TIMEOUT = 30.0
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
+def create_lock_file(path: Path) -> None:
+    """The empty lock file of a new ledger folder (never through a link)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | NOFOLLOW, 0o644))
+
+
 class FolderLock:
     """An exclusive lock on the ledger folder, held while writing (re-entrant per object).
 

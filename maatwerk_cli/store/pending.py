@@ -23,12 +23,12 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import move_aside
 from .banklines import IMPORTED_AT, split_cells
 from .journal import TORN_END, checksum, id_seq, parse_line
 
@@ -169,7 +169,7 @@ def set_aside(root: Path) -> Path:
     while target.exists():
         n += 1
         target = root / f"{SET_ASIDE}-{stamp}-{n}"
-    os.replace(root / PENDING_FILE, target)
+    move_aside(root / PENDING_FILE, target)
     return target
 
 
