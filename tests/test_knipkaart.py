@@ -217,3 +217,54 @@ def test_library_api(ledger_dir: Path) -> None:
     [card] = kk.status(lg, "noord", year=2025)
     assert (card.used, card.limit, card.remaining, card.beyond) == (6, 5, 0, 1)
     assert kk.limit_for(lg, "zuid") == kk.DEFAULT_PER_YEAR
+
+
+def _html_cards(page: str) -> dict[str, dict[str, str]]:
+    """The knipkaart table of the HTML report: per team its cells' JSON values."""
+    import html
+    import re
+
+    table = re.search(r'<table class="figures" data-report="knipkaart">(.*?)</table>', page, re.S)
+    assert table, "the report has no knipkaart table"
+    out = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table[1], re.S):
+        cells = {k: json.loads(html.unescape(v)) for k, v in re.findall(r'data-key="([^"]+)" data-value="([^"]*)"', row)}
+        if cells:
+            out[str(cells["team"])] = cells
+    return out
+
+
+def _pack_cards(path: Path) -> dict[str, dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    sheet = next(ws for ws in wb.worksheets if "knipkaart" in ws.title.lower())
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(c is not None for c in r)]
+    head_at = next(i for i, r in enumerate(rows) if r and "team" in [str(c).lower() for c in r if c])
+    head = [str(c).lower() if c is not None else "" for c in rows[head_at]]
+    return {str(r[head.index("team")]): dict(zip(head, r, strict=False)) for r in rows[head_at + 1:]
+            if r[head.index("team")] not in (None, "")}
+
+
+@pytest.mark.parametrize("later", ["nothing", "a use voided", "the limit raised"])
+def test_the_pack_and_the_report_show_the_same_knipkaart(lcli: Cli, ledger_dir: Path, tmp_path: Path,
+                                                         later: str) -> None:
+    """Six uses, one forced: the workbook pack, the HTML report and `knipkaart status` agree
+    (the pack once counted forced uses, the report uses past the limit)."""
+    ids = [use(lcli, "noord", "--reason", r, "--date", f"10-{m}-2025").out.strip()
+           for m, r in enumerate(REASONS, start=1)]
+    assert use(lcli, "noord", "--reason", "nog een keer", "--date", "1-7-2025", "--force").code == 0
+    if later == "a use voided":
+        assert lcli("void", ids[0], "--reason", "toch niet nodig").code == 0
+    elif later == "the limit raised":
+        set_per_year(ledger_dir / "maatwerk.toml", 8)
+    [card] = status_json(lcli, "noord", "--year", "2025")
+    assert card["beyond"] == 1
+    assert lcli("pack", "--as-of", "31-12-2025", "-o", str(tmp_path / "pack.xlsx")).code == 0
+    assert lcli("report", "--as-of", "31-12-2025", "-o", str(tmp_path / "r.html")).code == 0
+    packed = _pack_cards(tmp_path / "pack.xlsx")
+    shown = _html_cards((tmp_path / "r.html").read_text(encoding="utf-8"))
+    for key in ("used", "limit", "remaining", "beyond"):
+        assert int(shown["noord"][key]) == int(card[key]), (key, shown["noord"], card)
+        title = {"used": "gebruikt", "limit": "op de kaart", "remaining": "over", "beyond": "voorbij de kaart"}[key]
+        assert int(packed["noord"][title]) == int(card[key]), (key, packed["noord"], card)

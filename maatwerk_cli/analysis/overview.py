@@ -102,7 +102,7 @@ class Overview:
     months: :func:`spend_by_month`.
     overrides: spends over a rule of thumb up to the as-of date (the records of ``maatwerk rules``).
     knipkaart: per team ``team, year, used, limit, remaining, beyond`` of the uses dated up to the
-      as-of date.
+      as-of date (``beyond``: those forced past the limit).
     cash: per team the cash box at the as-of date (the records of ``maatwerk cash status``).
     stories: :func:`~maatwerk_cli.analysis.reports.story_report` of the year's spends from
       ``story_min`` up to the as-of date.
@@ -168,9 +168,11 @@ def overview(
         if s.team not in slugs:
             continue
         # The card as it stood on the as-of date: a use in a later month is not counted yet.
-        used = sum(1 for use in s.uses if use.date <= day)
-        cards.append({"team": s.team, "year": s.year, "used": used, "limit": s.limit,
-                      "remaining": max(s.limit - used, 0), "beyond": max(used - s.limit, 0)})
+        # Beyond: the uses forced past the limit, as `knipkaart status` counts them (a limit
+        # changed later, or an earlier use voided, does not unforce a use).
+        uses = [use for use in s.uses if use.date <= day]
+        cards.append({"team": s.team, "year": s.year, "used": len(uses), "limit": s.limit,
+                      "remaining": max(s.limit - len(uses), 0), "beyond": sum(1 for use in uses if use.beyond)})
     cash = [s.record() for s in cash_status(folder, slugs, as_of=day)]
     stories = reports.story_report(folder, min_amount=story_min, since=dt.date(y, 1, 1))
     stories.records = [r for r in stories.records if r["date"] <= day and r["team"] in slugs]
