@@ -21,7 +21,7 @@ from typing import Any
 from ..core import pace as pacing
 from ..core.errors import Problem
 from . import reports
-from .reports import TOTAL_LABEL, Period, Report
+from .reports import TOTAL_LABEL, Period, Report, ReportSpec, Snapshot
 
 #: Columns of :func:`spend_by_month`.
 MONTH_COLUMNS = ("team", "month", "until", "spent", "cumulative", "budget", "pace")
@@ -58,11 +58,16 @@ def spend_by_month(
     line as :func:`reports.pace_curve`). ``attrs["total"]`` holds the same records for all budget holders
     together (team ``totaal``); ``year``, ``as_of`` and ``problems`` as in the reports.
     """
-    p, data, note = reports._prepare(ledger, teams, year, as_of, month)
+    return spend_by_month_of(*reports._prepare(ledger, teams, year, as_of, month))
+
+
+def spend_by_month_of(spec: ReportSpec, data: Snapshot) -> Report:
+    """:func:`spend_by_month` of a resolved spec, over a snapshot read once."""
+    p, note = spec.period, spec.year_note
     ends = _month_ends(p)
     budgets = {t.slug: Decimal(t.budget(p.year)).quantize(Decimal("0.01")) for t in data.holders}
     whole = sum(budgets.values(), Decimal("0.00"))
-    profile = reports.profile_of(ledger)
+    profile = data.profile
     plans = {t.slug: t.budget_year(p.year) for t in data.holders}
     expected = [{slug: pacing.expected_spend(plan, end, profile) for slug, plan in plans.items()} for end in ends]
     # One pass per month over the figures; then the records per budget holder, months in order.
@@ -149,15 +154,18 @@ def overview(
 
     folder = folder_of(ledger)
     chosen = list(teams) if teams else None
-    u = reports.utilisation_report(folder, chosen, year=year, as_of=as_of, month=month)
-    y, day = int(u.attrs["year"]), u.attrs["as_of"]
-    slugs = [str(r["team"]) for r in u.records]
-    c = reports.compare_report(folder, chosen, year=y, as_of=day)
-    cat = reports.categories_report(folder, chosen, year=y, as_of=day)
-    lo = reports.loans_report(folder, chosen, as_of=day)
-    out = reports.outcomes_report(folder, chosen, year=y, as_of=day)
-    ref = reports.refusals_report(folder, chosen, year=y, as_of=day)
-    months = spend_by_month(folder, chosen, year=y, as_of=day)
+    # One spec, one snapshot: every report below counts the same journals, read once.
+    spec = reports.report_spec(folder, chosen, year=year, as_of=as_of, month=month)
+    data = reports.snapshot(folder, spec)
+    u = reports.utilisation_of(spec, data)
+    y, day = spec.period.year, spec.period.as_of
+    slugs = list(data.slugs)
+    c = reports.compare_of(spec, data)
+    cat = reports.categories_of(spec, data)
+    lo = reports.loans_of(data, as_of=day)
+    out = reports.outcomes_of(spec, data)
+    ref = reports.refusals_of(spec, data)
+    months = spend_by_month_of(spec, data)
     found, override_problems = overrides(folder, year=y)
     override_records = [{
         "id": o.id, "team": o.team, "date": o.date, "amount": o.amount, "category": o.category,
@@ -176,7 +184,7 @@ def overview(
     cash = [s.record() for s in cash_status(folder, slugs, as_of=day)]
     stories = reports.story_report(folder, min_amount=story_min, since=dt.date(y, 1, 1))
     stories.records = [r for r in stories.records if r["date"] <= day and r["team"] in slugs]
-    leadtime = reports.leadtime_report(folder, teams=chosen, year=y, as_of=day)
+    leadtime = reports.leadtime_of(spec, data)
     problems = (*u.attrs["problems"], *override_problems, *lo.attrs["problems"], *stories.attrs["problems"])
     return Overview(
         municipality=folder.settings.municipality, year=y, as_of=day, month=u.attrs.get("month"),

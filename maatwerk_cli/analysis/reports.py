@@ -264,8 +264,11 @@ def _holders(ledger: Ledger, teams: Sequence[str] | str | None) -> list[Team]:
     return [folder.load_team(s) for s in slugs]
 
 
-class _Numbers:
-    """One ledger's figures (:mod:`maatwerk_cli.analysis.figures`) for the figure reports.
+class Snapshot:
+    """A ledger's state for reports, read once: its budget holders (``holders``, ``slugs``),
+    their folded journals (``books``), the figures over them (:mod:`maatwerk_cli.analysis.figures`,
+    ``f``), the lines set aside (``problems``), and the settings reports use (``municipality``,
+    ``profile``, ``under_share``).
 
     Sums come back per team slug, or for the whole selection under :data:`_ALL`
     (``by_team=False``), in cents.
@@ -279,6 +282,10 @@ class _Numbers:
         self.books = folder.books(self.slugs)
         self.f = fig.from_books(self.books, self.slugs)
         self.problems = self.f.problems
+        settings = folder.settings
+        self.municipality = settings.municipality
+        self.under_share = settings.under_share
+        self.profile = pacing.profile_of(settings.profile)
 
     def counted(self, start: dt.date, end: dt.date) -> np.ndarray:
         """Mask of the spends dated from ``start`` to ``end`` that are not voided."""
@@ -438,13 +445,18 @@ def utilisation_report(
     under_share: Decimal | float | str | None = None,
 ) -> Report:
     """:func:`utilisation` as a :class:`Report`, without pandas."""
-    share = check_share(under_share if under_share is not None else _folder(ledger).settings.under_share)
-    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    return utilisation_of(*_prepare(ledger, teams, year, as_of, month), under_share=under_share)
+
+
+def utilisation_of(spec: ReportSpec, data: Snapshot, *, under_share: Decimal | float | str | None = None) -> Report:
+    """:func:`utilisation_report` of a resolved spec, over a snapshot read once."""
+    share = check_share(under_share if under_share is not None else data.under_share)
+    p, note = spec.period, spec.year_note
     spent = data.spent_by(p.start, p.as_of)
     paid = data.paid_back_by(p.start, p.as_of)
     month_spent = data.spent_by(p.month_start, p.as_of) if p.month_start else {}
     cash = data.cash_on_hand_by(p.as_of)
-    profile = profile_of(ledger)
+    profile = data.profile
     paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
     columns = list(UTILISATION_COLUMNS) + [
         c for c in UTILISATION_EXTRA if c != "month_spent" or p.month_start is not None
@@ -502,17 +514,50 @@ def pace_curve(
             for end in pacing.month_ends(year)]
 
 
-def _prepare(
-    ledger: Ledger, teams: Sequence[str] | str | None, year: int | None, as_of: dt.date | None,
+@dataclass(frozen=True, slots=True)
+class ReportSpec:
+    """What a report counts, resolved once (by the command line, or by a library call).
+
+    teams: the budget holders' slugs chosen, in order (empty: all). period: the year and
+    the cut-off. year_note: why the year shown is not this year ("" when it is, or was asked).
+    """
+
+    teams: tuple[str, ...]
+    period: Period
+    year_note: str = ""
+
+
+def report_spec(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
     month: str | tuple[int, int] | None = None,
-) -> tuple[Period, _Numbers, str]:
-    """The period (its default year chosen as :func:`default_year` says) and the figures."""
+    on: dt.date | None = None,
+) -> ReportSpec:
+    """The spec of a report: the teams checked, the period with its defaults (see :func:`period`
+    and :func:`default_year`); ``on`` stands in for today."""
     holders = _holders(ledger, teams)
     note = ""
     if year is None and as_of is None and month is None:
-        year, note = default_year(holders)
-    p = period(year, as_of, month)
-    return p, _Numbers(ledger, teams, holders), note
+        year, note = default_year(holders, on=on)
+    chosen = tuple(t.slug for t in holders) if teams else ()
+    return ReportSpec(chosen, period(year, as_of, month, on=on), note)
+
+
+def snapshot(ledger: Ledger, spec: ReportSpec) -> Snapshot:
+    """The ledger as the reports of ``spec`` read it: loaded once, shared by every report."""
+    return Snapshot(ledger, list(spec.teams) or None)
+
+
+def _prepare(
+    ledger: Ledger, teams: Sequence[str] | str | None, year: int | None, as_of: dt.date | None,
+    month: str | tuple[int, int] | None = None,
+) -> tuple[ReportSpec, Snapshot]:
+    """A library call's spec and snapshot, for one report."""
+    spec = report_spec(ledger, teams, year=year, as_of=as_of, month=month)
+    return spec, snapshot(ledger, spec)
 
 
 def _pace_record(
@@ -557,7 +602,7 @@ class _Figures:
     refusals: int = 0
 
 
-def _figures(data: _Numbers, p: Period, by_team: bool) -> dict[str, _Figures]:
+def _figures(data: Snapshot, p: Period, by_team: bool) -> dict[str, _Figures]:
     """Compare figures per team (or for the whole ledger under :data:`_ALL`)."""
     e = data.f.entries
     sel = np.flatnonzero(data.counted(p.start, p.as_of))
@@ -663,9 +708,14 @@ def compare_report(
     month: str | tuple[int, int] | None = None,
 ) -> Report:
     """:func:`compare` as a :class:`Report`, without pandas."""
-    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    return compare_of(*_prepare(ledger, teams, year, as_of, month))
+
+
+def compare_of(spec: ReportSpec, data: Snapshot) -> Report:
+    """:func:`compare_report` of a resolved spec, over a snapshot read once."""
+    p, note = spec.period, spec.year_note
     figures = _figures(data, p, by_team=True)
-    profile = profile_of(ledger)
+    profile = data.profile
     paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
     records = []
     for team, pc in zip(data.holders, paces, strict=True):
@@ -731,7 +781,12 @@ def categories_report(
     month: str | tuple[int, int] | None = None,
 ) -> Report:
     """:func:`categories` as a :class:`Report`, without pandas."""
-    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    return categories_of(*_prepare(ledger, teams, year, as_of, month))
+
+
+def categories_of(spec: ReportSpec, data: Snapshot) -> Report:
+    """:func:`categories_report` of a resolved spec, over a snapshot read once."""
+    p, note = spec.period, spec.year_note
     e = data.f.entries
     sel = data.counted(p.start, p.as_of)
     names = data.f.categories
@@ -801,8 +856,12 @@ def loans_report(
     as_of: dt.date | None = None,
 ) -> Report:
     """:func:`loans` as a :class:`Report`, without pandas."""
+    return loans_of(Snapshot(ledger, teams), overdue=overdue, as_of=as_of)
+
+
+def loans_of(data: Snapshot, *, overdue: bool = False, as_of: dt.date | None = None) -> Report:
+    """:func:`loans_report` over a snapshot read once."""
     end = as_of or today()
-    data = _Numbers(ledger, teams)
     until = fig.day_number(end)
     records = []
     for slug in data.slugs:
@@ -870,7 +929,12 @@ def outcomes_report(
     month: str | tuple[int, int] | None = None,
 ) -> Report:
     """:func:`outcomes` as a :class:`Report`, without pandas."""
-    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    return outcomes_of(*_prepare(ledger, teams, year, as_of, month))
+
+
+def outcomes_of(spec: ReportSpec, data: Snapshot) -> Report:
+    """:func:`outcomes_report` of a resolved spec, over a snapshot read once."""
+    p, note = spec.period, spec.year_note
     e = data.f.entries
     sel = data.counted(p.start, p.as_of)
     records = [_outcome_record(team.slug, sel & (e["team"] == i), e) for i, team in enumerate(data.holders)]
@@ -930,7 +994,7 @@ def story_report(
 ) -> Report:
     """:func:`story_cases` as a :class:`Report`, without pandas."""
     folder = _folder(ledger)
-    data = _Numbers(folder, [team] if team else None)
+    data = Snapshot(folder, [team] if team else None)
     entries = []
     households: set[str] = set()
     for slug in data.slugs:
@@ -1191,9 +1255,9 @@ def summary_report(
                 notes.append(f"{name}: {note}")
         elif not any(t.budget(p.year) for t in holders):
             notes.append(f"{name} has no budget for {p.year}: its row shows none")
-        data = _Numbers(ledger, None, holders)
+        data = Snapshot(ledger, None, holders)
         problems.extend(data.problems)
-        profile = profile_of(ledger)
+        profile = data.profile
         paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
         own = own or own_pace(data.holders, p.year, profile)
         if by == "team":
@@ -1240,7 +1304,12 @@ def refusals_report(
     """The refused requests (weigeringen) dated in the period, for learning: ``id``, ``team``,
     ``date``, ``amount`` (asked, None when not known), ``category``, ``household``,
     ``reason``, ``by``; by date. ``attrs["total"]`` counts them."""
-    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    return refusals_of(*_prepare(ledger, teams, year, as_of, month))
+
+
+def refusals_of(spec: ReportSpec, data: Snapshot) -> Report:
+    """:func:`refusals_report` of a resolved spec, over a snapshot read once."""
+    p, note = spec.period, spec.year_note
     records: list[dict[str, Any]] = []
     for slug in data.slugs:
         for r in data.books[slug].book.refusals():
@@ -1305,10 +1374,15 @@ def leadtime_report(
     month: str | tuple[int, int] | None = None,
 ) -> Report:
     """:func:`leadtime` as a :class:`Report`, without pandas."""
+    return leadtime_of(*_prepare(ledger, teams, year, as_of, month))
+
+
+def leadtime_of(spec: ReportSpec, data: Snapshot) -> Report:
+    """:func:`leadtime_report` of a resolved spec, over a snapshot read once."""
     from ..core.lines import NO_DATE
     from ..core.records import METHODS
 
-    p, data, note = _prepare(ledger, teams, year, as_of, month)
+    p, note = spec.period, spec.year_note
     first, last = fig.day_number(p.start), fig.day_number(p.as_of)
     records: list[dict[str, Any]] = []
     every: dict[str, list[int]] = {}
