@@ -161,6 +161,29 @@ def overwrite_note(path: Path, data: bytes, *, flags: int = 0) -> None:
         os.close(fd)
 
 
+def append_whole(fd: int, payload: bytes, size: int, *, before_sync: Callable[[], None] | None = None,
+                 new_in: Path | None = None) -> None:
+    """Append ``payload`` (whole lines) to an append-only file open on ``fd`` that was
+    ``size`` bytes long, and fsync it; ``new_in``: the folder of a file just made, fsynced
+    too. On a disk-full or I/O error whatever part got written is taken back.
+
+    ``before_sync`` runs once the bytes are written, before the sync (which takes longest):
+    its OSError is ignored."""
+    try:
+        _write_all(fd, payload)
+        if before_sync is not None:
+            with contextlib.suppress(OSError):
+                before_sync()
+        os.fsync(fd)
+        if new_in is not None:
+            fsync_dir(new_in)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        raise
+
+
 def write_new(path: Path, text: str) -> None:
     """Create ``path`` with ``text`` (atomically; refuses to overwrite)."""
     if path.exists() or path.is_symlink():

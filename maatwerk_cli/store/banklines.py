@@ -10,7 +10,6 @@ out what lies beyond it and the next writer cuts it off should the importer die.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from ..core.errors import Problem
 from ..core.money import amount_from_file, format_plain
-from .atomic import NOFOLLOW, write_atomic
+from .atomic import NOFOLLOW, append_whole, write_atomic
 from .journal import checksum
 
 #: Columns of ``teams/<slug>.bank.csv``, in file order.
@@ -163,16 +162,6 @@ def append_lines(path: Path, lines: Sequence[StoredLine]) -> None:
             os.lseek(fd, size - 1, os.SEEK_SET)
             if os.read(fd, 1) != b"\n":
                 prefix = "\n"  # a writer died mid-line: end that line so ours stay whole
-        payload = (prefix + "".join(encode(line) for line in lines)).encode("utf-8")
-        try:
-            written = 0
-            while written < len(payload):
-                written += os.write(fd, payload[written:])
-            os.fsync(fd)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, size)
-                os.fsync(fd)
-            raise
+        append_whole(fd, (prefix + "".join(encode(line) for line in lines)).encode("utf-8"), size)
     finally:
         os.close(fd)

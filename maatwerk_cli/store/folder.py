@@ -35,7 +35,7 @@ from ..core.errors import InputError, LedgerError, NotFoundError, Problem
 from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
-from .atomic import NOFOLLOW, fsync_dir, write_atomic
+from .atomic import NOFOLLOW, append_whole, fsync_dir, write_atomic
 from .banklines import BANK_SUFFIX, StoredLine, append_lines, read_lines
 from .books import Books, Folded, Wanted, read_books
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
@@ -577,28 +577,13 @@ class LedgerFolder:
                 new_id = make_id(slug, int(cells["date"][:4]), seq)
                 ids.append(new_id)
                 parts.append(encode_line({**cells, "id": new_id, "recorded_at": stamp}).encode("utf-8"))
-            payload = b"".join(parts)
-            try:
-                written = 0
-                while written < len(payload):
-                    written += os.write(fd, payload[written:])
-                if written_hook is not None:
-                    # Before the sync, which takes longest: a writer killed while it waits
-                    # leaves a note that fits what it wrote.
-                    with contextlib.suppress(OSError):
-                        written_hook(ids)
-                os.fsync(fd)
-                if size == 0:
-                    # A new journal's name must be durable too, or the ids handed
-                    # out could vanish with it after a power cut.
-                    fsync_dir(path.parent)
-            except OSError:
-                # Disk full or I/O error: take back whatever part got written, so the
-                # journal is as it was; no id was handed out.
-                with contextlib.suppress(OSError):
-                    os.ftruncate(fd, size)
-                    os.fsync(fd)
-                raise
+            # The note is kept before the sync, which takes longest: a writer killed while it
+            # waits leaves a note that fits what it wrote. A new journal's name must be durable
+            # too, or the ids handed out could vanish with it after a power cut. On an error
+            # the journal is as it was, and no id was handed out.
+            append_whole(fd, b"".join(parts), size,
+                         before_sync=(lambda: written_hook(ids)) if written_hook is not None else None,
+                         new_in=path.parent if size == 0 else None)
         finally:
             os.close(fd)
         return ids
