@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -138,8 +138,8 @@ def _normal(request: R) -> R:
     changes: dict[str, Any] = {}
     for f in fields(request):  # type: ignore[arg-type]
         value = getattr(request, f.name)
-        if value is None:
-            continue
+        if value is None and f.default is not MISSING:
+            continue  # not given: the operation's default
         if f.name in _DATE_FIELDS:
             changes[f.name] = day(value, _DATE_FIELDS[f.name])
         elif f.name == "amount":
@@ -577,6 +577,13 @@ class Ledger:
         from .ops.cash import cash_on_hand
 
         return cash_on_hand(self.folder, team_slug(self.folder, team))
+
+    @property
+    def note_step(self) -> Decimal:
+        """Cash machines hand out notes: a withdrawal that is no multiple of this is probably a typo."""
+        from .ops.cash import NOTE_STEP
+
+        return NOTE_STEP
 
     def knipkaart_use(self, team: str, *, reason: str, **options: Any) -> str:
         """Use one exception of the team's knipkaart (options: ``date``, ``force``, ``by``,

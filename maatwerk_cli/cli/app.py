@@ -61,7 +61,7 @@ class State:
     writers' notices are shown when it ends)."""
 
     ledgers: Path = Path("ledgers")
-    opened: list[Any] = []
+    opened: list[Ledger] = []
 
 
 state = State()
@@ -100,14 +100,20 @@ def ledger() -> Ledger:
     return lg
 
 
+def notice(message: str) -> None:
+    """``maatwerk: message`` on stderr: what a command tells the user beside its output (the
+    clerk's echo, what a void takes along, a warning); the one way commands write to stderr."""
+    sys.stderr.write(f"maatwerk: {message}\n")
+
+
 def fail(message: str, code: int = ExitStatus.MISTAKE) -> NoReturn:
     """One line on stderr and the exit code; the only way commands end in error."""
-    sys.stderr.write(f"maatwerk: {message}\n")
+    notice(message)
     raise SystemExit(code)
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"maatwerk: warning: {message}\n")
+    notice(f"warning: {message}")
 
 
 def warn_problems(problems: Sequence[Problem]) -> None:
@@ -221,11 +227,8 @@ def _not_utf8(argv: Sequence[str]) -> str:
 def _show_notices() -> None:
     """What the writers of this command did that the user should hear of."""
     for lg in state.opened:
-        folder = getattr(lg, "folder", None)
-        for notice in getattr(folder, "notices", ()):
-            warn(_one_line(notice))
-        if folder is not None:
-            folder.notices.clear()
+        for said in lg.take_notices():
+            warn(_one_line(said))
     state.opened = []
 
 
