@@ -137,7 +137,7 @@ def run(args: Sequence[str] | None = None) -> int:
 def _run(argv: list[str]) -> int:
     bad = _not_utf8(argv)
     if bad:
-        sys.stderr.write(f"maatwerk: {bad}\n")
+        notice(bad)
         return ExitStatus.MISTAKE
     command = _command_for(argv)
     try:
@@ -155,7 +155,7 @@ def _run(argv: list[str]) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        sys.stderr.write("maatwerk: aborted\n")
+        notice("aborted")
         return 1
     except typer.TyperException as exc:  # click's usage errors: one line, not a box
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
@@ -164,7 +164,7 @@ def _run(argv: list[str]) -> int:
         _error(f"{message} (see `{where} --help`)")
         return getattr(exc, "exit_code", ExitStatus.MISTAKE) or ExitStatus.MISTAKE
     except KeyboardInterrupt:
-        sys.stderr.write("maatwerk: interrupted\n")
+        notice("interrupted")
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         # `maatwerk entries | head`: the reader went away; that is not an error.
@@ -198,7 +198,7 @@ def _internal(exc: Exception) -> int:
 
 def _error(message: str) -> None:
     """``maatwerk: message`` on one line, whatever the message holds."""
-    sys.stderr.write(f"maatwerk: {_one_line(message)}\n")
+    notice(_one_line(message))
 
 
 def _one_line(text: str) -> str:

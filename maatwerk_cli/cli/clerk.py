@@ -1,6 +1,8 @@
 """The clerk's commands: set up, record spends and events, list entries, import, check.
 
-These stay light: no pandas is imported on this path (a test proves it for ``spend``).
+These stay light: no pandas is imported on this path, and ``spend`` of a card payment, which
+builds its :class:`~maatwerk_cli.ledger.SpendRequest` and records it through
+:class:`~maatwerk_cli.ledger.Ledger`, loads no numpy either (tests prove both).
 """
 
 from __future__ import annotations
@@ -602,8 +604,8 @@ def import_entries(
     imports every row again.
 
     Printed: how many rows were imported (or would be) with their ids, and the rows
-    skipped; --format json: {"file", "dry_run", "count", "first_id", "last_id", "skipped":
-    [row, id, recorded_at]}.
+    skipped. JSON: file, dry_run, count, first_id, last_id, and skipped (row, id and
+    recorded_at of each row imported before).
     """
     from ..ledger import ImportEntriesRequest
     from ..render import listings
@@ -628,7 +630,7 @@ def check(
 ) -> None:
     """Validate everything and list every problem with file and line (exit 1 if any).
 
-    JSON: [file, line, message] per problem.
+    JSON and CSV: file, line and message of each problem.
     """
     from ..render import listings
 
