@@ -25,7 +25,20 @@ from .core.errors import (
 )
 from .core.money import D, format_eur, format_plain, parse_amount
 from .core.records import Entry, Refusal, Row, Settings, Team
-from .ledger import Ledger, Snapshot, open_ledger
+from .ledger import (
+    ImportBankRequest,
+    ImportEntriesRequest,
+    Ledger,
+    MarkRequest,
+    RefuseRequest,
+    RepayRequest,
+    SettleRequest,
+    Snapshot,
+    SpendRequest,
+    VoidRequest,
+    WithdrawRequest,
+    open_ledger,
+)
 from .ops.check import check_ledger
 from .ops.importer import ImportResult, import_entries
 
@@ -35,20 +48,28 @@ __all__ = [
     "BusyError",
     "D",
     "Entry",
+    "ImportBankRequest",
+    "ImportEntriesRequest",
     "ImportResult",
     "InputError",
     "Ledger",
     "LedgerError",
     "MaatwerkError",
+    "MarkRequest",
     "NotFoundError",
     "Problem",
     "Refusal",
+    "RefuseRequest",
+    "RepayRequest",
     "Row",
     "RuleError",
     "Settings",
+    "SettleRequest",
     "Snapshot",
+    "SpendRequest",
     "Team",
-    "__version__",
+    "VoidRequest",
+    "WithdrawRequest",
     "check_ledger",
     "format_eur",
     "format_plain",
@@ -58,4 +79,5 @@ __all__ = [
     "parse_date",
     "parse_month",
     "parse_year",
+    "__version__",
 ]

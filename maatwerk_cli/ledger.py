@@ -14,24 +14,52 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .core.errors import InputError, Problem
 from .core.records import DEFAULT_CATEGORIES, KINDS, Entry, Refusal, Row, Settings, Team
+from .ops.requests import (
+    MARK_KINDS,
+    ImportBankRequest,
+    ImportEntriesRequest,
+    MarkRequest,
+    RefuseRequest,
+    RepayRequest,
+    SettleRequest,
+    SpendRequest,
+    VoidRequest,
+    WithdrawRequest,
+    ids_of,
+)
 from .store.folder import LedgerFolder
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .ops.bank import BankImport, Mismatch
-    from .ops.cash import CashStatus, Settlement
-    from .ops.importer import ImportResult
-    from .ops.record import Undone
-    from .ops.show import Story
+    from .analysis.export import JournalExport as JournalExport
+    from .analysis.export import Tables as Tables
+    from .ops.bank import BankImport as BankImport
+    from .ops.bank import Mismatch as Mismatch
+    from .ops.cash import CashStatus as CashStatus
+    from .ops.cash import Settlement as Settlement
+    from .ops.importer import ImportResult as ImportResult
+    from .ops.knipkaart import Status as KnipkaartStatus
+    from .ops.record import Recorded as Recorded
+    from .ops.record import Undone as Undone
+    from .ops.rules import Override as Override
+    from .ops.rules import Rules as Rules
+    from .ops.show import Story as Story
+
+    Redactor = Any  # render.redact.Redactor: the layer above passes one in
+
+#: Money given to the library: ``Decimal``, ``int``, or Dutch text (``"1.234,56"``).
+Money = Decimal | int | str
+#: A date given to the library: a ``date``, text (``"14-3-2025"``), or None (the default).
+DateLike = dt.date | str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +111,42 @@ def day(value: dt.date | str | None, what: str = "date") -> dt.date | None:
 
 #: Options of a spend that hold a date.
 _DATE_OPTIONS = ("date", "due", "requested")
+#: Fields of a request that hold a date, and what a message calls them.
+_DATE_FIELDS = {"date": "date", "due": "due", "requested": "request date"}
+
+R = TypeVar("R")
 
 
 def _with_days(options: dict[str, Any]) -> dict[str, Any]:
     return {k: day(v, k) if k in _DATE_OPTIONS else v for k, v in options.items()}
+
+
+def _request(kind: type[R], given: Any, options: dict[str, Any]) -> R:
+    """``given`` when it is a request of this kind; else the request built from its fields
+    (``given`` is the first)."""
+    if isinstance(given, kind):
+        extra = sorted(k for k, v in options.items() if v is not None)
+        if extra:
+            raise TypeError(f"give a {kind.__name__} or its fields, not both ({', '.join(extra)})")
+        return given
+    first = fields(kind)[0].name  # type: ignore[arg-type]
+    return kind(**{first: ids_of(given) if first == "ids" else given, **options})
+
+
+def _normal(request: R) -> R:
+    """The request with its money and dates read: text the Dutch way, as the command line reads it."""
+    changes: dict[str, Any] = {}
+    for f in fields(request):  # type: ignore[arg-type]
+        value = getattr(request, f.name)
+        if value is None and f.default is not MISSING:
+            continue  # not given: the operation's default
+        if f.name in _DATE_FIELDS:
+            changes[f.name] = day(value, _DATE_FIELDS[f.name])
+        elif f.name == "amount":
+            changes[f.name] = money(value)
+        elif f.name == "avoided_cost":
+            changes[f.name] = money(value, "avoided cost", allow_zero=True, allow_negative=True)
+    return replace(request, **changes)  # type: ignore[type-var]
 
 
 class Ledger:
@@ -101,6 +161,21 @@ class Ledger:
     @property
     def root(self) -> Path:
         return self.folder.root
+
+    def exists(self) -> bool:
+        """Whether the folder is a ledger folder (holds its ``maatwerk.toml``)."""
+        return self.folder.exists()
+
+    def require(self) -> None:
+        """Raise :class:`~maatwerk_cli.core.errors.NotFoundError` when the folder is no ledger folder."""
+        self.folder.require()
+
+    def take_notices(self) -> list[str]:
+        """What this ledger's writers did that the user should hear of (a stale lock
+        cleared, a half-written line set aside), since last asked; then forgotten."""
+        notices = list(self.folder.notices)
+        self.folder.notices.clear()
+        return notices
 
     # ------------------------------------------------------------------ set-up
 
@@ -130,6 +205,11 @@ class Ledger:
     def team_slugs(self) -> list[str]:
         self.folder.require()
         return self.folder.team_slugs()
+
+    def has_team(self, slug: str) -> bool:
+        """Whether a budget holder of this name (any case) exists."""
+        self.folder.require()
+        return self.folder.has_team(slug.strip().lower())
 
     def add_team(self, slug: str, *, name: str, budget: Decimal | int | str, year: int,
                  kind: str = "team") -> Team:
@@ -260,22 +340,38 @@ class Ledger:
         return team_slug(self.folder, team)
 
     # ------------------------------------------------------------------ recording
+    #
+    # Each recording method takes a request object (:mod:`maatwerk_cli.ops.requests`, where
+    # every field is documented), or the same fields as keyword arguments, from which it
+    # builds the request. Money and dates may be given as text either way.
 
-    def spend(self, team: str, amount: Decimal | int | str, *, category: str, household: str | None = None,
-              requested: dt.date | str | None = None, **options: Any) -> str:
+    @overload
+    def spend(self, request: SpendRequest, /) -> str: ...
+
+    @overload
+    def spend(self, team: str, amount: Money, *, category: str, household: str | None = None,
+              requested: DateLike = None, **options: Any) -> str: ...
+
+    def spend(self, team: str | SpendRequest, amount: Money | None = None, **options: Any) -> str:
         """Record a spend; return its id. Nothing is written when anything is wrong.
 
-        Options: ``method`` (pin, factuur, contant), ``date``, ``requested`` (the day the
-        request came, on or before ``date``; default: the same day), ``note``, ``kind`` (gift,
-        loan, conditional), ``due``, ``condition``, ``tegenprestatie``,
+        Give a :class:`SpendRequest`, or its fields: ``team``, ``amount``, ``category`` and
+        the options ``method`` (pin, factuur, contant), ``date``, ``requested`` (the day the
+        request came, on or before ``date``; default: the same day), ``household``, ``note``,
+        ``kind`` (gift, loan, conditional), ``due``, ``condition``, ``tegenprestatie``,
         ``tegenprestatie_status``, ``by``, ``reason`` (why a rule of thumb is overridden),
         ``second_opinion``, ``allow_personal_data``, ``extra``, ``bank_line`` (an open line
         of an imported statement that this spend is; the date defaults to its date).
         """
-        from .ops.record import spend
+        return self.record_spend(_request(SpendRequest, team, {"amount": amount, **options})).id
 
-        return spend(self.folder, team, money(amount), category=category, household_code=household,
-                     requested=day(requested, "request date"), **_with_days(options))
+    def record_spend(self, request: SpendRequest) -> Recorded:
+        """Record a spend; return it as written: its id, its team and its journal cells
+        (what the command line echoes)."""
+        from .ops.record import record_spend
+
+        r = _normal(request)
+        return record_spend(self.folder, r.team, r.amount, **r.options())
 
     def spend_cells(self, team: str, amount: Decimal | int | str, *, category: str,
                     household: str | None = None, **options: Any) -> dict[str, str]:
@@ -284,6 +380,29 @@ class Ledger:
 
         return spend_cells(self.folder, team, money(amount), category=category, household_code=household,
                            **_with_days(options))
+
+    def mark(self, request: MarkRequest) -> str:
+        """Record what became of an entry (a :class:`MarkRequest`): its kind (loan, gift,
+        conditional), its tegenprestatie, its outcome, or money recovered; return the line's id.
+
+        The keyword methods :meth:`mark_kind`, :meth:`mark_tegenprestatie`, :meth:`mark_outcome`
+        and :meth:`mark_recovered` do each of these."""
+        from .core.records import KIND_ALIASES
+        from .core.text import resolve_choice
+
+        r = _normal(request)
+        what = r.what.strip().lower()
+        if what in MARK_KINDS:
+            return self.mark_kind(r.entry_id, resolve_choice(what, KIND_ALIASES, "kind"), due=r.due,
+                                  condition=r.condition, by=r.by)
+        if what == "tegenprestatie":
+            return self.mark_tegenprestatie(r.entry_id, r.value or "", status=r.status or "agreed", by=r.by)
+        if what == "outcome":
+            return self.mark_outcome(r.entry_id, r.value or "", avoided_cost=r.avoided_cost, by=r.by)
+        if what == "recovered":
+            return self.mark_recovered(r.entry_id, pot=r.pot or "", amount=r.amount, date=r.date, by=r.by)
+        raise InputError(f"cannot mark {r.what!r}; use one of: loan, gift, conditional, "
+                         "tegenprestatie, outcome, recovered")
 
     def mark_kind(self, entry_id: str, kind: str, *, due: dt.date | str | None = None,
                   condition: str | None = None, by: str | None = None) -> str:
@@ -316,28 +435,53 @@ class Ledger:
         return mark_recovered(self.folder, entry_id, pot=pot,
                               amount=money(amount) if amount is not None else None, date=day(date), by=by)
 
-    def repay(self, entry_id: str, amount: Decimal | int | str, *, date: dt.date | str | None = None,
-              by: str | None = None) -> str:
-        """Record a (partial) repayment of a loan or conditional grant; more than owed is refused."""
+    @overload
+    def repay(self, request: RepayRequest, /) -> str: ...
+
+    @overload
+    def repay(self, entry_id: str, amount: Money, *, date: DateLike = None, by: str | None = None) -> str: ...
+
+    def repay(self, entry_id: str | RepayRequest, amount: Money | None = None, **options: Any) -> str:
+        """Record a (partial) repayment of a loan or conditional grant (a :class:`RepayRequest`,
+        or its fields); more than owed is refused. Returns the repayment's id."""
         from .ops.record import repay
 
-        return repay(self.folder, entry_id, money(amount), date=day(date), by=by)
+        r = _normal(_request(RepayRequest, entry_id, {"amount": amount, **options}))
+        return repay(self.folder, r.entry_id, r.amount, date=r.date, by=r.by)
 
-    def void(self, entry_id: str, *, reason: str, by: str | None = None, with_events: bool = False) -> str:
+    @overload
+    def void(self, request: VoidRequest, /) -> str: ...
+
+    @overload
+    def void(self, entry_id: str, *, reason: str, by: str | None = None, with_events: bool = False) -> str: ...
+
+    def void(self, entry_id: str | VoidRequest, **options: Any) -> str:
         """Cancel a line (an entry, or any event) with a reason; the line stays in the journal.
         Returns the void line's id; see :meth:`void_lines`."""
-        from .ops.record import void
+        r = _request(VoidRequest, entry_id, options)
+        done = self.void_lines(r)
+        return next(u.void_id for u in done if u.asked)
 
-        return void(self.folder, entry_id, reason=reason, by=by, with_events=with_events)
+    @overload
+    def void_lines(self, request: VoidRequest, /, *,
+                   announce: Callable[[Sequence[Undone]], None] | None = None) -> list[Undone]: ...
 
-    def void_lines(self, ids: Sequence[str], *, reason: str, by: str | None = None,
-                   with_events: bool = False, dry_run: bool = False) -> list[Undone]:
-        """Cancel several lines at once (all or none). A spend with later events that stand is
-        refused unless they are named too, or ``with_events``; a void of a void undoes it."""
+    @overload
+    def void_lines(self, ids: Sequence[str], *, reason: str, by: str | None = None, with_events: bool = False,
+                   dry_run: bool = False, announce: Callable[[Sequence[Undone]], None] | None = None
+                   ) -> list[Undone]: ...
+
+    def void_lines(self, ids: Sequence[str] | VoidRequest, *,
+                   announce: Callable[[Sequence[Undone]], None] | None = None, **options: Any) -> list[Undone]:
+        """Cancel several lines at once (all or none): a :class:`VoidRequest`, or its fields.
+        A spend with later events that stand is refused unless they are named too, or
+        ``with_events``; a void of a void undoes it. ``announce`` hears what will be voided
+        before anything is written (with ``dry_run``, nothing is)."""
         from .ops.record import void_lines
 
-        return void_lines(self.folder, ids, reason=reason, by=by, with_events=with_events,
-                          dry_run=dry_run)
+        r = _request(VoidRequest, ids, options)
+        return void_lines(self.folder, r.ids, reason=r.reason, by=r.by, with_events=r.with_events,
+                          dry_run=r.dry_run, announce=announce)
 
     def story(self, line_id: str) -> Story:
         """One line's whole story: the entry with every line about it, in file order."""
@@ -345,15 +489,27 @@ class Ledger:
 
         return story(self.folder, line_id)
 
-    def refuse(self, team: str, *, reason: str, household: str | None = None,
-               amount: Decimal | int | str | None = None, category: str | None = None,
-               date: dt.date | str | None = None, by: str | None = None, allow_personal_data: bool = False) -> str:
-        """Record a refused request (weigering) with its reason."""
-        from .ops.record import refuse
+    @overload
+    def refuse(self, request: RefuseRequest, /) -> str: ...
 
-        return refuse(self.folder, team, reason=reason, household_code=household,
-                      amount=money(amount) if amount is not None else None, category=category,
-                      date=day(date), by=by, allow_personal_data=allow_personal_data)
+    @overload
+    def refuse(self, team: str, *, reason: str, household: str | None = None, amount: Money | None = None,
+               category: str | None = None, date: DateLike = None, by: str | None = None,
+               allow_personal_data: bool = False) -> str: ...
+
+    def refuse(self, team: str | RefuseRequest, **options: Any) -> str:
+        """Record a refused request (weigering) with its reason (a :class:`RefuseRequest`, or
+        its fields); return its id."""
+        return self.record_refusal(_request(RefuseRequest, team, options)).id
+
+    def record_refusal(self, request: RefuseRequest) -> Recorded:
+        """Record a refused request; return it as written (id, team, journal cells)."""
+        from .ops.record import record_refusal
+
+        r = _normal(request)
+        return record_refusal(self.folder, r.team, reason=r.reason, household_code=r.household,
+                              amount=r.amount, category=r.category, date=r.date, by=r.by,
+                              allow_personal_data=r.allow_personal_data)
 
     def append_cells(self, team: str, cells: Sequence[Mapping[str, str]]) -> list[str]:
         """Append prepared journal cells for one team under the lock (for importers)."""
@@ -363,17 +519,49 @@ class Ledger:
 
     # ------------------------------------------------------------------ cash, bank, knipkaart, import
 
-    def withdraw(self, team: str, amount: Decimal | int | str, **options: Any) -> str:
-        """Record cash taken from the team's card account (``date``, ``note``, ``by``, ``bank_line``)."""
+    @overload
+    def withdraw(self, request: WithdrawRequest, /) -> str: ...
+
+    @overload
+    def withdraw(self, team: str, amount: Money, *, date: DateLike = None, note: str | None = None,
+                 by: str | None = None, bank_line: str | None = None) -> str: ...
+
+    def withdraw(self, team: str | WithdrawRequest, amount: Money | None = None, **options: Any) -> str:
+        """Record cash taken from the team's card account (a :class:`WithdrawRequest`, or its
+        fields: ``date``, ``note``, ``by``, ``bank_line``); return its id."""
         from .ops.cash import withdraw
 
-        return withdraw(self.folder, team, money(amount), **_with_days(options))
+        r = _normal(_request(WithdrawRequest, team, {"amount": amount, **options}))
+        return withdraw(self.folder, r.team, r.amount, date=r.date, note=r.note, by=r.by,
+                        bank_line=r.bank_line)
 
-    def settle(self, team: str, method: str, **options: Any) -> Settlement:
-        """End the cash box's remainder: ``deposit`` it, or ``write-off`` a small one."""
+    def record_withdrawal(self, request: WithdrawRequest) -> Recorded:
+        """Record a cash withdrawal; return it as written: its id, its team, and its ``date``
+        (a bank line's, or today, when none was given) and ``amount`` cells."""
+        from .core.lines import day as line_day
+        from .core.money import format_plain
+        from .ops.record import Recorded, find
+
+        row_id = self.withdraw(request)
+        got = find(self.folder, row_id)
+        when = line_day(int(got.folded.book.lines.date[got.line]))
+        return Recorded(row_id, got.folded.team, {"date": when.isoformat(),
+                                                   "amount": format_plain(money(request.amount))})
+
+    @overload
+    def settle(self, request: SettleRequest, /) -> Settlement: ...
+
+    @overload
+    def settle(self, team: str, method: str, *, date: DateLike = None, reason: str | None = None,
+               by: str | None = None) -> Settlement: ...
+
+    def settle(self, team: str | SettleRequest, method: str | None = None, **options: Any) -> Settlement:
+        """End the cash box's remainder: ``deposit`` it, or ``write-off`` a small one (a
+        :class:`SettleRequest`, or its fields)."""
         from .ops.cash import settle
 
-        return settle(self.folder, team, method, **_with_days(options))
+        r = _normal(_request(SettleRequest, team, {"method": method, **options}))
+        return settle(self.folder, r.team, r.method, date=r.date, reason=r.reason, by=r.by)
 
     def cash_status(
         self, teams: Sequence[str] | None = None, as_of: dt.date | str | None = None
@@ -383,6 +571,20 @@ class Ledger:
 
         return cash_status(self.folder, teams, day(as_of, "as-of date"))
 
+    def cash_on_hand(self, team: str) -> Decimal:
+        """The cash in a team's box now: withdrawn less cash spent, written off and deposited."""
+        from .ops.base import team_slug
+        from .ops.cash import cash_on_hand
+
+        return cash_on_hand(self.folder, team_slug(self.folder, team))
+
+    @property
+    def note_step(self) -> Decimal:
+        """Cash machines hand out notes: a withdrawal that is no multiple of this is probably a typo."""
+        from .ops.cash import NOTE_STEP
+
+        return NOTE_STEP
+
     def knipkaart_use(self, team: str, *, reason: str, **options: Any) -> str:
         """Use one exception of the team's knipkaart (options: ``date``, ``force``, ``by``,
         ``allow_personal_data``)."""
@@ -390,22 +592,105 @@ class Ledger:
 
         return use(self.folder, team, reason=reason, **_with_days(options))
 
-    def import_statement(self, path: str | os.PathLike[str], team: str, **options: Any) -> BankImport:
-        """Import a team's card account statement (``fmt``, ``account``, ``dry_run``)."""
+    def knipkaart_status(self, team: str | None = None, *, year: int | None = None) -> list[KnipkaartStatus]:
+        """The knipkaart of one team, or of every wijkteam (and any fund that used one), in
+        ``year`` (default: this year): used, limit, remaining, and each use."""
+        from .ops.knipkaart import status
+
+        return status(self.folder, team, year=year)
+
+    def rules(self, team: str) -> Rules:
+        """The rules of thumb in force for a team: the settings' ``[rules]``, overridden by
+        the team file's, with where each comes from."""
+        from .ops.rules import load_rules
+
+        self.folder.require()
+        return load_rules(self.folder, self.team(team).slug)
+
+    def overrides(self, team: str | None = None, *, year: int | None = None,
+                  voided: bool = False) -> tuple[list[Override], tuple[Problem, ...]]:
+        """Every spend recorded over a rule of thumb (in ``year``, if given), by date, with
+        the lines set aside while reading; voided ones only with ``voided``."""
+        from .ops.rules import overrides
+
+        return overrides(self.folder, team, year=year, voided=voided)
+
+    @overload
+    def import_statement(self, request: ImportBankRequest, /) -> BankImport: ...
+
+    @overload
+    def import_statement(self, path: str | os.PathLike[str], team: str, *, fmt: str = "auto",
+                         account: str | None = None, dry_run: bool = False) -> BankImport: ...
+
+    def import_statement(self, path: str | os.PathLike[str] | ImportBankRequest, team: str | None = None,
+                         **options: Any) -> BankImport:
+        """Import a team's card account statement (an :class:`ImportBankRequest`, or its
+        fields, the format as ``fmt``) and link each payment to its entry."""
         from .ops.bank import import_statement
 
-        return import_statement(self.folder, path, team, **options)
+        if "fmt" in options:
+            options["format"] = options.pop("fmt")
+        given = path if isinstance(path, ImportBankRequest) else Path(path)
+        r = _request(ImportBankRequest, given, {"team": team, **options})
+        return import_statement(self.folder, r.path, r.team, fmt=r.format, account=r.account,
+                                dry_run=r.dry_run)
+
+    def bank_lines(self, team: str, *, open_only: bool = False) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """A team's imported bank lines with their status (``linked``, ``explained``,
+        ``open``, ``credit``), and the lines of its bank file set aside."""
+        from .ops.bank import bank_lines
+
+        return bank_lines(self.folder, team, open_only=open_only)
+
+    def explain_bank_line(self, team: str, ref: str, *, reason: str, by: str | None = None) -> str:
+        """Close an open payment that has no entry (bank costs, say) with the reason; return
+        the line's id."""
+        from .ops.bank import explain_bank_line
+
+        return explain_bank_line(self.folder, team, ref, reason=reason, by=by)
 
     def reconcile(self, team: str, month: tuple[int, int] | None = None) -> list[Mismatch]:
+        """Where a team's bank statements and its journal disagree (optionally in one month)."""
         from .ops.bank import reconcile
 
         return reconcile(self.folder, team, month)
 
-    def import_entries(self, path: str | os.PathLike[str], **options: Any) -> ImportResult:
-        """Bulk entry from a spreadsheet (``team``, ``dry_run``, ``allow_future``)."""
+    @overload
+    def import_entries(self, request: ImportEntriesRequest, /, *,
+                       progress: Callable[[int, int], None] | None = None) -> ImportResult: ...
+
+    @overload
+    def import_entries(self, path: str | os.PathLike[str], *, team: str | None = None, dry_run: bool = False,
+                       allow_future: bool = False, again: bool = False, new_only: bool = False,
+                       progress: Callable[[int, int], None] | None = None) -> ImportResult: ...
+
+    def import_entries(self, path: str | os.PathLike[str] | ImportEntriesRequest, *,
+                       progress: Callable[[int, int], None] | None = None, **options: Any) -> ImportResult:
+        """Bulk entry from a spreadsheet, all rows or none (an :class:`ImportEntriesRequest`,
+        or its fields: ``team``, ``dry_run``, ``allow_future``, ``again``, ``new_only``)."""
         from .ops.importer import import_entries
 
-        return import_entries(self.folder, Path(path), **options)
+        given = path if isinstance(path, ImportEntriesRequest) else Path(path)
+        r = _request(ImportEntriesRequest, given, options)
+        return import_entries(self.folder, r.path, team=r.team, dry_run=r.dry_run, allow_future=r.allow_future,
+                              again=r.again, new_only=r.new_only, progress=progress)
+
+    # ------------------------------------------------------------------ exports
+
+    def journal_export(self, *, year: int | None = None, teams: Sequence[str] | None = None,
+                       redactor: Redactor | None = None) -> JournalExport:
+        """The transactions and budgets of some teams (default all), for one year or all, as
+        the hledger, ledger and beancount writers take them."""
+        from .analysis.export import journal_export
+
+        return journal_export(self.folder, year=year, teams=teams, redactor=redactor)
+
+    def export_tables(self, redactor: Redactor | None = None) -> Tables:
+        """Every budget holder's entries, paybacks, cash, budgets and refusals as the rows of
+        the Parquet dataset's tables."""
+        from .analysis.export import tables
+
+        return tables(self.folder, redactor)
 
     def check(self) -> list[Problem]:
         """Every problem in the folder, with file and line; an empty list means clean."""
@@ -421,4 +706,21 @@ def open_ledger(root: str | os.PathLike[str] = "ledgers") -> Ledger:
     return ledger
 
 
-__all__ = ["Ledger", "Snapshot", "money", "open_ledger"]
+__all__ = [
+    "DateLike",
+    "ImportBankRequest",
+    "ImportEntriesRequest",
+    "Ledger",
+    "MarkRequest",
+    "Money",
+    "RefuseRequest",
+    "RepayRequest",
+    "SettleRequest",
+    "Snapshot",
+    "SpendRequest",
+    "VoidRequest",
+    "WithdrawRequest",
+    "day",
+    "money",
+    "open_ledger",
+]

@@ -228,7 +228,8 @@ def _html_cards(page: str) -> dict[str, dict[str, str]]:
     assert table, "the report has no knipkaart table"
     out = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table[1], re.S):
-        cells = {k: json.loads(html.unescape(v)) for k, v in re.findall(r'data-key="([^"]+)" data-value="([^"]*)"', row)}
+        pairs = re.findall(r'data-key="([^"]+)" data-value="([^"]*)"', row)
+        cells = {k: json.loads(html.unescape(v)) for k, v in pairs}
         if cells:
             out[str(cells["team"])] = cells
     return out

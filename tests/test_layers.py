@@ -196,3 +196,44 @@ def test_the_writer_check_finds_what_it_looks_for() -> None:
     )
     assert [w.split(" at ")[0] for w in _writes(sample)] == [
         "write_text", "open", "open", "replace", "replace", "open", "pwrite", "copy", "truncate"]
+
+
+def test_the_cli_goes_through_the_library_face() -> None:
+    """No command reaches past :class:`~maatwerk_cli.ledger.Ledger` into the operations or
+    the store (imports inside functions and TYPE_CHECKING too), nor into a ledger's folder."""
+    known = _modules()
+    wrong = []
+    for name, path in known.items():
+        if _layer(name) != "cli":
+            continue
+        wrong += [f"{name} imports {t}" for t in sorted(_imports(name, path, known))
+                  if _layer(t) in ("ops", "store")]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        wrong += [f"{name}:{n.lineno} uses .folder" for n in ast.walk(tree)
+                  if isinstance(n, ast.Attribute) and n.attr == "folder"]
+        wrong += [f"{name}:{n.lineno} gets 'folder'" for n in ast.walk(tree)
+                  if isinstance(n, ast.Constant) and n.value == "folder"]
+    assert wrong == []
+
+
+def test_the_clerks_spend_stays_light(tmp_path: Path) -> None:
+    """``maatwerk spend`` builds its request and records through the Ledger without numpy or
+    pandas (a card payment reads no journal); so does ``import maatwerk_cli``'s request types."""
+    from decimal import Decimal
+
+    from maatwerk_cli import Ledger
+
+    root = tmp_path / "ledger"
+    Ledger.init(root, municipality="Licht", year=2026).add_team("noord", name="Noord", budget=Decimal(5000),
+                                                               year=2026)
+    code = ("import sys\n"
+            "from maatwerk_cli.cli.app import run\n"
+            "for amount in ('12,50', '20'):\n"
+            f"    assert run(['--ledgers', {str(root)!r}, 'spend', 'noord', amount, '-c', 'Wonen', "
+            "'-d', '1-3-2026']) == 0\n"
+            "sys.stderr.write('HEAVY=' + ','.join(m for m in ('numpy', 'pandas') if m in sys.modules) + '\\n')\n")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                          check=True, cwd=PACKAGE.parent)
+    assert "HEAVY=\n" in done.stderr
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "maatwerk_cli.ops.requests" in imported and not {"numpy", "pandas"} & imported

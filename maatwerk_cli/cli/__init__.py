@@ -1,5 +1,11 @@
 """The ``maatwerk`` command line: thin wrappers around the library, and the only layer that
-imports typer; it may import every layer below it.
+imports typer.
+
+A command reads the user's text into values (or a request object), asks
+:class:`~maatwerk_cli.ledger.Ledger` (or a documented library function, such as the reports
+of :mod:`maatwerk_cli.analysis.reports`) to do the work, and hands what comes back to
+:mod:`maatwerk_cli.render` to print or write. It may import ``core``, ``formats``,
+``analysis``, ``ledger`` and ``render``, never ``ops`` or ``store`` (``tests/test_layers.py``).
 
 Each module registers its commands on the one Typer app when imported here.
 """

@@ -61,7 +61,7 @@ class State:
     writers' notices are shown when it ends)."""
 
     ledgers: Path = Path("ledgers")
-    opened: list[Any] = []
+    opened: list[Ledger] = []
 
 
 state = State()
@@ -100,14 +100,20 @@ def ledger() -> Ledger:
     return lg
 
 
+def notice(message: str) -> None:
+    """``maatwerk: message`` on stderr: what a command tells the user beside its output (the
+    clerk's echo, what a void takes along, a warning); the one way commands write to stderr."""
+    sys.stderr.write(f"maatwerk: {message}\n")
+
+
 def fail(message: str, code: int = ExitStatus.MISTAKE) -> NoReturn:
     """One line on stderr and the exit code; the only way commands end in error."""
-    sys.stderr.write(f"maatwerk: {message}\n")
+    notice(message)
     raise SystemExit(code)
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"maatwerk: warning: {message}\n")
+    notice(f"warning: {message}")
 
 
 def warn_problems(problems: Sequence[Problem]) -> None:
@@ -131,7 +137,7 @@ def run(args: Sequence[str] | None = None) -> int:
 def _run(argv: list[str]) -> int:
     bad = _not_utf8(argv)
     if bad:
-        sys.stderr.write(f"maatwerk: {bad}\n")
+        notice(bad)
         return ExitStatus.MISTAKE
     command = _command_for(argv)
     try:
@@ -149,7 +155,7 @@ def _run(argv: list[str]) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        sys.stderr.write("maatwerk: aborted\n")
+        notice("aborted")
         return 1
     except typer.TyperException as exc:  # click's usage errors: one line, not a box
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
@@ -158,7 +164,7 @@ def _run(argv: list[str]) -> int:
         _error(f"{message} (see `{where} --help`)")
         return getattr(exc, "exit_code", ExitStatus.MISTAKE) or ExitStatus.MISTAKE
     except KeyboardInterrupt:
-        sys.stderr.write("maatwerk: interrupted\n")
+        notice("interrupted")
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         # `maatwerk entries | head`: the reader went away; that is not an error.
@@ -192,7 +198,7 @@ def _internal(exc: Exception) -> int:
 
 def _error(message: str) -> None:
     """``maatwerk: message`` on one line, whatever the message holds."""
-    sys.stderr.write(f"maatwerk: {_one_line(message)}\n")
+    notice(_one_line(message))
 
 
 def _one_line(text: str) -> str:
@@ -221,11 +227,8 @@ def _not_utf8(argv: Sequence[str]) -> str:
 def _show_notices() -> None:
     """What the writers of this command did that the user should hear of."""
     for lg in state.opened:
-        folder = getattr(lg, "folder", None)
-        for notice in getattr(folder, "notices", ()):
-            warn(_one_line(notice))
-        if folder is not None:
-            folder.notices.clear()
+        for said in lg.take_notices():
+            warn(_one_line(said))
     state.opened = []
 
 

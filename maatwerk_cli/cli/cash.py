@@ -1,25 +1,23 @@
 """Commands for the cash box and the team's bank account: ``cash``, ``import bank``,
 ``bank`` and ``reconcile``.
 
-The work is done in :mod:`maatwerk_cli.ops.cash` and :mod:`maatwerk_cli.ops.bank`; this module
-parses the user's text and prints.
+The work is done by :class:`~maatwerk_cli.ledger.Ledger` (in :mod:`maatwerk_cli.ops.cash` and
+:mod:`maatwerk_cli.ops.bank`); this module parses the user's text into requests and hands
+the results to :mod:`maatwerk_cli.render`.
 """
 
 from __future__ import annotations
 
-import json
-import re
+import datetime as dt
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from ..core.dates import parse_date, parse_month
 from ..core.errors import InputError
-from ..core.money import format_eur, format_plain, parse_amount
-from ..render.output import emit
+from ..core.money import format_eur, parse_amount
+from ..render.output import TEXT_FORMATS, emit, print_id, print_lines
 from .app import ExitStatus, app, ledger, warn, warn_problems
 from .clerk import LENIENT, import_app
 from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
@@ -59,26 +57,22 @@ def cash_withdraw(
 
     The withdrawal and the cash now on hand are echoed on stderr.
     """
-    from ..ops.cash import NOTE_STEP, cash_on_hand, withdraw
-    from ..ops.record import find
-    from .clerk import _fmt, echo, print_id
+    from ..ledger import WithdrawRequest
+    from .clerk import _fmt, echo
 
     out_fmt = _fmt(fmt)
     value = parse_amount(amount)
     when = parse_date(date, allow_future=allow_future, allow_flag="--allow-future") if date else None
     lg = ledger()
-    row_id = withdraw(lg, team, value, date=when, note=note, by=by, bank_line=bank_line)
-    if value % NOTE_STEP:
-        warn(f"{format_eur(value)} is not a multiple of {format_eur(NOTE_STEP)}, as cash machines "
+    done = lg.record_withdrawal(WithdrawRequest(team, value, date=when, note=note, by=by, bank_line=bank_line))
+    if value % lg.note_step:
+        warn(f"{format_eur(value)} is not a multiple of {format_eur(lg.note_step)}, as cash machines "
              "pay out; recorded anyway, check the receipt")
-    slug = row_id.rsplit("-", 2)[0]
-    print_id(row_id, out_fmt)
-    got = find(lg.folder, row_id)  # the date as recorded (a bank line's, or today)
-    from ..core.lines import day
-
-    echo(row_id, "cash withdrawal", team=slug, amount=value, method="pin",
-         date=day(int(got.folded.book.lines.date[got.line])),
-         more=f"cash on hand {format_eur(cash_on_hand(lg.folder, slug))}")
+    print_id(done.id, out_fmt)
+    # The date as recorded: a bank line's, or today.
+    echo(done.id, "cash withdrawal", team=done.team, amount=value, method="pin",
+         date=dt.date.fromisoformat(done.cells["date"]),
+         more=f"cash on hand {format_eur(lg.cash_on_hand(done.team))}")
 
 
 @cash_app.command("status")
@@ -91,12 +85,11 @@ def cash_status_command(
     redact: RedactOpt = False,
 ) -> None:
     """Cash on hand per team: withdrawn - spent in cash - written off - deposited."""
-    from ..ops.cash import cash_status
     from ..render import listings
 
     to = out(fmt, output)
     day = parse_date(as_of, what="--as-of", allow_future=True) if as_of else None
-    records = [s.record() for s in cash_status(ledger(), [team] if team else None, day)]
+    records = [s.record() for s in ledger().cash_status([team] if team else None, day)]
     view = listings.cash(records)
     if day is not None:
         view = replace(view, as_of=day, period=f"alles tot en met {day:%d-%m-%Y}")
@@ -116,44 +109,18 @@ def cash_settle(
     by: str | None = typer.Option(None, "--by", help="Who settled it."),
 ) -> None:
     """End the whole remainder in the cash box: --deposit it, or --write-off a small one."""
-    from ..ops.cash import settle
+    from ..ledger import SettleRequest
 
     if deposit == write_off:
         raise InputError("say how to settle: --deposit (back into the account) or --write-off")
     when = parse_date(date) if date else None
-    done = settle(ledger(), team, "deposit" if deposit else "write-off", date=when, reason=reason, by=by)
+    done = ledger().settle(SettleRequest(team, "deposit" if deposit else "write-off", date=when, reason=reason,
+                                         by=by))
     verb = "deposited" if done.method == "deposit" else "written off"
-    print(f"{done.id}  {format_eur(done.amount)} {verb}; the cash box of {done.team} is empty")
+    print_lines(f"{done.id}  {format_eur(done.amount)} {verb}; the cash box of {done.team} is empty")
 
 
 # --------------------------------------------------------------------------- bank import
-
-
-def _line_text(line: Any) -> str:
-    return f"{line.date.strftime('%d-%m-%Y')}  {format_eur(line.amount):>12}  {line.description[:60]}"
-
-
-def _line_json(line: Any, **more: str) -> dict[str, Any]:
-    return {"ref": line.ref, "date": line.date.isoformat(), "amount": line.amount,
-            "direction": line.direction, "description": line.description, **more}
-
-
-_EXACT = re.compile(r'"\\u0000(-?[0-9]+\.[0-9]{2})\\u0000"')
-
-
-def _json_exact(data: Any) -> str:
-    """JSON with money as exact numbers with two decimals (18.95, 1000.00), as listings write it."""
-
-    def mark(value: object) -> str:
-        if isinstance(value, Decimal):
-            return f"\0{format_plain(value)}\0"  # a marker json.dumps escapes; swapped below
-        raise TypeError(type(value).__name__)
-
-    return _EXACT.sub(r"\1", json.dumps(data, ensure_ascii=False, indent=1, default=mark))
-
-
-#: Lines listed as imported from another download before the summary says how many more.
-_LISTED = 10
 
 
 @import_app.command("bank")
@@ -166,7 +133,12 @@ def import_bank(
         None, "--account", metavar="IBAN", help="The team's account, when the file holds several."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; write nothing."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (--output-format json)."),
+    shown: str | None = typer.Option(
+        None, "--output-format", metavar="FORMAT", show_default=False,
+        help="How to print what was done: text (the default), table, vertical, csv, csv-nl, json or markdown "
+             "(--format is the statement's). With --output: must fit the file's extension."),
+    output: OutputOpt = None,
 ) -> None:
     """Import a team's card account statement and link each payment to its entry.
 
@@ -178,58 +150,22 @@ def import_bank(
     nothing twice. A file whose balances do not add up is refused; one without balances to
     check is imported with a note saying so. `--account` picks the team's account from a
     file of several.
-    """
-    from ..formats.bank import FORMAT_NAMES
-    from ..ops.bank import import_statement
 
+    JSON (--json): team, format, source, dry_run, added, added_debits, added_credits,
+    already_imported, layout, note, and the lists linked (with the entry's id), open,
+    credits and from_other_download (ref, date, amount, direction, description). CSV:
+    every line listed with its result (linked, open, credit, other_download).
+    """
+    from ..ledger import ImportBankRequest
+    from ..render import listings
+
+    if as_json and shown is not None and shown.strip().lower() != "json":
+        raise InputError(f"--json and --output-format {shown} ask for two formats; give one of them")
+    to = out("json" if as_json else shown, output, TEXT_FORMATS)
     fmt = bank_format.strip().lower()
-    result = import_statement(ledger(), file, team, fmt=fmt, account=account, dry_run=dry_run)
+    result = ledger().import_statement(ImportBankRequest(file, team, format=fmt, account=account, dry_run=dry_run))
     warn_problems(result.problems)
-    debits = sum(1 for s in result.added if s.direction == "debit")
-    if as_json:
-        print(_json_exact({
-            "team": result.team, "format": result.format, "source": result.source,
-            "dry_run": result.dry_run, "added": len(result.added), "added_debits": debits,
-            "added_credits": len(result.credits), "already_imported": result.known,
-            "linked": [_line_json(line, id=target) for line, target in result.linked],
-            "open": [_line_json(line) for line in result.open],
-            "credits": [_line_json(line) for line in result.credits],
-            "layout": result.layout, "note": result.note,
-            "from_other_download": [_line_json(line) for line in result.elsewhere],
-        }))
-        return
-    would = "would add" if dry_run else "added"
-    print(f"{result.layout or FORMAT_NAMES.get(result.format, result.format)} {result.source} for "
-          f"{result.team}: {would} {len(result.added)} line(s) ({debits} payments, "
-          f"{len(result.credits)} credits); {result.known} already imported")
-    if result.note:
-        print(f"note: {result.note}")
-    if result.elsewhere:
-        print(f"already imported from another download of these days ({len(result.elsewhere)}, "
-              "same date and amount under another reference):")
-        for line in result.elsewhere[:_LISTED]:
-            print(f"  {_line_text(line)}")
-        if len(result.elsewhere) > _LISTED:  # a whole month again in another format: all in --json
-            print(f"  ... and {len(result.elsewhere) - _LISTED} more (--json lists them all)")
-    if result.linked:
-        print(f"{'would link' if dry_run else 'linked'} {len(result.linked)}:")
-        for line, target in result.linked:
-            print(f"  {_line_text(line)}  -> {target}")
-    if result.credits:
-        print(f"money in ({len(result.credits)}), needs no entry:")
-        for line in result.credits:
-            print(f"  {_line_text(line)}")
-    if result.open:
-        print(f"open: {len(result.open)} payment(s) without an entry:")
-        for line in result.open:
-            print(f"  {_line_text(line)}  ref {line.ref}")
-        first = result.open[0]
-        amount = format_eur(first.amount, symbol=False)
-        print(f"complete them with: maatwerk spend {result.team} {amount} -c CATEGORY --bank-line "
-              f"{first.ref}\n  (a cash withdrawal: maatwerk cash withdraw {result.team} {amount} "
-              f"--bank-line REF; no entry at all: maatwerk bank explain {result.team} REF --reason TEXT)")
-    if dry_run:
-        print("dry run: nothing was written")
+    emit(listings.bank_import(result, to.format), to)
 
 
 # --------------------------------------------------------------------------- bank lines
@@ -244,11 +180,10 @@ def bank_lines_command(
     redact: RedactOpt = False,
 ) -> None:
     """List a team's imported bank lines: linked, explained, open or credit."""
-    from ..ops.bank import bank_lines
     from ..render import listings
 
     to = out(fmt, output)
-    records, problems = bank_lines(ledger(), team, open_only=open_only)
+    records, problems = ledger().bank_lines(team, open_only=open_only)
     warn_problems(problems)
     view = listings.bank_lines(records, open_only=open_only)
     emit(redacted(view) if redact else view, to)
@@ -262,9 +197,7 @@ def bank_explain(
     by: str | None = typer.Option(None, "--by", help="Who recorded it."),
 ) -> None:
     """Close a payment that has no entry (bank costs, say), with the reason."""
-    from ..ops.bank import explain_bank_line
-
-    print(explain_bank_line(ledger(), team, ref, reason=reason, by=by))
+    print_lines(ledger().explain_bank_line(team, ref, reason=reason, by=by))
 
 
 # --------------------------------------------------------------------------- reconcile
@@ -287,14 +220,12 @@ def reconcile(
     Invoices and cash spends are not expected on the statement. With --check the command
     exits 1 when it finds anything (0 when bank and ledger agree), for a cron job.
     """
-    from ..ops.bank import mismatch_record
-    from ..ops.bank import reconcile as run_reconcile
     from ..render import listings
 
     to = out(fmt, output)
     period = parse_month(month) if month else None
-    found = run_reconcile(ledger(), team, period)
-    view = listings.reconcile([mismatch_record(m) for m in found], to.format)
+    found = ledger().reconcile(team, period)
+    view = listings.reconcile([listings.mismatch_record(m) for m in found], to.format)
     emit(redacted(view) if redact else view, to)
     if check and found:
         raise SystemExit(ExitStatus.FINDINGS)

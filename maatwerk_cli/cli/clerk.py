@@ -1,13 +1,13 @@
 """The clerk's commands: set up, record spends and events, list entries, import, check.
 
-These stay light: no pandas is imported on this path (a test proves it for ``spend``).
+These stay light: no pandas is imported on this path, and ``spend`` of a card payment, which
+builds its :class:`~maatwerk_cli.ledger.SpendRequest` and records it through
+:class:`~maatwerk_cli.ledger.Ledger`, loads no numpy either (tests prove both).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -21,12 +21,12 @@ from ..core.errors import InputError
 from ..core.money import format_eur, parse_amount
 from ..core.records import KIND_ALIASES, METHOD_ALIASES, OUTCOMES
 from ..core.text import resolve_choice
-from ..render.output import emit
-from .app import ExitStatus, app, fail, ledger, warn, warn_problems
-from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
+from ..render.output import TEXT, TEXT_FORMATS, emit, print_id, print_lines
+from .app import ExitStatus, app, fail, ledger, notice, warn, warn_problems
+from .options import FormatOpt, OutputOpt, RedactOpt, TextFormatOpt, out, redacted
 
 if TYPE_CHECKING:
-    from ..ledger import Ledger
+    from ..ledger import Ledger, Undone
 
 LENIENT = {"ignore_unknown_options": True}  # so "-5" reaches the amount parser, not click
 
@@ -50,11 +50,6 @@ def _fmt(fmt: str) -> str:
     return value
 
 
-def print_id(line_id: str, fmt: str) -> None:
-    """What scripts read on stdout after recording: the bare id, or ``{"id": ...}``."""
-    print(json.dumps({"id": line_id}) if fmt == "json" else line_id)
-
-
 def echo(line_id: str, what: str, *, team: str, date: dt.date, amount: Decimal | None = None,
          category: str = "", method: str = "", kind: str = "", more: str = "") -> None:
     """The clerk's check, one line on stderr in Dutch formats: what was read and recorded
@@ -64,7 +59,7 @@ def echo(line_id: str, what: str, *, team: str, date: dt.date, amount: Decimal |
         parts.append(format_eur(amount))
     parts.extend(p for p in (category, method, kind) if p)
     parts.append(date.strftime("%d-%m-%Y"))
-    sys.stderr.write(f"maatwerk: recorded {line_id}: {', '.join(parts)}{f'; {more}' if more else ''}\n")
+    notice(f"recorded {line_id}: {', '.join(parts)}{f'; {more}' if more else ''}")
 
 
 @app.command()
@@ -78,7 +73,7 @@ def init(
 
     made = Ledger.init(state.ledgers, municipality=municipality,
                        year=parse_year(year) if year else None)
-    print(f"created {made.root / 'maatwerk.toml'}; add a team with `maatwerk team add`")
+    print_lines(f"created {made.root / 'maatwerk.toml'}; add a team with `maatwerk team add`")
 
 
 # --------------------------------------------------------------------------- teams
@@ -96,7 +91,7 @@ def team_add(
     amount = parse_amount(budget, what="budget", allow_zero=True)
     team = ledger().add_team(slug, name=name, budget=amount, year=parse_year(year or today().year),
                              kind="fund" if fund else "team")
-    print(f"added {team.slug} ({team.name})")
+    print_lines(f"added {team.slug} ({team.name})")
 
 
 TEAM_BUDGET_HELP = """\
@@ -167,14 +162,14 @@ def team_budget(
         period=(begin, end) if begin is not None or end is not None else None)
     plan = team.budget_year(y)
     if begin is not None or end is not None:
-        print(f"{team.slug}: budget {y} runs from {plan.first:%d-%m-%Y} to {plan.last:%d-%m-%Y}")
+        print_lines(f"{team.slug}: budget {y} runs from {plan.first:%d-%m-%Y} to {plan.last:%d-%m-%Y}")
     if change is not None and value is not None and when is not None:
         kind = "top-up" if value > 0 else "cut"
-        print(f"{team.slug}: {kind} of {format_eur(abs(value))} from {when:%d-%m-%Y}; "
-              f"budget {y} is now {format_eur(plan.total)}")
+        print_lines(f"{team.slug}: {kind} of {format_eur(abs(value))} from {when:%d-%m-%Y}; "
+                    f"budget {y} is now {format_eur(plan.total)}")
     elif value is not None:
         more = f" ({format_eur(plan.total)} with its top-ups and cuts)" if plan.total != value else ""
-        print(f"{team.slug}: budget {y} is {format_eur(value)}{more}")
+        print_lines(f"{team.slug}: budget {y} is {format_eur(value)}{more}")
 
 
 @team_app.command("list")
@@ -263,20 +258,19 @@ def spend(
     rule of thumb: it is refused with the figures and recorded when given again with
     --reason.
     """
-    from ..ops.record import record_spend
+    from ..ledger import SpendRequest
 
     out_fmt = _fmt(fmt)
     value = parse_amount(amount)
     lg = ledger()
-    done = record_spend(
-        lg.folder,
+    done = lg.record_spend(SpendRequest(
         team,
         value,
         category=category,
         method=resolve_choice(method, METHOD_ALIASES, "method"),
         date=_date(date, allow_future=allow_future, flag="--allow-future"),
         requested=_date(requested, "request date", allow_future=allow_future, flag="--allow-future"),
-        household_code=household,
+        household=household,
         note=note,
         kind=resolve_choice(kind, KIND_ALIASES, "kind"),
         due=_date(due, "due date", allow_future=True),
@@ -287,7 +281,7 @@ def spend(
         second_opinion=second_opinion,
         allow_personal_data=allow_personal_data,
         bank_line=bank_line,
-    )
+    ))
     print_id(done.id, out_fmt)
     c = done.cells
     echo(done.id, "spend", team=done.team, date=dt.date.fromisoformat(c["date"]),
@@ -328,6 +322,8 @@ def mark(
     date: str | None = typer.Option(None, "--date", help="Date received (recovered)."),
     by: str | None = typer.Option(None, "--by", help="Who recorded it."),
 ) -> None:
+    from ..ledger import MarkRequest
+
     action = what.strip().lower()
     given = {"--due": due, "--condition": condition, "--status": status,
              "--avoided-cost": avoided_cost, "--from": pot, "--amount": amount, "--date": date}
@@ -350,26 +346,21 @@ def mark(
     if not needs_value and value is not None:
         raise InputError(f"unexpected {value!r} after `mark ID {action}`")
     lg = ledger()
-    if action in ("loan", "lening", "gift", "conditional", "voorwaardelijk"):
-        kind = resolve_choice(action, KIND_ALIASES, "kind")
-        event = lg.mark_kind(entry_id, kind, due=_date(due, "due date", allow_future=True),
-                             condition=condition, by=by)
-    elif action == "tegenprestatie":
-        event = lg.mark_tegenprestatie(entry_id, value or "", status=status or "agreed", by=by)
-    elif action == "outcome":
+    request = MarkRequest(entry_id, action, value=value, condition=condition, status=status, pot=pot, by=by,
+                          due=_date(due, "due date", allow_future=True))
+    if action == "outcome":
         outcome = (value or "").strip().lower().replace("_", "-").replace(" ", "-")
         if outcome not in OUTCOMES:
             raise InputError(f"outcome {value!r} is not one of: {', '.join(OUTCOMES)}")
         cost = (parse_amount(avoided_cost, what="avoided cost", allow_zero=True, allow_negative=True)
                 if avoided_cost else None)
-        event = lg.mark_outcome(entry_id, outcome, avoided_cost=cost, by=by)
-    else:
+        request = replace(request, value=outcome, avoided_cost=cost)
+    elif action == "recovered":
         if not pot:
             raise InputError("`mark ID recovered` needs --from POT: the provision that paid back")
-        event = lg.mark_recovered(entry_id, pot=pot,
-                                  amount=parse_amount(amount, what="amount") if amount else None,
-                                  date=_date(date), by=by)
-    print(event)
+        request = replace(request, amount=parse_amount(amount, what="amount") if amount else None,
+                          date=_date(date))
+    print_lines(lg.mark(request))
 
 
 @app.command(context_settings=LENIENT)
@@ -384,10 +375,12 @@ def repay(
 
     The repayment, its entry and what is still owed are echoed on stderr.
     """
+    from ..ledger import RepayRequest
+
     out_fmt = _fmt(fmt)
     value = parse_amount(amount)
     lg = ledger()
-    event = lg.repay(entry_id, value, date=_date(date), by=by)
+    event = lg.repay(RepayRequest(entry_id, value, date=_date(date), by=by))
     entry = lg.entry(entry_id)
     print_id(event, out_fmt)
     echo(event, f"repayment on {entry.id}", team=entry.team, amount=value, category=entry.category,
@@ -419,7 +412,7 @@ def void(
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be voided; write nothing."),
     by: str | None = typer.Option(None, "--by", help="Who recorded it."),
 ) -> None:
-    from ..ops.record import Undone, void_lines
+    from ..ledger import VoidRequest
 
     told: list[bool] = []
 
@@ -428,8 +421,8 @@ def void(
             money = f" {format_eur(u.amount)}" if u.amount is not None else ""
             along = "" if u.asked else " (with its spend)"
             by = f" by {u.void_id}" if u.void_id else ""
-            sys.stderr.write(f"maatwerk: {verb} {u.id}{by}: {u.type}{money}, {u.date.strftime('%d-%m-%Y')}"
-                             f"{f', {u.what}' if u.what else ''}{along}\n")
+            notice(f"{verb} {u.id}{by}: {u.type}{money}, {u.date.strftime('%d-%m-%Y')}"
+                   f"{f', {u.what}' if u.what else ''}{along}")
 
     def announce(lines: Sequence[Undone]) -> None:
         # What goes along with a spend is listed before anything is written.
@@ -437,13 +430,11 @@ def void(
             say("would void" if dry_run else "voiding", lines)
             told.append(True)
 
-    done = void_lines(ledger().folder, ids, reason=reason, by=by, with_events=with_events,
-                      dry_run=dry_run, announce=announce)
+    done = ledger().void_lines(VoidRequest(tuple(ids), reason, by=by, with_events=with_events, dry_run=dry_run),
+                               announce=announce)
     if not told:
         say("voided", done)
-    for u in done:
-        if u.void_id:
-            print(u.void_id)
+    print_lines(u.void_id for u in done if u.void_id)
 
 
 @app.command()
@@ -462,13 +453,12 @@ def show(
     from dataclasses import replace
 
     from ..core.fields import entry_record
-    from ..ops.show import story
     from ..render import listings
     from ..render.columns import Column
     from ..render.output import View
 
     to = out(fmt, output)
-    told = story(ledger().folder, line_id)
+    told = ledger().story(line_id)
     entry = listings.entries([entry_record(told.entry)] if told.entry else [], to.format)
     entry = replace(entry, title=f"{told.entry.id}: as it stands" if told.entry else "no entry",
                     key="entry", sheet="entry", empty=f"{told.id} is about no entry", total=None)
@@ -503,14 +493,13 @@ def refuse(
 
     What was recorded is echoed on stderr (id, team, amount asked, category, date).
     """
-    from ..ops.record import record_refusal
+    from ..ledger import RefuseRequest
 
     out_fmt = _fmt(fmt)
-    done = record_refusal(
-        ledger().folder, team, reason=reason, household_code=household,
-        amount=parse_amount(amount, what="amount") if amount else None,
+    done = ledger().record_refusal(RefuseRequest(
+        team, reason, household=household, amount=parse_amount(amount, what="amount") if amount else None,
         category=category, date=_date(date), by=by, allow_personal_data=allow_personal_data,
-    )
+    ))
     print_id(done.id, out_fmt)
     c = done.cells
     echo(done.id, "refusal", team=done.team, date=dt.date.fromisoformat(c["date"]),
@@ -565,8 +554,7 @@ def _not_an_id(lg: Ledger, team: str) -> None:
         slug, _, _ = split_id(team)
     except ValueError:
         return
-    lg.folder.require()
-    if not lg.folder.has_team(team.strip().lower()) and lg.folder.has_team(slug):
+    if not lg.has_team(team) and lg.has_team(slug):
         raise InputError(f"{team.strip()} is an entry id, not a team; `maatwerk show {team.strip()}` "
                          "shows that entry with every event on it")
 
@@ -584,6 +572,8 @@ def import_entries(
     new_only: bool = typer.Option(
         False, "--new-only", help="Import only the rows not imported before; list the ones skipped."
     ),
+    fmt: TextFormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Bulk entry from a spreadsheet: all rows or none.
 
@@ -612,50 +602,45 @@ def import_entries(
     were imported before is refused, naming when and as which ids (rows are matched by
     their values, not their place): --new-only imports just the new rows, --again
     imports every row again.
-    """
-    from ..ops.importer import import_entries as run_import
 
-    result = run_import(ledger(), file, team=team, dry_run=dry_run, allow_future=allow_future,
-                        again=again, new_only=new_only)
+    Printed: how many rows were imported (or would be) with their ids, and the rows
+    skipped. JSON: file, dry_run, count, first_id, last_id, and skipped (row, id and
+    recorded_at of each row imported before).
+    """
+    from ..ledger import ImportEntriesRequest
+    from ..render import listings
+
+    to = out(fmt, output, TEXT_FORMATS)
+    result = ledger().import_entries(ImportEntriesRequest(file, team=team, dry_run=dry_run, allow_future=allow_future,
+                                                          again=again, new_only=new_only))
     if result.problems:
         for p in result.problems[:50]:
-            sys.stderr.write(f"maatwerk: {p}\n")
+            notice(str(p))
         more = len(result.problems) - 50
         fail(f"{len(result.problems)} bad row(s){f' ({more} more not shown)' if more > 0 else ''}; "
              "nothing was imported")
-    verb = "would import" if dry_run else "imported"
-    print(f"{verb} {result.count} entries" + (f" ({result.first_id} .. {result.last_id})"
-                                              if result.first_id and not dry_run else ""))
-    if result.skipped:
-        from ..ops.fingerprint import when
-
-        print(f"skipped {len(result.skipped)} row(s) imported before:")
-        for s in result.skipped:
-            print(f"  row {s.row}: {s.known.id} ({when(s.known.recorded_at)})")
+    views = listings.entries_import(result, str(file), dry_run=dry_run)
+    emit(views[:1] if to.format in ("csv", "csv-nl") else views, to)
 
 
 @app.command()
 def check(
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    fmt: TextFormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
-    """Validate everything and list every problem with file and line (exit 1 if any)."""
-    from ..ops.check import check_ledger
+    """Validate everything and list every problem with file and line (exit 1 if any).
 
+    JSON and CSV: file, line and message of each problem.
+    """
+    from ..render import listings
+
+    to = out(fmt, output, TEXT_FORMATS)
     lg = ledger()
-    if not lg.folder.exists():
-        lg.folder.require()  # no ledger folder: said as every command says it (bad settings are findings)
-    problems = check_ledger(lg)
-    if fmt == "json":
-        print(json.dumps([{"file": p.file, "line": p.line, "message": p.message} for p in problems],
-                         ensure_ascii=False, indent=1))
-    elif fmt != "text":
-        raise InputError(f"format {fmt!r} is not one of: text, json")
-    else:
-        for p in problems:
-            print(p)
-        if problems:
-            warn(f"{len(problems)} problem(s) found")
-        else:
-            print("ok: no problems found")
+    if not lg.exists():
+        lg.require()  # no ledger folder: said as every command says it (bad settings are findings)
+    problems = lg.check()
+    emit(listings.problems(problems), to)
+    if problems and to.format == TEXT:
+        warn(f"{len(problems)} problem(s) found")
     if problems:
         raise SystemExit(ExitStatus.FINDINGS)

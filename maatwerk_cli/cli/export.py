@@ -17,7 +17,7 @@ import typer
 from ..core.dates import parse_year
 from ..core.errors import InputError
 from ..render.output import check_output as safe_output
-from .app import app, ledger, warn, warn_problems
+from .app import app, ledger, notice, warn, warn_problems
 from .options import RedactOpt
 
 EXPORT_HELP = (
@@ -68,17 +68,14 @@ def check_output(output: Path, roots: Sequence[Path]) -> Path:
 
 def _journal(tool: str, year: str | None, teams: list[str] | None, output: Path | None,
              redact: bool) -> None:
-    from ..analysis.export import journal_export
-    from ..render.journal_formats import render
+    from ..render.journal_formats import render, write_journal
     from ..render.redact import Redactor
-    from ..store.atomic import write_atomic
 
     chosen = parse_year(year) if year is not None else None
     lg = ledger()
-    folder = lg.folder
     if output is not None:
-        check_output(output, [folder.root])
-    export = journal_export(folder, year=chosen, teams=teams, redactor=Redactor() if redact else None)
+        check_output(output, [lg.root])
+    export = lg.journal_export(year=chosen, teams=teams, redactor=Redactor() if redact else None)
     warn_problems(export.problems)
     if not export.transactions and not any(b.cents for b in export.budgets):
         warn(f"nothing to export{f' for {chosen}' if chosen else ''}: no spends, cash or budgets")
@@ -87,8 +84,8 @@ def _journal(tool: str, year: str | None, teams: list[str] | None, output: Path 
         sys.stdout.write(text)
         return
     safe_output(output)  # again: the folder may have changed while the ledger was read
-    write_atomic(output, text)
-    sys.stderr.write(f"maatwerk: wrote {output}\n")
+    write_journal(output, text)
+    notice(f"wrote {output}")
 
 
 def _year_option() -> Any:
@@ -163,25 +160,24 @@ def export_parquet(
         show_default=False),
     redact: RedactOpt = False,
 ) -> None:
-    from ..analysis.export import table_columns, tables
+    from ..analysis.export import table_columns
+    from ..ledger import Ledger
     from ..render.parquet import check_target, require_pyarrow, write_dataset
     from ..render.redact import Redactor
-    from ..store.folder import LedgerFolder
 
     require_pyarrow()
-    folders = [LedgerFolder(r) for r in roots] if roots else [ledger().folder]
-    for folder in folders:
-        folder.require()
-    safe_output(target, [folder.root for folder in folders], folder=True)
-    for folder in folders:
-        if _inside(folder.root, target):
-            raise InputError(f"the ledger folder {folder.root} is inside {target}; give another folder")
+    ledgers = [Ledger(r) for r in roots] if roots else [ledger()]
+    for lg in ledgers:
+        lg.require()
+    safe_output(target, [lg.root for lg in ledgers], folder=True)
+    for lg in ledgers:
+        if _inside(lg.root, target):
+            raise InputError(f"the ledger folder {lg.root} is inside {target}; give another folder")
     check_target(target)
     redactor = Redactor() if redact else None
-    parts = [tables(folder, redactor) for folder in folders]
+    parts = [lg.export_tables(redactor) for lg in ledgers]
     warn_problems([p for part in parts for p in part.problems])
     columns = {name: table_columns(name, redactor) for name in parts[0].rows} if parts else {}
     counts = write_dataset(target, parts, columns, redacted=redact)
     what = ", ".join(f"{n} {name}" for name, n in counts.items())
-    sys.stderr.write(f"maatwerk: wrote {target}{os.sep}: {what} (from {len(parts)} ledger "
-                     f"folder{'s' if len(parts) != 1 else ''})\n")
+    notice(f"wrote {target}{os.sep}: {what} (from {len(parts)} ledger folder{'s' if len(parts) != 1 else ''})")

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..core.dates import parse_date, parse_year
-from ..render.output import FORMATS, Target, View, target
+from ..render.output import FORMATS, TEXT, Target, View, target
 
 if TYPE_CHECKING:
     from ..render.redact import Redactor
 
 FORMAT_HELP = ("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
                "or markdown. With --output: must fit the file's extension.")
+TEXT_FORMAT_HELP = ("Output format: text (the default: plain lines), table, vertical (one block per row), csv, "
+                    "csv-nl (Dutch Excel), json or markdown. With --output: must fit the file's extension.")
 OUTPUT_HELP = ("Write to FILE instead: .xlsx, .csv, .json or .md (by extension); never into a ledger "
                "folder.")
 REDACT_HELP = ("For researchers: leave out notes, stories, reasons, bank texts and names, and replace "
@@ -30,6 +32,8 @@ TEAMS_HELP = "Budget holders to include (default: all)."
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP,
                                                show_default=False)]
+TextFormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help=TEXT_FORMAT_HELP,
+                                                   show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help=OUTPUT_HELP,
                                                 show_default=False)]
 RedactOpt = Annotated[bool, typer.Option("--redact", help=REDACT_HELP)]
@@ -42,10 +46,12 @@ TeamsArg = Annotated[list[str] | None, typer.Argument(metavar="[TEAM]...", help=
 
 
 def out(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = FORMATS) -> Target:
-    """Where a command's output goes; checked before any work (one line on a mistake)."""
+    """Where a command's output goes; checked before any work (one line on a mistake). With
+    ``text`` among the ``allowed`` formats, it is the default."""
     from .app import state
 
-    to = target(fmt, output, ledger_root=state.ledgers, allowed=allowed)
+    to = target(fmt, output, ledger_root=state.ledgers, allowed=allowed,
+                default=TEXT if TEXT in allowed else "table")
     if to.format == "xlsx":
         to = replace(to, municipality=_municipality(state.ledgers))
     return to
@@ -55,11 +61,11 @@ def _municipality(root: Path) -> str:
     """The ledger's municipality for a workbook's cover; empty when there is no ledger there
     (the command itself then says what is wrong)."""
     from ..core.errors import MaatwerkError
-    from ..store.folder import LedgerFolder
+    from ..ledger import Ledger
 
     try:
-        folder = LedgerFolder(root)
-        return folder.settings.municipality if folder.exists() else ""
+        lg = Ledger(root)
+        return lg.settings.municipality if lg.exists() else ""
     except (MaatwerkError, OSError):
         return ""
 

@@ -6,7 +6,6 @@ The only command that imports the chart and page modules (:mod:`maatwerk_cli.ren
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +13,7 @@ import typer
 
 from ..core.errors import InputError
 from ..core.money import parse_amount
-from ..render.output import check_output
+from ..render.output import check_output, print_lines
 from .app import app, ledger, warn, warn_problems
 from .options import AsOfOpt, MonthOpt, RedactOpt, YearOpt, as_of_of, redacted, year_of
 
@@ -86,7 +85,7 @@ def report(
         write_text(output, page)
     if note:
         warn(note)
-    sys.stdout.write(f"{output}\n")
+    print_lines(str(output))
 
 
 def _check_output(output: Path, ledger_root: Path) -> None:

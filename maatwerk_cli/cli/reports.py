@@ -18,8 +18,8 @@ import typer
 from ..core.dates import parse_date
 from ..core.errors import InputError
 from ..core.money import parse_amount
-from ..render.output import Target, View, emit
-from .app import ExitStatus, app, ledger, warn, warn_problems
+from ..render.output import Target, View, emit, print_lines
+from .app import ExitStatus, app, ledger, notice, warn, warn_problems
 from .options import (
     AsOfOpt,
     FormatOpt,
@@ -193,8 +193,7 @@ def categories(
     if list_only:
         if teams or year or as_of or month:
             raise InputError("--list takes no teams, --year, --as-of or --month")
-        for name in lg.categories:
-            sys.stdout.write(f"{name}\n")
+        print_lines(lg.categories)
         return
     from ..analysis import reports
     from ..render import views
@@ -357,7 +356,7 @@ def stories(
     text = reports.stories_markdown(cases, municipality=lg.settings.municipality)
     if output is not None:
         write_text(output, text)
-        sys.stderr.write(f"maatwerk: wrote {output}\n")
+        notice(f"wrote {output}")
         return
     sys.stdout.write(text)
 

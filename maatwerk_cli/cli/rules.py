@@ -8,17 +8,16 @@ department's rules; ``maatwerk household new`` makes pseudonymous household code
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 import typer
 
 from ..core.dates import parse_date, parse_year, today
 from ..core.errors import InputError
-from ..render.output import emit
+from ..render.output import TEXT_FORMATS, emit, print_lines
 from ..render.redact import Redactor
 from .app import app, ledger, warn, warn_problems
-from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
+from .options import FormatOpt, OutputOpt, RedactOpt, TextFormatOpt, out, redacted
 
 knipkaart_app = typer.Typer(
     help="The knipkaart: a few exceptions a year to bend another department's rule.",
@@ -54,7 +53,6 @@ def rules_command(
     output: OutputOpt = None,
     redact: RedactOpt = False,
 ) -> None:
-    from ..ops.rules import FACTOR_RULES, RULE_HELP, load_rules, overrides
     from ..render import listings
 
     to = out(fmt, output)
@@ -62,22 +60,8 @@ def rules_command(
     y = parse_year(year) if year is not None else None
     slugs = [lg.team(team).slug] if team else lg.team_slugs()
     human = to.format in ("table", "vertical", "markdown")
-    in_force: list[dict[str, Any]] = []
-    for slug in slugs:
-        rules = load_rules(lg, slug)
-        for name, category, value in rules.listing():
-            if name in FACTOR_RULES and isinstance(value, Decimal):
-                # A number of times, not an amount: 10, not 10.00 (1,5 when it has a fraction).
-                factor: object = int(value) if value == value.to_integral_value() else value.normalize()
-                shown: object = f"{factor} times".replace(".", ",") if human else factor
-            else:
-                shown = listings.rule_value(value, human)
-            in_force.append({
-                "team": slug, "rule": name, "category": category,
-                "value": shown, "meaning": RULE_HELP[name],
-                "source": rules.source(name, category),
-            })
-    found, problems = overrides(lg, team, year=y, voided=voided)
+    in_force = [r for slug in slugs for r in listings.rule_records(slug, lg.rules(slug), human)]
+    found, problems = lg.overrides(team, year=y, voided=voided)
     warn_problems(problems)
     records = [{
         "id": o.id, "team": o.team, "date": o.date, "amount": o.amount, "category": o.category,
@@ -117,14 +101,12 @@ def knipkaart_use(
     A team has \\[knipkaart] per_year uses (default 5) per calendar year; one more is
     refused unless --force, and is then recorded as beyond the card.
     """
-    from ..ops.knipkaart import status, use
-
     lg = ledger()
     when = parse_date(date, what="date") if date else today()
-    use_id = use(lg, team, reason=reason, date=when, force=force, by=by,
-                 allow_personal_data=allow_personal_data)
-    print(use_id)
-    card = status(lg, team, year=when.year)[0]
+    use_id = lg.knipkaart_use(team, reason=reason, date=when, force=force, by=by,
+                              allow_personal_data=allow_personal_data)
+    print_lines(use_id)
+    card = lg.knipkaart_status(team, year=when.year)[0]
     if card.used > card.limit:
         warn(f"{use_id} is beyond the card: use {card.used} with {card.limit} on the card "
              f"for {when.year}")
@@ -144,12 +126,11 @@ def knipkaart_status(
     team, year, used, limit, remaining, beyond and uses (id, date, reason, beyond, by);
     csv, csv-nl and --output give one row per team.
     """
-    from ..ops.knipkaart import status
     from ..render import listings
 
     to = out(fmt, output)
     y = parse_year(year if year is not None else today().year)
-    cards = status(ledger(), team, year=y)
+    cards = ledger().knipkaart_status(team, year=y)
     rows: list[dict[str, Any]] = []
     uses: list[dict[str, Any]] = []
     for c in cards:
@@ -186,18 +167,22 @@ def household_new(
     prefix: str = typer.Option("H", "--prefix", help="1 to 4 letters before the hyphen."),
     count: int = typer.Option(1, "--count", "-n", help="How many codes (1 to 1000)."),
     length: int = typer.Option(6, "--length", help="Characters after the hyphen (4 to 10)."),
+    fmt: TextFormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
-    """Print fresh random pseudonymous household codes, like H-7KXM4P.
+    """Print fresh random pseudonymous household codes, like H-7KXM4P, one per line.
 
     Codes are drawn at random from letters and digits that are hard to mix up; they
-    are never made from a name, birth date or BSN, so they reveal nothing.
+    are never made from a name, birth date or BSN, so they reveal nothing. JSON and CSV
+    give them under the key household.
     """
     from ..core.privacy import new_household_code
+    from ..render import listings
 
+    to = out(fmt, output, TEXT_FORMATS)
     if not 1 <= count <= 1000:
         raise InputError(f"--count must be 1 to 1000, not {count}")
-    made: set[str] = set()
+    made: dict[str, None] = {}  # in the order made
     for _ in range(count):
-        code = new_household_code(prefix, length, existing=made)
-        made.add(code)
-        print(code)
+        made[new_household_code(prefix, length, existing=made.keys())] = None
+    emit(listings.households(list(made)), to)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from ..analysis.export import BUDGET, Account, JournalExport, Transaction, expense_root, team_account
 
@@ -188,3 +189,10 @@ def suffix(tool: str) -> str:
 
 __all__: Sequence[str] = ("TOOLS", "account_name", "account_part", "amount", "beancount", "hledger",
                           "ledger", "render", "suffix")
+
+
+def write_journal(path: Path, text: str) -> None:
+    """A journal file written whole or not at all (temporary file, fsync, rename)."""
+    from ..store.atomic import write_atomic
+
+    write_atomic(path, text)

@@ -92,6 +92,11 @@ PROBLEM_WORDS = {
 }
 
 
+def mismatch_record(m: Any) -> dict[str, Any]:
+    """A :class:`~maatwerk_cli.ops.bank.Mismatch` as a record of :data:`RECONCILE_DATA`."""
+    return {c.key: getattr(m, c.key) for c in RECONCILE_DATA}
+
+
 def reconcile(records: Sequence[Record], fmt: str) -> View:
     if fmt in ("table", "vertical", "markdown"):
         # People read words; scripts get the contract's names (bank_without_entry, ...).
@@ -164,6 +169,27 @@ def refusals(records: Sequence[Record], title: str, total: Record | None = None)
                 sheet="refusals", empty="no refusals recorded")
 
 
+def rule_records(team: str, rules: Any, human: bool) -> list[dict[str, Any]]:
+    """The rules of thumb in force for a team (its :class:`~maatwerk_cli.ops.rules.Rules`),
+    one record each: values for people when ``human`` (``€ 1.500,00``, ``10 times``,
+    ``30 days``), plain for scripts."""
+    from decimal import Decimal
+
+    from ..ops.rules import FACTOR_RULES, RULE_HELP
+
+    out: list[dict[str, Any]] = []
+    for name, category, value in rules.listing():
+        if name in FACTOR_RULES and isinstance(value, Decimal):
+            # A number of times, not an amount: 10, not 10.00 (1,5 when it has a fraction).
+            factor: object = int(value) if value == value.to_integral_value() else value.normalize()
+            shown: object = f"{factor} times".replace(".", ",") if human else factor
+        else:
+            shown = rule_value(value, human)
+        out.append({"team": team, "rule": name, "category": category, "value": shown,
+                    "meaning": RULE_HELP[name], "source": rules.source(name, category)})
+    return out
+
+
 def rule_value(value: Any, human: bool) -> Any:
     from decimal import Decimal
 
@@ -174,3 +200,151 @@ def rule_value(value: Any, human: bool) -> Any:
     if isinstance(value, int):
         return f"{value} days" if human else value
     return value
+
+
+# --------------------------------------------------------------------------- results of a command
+
+PROBLEM_DATA = [Column("file"), Column("line", kind="int"), Column("message")]
+PROBLEM_TABLE = [Column("file", "bestand"), Column("line", "regel", "int"),
+                 Column("message", "probleem", meaning="wat er mis is, en hoe het te herstellen")]
+
+
+def problems(found: Sequence[Any]) -> View:
+    """What ``check`` found: file, line and message; as text one line each (or ``ok``)."""
+    return View("Problems", PROBLEM_DATA, [{"file": p.file, "line": p.line, "message": p.message} for p in found],
+                table=PROBLEM_TABLE, sheet="problems", key="problems", empty="ok: no problems found",
+                lines=[str(p) for p in found] or ["ok: no problems found"])
+
+
+HOUSEHOLD_DATA = [Column("household", "huishouden", "id")]
+
+
+def households(codes: Sequence[str]) -> View:
+    """Fresh household codes; as text, one per line."""
+    return View("Household codes", HOUSEHOLD_DATA, [{"household": c} for c in codes], sheet="households",
+                key="households", empty="no codes", lines=list(codes))
+
+
+IMPORT_DATA = [Column("file"), Column("dry_run", kind="bool"), Column("count", kind="int"),
+               Column("first_id", kind="id"), Column("last_id", kind="id")]
+IMPORT_TABLE = [Column("file", "bestand", wide=True), Column("dry_run", "proef", "bool"),
+                Column("count", "regels", "int", meaning="de regels die zijn (of bij een proef: zouden worden) "
+                       "ingevoerd"),
+                Column("first_id", "eerste id", "id"), Column("last_id", "laatste id", "id")]
+SKIPPED_DATA = [Column("row", kind="int"), Column("id", kind="id"), Column("recorded_at")]
+SKIPPED_TABLE = [Column("row", "rij", "int", meaning="de rij in het blad"),
+                 Column("id", "id", "id", meaning="de regel die de rij eerder werd"),
+                 Column("recorded_at", "ingevoerd", meaning="wanneer de rij eerder is ingevoerd")]
+
+
+def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
+    """What ``import entries`` did (or would do): a summary, and the rows skipped as
+    imported before (``--new-only``)."""
+    from ..ops.fingerprint import when
+
+    verb = "would import" if dry_run else "imported"
+    lines = [f"{verb} {result.count} entries" + (f" ({result.first_id} .. {result.last_id})"
+                                                 if result.first_id and not dry_run else "")]
+    if result.skipped:
+        lines.append(f"skipped {len(result.skipped)} row(s) imported before:")
+        lines.extend(f"  row {s.row}: {s.known.id} ({when(s.known.recorded_at)})" for s in result.skipped)
+    summary = View(f"Import of {file}", IMPORT_DATA, [{
+        "file": file, "dry_run": dry_run, "count": result.count, "first_id": result.first_id,
+        "last_id": result.last_id}], table=IMPORT_TABLE, sheet="import", single=True, lines=lines)
+    skipped = View("Rows imported before, skipped", SKIPPED_DATA,
+                   [{"row": s.row, "id": s.known.id, "recorded_at": s.known.recorded_at} for s in result.skipped],
+                   table=SKIPPED_TABLE, sheet="skipped", key="skipped", empty="no rows skipped")
+    return [summary, skipped]
+
+
+BANK_IMPORT_DATA = [Column("team"), Column("format"), Column("source"), Column("dry_run", kind="bool"),
+                    Column("added", kind="int"), Column("added_debits", kind="int"),
+                    Column("added_credits", kind="int"), Column("already_imported", kind="int"),
+                    Column("layout"), Column("note")]
+BANK_IMPORT_TABLE = [
+    Column("team", "team"), Column("source", "bestand", wide=True), Column("layout", "soort", wide=True),
+    Column("dry_run", "proef", "bool"), Column("added", "nieuw", "int", meaning="nieuwe bankregels"),
+    Column("added_debits", "betalingen", "int", meaning="nieuwe betalingen (af)"),
+    Column("added_credits", "bij", "int", meaning="nieuwe regels geld erbij"),
+    Column("already_imported", "al ingelezen", "int", meaning="regels die al eerder waren ingelezen"),
+]
+BANK_IMPORT_LINE = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
+                    Column("direction"), Column("description")]
+BANK_IMPORT_LINES = [Column("result"), *BANK_IMPORT_LINE, Column("id", kind="id")]
+BANK_IMPORT_LINES_TABLE = [Column("result", "uitkomst"), Column("ref", "ref", "id"), Column("date", "datum", "date"),
+                           Column("amount", "bedrag", "money"), Column("direction", "richting", wide=True),
+                           Column("description", "omschrijving", wide=True), Column("id", "id", "id")]
+#: Lines listed as imported from another download before the summary says how many more.
+LISTED = 10
+
+
+def _bank_line(line: Any, **more: str) -> dict[str, Any]:
+    return {"ref": line.ref, "date": line.date, "amount": line.amount, "direction": line.direction,
+            "description": line.description, **more}
+
+
+def bank_import(result: Any, fmt: str) -> list[View]:
+    """What ``import bank`` did (or would do): as text the lines it always printed; as JSON
+    the summary's fields with the lists ``linked``, ``open``, ``credits`` and
+    ``from_other_download``; as CSV every line with its ``result`` (``linked``, ``open``,
+    ``credit``, ``other_download``); else a summary and the lines."""
+    debits = sum(1 for s in result.added if s.direction == "debit")
+    summary = View(f"Bank statement {result.source}", BANK_IMPORT_DATA, [{
+        "team": result.team, "format": result.format, "source": result.source, "dry_run": result.dry_run,
+        "added": len(result.added), "added_debits": debits, "added_credits": len(result.credits),
+        "already_imported": result.known, "layout": result.layout, "note": result.note}],
+        table=BANK_IMPORT_TABLE, sheet="statement", single=True, lines=_bank_import_text(result, debits),
+        footer=[f"note: {result.note}"] if result.note else [])
+    groups = {
+        "linked": [_bank_line(line, id=target) for line, target in result.linked],
+        "open": [_bank_line(line) for line in result.open],
+        "credits": [_bank_line(line) for line in result.credits],
+        "from_other_download": [_bank_line(line) for line in result.elsewhere],
+    }
+    if fmt == "json":
+        return [summary, *(View(key, [*BANK_IMPORT_LINE, Column("id", kind="id")] if key == "linked"
+                                else BANK_IMPORT_LINE, rows, key=key) for key, rows in groups.items())]
+    words = {"linked": "linked", "open": "open", "credits": "credit", "from_other_download": "other_download"}
+    lines = View("Bank lines", BANK_IMPORT_LINES,
+                 [{"result": words[key], "id": "", **row} for key, rows in groups.items() for row in rows],
+                 table=BANK_IMPORT_LINES_TABLE, sheet="lines", empty="no bank lines to list")
+    return [lines] if fmt in ("csv", "csv-nl") else [summary, lines]
+
+
+def _bank_import_text(result: Any, debits: int) -> list[str]:
+    from ..core.money import format_eur
+    from ..formats.bank import FORMAT_NAMES
+
+    def text(line: Any) -> str:
+        return f"{line.date.strftime('%d-%m-%Y')}  {format_eur(line.amount):>12}  {line.description[:60]}"
+
+    dry_run = result.dry_run
+    would = "would add" if dry_run else "added"
+    out = [f"{result.layout or FORMAT_NAMES.get(result.format, result.format)} {result.source} for "
+           f"{result.team}: {would} {len(result.added)} line(s) ({debits} payments, "
+           f"{len(result.credits)} credits); {result.known} already imported"]
+    if result.note:
+        out.append(f"note: {result.note}")
+    if result.elsewhere:
+        out.append(f"already imported from another download of these days ({len(result.elsewhere)}, "
+                   "same date and amount under another reference):")
+        out.extend(f"  {text(line)}" for line in result.elsewhere[:LISTED])
+        if len(result.elsewhere) > LISTED:  # a whole month again in another format: all in --json
+            out.append(f"  ... and {len(result.elsewhere) - LISTED} more (--json lists them all)")
+    if result.linked:
+        out.append(f"{'would link' if dry_run else 'linked'} {len(result.linked)}:")
+        out.extend(f"  {text(line)}  -> {target}" for line, target in result.linked)
+    if result.credits:
+        out.append(f"money in ({len(result.credits)}), needs no entry:")
+        out.extend(f"  {text(line)}" for line in result.credits)
+    if result.open:
+        out.append(f"open: {len(result.open)} payment(s) without an entry:")
+        out.extend(f"  {text(line)}  ref {line.ref}" for line in result.open)
+        first = result.open[0]
+        amount = format_eur(first.amount, symbol=False)
+        out.append(f"complete them with: maatwerk spend {result.team} {amount} -c CATEGORY --bank-line "
+                   f"{first.ref}\n  (a cash withdrawal: maatwerk cash withdraw {result.team} {amount} "
+                   f"--bank-line REF; no entry at all: maatwerk bank explain {result.team} REF --reason TEXT)")
+    if dry_run:
+        out.append("dry run: nothing was written")
+    return out

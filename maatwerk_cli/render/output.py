@@ -12,6 +12,11 @@ What ``--format`` and ``--output`` mean, for every command:
 * an output must be a regular file (replaced) or a new name: a device, FIFO, socket or
   folder is refused, and so is a link to one or a link to nothing (:func:`check_output`);
 * files are written whole or not at all (a temporary file, then renamed).
+
+A command whose plain output came first (``household new``, ``import entries``, ``import
+bank``) has one more format, ``text``, its default: the view's own lines (:attr:`View.lines`).
+Besides views, a command prints through here only an id it recorded (:func:`print_id`) or
+a line saying what it did (:func:`print_lines`).
 """
 
 from __future__ import annotations
@@ -27,9 +32,13 @@ from typing import Any
 
 from ..core.errors import InputError
 from .columns import Column, Record
-from .text import json_object, to_csv, to_json, to_markdown
+from .text import json_object, json_pairs, to_csv, to_json, to_markdown
 
 FORMATS = ("table", "vertical", "csv", "csv-nl", "json", "markdown")
+#: The plain lines a command printed before it had formats (its default, where it has one).
+TEXT = "text"
+#: The formats of a command whose default is ``text``.
+TEXT_FORMATS = (TEXT, *FORMATS)
 FILE_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
 #: Formats that go with each extension (``-f csv-nl -o x.csv`` is Dutch CSV in a .csv file).
 FITS = {"xlsx": ("xlsx",), "csv": ("csv", "csv-nl"), "json": ("json",), "markdown": ("markdown",)}
@@ -55,6 +64,9 @@ class View:
       the municipality, the stretch they count, the cut-off date); empty when unknown.
     meanings: (title, meaning) of figures that are rows rather than columns (a transposed
       view), for the cover sheet.
+    single: one record, a summary: JSON writes it as one object (in an object of several
+      views, its fields come first, then the other views' lists by their ``key``).
+    lines: the view as plain lines, for the ``text`` format.
     """
 
     title: str
@@ -73,6 +85,8 @@ class View:
     period: str = ""
     as_of: dt.date | None = None
     meanings: Sequence[tuple[str, str]] = ()
+    single: bool = False
+    lines: Sequence[str] = ()
 
     @property
     def shown(self) -> Sequence[Column]:
@@ -100,11 +114,12 @@ def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
 
 
 def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = None,
-           allowed: Sequence[str] = FORMATS) -> Target:
-    """What ``--format`` and ``--output`` ask for, checked before any work is done."""
+           allowed: Sequence[str] = FORMATS, default: str = "table") -> Target:
+    """What ``--format`` and ``--output`` ask for, checked before any work is done
+    (``default``: the format without either)."""
     chosen = check_format(fmt, allowed) if fmt is not None else None
     if output is None:
-        return Target(chosen or "table")
+        return Target(chosen or default)
     # First: whatever else is wrong, a ledger's file or a device is never a target.
     check_output(output, [ledger_root] if ledger_root is not None else [])
     kind = FILE_FORMATS.get(output.suffix.lower())
@@ -410,8 +425,13 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
     if fmt in ("table", "vertical"):
         print_table(items, vertical=fmt == "vertical")
         return
-    if len(items) > 1 and fmt == "json":
-        text = json_object([(v.key or v.sheet, to_json(v.records, v.columns)) for v in items])
+    if fmt == TEXT:
+        print_lines(line for v in items for line in v.lines)
+        return
+    if fmt == "json" and (len(items) > 1 or items[0].single):
+        fields = [pair for v in items if v.single for r in v.records[:1] for pair in json_pairs(r, v.columns)]
+        text = json_object([(v.key or v.sheet, to_json(v.records, v.columns)) for v in items if not v.single],
+                           fields)
     elif len(items) > 1 and fmt == "markdown":
         text = "\n".join(render_text(fmt, v) if v.records else f"## {v.title}\n\n{v.empty}\n" for v in items)
     else:
@@ -421,3 +441,17 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
         sys.stderr.write(f"maatwerk: wrote {to.path}\n")
     else:
         sys.stdout.write(text)
+
+
+def print_lines(lines: str | Iterable[str]) -> None:
+    """Plain lines on stdout: what a command says it did (``added noord``), or a view's
+    ``text`` form."""
+    for line in [lines] if isinstance(lines, str) else lines:
+        sys.stdout.write(f"{line}\n")
+
+
+def print_id(line_id: str, fmt: str) -> None:
+    """What scripts read on stdout after recording: the bare id, or ``{"id": ...}`` (``json``)."""
+    import json
+
+    print_lines(json.dumps({"id": line_id}) if fmt == "json" else line_id)

@@ -23,19 +23,22 @@ from .columns import Column, Record, plain, text_human, text_nl, text_plain
 TEXT_FORMATS = ("csv", "csv-nl", "json", "markdown")
 
 
+def json_pairs(record: Record, columns: Sequence[Column]) -> list[str]:
+    """``"key": value`` of each column; money as an exact number with two decimals."""
+    parts = []
+    for c in columns:
+        v = plain(record.get(c.key), c.kind)
+        if isinstance(v, Decimal):
+            text = format_plain(v) if c.kind in ("money", "text") else str(v)
+        else:
+            text = json.dumps(v, ensure_ascii=False, default=_exact)
+        parts.append(f"{json.dumps(c.key, ensure_ascii=False)}: {text}")
+    return parts
+
+
 def to_json(records: Iterable[Record], columns: Sequence[Column]) -> str:
     """A JSON list of objects; money as exact numbers with two decimals; no totals row."""
-    out = []
-    for r in records:
-        parts = []
-        for c in columns:
-            v = plain(r.get(c.key), c.kind)
-            if isinstance(v, Decimal):
-                text = format_plain(v) if c.kind in ("money", "text") else str(v)
-            else:
-                text = json.dumps(v, ensure_ascii=False, default=_exact)
-            parts.append(f"{json.dumps(c.key, ensure_ascii=False)}: {text}")
-        out.append("  {" + ", ".join(parts) + "}")
+    out = ["  {" + ", ".join(json_pairs(r, columns)) + "}" for r in records]
     return "[\n" + ",\n".join(out) + "\n]\n" if out else "[]\n"
 
 
@@ -45,9 +48,11 @@ def _exact(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
-def json_object(parts: Sequence[tuple[str, str]]) -> str:
-    """Several JSON lists as one object: ``{"rules": [...], "overrides": [...]}``."""
-    body = ",\n".join(f"{json.dumps(key)}: {text.rstrip()}" for key, text in parts)
+def json_object(parts: Sequence[tuple[str, str]], fields: Sequence[str] = ()) -> str:
+    """Several JSON lists as one object: ``{"rules": [...], "overrides": [...]}``; ``fields``
+    (``"key": value`` pairs, :func:`json_pairs`) come first."""
+    body = ",\n".join([*fields,
+                        *(f"{json.dumps(key)}: {text.rstrip()}" for key, text in parts)])
     return "{\n" + body + "\n}\n"
 
 

@@ -1,0 +1,223 @@
+"""What the recording operations are asked to do, as one value each: the request objects.
+
+A request holds already-read values (``Decimal`` amounts, ``date`` dates) and says nothing
+about where they came from: the command line fills one from its options, a script from
+its own data, and :class:`~maatwerk_cli.ledger.Ledger` hands it to the operation. Each
+field is documented here, once.
+
+This module imports nothing but the standard library's light modules: the clerk's
+``spend`` builds a request before anything heavy is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+#: What ``mark`` can say about an entry (Dutch spellings of the kinds included).
+MARK_KINDS = ("loan", "lening", "gift", "conditional", "voorwaardelijk")
+MARKS = (*MARK_KINDS, "tegenprestatie", "outcome", "recovered")
+
+
+@dataclass(frozen=True, slots=True)
+class SpendRequest:
+    """A spend to record (``maatwerk spend``).
+
+    team: the team that pays (its slug, any case); amount: more than zero.
+    category: one of the ledger's categories (any case, a unique start is enough).
+    method: ``pin`` (card), ``factuur`` (invoice) or ``contant`` (cash).
+    date: the day paid (default: today; a bank line's date with ``bank_line``).
+    requested: the day the request came, on or before ``date`` (default: the same day).
+    household: a pseudonymous household code (checked against ``household_pattern``).
+    note: the story in a few words, no names.
+    kind: ``gift``, ``loan`` or ``conditional``; due: a loan's repayment date;
+    condition: what a conditional grant depends on.
+    tegenprestatie: what the resident does in return; tegenprestatie_status: how it stands
+    (``proposed``, ``agreed``, ``done``, ``not-possible``).
+    by: who decided; reason: why a rule of thumb is overridden; second_opinion: who agreed.
+    allow_personal_data: record text that holds personal data anyway (and say so).
+    extra: more fields for the journal's ``extra`` cell.
+    bank_line: the open line of an imported statement this spend is (its ref or its start).
+    """
+
+    team: str
+    amount: Decimal
+    category: str
+    method: str = "pin"
+    date: dt.date | None = None
+    requested: dt.date | None = None
+    household: str | None = None
+    note: str | None = None
+    kind: str = "gift"
+    due: dt.date | None = None
+    condition: str | None = None
+    tegenprestatie: str | None = None
+    tegenprestatie_status: str = "agreed"
+    by: str | None = None
+    reason: str | None = None
+    second_opinion: str | None = None
+    allow_personal_data: bool = False
+    extra: Mapping[str, Any] | None = None
+    bank_line: str | None = None
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`maatwerk_cli.ops.record.spend_cells`."""
+        return {"category": self.category, "method": self.method, "date": self.date,
+                "requested": self.requested, "household_code": self.household, "note": self.note,
+                "kind": self.kind, "due": self.due, "condition": self.condition,
+                "tegenprestatie": self.tegenprestatie, "tegenprestatie_status": self.tegenprestatie_status,
+                "by": self.by, "reason": self.reason, "second_opinion": self.second_opinion,
+                "allow_personal_data": self.allow_personal_data, "extra": self.extra,
+                "bank_line": self.bank_line}
+
+
+@dataclass(frozen=True, slots=True)
+class RepayRequest:
+    """A (partial) repayment of a loan or conditional grant (``maatwerk repay``).
+
+    entry_id: the spend repaid; amount: more than zero, at most what is still owed;
+    date: the day received (default: today); by: who recorded it.
+    """
+
+    entry_id: str
+    amount: Decimal
+    date: dt.date | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRequest:
+    """What became of an entry later (``maatwerk mark``).
+
+    entry_id: the spend. what: one of :data:`MARKS`: a kind (``loan``, ``gift``,
+    ``conditional``), ``tegenprestatie``, ``outcome`` or ``recovered``.
+    value: the tegenprestatie's text, or the outcome (``reached``, ``partial``, ``not-reached``).
+    due: a loan's repayment date; condition: a conditional grant's condition.
+    status: the tegenprestatie's status (default ``agreed``).
+    avoided_cost: the cost an outcome avoided (may be negative).
+    pot: the provision that paid back (``recovered``); amount: how much (default: all);
+    date: when it was received (default: today). by: who recorded it.
+    """
+
+    entry_id: str
+    what: str
+    value: str | None = None
+    due: dt.date | None = None
+    condition: str | None = None
+    status: str | None = None
+    avoided_cost: Decimal | None = None
+    pot: str | None = None
+    amount: Decimal | None = None
+    date: dt.date | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefuseRequest:
+    """A refused request (weigering), kept for learning (``maatwerk refuse``).
+
+    team: the team that refused; reason: why (needed). household: its code; amount: what
+    was asked, if known; category: what it was for; date: default today; by: who decided;
+    allow_personal_data: record text that holds personal data anyway.
+    """
+
+    team: str
+    reason: str
+    household: str | None = None
+    amount: Decimal | None = None
+    category: str | None = None
+    date: dt.date | None = None
+    by: str | None = None
+    allow_personal_data: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VoidRequest:
+    """Lines to cancel, all or none (``maatwerk void``).
+
+    ids: any lines' ids (spends, events, refusals, cash rows; a void undoes a void).
+    reason: why (needed); by: who recorded it. with_events: void a spend's later events
+    that stand (repayments, marks, ...) with it. dry_run: only say what would be voided.
+    """
+
+    ids: tuple[str, ...]
+    reason: str
+    by: str | None = None
+    with_events: bool = False
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawRequest:
+    """Cash taken from the team's card account into the cash box (``maatwerk cash withdraw``).
+
+    team: whose card; amount: more than zero; date: default today (a bank line's date with
+    ``bank_line``); note: a few words; by: who took it out; bank_line: the open bank line
+    this withdrawal is.
+    """
+
+    team: str
+    amount: Decimal
+    date: dt.date | None = None
+    note: str | None = None
+    by: str | None = None
+    bank_line: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SettleRequest:
+    """The cash box's whole remainder ended (``maatwerk cash settle``).
+
+    team: whose box; method: ``deposit`` (back into the account) or ``write-off`` (up to the
+    write-off limit); date: default today, not before the last cash movement; reason: a few
+    words; by: who settled it.
+    """
+
+    team: str
+    method: str
+    date: dt.date | None = None
+    reason: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportEntriesRequest:
+    """Spends from a spreadsheet, all rows or none (``maatwerk import entries``).
+
+    path: a CSV (``,`` or ``;``) or XLSX file with a header row. team: the team of every
+    row (else the sheet's team column). dry_run: check every row, write nothing.
+    allow_future: accept dates after today. again: import rows imported before anyway;
+    new_only: import only the rows not imported before.
+    """
+
+    path: Path
+    team: str | None = None
+    dry_run: bool = False
+    allow_future: bool = False
+    again: bool = False
+    new_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBankRequest:
+    """A team's card account statement to import and link (``maatwerk import bank``).
+
+    path: the statement (CSV, TAB, XLSX, camt.053 or MT940); team: whose account.
+    format: the statement's format (``auto`` reads the content; or ``ing``, ``rabobank``,
+    ...); account: the team's IBAN when the file holds several; dry_run: write nothing.
+    """
+
+    path: Path
+    team: str
+    format: str = "auto"
+    account: str | None = None
+    dry_run: bool = False
+
+
+def ids_of(ids: str | Sequence[str]) -> tuple[str, ...]:
+    """One id or several, as the tuple a :class:`VoidRequest` holds."""
+    return (ids,) if isinstance(ids, str) else tuple(ids)

@@ -1,0 +1,103 @@
+"""Every listing goes through the one output path: each takes every format and --output, and
+the keys scripts read stay what they were."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import Result
+
+Cli = Callable[..., Result]
+ING_MARCH = Path(__file__).resolve().parent / "fixtures" / "bank_import" / "ing_noord_2025-03.csv"
+FORMATS = ("table", "vertical", "csv", "csv-nl", "json", "markdown")
+
+
+@pytest.fixture
+def filled(lcli: Cli, tmp_path: Path) -> Path:
+    assert lcli("spend", "noord", "18,95", "-c", "Wonen", "-d", "14-3-2025", "--kind", "loan").code == 0
+    sheet = tmp_path / "maart.csv"
+    sheet.write_text("datum;bedrag;categorie\n1-3-2025;12,50;Wonen\n", encoding="utf-8")
+    return sheet
+
+
+def _listings(sheet: Path) -> dict[str, tuple[str, ...]]:
+    """Each listing, and how it is asked for its format (``-f``, or for import bank
+    ``--output-format``: its ``--format`` is the statement's)."""
+    return {
+        "entries": ("entries", "-f"),
+        "show": ("show", "noord-2025-0001", "-f"),
+        "team list": ("team", "list", "--year", "2025", "-f"),
+        "cash status": ("cash", "status", "-f"),
+        "rules": ("rules", "-f"),
+        "household new": ("household", "new", "-n", "3", "-f"),
+        "import entries": ("import", "entries", str(sheet), "--team", "noord", "--dry-run", "-f"),
+        "import bank": ("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run", "--output-format"),
+        "check": ("check", "-f"),
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_listing_takes_every_format(lcli: Cli, filled: Path, fmt: str) -> None:
+    for name, args in _listings(filled).items():
+        res = lcli(*args, fmt)
+        assert res.code == 0, (name, res.err)
+        assert res.out.strip(), name
+        if fmt == "json":
+            json.loads(res.out)
+        if fmt == "csv":
+            assert list(csv.reader(io.StringIO(res.out)))[0], name
+
+
+def test_every_listing_writes_a_workbook_and_markdown(lcli: Cli, filled: Path, tmp_path: Path) -> None:
+    for name, args in _listings(filled).items():
+        book = tmp_path / f"{name.replace(' ', '-')}.xlsx"
+        res = lcli(*args[:-1], "-o", str(book))
+        assert res.code == 0 and res.out == "", (name, res.err)
+        assert len(load_workbook(book).sheetnames) >= 2, name  # the cover, then the listing
+        page = tmp_path / f"{name.replace(' ', '-')}.md"
+        assert lcli(*args[:-1], "-o", str(page)).code == 0, name
+        assert page.read_text(encoding="utf-8").startswith("## "), name
+
+
+def test_text_stays_the_default_of_the_commands_that_printed_lines(lcli: Cli, filled: Path) -> None:
+    codes = lcli("household", "new", "-n", "2").out.split("\n")
+    assert len(codes) == 3 and codes[2] == "" and all(c.startswith("H-") for c in codes[:2])
+    assert lcli("import", "entries", str(filled), "--team", "noord", "--dry-run").out == "would import 1 entries\n"
+    assert lcli("check").out == "ok: no problems found\n"
+    assert lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run").out.startswith(
+        "ING CSV ing_noord_2025-03.csv for noord: would add 8 line(s)")
+
+
+def test_the_keys_scripts_read(lcli: Cli, filled: Path) -> None:
+    codes = json.loads(lcli("household", "new", "-n", "2", "-f", "json").out)
+    assert [list(c) for c in codes] == [["household"], ["household"]]
+    done = json.loads(lcli("import", "entries", str(filled), "--team", "noord", "-f", "json").out)
+    assert done == {"file": str(filled), "dry_run": False, "count": 1, "first_id": "noord-2025-0002",
+                    "last_id": "noord-2025-0002", "skipped": []}
+    again = json.loads(lcli("import", "entries", str(filled), "--team", "noord", "--new-only", "-f", "json").out)
+    assert again["count"] == 0 and [(s["row"], s["id"]) for s in again["skipped"]] == [(2, "noord-2025-0002")]
+    bank = json.loads(lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run", "--json").out)
+    assert list(bank) == ["team", "format", "source", "dry_run", "added", "added_debits", "added_credits",
+                          "already_imported", "layout", "note", "linked", "open", "credits", "from_other_download"]
+    assert bank["linked"] == [{"ref": "h:5873ecf5f6a17203", "date": "2025-03-14", "amount": 18.95,
+                               "direction": "debit", "id": "noord-2025-0001",
+                               "description": bank["linked"][0]["description"]}]
+    assert bank == json.loads(lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run",
+                                   "--output-format", "json").out)
+    rows = list(csv.DictReader(io.StringIO(lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run",
+                                                "--output-format", "csv").out)))
+    assert [r["result"] for r in rows] == ["linked", *["open"] * 6, "credit"]
+    problems = json.loads(lcli("check", "-f", "json").out)
+    assert problems == []
+
+
+def test_import_bank_is_asked_for_one_format(lcli: Cli) -> None:
+    res = lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--json", "--output-format", "csv")
+    assert res.code == 2 and "two formats" in res.err
