@@ -177,7 +177,7 @@ class Ledger:
 
     def read(self, teams: Sequence[str] | None = None) -> Snapshot:
         """Entries, refusals, rows and problems of the given teams (default: all)."""
-        from .core.lines import rows_of
+        import numpy as np
 
         self.folder.require()
         slugs = [self._team_slug(t) for t in teams] if teams else None
@@ -189,7 +189,7 @@ class Ledger:
             book = folded.book
             entries.extend(book.entries())
             refusals.extend(book.refusals())
-            rows.extend(r for r, dup in zip(rows_of(book.lines), book.dup.tolist(), strict=True) if not dup)
+            rows.extend(book.rows(np.flatnonzero(~book.dup)))
         return Snapshot(tuple(entries), tuple(refusals), tuple(rows), books.problems)
 
     def entries(

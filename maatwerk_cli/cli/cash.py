@@ -74,10 +74,8 @@ def cash_withdraw(
     slug = row_id.rsplit("-", 2)[0]
     print_id(row_id, out_fmt)
     got = find(lg.folder, row_id)  # the date as recorded (a bank line's, or today)
-    from ..core.lines import day
-
     echo(row_id, "cash withdrawal", team=slug, amount=value, method="pin",
-         date=day(int(got.folded.book.lines.date[got.line])),
+         date=got.folded.book.line_day(got.line),
          more=f"cash on hand {format_eur(cash_on_hand(lg.folder, slug))}")
 
 
