@@ -132,6 +132,16 @@ class Book:
     outcome, -1 when none; ``has_tegenprestatie``; ``outcome`` (:data:`OUTCOME_CODES`);
     ``avoided`` (cents) and ``costed`` (an avoided cost was recorded); ``repaid`` and
     ``recovered`` (cents); ``voided``; ``outstanding`` (cents).
+
+    Everything else asks the methods below, never ``lines`` (``tests/test_layers.py``
+    holds every layer above store to that): per entry, :meth:`dates`, :meth:`amounts`,
+    :meth:`categories`, :meth:`methods`, :meth:`kind_is`, :meth:`households`, :meth:`ids`,
+    :meth:`requested`, :meth:`extra_values`, :meth:`overpaid` and whole :meth:`entries`;
+    the cash box (:meth:`cash`, :meth:`cash_moves`, :meth:`cash_lowest`); the other lines
+    that count (:meth:`rows_of`, :meth:`moves`, :meth:`paybacks`, :meth:`paid`); and, to
+    list or name lines as written, :meth:`rows`, :meth:`line_type`, :meth:`line_id`,
+    :meth:`line_day` and :meth:`line_texts`. A check before a write asks the book
+    :func:`fold_with` the lines it would append.
     """
 
     lines: Lines

@@ -129,11 +129,20 @@ class LedgerSide:
 
 def ledger_side(book: Book) -> LedgerSide:
     """Links and expected rows from a team's folded journal (voided lines do not count)."""
-    spends = book.spends[~book.voided]
+    from dataclasses import replace
+
+    import numpy as np
+
+    standing = np.flatnonzero(~book.voided)
+    spends = book.spends[standing]
     withdrawals = book.rows_of("withdraw")
     links_at = book.rows_of("bank-link")
     at = sorted({*spends.tolist(), *withdrawals.tolist(), *links_at.tolist()})
     rows = dict(zip(at, book.rows(at), strict=True))
+    # A spend as it stands (the fold's answer), not as first written.
+    for i, e in zip(spends.tolist(), book.entries(standing), strict=True):
+        rows[i] = replace(rows[i], date=e.date, amount=e.amount, category=e.category, method=e.method,
+                          note=e.note, household=e.household)
     targets: dict[str, Row] = {}
     expected: list[Expected] = []
     links: dict[str, Link] = {}
