@@ -122,9 +122,8 @@ class Source:
 
     def extended(self, aux: bytes) -> Source:
         """The same cells with ``aux`` added after the current ones (lines not written yet)."""
-        more = Source(self.size, self.aux + aux, load=lambda: bytes(self.data))
-        if self._data is not None:
-            more.attach(self._data, self._offset)
+        more = Source(self.size, self.aux + aux, self._data, self._load)
+        more._offset = self._offset  # the same bytes, or the same way to get them: no chain
         return more
 
 

@@ -98,11 +98,11 @@ def tally(book: Book, as_of: dt.date | None = None) -> CashStatus:
 
 @dataclass
 class CashBatch:
-    """Cash spends checked but not written yet, per team (their journal cells): a bulk
-    import checks each row against what the box holds after the earlier rows of the same
-    import."""
+    """Cash spends checked but not written yet: a bulk import checks each row against what
+    the box holds after the earlier rows of the same import. ``books``: per team, its
+    journal folded with those rows."""
 
-    spends: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    books: dict[str, Book] = field(default_factory=dict)
 
 
 def cash_on_hand(folder: LedgerFolder, slug: str) -> Decimal:
@@ -117,9 +117,10 @@ def require_cash(folder: LedgerFolder, slug: str, cells: Mapping[str, str], amou
     to go on."""
     from ..core.fold import fold_with
 
-    earlier = batch.spends.get(slug, []) if batch is not None else []
+    earlier = batch.books.get(slug) if batch is not None else None
     line = {k: v for k, v in cells.items() if not k.startswith("_")}
-    after = fold_with(folder.book(slug).book, [*earlier, line]).cash().on_hand
+    book = fold_with(earlier or folder.book(slug).book, [line])
+    after = book.cash().on_hand
     if after < 0:
         have = _cents(after) + amount
         raise InputError(
@@ -128,7 +129,7 @@ def require_cash(folder: LedgerFolder, slug: str, cells: Mapping[str, str], amou
             f"`maatwerk cash withdraw {slug} AMOUNT`, or pay by card or invoice"
         )
     if batch is not None:
-        batch.spends.setdefault(slug, []).append(line)
+        batch.books[slug] = book
 
 
 def check_spend_source(

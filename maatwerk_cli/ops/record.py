@@ -554,13 +554,14 @@ def _undone(books: Mapping[str, Book], plan: Sequence[tuple[str, int, bool]]) ->
     for team, book in books.items():
         at = sorted({j for t, j, _ in plan if t == team})
         rows.update(zip(((team, j) for j in at), book.rows(at), strict=True))
+    categories = {team: book.categories() for team, book in books.items()}
     out = []
     for team, i, asked in plan:
         book, row = books[team], rows[(team, i)]
         what = ""
         target = int(book.target[i])
         if row.type == "spend":
-            category = book.categories()
+            category = categories[team]
             what = category.names[int(category.codes[int(book.entry_of[i])])]
         elif target >= 0:
             what = f"on {book.line_id(target)}" if row.type != "void" else \
@@ -586,8 +587,9 @@ def _check_after_voids(team: str, book: Book, voided: Sequence[int], voids: Sequ
     overpaid = after.overpaid()
     for e in touched:
         spend = int(book.spends[e])
-        repays = [j for j in after.standing_events(e) if after.line_type(j) == "repay"]
-        if gift[e] and repays and after.live[spend]:
+        repays = [j for j in after.standing_events(e) if after.line_type(j) == "repay"] \
+            if gift[e] and after.live[spend] else []
+        if repays:
             raise InputError(
                 f"{book.line_id(spend)} would be a gift with repayments "
                 f"({', '.join(after.line_id(j) for j in repays)}); void those in the same command")
