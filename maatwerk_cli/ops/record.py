@@ -320,7 +320,7 @@ def mark_kind(
         raise InputError("--due is for loans")
     guard({"condition": cond, "by": clean_text(by, "by", limit=100)})
 
-    def check(entry: Entry, overpaid: object) -> None:
+    def check(entry: Entry, _: object) -> None:
         if due is not None and due < entry.date:
             raise InputError("the due date is before the entry's date")
         if kind == "gift" and entry.repaid > 0:
