@@ -257,7 +257,7 @@ class Ledger:
 
     def read(self, teams: Sequence[str] | None = None) -> Snapshot:
         """Entries, refusals, rows and problems of the given teams (default: all)."""
-        from .core.lines import rows_of
+        import numpy as np
 
         self.folder.require()
         slugs = [self._team_slug(t) for t in teams] if teams else None
@@ -269,7 +269,7 @@ class Ledger:
             book = folded.book
             entries.extend(book.entries())
             refusals.extend(book.refusals())
-            rows.extend(r for r, dup in zip(rows_of(book.lines), book.dup.tolist(), strict=True) if not dup)
+            rows.extend(book.rows(np.flatnonzero(~book.dup)))
         return Snapshot(tuple(entries), tuple(refusals), tuple(rows), books.problems)
 
     def entries(
@@ -538,13 +538,12 @@ class Ledger:
     def record_withdrawal(self, request: WithdrawRequest) -> Recorded:
         """Record a cash withdrawal; return it as written: its id, its team, and its ``date``
         (a bank line's, or today, when none was given) and ``amount`` cells."""
-        from .core.lines import day as line_day
         from .core.money import format_plain
         from .ops.record import Recorded, find
 
         row_id = self.withdraw(request)
         got = find(self.folder, row_id)
-        when = line_day(int(got.folded.book.lines.date[got.line]))
+        when = got.folded.book.line_day(got.line)
         return Recorded(row_id, got.folded.team, {"date": when.isoformat(),
                                                    "amount": format_plain(money(request.amount))})
 

@@ -269,3 +269,41 @@ def test_the_pack_and_the_report_show_the_same_knipkaart(lcli: Cli, ledger_dir: 
         assert int(shown["noord"][key]) == int(card[key]), (key, shown["noord"], card)
         title = {"used": "gebruikt", "limit": "op de kaart", "remaining": "over", "beyond": "voorbij de kaart"}[key]
         assert int(packed["noord"][title]) == int(card[key]), (key, packed["noord"], card)
+
+
+def test_pack_and_report_show_the_same_card_for_six_uses_one_forced(lcli: Cli, tmp_path: Path) -> None:
+    """Issue 21: the workbook pack and the HTML report count the card from the same uses."""
+    import re
+    from html import unescape
+
+    from openpyxl import load_workbook
+
+    for month, reason in enumerate(REASONS, start=1):
+        assert use(lcli, "noord", "--reason", reason, "--date", f"10-{month}-2025").code == 0
+    assert use(lcli, "noord", "--reason", "Wonen: nog een keer", "--date", "1-7-2025", "--force").code == 0
+    want = {"used": 6, "limit": 5, "remaining": 0, "beyond": 1}
+
+    xlsx = tmp_path / "pack.xlsx"
+    res = lcli("pack", "--as-of", "31-12-2025", "-o", str(xlsx))
+    assert res.code == 0, res.err
+    ws = load_workbook(xlsx)["knipkaart"]
+    head = [ws.cell(row=3, column=n).value for n in range(1, ws.max_column + 1)]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    from maatwerk_cli.render.listings import CARD_TABLE
+
+    title = {c.key: c.title for c in CARD_TABLE}
+    got = {key: rows["noord"][head.index(title[key])] for key in want}
+    assert got == want, head
+
+    page = tmp_path / "report.html"
+    res = lcli("report", "--as-of", "31-12-2025", "-o", str(page))
+    assert res.code == 0, res.err
+    html = page.read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*data-report="knipkaart".*?</table>', html, re.S)
+    assert table is not None
+    cards = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table[0], re.S):
+        cells = dict(re.findall(r'data-key="([^"]+)" data-value="([^"]*)"', row))
+        if cells.get("team"):
+            cards[json.loads(unescape(cells["team"]))] = {k: json.loads(unescape(cells[k])) for k in want}
+    assert cards["noord"] == want

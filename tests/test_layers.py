@@ -237,3 +237,83 @@ def test_the_clerks_spend_stays_light(tmp_path: Path) -> None:
     assert "HEAVY=\n" in done.stderr
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "maatwerk_cli.ops.requests" in imported and not {"numpy", "pandas"} & imported
+
+
+# -- issue 21: the fold is the only source of an entry's state
+
+#: Where ``.lines`` is something other than a journal's lines: (module, the object's name).
+OTHER_LINES = {("formats/bank.py", "part"), ("formats/bank.py", "first_of_second"),
+               ("ops/bank.py", "statement"), ("cli/clerk.py", "told"), ("render/html.py", "ch")}
+#: What may be imported from core.lines outside core and store: dates and type names, no columns.
+LINES_NAMES_ALLOWED = {"day", "day_number", "NO_DATE", "TYPES", "TYPE_CODE", "make_id", "key_to_id", "id_key",
+                       "ID_SCALE"}
+#: Attributes only the columnar lines have.
+LINES_ONLY = {"filled_mask", "code_of", "has_amount", "filled", "span", "of_type"}
+
+
+def line_column_reads(source: str, module: str) -> list[str]:
+    """Where code reads a journal's line columns rather than asking the fold's Book:
+    ``x.lines`` (a Book's or a Folded's lines, or anything else not listed in
+    :data:`OTHER_LINES`), ``getattr(x, "lines")`` and ``vars(x)["lines"]``, the attributes only
+    :class:`~maatwerk_cli.core.lines.Lines` has, and imports of its columns' machinery."""
+    found = []
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        at = f"{module}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Attribute):
+            other = node.attr == "lines" and (module, ast.unparse(node.value)) in OTHER_LINES
+            if (node.attr == "lines" and not other) or node.attr in LINES_ONLY:
+                found.append(f"{at}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Constant) and node.value == "lines":
+            parent = next((p for p in ast.walk(tree) for c in ast.iter_child_nodes(p) if c is node), None)
+            if isinstance(parent, ast.Subscript) or (
+                    isinstance(parent, ast.Call) and ast.unparse(parent.func).split(".")[-1] in
+                    ("getattr", "attrgetter", "__getattribute__")):
+                found.append(f"{at}: {ast.unparse(parent)}")
+        elif isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if mod.endswith("core.lines") or mod == "core.lines":
+                found += [f"{at}: imports {a.name} from core.lines" for a in node.names
+                          if a.name not in LINES_NAMES_ALLOWED]
+            elif mod.endswith("core") or mod == "":
+                found += [f"{at}: imports core.lines" for a in node.names if a.name == "lines"]
+        elif isinstance(node, ast.Import):
+            found += [f"{at}: imports {a.name}" for a in node.names if a.name.endswith("core.lines")]
+    return found
+
+
+def test_nothing_outside_core_and_store_reads_journal_line_columns() -> None:
+    """An entry's date, amount, category, kind, ... and a team's cash are the fold's answers
+    (core.fold.Book): every other layer asks the Book, so a new event changes one place."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel.split("/")[0] in ("core", "store"):
+            continue
+        found += line_column_reads(path.read_text(encoding="utf-8"), rel)
+    assert found == []
+
+
+def test_the_line_column_check_sees_the_usual_ways_round() -> None:
+    dodges = [
+        "lines = book.lines\nx = lines.date[book.spends]",
+        "x = folded.book.lines.amount[i]",
+        "x = self.books[s].book.lines.codes['category']",
+        "f(book.lines)",
+        "x = getattr(book, 'lines').date",
+        "x = vars(book)['lines']",
+        "x = operator.attrgetter('lines')(book)",
+        "m = mystery.filled_mask('extra')",
+        "c = thing.code_of('method', 'contant')",
+        "from ..core.lines import rows_of",
+        "from ..core.lines import Lines",
+        "from ..core import lines",
+        "import maatwerk_cli.core.lines",
+        "x = part.lines",  # allowed only in formats/bank.py
+    ]
+    for code in dodges:
+        assert line_column_reads(code, "ops/example.py"), code
+    fine = ["from ..core.lines import day, NO_DATE", "x = book.dates()[book.spends >= 0]",
+            "x = [ln for ln in part.lines]", "c = book.categories().codes"]
+    for code in fine:
+        assert not line_column_reads(code, "formats/bank.py"), code

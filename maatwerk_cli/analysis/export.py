@@ -39,14 +39,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..core.errors import Problem
 from ..core.records import Team
 
 if TYPE_CHECKING:
     from ..core.fold import Book
-    from ..core.lines import Lines
     from ..core.records import Entry
     from ..store.folder import LedgerFolder
 
@@ -242,11 +241,6 @@ def _team_transactions(
     slug: str, book: Book, entries: list[Entry], year: int | None, redactor: Redactor | None,
 ) -> list[tuple[int, Transaction]]:
     """One team's transactions (each with its journal line index, -1 for the opening)."""
-    import numpy as np
-
-    from ..core.lines import TYPE_CODE, day
-
-    lines = book.lines
     redact = redactor is not None
     # What each loan or conditional grant not voided still owes, lowered as paybacks come in.
     owed = {i: _cents(e.amount) for i, e in enumerate(entries) if not e.voided and e.kind in LOAN_KINDS}
@@ -290,18 +284,11 @@ def _team_transactions(
     # Repayments and recoveries that count, by date (so the claim on any day is what the
     # loans report says is outstanding then); those on a voided spend are left out with it,
     # as utilisation's repaid leaves them out.
-    at = book.rows_of("repay", "recovered")
-    at = at[book.entry_of[at] >= 0]
-    at = at[np.argsort(lines.date[at], kind="stable")]
-    ids, notes = lines.ids(at), lines.cells(at, "note")
-    for n, line in enumerate(at.tolist()):
-        i = int(book.entry_of[line])
+    for line in sorted(_paybacks(book), key=lambda p: p.date):
+        i, when, cents, recovered = line.entry, line.date, line.cents, line.recovered
         entry = entries[i]
         if entry.voided:
             continue
-        when = day(int(lines.date[line]))
-        cents = int(lines.amount[line])
-        recovered = int(lines.type[line]) == TYPE_CODE["recovered"]
         lower = min(cents, owed.get(i, 0))
         if i in owed:
             owed[i] -= lower
@@ -315,19 +302,15 @@ def _team_transactions(
             legs += [Posting(account("Liabilities", PROVISION), lower),
                      Posting(account("Assets", RECEIVABLE), -lower)]
         # A recovery's note names the pot that paid (not personal); a repayment's may be anything.
-        items.append((line, Transaction(
-            date=when, code=ids[n], team=slug, what="recovered" if recovered else "repay",
+        items.append((line.at, Transaction(
+            date=when, code=line.id, team=slug, what="recovered" if recovered else "repay",
             payee="Verhaald" if recovered else "Terugbetaling",
-            narration=notes[n] if recovered or not redact else "", link=entry.id,
+            narration=line.note if recovered or not redact else "", link=entry.id,
             tags=(("entry", entry.id), ("kind", entry.kind)), postings=tuple(legs))))
 
     # Cash: withdrawals into the box, deposits back out of it, write-offs.
-    at = book.rows_of("withdraw", "settle")
-    ids, notes, methods = lines.ids(at), _cash_notes(lines, at), lines.cells(at, "method")
-    for n, line in enumerate(at.tolist()):
-        when = day(int(lines.date[line]))
-        cents = int(lines.amount[line])
-        what = cash_kind(int(lines.type[line]) == TYPE_CODE["withdraw"], methods[n])
+    for move in _cash_lines(book):
+        when, cents, what = move.date, move.cents, move.what
         into, out_of = {
             "withdraw": (account("Assets", CASH), account("Assets", BUDGET)),
             "deposit": (account("Assets", BUDGET), account("Assets", CASH)),
@@ -337,9 +320,9 @@ def _team_transactions(
             cash_before += cents if what == "withdraw" else -cents
         if not keep(when):
             continue
-        items.append((line, Transaction(
-            date=when, code=ids[n], team=slug, what=what, payee="Kasgeld",
-            narration="" if redact else notes[n], link="", tags=(),
+        items.append((move.at, Transaction(
+            date=when, code=move.id, team=slug, what=what, payee="Kasgeld",
+            narration="" if redact else move.note, link="", tags=(),
             postings=(Posting(into, cents), Posting(out_of, -cents)))))
 
     if year is not None and (cash_before or owed_before):
@@ -357,18 +340,51 @@ def _team_transactions(
     return items
 
 
-def _cash_notes(lines: Lines, at: Any) -> list[str]:
-    """What was written about each cash line: a withdrawal's note, a settlement's reason."""
-    return [note or reason for note, reason in zip(lines.cells(at, "note"), lines.cells(at, "reason"),
+class _Line(NamedTuple):
+    """A repayment, recovery or cash line that counts, as the export lists it: line index,
+    id, date, cents, entry index (paybacks), what it is, what was written about it."""
+
+    at: int
+    id: str
+    date: dt.date
+    cents: int
+    entry: int
+    what: str
+    note: str
+
+    @property
+    def recovered(self) -> bool:
+        return self.what == "recovered"
+
+
+def _paybacks(book: Book) -> list[_Line]:
+    """Repayments and recoveries that count and are about an entry, in file order."""
+    from ..core.lines import day
+
+    paid = book.moves("repay", "recovered")
+    keep = book.entry_of[paid.at] >= 0
+    at = paid.at[keep]
+    return [_Line(line, line_id, day(days), cents, entry, ("repay", "recovered")[kind], note)
+            for line, line_id, days, cents, entry, kind, note in zip(
+                at.tolist(), book.line_ids(at), paid.date[keep].tolist(), paid.cents[keep].tolist(),
+                book.entry_of[at].tolist(), paid.kind[keep].tolist(), book.line_texts(at, "note"), strict=True)]
+
+
+def _cash_lines(book: Book) -> list[_Line]:
+    """Withdrawals, deposits and write-offs that count, in file order; the note is a
+    withdrawal's note or a settlement's reason."""
+    from ..core.fold import CASH_MOVES
+    from ..core.lines import day
+
+    box = book.cash_moves()
+    keep = box.kind != CASH_MOVES.index("spend")
+    at = box.at[keep]
+    notes = [note or reason for note, reason in zip(book.line_texts(at, "note"), book.line_texts(at, "reason"),
                                                     strict=True)]
-
-
-def cash_kind(withdrawal: bool, method: str) -> str:
-    """``withdraw``, ``write-off`` or ``deposit`` (any settle that does not write off puts
-    the money back, as the cash report counts it)."""
-    if withdrawal:
-        return "withdraw"
-    return "write-off" if method == "write-off" else "deposit"
+    return [_Line(line, line_id, day(days), cents, -1, CASH_MOVES[kind], note)
+            for line, line_id, days, cents, kind, note in zip(
+                at.tolist(), book.line_ids(at), box.date[keep].tolist(), box.cents[keep].tolist(),
+                box.kind[keep].tolist(), notes, strict=True)]
 
 
 # ---------------------------------------------------------------------------- tables
@@ -414,7 +430,6 @@ def tables(folder: LedgerFolder, redactor: Redactor | None = None) -> Tables:
     """
     from pathlib import Path
 
-    from ..core.lines import TYPE_CODE, day
 
     chosen = holders(folder, None)
     books = folder.books([t.slug for t in chosen])
@@ -428,31 +443,22 @@ def tables(folder: LedgerFolder, redactor: Redactor | None = None) -> Tables:
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in TABLES}
     for team in chosen:
         book = books[team.slug].book
-        lines = book.lines
         about = {"team": team.slug, "team_name": team.name, "team_kind": team.kind}
         for e in entries[team.slug]:
             rows["entries"].append({"year": e.date.year, **about,
                                     **{k: getattr(e, k) for k in TABLES["entries"][3:]}})
-        at = book.rows_of("repay", "recovered")
-        at = at[book.entry_of[at] >= 0]
-        ids, notes = lines.ids(at), lines.cells(at, "note")
-        for n, line in enumerate(at.tolist()):
-            entry = entries[team.slug][int(book.entry_of[line])]
-            when = day(int(lines.date[line]))
-            recovered = int(lines.type[line]) == TYPE_CODE["recovered"]
+        for line in _paybacks(book):
+            entry = entries[team.slug][line.entry]
             rows["paybacks"].append({
-                "year": when.year, "team": team.slug, "id": ids[n], "entry": entry.id,
-                "entry_voided": entry.voided, "date": when, "type": "recovered" if recovered else "repay",
-                "amount": _money(int(lines.amount[line])),
-                "recovered_from": notes[n] if recovered else "", "note": "" if recovered else notes[n]})
-        at = book.rows_of("withdraw", "settle")
-        ids, notes, methods = lines.ids(at), _cash_notes(lines, at), lines.cells(at, "method")
-        for n, line in enumerate(at.tolist()):
-            when = day(int(lines.date[line]))
+                "year": line.date.year, "team": team.slug, "id": line.id, "entry": entry.id,
+                "entry_voided": entry.voided, "date": line.date,
+                "type": "recovered" if line.recovered else "repay", "amount": _money(line.cents),
+                "recovered_from": line.note if line.recovered else "",
+                "note": "" if line.recovered else line.note})
+        for move in _cash_lines(book):
             rows["cash"].append({
-                "year": when.year, "team": team.slug, "id": ids[n], "date": when,
-                "type": cash_kind(int(lines.type[line]) == TYPE_CODE["withdraw"], methods[n]),
-                "amount": _money(int(lines.amount[line])), "note": notes[n]})
+                "year": move.date.year, "team": team.slug, "id": move.id, "date": move.date,
+                "type": move.what, "amount": _money(move.cents), "note": move.note})
         for y, amount in sorted(team.budgets.items()):
             rows["budgets"].append({"year": int(y), **about, "budget": amount.quantize(_CENT)})
         for r in refusals[team.slug]:

@@ -66,14 +66,13 @@ def from_books(books: Books, slugs: Sequence[str]) -> Figures:
     offset = 0
     for t, slug in enumerate(slugs):
         book = books[slug].book
-        lines = book.lines
-        spends = book.spends
-        m = len(spends)
-        remap = np.array([lookup.get(n, -1) for n in lines.names["category"]], dtype=np.int32)
+        m = len(book)
+        category = book.categories()
+        remap = np.array([lookup.get(n, -1) for n in category.names], dtype=np.int32)
         entries["team"].append(np.full(m, t, dtype=np.int32))
         entries["date"].append(book.dates())
         entries["cents"].append(book.amounts())
-        entries["category"].append(remap[lines.codes["category"][spends]] if m else np.zeros(0, np.int32))
+        entries["category"].append(remap[category.codes] if m else np.zeros(0, np.int32))
         entries["cash"].append(book.method_is("contant"))
         entries["loan"].append(book.kind_is("loan", "conditional"))
         entries["tegenprestatie"].append(book.has_tegenprestatie)
@@ -85,19 +84,12 @@ def from_books(books: Books, slugs: Sequence[str]) -> Figures:
         paybacks["spend"].append(spend + offset)
         paybacks["date"].append(date)
         paybacks["cents"].append(cents)
-        at = book.rows_of(*ROW_CODES)
-        types = lines.type[at]
-        from ..core.lines import TYPE_CODE
-
-        code = np.zeros(len(at), dtype=np.int8)
-        for name, value in ROW_CODES.items():
-            code[types == TYPE_CODE[name]] = value
-        rows["team"].append(np.full(len(at), t, dtype=np.int32))
-        rows["type"].append(code)
-        rows["date"].append(lines.date[at])
-        rows["cents"].append(lines.amount[at])
-        write_off = lines.code_of("method", "write-off")
-        rows["write_off"].append((code == ROW_CODES["settle"]) & (lines.codes["method"][at] == write_off))
+        moves = book.moves(*ROW_CODES)  # kind follows ROW_CODES' order
+        rows["team"].append(np.full(len(moves.at), t, dtype=np.int32))
+        rows["type"].append(moves.kind)
+        rows["date"].append(moves.date)
+        rows["cents"].append(moves.cents)
+        rows["write_off"].append(moves.write_off)
         offset += m
     return Figures(tuple(slugs), tuple(names), _joined(entries, _ENTRY_DTYPES),
                    _joined(paybacks, _PAYBACK_DTYPES), _joined(rows, _ROW_DTYPES),
@@ -105,9 +97,8 @@ def from_books(books: Books, slugs: Sequence[str]) -> Figures:
 
 
 def _used_categories(book: Any) -> set[str]:
-    codes = np.unique(book.lines.codes["category"][book.spends])
-    names = book.lines.names["category"]
-    return {names[c] for c in codes.tolist()}
+    used: set[str] = book.categories().used()
+    return used
 
 
 _ENTRY_DTYPES = {"team": np.int32, "date": np.int64, "cents": np.int64, "category": np.int32,

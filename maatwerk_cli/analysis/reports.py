@@ -999,7 +999,7 @@ def story_report(
     households: set[str] = set()
     for slug in data.slugs:
         book = data.books[slug].book
-        households.update(book.lines.cells(book.spends, "household"))
+        households.update(book.households())
         keep = ~book.voided
         if min_amount is not None:
             keep &= book.amounts() >= _cents(min_amount)
@@ -1396,14 +1396,13 @@ def leadtime_of(spec: ReportSpec, data: Snapshot) -> Report:
         unknown = (asked == NO_DATE) | (asked > dates)
         days = np.where(unknown, 0, dates.astype(np.int64) - asked)
         missing[slug] = int((keep & unknown).sum())
-        methods = np.asarray(book.lines.codes["method"])[book.spends]
-        names = book.lines.names["method"]
-        found = {names[int(c)] for c in np.unique(methods[keep])}
+        method = book.methods()
+        found = {method.names[int(c)] for c in np.unique(method.codes[keep])}
         order = [m for m in METHODS if m in found] + sorted(found - set(METHODS))
-        for method in order:
-            values = days[keep & (methods == names.index(method))]
-            records.append(_lead_record(slug, method, values))
-            every.setdefault(method, []).extend(values.tolist())
+        for name in order:
+            values = days[keep & (method.codes == method.code(name))]
+            records.append(_lead_record(slug, name, values))
+            every.setdefault(name, []).extend(values.tolist())
         records.append(_lead_record(slug, ALL_METHODS, days[keep]))
         every.setdefault(ALL_METHODS, []).extend(days[keep].tolist())
     total = _lead_record(TOTAL_LABEL, ALL_METHODS, np.asarray(every.get(ALL_METHODS, []), dtype=np.int64))

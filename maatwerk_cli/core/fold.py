@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from .lines import NO_DATE, TYPE_CODE, Lines, day, day_number, make_id
-from .records import OUTCOMES, Entry, Refusal
+from .lines import NO_DATE, TYPE_CODE, TYPES, Lines, appended, day, day_number, make_id, rows_of
+from .records import OUTCOMES, Entry, Refusal, Row
 
 #: ``outcome`` codes: 0 none recorded, then :data:`~maatwerk_cli.core.records.OUTCOMES` in order.
 OUTCOME_CODES = {"": 0, **{name: i + 1 for i, name in enumerate(OUTCOMES)}}
@@ -64,6 +64,55 @@ def _money(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2).quantize(_CENT)
 
 
+class Coded(NamedTuple):
+    """A categorical answer per entry: ``codes`` index ``names`` (``""`` is code 0)."""
+
+    codes: np.ndarray
+    names: tuple[str, ...]
+
+    def used(self) -> set[str]:
+        return {self.names[c] for c in np.unique(self.codes).tolist()}
+
+    def code(self, name: str) -> int:
+        """The code of ``name``, -1 when no line has it."""
+        return self.names.index(name) if name in self.names else -1
+
+
+#: What a cash move is: ``Moves.kind`` of :meth:`Book.cash_moves` indexes this.
+CASH_MOVES = ("withdraw", "deposit", "write-off", "spend")
+
+
+class Moves(NamedTuple):
+    """Lines that count, in file order: line index, ``kind`` (what the asker named), day
+    number, cents, and whether it is a settle that wrote off."""
+
+    at: np.ndarray
+    kind: np.ndarray
+    date: np.ndarray
+    cents: np.ndarray
+    write_off: np.ndarray
+
+    def balance(self) -> np.ndarray:
+        """For :meth:`Book.cash_moves`: the cash box after each move (withdrawals add)."""
+        got: np.ndarray = np.cumsum(np.where(self.kind == 0, self.cents, -self.cents))
+        return got
+
+
+@dataclass(frozen=True, slots=True)
+class CashBox:
+    """A team's cash box in cents: withdrawn less cash spends (not voided), written off and
+    deposited is what should be on hand."""
+
+    withdrawn: int
+    spent: int
+    written_off: int
+    deposited: int
+
+    @property
+    def on_hand(self) -> int:
+        return self.withdrawn - self.spent - self.written_off - self.deposited
+
+
 @dataclass(frozen=True, slots=True)
 class Book:
     """One journal folded (see the module's rules); arrays per line or per spend.
@@ -83,6 +132,16 @@ class Book:
     outcome, -1 when none; ``has_tegenprestatie``; ``outcome`` (:data:`OUTCOME_CODES`);
     ``avoided`` (cents) and ``costed`` (an avoided cost was recorded); ``repaid`` and
     ``recovered`` (cents); ``voided``; ``outstanding`` (cents).
+
+    Everything else asks the methods below, never ``lines`` (``tests/test_layers.py``
+    holds every layer above store to that): per entry, :meth:`dates`, :meth:`amounts`,
+    :meth:`categories`, :meth:`methods`, :meth:`kind_is`, :meth:`households`, :meth:`ids`,
+    :meth:`requested`, :meth:`extra_values`, :meth:`overpaid` and whole :meth:`entries`;
+    the cash box (:meth:`cash`, :meth:`cash_moves`, :meth:`cash_lowest`); the other lines
+    that count (:meth:`rows_of`, :meth:`moves`, :meth:`paybacks`, :meth:`paid`); and, to
+    list or name lines as written, :meth:`rows`, :meth:`line_type`, :meth:`line_id`,
+    :meth:`line_day` and :meth:`line_texts`. A check before a write asks the book
+    :func:`fold_with` the lines it would append.
     """
 
     lines: Lines
@@ -120,13 +179,65 @@ class Book:
 
     # -- numbers for the reports
 
+    # -- what each entry is: arrays (or lists) over entries, in file order
+
     def amounts(self) -> np.ndarray:
         """Each entry's amount in cents."""
         got: np.ndarray = self.lines.amount[self.spends]
         return got
 
     def dates(self) -> np.ndarray:
+        """Each entry's date (the day the money was spent) as a day number."""
         got: np.ndarray = self.lines.date[self.spends]
+        return got
+
+    def categories(self) -> Coded:
+        """Each entry's category, as codes into names."""
+        return Coded(self.lines.codes["category"][self.spends], self.lines.names["category"])
+
+    def methods(self) -> Coded:
+        """Each entry's payment method, as codes into names."""
+        return Coded(self.lines.codes["method"][self.spends], self.lines.names["method"])
+
+    def households(self, which: Sequence[int] | np.ndarray | None = None) -> list[str]:
+        """The household code of each entry (all, or those at ``which``); ``""`` when none."""
+        return self.lines.cells(self._rows(which), "household")
+
+    def has_household(self) -> np.ndarray:
+        """Per entry: a household is recorded (nothing decoded)."""
+        mask: np.ndarray = self.lines.filled_mask("household")[self.spends]
+        return mask
+
+    def ids(self, which: Sequence[int] | np.ndarray | None = None) -> list[str]:
+        """The id of each entry (all, or those at ``which``)."""
+        return self.lines.ids(self._rows(which))
+
+    def recorded_at(self, which: Sequence[int] | np.ndarray | None = None) -> list[str]:
+        """When each entry (all, or those at ``which``) was written, as the journal says."""
+        return self.lines.cells(self._rows(which), "recorded_at")
+
+    def extra_values(self, key: str) -> dict[int, Any]:
+        """Per entry whose ``extra`` holds ``key``: its value (entries in file order)."""
+        rows = self.spends
+        have = np.flatnonzero(self.lines.filled_mask("extra")[rows])
+        quoted = json.dumps(key)
+        out: dict[int, Any] = {}
+        for n, text in zip(have.tolist(), self.lines.cells(rows[have], "extra"), strict=True):
+            if quoted in text:  # most cells: no need to parse them
+                found = json.loads(text)
+                if key in found:
+                    out[n] = found[key]
+        return out
+
+    def overpaid(self) -> np.ndarray:
+        """Per entry, the cents repaid and recovered beyond its amount (0 when within it)."""
+        got: np.ndarray = np.maximum(self.repaid + self.recovered - self.amounts(), 0)
+        return got
+
+    def _rows(self, which: Sequence[int] | np.ndarray | None) -> np.ndarray:
+        if which is None:
+            return self.spends
+        got: np.ndarray = self.spends[np.asarray(which, dtype=np.int64)]
         return got
 
     def requested(self) -> np.ndarray:
@@ -135,10 +246,8 @@ class Book:
         got = self._memo.get("requested")
         if got is None:
             got = np.full(len(self.spends), NO_DATE, dtype=np.int32)
-            rows = self.spends
-            have = np.flatnonzero(self.lines.filled_mask("extra")[rows])
-            for n, text in zip(have.tolist(), self.lines.cells(rows[have], "extra"), strict=True):
-                found = requested_day(json.loads(text).get(REQUESTED)) if REQUESTED in text else None
+            for n, value in self.extra_values(REQUESTED).items():
+                found = requested_day(value)
                 if found is not None:
                     got[n] = day_number(found)
             self._memo["requested"] = got
@@ -155,11 +264,95 @@ class Book:
         mask: np.ndarray = self.lines.codes["method"][self.spends] == code
         return mask
 
+    # -- lines: what the events and the other line types say
+
     def rows_of(self, *types: str) -> np.ndarray:
         """Line indexes of the lines of these types that count (live), in file order."""
         codes = [TYPE_CODE[t] for t in types]
         got: np.ndarray = np.flatnonzero(self.live & np.isin(self.lines.type, codes))
         return got
+
+    def all_of(self, *types: str) -> np.ndarray:
+        """Line indexes of the lines of these types, cancelled ones too (not repeated ids)."""
+        codes = [TYPE_CODE[t] for t in types]
+        got: np.ndarray = np.flatnonzero(~self.dup & np.isin(self.lines.type, codes))
+        return got
+
+    def moves(self, *types: str) -> Moves:
+        """The lines of these types that count, in file order; ``kind`` indexes ``types``."""
+        at = self.rows_of(*types)
+        kind = np.zeros(len(at), dtype=np.int8)
+        line_types = self.lines.type[at]
+        for k, name in enumerate(types):
+            kind[line_types == TYPE_CODE[name]] = k
+        off = self.lines.code_of("method", "write-off")
+        write_off = (line_types == TYPE_CODE["settle"]) & (self.lines.codes["method"][at] == off)
+        return Moves(at, kind, self.lines.date[at], self.lines.amount[at], write_off)
+
+    def cash_moves(self) -> Moves:
+        """What went into and out of the cash box and counts, in file order: ``kind`` indexes
+        :data:`CASH_MOVES` (a settle that does not write off puts the money back)."""
+        box = self.moves("withdraw", "settle")
+        kind = np.where(box.kind == 0, 0, np.where(box.write_off, 2, 1)).astype(np.int8)
+        cash = self.spends[self.method_is("contant") & ~self.voided]
+        at = np.concatenate([box.at, cash])
+        order = np.argsort(at, kind="stable")
+        kind = np.concatenate([kind, np.full(len(cash), 3, dtype=np.int8)])[order]
+        at = at[order]
+        return Moves(at, kind, self.lines.date[at], self.lines.amount[at], kind == 2)
+
+    def cash(self, until: int | None = None) -> CashBox:
+        """The cash box from the moves dated up to the day number ``until`` (default: all)."""
+        m = self.cash_moves()
+        keep = m.date <= until if until is not None else np.ones(len(m.at), dtype=bool)
+        withdrawn, deposited, written_off, spent = (int(m.cents[keep & (m.kind == k)].sum())
+                                                    for k in range(len(CASH_MOVES)))
+        return CashBox(withdrawn, spent, written_off, deposited)
+
+    def cash_lowest(self) -> tuple[int, int]:
+        """The lowest the cash box went, counted line by line in file order, and the line
+        where it first did: (cents, line index); (0, -1) when it never went below zero."""
+        m = self.cash_moves()
+        balance = m.balance()
+        if not len(balance) or balance.min() >= 0:
+            return 0, -1
+        low = int(np.argmin(balance))
+        return int(balance[low]), int(m.at[low])
+
+    def line_type(self, i: int) -> str:
+        """The type of line ``i`` (``spend``, ``repay``, ``void``, ...)."""
+        return TYPES[int(self.lines.type[i])]
+
+    def line_id(self, i: int) -> str:
+        return self.lines.id(i)
+
+    def line_ids(self, at: Sequence[int] | np.ndarray) -> list[str]:
+        return self.lines.ids(at)
+
+    def line_day(self, i: int) -> dt.date:
+        """The date written on line ``i``."""
+        return day(int(self.lines.date[i]))
+
+    def line_texts(self, at: Sequence[int] | np.ndarray, column: str) -> list[str]:
+        """A free-text cell (``note``, ``reason``, ``by``) of some lines, for listing them; an
+        entry's state comes from the answers above, never from its line."""
+        if column not in ("note", "reason", "by"):
+            raise ValueError(f"{column} is not a free-text cell of a line")
+        return self.lines.cells(at, column)
+
+    def rows(self, at: Sequence[int] | np.ndarray | None = None) -> list[Row]:
+        """Lines (all, or those at ``at``) as written, as :class:`~maatwerk_cli.core.records.Row`."""
+        return rows_of(self.lines, at)
+
+    def voiding(self, i: int) -> int | None:
+        """The void line that stands and cancels line ``i``, if any."""
+        hits = np.flatnonzero((self.target == i) & self.live & (self.lines.type == TYPE_CODE["void"]))
+        return int(hits[-1]) if len(hits) else None
+
+    def standing_events(self, i: int) -> list[int]:
+        """The lines about entry ``i`` that still count (voids left out), in file order."""
+        void = TYPE_CODE["void"]
+        return [j for j in self.events(i).tolist() if self.live[j] and int(self.lines.type[j]) != void]
 
     def paid(self, kind: str, until: int | None = None) -> np.ndarray:
         """Per entry, the cents of the standing ``repay`` or ``recovered`` events (those dated up
@@ -380,6 +573,12 @@ def fold(lines: Lines) -> Book:
         recovered_at=recovered_at, voided=voided, void_at=void_at, bank_at=bank_at,
         outstanding=outstanding,
     )
+
+
+def fold_with(book: Book, cells: Sequence[Mapping[str, str]]) -> Book:
+    """The book as it would be with these lines appended (the cells a write would add):
+    checks before a write ask this instead of re-implementing the rules."""
+    return fold(appended(book.lines, cells))
 
 
 def detached(book: Book) -> Book:

@@ -13,13 +13,13 @@ numpy is imported here: keep this module off the clerk's path.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .records import JOURNAL_COLUMNS, ROW_TYPES, Row
+from .records import JOURNAL_COLUMNS, ROW_TYPES, Row, split_id
 
 #: Row types in code order: ``type`` arrays hold indexes into this tuple.
 TYPES: tuple[str, ...] = tuple(ROW_TYPES)
@@ -119,6 +119,12 @@ class Source:
     def detached(self, load: Callable[[], bytes] | None = None) -> Source:
         """The same cells without the journal's bytes (for the cache); ``load`` gets them."""
         return Source(self.size, self.aux, load=load)
+
+    def extended(self, aux: bytes) -> Source:
+        """The same cells with ``aux`` added after the current ones (lines not written yet)."""
+        more = Source(self.size, self.aux + aux, self._data, self._load)
+        more._offset = self._offset  # the same bytes, or the same way to get them: no chain
+        return more
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +259,65 @@ def take(lines: Lines, order: np.ndarray) -> Lines:
                  lines.type[order], lines.date[order], lines.due[order], lines.amount[order],
                  lines.has_amount[order], {c: v[order] for c, v in lines.codes.items()},
                  lines.names, lines.span[order], lines.filled[order], lines.source)
+
+
+def appended(lines: Lines, cells: Sequence[Mapping[str, str]]) -> Lines:
+    """The lines with some not yet written after them, given as the cells a write appends
+    (``ref`` an id, ``date`` and ``due`` ISO dates, ``amount`` plain euros). Each gets an id
+    above every id in the journal; nothing is checked (the writer checks them)."""
+    from decimal import Decimal
+
+    if not cells:
+        return lines
+    n = len(cells)
+    top = int(lines.key.max()) + 1 if len(lines) else id_key(dt.date.today().year, 1)
+    first_line = int(lines.line.max()) + 1 if len(lines) else 2
+
+    def ref_key(text: str) -> int:
+        try:
+            team, year, seq = split_id(text)
+        except ValueError:
+            return -1
+        return id_key(year, seq) if team == lines.team else -1
+
+    def days(text: str) -> int:
+        return day_number(dt.date.fromisoformat(text)) if text else int(NO_DATE)
+
+    names = dict(lines.names)
+    new_codes: dict[str, np.ndarray] = {}
+    for column in CODED_COLUMNS:
+        known = {name: i for i, name in enumerate(names[column])}
+        for c in cells:
+            known.setdefault(c.get(column, ""), len(known))
+        names[column] = tuple(known)
+        new_codes[column] = np.array([known[c.get(column, "")] for c in cells], dtype=np.int32)
+    aux = bytearray()
+    span = np.zeros((n, 2), dtype=np.int64)
+    filled = np.zeros(n, dtype=np.uint8)
+    for k, c in enumerate(cells):
+        start = lines.source.size + len(lines.source.aux) + len(aux)
+        aux += "\x1f".join(c.get(col, "") for col in JOURNAL_COLUMNS).encode("utf-8")
+        span[k] = (start, lines.source.size + len(lines.source.aux) + len(aux))
+        filled[k] = sum(1 << i for i, col in enumerate(TEXT_COLUMNS) if c.get(col, ""))
+    amounts = [c.get("amount", "") for c in cells]
+    more = Lines(
+        lines.team, np.arange(first_line, first_line + n, dtype=np.int32),
+        np.arange(top, top + n, dtype=np.int64),
+        np.array([ref_key(c.get("ref", "")) for c in cells], dtype=np.int64),
+        np.array([TYPE_CODE[c["type"]] for c in cells], dtype=np.int8),
+        np.array([days(c["date"]) for c in cells], dtype=np.int32),
+        np.array([days(c.get("due", "")) for c in cells], dtype=np.int32),
+        np.array([int(Decimal(a).scaleb(2)) if a else 0 for a in amounts], dtype=np.int64),
+        np.array([bool(a) for a in amounts], dtype=bool), new_codes, names, span, filled,
+        lines.source)
+
+    def cat(attr: str) -> Any:
+        return np.concatenate([getattr(lines, attr), getattr(more, attr)])
+
+    codes = {c: np.concatenate([lines.codes[c], new_codes[c]]) for c in CODED_COLUMNS}
+    return Lines(lines.team, cat("line"), cat("key"), cat("ref"), cat("type"), cat("date"), cat("due"),
+                 cat("amount"), cat("has_amount"), codes, names, cat("span"), cat("filled"),
+                 lines.source.extended(bytes(aux)))
 
 
 def rows_of(lines: Lines, rows: Sequence[int] | np.ndarray | None = None) -> list[Row]:

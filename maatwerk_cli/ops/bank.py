@@ -129,14 +129,20 @@ class LedgerSide:
 
 def ledger_side(book: Book) -> LedgerSide:
     """Links and expected rows from a team's folded journal (voided lines do not count)."""
-    from ..core.lines import TYPE_CODE, rows_of
+    from dataclasses import replace
 
-    lines = book.lines
-    spends = book.spends[~book.voided]
+    import numpy as np
+
+    standing = np.flatnonzero(~book.voided)
+    spends = book.spends[standing]
     withdrawals = book.rows_of("withdraw")
     links_at = book.rows_of("bank-link")
     at = sorted({*spends.tolist(), *withdrawals.tolist(), *links_at.tolist()})
-    rows = dict(zip(at, rows_of(lines, at), strict=True))
+    rows = dict(zip(at, book.rows(at), strict=True))
+    # A spend as it stands (the fold's answer), not as first written.
+    for i, e in zip(spends.tolist(), book.entries(standing), strict=True):
+        rows[i] = replace(rows[i], date=e.date, amount=e.amount, category=e.category, method=e.method,
+                          note=e.note, household=e.household)
     targets: dict[str, Row] = {}
     expected: list[Expected] = []
     links: dict[str, Link] = {}
@@ -144,14 +150,12 @@ def ledger_side(book: Book) -> LedgerSide:
     def add(link: Link) -> None:
         links.setdefault(link.bank_ref, link)
 
-    spend_code, withdraw_code = TYPE_CODE["spend"], TYPE_CODE["withdraw"]
     for i in at:
-        t = int(lines.type[i])
-        if t not in (spend_code, withdraw_code):
-            continue
         r = rows[i]
+        if r.type not in ("spend", "withdraw"):
+            continue
         targets[r.id] = r
-        if t == withdraw_code:
+        if r.type == "withdraw":
             expected.append(Expected(r.id, r.date, r.amount or ZERO, "withdraw", r))
         elif r.method == "pin":
             expected.append(Expected(r.id, r.date, r.amount or ZERO, "spend", r))
@@ -646,12 +650,7 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     """
     import numpy as np
 
-    from ..core.lines import TYPE_CODE, rows_of
-
-    kinds = book.lines.type
-    seen = ~book.dup & ((kinds == TYPE_CODE["spend"]) | (kinds == TYPE_CODE["withdraw"])
-                        | (book.live & ((kinds == TYPE_CODE["bank-link"]) | (kinds == TYPE_CODE["void"]))))
-    rows = rows_of(book.lines, np.flatnonzero(seen))
+    rows = book.rows(np.union1d(book.all_of("spend", "withdraw"), book.rows_of("bank-link", "void")))
     lines, problems = read_bank(folder, slug)
     out = list(problems)
     bank_name = folder.display(bank_path(folder, slug))

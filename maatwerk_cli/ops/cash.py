@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, LedgerError, Problem
-from ..core.money import ZERO, format_eur, format_plain
+from ..core.money import format_eur, format_plain
 from ..core.privacy import guard
 from ..core.records import Settings, Team
 from ..core.text import clean_text
@@ -83,38 +83,26 @@ def tally(book: Book, as_of: dt.date | None = None) -> CashStatus:
     A voided cash spend never counted, whenever it was voided: the money went back into
     the box (or was never taken out of it).
     """
-    import numpy as np
-
     from ..core.lines import day_number
 
-    lines = book.lines
-    until = day_number(as_of) if as_of is not None else np.iinfo(np.int32).max
-    withdraw = book.rows_of("withdraw")
-    withdraw = withdraw[lines.date[withdraw] <= until]
-    settle = book.rows_of("settle")
-    settle = settle[lines.date[settle] <= until]
-    off = lines.codes["method"][settle] == lines.code_of("method", "write-off")
-    cash = book.method_is("contant") & ~book.voided & (book.dates() <= until)
-    withdrawn = int(lines.amount[withdraw].sum())
-    spent = int(book.amounts()[cash].sum())
-    written_off = int(lines.amount[settle[off]].sum())
-    deposited = int(lines.amount[settle[~off]].sum())
+    box = book.cash(day_number(as_of) if as_of is not None else None)
     return CashStatus(
         team=book.team,
-        cash_on_hand=_cents(withdrawn - spent - written_off - deposited),
-        withdrawn=_cents(withdrawn),
-        spent_cash=_cents(spent),
-        written_off=_cents(written_off),
-        deposited=_cents(deposited),
+        cash_on_hand=_cents(box.on_hand),
+        withdrawn=_cents(box.withdrawn),
+        spent_cash=_cents(box.spent),
+        written_off=_cents(box.written_off),
+        deposited=_cents(box.deposited),
     )
 
 
 @dataclass
 class CashBatch:
-    """Cash spends checked but not written yet, per team: a bulk import checks each row
-    against what the box holds after the earlier rows of the same import."""
+    """Cash spends checked but not written yet: a bulk import checks each row against what
+    the box holds after the earlier rows of the same import. ``books``: per team, its
+    journal folded with those rows."""
 
-    spent: dict[str, Decimal] = field(default_factory=dict)
+    books: dict[str, Book] = field(default_factory=dict)
 
 
 def cash_on_hand(folder: LedgerFolder, slug: str) -> Decimal:
@@ -122,18 +110,26 @@ def cash_on_hand(folder: LedgerFolder, slug: str) -> Decimal:
     return tally(folder.book(slug).book).cash_on_hand
 
 
-def require_cash(folder: LedgerFolder, slug: str, amount: Decimal, batch: CashBatch | None = None) -> None:
-    """Refuse a cash spend the box cannot pay; the message says how to go on."""
-    earlier = batch.spent.get(slug, ZERO) if batch is not None else ZERO
-    have = cash_on_hand(folder, slug) - earlier
-    if amount > have:
+def require_cash(folder: LedgerFolder, slug: str, cells: Mapping[str, str], amount: Decimal,
+                 batch: CashBatch | None = None) -> None:
+    """Refuse a cash spend the box cannot pay (the journal folded with it, and with the
+    earlier ones of ``batch``, would have less than nothing on hand); the message says how
+    to go on."""
+    from ..core.fold import fold_with
+
+    earlier = batch.books.get(slug) if batch is not None else None
+    line = {k: v for k, v in cells.items() if not k.startswith("_")}
+    book = fold_with(earlier or folder.book(slug).book, [line])
+    after = book.cash().on_hand
+    if after < 0:
+        have = _cents(after) + amount
         raise InputError(
             f"not enough cash for this spend: team {slug} has {format_eur(have)} on hand and the "
             f"spend is {format_eur(amount)}; record the withdrawal first with "
             f"`maatwerk cash withdraw {slug} AMOUNT`, or pay by card or invoice"
         )
     if batch is not None:
-        batch.spent[slug] = earlier + amount
+        batch.books[slug] = book
 
 
 def check_spend_source(
@@ -170,7 +166,7 @@ def check_spend_source(
         if not date_given:
             cells["date"] = line.date.isoformat()
     if cells["method"] == "contant":
-        require_cash(folder, slug, amount, batch)
+        require_cash(folder, slug, cells, amount, batch)
 
 
 def write_off_limit(settings: Settings, team: Team) -> Decimal:
@@ -282,9 +278,11 @@ def settle(
                 f"([cash] write_off_limit); put it back with `maatwerk cash settle {slug} --deposit`"
             )
         when = date or today()
-        moves = [*book.rows_of("withdraw", "settle").tolist(),
-                 *book.spends[book.method_is("contant")].tolist()]
-        last = day(int(book.lines.date[moves].max())) if moves else None
+        import numpy as np
+
+        # Cash spends voided later count too: they were paid from the box on their day.
+        days = np.concatenate([book.moves("withdraw", "settle").date, book.dates()[book.method_is("contant")]])
+        last = day(int(days.max())) if len(days) else None
         if last is not None and when < last:
             raise InputError(
                 f"the settle date {when.isoformat()} is before the last cash movement of "
@@ -342,42 +340,29 @@ def check_cash(book: Book, name: str) -> list[Problem]:
     which the cash spend refusal saw it. Voided lines never happened, as for
     :func:`tally`: a voided withdrawal and the cash spends voided with it count nowhere.
     """
-    from ..core.lines import TYPE_CODE
+    from ..core.fold import CASH_MOVES
 
-    lines = book.lines
     out: list[Problem] = []
-    method = lines.codes["method"]
-    contant = lines.code_of("method", "contant")
-    cash_spend = (lines.type == TYPE_CODE["spend"]) & (method == contant) & book.live
-    moves = book.live & ((lines.type == TYPE_CODE["withdraw"]) | (lines.type == TYPE_CODE["settle"]))
-    at = [int(i) for i in (cash_spend | moves).nonzero()[0]]
-    if not at:
+    moves = book.cash_moves()
+    if not len(moves.at):
         return out
-    ids = dict(zip(at, lines.ids(at), strict=True))
-    methods = dict(zip(at, lines.cells(at, "method"), strict=True))
-    balance = 0
+    rows = book.rows(moves.at)
     negative = False
-    for i in at:
-        t = int(lines.type[i])
-        amount = int(lines.amount[i])
-        row_id, number = ids[i], int(lines.line[i])
-        if t == TYPE_CODE["withdraw"]:
+    for kind, amount, balance, row in zip(moves.kind.tolist(), moves.cents.tolist(),
+                                          moves.balance().tolist(), rows, strict=True):
+        what = CASH_MOVES[kind]
+        if what == "withdraw" and amount <= 0:
+            out.append(Problem(name, row.line, f"{row.id}: a withdrawal needs an amount above zero"))
+        elif what in ("deposit", "write-off"):
+            if row.method not in SETTLE_METHODS:
+                out.append(Problem(name, row.line, f"{row.id}: settle method {row.method!r} is not "
+                                                   f"one of: {', '.join(SETTLE_METHODS)}"))
             if amount <= 0:
-                out.append(Problem(name, number, f"{row_id}: a withdrawal needs an amount above zero"))
-            balance += amount
-        elif t == TYPE_CODE["settle"]:
-            if methods[i] not in SETTLE_METHODS:
-                out.append(Problem(name, number, f"{row_id}: settle method {methods[i]!r} is not "
-                                                 f"one of: {', '.join(SETTLE_METHODS)}"))
-            if amount <= 0:
-                out.append(Problem(name, number, f"{row_id}: a settlement needs an amount above zero"))
-            balance -= amount
-        else:
-            balance -= amount
+                out.append(Problem(name, row.line, f"{row.id}: a settlement needs an amount above zero"))
         if balance < 0 and not negative:
             out.append(Problem(
-                name, number,
-                f"{row_id}: the cash box of {book.team} goes below zero here "
+                name, row.line,
+                f"{row.id}: the cash box of {book.team} goes below zero here "
                 f"({format_eur(_cents(balance))}); "
                 "a withdrawal is missing or a cash spend is wrong",
             ))

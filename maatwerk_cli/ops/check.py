@@ -106,9 +106,7 @@ def _problem(file: str, message: str) -> Problem:
 
 
 def _rows(book: Book) -> list[Row]:
-    from ..core.lines import rows_of
-
-    return rows_of(book.lines)
+    return book.rows()
 
 
 def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]) -> list[Problem]:

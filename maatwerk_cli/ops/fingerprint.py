@@ -86,25 +86,15 @@ def fingerprint(values: Mapping[str, str], team: str) -> str:
 
 def known_rows(folder: LedgerFolder, teams: Sequence[str]) -> dict[str, list[Known]]:
     """Fingerprint -> the lines (spends that stand) imported from rows with it, in file order."""
-    import numpy as np
-
     found: dict[str, list[Known]] = {}
     own = set(folder.team_slugs())
     books = folder.books([t for t in dict.fromkeys(teams) if t in own])
     for folded in books.values():
         book = folded.book
-        lines = book.lines
-        at = book.spends[np.flatnonzero(~book.voided & lines.filled_mask("extra")[book.spends])]
-        if not len(at):
-            continue
-        ids = lines.ids(at)
-        stamps = lines.cells(at, "recorded_at")
-        for line_id, stamp, extra in zip(ids, stamps, lines.cells(at, "extra"), strict=True):
-            if f'"{KEY}"' not in extra:
-                continue  # most lines: no need to parse them
-            value = json.loads(extra).get(KEY)
-            if isinstance(value, str):
-                found.setdefault(value, []).append(Known(line_id, stamp))
+        values = {e: v for e, v in book.extra_values(KEY).items() if isinstance(v, str) and not book.voided[e]}
+        at = list(values)
+        for line_id, stamp, value in zip(book.ids(at), book.recorded_at(at), values.values(), strict=True):
+            found.setdefault(value, []).append(Known(line_id, stamp))
     return found
 
 

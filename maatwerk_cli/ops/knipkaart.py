@@ -98,19 +98,8 @@ def limit_for(ledger: Any, slug: str) -> int:
 
 def uses_in(book: Book, year: int | None = None) -> list[Use]:
     """The knipkaart uses in a folded journal that count (not voided), in ``year`` if given."""
-    from ..core.lines import day
-
-    lines = book.lines
-    at = book.rows_of("knipkaart")
-    ids = lines.ids(at)
-    reasons, by, status = (lines.cells(at, c) for c in ("reason", "by", "status"))
-    out = []
-    for n, i in enumerate(at.tolist()):
-        when = day(int(lines.date[i]))
-        if year is None or when.year == year:
-            out.append(Use(id=ids[n], team=lines.team, date=when, reason=reasons[n], by=by[n],
-                           beyond=status[n] == BEYOND))
-    return out
+    return [Use(id=r.id, team=book.team, date=r.date, reason=r.reason, by=r.by, beyond=r.status == BEYOND)
+            for r in book.rows(book.rows_of("knipkaart")) if year is None or r.date.year == year]
 
 
 def use(
@@ -184,21 +173,13 @@ def status(ledger: Any, team: str | None = None, *, year: int | None = None) -> 
 
 def check_rows(folder: LedgerFolder, slug: str, book: Book, file_display: str) -> list[Problem]:
     """For ``maatwerk check``: knipkaart lines need a reason and a known status."""
-    import numpy as np
-
-    from ..core.lines import TYPE_CODE
-
     out: list[Problem] = []
-    lines = book.lines
-    at = np.flatnonzero((lines.type == TYPE_CODE["knipkaart"]) & ~book.dup)
-    for i, row_id, reason, status in zip(at.tolist(), lines.ids(at), lines.cells(at, "reason"),
-                                         lines.cells(at, "status"), strict=True):
-        number = int(lines.line[i])
-        if not reason:
-            out.append(Problem(file_display, number, f"{row_id}: a knipkaart use without a reason"))
-        if status not in ("", BEYOND):
-            out.append(Problem(file_display, number,
-                               f"{row_id}: unknown knipkaart status {status!r} (only {BEYOND!r})"))
+    for r in book.rows(book.all_of("knipkaart")):
+        if not r.reason:
+            out.append(Problem(file_display, r.line, f"{r.id}: a knipkaart use without a reason"))
+        if r.status not in ("", BEYOND):
+            out.append(Problem(file_display, r.line,
+                               f"{r.id}: unknown knipkaart status {r.status!r} (only {BEYOND!r})"))
     try:
         _per_year(folder.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
     except MaatwerkError as exc:

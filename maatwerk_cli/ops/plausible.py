@@ -65,13 +65,12 @@ def sums_of(book: Book) -> TeamSums:
         got: np.ndarray = days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
         return got
 
-    lines = book.lines
     live = ~book.voided
     amounts = book.amounts()[live]
-    settle = book.rows_of("settle")
-    off = settle[lines.codes["method"][settle] == lines.code_of("method", "write-off")]
-    all_years = np.concatenate([years(book.dates()[live]), years(lines.date[off])])
-    all_cents = np.concatenate([amounts, lines.amount[off]]).astype(np.int64)
+    settle = book.moves("settle")
+    off = settle.write_off  # a written-off remainder counts as spent
+    all_years = np.concatenate([years(book.dates()[live]), years(settle.date[off])])
+    all_cents = np.concatenate([amounts, settle.cents[off]]).astype(np.int64)
     spent: dict[int, int] = {}
     if len(all_years):
         found, where = np.unique(all_years, return_inverse=True)

@@ -117,16 +117,15 @@ def find(folder: LedgerFolder, entry_id: str, read: dict[str, Folded] | None = N
     at = folded.book.find(key)
     if at is None:
         raise NotFoundError(f"no entry {entry_id!r} in team {slug!r}")
-    return Found(folded, at, int(folded.book.entry_of[at]) if folded.book.lines.type[at] == 0 else -1)
+    book = folded.book
+    return Found(folded, at, int(book.entry_of[at]) if book.line_type(at) == "spend" else -1)
 
 
 def find_entry(folder: LedgerFolder, entry_id: str) -> tuple[Folded, int]:
     """The spend with this id: its folded journal and its entry index."""
     got = find(folder, entry_id)
     if got.entry < 0:
-        from ..core.lines import TYPES
-
-        kind = TYPES[int(got.folded.book.lines.type[got.line])]
+        kind = got.folded.book.line_type(got.line)
         raise InputError(f"{entry_id.strip().lower()} is a {kind} line, not a spend")
     return got.folded, got.entry
 
@@ -275,13 +274,16 @@ def record_spend(folder: LedgerFolder, team: str, amount: Decimal, **options: An
 def _event(
     folder: LedgerFolder,
     entry_id: str,
-    check: Callable[[Entry], dict[str, str] | None],
+    check: Callable[[Entry, Callable[[Mapping[str, str]], int]], dict[str, str] | None],
     cells: dict[str, str],
 ) -> str:
     """Append one event about an entry, validated against its state under the lock.
 
-    ``check`` raises when the event does not fit the entry, and may return cells to add.
+    ``check`` raises when the event does not fit the entry, and may return cells to add;
+    it is given the entry, and what would be paid back beyond its amount with these cells
+    appended (the journal folded with them).
     """
+    from ..core.fold import fold_with
     from .plausible import carried
 
     folder.require()
@@ -290,7 +292,12 @@ def _event(
         entry = folded.book.entry(index)
         if entry.voided:
             raise InputError(f"{entry.id} is voided ({entry.void_reason}); nothing to change")
-        more = check(entry) or {}
+
+        def overpaid(line: Mapping[str, str]) -> int:
+            proposed = {"date": today().isoformat(), **line, "ref": entry.id}
+            return int(fold_with(folded.book, [proposed]).overpaid()[index])
+
+        more = check(entry, overpaid) or {}
         line = {"date": today().isoformat(), **cells, **more, "ref": entry.id}
         # Marks, outcomes, repayments and recoveries change no spend or budget figure.
         with carried(folder, entry.team):
@@ -313,7 +320,7 @@ def mark_kind(
         raise InputError("--due is for loans")
     guard({"condition": cond, "by": clean_text(by, "by", limit=100)})
 
-    def check(entry: Entry) -> None:
+    def check(entry: Entry, _: object) -> None:
         if due is not None and due < entry.date:
             raise InputError("the due date is before the entry's date")
         if kind == "gift" and entry.repaid > 0:
@@ -335,7 +342,7 @@ def mark_tegenprestatie(
     if not value:
         raise InputError("say what the tegenprestatie is")
     guard({"tegenprestatie": value, "by": clean_text(by, "by", limit=100)})
-    return _event(folder, entry_id, lambda e: None, {
+    return _event(folder, entry_id, lambda e, _: None, {
         "type": "tegenprestatie", "tegenprestatie": value, "status": status,
         "by": clean_text(by, "by", limit=100),
     })
@@ -349,7 +356,7 @@ def mark_outcome(
     if outcome not in OUTCOMES:
         raise InputError(f"outcome {outcome!r} is not one of: {', '.join(OUTCOMES)}")
     guard({"by": clean_text(by, "by", limit=100)})
-    return _event(folder, entry_id, lambda e: None, {
+    return _event(folder, entry_id, lambda e, _: None, {
         "type": "outcome", "status": outcome,
         "amount": format_plain(avoided_cost) if avoided_cost is not None else "",
         "by": clean_text(by, "by", limit=100),
@@ -368,12 +375,12 @@ def mark_recovered(
     if amount is not None and amount <= 0:
         raise InputError("the recovered amount must be more than € 0,00")
 
-    def check(entry: Entry) -> dict[str, str]:
+    def check(entry: Entry, overpaid: Callable[[Mapping[str, str]], int]) -> dict[str, str]:
         left = entry.amount - entry.repaid - entry.recovered
         value = amount if amount is not None else left
         if left <= 0:
             raise InputError(f"{entry.id} is already fully paid back")
-        if value > left:
+        if overpaid({"type": "recovered", "amount": format_plain(value)}) > 0:
             raise InputError(
                 f"{format_eur(value)} is more than the {format_eur(left)} not yet paid back on {entry.id}"
             )
@@ -396,7 +403,7 @@ def repay(
         raise InputError("a repayment must be more than € 0,00")
     guard({"by": clean_text(by, "by", limit=100)})
 
-    def check(entry: Entry) -> None:
+    def check(entry: Entry, overpaid: Callable[[Mapping[str, str]], int]) -> None:
         if entry.kind == "gift":
             raise InputError(
                 f"{entry.id} is a gift; mark it as a loan first (`maatwerk mark {entry.id} loan`)"
@@ -404,7 +411,7 @@ def repay(
         owed = entry.owed()
         if owed <= 0:
             raise InputError(f"{entry.id} is fully repaid")
-        if amount > owed:
+        if overpaid({"type": "repay", "amount": format_plain(amount)}) > 0:
             raise InputError(
                 f"{format_eur(amount)} is more than the {format_eur(owed)} still owed on {entry.id}"
             )
@@ -485,30 +492,29 @@ def void_lines(
                 # Money received on the spend (repayments, recoveries) must not vanish
                 # unseen: it is voided with the spend only when asked. Marks, outcomes and
                 # bank links go with --with-events too, and otherwise stay as they are.
-                standing = [j for j in _standing_events(book, f.entry) if (team, j) not in asked]
-                money = [j for j in standing if _type(book, j) in ("repay", "recovered")]
+                standing = [j for j in book.standing_events(f.entry) if (team, j) not in asked]
+                money = [j for j in standing if book.line_type(j) in ("repay", "recovered")]
                 if money and not with_events:
                     names = ", ".join(_line_words(book, j) for j in money[:5])
                     more = f" and {len(money) - 5} more" if len(money) > 5 else ""
                     raise InputError(
-                        f"{book.lines.id(i)} has money paid back that stands: {names}{more}; void it "
+                        f"{book.line_id(i)} has money paid back that stands: {names}{more}; void it "
                         "with the spend: add --with-events (or name those ids in the same command)")
                 if with_events:
                     plan.extend((team, j, False) for j in standing)
             plan.append((team, i, True))
         plan = list(dict.fromkeys(plan))
-        for team in dict.fromkeys(t for t, _, _ in plan):
-            lines = {j for t, j, _ in plan if t == team}
-            _check_after_voids(team, books[team], lines)
-        undone = [_undone(books[t], j, a) for t, j, a in plan]
-        if announce is not None:
-            announce(undone)
-        if dry_run:
-            return undone
+        undone = _undone(books, plan)
         per_team: dict[str, list[dict[str, str]]] = {}
         for u in undone:
             per_team.setdefault(u.team, []).append(
                 {"type": "void", "date": today().isoformat(), "ref": u.id, "reason": text, "by": who})
+        for team, voids in per_team.items():
+            _check_after_voids(team, books[team], [j for t, j, _ in plan if t == team], voids)
+        if announce is not None:
+            announce(undone)
+        if dry_run:
+            return undone
         written = (folder.append(*next(iter(per_team.items()))) if len(per_team) == 1
                    else folder.append_batches(per_team))
         # append_batches gives the ids team by team, in the order of per_team.
@@ -523,139 +529,80 @@ def _with_void_id(u: Undone, void_id: str) -> Undone:
     return replace(u, void_id=void_id)
 
 
-def _type(book: Book, i: int) -> str:
-    from ..core.lines import TYPES
-
-    return TYPES[int(book.lines.type[i])]
-
-
-def _voiding(book: Book, i: int) -> int | None:
-    """The void line that stands and cancels line ``i``, if any."""
-    import numpy as np
-
-    from ..core.lines import TYPE_CODE
-
-    hits = np.flatnonzero((book.target == i) & book.live & (book.lines.type == TYPE_CODE["void"]))
-    return int(hits[-1]) if len(hits) else None
-
-
 def _voidable(book: Book, i: int) -> None:
-    lines = book.lines
     if book.cancelled[i]:
-        by = _voiding(book, i)
+        by = book.voiding(i)
         if by is None:  # pragma: no cover - a cancelled line always has its void
-            raise InputError(f"{lines.id(i)} is voided already")
-        why = lines.cell(by, "reason")
-        raise InputError(f"{lines.id(i)} is voided already by {lines.id(by)} ({why}); to undo that, "
-                         f"void {lines.id(by)}")
-    if _type(book, i) == "void" and book.target[i] < 0:
-        raise InputError(f"{lines.id(i)} is a void that refers to no line; there is nothing to undo")
-
-
-def _standing_events(book: Book, entry: int) -> list[int]:
-    """The lines about an entry that still count (voids left out), in file order."""
-    from ..core.lines import TYPE_CODE
-
-    return [j for j in book.events(entry).tolist()
-            if book.live[j] and int(book.lines.type[j]) != TYPE_CODE["void"]]
+            raise InputError(f"{book.line_id(i)} is voided already")
+        why = book.line_texts([by], "reason")[0]
+        raise InputError(f"{book.line_id(i)} is voided already by {book.line_id(by)} ({why}); to undo that, "
+                         f"void {book.line_id(by)}")
+    if book.line_type(i) == "void" and book.target[i] < 0:
+        raise InputError(f"{book.line_id(i)} is a void that refers to no line; there is nothing to undo")
 
 
 def _line_words(book: Book, i: int) -> str:
     """``noord-2025-0003 (repay € 20,00, 20-03-2025)``: a line in a message."""
-    lines = book.lines
-    kind = _type(book, i)
-    money = f" {format_eur(Decimal(int(lines.amount[i])).scaleb(-2))}" if lines.has_amount[i] else ""
-    from ..core.lines import day
-
-    return f"{lines.id(i)} ({kind}{money}, {day(int(lines.date[i])).strftime('%d-%m-%Y')})"
+    row = book.rows([i])[0]
+    money = f" {format_eur(row.amount)}" if row.amount is not None else ""
+    return f"{row.id} ({row.type}{money}, {row.date.strftime('%d-%m-%Y')})"
 
 
-def _undone(book: Book, i: int, asked: bool) -> Undone:
-    from ..core.lines import day
-
-    lines = book.lines
-    kind = _type(book, i)
-    what = ""
-    if kind == "spend":
-        what = lines.cell(i, "category")
-    elif book.target[i] >= 0:
-        what = f"on {lines.id(int(book.target[i]))}" if kind != "void" else \
-            f"undoes the void of {lines.id(int(book.target[i]))}"
-    return Undone(lines.id(i), lines.team, kind, day(int(lines.date[i])),
-                  Decimal(int(lines.amount[i])).scaleb(-2).quantize(Decimal("0.01"))
-                  if lines.has_amount[i] else None, what, asked)
-
-
-def _check_cash_after(book: Book, team: str, after: Callable[[int], bool],
-                      before: Callable[[int], bool]) -> None:
-    """The cash box, line by line as ``maatwerk check`` counts it, must not go below zero
-    where it did not before."""
-    import numpy as np
-
-    from ..core.lines import TYPE_CODE
-
-    lines = book.lines
-    types = lines.type
-    cash = (types == TYPE_CODE["spend"]) & (lines.codes["method"] == lines.code_of("method", "contant"))
-    at = np.flatnonzero(cash | (types == TYPE_CODE["withdraw"]) | (types == TYPE_CODE["settle"])).tolist()
-
-    def lowest(counts: Callable[[int], bool]) -> tuple[int, int]:
-        balance, low, where = 0, 0, -1
-        for j in at:
-            if not counts(j):
-                continue
-            balance += int(lines.amount[j]) if int(types[j]) == TYPE_CODE["withdraw"] else -int(lines.amount[j])
-            if balance < low:
-                low, where = balance, j
-        return low, where
-
-    low, where = lowest(after)
-    if low < 0 and lowest(before)[0] >= 0:
-        raise InputError(
-            f"the cash box of {team} would go below zero at {lines.id(where)} "
-            f"({format_eur(Decimal(low).scaleb(-2))}); void the cash spends paid from it in the same command")
+def _undone(books: Mapping[str, Book], plan: Sequence[tuple[str, int, bool]]) -> list[Undone]:
+    """The planned lines (team, line index, asked) as :class:`Undone`, in plan order."""
+    rows: dict[tuple[str, int], Any] = {}
+    for team, book in books.items():
+        at = sorted({j for t, j, _ in plan if t == team})
+        rows.update(zip(((team, j) for j in at), book.rows(at), strict=True))
+    categories = {team: book.categories() for team, book in books.items()}
+    out = []
+    for team, i, asked in plan:
+        book, row = books[team], rows[(team, i)]
+        what = ""
+        target = int(book.target[i])
+        if row.type == "spend":
+            category = categories[team]
+            what = category.names[int(category.codes[int(book.entry_of[i])])]
+        elif target >= 0:
+            what = f"on {book.line_id(target)}" if row.type != "void" else \
+                f"undoes the void of {book.line_id(target)}"
+        amount = row.amount.quantize(Decimal("0.01")) if row.amount is not None else None
+        out.append(Undone(row.id, book.team, row.type, row.date, amount, what, asked))
+    return out
 
 
-def _check_after_voids(team: str, book: Book, voided: set[int]) -> None:
+def _check_after_voids(team: str, book: Book, voided: Sequence[int], voids: Sequence[Mapping[str, str]]) -> None:
     """Refuse voids that would leave the journal in a state no command could record: a gift
-    with repayments, more paid back than spent, a cash box below zero."""
-    from ..core.lines import TYPE_CODE
+    with repayments, more paid back than spent, a cash box below zero where it was not.
+    The journal is folded with the void lines, and the result is asked."""
+    from ..core.fold import fold_with
 
-    lines = book.lines
-    types = lines.type
-    amount = lines.amount
-
-    def stands(j: int) -> bool:
-        """Whether line j counts after the voids (one level of undoing is followed)."""
-        if j in voided:
-            return False
-        if book.cancelled[j]:
-            by = _voiding(book, j)
-            return by is not None and by in voided
-        return bool(not book.dup[j])
-
-    touched: set[int] = set()
+    after = fold_with(book, voids)
+    touched: dict[int, None] = {}
     for v in voided:
-        line = int(book.target[v]) if int(types[v]) == TYPE_CODE["void"] and book.target[v] >= 0 else v
+        line = int(book.target[v]) if book.line_type(v) == "void" and book.target[v] >= 0 else v
         if book.entry_of[line] >= 0:
-            touched.add(int(book.entry_of[line]))
+            touched[int(book.entry_of[line])] = None
+    gift = after.kind_is("gift")
+    overpaid = after.overpaid()
     for e in touched:
         spend = int(book.spends[e])
-        about = [j for j in book.events(e).tolist() if int(types[j]) != TYPE_CODE["void"] and stands(j)]
-        kinds = [j for j in about if int(types[j]) == TYPE_CODE["kind"]]
-        kind = lines.cell(kinds[-1] if kinds else spend, "kind") or "gift"
-        repays = [j for j in about if int(types[j]) == TYPE_CODE["repay"]]
-        paid = sum(int(amount[j]) for j in about if int(types[j]) in (TYPE_CODE["repay"], TYPE_CODE["recovered"]))
-        spend_id = lines.id(spend)
-        if kind == "gift" and repays and stands(spend):
+        repays = [j for j in after.standing_events(e) if after.line_type(j) == "repay"] \
+            if gift[e] and after.live[spend] else []
+        if repays:
             raise InputError(
-                f"{spend_id} would be a gift with repayments ({', '.join(lines.id(j) for j in repays)}); "
-                "void those in the same command")
-        if paid > int(amount[spend]):
+                f"{book.line_id(spend)} would be a gift with repayments "
+                f"({', '.join(after.line_id(j) for j in repays)}); void those in the same command")
+        if overpaid[e] > 0:
+            spent = int(after.amounts()[e])
             raise InputError(
-                f"{spend_id} would have {format_eur(Decimal(paid).scaleb(-2))} paid back, more than the "
-                f"{format_eur(Decimal(int(amount[spend])).scaleb(-2))} spent")
-    _check_cash_after(book, team, stands, lambda j: bool(book.live[j]))
+                f"{book.line_id(spend)} would have {format_eur(Decimal(spent + int(overpaid[e])).scaleb(-2))} "
+                f"paid back, more than the {format_eur(Decimal(spent).scaleb(-2))} spent")
+    low, where = after.cash_lowest()
+    if low < 0 and book.cash_lowest()[0] >= 0:
+        raise InputError(
+            f"the cash box of {team} would go below zero at {after.line_id(where)} "
+            f"({format_eur(Decimal(low).scaleb(-2))}); void the cash spends paid from it in the same command")
 
 
 def refuse(

@@ -495,11 +495,9 @@ class SpendRules:
             index: dict[str, list[Past]] = {}
             for folded in self.books().values():
                 book = folded.book
-                lines = book.lines
-                at = np.flatnonzero(~book.voided & lines.filled_mask("household")[book.spends])
-                rows = book.spends[at]
-                for code, key, days, cents in zip(lines.cells(rows, "household"), lines.ids(rows),
-                                                  lines.date[rows].tolist(), lines.amount[rows].tolist(),
+                at = np.flatnonzero(~book.voided & book.has_household())
+                for code, key, days, cents in zip(book.households(at), book.ids(at),
+                                                  book.dates()[at].tolist(), book.amounts()[at].tolist(),
                                                   strict=True):
                     index.setdefault(code, []).append(Past(key, day(days), Decimal(cents).scaleb(-2)))
             self._history = index
@@ -601,7 +599,6 @@ def overrides(
     A spend voided later overrode nothing in the end: left out unless ``voided``
     (then listed, marked).
     """
-    import numpy as np
 
 
     folder = folder_of(ledger)
@@ -610,8 +607,7 @@ def overrides(
     for folded in books.values():
         book = folded.book
         # Only spends whose extra names rules: the rest need not be read at all.
-        with_extra = np.flatnonzero(book.lines.filled_mask("extra")[book.spends])
-        entries.extend(book.entries(with_extra))
+        entries.extend(book.entries(list(book.extra_values("rules"))))
     found = []
     for e in entries:
         names = e.extra.get("rules")

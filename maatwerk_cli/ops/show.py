@@ -71,14 +71,11 @@ def story(folder: LedgerFolder, line_id: str) -> Story:
     """The story of the line with this id (an entry, or any event)."""
     import numpy as np
 
-    from ..core.lines import TYPE_CODE, rows_of
-
     got = find(folder, line_id)
     book = got.folded.book
-    types = book.lines.type
     root = got.line
     # A void's story is that of the line it (finally) cancels.
-    while int(types[root]) == TYPE_CODE["void"] and book.target[root] >= 0:
+    while book.line_type(root) == "void" and book.target[root] >= 0:
         root = int(book.target[root])
     entry_index = int(book.entry_of[root])
     members = {root}
@@ -91,14 +88,14 @@ def story(folder: LedgerFolder, line_id: str) -> Story:
             break
         members |= more
     at = sorted(members)
-    rows = rows_of(book.lines, at)
+    rows = book.rows(at)
     ids = {i: r.id for i, r in zip(at, rows, strict=True)}
-    asked = book.lines.id(got.line)
+    asked = book.line_id(got.line)
     out = []
     for i, row in zip(at, rows, strict=True):
         by = _standing_void(book, i)
         target = int(book.target[i])
-        undoes = row.type == "void" and target >= 0 and int(types[target]) == TYPE_CODE["void"]
+        undoes = row.type == "void" and target >= 0 and book.line_type(target) == "void"
         out.append(StoryLine(
             id=row.id, type=row.type, date=row.date, amount=row.amount, ref=row.ref,
             details=details(row, undoes=undoes), by=row.by, recorded_at=row.recorded_at,
@@ -110,11 +107,7 @@ def story(folder: LedgerFolder, line_id: str) -> Story:
 
 
 def _standing_void(book: Book, i: int) -> int | None:
-    if not book.cancelled[i]:
-        return None
-    from .record import _voiding
-
-    return _voiding(book, i)
+    return book.voiding(i) if book.cancelled[i] else None
 
 
 def details(row: Row, *, undoes: bool = False) -> str:

@@ -213,7 +213,7 @@ def problems(found: Sequence[Any]) -> View:
     """What ``check`` found: file, line and message; as text one line each (or ``ok``)."""
     return View("Problems", PROBLEM_DATA, [{"file": p.file, "line": p.line, "message": p.message} for p in found],
                 table=PROBLEM_TABLE, sheet="problems", key="problems", empty="ok: no problems found",
-                lines=[str(p) for p in found] or ["ok: no problems found"])
+                text_lines=[str(p) for p in found] or ["ok: no problems found"])
 
 
 HOUSEHOLD_DATA = [Column("household", "huishouden", "id")]
@@ -222,7 +222,7 @@ HOUSEHOLD_DATA = [Column("household", "huishouden", "id")]
 def households(codes: Sequence[str]) -> View:
     """Fresh household codes; as text, one per line."""
     return View("Household codes", HOUSEHOLD_DATA, [{"household": c} for c in codes], sheet="households",
-                key="households", empty="no codes", lines=list(codes))
+                key="households", empty="no codes", text_lines=list(codes))
 
 
 IMPORT_DATA = [Column("file"), Column("dry_run", kind="bool"), Column("count", kind="int"),
@@ -250,7 +250,7 @@ def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
         lines.extend(f"  row {s.row}: {s.known.id} ({when(s.known.recorded_at)})" for s in result.skipped)
     summary = View(f"Import of {file}", IMPORT_DATA, [{
         "file": file, "dry_run": dry_run, "count": result.count, "first_id": result.first_id,
-        "last_id": result.last_id}], table=IMPORT_TABLE, sheet="import", single=True, lines=lines)
+        "last_id": result.last_id}], table=IMPORT_TABLE, sheet="import", single=True, text_lines=lines)
     skipped = View("Rows imported before, skipped", SKIPPED_DATA,
                    [{"row": s.row, "id": s.known.id, "recorded_at": s.known.recorded_at} for s in result.skipped],
                    table=SKIPPED_TABLE, sheet="skipped", key="skipped", empty="no rows skipped")
@@ -293,7 +293,7 @@ def bank_import(result: Any, fmt: str) -> list[View]:
         "team": result.team, "format": result.format, "source": result.source, "dry_run": result.dry_run,
         "added": len(result.added), "added_debits": debits, "added_credits": len(result.credits),
         "already_imported": result.known, "layout": result.layout, "note": result.note}],
-        table=BANK_IMPORT_TABLE, sheet="statement", single=True, lines=_bank_import_text(result, debits),
+        table=BANK_IMPORT_TABLE, sheet="statement", single=True, text_lines=_bank_import_text(result, debits),
         footer=[f"note: {result.note}"] if result.note else [])
     groups = {
         "linked": [_bank_line(line, id=target) for line, target in result.linked],

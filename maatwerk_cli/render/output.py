@@ -14,7 +14,7 @@ What ``--format`` and ``--output`` mean, for every command:
 * files are written whole or not at all (a temporary file, then renamed).
 
 A command whose plain output came first (``household new``, ``import entries``, ``import
-bank``) has one more format, ``text``, its default: the view's own lines (:attr:`View.lines`).
+bank``) has one more format, ``text``, its default: the view's own lines (:attr:`View.text_lines`).
 Besides views, a command prints through here only an id it recorded (:func:`print_id`) or
 a line saying what it did (:func:`print_lines`).
 """
@@ -66,7 +66,7 @@ class View:
       view), for the cover sheet.
     single: one record, a summary: JSON writes it as one object (in an object of several
       views, its fields come first, then the other views' lists by their ``key``).
-    lines: the view as plain lines, for the ``text`` format.
+    text_lines: the view as plain lines, for the ``text`` format.
     """
 
     title: str
@@ -86,7 +86,7 @@ class View:
     as_of: dt.date | None = None
     meanings: Sequence[tuple[str, str]] = ()
     single: bool = False
-    lines: Sequence[str] = ()
+    text_lines: Sequence[str] = ()
 
     @property
     def shown(self) -> Sequence[Column]:
@@ -426,7 +426,7 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
         print_table(items, vertical=fmt == "vertical")
         return
     if fmt == TEXT:
-        print_lines(line for v in items for line in v.lines)
+        print_lines(line for v in items for line in v.text_lines)
         return
     if fmt == "json" and (len(items) > 1 or items[0].single):
         fields = [pair for v in items if v.single for r in v.records[:1] for pair in json_pairs(r, v.columns)]
