@@ -51,6 +51,7 @@ import numpy as np
 from ..core import pace as pacing
 from ..core.dates import parse_month, today
 from ..core.errors import InputError, Problem
+from ..core.messages import Opt, msg
 from ..core.money import format_eur
 from ..core.records import Team
 from ..core.text import fold_text, resolve_category
@@ -153,7 +154,7 @@ def period(
     month_start: dt.date | None = None
     if month is not None:
         if as_of is not None:
-            raise InputError("give --as-of or --month, not both")
+            raise InputError(msg("period.as_of_and_month", as_of=Opt("as-of"), month=Opt("month")))
         y, m = parse_month(month) if isinstance(month, str) else month
         month_start = dt.date(y, m, 1)
         if month_start > now:
@@ -182,8 +183,8 @@ def default_year(holders: Sequence[Team], *, on: dt.date | None = None) -> tuple
     years = sorted({y for t in holders for y in t.years() if t.budget(y) and y < this_year})
     if not years:
         return None, ""
-    return years[-1], (f"no budget holder has a budget for {this_year}; showing {years[-1]}, "
-                       "the latest year with budgets (choose another with --year)")
+    return years[-1], str(msg("period.latest_budget_year", this_year=this_year, shown=years[-1],
+                              option=Opt("year")))
 
 
 def _share_of(p: Period | pacing.Pace) -> Fraction:
@@ -1220,7 +1221,7 @@ def summary_report(
     from ..store.folder import LedgerFolder
 
     if by not in SUMMARY_BY:
-        raise InputError(f"--by {by!r} is not one of: {', '.join(SUMMARY_BY)}")
+        raise InputError(msg("summary.by_unknown", option=Opt("by"), by=repr(by), known=SUMMARY_BY))
     fixed = period(year, as_of) if (year is not None or as_of is not None) else None
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from ..core.errors import BusyError, MaatwerkError, Problem
+from ..core.messages import at_edge
+from .options import cli_option
 from .progress import progress_bar
 
 if TYPE_CHECKING:
@@ -129,7 +131,9 @@ def run(args: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if args is None else args)
     state.opened = []
     try:
-        return _run(argv)
+        # The library's messages name options as this command line spells them.
+        with at_edge("en", cli_option):
+            return _run(argv)
     finally:
         _show_notices()
 

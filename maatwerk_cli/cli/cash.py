@@ -20,7 +20,7 @@ from ..core.money import format_eur, parse_amount
 from ..render.output import TEXT_FORMATS, emit, print_id, print_lines
 from .app import ExitStatus, app, ledger, warn, warn_problems
 from .clerk import LENIENT, import_app
-from .options import FormatOpt, OutputOpt, RedactOpt, out, redacted
+from .options import ALLOW_FUTURE, FormatOpt, OutputOpt, RedactOpt, out, redacted
 
 cash_app = typer.Typer(
     help="The cash box (kasgeld): withdrawals, what is on hand, settling the remainder.",
@@ -62,7 +62,7 @@ def cash_withdraw(
 
     out_fmt = _fmt(fmt)
     value = parse_amount(amount)
-    when = parse_date(date, allow_future=allow_future, allow_flag="--allow-future") if date else None
+    when = parse_date(date, allow_future=allow_future, allow_flag=ALLOW_FUTURE) if date else None
     lg = ledger()
     done = lg.record_withdrawal(WithdrawRequest(team, value, date=when, note=note, by=by, bank_line=bank_line))
     if value % lg.note_step:

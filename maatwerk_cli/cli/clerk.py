@@ -18,12 +18,13 @@ import typer
 
 from ..core.dates import parse_date, parse_year, today
 from ..core.errors import InputError
+from ..core.messages import Opt
 from ..core.money import format_eur, parse_amount
 from ..core.records import KIND_ALIASES, METHOD_ALIASES, OUTCOMES
 from ..core.text import resolve_choice
 from ..render.output import TEXT, TEXT_FORMATS, emit, print_id, print_lines
 from .app import ExitStatus, app, fail, ledger, notice, warn, warn_problems
-from .options import FormatOpt, OutputOpt, RedactOpt, TextFormatOpt, out, redacted
+from .options import ALLOW_FUTURE, FormatOpt, OutputOpt, RedactOpt, TextFormatOpt, out, redacted
 
 if TYPE_CHECKING:
     from ..ledger import Ledger, Undone
@@ -38,7 +39,7 @@ app.add_typer(import_app, name="import")
 
 
 def _date(text: str | None, what: str = "date", allow_future: bool = False,  # type: ignore[no-untyped-def]
-          flag: str | None = None):
+          flag: Opt | None = None):
     return parse_date(text, what=what, allow_future=allow_future, allow_flag=flag) if text else None
 
 
@@ -268,8 +269,8 @@ def spend(
         value,
         category=category,
         method=resolve_choice(method, METHOD_ALIASES, "method"),
-        date=_date(date, allow_future=allow_future, flag="--allow-future"),
-        requested=_date(requested, "request date", allow_future=allow_future, flag="--allow-future"),
+        date=_date(date, allow_future=allow_future, flag=ALLOW_FUTURE),
+        requested=_date(requested, "request date", allow_future=allow_future, flag=ALLOW_FUTURE),
         household=household,
         note=note,
         kind=resolve_choice(kind, KIND_ALIASES, "kind"),

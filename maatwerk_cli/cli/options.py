@@ -11,10 +11,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..core.dates import parse_date, parse_year
+from ..core.messages import Opt
 from ..render.output import FORMATS, TEXT, Target, View, target
 
 if TYPE_CHECKING:
     from ..render.redact import Redactor
+
+#: The option that lets a date after today through (named in the library's messages).
+ALLOW_FUTURE = Opt("allow-future")
+
+
+def cli_option(option: Opt) -> str:
+    """An option the library's messages name, as this command line spells it (``--with-events``)."""
+    return f"--{option.name.replace('_', '-')}"
+
 
 FORMAT_HELP = ("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
                "or markdown. With --output: must fit the file's extension.")

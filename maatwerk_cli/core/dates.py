@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from .errors import InputError
+from .messages import Opt, msg
 from .privacy import quoted
 
 HOW_TO_WRITE = "write it like 14-3-2025, 2025-03-14, vandaag or gisteren"
@@ -34,7 +35,7 @@ def parse_date(
     what: str = "date",
     allow_future: bool = False,
     on: dt.date | None = None,
-    allow_flag: str | None = None,
+    allow_flag: Opt | None = None,
 ) -> dt.date:
     """Read a date; refuse impossible ones and (unless allowed) ones after ``on`` (today).
 
@@ -62,7 +63,7 @@ def parse_date(
     if year < 1990:
         raise InputError(f"{what} {quoted(text)} is too long ago; check the year")
     if value > now and not allow_future:
-        how = f"check it, or pass {allow_flag} if that is right" if allow_flag else "check it"
+        how = str(msg("date.future_how", option=allow_flag)) if allow_flag else "check it"
         raise InputError(f"{what} {quoted(text)} is in the future; {how}")
     return value
 

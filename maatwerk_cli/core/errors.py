@@ -6,7 +6,10 @@ command-line layer turns them into a line on stderr and an exit code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from .messages import Msg, Opt
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +34,24 @@ class Problem:
 
 
 class MaatwerkError(Exception):
-    """A mistake in what the user asked or gave; the message says how to fix it."""
+    """A mistake in what the user asked or gave; the message says how to fix it.
 
-    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
+    ``message``: a :class:`~maatwerk_cli.core.messages.Msg` (a code and its values, the words
+    made at the edge), or, for what has no code yet, an English sentence. ``str()`` is the
+    sentence as the edge in charge words it (:func:`~maatwerk_cli.core.messages.at_edge`);
+    :meth:`text` as another edge wants it.
+    """
+
+    def __init__(self, message: str | Msg, problems: tuple[Problem, ...] = ()) -> None:
+        self.msg = message if isinstance(message, Msg) else None
+        text = str(message)
+        super().__init__(text)
+        self.message = text
         self.problems = problems
+
+    def text(self, lang: str | None = None, options: Callable[[Opt], str] | None = None) -> str:
+        """The message in ``lang``, options spelled by ``options``."""
+        return self.msg.text(lang, options) if self.msg is not None else self.message
 
     def __str__(self) -> str:
         return self.message

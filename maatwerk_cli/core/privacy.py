@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import InputError, LedgerError
+from .messages import Opt, msg
 
 if TYPE_CHECKING:
     import random
@@ -55,8 +56,8 @@ EMAIL = "e-mail address"
 _LABEL = {BSN: "BSN", IBAN: "IBAN", PHONE: "phone", EMAIL: "e-mail"}
 _ARTICLE = {BSN: "a", IBAN: "an", PHONE: "a", EMAIL: "an"}
 
-ALLOW_FLAG = "--allow-personal-data"
-_ADVICE = f"leave personal data out, or pass {ALLOW_FLAG} if it must be recorded"
+ALLOW_FLAG = Opt("allow-personal-data")
+_ADVICE = msg("privacy.advice", option=ALLOW_FLAG)
 # For commands and import rows that offer no way to record it anyway.
 _ADVICE_PLAIN = "leave personal data out: residents are known here only by a household code"
 _LISTED = 3  # findings spelled out per field in a message; the rest are counted

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from .errors import InputError, NotFoundError
+from .messages import Opt, msg
 
 #: Free text longer than this is refused (a story, not a file).
 MAX_TEXT = 2000
@@ -37,7 +38,7 @@ def resolve_category(name: str, categories: Iterable[str]) -> str:
     hint = closest(name, categories)
     suggestion = f"; did you mean {hint!r}?" if hint else ""
     raise NotFoundError(
-        f"unknown category {name!r}{suggestion} (`maatwerk categories --list` shows them all)"
+        msg("category.unknown_listed", name=repr(name), option=Opt("list"))
         if hint is None
         else f"unknown category {name!r}{suggestion}"
     )

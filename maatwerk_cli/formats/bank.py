@@ -52,6 +52,7 @@ from dataclasses import replace
 from typing import NoReturn
 
 from ..core.errors import InputError, Problem
+from ..core.messages import Opt, msg
 from .bank_camt import CAMT053_NS, parse_camt053
 from .bank_common import (
     CREDIT,
@@ -253,8 +254,8 @@ def _read(data: bytes, fmt: str, filename: str, check: bool) -> tuple[list[Part]
     except (ValueError, LookupError, ArithmeticError, TypeError, RecursionError, OSError) as exc:
         # Every check above should have caught bad input first; this is the last fence
         # so that a file can never make the tool print a traceback (or a library's text).
-        _fail(filename, 0, f"cannot be read as {FORMAT_NAMES[fmt]} ({type(exc).__name__}); "
-                           "is --format right? Download the statement again, or as camt.053")
+        _fail(filename, 0, str(msg("bank.unreadable", format=FORMAT_NAMES[fmt], error=type(exc).__name__,
+                                   option=Opt("format"))))
 
 
 def _segments(data: bytes) -> list[tuple[int, bytes]]:
@@ -310,9 +311,8 @@ def _pick_account(parts: list[Part], account: str | None, fmt: str, filename: st
         first_of_second = next(p for p in parts if p.account == accounts[1])
         line = min((ln.line for ln in first_of_second.lines), default=0)
         listed = ", ".join(accounts)
-        _fail(filename, line, f"this row is for account {accounts[1]}, the rows before it for {accounts[0]}; "
-                              f"the file holds {len(accounts)} accounts ({listed}), a statement is read for "
-                              "one account: choose the team's card account with --account IBAN")
+        _fail(filename, line, str(msg("bank.two_accounts_in_rows", second=accounts[1], first=accounts[0],
+                                      count=len(accounts), accounts=listed, option=Opt("account"))))
     return parts
 
 
@@ -370,8 +370,7 @@ def _too_big(file: str, size: int) -> NoReturn:
 
 def _unknown_format_message() -> str:
     names = ", ".join(FORMAT_NAMES[f] for f in FORMATS)
-    return (f"is not a bank statement format this tool reads; supported: {names} "
-            "(if it is one of these, name it with --format)")
+    return str(msg("bank.unknown_format", names=names, option=Opt("format")))
 
 
 def _is_xlsx(data: bytes) -> bool:

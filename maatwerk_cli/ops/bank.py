@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, Problem
+from ..core.messages import Opt, msg
 from ..core.money import ZERO, format_eur, format_plain
 from ..core.progress import advance
 from ..core.records import Row
@@ -181,10 +182,7 @@ def find_line(lines: Sequence[StoredLine], ref: str, slug: str) -> StoredLine:
     if not key:
         raise InputError("the bank line reference is empty; `maatwerk bank lines TEAM` lists them")
     if not lines:
-        raise NotFoundError(
-            f"no bank statement imported for team {slug} yet; "
-            f"import one with `maatwerk import bank FILE --team {slug}`"
-        )
+        raise NotFoundError(msg("bank.none_imported", team=slug, option=Opt("team")))
     for line in lines:
         if line.ref == key:
             return line
@@ -193,9 +191,7 @@ def find_line(lines: Sequence[StoredLine], ref: str, slug: str) -> StoredLine:
         return hits[0]
     if len(hits) > 1:
         raise InputError(f"bank line {key!r} is the start of {len(hits)} references; give more of it")
-    raise NotFoundError(
-        f"no bank line {key!r} for team {slug}; `maatwerk bank lines {slug} --open` lists the open ones"
-    )
+    raise NotFoundError(msg("bank.no_such_line", ref=repr(key), team=slug, option=Opt("open")))
 
 
 def claim_bank_line(
@@ -403,10 +399,8 @@ def import_statement(
     lines = list(statement.lines)
     accounts = _accounts(ln.account for ln in lines)
     if not account and len(accounts) > 1:
-        raise InputError(
-            f"{source} holds lines of {len(accounts)} accounts ({', '.join(accounts)}); "
-            "choose the team's card account with --account"
-        )
+        raise InputError(msg("bank.several_accounts", source=source, count=len(accounts), accounts=accounts,
+                             option=Opt("account")))
     stamp = now_stamp()
     incoming: list[StoredLine] = []
     seen: set[str] = set()
@@ -420,10 +414,8 @@ def import_statement(
         earlier = _accounts(s.account for s in stored)
         new_accounts = _accounts(s.account for s in incoming)
         if earlier and new_accounts and not all(any(same_account(a, b) for b in earlier) for a in new_accounts):
-            raise InputError(
-                f"{source} is for account {', '.join(new_accounts)}, but team {slug}'s earlier "
-                f"statements are for {', '.join(earlier)}; is --team right?"
-            )
+            raise InputError(msg("bank.other_account", source=source, accounts=new_accounts, team=slug,
+                                 earlier=earlier, option=Opt("team")))
         if not earlier and new_accounts:
             _refuse_other_teams_account(folder, slug, new_accounts, source)
         added, elsewhere = _new_lines(incoming, stored)
@@ -471,9 +463,8 @@ def _refuse_other_teams_account(
         theirs = _accounts(s.account for s in read_bank(folder, other)[0])
         shared = [a for a in accounts if any(same_account(a, t) for t in theirs)]
         if shared:
-            raise InputError(
-                f"{source} is for account {', '.join(shared)}, the card account of team {other}; "
-                "is --team right?"
+            raise InputError(msg("bank.account_of_other_team", source=source, accounts=shared, team=other,
+                                 option=Opt("team"))
             )
 
 
@@ -499,7 +490,7 @@ def explain_bank_line(
     slug = team_slug(folder, team)
     why = clean_text(reason, "reason")
     if not why:
-        raise InputError("say why this bank line has no entry, with --reason")
+        raise InputError(msg("bank.explain_no_reason", option=Opt("reason")))
     guard_personal_data({"reason": why, "by": clean_text(by, "by", limit=100)}, False)
     with folder.lock():
         lines, _ = read_bank(folder, slug)
@@ -594,10 +585,7 @@ def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> l
     slug = team_slug(folder, team)
     lines, _ = read_bank(folder, slug)
     if not lines:
-        raise InputError(
-            f"no bank statement imported for team {slug} yet; "
-            f"import one with `maatwerk import bank FILE --team {slug}`"
-        )
+        raise InputError(msg("bank.none_imported", team=slug, option=Opt("team")))
     side = ledger_side(folder.book(slug).book)
     first = min(s.date for s in lines)
     last = max(s.date for s in lines)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, LedgerError, Problem
+from ..core.messages import Opt, msg
 from ..core.money import format_eur, format_plain
 from ..core.privacy import guard
 from ..core.records import Settings, Team
@@ -153,10 +154,7 @@ def check_spend_source(
     slug = cells["_team"]
     if bank_line:
         if cells["method"] == "contant":
-            raise InputError(
-                "a cash spend is not on the bank statement; link the withdrawal instead with "
-                f"`maatwerk cash withdraw {slug} AMOUNT --bank-line REF`"
-            )
+            raise InputError(msg("cash.spend_not_on_statement", team=slug, option=Opt("bank-line")))
         from .bank import claim_bank_line
 
         line = claim_bank_line(folder, slug, bank_line, amount, what="spend")
@@ -273,10 +271,8 @@ def settle(
         if have == 0:
             raise InputError(f"nothing to settle: the cash box of {slug} is empty (€ 0,00)")
         if method == "write-off" and have > limit:
-            raise InputError(
-                f"{format_eur(have)} is more than the {format_eur(limit)} that may be written off "
-                f"([cash] write_off_limit); put it back with `maatwerk cash settle {slug} --deposit`"
-            )
+            raise InputError(msg("cash.write_off_over_limit", have=have, limit=limit, team=slug,
+                                 option=Opt("deposit")))
         when = date or today()
         import numpy as np
 

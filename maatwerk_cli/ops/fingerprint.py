@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..core.errors import InputError, MaatwerkError
+from ..core.messages import Opt, msg
 
 if TYPE_CHECKING:
     from ..store.folder import LedgerFolder
@@ -143,7 +144,6 @@ def refusal(name: str, total: int, skipped: Sequence[Skipped]) -> InputError:
         parts.append(f"and {len(by_time) - 3} more imports")
     where = "; ".join(parts)
     if len(skipped) == total:
-        return InputError(f"{name}: every row ({total}) was imported before ({where}); to import them "
-                          "again anyway, add --again")
-    return InputError(f"{name}: {len(skipped)} of {total} rows were imported before ({where}); import "
-                      "only the new rows with --new-only, or every row again with --again")
+        return InputError(msg("import.all_rows_before", file=name, total=total, where=where, again=Opt("again")))
+    return InputError(msg("import.some_rows_before", file=name, count=len(skipped), total=total, where=where,
+                          new_only=Opt("new-only"), again=Opt("again")))

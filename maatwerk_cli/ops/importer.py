@@ -18,6 +18,7 @@ from typing import Any
 
 from ..core.dates import parse_date
 from ..core.errors import InputError, MaatwerkError, Problem
+from ..core.messages import Opt, msg
 from ..core.money import CENT, parse_amount
 from ..core.progress import advance
 from ..core.records import KIND_ALIASES, METHOD_ALIASES
@@ -55,6 +56,10 @@ HEADERS = {
     "tweede mening": "second_opinion", "tweede_mening": "second_opinion",
 }
 REQUIRED = ("date", "amount", "category")
+
+
+#: The option that lets a date after today through.
+ALLOW_FUTURE = Opt("allow-future")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +212,7 @@ def import_entries(
     present = {f for f in fields if f}
     missing = [f for f in REQUIRED if f not in present]
     if "team" not in present and not team:
-        missing.append("team (or give --team)")
+        missing.append(str(msg("import.team_missing", option=Opt("team"))))
     if missing:
         problems.append(Problem(name, number, f"missing column(s): {', '.join(missing)}"))
     if problems:
@@ -285,9 +290,9 @@ def _check_and_write(
                 parse_amount(values["amount"]),
                 category=values["category"],
                 method=resolve_choice(values.get("method") or "pin", METHOD_ALIASES, "method"),
-                date=parse_date(values["date"], allow_future=allow_future, allow_flag="--allow-future"),
+                date=parse_date(values["date"], allow_future=allow_future, allow_flag=ALLOW_FUTURE),
                 requested=(parse_date(values["requested"], what="request date", allow_future=allow_future,
-                                      allow_flag="--allow-future")
+                                      allow_flag=ALLOW_FUTURE)
                            if values.get("requested") else None),
                 household_code=values.get("household") or None,
                 note=values.get("note") or None,
@@ -341,7 +346,7 @@ def _imported_before(
     from .fingerprint import fingerprint, known_rows, refusal, split
 
     if again and new_only:
-        raise InputError("give --again (import every row) or --new-only (only the new ones), not both")
+        raise InputError(msg("import.again_or_new_only", again=Opt("again"), new_only=Opt("new-only")))
     prints: dict[int, str] = {}
     teams: set[str] = set()
     for number, cells in rows:

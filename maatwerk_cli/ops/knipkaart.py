@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, LedgerError, MaatwerkError, Problem, RuleError
+from ..core.messages import Opt, msg
 from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def use(
     slug = team_slug(folder, team)
     text = clean_text(reason, "reason")
     if not text:
-        raise InputError("say which rule of which department is bent, and why, with --reason")
+        raise InputError(msg("knipkaart.no_reason", option=Opt("reason")))
     guard_personal_data({"reason": text, "by": clean_text(by, "by", limit=100)}, allow_personal_data,
                         offer_flag=True)
     when = date or today()
@@ -136,10 +137,8 @@ def use(
         used = len(uses_in(folder.book(slug).book, when.year))
         beyond = used >= limit
         if beyond and not force:
-            raise RuleError(
-                f"the knipkaart of {slug} is used up for {when.year}: {used} of {limit} uses; "
-                "if this exception is needed anyway, add --force (it is recorded as beyond the card)"
-            )
+            raise RuleError(msg("knipkaart.used_up", team=slug, year=when.year, used=used, limit=limit,
+                                option=Opt("force")))
         cells = {
             "type": "knipkaart",
             "date": when.isoformat(),

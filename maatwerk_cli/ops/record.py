@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, NotFoundError
+from ..core.messages import Msg, Opt, msg
 from ..core.money import format_eur, format_plain
 from ..core.privacy import guard, household, household_pattern
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Entry, split_id
@@ -57,16 +58,16 @@ class Wording:
     """How messages about a spend name what the user gave: the options of ``maatwerk spend``,
     or the columns of a spreadsheet (``import entries``)."""
 
-    due_not_loan: str
-    condition_not_conditional: str
-    needs_condition: str
+    due_not_loan: str | Msg
+    condition_not_conditional: str | Msg
+    needs_condition: str | Msg
     offer_flag: bool
 
 
 OPTIONS = Wording(
-    due_not_loan="--due is for loans; add --kind loan",
-    condition_not_conditional="--condition is for conditional grants; add --kind conditional",
-    needs_condition="a conditional grant needs --condition: what must the resident do?",
+    due_not_loan=msg("spend.due_not_loan", due=Opt("due"), kind=Opt("kind")),
+    condition_not_conditional=msg("spend.condition_not_conditional", condition=Opt("condition"), kind=Opt("kind")),
+    needs_condition=msg("spend.needs_condition", condition=Opt("condition")),
     offer_flag=True,
 )
 COLUMNS = Wording(
@@ -313,11 +314,11 @@ def mark_kind(
         raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
     cond = clean_text(condition, "condition")
     if kind == "conditional" and not cond:
-        raise InputError("a conditional grant needs --condition: what must the resident do?")
+        raise InputError(OPTIONS.needs_condition)
     if kind != "conditional" and cond:
-        raise InputError("--condition is for conditional grants")
+        raise InputError(msg("mark.condition_not_conditional", condition=Opt("condition")))
     if kind != "loan" and due is not None:
-        raise InputError("--due is for loans")
+        raise InputError(msg("mark.due_not_loan", due=Opt("due")))
     guard({"condition": cond, "by": clean_text(by, "by", limit=100)})
 
     def check(entry: Entry, _: object) -> None:
@@ -370,7 +371,7 @@ def mark_recovered(
     """Record money paid back by the regular provision that should have paid (default: all)."""
     name = clean_text(pot, "pot", limit=200)
     if not name:
-        raise InputError("say which provision paid it back, with --from")
+        raise InputError(msg("recovered.no_pot", option=Opt("from")))
     guard({"from": name, "by": clean_text(by, "by", limit=100)})
     if amount is not None and amount <= 0:
         raise InputError("the recovered amount must be more than € 0,00")
@@ -472,7 +473,7 @@ def void_lines(
     """
     text = clean_text(reason, "reason")
     if not text:
-        raise InputError("say why, with --reason")
+        raise InputError(msg("void.no_reason", option=Opt("reason")))
     who = clean_text(by, "by", limit=100)
     guard({"reason": text, "by": who})
     keys = list(dict.fromkeys(i.strip().lower() for i in ids))
@@ -497,9 +498,8 @@ def void_lines(
                 if money and not with_events:
                     names = ", ".join(_line_words(book, j) for j in money[:5])
                     more = f" and {len(money) - 5} more" if len(money) > 5 else ""
-                    raise InputError(
-                        f"{book.line_id(i)} has money paid back that stands: {names}{more}; void it "
-                        "with the spend: add --with-events (or name those ids in the same command)")
+                    raise InputError(msg("void.money_paid_back", id=book.line_id(i), lines=f"{names}{more}",
+                                         option=Opt("with-events")))
                 if with_events:
                     plan.extend((team, j, False) for j in standing)
             plan.append((team, i, True))
@@ -639,7 +639,7 @@ def record_refusal(
     slug = team_slug(folder, team)
     text = clean_text(reason, "reason")
     if not text:
-        raise InputError("say why the request was refused, with --reason")
+        raise InputError(msg("refuse.no_reason", option=Opt("reason")))
     who = clean_text(by, "by", limit=100)
     guard({"reason": text, "by": who}, allow_personal_data, offer_flag=True)
     if amount is not None and amount <= 0:

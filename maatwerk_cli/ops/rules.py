@@ -48,6 +48,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError, MaatwerkError, NotFoundError, Problem, RuleError
+from ..core.messages import Msg, Opt, msg
 from ..core.money import ZERO, format_eur
 from ..store.toml import toml_amount
 from .base import folder_of, team_slug
@@ -94,7 +95,7 @@ DEFAULTS: dict[str, Decimal | int | bool] = {
 DEFAULT_SOURCE = "default"
 
 #: What each rule means, for listings and ``--help``.
-RULE_HELP = {
+RULE_HELP: dict[str, str | Msg] = {
     "year_without_budget": "a spend dated in a year the team has no budget for",
     "over_remaining_budget": "a spend larger than what is left of the year's budget",
     "times_largest_spend": "a spend more than this many times the team's largest so far",
@@ -103,13 +104,13 @@ RULE_HELP = {
     "max_per_household_year": "one household, one calendar year, all teams",
     "max_per_household_total": "one household, all years, all teams",
     "repeat_household_days": "another spend for the household within this many days",
-    "second_opinion_above": "above this amount, name who agreed with --second-opinion",
+    "second_opinion_above": msg("rules.second_opinion_above", option=Opt("second-opinion")),
     CATEGORIES: "a message shown for a category",
 }
 
-PROCEED = 'if this is right, record it again with --reason "why"'
+PROCEED = msg("rules.proceed", option=Opt("reason"))
 PROCEED_IMPORT = "if this is right, give the row a reason in a reason column"
-SECOND_OPINION = "add --second-opinion NAME (who agreed)"
+SECOND_OPINION = msg("rules.second_opinion", option=Opt("second-opinion"))
 SECOND_OPINION_IMPORT = "fill in who agreed in a second_opinion (tweede mening) column"
 
 
@@ -339,7 +340,7 @@ def find_hits(
     second_opinion: str,
     history: Sequence[Past] = (),
     figures: TeamFigures | None = None,
-    second_opinion_hint: str = SECOND_OPINION,
+    second_opinion_hint: str | Msg = SECOND_OPINION,
 ) -> list[Hit]:
     """Every rule of thumb a spend runs into; ``history``: the household's other spends;
     ``figures``: the team's, for the plausibility rules (left out when None)."""
@@ -368,8 +369,7 @@ def _plausibility_hits(rules: Rules, amount: Decimal, f: TeamFigures) -> list[Hi
     if f.budget is None:
         if rules.year_without_budget:
             hits.append(Hit("year_without_budget",
-                            f"{team} has no budget for {f.year} (is the date right?); set one with "
-                            f"`maatwerk team budget {team} AMOUNT --year {f.year}`"))
+                            str(msg("rules.year_without_budget", team=team, year=f.year, option=Opt("year")))))
     elif rules.over_remaining_budget and amount > f.budget - f.spent:
         left = f.budget - f.spent
         hits.append(Hit("over_remaining_budget",
@@ -424,7 +424,7 @@ def _household_hits(
     return hits
 
 
-def hit_message(hits: Sequence[Hit], proceed: str = PROCEED) -> str:
+def hit_message(hits: Sequence[Hit], proceed: str | Msg = PROCEED) -> str:
     """One line naming every rule hit, with the figures, and how to go on."""
     parts = [f"rule {h.rule}: {h.message}" for h in hits]
     return f"{'; '.join(parts)}; {proceed}"
@@ -438,7 +438,7 @@ class SpendRules:
     journals once, and rows earlier in the import count for the ones after them.
     """
 
-    def __init__(self, folder: LedgerFolder | Any, *, proceed: str = PROCEED, batch: bool = False,
+    def __init__(self, folder: LedgerFolder | Any, *, proceed: str | Msg = PROCEED, batch: bool = False,
                  columns: bool = False, plausibility: bool = True) -> None:
         self.folder = folder_of(folder)
         #: ``False`` for a replay of history (the examples): the plausibility rules guard

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.dates import today
 from ..core.errors import InputError
+from ..core.messages import Opt, msg
 from ..core.money import format_plain
 from ..core.names import check_slug
 from ..core.privacy import guard
@@ -186,9 +187,9 @@ def _period_edit(year: int, start: dt.date | None, end: dt.date | None) -> Calla
     import tomlkit
 
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    for day, what in ((start, "--start"), (end, "--end")):
+    for day, what in ((start, Opt("start")), (end, Opt("end"))):
         if day is not None and day.year != year:
-            raise InputError(f"{what} {day:%d-%m-%Y} is not in {year}; a budget period lies within its year")
+            raise InputError(msg("budget.period_outside_year", option=what, day=day, year=year))
     start = None if start == first else start
     end = None if end == last else end
     if start is not None and end is not None and end < start:

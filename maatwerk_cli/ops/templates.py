@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+from ..core.messages import Opt, plain_option
 from ..core.records import DEFAULT_CATEGORIES
 
 
 def settings_template(municipality: str, year: int) -> str:
     cats = "\n".join(f"    {json.dumps(c, ensure_ascii=False)}," for c in DEFAULT_CATEGORIES)
+    # The options its comments name, spelled as messages spell them (no flag is spelled here).
+    reason, second_opinion = plain_option(Opt("reason")), plain_option(Opt("second-opinion"))
     return f"""\
 # Settings of this maatwerkbudget ledger. Plain TOML: edit by hand, keep it in git.
 # Budget holders (wijkteams, central funds) live in teams/<slug>.toml, their journals
@@ -31,14 +34,14 @@ categories = [
 under_share = 0.5
 
 # Rules of thumb (vuistregels). They never forbid: a spend that hits one is refused
-# until it is recorded again with --reason, which is kept with the entry.
+# until it is recorded again with {reason}, which is kept with the entry.
 # A team file may override any of these under its own [rules].
 [rules]
 # max_per_spend = 500                # one spend above this needs a reason
 # max_per_household_year = 1500      # one household, one calendar year
 # max_per_household_total = 7500     # one household, ever (Tilburg's cap)
 # repeat_household_days = 30         # a second spend for a household within N days
-# second_opinion_above = 1000        # record who agreed, with --second-opinion NAME
+# second_opinion_above = 1000        # record who agreed, with {second_opinion} NAME
 # [rules.categories]                 # a message shown for a category, e.g.
 # "Wonen" = "Check the bijzondere bijstand first: it may have to pay."
 

@@ -186,7 +186,7 @@ def rule_records(team: str, rules: Any, human: bool) -> list[dict[str, Any]]:
         else:
             shown = rule_value(value, human)
         out.append({"team": team, "rule": name, "category": category, "value": shown,
-                    "meaning": RULE_HELP[name], "source": rules.source(name, category)})
+                    "meaning": str(RULE_HELP[name]), "source": rules.source(name, category)})
     return out
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError, LedgerError, NotFoundError, Problem
+from ..core.messages import Opt, msg
 from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
@@ -155,10 +156,8 @@ class LedgerFolder:
 
     def _require_file(self) -> None:
         if not self.exists():
-            raise NotFoundError(
-                f"no ledger folder at {self.root} (there is no {SETTINGS_FILE}); "
-                "create one with `maatwerk init`, or pass --ledgers DIR"
-            )
+            raise NotFoundError(msg("ledger.missing", root=self.root, settings=SETTINGS_FILE,
+                                    option=Opt("ledgers")))
 
     def lock(self) -> FolderLock:
         """The folder lock (one per folder object; taking it again inside is a no-op)."""

@@ -1,0 +1,184 @@
+"""Messages as data: what went wrong (or is worth saying) as a code and its values; the
+words are made at the edge, from a catalogue per language.
+
+The library raises :class:`~maatwerk_cli.core.errors.MaatwerkError` with a :class:`Msg`;
+its ``str()`` is the sentence in the language of the edge in charge (English for scripts).
+An option is named by its symbol (``Opt("reason")``), which the command line spells as its
+flag (``--reason``): no layer below the command line spells a flag.
+
+Catalogues are gettext ``.po`` files in ``maatwerk_cli/locale/<language>/``, one file per
+layer (a domain), keyed by the message code (``msgid "spend.no_reason"``); the text
+(``msgstr``) is a template with the values in braces and a format after a colon:
+
+* ``{amount:eur}``: money, ``€ 1.234,56``;
+* ``{day:date}``: a date, ``14-03-2025``;
+* ``{option:opt}``: an option (:class:`Opt`), as the edge spells it (the command line's
+  ``--reason``);
+* ``{names:list}``: a list, ``a, b, c``;
+* ``{n:count}``: a whole number; any other value as ``str()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+#: The languages with a catalogue; the first is the one messages fall back to.
+LANGUAGES = ("en",)
+_LOCALE = Path(__file__).parent.parent / "locale"
+
+
+@dataclass(frozen=True, slots=True)
+class Opt:
+    """An option of the tool by its symbolic name (``reason``), which each edge spells its
+    own way (``--reason`` on the command line)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Msg:
+    """A message: ``code`` names its text in the catalogues; ``values`` fill it in."""
+
+    code: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None, options: Callable[[Opt], str] | None = None) -> str:
+        return render(self, lang, options)
+
+    def __str__(self) -> str:
+        return render(self)
+
+
+def msg(code: str, **values: Any) -> Msg:
+    """A message with its values: ``msg("spend.no_reason", rule="over_remaining_budget")``."""
+    return Msg(code, values)
+
+
+def plain_option(option: Opt) -> str:
+    """An option as the messages of the library name it when no edge says otherwise: in the
+    command line's form, since the hints they give are commands to run."""
+    return f"--{option.name.replace('_', '-')}"
+
+
+#: The language and the spelling of options of the edge in charge: English and the plain
+#: spelling unless an edge says otherwise (:func:`at_edge`).
+_EDGE: contextvars.ContextVar[tuple[str, Callable[[Opt], str]]] = contextvars.ContextVar(
+    "maatwerk_edge", default=("en", plain_option))
+
+
+@contextlib.contextmanager
+def at_edge(lang: str, options: Callable[[Opt], str]) -> Iterator[None]:
+    """While a command runs: its messages in ``lang``, options as it spells them."""
+    token = _EDGE.set((lang, options))
+    try:
+        yield
+    finally:
+        _EDGE.reset(token)
+
+
+def _fill(template: str, values: Mapping[str, Any], lang: str, options: Callable[[Opt], str]) -> str:
+    """``template`` with ``values`` in it, each in the format its field names (see the module)."""
+    import string  # only when a message is shown: the clerk's spend path stays light
+
+    def field(value: Any, spec: str) -> str:
+        if spec == "eur":
+            from .money import format_eur
+
+            return format_eur(Decimal(value))
+        if spec == "date":
+            return f"{value:%d-%m-%Y}" if isinstance(value, dt.date) else str(value)
+        if spec == "opt":
+            return options(value if isinstance(value, Opt) else Opt(str(value)))
+        if spec == "list":
+            return ", ".join(field(v, "") for v in value)
+        if spec == "count":
+            return str(int(value))
+        if isinstance(value, Msg):
+            return render(value, lang, options)
+        if isinstance(value, Opt):
+            return options(value)
+        return format(value, spec)
+
+    parts = []
+    for text, name, spec, _ in string.Formatter().parse(template):
+        parts.append(text)
+        if name is not None:
+            parts.append(field(values[name], spec or ""))
+    return "".join(parts)
+
+
+def render(message: Msg, lang: str | None = None, options: Callable[[Opt], str] | None = None) -> str:
+    """The message in ``lang`` (falling back to English, then to its code and values); both
+    default to the edge in charge (:func:`at_edge`)."""
+    edge_lang, edge_options = _EDGE.get()
+    lang = lang or edge_lang
+    template = catalogue(lang).get(message.code) or catalogue(LANGUAGES[0]).get(message.code)
+    if template is None:
+        shown = ", ".join(f"{k}={v!r}" for k, v in message.values.items())
+        return f"{message.code} ({shown})" if shown else message.code
+    return _fill(template, message.values, lang, options or edge_options)
+
+
+@functools.cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Every message text of a language: its ``.po`` files read and merged."""
+    found: dict[str, str] = {}
+    folder = _LOCALE / lang
+    for path in sorted(folder.glob("*.po")) if folder.is_dir() else ():
+        found.update(read_po(path.read_text(encoding="utf-8")))
+    return found
+
+
+def read_po(text: str) -> dict[str, str]:
+    """The ``msgid``/``msgstr`` pairs of a gettext ``.po`` text (comments and the header skipped;
+    a string may go on over several quoted lines)."""
+    pairs: dict[str, str] = {}
+    key: str | None = None
+    current: list[str] | None = None
+    parts: dict[str, list[str]] = {}
+
+    def done() -> None:
+        msgid, msgstr = "".join(parts.get("msgid", [])), "".join(parts.get("msgstr", []))
+        if msgid and msgstr:
+            pairs[msgid] = msgstr
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(("msgid ", "msgstr ")):
+            key, _, rest = line.partition(" ")
+            if key == "msgid" and parts:
+                done()
+                parts = {}
+            current = parts.setdefault(key, [])
+            current.append(_unquote(rest))
+        elif line.startswith('"') and current is not None:
+            current.append(_unquote(line))
+    if parts:
+        done()
+    return pairs
+
+
+def _unquote(text: str) -> str:
+    body = text.strip()
+    if len(body) < 2 or body[0] != '"' or body[-1] != '"':
+        raise ValueError(f"not a quoted .po string: {text!r}")
+    out: list[str] = []
+    chars = iter(body[1:-1])
+    for c in chars:
+        if c == "\\":
+            nxt = next(chars, "")
+            out.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(nxt, nxt))
+        else:
+            out.append(c)
+    return "".join(out)
+
