@@ -27,13 +27,13 @@ from maatwerk_cli.analysis.reports import (
     pace_status,
     period,
     projected_cents,
-    stories,
     story_cases,
     summary,
     transpose,
     utilisation,
 )
 from maatwerk_cli.core.errors import InputError, NotFoundError
+from maatwerk_cli.render.stories import stories
 from maatwerk_cli.store.journal import read_journal
 from reference import raw_line
 

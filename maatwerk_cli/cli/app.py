@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from ..core.errors import BusyError, MaatwerkError, Problem
-from ..core.messages import at_edge
-from .options import cli_option
+from ..core.messages import Opt, at_edge
 from .progress import progress_bar
 
 if TYPE_CHECKING:
@@ -124,6 +123,11 @@ def warn_problems(problems: Sequence[Problem]) -> None:
         first = problems[0]
         more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
         warn(f"{first}{more}; run `maatwerk check`")
+
+
+def cli_option(option: Opt) -> str:
+    """An option the library's messages name, as this command line spells it (``--with-events``)."""
+    return f"--{option.name.replace('_', '-')}"
 
 
 def run(args: Sequence[str] | None = None) -> int:

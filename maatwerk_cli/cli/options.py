@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 ALLOW_FUTURE = Opt("allow-future")
 
 
-def cli_option(option: Opt) -> str:
-    """An option the library's messages name, as this command line spells it (``--with-events``)."""
-    return f"--{option.name.replace('_', '-')}"
-
-
 FORMAT_HELP = ("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
                "or markdown. With --output: must fit the file's extension.")
 TEXT_FORMAT_HELP = ("Output format: text (the default: plain lines), table, vertical (one block per row), csv, "

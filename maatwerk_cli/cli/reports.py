@@ -353,7 +353,9 @@ def stories(
             for key in ("note", "tegenprestatie", "condition"):
                 case[key] = ""
         cases.attrs["redacted"] = True
-    text = reports.stories_markdown(cases, municipality=lg.settings.municipality)
+    from ..render.stories import stories_markdown
+
+    text = stories_markdown(cases, municipality=lg.settings.municipality)
     if output is not None:
         write_text(output, text)
         notice(f"wrote {output}")

@@ -90,7 +90,7 @@ def _fill(template: str, values: Mapping[str, Any], lang: str, options: Callable
 
     def field(value: Any, spec: str) -> str:
         if spec == "eur":
-            from .money import format_eur
+            from .euro import format_eur
 
             return format_eur(Decimal(value))
         if spec == "date":

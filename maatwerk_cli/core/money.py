@@ -17,9 +17,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .errors import InputError
+
+# Shown money lives in .euro; here too, where every caller has always found it.
+from .euro import CENT as CENT
+from .euro import format_eur as format_eur
+from .euro import format_plain as format_plain
 from .privacy import quoted
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # Far above any budget in the sources (Ten Boer's EUR 5 million a year); a longer number is a typo.
 MAX_AMOUNT = Decimal("1000000000")
@@ -136,25 +140,6 @@ def _whole_part(whole: str, raw: str, what: str) -> str:
     raise InputError(
         f"{what} {quoted(raw)} has dots in the wrong places; group thousands by three: {HOW_TO_WRITE}"
     )
-
-
-def format_eur(value: Decimal, *, symbol: bool = True) -> str:
-    """Dutch display: ``€ 1.234,56`` (``€ -35,00`` when negative)."""
-    q = value.quantize(CENT)
-    sign = "-" if q < 0 else ""
-    whole, frac = f"{abs(q):.2f}".split(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = f"{sign}{'.'.join(groups)},{frac}"
-    return f"€ {text}" if symbol else text
-
-
-def format_plain(value: Decimal) -> str:
-    """Machine text: ``1234.56``; what the ledger files and CSV/JSON output hold."""
-    return f"{value.quantize(CENT):.2f}"
 
 
 def amount_from_file(text: str) -> Decimal:
