@@ -15,6 +15,8 @@ from ..core.messages import Opt
 from ..render.output import FORMATS, TEXT, Target, View, target
 
 if TYPE_CHECKING:
+    from ..analysis.reports import ReportSpec, Snapshot
+    from ..ledger import Ledger
     from ..render.redact import Redactor
 
 #: The option that lets a date after today through (named in the library's messages).
@@ -81,6 +83,16 @@ def year_of(value: str | None) -> int | None:
 
 def as_of_of(value: str | None) -> dt.date | None:
     return parse_date(value, what="as-of date") if value else None
+
+
+def report_of(lg: Ledger, teams: list[str] | None, year: str | None, as_of: str | None,
+              month: str | None) -> tuple[ReportSpec, Snapshot]:
+    """The period options of a report, resolved once into a spec, and the ledger read once
+    for it: every report of the command is a function of the two."""
+    from ..analysis.reports import report_spec, snapshot
+
+    spec = report_spec(lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month)
+    return spec, snapshot(lg, spec)
 
 
 def redacted(view: View, redactor: Redactor | None = None) -> View:

@@ -31,6 +31,7 @@ from .options import (
     as_of_of,
     out,
     redacted,
+    report_of,
     year_of,
 )
 
@@ -104,8 +105,8 @@ def utilisation(
     if chart and (to.path is not None or to.format != "table"):
         raise InputError("--chart draws in the terminal; leave out --format and --output")
     lg = ledger()
-    report = reports.utilisation_report(
-        lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month,
+    report = reports.utilisation_of(
+        *report_of(lg, teams, year, as_of, month),
         under_share=reports.check_share(under_share) if under_share is not None else None,
     )
     y = report.attrs["year"]
@@ -155,7 +156,7 @@ def compare(
 
     to = out(fmt, output)
     lg = ledger()
-    report = reports.compare_report(lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month)
+    report = reports.compare_of(*report_of(lg, teams, year, as_of, month))
     view = views.compare(report, lg.settings.municipality)
     if redact:
         view = redacted(view)
@@ -198,7 +199,7 @@ def categories(
     from ..analysis import reports
     from ..render import views
 
-    report = reports.categories_report(lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month)
+    report = reports.categories_of(*report_of(lg, teams, year, as_of, month))
     _send(views.categories(report, lg.settings.municipality), to, redact, report.attrs["problems"],
           report.attrs.get("year_note", ""))
 
@@ -272,7 +273,7 @@ def outcomes(
 
     to = out(fmt, output)
     lg = ledger()
-    report = reports.outcomes_report(lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month)
+    report = reports.outcomes_of(*report_of(lg, teams, year, as_of, month))
     _send(views.outcomes(report, lg.settings.municipality), to, redact, report.attrs["problems"],
           report.attrs.get("year_note", ""))
 
@@ -307,8 +308,7 @@ def leadtime(
     to = out(fmt, output)
     lg = ledger()
     chosen = [*(teams or []), *(team or [])] or None
-    report = reports.leadtime_report(lg, teams=chosen, year=year_of(year), as_of=as_of_of(as_of),
-                                     month=month)
+    report = reports.leadtime_of(*report_of(lg, chosen, year, as_of, month))
     _send(views.leadtime(report, lg.settings.municipality), to, redact, report.attrs["problems"],
           report.attrs.get("year_note", ""))
 
