@@ -38,29 +38,6 @@ def _month_ends(p: Period) -> list[dt.date]:
     return ends
 
 
-def spend_by_month(
-    ledger: Any,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> Report:
-    """Spend per budget holder and month, with its running total against the pace line.
-
-    One record per budget holder and month, January up to the as-of month: ``team``;
-    ``month`` (``2026-03``); ``until`` (the month's last day, or the as-of date in its
-    month); ``spent`` (counted as ``utilisation`` counts: spends not voided plus cash
-    written off, dated in that month up to ``until``); ``cumulative`` (from 1 January up to
-    ``until``, the ``spent`` of ``utilisation`` as of that day); ``budget``; ``pace``
-    (the spend expected by ``until``: the ``expected_spend`` of ``utilisation`` on that
-    day, with the budget's own period, top-ups, cuts and the spending profile; the same
-    line as :func:`reports.pace_curve`). ``attrs["total"]`` holds the same records for all budget holders
-    together (team ``totaal``); ``year``, ``as_of`` and ``problems`` as in the reports.
-    """
-    return spend_by_month_of(*reports._prepare(ledger, teams, year, as_of, month))
-
-
 def spend_by_month_of(spec: ReportSpec, data: Snapshot) -> Report:
     """:func:`spend_by_month` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
@@ -81,6 +58,21 @@ def spend_by_month_of(spec: ReportSpec, data: Snapshot) -> Report:
               for i, end in enumerate(ends)]
     return Report(records, MONTH_COLUMNS, dict(problems=data.problems, total=totals, year=p.year,
                                                as_of=p.as_of, year_note=note))
+
+
+spend_by_month = reports._period_report(spend_by_month_of, """Spend per budget holder and month, with its running
+    total against the pace line.
+
+    One record per budget holder and month, January up to the as-of month: ``team``;
+    ``month`` (``2026-03``); ``until`` (the month's last day, or the as-of date in its
+    month); ``spent`` (counted as ``utilisation`` counts: spends not voided plus cash
+    written off, dated in that month up to ``until``); ``cumulative`` (from 1 January up to
+    ``until``, the ``spent`` of ``utilisation`` as of that day); ``budget``; ``pace``
+    (the spend expected by ``until``: the ``expected_spend`` of ``utilisation`` on that
+    day, with the budget's own period, top-ups, cuts and the spending profile; the same
+    line as :func:`reports.pace_curve`). ``attrs["total"]`` holds the same records for all budget holders
+    together (team ``totaal``); ``year``, ``as_of`` and ``problems`` as in the reports.
+    """, "spend_by_month")
 
 
 def _month_record(team: str, end: dt.date, within: int, upto: int, budget: Decimal,

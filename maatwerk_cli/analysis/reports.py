@@ -39,12 +39,12 @@ import calendar
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
@@ -560,6 +560,47 @@ def _prepare(
     return spec, snapshot(ledger, spec)
 
 
+
+class PeriodReport(Protocol):
+    """A report of the budget holders over a period, as the library calls it: ``teams``
+    (default: all), ``year``, ``as_of`` or ``month`` as :func:`period` reads them."""
+
+    def __call__(self, ledger: Ledger, teams: Sequence[str] | str | None = None, *, year: int | None = None,
+                 as_of: dt.date | None = None, month: str | tuple[int, int] | None = None) -> Report: ...
+
+
+class PeriodFrame(Protocol):
+    """A :class:`PeriodReport` as a pandas DataFrame."""
+
+    def __call__(self, ledger: Ledger, teams: Sequence[str] | str | None = None, *, year: int | None = None,
+                 as_of: dt.date | None = None, month: str | tuple[int, int] | None = None) -> pd.DataFrame: ...
+
+
+def _period_report(of: Callable[[ReportSpec, Snapshot], Report], doc: str, name: str = "") -> PeriodReport:
+    """The library's function for a report that is a function of a spec and a snapshot:
+    the period arguments are written once, here."""
+
+    def report(ledger: Ledger, teams: Sequence[str] | str | None = None, *, year: int | None = None,
+               as_of: dt.date | None = None, month: str | tuple[int, int] | None = None) -> Report:
+        return of(*_prepare(ledger, teams, year, as_of, month))
+
+    report.__name__ = report.__qualname__ = name or of.__name__.removesuffix("_of") + "_report"
+    report.__doc__ = doc
+    return report
+
+
+def _period_frame(report: PeriodReport, doc: str) -> PeriodFrame:
+    """The DataFrame twin of a :class:`PeriodReport`."""
+
+    def frame(ledger: Ledger, teams: Sequence[str] | str | None = None, *, year: int | None = None,
+              as_of: dt.date | None = None, month: str | tuple[int, int] | None = None) -> pd.DataFrame:
+        return report(ledger, teams, year=year, as_of=as_of, month=month).frame()
+
+    frame.__name__ = frame.__qualname__ = getattr(report, "__name__", "report").removesuffix("_report")
+    frame.__doc__ = doc
+    return frame
+
+
 def _pace_record(
     team: str, pc: pacing.Pace, spent: int, paid: int, share: Decimal, *,
     month_spent: int | None, cash: int, kind: str, name: str,
@@ -674,43 +715,6 @@ def _compare_record(label: str, budget: int, f: _Figures) -> dict[str, Any]:
     }
 
 
-def compare(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """One row per budget holder, side by side.
-
-    Columns: ``team``; ``budget``; ``spent`` and ``utilisation`` (as in :func:`utilisation`);
-    ``count``: spends counted; ``average``, ``median``, ``max``: of those spends' amounts
-    (cash write-offs are in ``spent`` but are not spends), rounded half up to the cent,
-    None without spends; ``top_category``: the category with the most money (ties: the
-    first by name); ``loans_outstanding``: still owed at the as-of date on the counted
-    loans and conditional grants (amount - repayments and recoveries received by then);
-    ``tegenprestatie_share``: share of the counted spends with a tegenprestatie recorded;
-    ``refusals``: refused requests dated in the stretch; then ``kind``, ``name`` and
-    ``pace`` (as in :func:`utilisation`).
-
-    Counted are spends in ``year`` up to ``as_of`` (defaults as for :func:`utilisation`).
-    """
-    return compare_report(ledger, teams, year=year, as_of=as_of, month=month).frame()
-
-
-def compare_report(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> Report:
-    """:func:`compare` as a :class:`Report`, without pandas."""
-    return compare_of(*_prepare(ledger, teams, year, as_of, month))
-
-
 def compare_of(spec: ReportSpec, data: Snapshot) -> Report:
     """:func:`compare_report` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
@@ -733,6 +737,23 @@ def compare_of(spec: ReportSpec, data: Snapshot) -> Report:
                        written_off=_eur(int(r["cents"][off].sum()))))
 
 
+compare_report = _period_report(compare_of, """:func:`compare` as a :class:`Report`, without pandas.""")
+compare = _period_frame(compare_report, """One row per budget holder, side by side.
+
+    Columns: ``team``; ``budget``; ``spent`` and ``utilisation`` (as in :func:`utilisation`);
+    ``count``: spends counted; ``average``, ``median``, ``max``: of those spends' amounts
+    (cash write-offs are in ``spent`` but are not spends), rounded half up to the cent,
+    None without spends; ``top_category``: the category with the most money (ties: the
+    first by name); ``loans_outstanding``: still owed at the as-of date on the counted
+    loans and conditional grants (amount - repayments and recoveries received by then);
+    ``tegenprestatie_share``: share of the counted spends with a tegenprestatie recorded;
+    ``refusals``: refused requests dated in the stretch; then ``kind``, ``name`` and
+    ``pace`` (as in :func:`utilisation`).
+
+    Counted are spends in ``year`` up to ``as_of`` (defaults as for :func:`utilisation`).
+    """)
+
+
 def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
     """A report with its rows as columns: one row per field, one column per ``key`` value.
 
@@ -753,35 +774,6 @@ def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- categories
-
-
-def categories(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """Where the money went, by category, most money first.
-
-    Columns: ``category``; ``count``: spends counted (as in :func:`compare`); ``amount``:
-    their money; ``share_count`` and ``share_amount``: fractions of all counted spends of
-    the chosen teams. Cash write-offs have no category and are left out.
-    """
-    return categories_report(ledger, teams, year=year, as_of=as_of, month=month).frame()
-
-
-def categories_report(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> Report:
-    """:func:`categories` as a :class:`Report`, without pandas."""
-    return categories_of(*_prepare(ledger, teams, year, as_of, month))
 
 
 def categories_of(spec: ReportSpec, data: Snapshot) -> Report:
@@ -819,6 +811,15 @@ def categories_of(spec: ReportSpec, data: Snapshot) -> Report:
     return Report(records, CATEGORY_COLUMNS,
                   dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note,
                        written_off=_eur(int(r["cents"][off].sum()))))
+
+
+categories_report = _period_report(categories_of, """:func:`categories` as a :class:`Report`, without pandas.""")
+categories = _period_frame(categories_report, """Where the money went, by category, most money first.
+
+    Columns: ``category``; ``count``: spends counted (as in :func:`compare`); ``amount``:
+    their money; ``share_count`` and ``share_amount``: fractions of all counted spends of
+    the chosen teams. Cash write-offs have no category and are left out.
+    """)
 
 
 # ---------------------------------------------------------------------------- loans
@@ -901,37 +902,6 @@ def loans_of(data: Snapshot, *, overdue: bool = False, as_of: dt.date | None = N
 # ---------------------------------------------------------------------------- outcomes
 
 
-def outcomes(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """How the cases turned out, per budget holder (like Zaanstad's evaluation of 20 cases).
-
-    Columns: ``team``; ``reached``, ``partial``, ``not_reached``: counted spends (as in
-    :func:`compare`) whose recorded outcome is that; ``avoided_cost``: the avoided costs
-    recorded with them, added up (a negative one lowers it); then ``cases``: spends
-    counted; ``evaluated``: those with an outcome; ``costed``: those with an avoided cost;
-    ``cheaper``: those whose avoided cost is above zero (cheaper than doing nothing).
-    """
-    return outcomes_report(ledger, teams, year=year, as_of=as_of, month=month).frame()
-
-
-def outcomes_report(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> Report:
-    """:func:`outcomes` as a :class:`Report`, without pandas."""
-    return outcomes_of(*_prepare(ledger, teams, year, as_of, month))
-
-
 def outcomes_of(spec: ReportSpec, data: Snapshot) -> Report:
     """:func:`outcomes_report` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
@@ -941,6 +911,18 @@ def outcomes_of(spec: ReportSpec, data: Snapshot) -> Report:
     total = _outcome_record(TOTAL_LABEL, sel, e)
     return Report(records, OUTCOME_COLUMNS + OUTCOME_EXTRA,
                   dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of, year_note=note))
+
+
+outcomes_report = _period_report(outcomes_of, """:func:`outcomes` as a :class:`Report`, without pandas.""")
+outcomes = _period_frame(outcomes_report, """How the cases turned out, per budget holder (like Zaanstad's
+    evaluation of 20 cases).
+
+    Columns: ``team``; ``reached``, ``partial``, ``not_reached``: counted spends (as in
+    :func:`compare`) whose recorded outcome is that; ``avoided_cost``: the avoided costs
+    recorded with them, added up (a negative one lowers it); then ``cases``: spends
+    counted; ``evaluated``: those with an outcome; ``costed``: those with an avoided cost;
+    ``cheaper``: those whose avoided cost is above zero (cheaper than doing nothing).
+    """)
 
 
 def _outcome_record(label: str, mask: np.ndarray, e: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -1204,20 +1186,6 @@ def summary_report(
 REFUSAL_COLUMNS = ("id", "team", "date", "amount", "category", "household", "reason", "by")
 
 
-def refusals_report(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> Report:
-    """The refused requests (weigeringen) dated in the period, for learning: ``id``, ``team``,
-    ``date``, ``amount`` (asked, None when not known), ``category``, ``household``,
-    ``reason``, ``by``; by date. ``attrs["total"]`` counts them."""
-    return refusals_of(*_prepare(ledger, teams, year, as_of, month))
-
-
 def refusals_of(spec: ReportSpec, data: Snapshot) -> Report:
     """:func:`refusals_report` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
@@ -1232,6 +1200,11 @@ def refusals_of(spec: ReportSpec, data: Snapshot) -> Report:
                                             Decimal("0.00")))
     return Report(records, REFUSAL_COLUMNS, dict(problems=data.problems, total=total, year=p.year,
                                                  as_of=p.as_of, year_note=note))
+
+
+refusals_report = _period_report(refusals_of, """The refused requests (weigeringen) dated in the period,
+    for learning: ``id``, ``team``, ``date``, ``amount`` (asked, None when not known), ``category``, ``household``,
+    ``reason``, ``by``; by date. ``attrs["total"]`` counts them.""")
 
 
 # ---------------------------------------------------------------------------- lead time
