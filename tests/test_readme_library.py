@@ -37,3 +37,22 @@ def test_the_readme_library_example_runs_as_written(tmp_path: Path) -> None:
     assert after.startswith(before) and new_id[1].encode() in after[len(before):]
     rows = re.search(r"^ROWS (\d+) (\d+) (\d+) (\d+)$", done.stdout, re.M)
     assert rows and all(int(n) > 0 for n in rows.groups()), done.stdout
+
+
+def test_reports_over_one_spec_give_the_library_s_figures(tmp_path: Path) -> None:
+    """What the README says of report_spec and snapshot: the same records as each report
+    read on its own."""
+    from maatwerk_cli import Ledger
+    from maatwerk_cli.analysis import reports
+
+    shutil.copytree(ROOT / "ledgers", tmp_path / "ledgers")
+    ledger = Ledger(tmp_path / "ledgers")
+    spec = reports.report_spec(ledger, year=2026, month="2026-10")
+    data = reports.snapshot(ledger, spec)
+    pairs = [(reports.utilisation_of, reports.utilisation_report), (reports.compare_of, reports.compare_report),
+             (reports.categories_of, reports.categories_report), (reports.outcomes_of, reports.outcomes_report),
+             (reports.refusals_of, reports.refusals_report)]
+    for of, alone in pairs:
+        assert of(spec, data).records == alone(ledger, year=2026, month="2026-10").records
+    assert reports.leadtime_of(spec, data).records == reports.leadtime_report(ledger, year=2026,
+                                                                              month="2026-10").records
