@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -210,7 +211,22 @@ def test_the_package_ships_its_types() -> None:
     import maatwerk_cli
 
     assert (Path(maatwerk_cli.__file__).parent / "py.typed").is_file()
-    assert 'maatwerk_cli = ["py.typed"]' in (ROOT / "pyproject.toml").read_text()
+    assert 'maatwerk_cli = ["py.typed", "locale/*/*.po"]' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_the_package_ships_its_message_catalogues(tmp_path: Path) -> None:
+    """The catalogues are package data: a wheel holds every .po file of the checkout."""
+    import zipfile
+
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                           "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.skip(f"no wheel could be built here: {done.stderr.strip()[-200:]}")
+    [wheel] = tmp_path.glob("*.whl")
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".po")}
+    ours = {f"maatwerk_cli/{p.relative_to(ROOT / 'maatwerk_cli').as_posix()}"
+            for p in (ROOT / "maatwerk_cli" / "locale").rglob("*.po")}
+    assert ours and shipped == ours
 
 
 @pytest.mark.parametrize("when", [dt.date(2025, 3, 14), "14-3-2025", "2025-03-14"])
