@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, NotFoundError, Problem
-from ..core.messages import Opt, msg
-from ..core.money import ZERO, format_eur, format_plain
+from ..core.messages import Msg, Opt, msg
+from ..core.money import ZERO, format_plain
 from ..core.progress import advance
 from ..core.records import Row
 from ..formats.bank_common import same_account
@@ -110,8 +110,9 @@ class Expected:
     @property
     def text(self) -> str:
         """A short description for reconcile: what it was, and its note."""
-        what = f"card payment, {self.row.category}" if self.kind == "spend" else "cash withdrawal"
-        return what + (f": {self.row.note}" if self.row.note else "")
+        what = (msg("bank.expected_card_payment", category=self.row.category) if self.kind == "spend"
+                else msg("bank.expected_withdrawal"))
+        return str(msg("bank.expected_with_note", what=what, note=self.row.note) if self.row.note else what)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ def find_line(lines: Sequence[StoredLine], ref: str, slug: str) -> StoredLine:
     """A stored bank line by its ref, or by the start of it when that is unique."""
     key = ref.strip()
     if not key:
-        raise InputError("the bank line reference is empty; `maatwerk bank lines TEAM` lists them")
+        raise InputError(msg("bank.empty_ref"))
     if not lines:
         raise NotFoundError(msg("bank.none_imported", team=slug, option=Opt("team")))
     for line in lines:
@@ -190,7 +191,7 @@ def find_line(lines: Sequence[StoredLine], ref: str, slug: str) -> StoredLine:
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
-        raise InputError(f"bank line {key!r} is the start of {len(hits)} references; give more of it")
+        raise InputError(msg("bank.ambiguous_ref", ref=repr(key), count=len(hits)))
     raise NotFoundError(msg("bank.no_such_line", ref=repr(key), team=slug, option=Opt("open")))
 
 
@@ -205,20 +206,16 @@ def claim_bank_line(
     lines, _ = read_bank(folder, slug)
     line = find_line(lines, ref, slug)
     if line.direction != "debit":
-        raise InputError(
-            f"bank line {line.ref} is money in ({format_eur(line.amount)}), not a payment; "
-            "credits need no entry"
-        )
+        raise InputError(msg("bank.credit_not_payment", ref=line.ref, amount=line.amount))
     side = ledger_side(folder.book(slug).book)
     link = side.links.get(line.ref)
     if link is not None:
-        done = f"explained ({link.reason})" if link.kind == "explained" else f"linked to {link.target}"
-        raise InputError(f"bank line {line.ref} is {done} already")
+        raise InputError(msg("bank.explained_already_why", ref=line.ref, reason=link.reason)
+                         if link.kind == "explained" else
+                         msg("bank.linked_already", ref=line.ref, target=link.target))
     if amount != line.amount:
-        raise InputError(
-            f"bank line {line.ref} is {format_eur(line.amount)}, the {what} {format_eur(amount)}; "
-            "record the amount the bank shows"
-        )
+        raise InputError(msg("bank.withdrawal_amount_differs" if what == "withdrawal" else "bank.spend_amount_differs",
+                             ref=line.ref, bank=line.amount, amount=amount))
     return line
 
 
@@ -496,11 +493,11 @@ def explain_bank_line(
         lines, _ = read_bank(folder, slug)
         line = find_line(lines, ref, slug)
         if line.direction != "debit":
-            raise InputError(f"bank line {line.ref} is money in; credits need no explanation")
+            raise InputError(msg("bank.credit_needs_no_explanation", ref=line.ref))
         link = ledger_side(folder.book(slug).book).links.get(line.ref)
         if link is not None:
-            done = "explained" if link.kind == "explained" else f"linked to {link.target}"
-            raise InputError(f"bank line {line.ref} is {done} already")
+            raise InputError(msg("bank.explained_already", ref=line.ref) if link.kind == "explained" else
+                             msg("bank.linked_already", ref=line.ref, target=link.target))
         cells = {
             "type": "bank-link", "date": line.date.isoformat(), "amount": format_plain(line.amount),
             "note": line.ref, "status": "explained", "reason": why,
@@ -616,8 +613,8 @@ def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> l
 
 
 def _mismatch(line: StoredLine, target: str, recorded: Decimal) -> Mismatch:
-    text = (f"bank {format_eur(line.amount)}, recorded {format_eur(recorded)} on {target}: "
-            f"{line.description}")
+    text = str(msg("bank.amount_mismatch", bank=line.amount, recorded=recorded, id=target,
+                   description=line.description))
     return Mismatch("amount_mismatch", line.date, line.amount, text, ref=line.ref, id=target,
                     recorded=recorded)
 
@@ -646,12 +643,12 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     for s in lines:
         if s.ref in by_ref:
             out.append(Problem(bank_name, s.line,
-                               f"bank line {s.ref} stored twice (also line {by_ref[s.ref].line})"))
+                               str(msg("bank.stored_twice", ref=s.ref, line=by_ref[s.ref].line))))
         else:
             by_ref[s.ref] = s
 
-    def bad(row: Row, message: str) -> None:
-        out.append(Problem(name, row.line, f"{row.id}: {message}"))
+    def bad(row: Row, message: Msg) -> None:
+        out.append(Problem(name, row.line, str(msg("check.line", id=row.id, message=message))))
 
     targets: dict[str, Row] = {}
     voided: set[str] = set()
@@ -661,15 +658,15 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     def use(row: Row, bank_ref: str, target: str) -> None:
         line = by_ref.get(bank_ref)
         if line is None:
-            bad(row, f"bank line {bank_ref} is not in {bank_name}")
+            bad(row, msg("bank.link_not_in_file", ref=bank_ref, file=bank_name))
         elif line.direction != "debit":
-            bad(row, f"bank line {bank_ref} is money in; only payments are linked")
+            bad(row, msg("bank.link_to_credit", ref=bank_ref))
         if bank_ref in bank_used:
-            bad(row, f"bank line {bank_ref} is linked before, by {bank_used[bank_ref][0]}")
+            bad(row, msg("bank.line_linked_twice", ref=bank_ref, by=bank_used[bank_ref][0]))
         bank_used[bank_ref] = (row.id, target)
         if target:
             if target in target_used:
-                bad(row, f"{target} is linked to a bank line before, by {target_used[target]}")
+                bad(row, msg("bank.target_linked_twice", id=target, by=target_used[target]))
             target_used[target] = row.id
 
     for row in rows:
@@ -687,18 +684,18 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
                 use(row, str(ref), row.id)
         elif row.type == "bank-link":
             if not row.note:
-                bad(row, "a bank link without a bank line (note is empty)")
+                bad(row, msg("bank.link_without_line"))
                 continue
             if not row.ref:
                 if row.status != "explained" or not row.reason:
-                    bad(row, "a bank link without an entry must be explained, with a reason")
+                    bad(row, msg("bank.link_unexplained"))
                 use(row, row.note, "")
                 continue
             if row.ref not in targets:
-                bad(row, f"refers to {row.ref}, which is not an earlier spend or withdrawal of this team")
+                bad(row, msg("bank.link_to_unknown", ref=row.ref))
                 continue
             if row.ref in voided:
-                bad(row, f"refers to {row.ref}, which was voided before")
+                bad(row, msg("check.refers_to_voided", ref=row.ref))
                 continue
             use(row, row.note, row.ref)
     return out

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
 from ..core.errors import InputError, LedgerError, Problem
-from ..core.messages import Opt, msg
-from ..core.money import format_eur, format_plain
+from ..core.messages import Msg, Opt, msg
+from ..core.money import format_plain
 from ..core.privacy import guard
 from ..core.records import Settings, Team
 from ..core.text import clean_text
@@ -124,11 +124,7 @@ def require_cash(folder: LedgerFolder, slug: str, cells: Mapping[str, str], amou
     after = book.cash().on_hand
     if after < 0:
         have = _cents(after) + amount
-        raise InputError(
-            f"not enough cash for this spend: team {slug} has {format_eur(have)} on hand and the "
-            f"spend is {format_eur(amount)}; record the withdrawal first with "
-            f"`maatwerk cash withdraw {slug} AMOUNT`, or pay by card or invoice"
-        )
+        raise InputError(msg("cash.not_enough", team=slug, have=have, amount=amount))
     if batch is not None:
         batch.books[slug] = book
 
@@ -174,7 +170,7 @@ def write_off_limit(settings: Settings, team: Team) -> Decimal:
         if isinstance(section, Mapping) and "write_off_limit" in section:
             value = toml_amount(section["write_off_limit"], f"{where}: [cash] write_off_limit")
             if value < 0:
-                raise LedgerError(f"{where}: [cash] write_off_limit cannot be negative")
+                raise LedgerError(msg("cash.negative_write_off_limit", where=where))
             return value
     return WRITE_OFF_DEFAULT
 
@@ -201,7 +197,7 @@ def withdraw(
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
     if amount <= 0:
-        raise InputError("a withdrawal must be more than € 0,00")
+        raise InputError(msg("cash.withdrawal_not_positive"))
     text = clean_text(note, "note")
     guard({"note": text, "by": clean_text(by, "by", limit=100)})
     with folder.lock():
@@ -252,7 +248,7 @@ def settle(
     from ..core.lines import day
 
     if method not in SETTLE_METHODS:
-        raise InputError(f"settle {method!r} is not one of: {', '.join(SETTLE_METHODS)}")
+        raise InputError(msg("cash.unknown_settle", method=repr(method), choices=SETTLE_METHODS))
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
     t = folder.load_team(slug)
@@ -263,13 +259,9 @@ def settle(
         book = folder.book(slug).book
         have = tally(book).cash_on_hand
         if have < 0:
-            raise InputError(
-                f"nothing to settle: the cash box of {slug} is {format_eur(have)}, so more cash "
-                "spends than withdrawals were recorded; record the missing withdrawal with "
-                f"`maatwerk cash withdraw {slug} AMOUNT`"
-            )
+            raise InputError(msg("cash.settle_below_zero", team=slug, have=have))
         if have == 0:
-            raise InputError(f"nothing to settle: the cash box of {slug} is empty (€ 0,00)")
+            raise InputError(msg("cash.settle_empty", team=slug))
         if method == "write-off" and have > limit:
             raise InputError(msg("cash.write_off_over_limit", have=have, limit=limit, team=slug,
                                  option=Opt("deposit")))
@@ -280,10 +272,8 @@ def settle(
         days = np.concatenate([book.moves("withdraw", "settle").date, book.dates()[book.method_is("contant")]])
         last = day(int(days.max())) if len(days) else None
         if last is not None and when < last:
-            raise InputError(
-                f"the settle date {when.isoformat()} is before the last cash movement of "
-                f"{slug} ({last.isoformat()}); settle on or after that date"
-            )
+            raise InputError(msg("cash.settle_before_last", date=when.isoformat(), team=slug,
+                                 last=last.isoformat()))
         cells = {
             "type": "settle",
             "date": when.isoformat(),
@@ -347,20 +337,16 @@ def check_cash(book: Book, name: str) -> list[Problem]:
     for kind, amount, balance, row in zip(moves.kind.tolist(), moves.cents.tolist(),
                                           moves.balance().tolist(), rows, strict=True):
         what = CASH_MOVES[kind]
+        found: list[Msg] = []
         if what == "withdraw" and amount <= 0:
-            out.append(Problem(name, row.line, f"{row.id}: a withdrawal needs an amount above zero"))
+            found.append(msg("cash.withdrawal_without_amount"))
         elif what in ("deposit", "write-off"):
             if row.method not in SETTLE_METHODS:
-                out.append(Problem(name, row.line, f"{row.id}: settle method {row.method!r} is not "
-                                                   f"one of: {', '.join(SETTLE_METHODS)}"))
+                found.append(msg("cash.unknown_settle_method", method=repr(row.method), choices=SETTLE_METHODS))
             if amount <= 0:
-                out.append(Problem(name, row.line, f"{row.id}: a settlement needs an amount above zero"))
+                found.append(msg("cash.settlement_without_amount"))
         if balance < 0 and not negative:
-            out.append(Problem(
-                name, row.line,
-                f"{row.id}: the cash box of {book.team} goes below zero here "
-                f"({format_eur(_cents(balance))}); "
-                "a withdrawal is missing or a cash spend is wrong",
-            ))
+            found.append(msg("cash.box_below_zero", team=book.team, amount=_cents(balance)))
+        out.extend(Problem(name, row.line, str(msg("check.line", id=row.id, message=m))) for m in found)
         negative = balance < 0
     return out

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import MaatwerkError, Problem
+from ..core.messages import Msg, msg
 from ..core.money import ZERO
 from ..core.privacy import quoted
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, split_id
@@ -38,8 +39,7 @@ def check_ledger(ledger: Any) -> list[Problem]:
         return list(exc.problems) or [_problem(folder.display(folder.settings_path), str(exc))]
     categories = {fold_text(c) for c in settings.categories}
     for link in folder.links():
-        problems.append(Problem(folder.display(link), 0,
-                                f"is a symbolic link, so every write is refused; {LINK_FIX}"))
+        problems.append(Problem(folder.display(link), 0, str(msg("check.symbolic_link", fix=LINK_FIX))))
     try:
         from ..core.privacy import household_pattern
 
@@ -54,13 +54,11 @@ def check_ledger(ledger: Any) -> list[Problem]:
             # teams/<slug>.csv is a journal, teams/<slug>.bank.csv its bank lines.
             owner = csv_path.name.removesuffix(".csv").removesuffix(".bank")
             if owner not in stems:
-                what = "bank file" if csv_path.name.endswith(".bank.csv") else "journal"
-                problems.append(Problem(folder.display(csv_path), 0,
-                                        f"{what} without a team file {owner}.toml"))
+                code = "check.bank_file_without_team" if csv_path.name.endswith(".bank.csv") \
+                    else "check.journal_without_team"
+                problems.append(Problem(folder.display(csv_path), 0, str(msg(code, team=owner))))
     for moved in set_aside_files(folder.root):
-        problems.append(Problem(folder.display(moved), 0,
-                                "an unfinished-import marker that did not fit the journals was set aside "
-                                "here and nothing was cut; check the journals, then remove this file"))
+        problems.append(Problem(folder.display(moved), 0, str(msg("check.marker_set_aside"))))
     with folder.lenient():
         problems.extend(_check_teams(folder, slugs, categories))
     return problems
@@ -121,81 +119,82 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
     kind_of: dict[str, str] = {}
     spends: dict[str, Row] = {}
 
-    def bad(row: Row, message: str) -> None:
-        out.append(Problem(name, row.line, f"{row.id}: {message}"))
+    def bad(row: Row, message: Msg) -> None:
+        out.append(Problem(name, row.line, str(msg("check.line", id=row.id, message=message))))
 
     for i, row in enumerate(rows):
         if book.dup[i]:
-            bad(row, f"id used before, on line {first_line[row.id]}; this line is left out")
+            bad(row, msg("check.id_used_before", line=first_line[row.id]))
             continue
         first_line[row.id] = row.line
         _, year, seq = split_id(row.id)
         if seq <= last_seq:
-            bad(row, "id is out of order (lines must only be appended)")
+            bad(row, msg("check.id_out_of_order"))
         last_seq = max(last_seq, seq)
         if year != row.date.year:
-            bad(row, f"id year {year} does not match the date {row.date.isoformat()}")
+            bad(row, msg("check.id_year_mismatch", year=year, date=row.date.isoformat()))
         if row.type == "spend":
             spends[row.id] = row
             kind_of[row.id] = row.kind
             if row.amount is None or row.amount <= 0:
-                bad(row, "a spend needs an amount above zero")
+                bad(row, msg("check.spend_without_amount"))
             if fold_text(row.category) not in categories:
-                bad(row, f"unknown category {row.category!r} (not in maatwerk.toml)")
+                bad(row, msg("check.unknown_category", category=repr(row.category)))
             if row.method not in METHODS:
-                bad(row, f"unknown method {row.method!r}")
+                bad(row, msg("check.unknown_method", method=repr(row.method)))
             if row.kind not in KINDS:
-                bad(row, f"unknown kind {row.kind!r}")
+                bad(row, msg("check.unknown_kind", kind=repr(row.kind)))
             if row.kind == "conditional" and not row.condition:
-                bad(row, "a conditional grant without a condition")
+                bad(row, msg("check.conditional_without_condition"))
             if REQUESTED in row.extra:
                 asked = requested_day(row.extra[REQUESTED])
                 if asked is None:
-                    bad(row, f"requested {quoted(row.extra[REQUESTED])} is not a date like 2026-03-14")
+                    bad(row, msg("check.requested_not_a_date", requested=quoted(row.extra[REQUESTED])))
                 elif asked > row.date:
-                    bad(row, f"requested on {asked.isoformat()}, after it was paid on {row.date.isoformat()}")
+                    bad(row, msg("check.requested_after_paid", requested=asked.isoformat(),
+                                 paid=row.date.isoformat()))
             continue
         if row.type == "refusal":
             if not row.reason:
-                bad(row, "a refusal without a reason")
+                bad(row, msg("check.refusal_without_reason"))
             continue
         if row.type == "void":
             if book.target[i] < 0:
-                bad(row, f"refers to {row.ref or 'nothing'}, which is not an earlier line of this team")
+                bad(row, msg("check.refers_to_no_line", ref=row.ref or msg("check.nothing")))
             elif row.ref in voided:
-                bad(row, f"refers to {row.ref}, which was voided before")
+                bad(row, msg("check.refers_to_voided", ref=row.ref))
             elif not book.cancelled[i]:
                 voided.add(row.ref)  # a void undone later (a void of this void) voids nothing
             continue
         if row.type in ("withdraw", "settle", "knipkaart", "bank-link"):
             continue  # checked by their own modules
         if row.ref not in spends or book.entry_of[i] < 0:
-            bad(row, f"refers to {row.ref or 'nothing'}, which is not an earlier spend of this team")
+            bad(row, msg("check.refers_to_no_spend", ref=row.ref or msg("check.nothing")))
             continue
         if row.ref in voided:
-            bad(row, f"refers to {row.ref}, which was voided before")
+            bad(row, msg("check.refers_to_voided", ref=row.ref))
         if book.cancelled[i]:
             continue  # undone: its amount and kind do not count
         if row.type == "kind":
             if row.kind not in KINDS:
-                bad(row, f"unknown kind {row.kind!r}")
+                bad(row, msg("check.unknown_kind", kind=repr(row.kind)))
             else:
                 kind_of[row.ref] = row.kind
         elif row.type == "tegenprestatie" and row.status not in TEGENPRESTATIE_STATUSES:
-            bad(row, f"unknown tegenprestatie status {row.status!r}")
+            bad(row, msg("check.unknown_tegenprestatie_status", status=repr(row.status)))
         elif row.type == "outcome" and row.status not in OUTCOMES:
-            bad(row, f"unknown outcome {row.status!r}")
+            bad(row, msg("check.unknown_outcome", outcome=repr(row.status)))
         elif row.type in ("repay", "recovered"):
             if row.amount is None or row.amount <= 0:
-                bad(row, f"a {row.type} needs an amount above zero")
+                bad(row, msg("check.event_without_amount", type=row.type))
                 continue
             if row.type == "repay" and kind_of.get(row.ref) == "gift":
-                bad(row, f"repayment on {row.ref}, which is a gift")
+                bad(row, msg("check.repayment_on_gift", ref=row.ref))
             total = paid_back.get(row.ref, ZERO) + row.amount
             paid_back[row.ref] = total
             spent = spends[row.ref].amount or ZERO
             if total > spent:
-                bad(row, f"repaid and recovered add up to {total}, more than the {spent} spent")
+                bad(row, msg("check.paid_back_more_than_spent", total=total, spent=spent))
     return out
 
 
@@ -216,6 +215,6 @@ def _check_privacy(rows: Sequence[Row], name: str) -> list[Problem]:
             "second opinion": str(row.extra.get("second_opinion", "")),
         }
         for field, finding in check_fields(fields):
-            out.append(Problem(name, row.line,
-                               f"{row.id}: {field} holds what looks like {finding.masked}"))
+            out.append(Problem(name, row.line, str(msg("check.line", id=row.id, message=msg(
+                "check.personal_data", field=field, finding=finding.masked)))))
     return out

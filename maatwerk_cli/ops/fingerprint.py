@@ -127,7 +127,7 @@ def when(stamp: str) -> str:
     try:
         moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
-        return stamp or "an earlier import"
+        return stamp or str(msg("import.an_earlier_import"))
     return moment.strftime("%d-%m-%Y %H:%M UTC")
 
 
@@ -138,10 +138,11 @@ def refusal(name: str, total: int, skipped: Sequence[Skipped]) -> InputError:
         by_time.setdefault(s.known.recorded_at[:16], []).append(s.known.id)
     parts = []
     for stamp, ids in list(by_time.items())[:3]:
-        shown = ids[0] if len(ids) == 1 else f"{ids[0]} .. {ids[-1]} ({len(ids)} lines)"
-        parts.append(f"on {when(stamp + ':00Z' if len(stamp) == 16 else stamp)} as {shown}")
+        shown = ids[0] if len(ids) == 1 else msg("import.id_range", first=ids[0], last=ids[-1], count=len(ids))
+        parts.append(str(msg("import.before_as", when=when(stamp + ":00Z" if len(stamp) == 16 else stamp),
+                             ids=shown)))
     if len(by_time) > 3:
-        parts.append(f"and {len(by_time) - 3} more imports")
+        parts.append(str(msg("import.more_imports", count=len(by_time) - 3)))
     where = "; ".join(parts)
     if len(skipped) == total:
         return InputError(msg("import.all_rows_before", file=name, total=total, where=where, again=Opt("again")))

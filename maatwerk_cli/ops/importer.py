@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.dates import parse_date
 from ..core.errors import InputError, MaatwerkError, Problem
-from ..core.messages import Opt, msg
+from ..core.messages import Msg, Opt, msg
 from ..core.money import CENT, parse_amount
 from ..core.progress import advance
 from ..core.records import KIND_ALIASES, METHOD_ALIASES
@@ -82,7 +82,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
     data = path.read_bytes()
     name = str(path)
     if b"\x00" in data[:4096]:
-        raise InputError(f"{name}: looks like UTF-16 or a binary file; save it as CSV UTF-8")
+        raise InputError(msg("import.binary", file=name))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -90,7 +90,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise InputError(f"{name}: not UTF-8 or Windows-1252 text; save it as CSV UTF-8") from None
+            raise InputError(msg("import.encoding", file=name)) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     csv.field_size_limit(MAX_CELL * 4)
@@ -99,7 +99,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
         for row in reader:
             yield reader.line_num, row
     except csv.Error as exc:
-        raise InputError(f"{name}:{reader.line_num}: the CSV is damaged: {exc}") from None
+        raise InputError(msg("import.csv_damaged", file=name, line=reader.line_num, error=str(exc))) from None
 
 
 def _cell_text(value: Any) -> str:
@@ -144,7 +144,7 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise InputError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
+        raise InputError(msg("import.bad_xlsx", file=str(path), error=type(exc).__name__)) from None
     try:
         ws = wb.worksheets[0]
         for number, row in enumerate(ws.iter_rows(), start=1):
@@ -157,13 +157,13 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
 def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of a spreadsheet, header first."""
     if not path.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(msg("import.no_such_file", file=str(path)))
     if path.stat().st_size > MAX_BYTES:
-        raise InputError(f"{path}: larger than {MAX_BYTES // 1024 // 1024} MB; split it")
+        raise InputError(msg("import.too_large", file=str(path), megabytes=MAX_BYTES // 1024 // 1024))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if path.suffix.lower() == ".xls":
-        raise InputError(f"{path}: old .xls files are not read; save as .xlsx or CSV")
+        raise InputError(msg("import.old_xls", file=str(path)))
     return _read_csv(path)
 
 
@@ -190,7 +190,7 @@ def import_entries(
     try:
         number, header = next(rows)
     except StopIteration:
-        raise InputError(f"{name}: the file is empty; it needs a header row") from None
+        raise InputError(msg("import.empty", file=name)) from None
     fields: list[str | None] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
@@ -200,21 +200,21 @@ def import_entries(
             fields.append(None)
             continue
         if key not in HEADERS:
-            problems.append(Problem(name, number, f"unknown column {cell!r}"))
+            problems.append(Problem(name, number, str(msg("import.unknown_column", column=repr(cell)))))
         field = HEADERS.get(key)
         if field is not None and field in seen:
             # Which one would win is a guess; the sheet must say it once.
-            raise InputError(f"{name}:{number}: the columns {seen[field]!r} and {cell!r} both give the "
-                             f"{field}; keep one of them and remove the other")
+            raise InputError(msg("import.column_twice", file=name, line=number, first=repr(seen[field]),
+                                 second=repr(cell), field=field))
         if field is not None:
             seen[field] = cell
         fields.append(field)
     present = {f for f in fields if f}
-    missing = [f for f in REQUIRED if f not in present]
+    missing: list[str | Msg] = [f for f in REQUIRED if f not in present]
     if "team" not in present and not team:
-        missing.append(str(msg("import.team_missing", option=Opt("team"))))
+        missing.append(msg("import.team_missing", option=Opt("team")))
     if missing:
-        problems.append(Problem(name, number, f"missing column(s): {', '.join(missing)}"))
+        problems.append(Problem(name, number, str(msg("import.missing_columns", columns=missing))))
     if problems:
         return ImportResult(0, tuple(problems))
     default_team = team.strip().lower() if team else None
@@ -264,7 +264,7 @@ def _check_and_write(
         if not any(c.strip() for c in cells) or number in skip:
             continue
         if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields):]):
-            problems.append(Problem(name, number, "more cells than header columns"))
+            problems.append(Problem(name, number, str(msg("import.more_cells"))))
             continue
         formulas = [i for i, c in enumerate(cells) if isinstance(c, FormulaCell)]
         if formulas:
@@ -272,18 +272,18 @@ def _check_and_write(
             continue
         values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
         if any(len(v) > MAX_CELL for v in values.values()):
-            problems.append(Problem(name, number, f"a cell is longer than {MAX_CELL} characters"))
+            problems.append(Problem(name, number, str(msg("import.cell_too_long", limit=MAX_CELL))))
             continue
         # Free text is cleaned of tabs and line breaks when recorded, but a bidi control
         # (which shows a text other than it is) or a C1 control never reaches a journal.
         unsafe = next(((f, what) for f, v in values.items() if (what := unsafe_char(_spaced(v)))), None)
         if unsafe is not None:
-            problems.append(Problem(name, number, f"the {unsafe[0]} holds a {unsafe[1]}; remove it"))
+            problems.append(Problem(name, number, str(msg("import.unsafe_char", field=unsafe[0], char=unsafe[1]))))
             continue
         try:
             slug = values.get("team", "").lower() or default_team or ""
             if not slug:
-                raise InputError("team is empty")
+                raise InputError(msg("import.team_empty"))
             cells_out = spend_cells(
                 folder,
                 slug,
@@ -321,7 +321,7 @@ def _check_and_write(
     if count == 0:
         if skipped:
             return ImportResult(0, (), skipped=tuple(skipped))
-        return ImportResult(0, (Problem(name, 0, "no rows to import"),))
+        return ImportResult(0, (Problem(name, 0, str(msg("import.no_rows"))),))
     if dry_run:
         return ImportResult(count, (), skipped=tuple(skipped))
     ids = folder.append_batches(per_team)
@@ -331,10 +331,11 @@ def _check_and_write(
 def _formula_problem(header: Sequence[str], columns: Sequence[int]) -> str:
     from openpyxl.utils import get_column_letter
 
-    named = [f"{header[i]!r} ({get_column_letter(i + 1)})" if i < len(header) and header[i].strip()
-             else get_column_letter(i + 1) for i in columns]
-    which = f"column {named[0]} holds" if len(named) == 1 else f"columns {', '.join(named)} hold"
-    return f"{which} a formula; type the value itself (in Excel: copy, then paste as values)"
+    named = [msg("import.column_and_letter", column=repr(header[i]), letter=get_column_letter(i + 1))
+             if i < len(header) and header[i].strip() else get_column_letter(i + 1) for i in columns]
+    found = (msg("import.formula_column", column=named[0]) if len(named) == 1
+             else msg("import.formula_columns", columns=named))
+    return str(found)
 
 
 def _imported_before(

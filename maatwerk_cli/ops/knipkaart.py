@@ -74,15 +74,15 @@ def _per_year(table: Any, where: str) -> int | None:
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise LedgerError(f"{where}: [knipkaart] must be a table with per_year = 5")
+        raise LedgerError(msg("knipkaart.not_a_table", where=where))
     unknown = [k for k in table if k != "per_year"]
     if unknown:
-        raise LedgerError(f"{where}: unknown knipkaart setting {unknown[0]!r}; only per_year is read")
+        raise LedgerError(msg("knipkaart.unknown_setting", where=where, setting=repr(unknown[0])))
     if "per_year" not in table:
         return None
     value = table["per_year"]
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise LedgerError(f"{where}: knipkaart.per_year must be a whole number, 0 or more")
+        raise LedgerError(msg("knipkaart.bad_per_year", where=where))
     return value
 
 
@@ -131,7 +131,7 @@ def use(
                         offer_flag=True)
     when = date or today()
     if when > today():
-        raise InputError(f"date {when.strftime('%d-%m-%Y')} is in the future")
+        raise InputError(msg("knipkaart.date_in_future", date=when))
     limit = limit_for(folder, slug)
     with folder.lock():
         used = len(uses_in(folder.book(slug).book, when.year))
@@ -175,10 +175,13 @@ def check_rows(folder: LedgerFolder, slug: str, book: Book, file_display: str) -
     out: list[Problem] = []
     for r in book.rows(book.all_of("knipkaart")):
         if not r.reason:
-            out.append(Problem(file_display, r.line, f"{r.id}: a knipkaart use without a reason"))
+            out.append(Problem(file_display, r.line,
+                               str(msg("check.line", id=r.id, message=msg("knipkaart.use_without_reason")))))
         if r.status not in ("", BEYOND):
             out.append(Problem(file_display, r.line,
-                               f"{r.id}: unknown knipkaart status {r.status!r} (only {BEYOND!r})"))
+                               str(msg("check.line", id=r.id, message=msg("knipkaart.unknown_status",
+                                                                         status=repr(r.status),
+                                                                         beyond=repr(BEYOND))))))
     try:
         _per_year(folder.settings.raw.get("knipkaart"), folder.display(folder.settings_path))
     except MaatwerkError as exc:

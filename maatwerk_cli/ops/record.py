@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.dates import today
 from ..core.errors import InputError, NotFoundError
 from ..core.messages import Msg, Opt, msg
-from ..core.money import format_eur, format_plain
+from ..core.money import format_plain
 from ..core.privacy import guard, household, household_pattern
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Entry, split_id
 from ..core.text import clean_text, resolve_category
@@ -71,11 +71,9 @@ OPTIONS = Wording(
     offer_flag=True,
 )
 COLUMNS = Wording(
-    due_not_loan="a due date (column due/vervaldatum) is for loans; set kind (soort) to loan",
-    condition_not_conditional="a condition (column condition/voorwaarde) is for conditional grants; "
-                              "set kind (soort) to conditional",
-    needs_condition="a conditional grant needs a condition (column condition/voorwaarde): what must "
-                    "the resident do?",
+    due_not_loan=msg("spend.due_not_loan_column"),
+    condition_not_conditional=msg("spend.condition_not_conditional_column"),
+    needs_condition=msg("spend.needs_condition_column"),
     offer_flag=False,
 )
 
@@ -106,18 +104,15 @@ def find(folder: LedgerFolder, entry_id: str, read: dict[str, Folded] | None = N
     try:
         slug, _, _ = split_id(key)
     except ValueError:
-        raise InputError(
-            f"{entry_id!r} is not an entry id; ids look like noord-2025-0042 "
-            "(`maatwerk entries` lists them)"
-        ) from None
+        raise InputError(msg("entry.not_an_id", id=repr(entry_id))) from None
     if not folder.has_team(slug):
-        raise NotFoundError(f"no entry {entry_id!r}: there is no team {slug!r}")
+        raise NotFoundError(msg("entry.no_team", id=repr(entry_id), team=repr(slug)))
     folded = read[slug] if read is not None and slug in read else folder.book(slug)
     if read is not None:
         read[slug] = folded
     at = folded.book.find(key)
     if at is None:
-        raise NotFoundError(f"no entry {entry_id!r} in team {slug!r}")
+        raise NotFoundError(msg("entry.not_found", id=repr(entry_id), team=repr(slug)))
     book = folded.book
     return Found(folded, at, int(book.entry_of[at]) if book.line_type(at) == "spend" else -1)
 
@@ -127,7 +122,7 @@ def find_entry(folder: LedgerFolder, entry_id: str) -> tuple[Folded, int]:
     got = find(folder, entry_id)
     if got.entry < 0:
         kind = got.folded.book.line_type(got.line)
-        raise InputError(f"{entry_id.strip().lower()} is a {kind} line, not a spend")
+        raise InputError(msg("entry.not_a_spend", id=entry_id.strip().lower(), type=kind))
     return got.folded, got.entry
 
 
@@ -171,11 +166,11 @@ def spend_cells(
     slug = team_slug(folder, team)
     words = COLUMNS if rules is not None and rules.columns else OPTIONS
     if amount <= 0:
-        raise InputError("a spend must be more than € 0,00")
+        raise InputError(msg("spend.not_positive"))
     if method not in METHODS:
-        raise InputError(f"method {method!r} is not one of: {', '.join(METHODS)}")
+        raise InputError(msg("spend.unknown_method", method=repr(method), choices=METHODS))
     if kind not in KINDS:
-        raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+        raise InputError(msg("spend.unknown_kind", kind=repr(kind), choices=KINDS))
     if due is not None and kind != "loan":
         raise InputError(words.due_not_loan)
     cond = clean_text(condition, "condition")
@@ -184,12 +179,11 @@ def spend_cells(
     if kind == "conditional" and not cond:
         raise InputError(words.needs_condition)
     if tegenprestatie_status not in TEGENPRESTATIE_STATUSES:
-        raise InputError(
-            f"status {tegenprestatie_status!r} is not one of: {', '.join(TEGENPRESTATIE_STATUSES)}"
-        )
+        raise InputError(msg("spend.unknown_status", status=repr(tegenprestatie_status),
+                             choices=TEGENPRESTATIE_STATUSES))
     when = date or today()
     if due is not None and due < when:
-        raise InputError("the due date is before the spend's date")
+        raise InputError(msg("spend.due_before_date"))
     if requested is not None and requested > when:
         _late_request(requested, when)
     texts = {
@@ -245,8 +239,7 @@ def spend_cells(
 
 
 def _late_request(requested: dt.date, paid: dt.date) -> None:
-    raise InputError(f"the request date {requested:%d-%m-%Y} is after the payment date {paid:%d-%m-%Y}; "
-                     "a request comes before the payment, or on the same day")
+    raise InputError(msg("spend.request_after_payment", requested=requested, paid=paid))
 
 
 def spend(folder: LedgerFolder, team: str, amount: Decimal, **options: Any) -> str:
@@ -292,7 +285,7 @@ def _event(
         folded, index = find_entry(folder, entry_id)
         entry = folded.book.entry(index)
         if entry.voided:
-            raise InputError(f"{entry.id} is voided ({entry.void_reason}); nothing to change")
+            raise InputError(msg("event.entry_voided", id=entry.id, reason=entry.void_reason))
 
         def overpaid(line: Mapping[str, str]) -> int:
             proposed = {"date": today().isoformat(), **line, "ref": entry.id}
@@ -311,7 +304,7 @@ def mark_kind(
 ) -> str:
     """Make an entry a gift, a loan (optionally with a due date) or a conditional grant."""
     if kind not in KINDS:
-        raise InputError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+        raise InputError(msg("spend.unknown_kind", kind=repr(kind), choices=KINDS))
     cond = clean_text(condition, "condition")
     if kind == "conditional" and not cond:
         raise InputError(OPTIONS.needs_condition)
@@ -323,9 +316,9 @@ def mark_kind(
 
     def check(entry: Entry, _: object) -> None:
         if due is not None and due < entry.date:
-            raise InputError("the due date is before the entry's date")
+            raise InputError(msg("mark.due_before_entry"))
         if kind == "gift" and entry.repaid > 0:
-            raise InputError(f"{entry.id} has repayments; it cannot become a gift")
+            raise InputError(msg("mark.gift_with_repayments", id=entry.id))
 
     return _event(folder, entry_id, check, {
         "type": "kind", "kind": kind, "due": due.isoformat() if due else "", "condition": cond,
@@ -338,10 +331,10 @@ def mark_tegenprestatie(
 ) -> str:
     """Record what the resident does in return (tegenprestatie), and how it stands."""
     if status not in TEGENPRESTATIE_STATUSES:
-        raise InputError(f"status {status!r} is not one of: {', '.join(TEGENPRESTATIE_STATUSES)}")
+        raise InputError(msg("spend.unknown_status", status=repr(status), choices=TEGENPRESTATIE_STATUSES))
     value = clean_text(text, "tegenprestatie")
     if not value:
-        raise InputError("say what the tegenprestatie is")
+        raise InputError(msg("mark.no_tegenprestatie"))
     guard({"tegenprestatie": value, "by": clean_text(by, "by", limit=100)})
     return _event(folder, entry_id, lambda e, _: None, {
         "type": "tegenprestatie", "tegenprestatie": value, "status": status,
@@ -355,7 +348,7 @@ def mark_outcome(
 ) -> str:
     """Record whether the case reached its goal, and the cost it avoided (may be negative)."""
     if outcome not in OUTCOMES:
-        raise InputError(f"outcome {outcome!r} is not one of: {', '.join(OUTCOMES)}")
+        raise InputError(msg("mark.unknown_outcome", outcome=repr(outcome), choices=OUTCOMES))
     guard({"by": clean_text(by, "by", limit=100)})
     return _event(folder, entry_id, lambda e, _: None, {
         "type": "outcome", "status": outcome,
@@ -374,19 +367,17 @@ def mark_recovered(
         raise InputError(msg("recovered.no_pot", option=Opt("from")))
     guard({"from": name, "by": clean_text(by, "by", limit=100)})
     if amount is not None and amount <= 0:
-        raise InputError("the recovered amount must be more than € 0,00")
+        raise InputError(msg("recovered.not_positive"))
 
     def check(entry: Entry, overpaid: Callable[[Mapping[str, str]], int]) -> dict[str, str]:
         left = entry.amount - entry.repaid - entry.recovered
         value = amount if amount is not None else left
         if left <= 0:
-            raise InputError(f"{entry.id} is already fully paid back")
+            raise InputError(msg("recovered.fully_paid_back", id=entry.id))
         if overpaid({"type": "recovered", "amount": format_plain(value)}) > 0:
-            raise InputError(
-                f"{format_eur(value)} is more than the {format_eur(left)} not yet paid back on {entry.id}"
-            )
+            raise InputError(msg("recovered.more_than_left", amount=value, left=left, id=entry.id))
         if date is not None and date < entry.date:
-            raise InputError("the date is before the entry's date")
+            raise InputError(msg("recovered.before_entry"))
         return {"amount": format_plain(value)}
 
     cells = {"type": "recovered", "note": name, "by": clean_text(by, "by", limit=100)}
@@ -401,23 +392,19 @@ def repay(
 ) -> str:
     """Record a (partial) repayment of a loan or conditional grant; more than owed is refused."""
     if amount <= 0:
-        raise InputError("a repayment must be more than € 0,00")
+        raise InputError(msg("repay.not_positive"))
     guard({"by": clean_text(by, "by", limit=100)})
 
     def check(entry: Entry, overpaid: Callable[[Mapping[str, str]], int]) -> None:
         if entry.kind == "gift":
-            raise InputError(
-                f"{entry.id} is a gift; mark it as a loan first (`maatwerk mark {entry.id} loan`)"
-            )
+            raise InputError(msg("repay.gift", id=entry.id))
         owed = entry.owed()
         if owed <= 0:
-            raise InputError(f"{entry.id} is fully repaid")
+            raise InputError(msg("repay.fully_repaid", id=entry.id))
         if overpaid({"type": "repay", "amount": format_plain(amount)}) > 0:
-            raise InputError(
-                f"{format_eur(amount)} is more than the {format_eur(owed)} still owed on {entry.id}"
-            )
+            raise InputError(msg("repay.more_than_owed", amount=amount, owed=owed, id=entry.id))
         if date is not None and date < entry.date:
-            raise InputError("the repayment date is before the entry's date")
+            raise InputError(msg("repay.before_entry"))
 
     cells = {"type": "repay", "amount": format_plain(amount), "by": clean_text(by, "by", limit=100)}
     if date:
@@ -478,7 +465,7 @@ def void_lines(
     guard({"reason": text, "by": who})
     keys = list(dict.fromkeys(i.strip().lower() for i in ids))
     if not keys:
-        raise InputError("name the line to void by its id, like noord-2025-0042")
+        raise InputError(msg("void.no_ids"))
     folder.require()
     with folder.lock():
         read: dict[str, Folded] = {}
@@ -496,9 +483,10 @@ def void_lines(
                 standing = [j for j in book.standing_events(f.entry) if (team, j) not in asked]
                 money = [j for j in standing if book.line_type(j) in ("repay", "recovered")]
                 if money and not with_events:
-                    names = ", ".join(_line_words(book, j) for j in money[:5])
-                    more = f" and {len(money) - 5} more" if len(money) > 5 else ""
-                    raise InputError(msg("void.money_paid_back", id=book.line_id(i), lines=f"{names}{more}",
+                    words = [_line_words(book, j) for j in money[:5]]
+                    lines: Msg | str = (msg("void.lines_and_more", lines=words, count=len(money) - 5)
+                                        if len(money) > 5 else ", ".join(str(w) for w in words))
+                    raise InputError(msg("void.money_paid_back", id=book.line_id(i), lines=lines,
                                          option=Opt("with-events")))
                 if with_events:
                     plan.extend((team, j, False) for j in standing)
@@ -533,19 +521,19 @@ def _voidable(book: Book, i: int) -> None:
     if book.cancelled[i]:
         by = book.voiding(i)
         if by is None:  # pragma: no cover - a cancelled line always has its void
-            raise InputError(f"{book.line_id(i)} is voided already")
+            raise InputError(msg("void.voided_already", id=book.line_id(i)))
         why = book.line_texts([by], "reason")[0]
-        raise InputError(f"{book.line_id(i)} is voided already by {book.line_id(by)} ({why}); to undo that, "
-                         f"void {book.line_id(by)}")
+        raise InputError(msg("void.voided_already_by", id=book.line_id(i), by=book.line_id(by), reason=why))
     if book.line_type(i) == "void" and book.target[i] < 0:
-        raise InputError(f"{book.line_id(i)} is a void that refers to no line; there is nothing to undo")
+        raise InputError(msg("void.refers_to_nothing", id=book.line_id(i)))
 
 
-def _line_words(book: Book, i: int) -> str:
+def _line_words(book: Book, i: int) -> Msg:
     """``noord-2025-0003 (repay € 20,00, 20-03-2025)``: a line in a message."""
     row = book.rows([i])[0]
-    money = f" {format_eur(row.amount)}" if row.amount is not None else ""
-    return f"{row.id} ({row.type}{money}, {row.date.strftime('%d-%m-%Y')})"
+    if row.amount is not None:
+        return msg("void.line_with_amount", id=row.id, type=row.type, amount=row.amount, date=row.date)
+    return msg("void.line", id=row.id, type=row.type, date=row.date)
 
 
 def _undone(books: Mapping[str, Book], plan: Sequence[tuple[str, int, bool]]) -> list[Undone]:
@@ -590,19 +578,17 @@ def _check_after_voids(team: str, book: Book, voided: Sequence[int], voids: Sequ
         repays = [j for j in after.standing_events(e) if after.line_type(j) == "repay"] \
             if gift[e] and after.live[spend] else []
         if repays:
-            raise InputError(
-                f"{book.line_id(spend)} would be a gift with repayments "
-                f"({', '.join(after.line_id(j) for j in repays)}); void those in the same command")
+            raise InputError(msg("void.gift_with_repayments", id=book.line_id(spend),
+                                 repayments=[after.line_id(j) for j in repays]))
         if overpaid[e] > 0:
             spent = int(after.amounts()[e])
-            raise InputError(
-                f"{book.line_id(spend)} would have {format_eur(Decimal(spent + int(overpaid[e])).scaleb(-2))} "
-                f"paid back, more than the {format_eur(Decimal(spent).scaleb(-2))} spent")
+            raise InputError(msg("void.more_paid_back", id=book.line_id(spend),
+                                 paid_back=Decimal(spent + int(overpaid[e])).scaleb(-2),
+                                 spent=Decimal(spent).scaleb(-2)))
     low, where = after.cash_lowest()
     if low < 0 and book.cash_lowest()[0] >= 0:
-        raise InputError(
-            f"the cash box of {team} would go below zero at {after.line_id(where)} "
-            f"({format_eur(Decimal(low).scaleb(-2))}); void the cash spends paid from it in the same command")
+        raise InputError(msg("void.cash_below_zero", team=team, id=after.line_id(where),
+                             amount=Decimal(low).scaleb(-2)))
 
 
 def refuse(
@@ -643,7 +629,7 @@ def record_refusal(
     who = clean_text(by, "by", limit=100)
     guard({"reason": text, "by": who}, allow_personal_data, offer_flag=True)
     if amount is not None and amount <= 0:
-        raise InputError("the amount asked must be more than € 0,00")
+        raise InputError(msg("refuse.not_positive"))
     cells = {
         "type": "refusal",
         "date": (date or today()).isoformat(),

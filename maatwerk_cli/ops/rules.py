@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError, MaatwerkError, NotFoundError, Problem, RuleError
 from ..core.messages import Msg, Opt, msg
-from ..core.money import ZERO, format_eur
+from ..core.money import ZERO
 from ..store.toml import toml_amount
 from .base import folder_of, team_slug
 
@@ -96,22 +96,22 @@ DEFAULT_SOURCE = "default"
 
 #: What each rule means, for listings and ``--help``.
 RULE_HELP: dict[str, str | Msg] = {
-    "year_without_budget": "a spend dated in a year the team has no budget for",
-    "over_remaining_budget": "a spend larger than what is left of the year's budget",
-    "times_largest_spend": "a spend more than this many times the team's largest so far",
-    "times_largest_minimum": "... and above this amount (times_largest_spend)",
-    "max_per_spend": "one spend above this amount",
-    "max_per_household_year": "one household, one calendar year, all teams",
-    "max_per_household_total": "one household, all years, all teams",
-    "repeat_household_days": "another spend for the household within this many days",
+    "year_without_budget": msg("rules.help_year_without_budget"),
+    "over_remaining_budget": msg("rules.help_over_remaining_budget"),
+    "times_largest_spend": msg("rules.help_times_largest_spend"),
+    "times_largest_minimum": msg("rules.help_times_largest_minimum"),
+    "max_per_spend": msg("rules.help_max_per_spend"),
+    "max_per_household_year": msg("rules.help_max_per_household_year"),
+    "max_per_household_total": msg("rules.help_max_per_household_total"),
+    "repeat_household_days": msg("rules.help_repeat_household_days"),
     "second_opinion_above": msg("rules.second_opinion_above", option=Opt("second-opinion")),
-    CATEGORIES: "a message shown for a category",
+    CATEGORIES: msg("rules.help_categories"),
 }
 
 PROCEED = msg("rules.proceed", option=Opt("reason"))
-PROCEED_IMPORT = "if this is right, give the row a reason in a reason column"
+PROCEED_IMPORT = msg("rules.proceed_import")
 SECOND_OPINION = msg("rules.second_opinion", option=Opt("second-opinion"))
-SECOND_OPINION_IMPORT = "fill in who agreed in a second_opinion (tweede mening) column"
+SECOND_OPINION_IMPORT = msg("rules.second_opinion_import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +181,7 @@ class Hit:
     """
 
     rule: str
-    message: str
+    message: str | Msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,11 +216,11 @@ class Past:
 # ---------------------------------------------------------------------------- reading the rules
 
 
-def _closest(name: str, known: Sequence[str]) -> str:
+def _closest(name: str, known: Sequence[str]) -> Msg:
     from ..core.text import closest
 
     hint = closest(name, known)
-    return f"; did you mean {hint!r}?" if hint else f"; known rules: {', '.join(known)}"
+    return msg("rules.did_you_mean", rule=repr(hint)) if hint else msg("rules.known_rules", rules=known)
 
 
 def _parse_table(
@@ -230,7 +230,7 @@ def _parse_table(
     from ..core.text import resolve_category
 
     if not isinstance(table, Mapping):
-        raise LedgerError(f"{where}: [rules] must be a table of rule = value")
+        raise LedgerError(msg("rules.not_a_table", where=where))
     values: dict[str, Decimal | int | None] = {}
     messages: dict[str, str | None] = {}
     for key, value in table.items():
@@ -238,44 +238,44 @@ def _parse_table(
         what = f"{where}: rules.{name}"
         if name == CATEGORIES:
             if not isinstance(value, Mapping):
-                raise LedgerError(f"{what} must be a table of category = \"message\"")
+                raise LedgerError(msg("rules.categories_not_a_table", what=what))
             for cat, message in value.items():
                 try:
                     spelled = resolve_category(str(cat), categories)
                 except NotFoundError as exc:
-                    raise LedgerError(f"{what}: {exc}") from None
+                    raise LedgerError(msg("rules.category_problem", what=what, problem=exc.msg or str(exc))) from None
                 if message is False or message == "":
                     messages[spelled] = None
                 elif isinstance(message, str):
                     messages[spelled] = " ".join(message.split())
                 else:
-                    raise LedgerError(f"{what}.{cat} must be a message in quotes, or false")
+                    raise LedgerError(msg("rules.category_message_not_text", what=what, category=cat))
             continue
         if name not in (*AMOUNT_RULES, *DAY_RULES, *SWITCH_RULES, *FACTOR_RULES):
-            raise LedgerError(f"{where}: unknown rule {name!r}{_closest(name, RULE_NAMES)}")
+            raise LedgerError(msg("rules.unknown_rule", where=where, rule=repr(name), hint=_closest(name, RULE_NAMES)))
         if value is False:
             values[name] = None
         elif name in SWITCH_RULES:
             if value is not True:
-                raise LedgerError(f"{what} must be true or false")
+                raise LedgerError(msg("rules.not_a_switch", what=what))
             values[name] = True
         elif name in FACTOR_RULES:
             if value is True:
-                raise LedgerError(f"{what} must be a number of times like 10, or false to switch it off")
+                raise LedgerError(msg("rules.not_a_factor", what=what))
             factor = toml_amount(value, what)
             if factor < 1:
-                raise LedgerError(f"{what} must be 1 or more; use false to switch it off")
+                raise LedgerError(msg("rules.factor_below_one", what=what))
             values[name] = factor
         elif name in DAY_RULES:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise LedgerError(f"{what} must be a whole number of days (1 or more), or false")
+                raise LedgerError(msg("rules.not_days", what=what))
             values[name] = value
         else:
             if value is True:
-                raise LedgerError(f"{what} must be an amount like 500, or false to switch it off")
+                raise LedgerError(msg("rules.not_an_amount", what=what))
             amount = toml_amount(value, what)
             if amount <= 0:
-                raise LedgerError(f"{what} must be more than € 0,00; use false to switch it off")
+                raise LedgerError(msg("rules.amount_not_positive", what=what))
             values[name] = amount
     return values, messages
 
@@ -348,18 +348,16 @@ def find_hits(
     if figures is not None:
         hits.extend(_plausibility_hits(rules, amount, figures))
     if rules.max_per_spend is not None and amount > rules.max_per_spend:
-        hits.append(Hit("max_per_spend", f"{format_eur(amount)} is above "
-                                         f"{format_eur(rules.max_per_spend)} per spend"))
+        hits.append(Hit("max_per_spend", msg("rules.hit_max_per_spend", amount=amount, limit=rules.max_per_spend)))
     if household:
         hits.extend(_household_hits(rules, amount, household, when, history))
     limit = rules.second_opinion_above
     if limit is not None and amount > limit and not second_opinion:
-        hits.append(Hit("second_opinion_above",
-                        f"{format_eur(amount)} is above {format_eur(limit)} and needs a second "
-                        f"opinion: {second_opinion_hint}"))
+        hits.append(Hit("second_opinion_above", msg("rules.hit_second_opinion_above", amount=amount, limit=limit,
+                                                    hint=second_opinion_hint)))
     message = rules.categories.get(category)
     if message is not None:
-        hits.append(Hit(CATEGORIES, f'{category}: "{message}"'))
+        hits.append(Hit(CATEGORIES, msg("rules.hit_category", category=category, message=message)))
     return hits
 
 
@@ -369,23 +367,23 @@ def _plausibility_hits(rules: Rules, amount: Decimal, f: TeamFigures) -> list[Hi
     if f.budget is None:
         if rules.year_without_budget:
             hits.append(Hit("year_without_budget",
-                            str(msg("rules.year_without_budget", team=team, year=f.year, option=Opt("year")))))
+                            msg("rules.year_without_budget", team=team, year=f.year, option=Opt("year"))))
     elif rules.over_remaining_budget and amount > f.budget - f.spent:
         left = f.budget - f.spent
         hits.append(Hit("over_remaining_budget",
-                        f"{format_eur(amount)} is more than the {format_eur(max(left, ZERO))} left of "
-                        f"the {f.year} budget of {team} ({format_eur(f.budget)}, "
-                        f"{format_eur(f.spent)} spent)"))
+                        msg("rules.hit_over_remaining_budget", amount=amount, left=max(left, ZERO), year=f.year,
+                            team=team, budget=f.budget, spent=f.spent)))
     times = rules.times_largest_spend
     if times is not None and f.largest is not None and f.largest > 0:
         limit = max(times * f.largest, rules.times_largest_minimum)
         if amount > limit:
             shown = f"{times.normalize():f}".replace(".", ",")
             hits.append(Hit("times_largest_spend",
-                            f"{format_eur(amount)} is more than {shown} times the largest spend of "
-                            f"{team} so far ({format_eur(f.largest)})"
-                            + (f" and above {format_eur(rules.times_largest_minimum)}"
-                               if limit == rules.times_largest_minimum else "")))
+                            msg("rules.hit_times_largest_spend_minimum", amount=amount, times=shown, team=team,
+                                largest=f.largest, minimum=rules.times_largest_minimum)
+                            if limit == rules.times_largest_minimum else
+                            msg("rules.hit_times_largest_spend", amount=amount, times=shown, team=team,
+                                largest=f.largest)))
     return hits
 
 
@@ -398,36 +396,36 @@ def _household_hits(
         before = sum((p.amount for p in history if p.date.year == when.year), ZERO)
         if before + amount > limit:
             hits.append(Hit("max_per_household_year",
-                            f"household {household} would get {format_eur(before + amount)} in "
-                            f"{when.year} ({format_eur(before)} before this spend), above "
-                            f"{format_eur(limit)} a year"))
+                            msg("rules.hit_max_per_household_year", household=household, total=before + amount,
+                                year=when.year, before=before, limit=limit)))
     limit = rules.max_per_household_total
     if limit is not None:
         before = sum((p.amount for p in history), ZERO)
         if before + amount > limit:
             hits.append(Hit("max_per_household_total",
-                            f"household {household} would get {format_eur(before + amount)} in all "
-                            f"({format_eur(before)} before this spend), above {format_eur(limit)}"))
+                            msg("rules.hit_max_per_household_total", household=household, total=before + amount,
+                                before=before, limit=limit)))
     days = rules.repeat_household_days
     if days is not None:
         near = [p for p in history if abs((p.date - when).days) <= days]
         if near:
             closest = min(near, key=lambda p: (abs((p.date - when).days), p.id))
             gap = (when - closest.date).days
-            how = ("on the same day" if gap == 0
-                   else f"{gap} day{'s' if gap != 1 else ''} before" if gap > 0
-                   else f"{-gap} day{'s' if gap != -1 else ''} after")
-            which = closest.id or "earlier in this import"
+            # Plurals as English has them (one day, two days); each language words its own.
+            how = (msg("rules.same_day") if gap == 0
+                   else msg("rules.day_before" if gap == 1 else "rules.days_before", days=gap) if gap > 0
+                   else msg("rules.day_after" if gap == -1 else "rules.days_after", days=-gap))
+            which = closest.id or msg("rules.earlier_in_import")
             hits.append(Hit("repeat_household_days",
-                            f"household {household} had {format_eur(closest.amount)} {how} "
-                            f"({which}, {closest.date.strftime('%d-%m-%Y')}), within {days} days"))
+                            msg("rules.hit_repeat_household_days", household=household, amount=closest.amount,
+                                how=how, which=which, date=closest.date, days=days)))
     return hits
 
 
-def hit_message(hits: Sequence[Hit], proceed: str | Msg = PROCEED) -> str:
+def hit_message(hits: Sequence[Hit], proceed: str | Msg = PROCEED) -> Msg:
     """One line naming every rule hit, with the figures, and how to go on."""
-    parts = [f"rule {h.rule}: {h.message}" for h in hits]
-    return f"{'; '.join(parts)}; {proceed}"
+    parts = [str(msg("rules.hit", rule=h.rule, message=h.message)) for h in hits]
+    return msg("rules.hits", hits="; ".join(parts), proceed=proceed)
 
 
 class SpendRules:

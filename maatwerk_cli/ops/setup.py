@@ -31,10 +31,10 @@ def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | No
 
     path = Path(root)
     if (path / SETTINGS_FILE).exists():
-        raise InputError(f"{path / SETTINGS_FILE} exists already; this folder is a ledger")
+        raise InputError(msg("init.exists", file=str(path / SETTINGS_FILE)))
     for name in (SETTINGS_FILE, LOCK_FILE, PENDING_FILE, TEAMS_DIR):
         if (path / name).is_symlink():  # nothing is created through a link
-            raise InputError(f"{path / name} is a symbolic link; {LINK_FIX}")
+            raise InputError(msg("setup.symbolic_link", file=str(path / name), fix=LINK_FIX))
     title = _name(municipality, "municipality")
     path.mkdir(parents=True, exist_ok=True)
     (path / TEAMS_DIR).mkdir(exist_ok=True)
@@ -49,7 +49,7 @@ def _name(text: str, what: str) -> str:
     title = clean_text(text, what, limit=100)
     bad = unsafe_char(title)
     if bad:
-        raise InputError(f"the {what} holds a {bad}, which a name may not hold; type it without")
+        raise InputError(msg("setup.name_unsafe", what=what, char=bad))
     return title
 
 
@@ -66,9 +66,9 @@ def add_team(
     title = _name(name, "name") or slug
     guard({"team": slug, "name": title})  # a team's name is no place for a resident's number
     if kind not in ("team", "fund"):
-        raise InputError(f"kind {kind!r} is not one of: team, fund")
+        raise InputError(msg("team.unknown_kind", kind=repr(kind), choices=("team", "fund")))
     if budget < 0:
-        raise InputError("a budget cannot be negative")
+        raise InputError(msg("budget.negative"))
     text = (
         f"# Budget holder {slug}: edit by hand or with `maatwerk team budget`.\n"
         f"name = {_toml_str(title)}\n"
@@ -84,7 +84,7 @@ def add_team(
         path = folder.team_path(slug)
         folder.teams_dir.mkdir(exist_ok=True)
         if path.exists() or path.is_symlink():
-            raise InputError(f"team {slug!r} exists already")
+            raise InputError(msg("team.exists", team=repr(slug)))
         write_new(path, text)
     folder.forget_team(slug)
     return folder.load_team(slug)
@@ -133,7 +133,8 @@ def edit_budget(
     if change is not None:
         amount, start, note = change
         if start.year != year:
-            raise InputError(f"the {'top-up' if amount > 0 else 'cut'} from {start:%d-%m-%Y} is not in {year}")
+            raise InputError(msg("budget.top_up_outside_year" if amount > 0 else "budget.cut_outside_year",
+                                 start=start, year=year))
         edits.append(_change_edit(amount, start, note))
 
     def edit(text: str) -> str:
@@ -148,7 +149,7 @@ def _base_edit(amount: Decimal, year: int) -> Callable[[str], str]:
     import tomlkit
 
     if amount < 0:
-        raise InputError("a budget cannot be negative")
+        raise InputError(msg("budget.negative"))
 
     def edit(text: str) -> str:
         doc = tomlkit.parse(text)
@@ -165,11 +166,11 @@ def _base_edit(amount: Decimal, year: int) -> Callable[[str], str]:
 
 def _change_edit(amount: Decimal, start: dt.date, note: str | None) -> Callable[[str], str]:
     if amount == 0:
-        raise InputError("a top-up or cut of € 0,00 changes nothing")
+        raise InputError(msg("budget.change_zero"))
     text_note = clean_text(note, "note", limit=200)
     unsafe = unsafe_char(text_note)
     if unsafe:
-        raise InputError(f"the note holds a {unsafe}; remove it (a note is one line of plain text)")
+        raise InputError(msg("budget.note_unsafe", char=unsafe))
     guard({"note": text_note})
     kind = "top-up" if amount > 0 else "cut"
     block = (f"\n[[budget_change]]  # {kind}, recorded {today().isoformat()}\n"
@@ -193,7 +194,7 @@ def _period_edit(year: int, start: dt.date | None, end: dt.date | None) -> Calla
     start = None if start == first else start
     end = None if end == last else end
     if start is not None and end is not None and end < start:
-        raise InputError(f"the period ends ({end:%d-%m-%Y}) before it starts ({start:%d-%m-%Y})")
+        raise InputError(msg("budget.period_ends_before_start", end=end, start=start))
     given = {k: d for k, d in (("start", start), ("end", end)) if d is not None}
     # Written as tomlkit writes an inline table, so a later edit leaves the line as it is.
     line = f"{year} = {{{', '.join(f'{k} = {d.isoformat()}' for k, d in given.items())}}}\n"
@@ -253,14 +254,14 @@ def _edit_team(folder: LedgerFolder, slug: str, edit: Callable[[str], str]) -> T
     with folder.lock():
         path = folder.team_path(team.slug)
         if path.is_symlink():
-            raise InputError(f"{folder.display(path)} is a symbolic link; {LINK_FIX}")
+            raise InputError(msg("setup.symbolic_link", file=folder.display(path), fix=LINK_FIX))
         old = path.read_text(encoding="utf-8-sig")
         new = edit(old)
         where = folder.display(path)
         try:
             folder.parse_team(team.slug, loads(new, where), lambda: new)
         except MaatwerkError as exc:
-            raise InputError(f"{exc}; nothing was written") from None
+            raise InputError(msg("budget.nothing_written", problem=exc.msg or str(exc))) from None
         if new != old:
             write_atomic(path, new)
     folder.forget_team(team.slug)
