@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .messages import Msg, Opt
+from .messages import Msg, Opt, msg
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -42,6 +42,15 @@ class Problem:
     def text(self, lang: str | None = None, options: Callable[[Opt], str] | None = None) -> str:
         """The message (without the place) in ``lang``, options spelled by ``options``."""
         return self.msg.text(lang, options) if self.msg is not None else self.message
+
+    def placed(self) -> Msg | str:
+        """The problem with its place, as one message: what ``str()`` says, as data."""
+        said = self.msg or self.message
+        if self.file and self.line:
+            return msg("problem.at_line", file=self.file, line=self.line, message=said)
+        if self.file:
+            return msg("problem.in_file", file=self.file, message=said)
+        return said
 
     def __str__(self) -> str:
         if self.file and self.line:
