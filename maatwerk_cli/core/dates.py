@@ -97,5 +97,5 @@ def parse_year(value: int | str) -> int:
 def parse_iso(text: str) -> dt.date:
     """A date the tool wrote itself (``2025-03-14``); ValueError when damaged."""
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise ValueError(f"not a date in ledger form (like 2025-03-14): {quoted(text)}")
+        raise ValueError(msg("date.not_ledger_form", value=quoted(text)))
     return dt.date.fromisoformat(text)

@@ -147,5 +147,5 @@ def format_plain(value: Decimal) -> str:
 def amount_from_file(text: str) -> Decimal:
     """Read an amount the tool itself wrote (``1234.56``); raises ValueError when damaged."""
     if not re.fullmatch(r"-?[0-9]{1,10}\.[0-9]{2}", text):
-        raise ValueError(f"not an amount in ledger form (like 1234.56): {quoted(text)}")
+        raise ValueError(msg("amount.not_ledger_form", value=quoted(text)))
     return Decimal(text)
