@@ -27,9 +27,10 @@ def entries_frame(entries: Sequence[Entry], *, money: str = "decimal") -> pd.Dat
     missing, as ``avoided_cost``), for numeric work.
     """
     from ..core.errors import InputError
+    from ..core.messages import msg
 
     if money not in MONEY_CHOICES:
-        raise InputError(f"money={money!r} is not one of: {', '.join(MONEY_CHOICES)}")
+        raise InputError(msg("frames.money_unknown", money=repr(money), choices=MONEY_CHOICES))
     frame: pd.DataFrame = pd.DataFrame([entry_record(e) for e in entries], columns=list(ENTRY_FIELDS))
     if money == "cents":
         for name in MONEY_FIELDS:

@@ -157,18 +157,18 @@ def period(
         y, m = parse_month(month) if isinstance(month, str) else month
         month_start = dt.date(y, m, 1)
         if month_start > now:
-            raise InputError(f"month {y}-{m:02d} has not begun yet")
+            raise InputError(msg("period.month_not_begun", month=f"{y}-{m:02d}"))
         if year is not None and year != y:
-            raise InputError(f"month {y}-{m:02d} is not in {year}")
+            raise InputError(msg("period.month_not_in_year", month=f"{y}-{m:02d}", year=year))
         as_of = min(dt.date(y, m, calendar.monthrange(y, m)[1]), now)
     if year is None:
         year = as_of.year if as_of is not None else now.year
     if as_of is None:
         if year > now.year:
-            raise InputError(f"year {year} has not begun yet; give a year up to {now.year}")
+            raise InputError(msg("period.year_not_begun", year=year, this_year=now.year))
         as_of = now if year == now.year else dt.date(year, 12, 31)
     elif as_of.year != year:
-        raise InputError(f"the as-of date {as_of:%d-%m-%Y} is not in {year}")
+        raise InputError(msg("period.as_of_not_in_year", as_of=as_of, year=year))
     return Period(year, as_of, month_start)
 
 
@@ -223,11 +223,11 @@ def check_share(value: Decimal | float | str) -> Decimal:
     try:
         share = Decimal(text[:-1].strip() if percent else text)
     except InvalidOperation:
-        raise InputError(f"under-share {value!r} is not a number; write it like 0,5 or 50%") from None
+        raise InputError(msg("pace.under_share_not_a_number", value=repr(value))) from None
     if percent:
         share /= 100
     if not share.is_finite() or not 0 <= share <= 1:
-        raise InputError(f"under-share {value!r} must lie between 0 and 1 (or 0% and 100%)")
+        raise InputError(msg("pace.under_share_out_of_range", value=repr(value)))
     return share
 
 
@@ -1129,11 +1129,11 @@ def summary_report(
         except OSError:
             real = where.absolute()
         if real in seen:  # it would count twice
-            raise InputError(f"{root} is given twice (also as {seen[real]}); give each ledger folder once")
+            raise InputError(msg("summary.folder_twice", root=root, other=seen[real]))
         seen[real] = str(root)
         ledger = LedgerFolder(root)
         if not ledger.exists():
-            skipped.append(f"{root} is not a ledger folder (there is no maatwerk.toml in it); skipped")
+            skipped.append(str(msg("summary.not_a_ledger", root=root)))
             continue
         folders.append((real, ledger))
     names = _summary_labels([(ledger.settings.municipality or real.name, real) for real, ledger in folders])
@@ -1145,9 +1145,9 @@ def summary_report(
             chosen, note = default_year(holders)
             p = period(chosen)
             if note:
-                notes.append(f"{name}: {note}")
+                notes.append(str(msg("summary.note_of", name=name, note=note)))
         elif not any(t.budget(p.year) for t in holders):
-            notes.append(f"{name} has no budget for {p.year}: its row shows none")
+            notes.append(str(msg("summary.no_budget", name=name, year=p.year)))
         data = Snapshot(ledger, None, holders)
         problems.extend(data.problems)
         profile = data.profile

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 
 from .errors import InputError
-from .messages import Opt, msg
+from .messages import Msg, Opt, msg
 from .privacy import quoted
 
-HOW_TO_WRITE = "write it like 14-3-2025, 2025-03-14, vandaag or gisteren"
+#: How to write a date: the hint of the messages that refuse one.
+HOW_TO_WRITE = msg("date.how_to_write")
 
 _RELATIVE = {
     "vandaag": 0,
@@ -32,7 +33,7 @@ def today() -> dt.date:
 def parse_date(
     text: str,
     *,
-    what: str = "date",
+    what: str | Msg = "date",
     allow_future: bool = False,
     on: dt.date | None = None,
     allow_flag: Opt | None = None,
@@ -45,7 +46,7 @@ def parse_date(
     now = on or today()
     s = text.strip().lower()
     if not s:
-        raise InputError(f"{what} is empty: {HOW_TO_WRITE}")
+        raise InputError(msg("date.empty", what=what, how=HOW_TO_WRITE))
     if s in _RELATIVE:
         return now - dt.timedelta(days=_RELATIVE[s])
     if m := _ISO.match(s):
@@ -53,18 +54,18 @@ def parse_date(
     elif m := _DUTCH.match(s):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
     elif _SHORT_YEAR.match(s):
-        raise InputError(f"{what} {quoted(text)} has a two-digit year; write the year in full, like 14-3-2025")
+        raise InputError(msg("date.short_year", what=what, value=quoted(text)))
     else:
-        raise InputError(f"{what} {quoted(text)} is not a date: {HOW_TO_WRITE}")
+        raise InputError(msg("date.not_a_date", what=what, value=quoted(text), how=HOW_TO_WRITE))
     try:
         value = dt.date(year, month, day)
     except ValueError:
-        raise InputError(f"{what} {quoted(text)} does not exist: {HOW_TO_WRITE}") from None
+        raise InputError(msg("date.does_not_exist", what=what, value=quoted(text), how=HOW_TO_WRITE)) from None
     if year < 1990:
-        raise InputError(f"{what} {quoted(text)} is too long ago; check the year")
+        raise InputError(msg("date.too_long_ago", what=what, value=quoted(text)))
     if value > now and not allow_future:
-        how = str(msg("date.future_how", option=allow_flag)) if allow_flag else "check it"
-        raise InputError(f"{what} {quoted(text)} is in the future; {how}")
+        how = msg("date.future_how", option=allow_flag) if allow_flag else msg("date.future_check")
+        raise InputError(msg("date.in_future", what=what, value=quoted(text), how=how))
     return value
 
 
@@ -76,9 +77,9 @@ def parse_month(text: str) -> tuple[int, int]:
     elif m := re.match(r"^([0-9]{1,2})-([0-9]{4})$", s):
         month, year = int(m[1]), int(m[2])
     else:
-        raise InputError(f"month {quoted(text)} is not a month; write it like 2025-03")
+        raise InputError(msg("month.not_a_month", value=quoted(text)))
     if not 1 <= month <= 12 or year < 1990:
-        raise InputError(f"month {quoted(text)} does not exist; write it like 2025-03")
+        raise InputError(msg("month.does_not_exist", value=quoted(text)))
     return year, month
 
 
@@ -87,14 +88,14 @@ def parse_year(value: int | str) -> int:
     try:
         year = int(str(value).strip())
     except ValueError:
-        raise InputError(f"year {quoted(value)} is not a year; write it like 2025") from None
+        raise InputError(msg("year.not_a_year", value=quoted(value))) from None
     if not 1990 <= year <= 2100:
-        raise InputError(f"year {quoted(value)} is out of range; write it like 2025")
+        raise InputError(msg("year.out_of_range", value=quoted(value)))
     return year
 
 
 def parse_iso(text: str) -> dt.date:
     """A date the tool wrote itself (``2025-03-14``); ValueError when damaged."""
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise ValueError(f"not a date in ledger form (like 2025-03-14): {quoted(text)}")
+        raise ValueError(msg("date.not_ledger_form", value=quoted(text)))
     return dt.date.fromisoformat(text)

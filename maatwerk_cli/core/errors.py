@@ -7,23 +7,50 @@ command-line layer turns them into a line on stderr and an exit code.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .messages import Msg, Opt
+from .messages import Msg, Opt, msg
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Problem:
     """One thing wrong in a ledger or an input file.
 
     file: path of the file, as given to the tool (empty when not about a file).
     line: 1-based line (or spreadsheet row) number; 0 when about the whole file.
-    message: what is wrong and, where possible, how to fix it.
+    message: what is wrong and, where possible, how to fix it: the sentence, made when the
+        problem is (in the language of the edge in charge, like :class:`MaatwerkError`).
+    msg: the message as data (a code and its values) when the problem was given a
+        :class:`~maatwerk_cli.core.messages.Msg`; None when given a sentence. It takes no
+        part in comparing problems: two problems are equal when they say the same.
+
+    ``Problem(file, line, message)`` takes the message as a :class:`Msg` or, for what has no
+    code yet, as a sentence; :meth:`text` words it as another edge wants.
     """
 
     file: str
     line: int
     message: str
+    msg: Msg | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __init__(self, file: str, line: int, message: str | Msg) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "message", str(message))
+        object.__setattr__(self, "msg", message if isinstance(message, Msg) else None)
+
+    def text(self, lang: str | None = None, options: Callable[[Opt], str] | None = None) -> str:
+        """The message (without the place) in ``lang``, options spelled by ``options``."""
+        return self.msg.text(lang, options) if self.msg is not None else self.message
+
+    def placed(self) -> Msg | str:
+        """The problem with its place, as one message: what ``str()`` says, as data."""
+        said = self.msg or self.message
+        if self.file and self.line:
+            return msg("problem.at_line", file=self.file, line=self.line, message=said)
+        if self.file:
+            return msg("problem.in_file", file=self.file, message=said)
+        return said
 
     def __str__(self) -> str:
         if self.file and self.line:

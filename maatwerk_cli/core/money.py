@@ -22,6 +22,7 @@ from .errors import InputError
 from .euro import CENT as CENT
 from .euro import format_eur as format_eur
 from .euro import format_plain as format_plain
+from .messages import msg
 from .privacy import quoted
 
 ZERO = Decimal("0.00")
@@ -32,7 +33,8 @@ _CURRENCY = re.compile(r"^(?:€|eur\b|euro\b)\s*|\s*(?:€|eur|euro)$", re.IGNO
 _GROUPED = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
 _DIGITS = re.compile(r"^[0-9]+$")
 
-HOW_TO_WRITE = "write it like 35, 12,50 or 1.234,56"
+#: How to write an amount: the hint of the messages that refuse one.
+HOW_TO_WRITE = msg("amount.how_to_write")
 
 
 def D(value: str | int | Decimal) -> Decimal:
@@ -55,7 +57,7 @@ def parse_amount(
     raw = text
     s = text.strip().replace("\u00a0", " ")
     if not s:
-        raise InputError(f"{what} is empty: {HOW_TO_WRITE}")
+        raise InputError(msg("amount.empty", what=what, how=HOW_TO_WRITE))
     negative = False
     if s[0] in "-\u2212":
         negative = True
@@ -70,25 +72,22 @@ def parse_amount(
     if s.endswith((",-", ",--")):
         s = s[: s.index(",")]
     if not s or " " in s:
-        raise InputError(f"{what} {quoted(raw)} is not an amount: {HOW_TO_WRITE}")
+        raise InputError(msg("amount.not_an_amount", what=what, value=quoted(raw), how=HOW_TO_WRITE))
     if not re.fullmatch(r"[0-9.,]+", s):
-        raise InputError(f"{what} {quoted(raw)} is not an amount: {HOW_TO_WRITE}")
+        raise InputError(msg("amount.not_an_amount", what=what, value=quoted(raw), how=HOW_TO_WRITE))
     number = _normalise(s, raw, what)
     try:
         value = Decimal(number)
     except InvalidOperation:  # pragma: no cover - _normalise only lets digits through
-        raise InputError(f"{what} {quoted(raw)} is not an amount: {HOW_TO_WRITE}") from None
+        raise InputError(msg("amount.not_an_amount", what=what, value=quoted(raw), how=HOW_TO_WRITE)) from None
     if value >= MAX_AMOUNT:
-        raise InputError(f"{what} {quoted(raw)} is too large; amounts stay below € 1.000.000.000")
+        raise InputError(msg("amount.too_large", what=what, value=quoted(raw)))
     if negative:
         value = -value
     if value < 0 and not allow_negative:
-        raise InputError(
-            f"{what} {quoted(raw)} is negative; amounts are written without a sign "
-            "(to undo an entry use `maatwerk void`)"
-        )
+        raise InputError(msg("amount.negative", what=what, value=quoted(raw)))
     if value == 0 and not allow_zero:
-        raise InputError(f"{what} {quoted(raw)} is zero; give the amount that was paid")
+        raise InputError(msg("amount.zero", what=what, value=quoted(raw)))
     return value.quantize(CENT)
 
 
@@ -96,24 +95,17 @@ def _normalise(s: str, raw: str, what: str) -> str:
     """Turn a Dutch-or-plain number into Decimal text, or refuse it."""
     if "," in s:
         if s.count(",") > 1:
-            raise InputError(
-                f"{what} {quoted(raw)} has more than one comma; the comma is the decimal mark: {HOW_TO_WRITE}"
-            )
+            raise InputError(msg("amount.two_commas", what=what, value=quoted(raw), how=HOW_TO_WRITE))
         whole, frac = s.split(",")
         if "." in frac:
-            raise InputError(
-                f"{what} {quoted(raw)} looks like English notation; "
-                "write 1.234,56 (Dutch) or 1234.56"
-            )
+            raise InputError(msg("amount.english_notation", what=what, value=quoted(raw)))
         if not frac or not _DIGITS.match(frac):
-            raise InputError(f"{what} {quoted(raw)} has no digits after the comma: {HOW_TO_WRITE}")
+            raise InputError(msg("amount.no_cents", what=what, value=quoted(raw), how=HOW_TO_WRITE))
         if len(frac) > 2:
-            hint = ""
             if len(frac) == 3 and "." not in whole and whole.lstrip("0"):
-                hint = f" (for {whole}{frac} euro write {whole}.{frac} or {whole}{frac})"
-            raise InputError(
-                f"{what} {quoted(raw)} has more than two decimals; the comma is the decimal mark{hint}"
-            )
+                raise InputError(msg("amount.three_decimals_comma_thousands", what=what, value=quoted(raw),
+                                     whole=whole, frac=frac))
+            raise InputError(msg("amount.decimals_after_comma", what=what, value=quoted(raw)))
         whole = _whole_part(whole or "0", raw, what)
         return f"{whole}.{frac}"
     if "." in s:
@@ -124,11 +116,8 @@ def _normalise(s: str, raw: str, what: str) -> str:
             if len(frac) in (1, 2) and _DIGITS.match(whole or "0"):
                 return f"{whole or '0'}.{frac}"
             if len(frac) > 3:
-                raise InputError(f"{what} {quoted(raw)} has more than two decimals: {HOW_TO_WRITE}")
-        raise InputError(
-            f"{what} {quoted(raw)} is ambiguous; a dot groups thousands (1.234) or marks cents (12.50): "
-            f"{HOW_TO_WRITE}"
-        )
+                raise InputError(msg("amount.too_many_decimals", what=what, value=quoted(raw), how=HOW_TO_WRITE))
+        raise InputError(msg("amount.ambiguous_dot", what=what, value=quoted(raw), how=HOW_TO_WRITE))
     return s
 
 
@@ -137,13 +126,11 @@ def _whole_part(whole: str, raw: str, what: str) -> str:
         return whole
     if _GROUPED.match(whole):
         return whole.replace(".", "")
-    raise InputError(
-        f"{what} {quoted(raw)} has dots in the wrong places; group thousands by three: {HOW_TO_WRITE}"
-    )
+    raise InputError(msg("amount.dots_misplaced", what=what, value=quoted(raw), how=HOW_TO_WRITE))
 
 
 def amount_from_file(text: str) -> Decimal:
     """Read an amount the tool itself wrote (``1234.56``); raises ValueError when damaged."""
     if not re.fullmatch(r"-?[0-9]{1,10}\.[0-9]{2}", text):
-        raise ValueError(f"not an amount in ledger form (like 1234.56): {quoted(text)}")
+        raise ValueError(msg("amount.not_ledger_form", value=quoted(text)))
     return Decimal(text)

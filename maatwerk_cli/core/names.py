@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from .errors import InputError
+from .messages import Msg, msg
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,9 +23,9 @@ SLUG_MAX = 40
 FILE_NAME_MAX = 100
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 _FILE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._ -]*[A-Za-z0-9_-])?")
-_SLUG_WHAT = "use lowercase letters, digits and hyphens"
-_SLUG_RULE = f"{_SLUG_WHAT}, like noord or west-2"
-_FILE_RULE = "use letters, digits, hyphens, underscores, dots and spaces, like export-2025-q1"
+_SLUG_RULE = msg("name.slug_rule")
+_FILE_RULE = msg("name.file_rule")
+_DEVICE = msg("name.device")
 
 # Names Windows keeps for devices, whatever extension follows them. COM0 and
 # LPT0 are not listed everywhere but are refused too, to be safe.
@@ -61,30 +62,30 @@ def check_slug(slug: str, existing: Iterable[str] = ()) -> str:
     with a one-line message saying what is allowed.
     """
     shown = _show(slug)
-    refuse = f"team name {shown} is not allowed"
+
+    def refuse(reason: Msg) -> InputError:
+        return InputError(msg("name.team_refused", name=shown, reason=reason, rule=_SLUG_RULE))
+
     reason = _common_problem(slug, SLUG_MAX)
     if reason:
-        raise InputError(f"{refuse}: {reason}; {_SLUG_RULE}")
+        raise refuse(reason)
     if not slug.isascii():
-        raise InputError(f"{refuse}: {_first_foreign(slug)}; {_SLUG_RULE}")
+        raise refuse(_first_foreign(slug))
     lower = slug.lower()
     if _is_device(lower):
-        raise InputError(f"{refuse}: it is a reserved device name on Windows; {_SLUG_RULE}")
+        raise refuse(_DEVICE)
     if _SLUG.fullmatch(slug) is None:
         if lower != slug and _SLUG.fullmatch(lower):
-            raise InputError(f"{refuse}: {_SLUG_WHAT}, like {lower}")
+            raise InputError(msg("name.team_lowercase", name=shown, lower=lower))
         bad = _first_bad(lower, "-")
         if bad:
-            raise InputError(f"{refuse}: {bad}; {_SLUG_RULE}")
+            raise refuse(bad)
         if slug.startswith("-") or slug.endswith("-"):
-            raise InputError(f"{refuse}: it must not start or end with a hyphen; {_SLUG_RULE}")
-        raise InputError(f"{refuse}: {_SLUG_RULE}")  # not reached: a safety net
+            raise refuse(msg("name.hyphen_at_end"))
+        raise InputError(msg("name.team_rule", name=shown, rule=_SLUG_RULE))  # not reached: a safety net
     for other in existing:
         if other != slug and other.casefold() == slug.casefold():
-            raise InputError(
-                f"{refuse}: it differs only in case from the existing team {_show(other)}, "
-                "and both would be the same file on Windows and macOS"
-            )
+            raise InputError(msg("name.team_case_clash", name=shown, other=_show(other)))
     return slug
 
 
@@ -97,37 +98,40 @@ def check_file_name(name: str, what: str = "file name") -> str:
     name (``nul.csv`` included). ``what`` names the value in the message.
     Raises :class:`InputError` otherwise.
     """
-    refuse = f"{what} {_show(name)} is not allowed"
+
+    def refuse(reason: Msg) -> InputError:
+        return InputError(msg("name.file_refused", what=what, name=_show(name), reason=reason, rule=_FILE_RULE))
+
     reason = _common_problem(name, FILE_NAME_MAX)
     if reason:
-        raise InputError(f"{refuse}: {reason}; {_FILE_RULE}")
+        raise refuse(reason)
     if not name.isascii():
-        raise InputError(f"{refuse}: {_first_foreign(name)}; {_FILE_RULE}")
+        raise refuse(_first_foreign(name))
     if _FILE_NAME.fullmatch(name) is None:
         bad = _first_bad(name, "._ -")
         if bad:
-            raise InputError(f"{refuse}: {bad}; {_FILE_RULE}")
+            raise refuse(bad)
         if not name[0].isalnum():
-            raise InputError(f"{refuse}: it must start with a letter or digit; {_FILE_RULE}")
-        raise InputError(f"{refuse}: it must not end in a dot or space; {_FILE_RULE}")
+            raise refuse(msg("name.file_start"))
+        raise refuse(msg("name.file_end"))
     if _is_device(name):
-        raise InputError(f"{refuse}: it is a reserved device name on Windows; {_FILE_RULE}")
+        raise refuse(_DEVICE)
     return name
 
 
-def _common_problem(name: str, limit: int) -> str:
-    """What is wrong with ``name`` in a way shared by slugs and file names ("" if nothing)."""
+def _common_problem(name: str, limit: int) -> Msg | None:
+    """What is wrong with ``name`` in a way shared by slugs and file names (None if nothing)."""
     if not name:
-        return "it is empty"
+        return msg("name.empty")
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
-        return "it contains a control character"
+        return msg("name.control_character")
     if "/" in name or "\\" in name:
-        return "it must not contain / or \\"
+        return msg("name.slash")
     if ".." in name:
-        return "it must not contain .."
+        return msg("name.dot_dot")
     if len(name) > limit:
-        return f"it is {len(name)} characters long, the limit is {limit}"
-    return ""
+        return msg("name.too_long", length=len(name), limit=limit)
+    return None
 
 
 def _is_device(name: str) -> bool:
@@ -135,20 +139,19 @@ def _is_device(name: str) -> bool:
     return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICES
 
 
-def _first_foreign(name: str) -> str:
+def _first_foreign(name: str) -> Msg:
     import unicodedata
 
     char = next(c for c in name if not c.isascii())
     label = unicodedata.name(char, "unnamed character")
-    return f"it contains {char!a} (U+{ord(char):04X} {label}), which is not a plain letter"
+    return msg("name.not_plain", char=ascii(char), codepoint=f"{ord(char):04X}", label=label)
 
 
-def _first_bad(name: str, extra: str) -> str:
+def _first_bad(name: str, extra: str) -> Msg | None:
     for char in name:
         if not (char.isascii() and char.isalnum()) and char not in extra:
-            what = "a space" if char == " " else ascii(char)
-            return f"it contains {what}"
-    return ""
+            return msg("name.contains", what=msg("name.a_space") if char == " " else ascii(char))
+    return None
 
 
 def _show(name: str) -> str:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import InputError, LedgerError
-from .messages import Opt, msg
+from .messages import Msg, Opt, msg
 
 if TYPE_CHECKING:
     import random
@@ -52,14 +52,15 @@ IBAN = "IBAN"
 PHONE = "phone number"
 EMAIL = "e-mail address"
 
-# How each kind starts its masked text, and the article it takes in a sentence.
+# How each kind starts its masked text.
 _LABEL = {BSN: "BSN", IBAN: "IBAN", PHONE: "phone", EMAIL: "e-mail"}
-_ARTICLE = {BSN: "a", IBAN: "an", PHONE: "a", EMAIL: "an"}
+# What each kind is called in a message, with its article.
+_LOOKS_LIKE = {BSN: "privacy.a_bsn", IBAN: "privacy.an_iban", PHONE: "privacy.a_phone", EMAIL: "privacy.an_email"}
 
 ALLOW_FLAG = Opt("allow-personal-data")
 _ADVICE = msg("privacy.advice", option=ALLOW_FLAG)
 # For commands and import rows that offer no way to record it anyway.
-_ADVICE_PLAIN = "leave personal data out: residents are known here only by a household code"
+_ADVICE_PLAIN = msg("privacy.advice_plain")
 _LISTED = 3  # findings spelled out per field in a message; the rest are counted
 
 # Household codes --------------------------------------------------------------
@@ -68,7 +69,7 @@ _LISTED = 3  # findings spelled out per field in a message; the rest are counted
 # (0/O, 1/I/L) and avoid vowels so that no code spells a word.
 HOUSEHOLD_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
 HOUSEHOLD_EXAMPLE = "H-7KXM4P"
-HOUSEHOLD_HINT = f"household codes look like {HOUSEHOLD_EXAMPLE}; make one with `maatwerk household new`"
+HOUSEHOLD_HINT = msg("household.hint", example=HOUSEHOLD_EXAMPLE)
 # Codes typed by hand may hold 0 and 1 too (a code from a letter, say).
 _HOUSEHOLD = re.compile(r"[A-Z]{1,4}-[A-Z0-9]{4,10}")
 #: The key in ``maatwerk.toml`` that sets the form of household codes for a municipality
@@ -185,9 +186,15 @@ def describe(findings: Sequence[Finding], field: str, *, offer_flag: bool = True
     (06-****-**78); leave personal data out, or pass --allow-personal-data if it
     must be recorded``. ``findings`` must not be empty.
     """
+    return str(_describe(findings, field, offer_flag=offer_flag))
+
+
+def _describe(findings: Sequence[Finding], field: str, *, offer_flag: bool = True) -> Msg:
+    """:func:`describe` as a message."""
     if not findings:
         raise ValueError("describe() needs at least one finding")
-    return f"{_describe_field(field, findings)}; {_ADVICE if offer_flag else _ADVICE_PLAIN}"
+    return msg("privacy.refused", found=_describe_field(field, findings),
+               advice=_ADVICE if offer_flag else _ADVICE_PLAIN)
 
 
 def guard(fields: Mapping[str, str | None], allowed: bool = False, *, offer_flag: bool = False) -> None:
@@ -201,7 +208,7 @@ def guard(fields: Mapping[str, str | None], allowed: bool = False, *, offer_flag
     hits = check_fields(fields)
     if hits:
         field = hits[0][0]
-        raise InputError(describe([f for name, f in hits if name == field], field, offer_flag=offer_flag))
+        raise InputError(_describe([f for name, f in hits if name == field], field, offer_flag=offer_flag))
 
 
 def household(code: str | None, pattern: re.Pattern[str] | None = None) -> str:
@@ -222,12 +229,12 @@ def household_pattern(settings: Mapping[str, object], where: str = "maatwerk.tom
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise LedgerError(f"{where}: {PATTERN_KEY} must be a regular expression in quotes, "
-                          "like 'C-[0-9]{6}'")
+        raise LedgerError(msg("household.pattern_not_text", where=where, key=PATTERN_KEY))
     try:
         return _compiled(value.strip())
     except re.error as exc:
-        raise LedgerError(f"{where}: {PATTERN_KEY} {value!r} is not a regular expression ({exc})") from None
+        raise LedgerError(msg("household.pattern_invalid", where=where, key=PATTERN_KEY, pattern=repr(value),
+                              error=str(exc))) from None
 
 
 @functools.lru_cache(maxsize=8)
@@ -248,7 +255,7 @@ def ensure_no_personal_data(fields: Mapping[str, str | None]) -> None:
     for name, finding in pairs:
         by_field.setdefault(name, []).append(finding)
     parts = [_describe_field(name, found) for name, found in by_field.items()]
-    raise InputError(f"{', '.join(parts)}; {_ADVICE}")
+    raise InputError(msg("privacy.refused", found=msg("privacy.fields", fields=parts), advice=_ADVICE))
 
 
 def quoted(value: object) -> str:
@@ -260,22 +267,23 @@ def quoted(value: object) -> str:
         return repr(value)
     found = find_personal_data(value)
     if found:
-        return f"[what looks like {_join([f'{_ARTICLE[f.kind]} {f.kind}, {f.mask}' for f in found[:_LISTED]])}]"
+        shown = [msg("privacy.in_value", kind=msg(_LOOKS_LIKE[f.kind]), mask=f.mask) for f in found[:_LISTED]]
+        return str(msg("privacy.quoted", found=_join(shown)))
     return repr(value)
 
 
-def _describe_field(field: str, findings: Sequence[Finding]) -> str:
-    items = [f"{_ARTICLE[f.kind]} {f.kind} ({f.mask})" for f in findings[:_LISTED]]
+def _describe_field(field: str, findings: Sequence[Finding]) -> Msg:
+    items = [msg("privacy.in_field", kind=msg(_LOOKS_LIKE[f.kind]), mask=f.mask) for f in findings[:_LISTED]]
     extra = len(findings) - _LISTED
     if extra > 0:
-        items.append(f"{extra} more")
-    return f"{field} contains what looks like {_join(items)}"
+        items.append(msg("privacy.more", count=extra))
+    return msg("privacy.field_contains", field=field, found=_join(items))
 
 
-def _join(items: Sequence[str]) -> str:
+def _join(items: Sequence[Msg]) -> Msg:
     if len(items) == 1:
         return items[0]
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return msg("privacy.and", first=list(items[:-1]), last=items[-1])
 
 
 def _without_overlaps(found: Iterable[Finding]) -> list[Finding]:
@@ -473,9 +481,9 @@ def new_household_code(
     """
     prefix = prefix.strip().upper()
     if not _PREFIX.fullmatch(prefix):
-        raise InputError(f"household code prefix must be 1 to 4 letters A-Z, like H; {HOUSEHOLD_HINT}")
+        raise InputError(msg("household.bad_prefix", hint=HOUSEHOLD_HINT))
     if not 4 <= length <= 10:
-        raise InputError(f"household code length must be 4 to 10 characters, not {length}")
+        raise InputError(msg("household.bad_length", length=length))
     if rng is None:
         import secrets
 
@@ -488,7 +496,7 @@ def new_household_code(
         if sum(c.isdigit() for c in code) < 8 or not _household_personal_data(code):
             return code
     # Only reachable with a broken rng or an exhausted code space.
-    raise InputError("could not make a household code that is not in use; try a longer one")
+    raise InputError(msg("household.all_in_use"))
 
 
 def is_household_code(code: str, pattern: re.Pattern[str] | None = None) -> bool:
@@ -517,19 +525,17 @@ def normalise_household(code: str, pattern: re.Pattern[str] | None = None) -> st
     found = _household_personal_data(text)
     if found:
         first = found[0]
-        raise InputError(
-            f"household code looks like {_ARTICLE[first.kind]} {first.kind} ({first.mask}); "
-            f"use a pseudonymous code instead: {HOUSEHOLD_HINT}"
-        )
+        raise InputError(msg("household.personal_data", found=msg("privacy.in_field", kind=msg(_LOOKS_LIKE[first.kind]),
+                                                                  mask=first.mask), hint=HOUSEHOLD_HINT))
     upper = text.upper()
-    hint = HOUSEHOLD_HINT if pattern is None else (
-        f"household codes in this ledger match {PATTERN_KEY} = {pattern.pattern!r} (maatwerk.toml)")
+    hint = HOUSEHOLD_HINT if pattern is None else msg("household.hint_pattern", key=PATTERN_KEY,
+                                                       pattern=repr(pattern.pattern))
     # isascii first: str.upper() turns some letters into ASCII ("ı" into "I").
     if not (text.isascii() and is_household_code(upper, pattern)):
         if not text:
-            raise InputError(f"household code is empty; {hint}")
+            raise InputError(msg("household.empty", hint=hint))
         shown = ascii(text if len(text) <= 30 else text[:27] + "...")
-        raise InputError(f"household code {shown} is not valid; {hint}")
+        raise InputError(msg("household.not_valid", value=shown, hint=hint))
     return upper
 
 

@@ -36,11 +36,10 @@ def resolve_category(name: str, categories: Iterable[str]) -> str:
     if found is not None:
         return found
     hint = closest(name, categories)
-    suggestion = f"; did you mean {hint!r}?" if hint else ""
     raise NotFoundError(
         msg("category.unknown_listed", name=repr(name), option=Opt("list"))
         if hint is None
-        else f"unknown category {name!r}{suggestion}"
+        else msg("category.unknown_did_you_mean", name=repr(name), hint=repr(hint))
     )
 
 
@@ -59,7 +58,7 @@ def resolve_choice(value: str, aliases: Mapping[str, str], what: str) -> str:
     if key in aliases:
         return aliases[key]
     choices = sorted(set(aliases.values()))
-    raise InputError(f"{what} {value!r} is not one of: {', '.join(choices)}")
+    raise InputError(msg("choice.unknown", what=what, value=repr(value), choices=choices))
 
 
 def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str:
@@ -68,5 +67,5 @@ def clean_text(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str:
         return ""
     text = " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value).split())
     if len(text) > limit:
-        raise InputError(f"{what} is {len(text)} characters long; keep it under {limit}")
+        raise InputError(msg("text.too_long", what=what, length=len(text), limit=limit))
     return text

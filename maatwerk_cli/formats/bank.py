@@ -52,7 +52,7 @@ from dataclasses import replace
 from typing import NoReturn
 
 from ..core.errors import InputError, Problem
-from ..core.messages import Opt, msg
+from ..core.messages import Msg, Opt, msg
 from .bank_camt import CAMT053_NS, parse_camt053
 from .bank_common import (
     CREDIT,
@@ -127,11 +127,11 @@ def parse_statement(
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
-        _fail(name, 0, "is a folder, not a bank statement file")
+        _fail(name, 0, msg("statement.is_a_folder"))
     except FileNotFoundError:
-        _fail(name, 0, "no such file")
+        _fail(name, 0, msg("statement.no_such_file"))
     except OSError as exc:
-        _fail(name, 0, f"cannot be read: {exc.strerror or exc}")
+        _fail(name, 0, msg("statement.cannot_read", error=exc.strerror or str(exc)))
     return parse_bytes(data, fmt, filename=name, check_balances=check_balances, account=account)
 
 
@@ -143,7 +143,7 @@ def parse_bytes(
     if len(data) > MAX_FILE_BYTES:
         _too_big(filename, len(data))
     if fmt != "auto" and fmt not in FORMATS:
-        _fail(filename, 0, f"unknown bank format {fmt[:40]!r}; use one of: {', '.join(FORMATS)}")
+        _fail(filename, 0, msg("statement.format_unknown", format=repr(fmt[:40]), formats=list(FORMATS)))
     segments = _segments(data)
     if fmt == "auto":
         fmt = detect_format(segments[0][1], filename)
@@ -164,7 +164,7 @@ def parse_bytes(
 def detect_format(data: bytes, filename: str = "") -> str:
     """Tell which of :data:`FORMATS` the bytes are, from their content."""
     if not data.strip():
-        _fail(filename, 0, "is empty; expected a bank statement")
+        _fail(filename, 0, msg("statement.empty"))
     if data.startswith(b"PK\x03\x04") and _is_xlsx(data):
         return "abnamro"
     _refuse_known_binaries(data, filename)
@@ -173,17 +173,17 @@ def detect_format(data: bytes, filename: str = "") -> str:
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
     if b"\x00" in head:
-        _fail(filename, 0, "is not a text bank statement (it holds NUL bytes: binary data or UTF-16)")
+        _fail(filename, 0, msg("statement.nul_bytes"))
     text = head.decode("utf-8", errors="replace")
     if _BAD_TEXT_CHARS.search(text):
-        _fail(filename, 0, "is not a text bank statement (it holds control characters)")
+        _fail(filename, 0, msg("statement.control_characters"))
     stripped = text.lstrip()
     if stripped.startswith("<"):
         if CAMT053_NS in text:
             return "camt053"
         other = re.search(r"urn:iso:std:iso:20022:tech:xsd:(camt\.05[24])", text)
         if other:
-            _fail(filename, 0, f"is a {other.group(1)} message; export the statement as camt.053")
+            _fail(filename, 0, msg("statement.other_camt", kind=other.group(1)))
         _fail(filename, 0, _unknown_format_message())
     if re.search(r"(?m)^(?:\{4:)?:20:", text) and re.search(r"(?m)^:(?:25|28C?|60[FM]|61):", text):
         return "mt940"
@@ -254,8 +254,8 @@ def _read(data: bytes, fmt: str, filename: str, check: bool) -> tuple[list[Part]
     except (ValueError, LookupError, ArithmeticError, TypeError, RecursionError, OSError) as exc:
         # Every check above should have caught bad input first; this is the last fence
         # so that a file can never make the tool print a traceback (or a library's text).
-        _fail(filename, 0, str(msg("bank.unreadable", format=FORMAT_NAMES[fmt], error=type(exc).__name__,
-                                   option=Opt("format"))))
+        _fail(filename, 0, msg("bank.unreadable", format=FORMAT_NAMES[fmt], error=type(exc).__name__,
+                               option=Opt("format")))
 
 
 def _segments(data: bytes) -> list[tuple[int, bytes]]:
@@ -287,10 +287,11 @@ def _shifted(
     try:
         parts, layout = read(data, fmt, filename, check)
     except InputError as exc:
-        problems = tuple(Problem(p.file, p.line + offset if p.line else 0, p.message) for p in exc.problems)
+        problems = tuple(Problem(p.file, p.line + offset if p.line else 0, p.msg or p.message)
+                         for p in exc.problems)
         if len(problems) != 1:
             raise
-        raise InputError(str(problems[0]), problems) from None
+        raise InputError(problems[0].placed(), problems) from None
     moved = [
         part._replace(lines=[replace(ln, line=ln.line + offset if ln.line else 0) for ln in part.lines])
         for part in parts
@@ -304,15 +305,15 @@ def _pick_account(parts: list[Part], account: str | None, fmt: str, filename: st
     if account:
         picked = [p for p in parts if same_account(p.account, account)]
         if not picked:
-            held = ", ".join(accounts) or "no own account number"
-            _fail(filename, 0, f"has no lines for account {_short(account, 40)}; it holds: {held}")
+            held: str | Msg = ", ".join(accounts) or msg("statement.no_own_account_number")
+            _fail(filename, 0, msg("statement.no_lines_for_account", account=_short(account, 40), held=held))
         return picked
     if fmt in FLAT_FORMATS and len(accounts) > 1:
         first_of_second = next(p for p in parts if p.account == accounts[1])
         line = min((ln.line for ln in first_of_second.lines), default=0)
         listed = ", ".join(accounts)
-        _fail(filename, line, str(msg("bank.two_accounts_in_rows", second=accounts[1], first=accounts[0],
-                                      count=len(accounts), accounts=listed, option=Opt("account"))))
+        _fail(filename, line, msg("bank.two_accounts_in_rows", second=accounts[1], first=accounts[0],
+                                  count=len(accounts), accounts=listed, option=Opt("account")))
     return parts
 
 
@@ -349,12 +350,12 @@ def _statement(fmt: str, parts: Sequence[Part], layout: str) -> Statement:
     opening = closing = None
     if parts and len({p.account for p in parts}) == 1:
         opening, closing = parts[0].opening, parts[-1].closing
-    notes = list(dict.fromkeys(p.note for p in parts if p.note))
+    notes = list(dict.fromkeys(str(p.note) for p in parts if p.note))
     note = "" if not notes else notes[0] if len(notes) == 1 else (
-        f"{notes[0]} (and {len(notes) - 1} more like it)"
+        str(msg("statement.notes_more", note=notes[0], more=len(notes) - 1))
     )
     if len(parts) > 1 and len({p.account for p in parts}) > 1:
-        layout += f", {len({p.account for p in parts})} accounts"
+        layout = str(msg("statement.layout_accounts", layout=layout, count=len({p.account for p in parts})))
     return Statement(fmt, tuple(finished), opening, closing, layout, note)
 
 
@@ -362,15 +363,12 @@ def _statement(fmt: str, parts: Sequence[Part], layout: str) -> Statement:
 
 
 def _too_big(file: str, size: int) -> NoReturn:
-    _fail(
-        file, 0, f"is {size // (1024 * 1024)} MB; a bank statement above "
-        f"{MAX_FILE_BYTES // (1024 * 1024)} MB is refused (export a shorter period)"
-    )
+    _fail(file, 0, msg("statement.too_big", size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
 
 
-def _unknown_format_message() -> str:
+def _unknown_format_message() -> Msg:
     names = ", ".join(FORMAT_NAMES[f] for f in FORMATS)
-    return str(msg("bank.unknown_format", names=names, option=Opt("format")))
+    return msg("bank.unknown_format", names=names, option=Opt("format"))
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -381,15 +379,13 @@ def _is_xlsx(data: bytes) -> bool:
 def _refuse_known_binaries(data: bytes, file: str) -> None:
     """Point people who picked the wrong download in the bank's web site the right way."""
     if data.startswith(b"%PDF"):
-        _fail(file, 0, "is a PDF; download the transactions as CSV, camt.053 or MT940 instead")
+        _fail(file, 0, msg("statement.is_pdf"))
     if data.startswith(_OLE2):
-        _fail(file, 0, "is an old Excel .xls file (such as ABN AMRO's XLS download), which this tool "
-                       "cannot read; download the transactions as TXT, MT940 or camt.053 instead "
-                       "(or save the sheet in Excel as .xlsx or CSV)")
+        _fail(file, 0, msg("statement.is_xls"))
     if data.startswith(b"PK\x03\x04"):
-        _fail(file, 0, "is a ZIP or spreadsheet file; unpack it, or download CSV, camt.053 or MT940")
+        _fail(file, 0, msg("statement.is_zip"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        _fail(file, 0, "is UTF-16 text; save it as UTF-8 or download it from the bank again")
+        _fail(file, 0, msg("statement.is_utf16"))
 
 
 _BAD_TEXT_CHARS = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
@@ -402,7 +398,7 @@ def _decode(data: bytes, file: str) -> str:
     line numbers are those a text editor shows.
     """
     if b"\x00" in data:
-        _fail(file, 0, "is not a text bank statement (it holds NUL bytes: binary data or UTF-16)")
+        _fail(file, 0, msg("statement.nul_bytes"))
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     try:
@@ -411,12 +407,12 @@ def _decode(data: bytes, file: str) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            _fail(file, 0, "is not a text bank statement (neither UTF-8 nor Windows-1252 text)")
+            _fail(file, 0, msg("statement.not_text"))
     text = re.sub(r"\r+\n|\r", "\n", text)
     bad = _BAD_TEXT_CHARS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        _fail(file, line, "is not a text bank statement (it holds control characters)")
+        _fail(file, line, msg("statement.control_characters"))
     if not text.strip():
-        _fail(file, 0, "is empty; expected a bank statement")
+        _fail(file, 0, msg("statement.empty"))
     return text

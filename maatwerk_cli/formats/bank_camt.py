@@ -16,6 +16,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..core.messages import Msg, msg
 from .bank_common import (
     CREDIT,
     DEBIT,
@@ -81,18 +82,18 @@ def _load_xml(data: bytes, file: str) -> Element:
     try:
         root: Element = safe_et.fromstring(data, forbid_dtd=True)
     except defusedxml.DTDForbidden:
-        _fail(file, 0, "holds a DTD (<!DOCTYPE>); bank statements never do, so it is refused")
+        _fail(file, 0, msg("statement.xml_dtd"))
     except defusedxml.EntitiesForbidden:
-        _fail(file, 0, "declares XML entities; bank statements never do, so it is refused")
+        _fail(file, 0, msg("statement.xml_entities"))
     except defusedxml.ExternalReferenceForbidden:
-        _fail(file, 0, "refers to external XML resources; refused")
+        _fail(file, 0, msg("statement.xml_external"))
     except defusedxml.DefusedXmlException as exc:
-        _fail(file, 0, f"holds forbidden XML constructs ({_short(str(exc))}); refused")
+        _fail(file, 0, msg("statement.xml_forbidden", error=_short(str(exc))))
     except ParseError as exc:
         line = exc.position[0] if exc.position else 0
-        _fail(file, line, f"is not well-formed XML ({_short(str(exc))})")
+        _fail(file, line, msg("statement.xml_not_well_formed", error=_short(str(exc))))
     except (ValueError, LookupError, RecursionError) as exc:  # e.g. an unknown encoding name
-        _fail(file, 0, f"cannot be read as XML ({_short(str(exc))})")
+        _fail(file, 0, msg("statement.xml_unreadable", error=_short(str(exc))))
     return root
 
 
@@ -108,12 +109,12 @@ def parse_camt053(data: bytes, file: str, check: bool) -> tuple[list[Part], str]
     root = _load_xml(data, file)
     match = re.fullmatch(r"\{(" + re.escape(CAMT053_NS) + r"[0-9]+)\}Document", root.tag)
     if match is None:
-        _fail(file, 1, "is XML but not a camt.053 bank statement (Document element)")
+        _fail(file, 1, msg("statement.camt_no_document"))
     camt = _Camt(match.group(1))
     report = camt.find(root, "BkToCstmrStmt")
     statements = camt.findall(report, "Stmt") if report is not None else []
     if not statements:
-        _fail(file, 1, "is a camt.053 file without a statement (Stmt)")
+        _fail(file, 1, msg("statement.camt_no_statement"))
     text = data.decode("utf-8", errors="replace")
     entry_lines = _tag_lines(text, "Ntry")
     stmt_lines = _tag_lines(text, "Stmt")
@@ -137,21 +138,21 @@ def parse_camt053(data: bytes, file: str, check: bool) -> tuple[list[Part], str]
             if entry is not None:
                 entries.append(entry)
         settled = _settle_reversals(entries, opening, closing)
-        what = f"statement {_short(camt.text(stmt, 'Id') or '?', 40)}"
-        if account:
-            what += f" of account {account}"
-        note = ""
+        number = _short(camt.text(stmt, 'Id') or '?', 40)
+        what = msg("statement.statement_of_account", number=number, account=account) if account else (
+            msg("statement.statement", number=number))
+        note: str | Msg = ""
         if not check:
-            note = "the balances were not checked (asked not to)"
+            note = msg("statement.balances_not_checked")
         elif opening is not None and closing is not None:
             problem = _balance_problem(what, opening, closing, settled)
             if problem:
                 _fail(file, stmt_line, problem)
         else:
-            missing = "no opening and no closing balance" if opening is None and closing is None else (
-                "no closing balance (CLBD)" if closing is None else "no opening balance (OPBD or PRCD)"
+            missing = msg("statement.camt_no_balances") if opening is None and closing is None else (
+                msg("statement.camt_no_closing") if closing is None else msg("statement.camt_no_opening")
             )
-            note = f"{what} has {missing}, so its lines could not be checked against them"
+            note = msg("statement.camt_balance_missing", what=what, missing=missing)
         parts.append(Part(account, settled, opening, closing, note))
     return parts, "camt.053 XML"
 
@@ -162,19 +163,19 @@ def _camt_balances(camt: _Camt, stmt: Element, file: str, line: int) -> tuple[De
         code = camt.text(bal, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry").upper()
         if code not in ("OPBD", "PRCD", "CLBD") or code in found:
             continue
-        amount = _camt_amount(camt, bal, file, line, what=f"{code} balance")
+        amount = _camt_amount(camt, bal, file, line, what=msg("statement.camt_balance", balance=code))
         indicator = camt.text(bal, "CdtDbtInd").upper()
         if indicator not in ("CRDT", "DBIT"):
-            _fail(file, line, f"{code} balance has no CRDT/DBIT indicator")
+            _fail(file, line, msg("statement.camt_balance_no_indicator", balance=code))
         found[code] = -amount if indicator == "DBIT" else amount
     return found.get("OPBD", found.get("PRCD")), found.get("CLBD")
 
 
-def _camt_amount(camt: _Camt, element: Element, file: str, line: int, what: str = "amount") -> Decimal:
+def _camt_amount(camt: _Camt, element: Element, file: str, line: int, what: str | Msg = "amount") -> Decimal:
     amt = camt.find(element, "Amt")
     raw = (amt.text or "").strip() if amt is not None else ""
     if amt is None or not _XML_AMOUNT.fullmatch(raw):
-        _fail(file, line, f"{what} {_quoted(raw)} is not an amount")
+        _fail(file, line, msg("statement.not_an_amount", what=what, value=_quoted(raw)))
     _euro(amt.get("Ccy"), file, line)
     return _exact_cents(Decimal(raw), file, line, what)
 
@@ -187,11 +188,11 @@ def _camt_entry(camt: _Camt, ntry: Element, account: str, file: str, line: int) 
     amount = _camt_amount(camt, ntry, file, line)
     indicator = camt.text(ntry, "CdtDbtInd").upper()
     if indicator not in ("CRDT", "DBIT"):
-        _fail(file, line, "entry has no CRDT/DBIT indicator")
+        _fail(file, line, msg("statement.camt_entry_no_indicator"))
     booked = camt.text(ntry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm")
     if not booked:
-        _fail(file, line, "entry has no booking date")
-    date = _date(booked[:10], "yyyy-mm-dd", file, line, what="booking date")
+        _fail(file, line, msg("statement.camt_entry_no_date"))
+    date = _date(booked[:10], "yyyy-mm-dd", file, line, what=msg("statement.booking_date"))
     details = camt.findall(ntry, "NtryDtls/TxDtls")
     counter_role = "Cdtr" if indicator == "DBIT" else "Dbtr"
     other_role = "Dbtr" if indicator == "DBIT" else "Cdtr"

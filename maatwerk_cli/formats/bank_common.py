@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import NamedTuple, NoReturn
 
 from ..core.errors import InputError, Problem
+from ..core.messages import Msg, msg
 from ..core.money import CENT, MAX_AMOUNT
 from ..core.privacy import find_personal_data, quoted
 
@@ -100,15 +101,15 @@ class Part(NamedTuple):
     lines: list[BankLine]
     opening: Decimal | None
     closing: Decimal | None
-    note: str
+    note: str | Msg
 
 
 # Messages and small helpers --------------------------------------------------------------
 
 
-def _fail(file: str, line: int, message: str) -> NoReturn:
+def _fail(file: str, line: int, message: str | Msg) -> NoReturn:
     problem = Problem(file or "input", line, message)  # messages read "<file>: is ..."
-    raise InputError(str(problem), (problem,))
+    raise InputError(problem.placed(), (problem,))
 
 
 def _quoted(raw: str) -> str:
@@ -148,28 +149,29 @@ _COMMA_AMOUNT = re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _DOT_AMOUNT = re.compile(r"([+-]?)(\d+)(?:\.(\d{1,2}))?")
 
 
-def _amount(text: str, file: str, line: int, *, comma: bool, signed: bool, what: str = "amount") -> Decimal:
+def _amount(text: str, file: str, line: int, *, comma: bool, signed: bool,
+            what: str | Msg = "amount") -> Decimal:
     """An amount as the bank wrote it: decimal comma (dots group thousands) or decimal dot."""
     raw = text.strip()
     match = (_COMMA_AMOUNT if comma else _DOT_AMOUNT).fullmatch(raw)
     if match is None or (match.group(1) and not signed):
-        _fail(file, line, f"{what} {_quoted(raw)} is not an amount")
+        _fail(file, line, msg("statement.not_an_amount", what=what, value=_quoted(raw)))
     whole = match.group(2).replace(".", "") if comma else match.group(2)
     value = Decimal(f"{whole}.{match.group(3) or '0'}")
     if value >= MAX_AMOUNT:
-        _fail(file, line, f"{what} {_quoted(raw)} is too large for a bank line")
+        _fail(file, line, msg("statement.amount_too_large", what=what, value=_quoted(raw)))
     if match.group(1) == "-":
         value = -value
     return value.quantize(CENT)
 
 
-def _exact_cents(value: Decimal, file: str, line: int, what: str = "amount") -> Decimal:
+def _exact_cents(value: Decimal, file: str, line: int, what: str | Msg = "amount") -> Decimal:
     """``value`` to the cent, refusing fractions of a cent and absurd sizes."""
     if not value.is_finite() or abs(value) >= MAX_AMOUNT:
-        _fail(file, line, f"{what} {_short(str(value), 30)} is not a plausible amount")
+        _fail(file, line, msg("statement.implausible_amount", what=what, value=_short(str(value), 30)))
     cents = value.quantize(CENT)
     if cents != value:
-        _fail(file, line, f"{what} {value} has fractions of a cent")
+        _fail(file, line, msg("statement.fractions_of_a_cent", what=what, value=value))
     return cents
 
 
@@ -180,24 +182,24 @@ _DATE_PATTERNS = {
 }
 
 
-def _date(text: str, layout: str, file: str, line: int, what: str = "date") -> dt.date:
+def _date(text: str, layout: str, file: str, line: int, what: str | Msg = "date") -> dt.date:
     raw = text.strip()
     match = _DATE_PATTERNS[layout].fullmatch(raw)
     if match is None:
-        _fail(file, line, f"{what} {_quoted(raw)} is not a date written {layout}")
+        _fail(file, line, msg("statement.not_a_date", what=what, value=_quoted(raw), layout=layout))
     try:
         return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
-        _fail(file, line, f"{what} {raw!r} does not exist")
+        _fail(file, line, msg("statement.date_does_not_exist", what=what, value=repr(raw)))
 
 
 def _account(text: str, file: str, line: int, *, required: bool) -> str:
     """An own-account number or IBAN without spaces."""
     value = "".join(_clean(text).split())
     if not value and required:
-        _fail(file, line, "the own account number is missing")
+        _fail(file, line, msg("statement.no_own_account"))
     if len(value) > 40:
-        _fail(file, line, f"account {_short(value, 30)!r} is too long for an account number")
+        _fail(file, line, msg("statement.account_too_long", account=repr(_short(value, 30))))
     return value
 
 
@@ -226,7 +228,7 @@ def same_account(one: str, other: str) -> bool:
 
 def _euro(currency: str | None, file: str, line: int) -> None:
     if currency and currency.strip().upper() != "EUR":
-        _fail(file, line, f"amount in {_short(currency, 10)}; only euro accounts can be imported")
+        _fail(file, line, msg("statement.not_euro", currency=_short(currency, 10)))
 
 
 def _running_balances(moves: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal | None, Decimal | None]:
@@ -245,7 +247,7 @@ def _running_balances(moves: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal
     return None, None
 
 
-def _flat_parts(lines: Sequence[BankLine], after: Sequence[Decimal] | None, what: str) -> list[Part]:
+def _flat_parts(lines: Sequence[BankLine], after: Sequence[Decimal] | None, what: str | Msg) -> list[Part]:
     """The lines of a flat file grouped per own account, with balances where they add up.
 
     ``after`` holds the balance after each line (same order as ``lines``), or is None
@@ -263,14 +265,11 @@ def _flat_parts(lines: Sequence[BankLine], after: Sequence[Decimal] | None, what
     for account in order:
         picked = [lines[i] for i in grouped[account]]
         if after is None:
-            note = f"{what} states no balances, so its lines could not be checked against them"
+            note: str | Msg = msg("statement.no_balances", what=what)
             parts.append(Part(account, picked, None, None, note))
             continue
         opening, closing = _running_balances([(_signed(lines[i]), after[i]) for i in grouped[account]])
-        note = "" if opening is not None else (
-            f"the balances after the lines of account {account or '?'} do not follow from one another "
-            "(a filtered or re-sorted export?), so the lines could not be checked against them"
-        )
+        note = "" if opening is not None else msg("statement.balances_do_not_follow", account=account or "?")
         parts.append(Part(account, picked, opening, closing, note))
     return parts
 
@@ -403,11 +402,11 @@ def _records(
         except StopIteration:
             return
         except csv.Error as exc:
-            _fail(file, start, f"cannot be read as CSV here ({_short(str(exc))})")
+            _fail(file, start, msg("statement.csv_unreadable", error=_short(str(exc))))
         line, start = start, reader.line_num + 1
         for cell in row:
             if len(cell) > MAX_CELL_CHARS:
-                _fail(file, line, f"a field of {len(cell)} characters is not a bank statement field")
+                _fail(file, line, msg("statement.field_too_long", length=len(cell)))
         if any(cell.strip() for cell in row):
             yield line, [cell.strip() for cell in row]
 
@@ -453,7 +452,7 @@ class _Table:
             if best is None or len(missing) < len(best):
                 best = missing
         first_missing = best[0] if best else "?"
-        _fail(file, line, f"the header has no column {first_missing!r}; is this the bank's own CSV export?")
+        _fail(file, line, msg("statement.header_missing_column", column=repr(first_missing)))
 
     def fit(self, row: list[str], line: int) -> None:
         """Refuse a row whose number of fields does not match the header."""
@@ -462,7 +461,7 @@ class _Table:
             n == self.width - 1 and self.loose_end
         )
         if not ok or any(i >= n for i in self.index.values()):
-            _fail(self.file, line, f"this row has {n} fields where the header has {self.width}")
+            _fail(self.file, line, msg("statement.row_width", count=n, width=self.width))
 
     def get(self, row: list[str], key: str) -> str:
         """The cell of column ``key``; "" for an optional column the file lacks."""
@@ -484,7 +483,7 @@ def _first(aliases: str | tuple[str, ...]) -> str:
 def _header(records: Iterator[tuple[int, list[str]]], file: str) -> tuple[int, list[str]]:
     first = next(records, None)
     if first is None:
-        _fail(file, 0, "has no header line")
+        _fail(file, 0, msg("statement.no_header"))
     return first
 
 
@@ -492,18 +491,16 @@ def _header(records: Iterator[tuple[int, list[str]]], file: str) -> tuple[int, l
 
 
 def _balance_problem(
-    what: str, opening: Decimal, closing: Decimal, lines: Sequence[BankLine]
-) -> str | None:
+    what: str | Msg, opening: Decimal, closing: Decimal, lines: Sequence[BankLine]
+) -> Msg | None:
     """None when opening + credits - debits == closing, else the message saying the figures."""
     credits = sum((ln.amount for ln in lines if ln.direction == CREDIT), Decimal("0.00"))
     debits = sum((ln.amount for ln in lines if ln.direction == DEBIT), Decimal("0.00"))
     expected = opening + credits - debits
     if expected == closing:
         return None
-    return (
-        f"{what}: closing balance {closing:.2f} does not match opening {opening:.2f} "
-        f"+ {credits:.2f} - {debits:.2f} = {expected:.2f}; the file is incomplete or altered"
-    )
+    return msg("statement.balance_mismatch", what=what, closing=closing, opening=opening, credits=credits,
+               debits=debits, expected=expected)
 
 
 def _tag_lines(text: str, tag: str) -> list[int]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from ..core.errors import InputError
+from ..core.messages import msg
 from .bank_common import (
     CREDIT,
     DEBIT,
@@ -46,11 +47,11 @@ def _delimiter(text: str, choices: str = ";,") -> str:
 
 
 def _balance(cell: str, file: str, line: int) -> Decimal:
-    return _amount(cell, file, line, comma=True, signed=True, what="balance")
+    return _amount(cell, file, line, comma=True, signed=True, what=msg("statement.balance"))
 
 
 def _language_label(table: _Table) -> str:
-    return " (English headers)" if table.language == "en" else ""
+    return str(msg("statement.english_headers")) if table.language == "en" else ""
 
 
 def _rows_after_header(records: Iterator[tuple[int, list[str]]], table: _Table, header: list[str]) -> Rows:
@@ -87,9 +88,10 @@ def parse_ing(text: str, file: str) -> tuple[list[Part], str]:
         account = _account(table.get(row, "account"), file, line, required=True)
         sign = table.get(row, "sign").casefold()
         if sign not in _ING_SIGNS:
-            expected = "Debit or Credit" if table.language == "en" else "Af or Bij"
+            one, other = ("Debit", "Credit") if table.language == "en" else ("Af", "Bij")
             column = "Debit/credit" if table.language == "en" else "Af Bij"
-            _fail(file, line, f"{column} column says {_short(sign, 10)!r}; expected {expected}")
+            _fail(file, line, msg("statement.column_says", column=column, value=repr(_short(sign, 10)),
+                                  expected=msg("statement.one_or_other", one=one, other=other)))
         amount = _amount(table.get(row, "amount"), file, line, comma=True, signed=False)
         name = _clean(table.get(row, "name"))
         lines.append(BankLine(
@@ -98,7 +100,7 @@ def parse_ing(text: str, file: str) -> tuple[list[Part], str]:
         ))
         if table.has("after"):
             after.append(_balance(table.get(row, "after"), file, line))
-    what = "this ING CSV (without its balance column)"
+    what = msg("statement.csv_without_balance", layout="ING CSV")
     return _flat_parts(lines, after if table.has("after") else None, what), "ING CSV" + _language_label(table)
 
 
@@ -141,7 +143,7 @@ def parse_rabobank(text: str, file: str) -> tuple[list[Part], str]:
         ))
         if table.has("after"):
             after.append(_balance(table.get(row, "after"), file, line))
-    what = "this Rabobank CSV (without its balance column)"
+    what = msg("statement.csv_without_balance", layout="Rabobank CSV")
     parts = _flat_parts(lines, after if table.has("after") else None, what)
     return parts, "Rabobank CSV" + _language_label(table)
 
@@ -162,7 +164,7 @@ def parse_knab(text: str, file: str) -> tuple[list[Part], str]:
     records = _records(text, file, delimiter=";")
     line, preamble = _header(records, file)
     if not preamble or preamble[0] != "KNAB EXPORT":
-        _fail(file, line, "a Knab export starts with the line KNAB EXPORT")
+        _fail(file, line, msg("statement.knab_first_line"))
     line, header = _header(records, file)
     table = _Table(file, line, header, _KNAB_COLUMNS,
                    ("account", "date", "currency", "mark", "amount", "name", "text"))
@@ -175,7 +177,8 @@ def parse_knab(text: str, file: str) -> tuple[list[Part], str]:
         _euro(table.get(row, "currency"), file, line)
         mark = table.get(row, "mark").upper()
         if mark not in ("C", "D"):
-            _fail(file, line, f"CreditDebet column says {_short(mark, 10)!r}; expected C or D")
+            _fail(file, line, msg("statement.column_says", column="CreditDebet", value=repr(_short(mark, 10)),
+                                  expected=msg("statement.one_or_other", one="C", other="D")))
         booked = table.get(row, "booked") or table.get(row, "date")
         name = _clean(table.get(row, "name"))
         free_text = table.get(row, "text") or table.get(row, "method")
@@ -185,7 +188,7 @@ def parse_knab(text: str, file: str) -> tuple[list[Part], str]:
             _amount(table.get(row, "amount"), file, line, comma=True, signed=False),
             DEBIT if mark == "D" else CREDIT, _describe(name, free_text), name, account, line,
         ))
-    return _flat_parts(lines, None, "a Knab CSV"), "Knab CSV"
+    return _flat_parts(lines, None, msg("statement.a_csv", layout="Knab CSV")), "Knab CSV"
 
 
 # ASN Bank, SNS and RegioBank (de Volksbank) ------------------------------------------
@@ -214,14 +217,13 @@ def parse_volksbank(text: str, file: str) -> tuple[list[Part], str]:
     after: list[Decimal] = []
     for line, row in _records(text, file, delimiter=",", quotechar="'"):
         if len(row) != _VOLKSBANK_WIDTH:
-            _fail(file, line, f"this row has {len(row)} fields where an ASN, SNS or RegioBank export "
-                              f"has {_VOLKSBANK_WIDTH}")
+            _fail(file, line, msg("statement.volksbank_width", count=len(row), width=_VOLKSBANK_WIDTH))
         account = _account(row[_VB_ACCOUNT], file, line, required=True)
         _euro(row[_VB_ACCOUNT_CCY], file, line)
         _euro(row[_VB_CCY], file, line)
         date = _date(row[_VB_DATE], "dd-mm-yyyy", file, line)
         signed = _amount(row[_VB_AMOUNT], file, line, comma=False, signed=True)
-        before = _amount(row[_VB_BALANCE_BEFORE], file, line, comma=False, signed=True, what="balance")
+        before = _amount(row[_VB_BALANCE_BEFORE], file, line, comma=False, signed=True, what=msg("statement.balance"))
         sequence = _clean(row[_VB_SEQUENCE])
         # The bank writes 00000000 when a line has no journal number.
         ref = f"{account}:{date:%Y%m%d}:{sequence}" if sequence.strip("0") else ""
@@ -282,9 +284,7 @@ def parse_abnamro_xlsx(data: bytes, file: str) -> tuple[list[Part], str]:
     """ABN AMRO's transaction download saved as an Excel ``.xlsx`` workbook (first sheet)."""
     rows = _xlsx_rows(data, file)
     if not rows or not is_abnamro_header(rows[0][1]):
-        _fail(file, 1, "is an Excel workbook but not ABN AMRO's transaction download "
-                       "(its first row should be accountNumber, mutationcode, transactiondate, ...); "
-                       "download the transactions as CSV, camt.053 or MT940 instead")
+        _fail(file, 1, msg("statement.xlsx_not_abnamro"))
     line, header = rows[0]
     table = _Table(file, line, header, _ABN_COLUMNS, _ABN_REQUIRED)
     body = [(n, row) for n, row in rows[1:] if any(row) and not table.is_header(row, header)]
@@ -298,8 +298,7 @@ def _abn_lines(rows: Rows, file: str, *, comma: bool, header: _Table | None) -> 
     for line, row in rows:
         if header is None:
             if len(row) != _ABN_WIDTH:
-                _fail(file, line, f"this row has {len(row)} fields where an ABN AMRO TXT line "
-                                  f"has {_ABN_WIDTH}")
+                _fail(file, line, msg("statement.abnamro_width", count=len(row), width=_ABN_WIDTH))
             account_cell, currency, booked, start, end, _value_date, amount_cell, free_text = row
         else:
             header.fit(row, line)
@@ -309,11 +308,11 @@ def _abn_lines(rows: Rows, file: str, *, comma: bool, header: _Table | None) -> 
         account = _account(account_cell, file, line, required=True)
         _euro(currency, file, line)
         signed = _amount(amount_cell, file, line, comma=comma, signed=True)
-        before = _amount(start, file, line, comma=comma, signed=True, what="start balance")
-        end_balance = _amount(end, file, line, comma=comma, signed=True, what="end balance")
+        before = _amount(start, file, line, comma=comma, signed=True, what=msg("statement.start_balance"))
+        end_balance = _amount(end, file, line, comma=comma, signed=True, what=msg("statement.end_balance"))
         if before + signed != end_balance:
-            _fail(file, line, f"balance {before:.2f} {signed:+.2f} gives {before + signed:.2f}, "
-                              f"but the line says {end_balance:.2f}")
+            _fail(file, line, msg("statement.balance_step", before=before, signed=signed, sum=before + signed,
+                                  after=end_balance))
         name, description = _text_parts([free_text])
         lines.append(BankLine(
             "", _flexible_date(booked, file, line), abs(signed), DEBIT if signed < 0 else CREDIT,
@@ -365,16 +364,14 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
                 cells = sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS)
                 for number, values in enumerate(cells, start=1):
                     if number > MAX_SHEET_ROWS:
-                        _fail(file, number, f"a bank statement of more than {MAX_SHEET_ROWS} rows is "
-                                            "refused (export a shorter period)")
+                        _fail(file, number, msg("statement.sheet_too_long", limit=MAX_SHEET_ROWS))
                     rows.append((number, [_cell_text(value) for value in values]))
             finally:
                 workbook.close()
     except InputError:
         raise
     except Exception:  # a damaged workbook makes the library raise all sorts
-        _fail(file, 0, "cannot be read as an Excel workbook (damaged or not a workbook); "
-                       "download the transactions as TXT, CSV, camt.053 or MT940 instead")
+        _fail(file, 0, msg("statement.xlsx_unreadable"))
     while rows and not any(rows[-1][1]):
         rows.pop()
     return [(n, cells) for n, cells in rows if any(cells)]
@@ -430,7 +427,7 @@ def parse_bunq(text: str, file: str) -> tuple[list[Part], str]:
             "", _flexible_date(table.get(row, "date"), file, line), abs(signed),
             DEBIT if signed < 0 else CREDIT, _describe(name, table.get(row, "text")), name, account, line,
         ))
-    return _flat_parts(lines, None, "a bunq CSV"), "bunq CSV"
+    return _flat_parts(lines, None, msg("statement.a_csv", layout="bunq CSV")), "bunq CSV"
 
 
 def _ungroup(cell: str, comma: bool) -> str:
@@ -462,12 +459,12 @@ def parse_triodos(text: str, file: str) -> tuple[list[Part], str]:
     for line, row in _records(text, file, delimiter=","):
         width = width or len(row)
         if len(row) != width or width not in _TRIODOS_WIDTHS:
-            _fail(file, line, f"this row has {len(row)} fields where a Triodos export has "
-                              f"{width if width in _TRIODOS_WIDTHS else '8 or 9'}")
+            wanted = width if width in _TRIODOS_WIDTHS else msg("statement.one_or_other", one=8, other=9)
+            _fail(file, line, msg("statement.triodos_width", count=len(row), width=wanted))
         mark = row[3].casefold()
         if mark not in _TRIODOS_MARKS:
-            _fail(file, line, f"the Debet/Credit column says {_short(row[3], 10)!r}; "
-                              "expected Debet or Credit")
+            _fail(file, line, msg("statement.triodos_mark", value=repr(_short(row[3], 10)),
+                                  expected=msg("statement.one_or_other", one="Debet", other="Credit")))
         account = _account(row[1], file, line, required=True)
         name = _clean(row[4])
         lines.append(BankLine(
@@ -477,7 +474,7 @@ def parse_triodos(text: str, file: str) -> tuple[list[Part], str]:
         ))
         if width == 9:
             after.append(_balance(row[8], file, line))
-    what = "this Triodos CSV (without its balance column)"
+    what = msg("statement.csv_without_balance", layout="Triodos CSV")
     return _flat_parts(lines, after if width == 9 else None, what), "Triodos CSV"
 
 

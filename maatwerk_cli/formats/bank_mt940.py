@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from ..core.messages import Msg, msg
 from .bank_common import (
     _NAAM,
     CREDIT,
@@ -82,15 +83,15 @@ _LEADING_TRCD = re.compile(r"\A\s*/TRCD/[^/]*(?=/)")
 _NAAM_ANY_CASE = re.compile(_NAAM.pattern, re.IGNORECASE)
 # What each field holds, for messages about a field that cannot be read.
 _EXPECTED = {
-    "61": "value date yymmdd, optional entry date mmdd, C or D, the amount and a transaction code",
-    "60F": "C or D, the date yymmdd, the currency and the amount",
-    "60M": "C or D, the date yymmdd, the currency and the amount",
-    "62F": "C or D, the date yymmdd, the currency and the amount",
-    "62M": "C or D, the date yymmdd, the currency and the amount",
-    "64": "C or D, the date yymmdd, the currency and the amount",
-    "65": "C or D, the date yymmdd, the currency and the amount",
-    "28C": "the statement number",
-    "28": "the statement number",
+    "61": msg("statement.mt940_expect_61"),
+    "60F": msg("statement.mt940_expect_balance"),
+    "60M": msg("statement.mt940_expect_balance"),
+    "62F": msg("statement.mt940_expect_balance"),
+    "62M": msg("statement.mt940_expect_balance"),
+    "64": msg("statement.mt940_expect_balance"),
+    "65": msg("statement.mt940_expect_balance"),
+    "28C": msg("statement.mt940_expect_number"),
+    "28": msg("statement.mt940_expect_number"),
 }
 
 
@@ -165,7 +166,7 @@ def _parse_blocks(text: str, file: str, check: bool) -> tuple[list[Part], str]:
     text = _ENVELOPE.sub("", text)
     starts = [m.start() for m in _BLOCK_START.finditer(text)]
     if not starts:
-        _fail(file, 0, "is not an MT940 statement (no :20: line)")
+        _fail(file, 0, msg("statement.mt940_no_20"))
     parts: list[Part] = []
     banks: list[str] = []
     volksbank_seen = False
@@ -203,27 +204,28 @@ def _parse_blocks(text: str, file: str, check: bool) -> tuple[list[Part], str]:
         closing = _mt940_balance(data, ("final_closing_balance", "intermediate_closing_balance",
                                         "closing_balance"), file, first_line)
         number = _short(str(data.get("statement_number") or data.get("transaction_reference") or "?"), 30)
-        what = f"statement {number}" + (f" of account {account}" if account else "")
-        note = ""
+        what = msg("statement.statement_of_account", number=number, account=account) if account else (
+            msg("statement.statement", number=number))
+        note: str | Msg = ""
         if not check:
-            note = "the balances were not checked (asked not to)"
+            note = msg("statement.balances_not_checked")
         elif opening is not None and closing is not None:
             problem = _balance_problem(what, opening, closing, block_lines)
             if problem:
                 _fail(file, first_line, problem)
         else:
-            missing = "closing balance (:62F:)" if closing is None else "opening balance (:60F:)"
-            note = f"{what} has no {missing}, so its lines could not be checked against it"
+            missing = msg("statement.mt940_closing") if closing is None else msg("statement.mt940_opening")
+            note = msg("statement.mt940_balance_missing", what=what, missing=missing)
         if block_lines or opening is not None or closing is not None:
             parts.append(Part(account, block_lines, opening, closing, note))
             code = re.fullmatch(r"NL\d{2}([A-Z]{4})\d{10}", account)
             banks.append(_BANK_CODES.get(code.group(1), "") if code else "Triodos" if triodos else "")
     if not parts:
-        _fail(file, 0, "is not an MT940 statement (no balances and no :61: lines)")
+        _fail(file, 0, msg("statement.mt940_empty"))
     bank = banks[0] if len(set(banks)) == 1 else ""
     layout = f"{bank} MT940" if bank else "MT940"
     if volksbank_seen and not bank:
-        layout += " (ASN, SNS or RegioBank layout)"
+        layout = str(msg("statement.mt940_volksbank_layout", layout=layout))
     return parts, layout
 
 
@@ -242,7 +244,7 @@ def _check_dates(block: str, fields: Sequence[_Field], file: str, first_line: in
             dt.date(2000 + int(raw[:2]), int(raw[2:4]), int(raw[4:6]))
         except ValueError:
             line += block.count("\n", position, field.start)
-            _fail(file, line, f"the date {raw} in this :{field.tag}: field does not exist (written yymmdd)")
+            _fail(file, line, msg("statement.mt940_date_does_not_exist", date=raw, tag=field.tag))
 
 
 def _library_failure(exc: Exception, block: str, file: str, first_line: int) -> None:
@@ -259,11 +261,9 @@ def _library_failure(exc: Exception, block: str, file: str, first_line: int) -> 
         if at >= 0:
             line = first_line + block.count("\n", 0, at)
     if tag_id:
-        expected = _EXPECTED.get(tag_id, "a value in the MT940 layout")
-        _fail(file, line, f"this :{tag_id}: field cannot be read as MT940 (expected {expected}); "
-                          "download the statement again, or as camt.053 if the bank offers it")
-    _fail(file, line, "is not a readable MT940 statement (a field is malformed or cut off); "
-                      "download it again, or as camt.053 if the bank offers it")
+        expected = _EXPECTED.get(tag_id, msg("statement.mt940_expect_value"))
+        _fail(file, line, msg("statement.mt940_field_unreadable", tag=tag_id, expected=expected))
+    _fail(file, line, msg("statement.mt940_unreadable"))
 
 
 def _entries(block: str, fields: Sequence[_Field], first_line: int) -> list[tuple[int, str | None]]:
@@ -298,9 +298,9 @@ def _mt940_balance(data: dict[str, Any], keys: Sequence[str], file: str, line: i
             continue
         amount = getattr(balance, "amount", None)
         if not isinstance(amount, mt940.models.Amount):
-            _fail(file, line, f"the {key.replace('_', ' ')} has no amount")
+            _fail(file, line, msg("statement.mt940_balance_no_amount", balance=key.replace("_", " ")))
         _euro(amount.currency, file, line)
-        return _exact_cents(Decimal(amount.amount), file, line, what="balance")
+        return _exact_cents(Decimal(amount.amount), file, line, what=msg("statement.balance"))
     return None
 
 
@@ -316,19 +316,18 @@ def _booking(data: dict[str, Any], file: str, line: int) -> _Booking:
 
     amount = data.get("amount")
     if not isinstance(amount, mt940.models.Amount):
-        _fail(file, line, "this :61: line has no amount")
+        _fail(file, line, msg("statement.mt940_61_no_amount"))
     _euro(amount.currency, file, line)
     # D and RC (reversal of a credit) take money out; C and RD (reversal of a debit) bring
     # it back. Read from the mark itself: library versions differ in how they sign RC.
     mark = str(data.get("status") or "").upper()
     if mark not in ("C", "D", "RC", "RD"):
-        _fail(file, line, f"the debit/credit mark {_short(mark, 10)!r} of this :61: line is not C, D, RC "
-                          "or RD; download the statement again, or as camt.053 if the bank offers it")
+        _fail(file, line, msg("statement.mt940_61_mark", mark=repr(_short(mark, 10))))
     direction = DEBIT if mark in ("D", "RC") else CREDIT
     value = _exact_cents(abs(Decimal(amount.amount)), file, line)
     booked = data.get("entry_date") or data.get("date")  # the entry date may be blank
     if not isinstance(booked, dt.date):
-        _fail(file, line, "this :61: line has no date")
+        _fail(file, line, msg("statement.mt940_61_no_date"))
     return _Booking(dt.date(booked.year, booked.month, booked.day), value, direction)
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..core.errors import LedgerError
+from ..core.messages import msg
 
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -100,7 +101,7 @@ def write_via(path: Path, produce: Callable[[Path], None]) -> None:
         tmp.unlink(missing_ok=True)
         produce(tmp)
         if not tmp.is_file():
-            raise LedgerError(f"{path}: nothing was written")
+            raise LedgerError(msg("file.nothing_written", path=path))
         _fsync_file(tmp)
         os.replace(tmp, path)
     except BaseException:
@@ -187,5 +188,5 @@ def append_whole(fd: int, payload: bytes, size: int, *, before_sync: Callable[[]
 def write_new(path: Path, text: str) -> None:
     """Create ``path`` with ``text`` (atomically; refuses to overwrite)."""
     if path.exists() or path.is_symlink():
-        raise LedgerError(f"{path} exists already")
+        raise LedgerError(msg("file.exists", path=path))
     write_atomic(path, text)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.errors import Problem
+from ..core.messages import Msg, msg
 from ..core.money import amount_from_file, format_plain
 from .atomic import NOFOLLOW, append_whole, write_atomic
 from .journal import checksum
@@ -92,17 +93,17 @@ def split_cells(raw: bytes) -> list[str]:
 
 def parse(values: list[str], number: int) -> StoredLine:
     if len(values) != len(BANK_COLUMNS):
-        raise ValueError(f"has {len(values)} cells, expected {len(BANK_COLUMNS)}")
+        raise ValueError(msg("bank_file.cells", count=len(values), expected=len(BANK_COLUMNS)))
     if checksum(values[:-1]) != values[-1]:
-        raise ValueError("checksum does not match: the line was damaged or edited by hand")
+        raise ValueError(msg("bank_file.checksum"))
     c = dict(zip(BANK_COLUMNS, values, strict=True))
     if not c["ref"]:
-        raise ValueError("ref is empty")
+        raise ValueError(msg("bank_file.no_ref"))
     if c["direction"] not in ("debit", "credit"):
-        raise ValueError(f"direction {c['direction']!r} is not debit or credit")
+        raise ValueError(msg("bank_file.direction", direction=repr(c["direction"])))
     amount = amount_from_file(c["amount"])
     if amount <= 0:
-        raise ValueError("amount is not above zero")
+        raise ValueError(msg("bank_file.amount_not_positive"))
     return StoredLine(
         ref=c["ref"], date=dt.date.fromisoformat(c["date"]), amount=amount,
         direction=c["direction"], description=c["description"], counterparty=c["counterparty"],
@@ -124,23 +125,24 @@ def read_lines(path: Path, name: str, cut: int | None = None) -> tuple[list[Stor
     if cut is not None:
         data = data[:cut]
     if not data:
-        return [], [] if cut is not None else [Problem(name, 1, "file is empty; the header line is missing")]
+        return [], [] if cut is not None else [Problem(name, 1, msg("bank_file.empty"))]
     lines = data.split(b"\n")
     torn = lines[-1] != b""
     if not torn:
         lines.pop()
     if lines[0].rstrip(b"\r") + b"\n" != BANK_HEADER.encode():
-        return [], [Problem(name, 1, "header line is not the bank file header; the file cannot be trusted")]
+        return [], [Problem(name, 1, msg("bank_file.bad_header"))]
     out: list[StoredLine] = []
     problems: list[Problem] = []
     for number, raw in enumerate(lines[1:], start=2):
         if torn and number == len(lines):
-            problems.append(Problem(name, number, "last line is incomplete (torn write); it was set aside"))
+            problems.append(Problem(name, number, msg("bank_file.torn_last")))
             break
         try:
             out.append(parse(split_cells(raw), number))
         except (ValueError, UnicodeDecodeError, csv.Error, StopIteration) as exc:
-            problems.append(Problem(name, number, f"damaged line set aside: {exc}"))
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
+            problems.append(Problem(name, number, msg("bank_file.damaged_line", error=said)))
     return out, problems
 
 

@@ -89,7 +89,7 @@ def read_books(wanted: Sequence[Wanted], *, use_cache: bool) -> dict[str, Folded
 def _relabel(folded: Folded, file: str) -> Folded:
     if folded.file == file:
         return folded
-    problems = tuple(Problem(file, p.line, p.message) for p in folded.problems)
+    problems = tuple(Problem(file, p.line, p.msg or p.message) for p in folded.problems)
     return Folded(folded.team, file, folded.book, problems, folded.size, folded.max_seq)
 
 

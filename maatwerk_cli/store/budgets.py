@@ -29,8 +29,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.dates import parse_date
-from ..core.errors import MaatwerkError, Problem
-from ..core.money import ZERO, format_eur, parse_amount
+from ..core.errors import InputError, MaatwerkError, Problem
+from ..core.messages import Msg, msg
+from ..core.money import ZERO, parse_amount
 from ..core.pace import BudgetChange
 from .toml import toml_amount
 
@@ -83,17 +84,14 @@ class _Lines:
         return self._key_after(heads[index], key) if key else heads[index] + 1
 
 
-def _date(value: object, what: str) -> dt.date:
+def _date(value: object, what: Msg) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise ValueError(f"{what} must be a date without a time, like 2026-07-01")
+        raise InputError(msg("budget.date_with_time", what=what))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return parse_date(value, what=what, allow_future=True)
-        except MaatwerkError as exc:
-            raise ValueError(str(exc)) from None
-    raise ValueError(f"{what} must be a date, like 2026-07-01")
+        return parse_date(value, what=what, allow_future=True)
+    raise InputError(msg("budget.not_a_date", what=what))
 
 
 def read_budgets(raw: Mapping[str, Any], where: str, text: Callable[[], str]) -> tuple[Budgets, list[Problem]]:
@@ -107,7 +105,7 @@ def read_budgets(raw: Mapping[str, Any], where: str, text: Callable[[], str]) ->
     problems: list[Problem] = []
     found: _Lines | None = None
 
-    def bad(line_of: Any, message: str) -> None:
+    def bad(line_of: Any, message: str | Msg) -> None:
         nonlocal found
         if found is None:
             found = _Lines(text)
@@ -116,22 +114,22 @@ def read_budgets(raw: Mapping[str, Any], where: str, text: Callable[[], str]) ->
     budgets: dict[int, Decimal] = {}
     table = raw.get(BUDGET, {})
     if not isinstance(table, dict):
-        bad(lambda f: 0, f"[{BUDGET}] must be a table of year = amount")
+        bad(lambda f: 0, msg("budget.not_a_table", table=BUDGET))
         table = {}
     for year, amount in table.items():
         key = str(year)
         if not _is_year(key):
-            bad(lambda f, k=key: f.table_key(BUDGET, k), f"budget year {year!r} is not a year; write it like 2026")
+            bad(lambda f, k=key: f.table_key(BUDGET, k), msg("budget.year_not_a_year", year=repr(year)))
             continue
         try:
             budgets[int(key)] = toml_amount(amount, f"budget {key}")
         except MaatwerkError as exc:
-            bad(lambda f, k=key: f.table_key(BUDGET, k), str(exc))
+            bad(lambda f, k=key: f.table_key(BUDGET, k), exc.msg or exc.message)
 
     periods: dict[int, tuple[dt.date | None, dt.date | None]] = {}
     table = raw.get(PERIOD, {})
     if not isinstance(table, dict):
-        bad(lambda f: 0, f"[{PERIOD}] must be a table of year = {{ start = DATE, end = DATE }}")
+        bad(lambda f: 0, msg("budget.period_not_a_table", table=PERIOD))
         table = {}
     for year, value in table.items():
         key = str(year)
@@ -140,58 +138,56 @@ def read_budgets(raw: Mapping[str, Any], where: str, text: Callable[[], str]) ->
             return f.table_key(PERIOD, k)
 
         if not _is_year(key):
-            bad(here, f"budget period year {year!r} is not a year; write it like 2026")
+            bad(here, msg("budget.period_year_not_a_year", year=repr(year)))
             continue
         y = int(key)
         if not isinstance(value, dict) or not value or set(value) - {"start", "end"}:
-            bad(here, f"budget period {key} must be written like "
-                      f"{{ start = {y}-07-01, end = {y}-12-31 }} (start, end or both)")
+            bad(here, msg("budget.period_form", year=key))
             continue
         try:
-            start = _date(value["start"], f"budget period {key} start") if "start" in value else None
-            end = _date(value["end"], f"budget period {key} end") if "end" in value else None
-        except ValueError as exc:
-            bad(here, str(exc))
+            start = _date(value["start"], msg("budget.period_start", year=key)) if "start" in value else None
+            end = _date(value["end"], msg("budget.period_end", year=key)) if "end" in value else None
+        except MaatwerkError as exc:
+            bad(here, exc.msg or exc.message)
             continue
         if any(d is not None and d.year != y for d in (start, end)):
-            bad(here, f"budget period {key} must lie within {key} (1-1-{key} to 31-12-{key})")
+            bad(here, msg("budget.period_outside_its_year", year=key))
             continue
         if start is not None and end is not None and end < start:
-            bad(here, f"budget period {key} ends ({end:%d-%m-%Y}) before it starts ({start:%d-%m-%Y})")
+            bad(here, msg("budget_file.period_ends_before_start", year=key, end=end, start=start))
             continue
         periods[y] = (start, end)
 
     changes: list[tuple[int, BudgetChange]] = []  # with each block's place in the file
     items = raw.get(CHANGE, [])
     if not isinstance(items, list):
-        bad(lambda f: 0, f"budget_change must be written as [[{CHANGE}]] blocks with from and amount")
+        bad(lambda f: 0, msg("budget.changes_not_blocks", table=CHANGE))
         items = []
     for n, item in enumerate(items):
         if not isinstance(item, dict):
-            bad(lambda f, n=n: f.change(n), f"[[{CHANGE}]] must be a block with from and amount")
+            bad(lambda f, n=n: f.change(n), msg("budget.change_not_a_block", table=CHANGE))
             continue
         unknown = sorted(set(item) - {"from", "amount", "note"})
         if unknown:
             bad(lambda f, n=n, k=unknown[0]: f.change(n, k),
-                f"[[{CHANGE}]] has an unknown key {unknown[0]!r}; use from, amount and note")
+                msg("budget.change_unknown_key", table=CHANGE, key=repr(unknown[0])))
             continue
         if "from" not in item or "amount" not in item:
             missing = "from" if "from" not in item else "amount"
-            bad(lambda f, n=n: f.change(n), f"[[{CHANGE}]] needs {missing} "
-                "(from = 2026-07-01, amount = 5000 for a top-up or -2000 for a cut)")
+            bad(lambda f, n=n: f.change(n), msg("budget.change_needs", table=CHANGE, missing=missing))
             continue
         try:
-            start = _date(item["from"], "budget change date")
-        except ValueError as exc:
-            bad(lambda f, n=n: f.change(n, "from"), str(exc))
+            start = _date(item["from"], msg("budget.change_date"))
+        except MaatwerkError as exc:
+            bad(lambda f, n=n: f.change(n, "from"), exc.msg or exc.message)
             continue
         try:
             amount = _change_amount(item["amount"])
         except MaatwerkError as exc:
-            bad(lambda f, n=n: f.change(n, "amount"), str(exc))
+            bad(lambda f, n=n: f.change(n, "amount"), exc.msg or exc.message)
             continue
         if amount == 0:
-            bad(lambda f, n=n: f.change(n, "amount"), "a budget change of € 0,00 changes nothing; remove it")
+            bad(lambda f, n=n: f.change(n, "amount"), msg("budget_file.change_zero", amount=ZERO))
             continue
         note = item.get("note", "")
         changes.append((n, BudgetChange(start, amount, str(note))))
@@ -203,16 +199,14 @@ def read_budgets(raw: Mapping[str, Any], where: str, text: Callable[[], str]) ->
         first, last = start or dt.date(year, 1, 1), end or dt.date(year, 12, 31)
         level = budgets.get(year, ZERO)
         for n, c in ((n, c) for n, c in changes if c.start.year == year):
-            kind = "top-up" if c.amount > 0 else "cut"
+            kind = msg("budget.top_up") if c.amount > 0 else msg("budget.cut")
             if not first <= c.start <= last:
                 bad(lambda f, n=n: f.change(n, "from"),
-                    f"the {kind} from {c.start:%d-%m-%Y} lies outside the budget period of {year} "
-                    f"({first:%d-%m-%Y} to {last:%d-%m-%Y})")
+                    msg("budget.change_outside_period", kind=kind, day=c.start, year=year, first=first, last=last))
             level += c.amount
             if level < 0:
                 bad(lambda f, n=n: f.change(n, "amount"),
-                    f"the cut of {format_eur(-c.amount)} from {c.start:%d-%m-%Y} takes the budget of "
-                    f"{year} below zero ({format_eur(level)})")
+                    msg("budget.cut_below_zero", cut=-c.amount, day=c.start, year=year, level=level))
     return Budgets(budgets, periods, tuple(c for _, c in changes)), problems
 
 
@@ -222,7 +216,7 @@ def _is_year(key: str) -> bool:
 
 def _change_amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise MaatwerkError(f"budget change amount must be an amount like 5000 or -2000, not {value!r}")
+        raise MaatwerkError(msg("budget.change_amount_not_amount", value=repr(value)))
     if isinstance(value, int):
         return Decimal(value).quantize(Decimal("0.01"))
     text = repr(value) if isinstance(value, float) else value

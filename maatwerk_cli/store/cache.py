@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError
+from ..core.messages import msg
 from .atomic import overwrite_note, write_atomic
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def reader_of(journal: Path, st: Stamp, size: int) -> Callable[[], bytes]:
                 and _hash(data[max(0, st.size - TAIL) : st.size]) == st.tail
                 and (not st.whole or _hash(data[: st.size]) == st.whole))
         if not same:
-            raise LedgerError(f"{journal} changed while it was being read; run the command again")
+            raise LedgerError(msg("journal.changed_while_read", journal=journal))
         return data[:size]
 
     return load
@@ -281,7 +282,7 @@ class _BookFile:
         data = reader_of(self.journal, st, st.size)()  # refused when the journal is another file
         fresh = fold_bytes(self.team, str(self.journal), data)
         if fresh.size != st.size:  # pragma: no cover - the same bytes fold the same
-            raise LedgerError(f"{self.journal} changed while it was being read; run the command again")
+            raise LedgerError(msg("journal.changed_while_read", journal=self.journal))
         store(self.journal, st, fresh)  # in place of the damaged file
         return fresh
 

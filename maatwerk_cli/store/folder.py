@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError, LedgerError, NotFoundError, Problem
-from ..core.messages import Opt, msg
+from ..core.messages import Msg, Opt, msg
 from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
@@ -47,8 +47,7 @@ from .toml import check_texts, read_toml
 SETTINGS_FILE = "maatwerk.toml"
 LOCK_FILE = "maatwerk.lock"
 TEAMS_DIR = "teams"
-LINK_FIX = ("the tool writes only to real files inside the ledger folder, never through a link: "
-            "replace the link by a copy of the file itself, then run the command again")
+LINK_FIX = msg("ledger.link_fix")
 #: Longest municipality or team name (what `init` and `team add` accept).
 NAME_MAX = 100
 
@@ -63,15 +62,15 @@ def _profile(value: object, path: Path, where: str) -> tuple[Decimal, ...] | Non
         return None
     from ..core.pace import MONTHS
 
-    how = "write twelve monthly weights, like profile = [1, 1, 1, 1, 1, 1, 0.5, 0.5, 1, 1, 1.5, 2]"
+    how = msg("pace.profile_how")
     ok = isinstance(value, list) and len(value) == MONTHS and all(
         isinstance(w, int | float) and not isinstance(w, bool) and w == w and abs(w) != float("inf")
         for w in value)
     weights = tuple(Decimal(str(w)) for w in value) if ok and isinstance(value, list) else ()
     if not ok:
-        problem = f"pace.profile is not {MONTHS} numbers; {how}"
+        problem = msg("pace.profile_not_numbers", months=MONTHS, how=how)
     elif any(w < 0 for w in weights) or not any(weights):
-        problem = f"pace.profile weights must be zero or more and not all zero; {how}"
+        problem = msg("pace.profile_weights", how=how)
     else:
         return weights
     line = 0
@@ -80,7 +79,8 @@ def _profile(value: object, path: Path, where: str) -> tuple[Decimal, ...] | Non
             if text.strip().startswith("profile"):
                 line = n
                 break
-    raise LedgerError(str(Problem(where, line, problem)), (Problem(where, line, problem),))
+    found = Problem(where, line, problem)
+    raise LedgerError(found.placed(), (found,))
 
 
 def _stat(path: Path) -> tuple[int, ...] | None:
@@ -181,8 +181,9 @@ class LedgerFolder:
         could land outside the folder), whichever file the write is for."""
         found = self.links()
         if found:
-            more = f" (and {len(found) - 1} more: `maatwerk check` lists them)" if len(found) > 1 else ""
-            raise LedgerError(f"{self.display(found[0])} is a symbolic link{more}; {LINK_FIX}")
+            if len(found) > 1:
+                raise LedgerError(msg("ledger.links", path=self.display(found[0]), more=len(found) - 1, fix=LINK_FIX))
+            raise LedgerError(msg("ledger.link", path=self.display(found[0]), fix=LINK_FIX))
 
     # -- settings and teams
 
@@ -200,20 +201,20 @@ class LedgerFolder:
         check_texts(raw, where)
         for key in ("municipality", "locale"):
             if key in raw and not isinstance(raw[key], str):
-                raise LedgerError(f"{where}: {key} must be text in quotes, like {key} = \"Teststad\"")
+                raise LedgerError(msg("settings.not_text", where=where, key=key))
         municipality = raw.get("municipality", "")
         if len(municipality) > NAME_MAX:
-            raise LedgerError(f"{where}: municipality is {len(municipality)} characters long; "
-                              f"keep it under {NAME_MAX}")
+            raise LedgerError(msg("settings.municipality_too_long", where=where, length=len(municipality),
+                                  limit=NAME_MAX))
         for section in ("pace", "rules", "knipkaart", "cash", "privacy"):
             if section in raw and not isinstance(raw[section], dict):
-                raise LedgerError(f"{where}: {section} must be a table ([{section}] with its keys below it)")
+                raise LedgerError(msg("settings.not_a_table", where=where, section=section))
         cats = raw.get("categories", list(DEFAULT_CATEGORIES))
         if not isinstance(cats, list) or not all(isinstance(c, str) and c.strip() for c in cats):
-            raise LedgerError(f"{where}: categories must be a list of names")
+            raise LedgerError(msg("settings.categories", where=where))
         pace = raw.get("pace", {})
         if not isinstance(pace, dict):
-            raise LedgerError(f"{where}: [pace] must be a table (under_share, profile)")
+            raise LedgerError(msg("settings.pace_not_a_table", where=where))
         share = pace.get("under_share", 0.5)
         try:
             if isinstance(share, bool):
@@ -222,7 +223,7 @@ class LedgerFolder:
             if not under.is_finite():
                 raise ValueError
         except Exception:
-            raise LedgerError(f"{where}: pace.under_share must be a number like 0.5") from None
+            raise LedgerError(msg("settings.under_share", where=where)) from None
         profile = _profile(pace.get("profile"), self.settings_path, where)
         return Settings(
             municipality=municipality.strip(),
@@ -243,8 +244,10 @@ class LedgerFolder:
         self.require()  # a bad maatwerk.toml is refused by every command, team lists too
         slugs, problems = self.team_files()
         if problems and not self._lenient:
-            more = f" (and {len(problems) - 1} more: `maatwerk check` lists them)" if problems[1:] else ""
-            raise LedgerError(f"{problems[0]}{more}")
+            first = problems[0]
+            if problems[1:]:
+                raise LedgerError(msg("problem.and_more_listed", problem=first.placed(), more=len(problems) - 1))
+            raise LedgerError(first.placed())
         return slugs
 
     def team_files(self) -> tuple[list[str], list[Problem]]:
@@ -280,22 +283,13 @@ class LedgerFolder:
             where = self.display(self.team_path(stem))
             twin = next((o for o in alike[stem.casefold()] if o != stem and valid[o]), None)
             if twin is not None:
-                problems.append(Problem(where, 0, (
-                    f"differs only in case from {twin}.toml, and on Windows and macOS both are the same "
-                    f"file: move what it holds into {twin}.toml (and its journal's lines, if any, into "
-                    f"{twin}.csv by hand), then remove {stem}.toml and {stem}.csv")))
+                problems.append(Problem(where, 0, msg("team_file.case_twin", twin=twin, stem=stem)))
             elif not valid[stem] and _valid_slug(stem.lower()):
                 low = stem.lower()
-                problems.append(Problem(where, 0, (
-                    f"the file name has capitals: it differs only in case from the team name {low}, and "
-                    f"Windows and macOS take the two for one file; rename it to {low}.toml (and its "
-                    f"journal {stem}.csv, if any, to {low}.csv)")))
+                problems.append(Problem(where, 0, msg("team_file.capitals", low=low, stem=stem)))
             elif not valid[stem]:
                 why = _slug_problem(stem)
-                problems.append(Problem(where, 0, (
-                    f"the file name is not a valid team name ({why}); rename the file and its journal "
-                    f"{stem}.csv to a valid team name (lowercase letters, digits and hyphens), "
-                    "or remove them")))
+                problems.append(Problem(where, 0, msg("team_file.not_a_team_name", why=why, stem=stem)))
             else:
                 slugs.append(stem)
         return slugs, problems
@@ -316,8 +310,9 @@ class LedgerFolder:
         slugs = self.team_slugs()
         if slug not in slugs:
             hint = closest(slug, slugs)
-            suggestion = f"; did you mean {hint!r}?" if hint else " (`maatwerk team list` shows them)"
-            raise NotFoundError(f"unknown team {slug!r}{suggestion}")
+            if hint:
+                raise NotFoundError(msg("team.unknown_did_you_mean", team=repr(slug), hint=repr(hint)))
+            raise NotFoundError(msg("team.unknown", team=repr(slug)))
 
     def load_team(self, slug: str, *, known_team: bool = False) -> Team:
         """A budget holder's settings (``known_team``: the slug came from :meth:`team_slugs`)."""
@@ -351,19 +346,21 @@ class LedgerFolder:
         check_texts(raw, where)
         name = raw.get("name", slug)
         if not isinstance(name, str) or not name.strip():
-            raise LedgerError(f"{where}: name must be text in quotes, like name = \"Wijkteam Noord\"")
+            raise LedgerError(msg("team_file.name_not_text", where=where))
         if len(name) > NAME_MAX:
-            raise LedgerError(f"{where}: name is {len(name)} characters long; keep it under {NAME_MAX}")
+            raise LedgerError(msg("team_file.name_too_long", where=where, length=len(name), limit=NAME_MAX))
         for section in ("rules", "knipkaart", "cash"):
             if section in raw and not isinstance(raw[section], dict):
-                raise LedgerError(f"{where}: {section} must be a table ([{section}] with its keys below it)")
+                raise LedgerError(msg("settings.not_a_table", where=where, section=section))
         money, problems = read_budgets(raw, where, text)
         kind = str(raw.get("kind", "team"))
         if kind not in ("team", "fund"):
-            problems.append(Problem(where, 0, f"kind must be 'team' or 'fund', not {kind!r}"))
+            problems.append(Problem(where, 0, msg("team_file.kind", kind=repr(kind))))
         if problems:
-            more = f" (and {len(problems) - 1} more; run maatwerk check)" if len(problems) > 1 else ""
-            raise LedgerError(f"{problems[0]}{more}", tuple(problems))
+            if len(problems) > 1:
+                raise LedgerError(msg("problem.and_more_check", problem=problems[0].placed(), more=len(problems) - 1),
+                                  tuple(problems))
+            raise LedgerError(problems[0].placed(), tuple(problems))
         return Team(slug=slug, name=name.strip(), kind=kind, budgets=money.budgets,
                     periods=money.periods, changes=money.changes, raw=raw)
 
@@ -404,9 +401,7 @@ class LedgerFolder:
         pending = self.pending()
         notes: tuple[Problem, ...] = ()
         if pending.stale:
-            notes = (Problem(self.display(self.pending_path), 0,
-                             f"the marker of an unfinished import {pending.stale}; nothing was left out "
-                             "because of it (the next write sets it aside; `maatwerk check` reports it)"),)
+            notes = (Problem(self.display(self.pending_path), 0, msg("pending.stale_read", why=pending.stale)),)
         wanted = []
         for slug in chosen:
             cut = pending.cuts.get(slug, -1) if slug in pending.cuts else None
@@ -450,15 +445,13 @@ class LedgerFolder:
         if not os.path.lexists(self.pending_path):
             return
         if self.pending_path.is_symlink():
-            raise LedgerError(f"{self.display(self.pending_path)} is a symbolic link; the tool's own marker "
-                              "never is: remove it, then run the command again")
+            raise LedgerError(msg("pending.link", path=self.display(self.pending_path)))
         pending = self.pending()
         if pending.stale:
             moved = set_aside(self.root)
             fsync_dir(self.root)
-            self.notices.append(
-                f"{self.display(self.pending_path)} {pending.stale}; it was set aside as "
-                f"{moved.name} and nothing was cut (`maatwerk check` reports it)")
+            self.notices.append(str(msg("pending.stale_set_aside", path=self.display(self.pending_path),
+                                        why=pending.stale, moved=moved.name)))
             return
         if self._roll_back(pending.cuts, pending.bank):
             self.pending_path.unlink(missing_ok=True)
@@ -490,7 +483,7 @@ class LedgerFolder:
 
     def _refuse_link(self, path: Path) -> None:
         if path.is_symlink():
-            raise LedgerError(f"{self.display(path)} is a symbolic link; {LINK_FIX}")
+            raise LedgerError(msg("ledger.link", path=self.display(path), fix=LINK_FIX))
 
     def append(self, slug: str, lines: Sequence[Mapping[str, str]], *, locked: bool = False,
                written: Callable[[list[str]], None] | None = None) -> list[str]:
@@ -546,11 +539,7 @@ class LedgerFolder:
                 os.ftruncate(fd, 0)
                 size = 0
             elif not body.startswith(HEADER_BYTES) and not body.startswith(HEADER_BYTES[:-1] + b"\r"):
-                raise LedgerError(
-                    f"{self.display(path)}:1: the first line is not the journal header, so what is "
-                    "written now would not be read back; restore the header line from git or a backup "
-                    "(docs/formats.md shows it)"
-                )
+                raise LedgerError(msg("journal.header_wrong", path=self.display(path)))
             prefix = b""
             if size == 0:
                 prefix = HEADER.encode("ascii")
@@ -559,11 +548,7 @@ class LedgerFolder:
                 tail = read_tail(fd, size, slug)
                 if tail.uncertain:
                     number = self._last_line_number(path)
-                    raise LedgerError(
-                        f"{self.display(path)}:{number}: the last line is damaged and its id cannot be "
-                        "read, so the next id would be uncertain; restore the line from git or a backup "
-                        "(or remove it, keeping a copy), then record again"
-                    )
+                    raise LedgerError(msg("journal.last_id_unreadable", path=self.display(path), line=number))
                 seq = max(tail.max_seq, self._ids_above(slug, fd))
                 if not tail.clean:
                     # A writer died mid-line: that line stays set aside for good, and ours
@@ -651,11 +636,14 @@ def _valid_slug(stem: str) -> bool:
     return not _slug_problem(stem)
 
 
-def _slug_problem(stem: str) -> str:
+def _slug_problem(stem: str) -> str | Msg:
     """Why ``stem`` cannot name a team ("" when it can)."""
     try:
         check_slug(stem)
     except InputError as exc:
+        if exc.msg is not None and isinstance(exc.msg.values.get("reason"), Msg):
+            reason: Msg = exc.msg.values["reason"]
+            return reason
         return str(exc).split(": ", 1)[-1].split("; ", 1)[0]
     return ""
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import LedgerError, Problem
+from ..core.messages import Msg, msg
 from ..core.privacy import quoted
 from ..core.records import JOURNAL_COLUMNS, ROW_TYPES, Row
 from .toml import UNSAFE_TEXT, unsafe_char
@@ -56,14 +57,26 @@ TAIL_CHUNK = 64 * 1024
 #: Lines handled per vectorised pass: bounds the memory of reading a huge journal.
 CHUNK_LINES = 32768
 
-MSG_EMPTY_FILE = "file is empty; the header line is missing"
-MSG_TORN_HEADER = "header line is incomplete (torn write); no lines yet"
-MSG_BAD_HEADER = "header line is not the journal header; the file cannot be trusted"
-MSG_TORN_LAST = "last line is incomplete (torn write); it was set aside"
-MSG_TORN_CLOSED = "line was left unfinished by a writer that stopped (torn write); it was set aside"
-MSG_EMPTY_LINE = "empty line"
-MSG_CHECKSUM = ("checksum does not match: the line was damaged or edited by hand "
-                "(record corrections as events, e.g. `maatwerk void`)")
+# Why the reader sets a line aside, as messages (locale/en/store.po). ``MSG_EMPTY_FILE`` and
+# the others (:data:`_SAID`) are their sentences in English, made when first asked for: the
+# messages are read from the catalogue only when a journal has something to report.
+_EMPTY_FILE = msg("journal.empty_file")
+_TORN_HEADER = msg("journal.torn_header")
+_BAD_HEADER = msg("journal.bad_header")
+_TORN_LAST = msg("journal.torn_last")
+_TORN_CLOSED = msg("journal.torn_closed")
+_EMPTY_LINE = msg("journal.empty_line")
+_CHECKSUM = msg("journal.checksum")
+_SAID = {"MSG_EMPTY_FILE": _EMPTY_FILE, "MSG_TORN_HEADER": _TORN_HEADER, "MSG_BAD_HEADER": _BAD_HEADER,
+         "MSG_TORN_LAST": _TORN_LAST, "MSG_TORN_CLOSED": _TORN_CLOSED, "MSG_EMPTY_LINE": _EMPTY_LINE,
+         "MSG_CHECKSUM": _CHECKSUM}
+
+
+def __getattr__(name: str) -> str:
+    """``MSG_TORN_LAST`` and the others of :data:`_SAID`: the message in English."""
+    if name in _SAID:
+        return _SAID[name].text("en")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _ID_PREFIX = re.compile(rb'^"?([a-z0-9][a-z0-9-]*)-([0-9]{4})-([0-9]{4,10})"?,')
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -92,12 +105,9 @@ def encode_line(cells: Mapping[str, str]) -> str:
     values = [cells.get(name, "") for name in JOURNAL_COLUMNS[:-1]]
     for name, value in zip(JOURNAL_COLUMNS, values, strict=False):
         if _CONTROL.search(value):
-            fix = ("correct it in maatwerk.toml" if name == "category"
-                   else "give it again without that character")
-            raise LedgerError(
-                f"the {name} {ascii(value[:60])} holds a control character or bidi control "
-                f"({unsafe_char(value)}) and cannot be written to a journal; {fix}"
-            )
+            fix = msg("journal.fix_in_settings") if name == "category" else msg("journal.fix_give_again")
+            raise LedgerError(msg("journal.control_in_cell", column=name, value=ascii(value[:60]),
+                                  char=unsafe_char(value), fix=fix))
     values.append(checksum(values))
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(values)
@@ -130,14 +140,14 @@ def split_own_id(text: str, team: str) -> tuple[int, int] | None:
 def _date(text: str, name: str, required: bool) -> dt.date | None:
     if not text:
         if required:
-            raise ValueError(f"{name} is empty")
+            raise ValueError(msg("journal.cell_empty", column=name))
         return None
     if not _DATE.fullmatch(text):
-        raise ValueError(f"{name} {quoted(text)} is not a date like 2025-03-14")
+        raise ValueError(msg("journal.not_a_date", column=name, value=quoted(text)))
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{name} {quoted(text)} is not a date like 2025-03-14") from None
+        raise ValueError(msg("journal.not_a_date", column=name, value=quoted(text))) from None
 
 
 def parse_values(values: Sequence[str], team: str, line: int) -> Row:
@@ -147,31 +157,31 @@ def parse_values(values: Sequence[str], team: str, line: int) -> Row:
     lines this accepts.
     """
     if len(values) != CELLS:
-        raise ValueError(f"has {len(values)} cells, expected {CELLS}")
+        raise ValueError(msg("journal.cells", count=len(values), expected=CELLS))
     if checksum(values[:-1]) != values[-1]:
-        raise ValueError(MSG_CHECKSUM)
+        raise ValueError(_CHECKSUM)
     if any("\x1f" in v for v in values):
-        raise ValueError("a cell holds the control character U+001F")
+        raise ValueError(msg("journal.unit_separator"))
     c = dict(zip(JOURNAL_COLUMNS, values, strict=True))
     if split_own_id(c["id"], team) is None:
-        raise ValueError(f"id {c['id']!r} is not an id of team {team!r}")
+        raise ValueError(msg("journal.id_of_other_team", id=repr(c["id"]), team=repr(team)))
     if c["type"] not in ROW_TYPES:
-        raise ValueError(f"unknown type {c['type']!r}")
+        raise ValueError(msg("journal.unknown_type", type=repr(c["type"])))
     if c["ref"] and split_own_id(c["ref"], team) is None:
-        raise ValueError(f"ref {c['ref']!r} is not an id of team {team!r}")
+        raise ValueError(msg("journal.ref_of_other_team", ref=repr(c["ref"]), team=repr(team)))
     amount: Decimal | None = None
     if c["amount"]:
         if not _AMOUNT.fullmatch(c["amount"]):
-            raise ValueError(f"not an amount in ledger form (like 1234.56): {quoted(c['amount'])}")
+            raise ValueError(msg("journal.not_an_amount", value=quoted(c["amount"])))
         amount = Decimal(c["amount"])
     extra: dict[str, Any] = {}
     if c["extra"]:
         try:
             loaded = json.loads(c["extra"])
         except ValueError:
-            raise ValueError("extra is not JSON") from None
+            raise ValueError(msg("journal.extra_not_json")) from None
         if not isinstance(loaded, dict):
-            raise ValueError("extra is not a JSON object")
+            raise ValueError(msg("journal.extra_not_object"))
         extra = loaded
     return Row(
         id=c["id"], type=c["type"], date=_date(c["date"], "date", True) or dt.date.min,
@@ -184,22 +194,29 @@ def parse_values(values: Sequence[str], team: str, line: int) -> Row:
 
 def parse_line(raw: bytes | bytearray, team: str, line: int) -> Row | str:
     """One journal line (without its newline) as a Row, or why it is set aside."""
+    got = judge_line(raw, team, line)
+    return got if isinstance(got, Row) else str(got)
+
+
+def judge_line(raw: bytes | bytearray, team: str, line: int) -> Row | Msg:
+    """:func:`parse_line` with why a line is set aside as a message."""
     if raw.endswith(b"\r"):
         raw = raw[:-1]
     if raw.endswith(TORN_END):
-        return MSG_TORN_CLOSED
+        return _TORN_CLOSED
     if not raw.strip():
-        return MSG_EMPTY_LINE
+        return _EMPTY_LINE
     if b"\x00" in raw:
-        return "damaged line set aside: it holds a NUL byte"
+        return msg("journal.damaged_line", error=msg("journal.nul_byte"))
     try:
         text = raw.decode("utf-8")
         values = next(csv.reader([text]))
         return parse_values(values, team, line)
     except UnicodeDecodeError:
-        return "damaged line set aside: it is not UTF-8 text"
+        return msg("journal.damaged_line", error=msg("journal.not_utf8"))
     except (ValueError, csv.Error, StopIteration) as exc:
-        return f"damaged line set aside: {exc}"
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
+        return msg("journal.damaged_line", error=said)
 
 
 def id_seq(raw: bytes | bytearray, team: str) -> int:
@@ -286,14 +303,14 @@ def parse_buffer(
 
     from ..core.lines import Source, empty_lines
 
-    problems: list[list[tuple[int, str]]] = [[] for _ in given]
+    problems: list[list[tuple[int, Msg]]] = [[] for _ in given]
     max_seq = [0] * len(given)
     bodies: list[tuple[int, int, int, int]] = []  # (journal, body start, body end, header lines)
     for j, (g, (start, end)) in enumerate(zip(given, spans, strict=True)):
         if g.missing:
             continue
         if start == end:
-            problems[j].append((1, MSG_EMPTY_FILE))
+            problems[j].append((1, _EMPTY_FILE))
             continue
         bom = len(BOM) if big[start : start + len(BOM)] == BOM else 0
         first = big.find(b"\n", start + bom, end)
@@ -301,15 +318,15 @@ def parse_buffer(
         if head.endswith(b"\r"):
             head = head[:-1]
         if first < 0 and HEADER_BYTES.startswith(head):
-            problems[j].append((1, MSG_TORN_HEADER))
+            problems[j].append((1, _TORN_HEADER))
             continue
         if head != HEADER_BYTES[:-1]:
-            problems[j].append((1, MSG_BAD_HEADER))
+            problems[j].append((1, _BAD_HEADER))
             max_seq[j] = max((id_seq(raw, g.team) for raw in bytes(big[start:end]).split(b"\n")), default=0)
             continue
         last = big.rfind(b"\n", start, end) + 1
         if last < end:  # the last line has no newline: its writer died mid-line
-            problems[j].append((big.count(b"\n", start, last) + 1, MSG_TORN_LAST))
+            problems[j].append((big.count(b"\n", start, last) + 1, _TORN_LAST))
             max_seq[j] = id_seq(bytes(big[last:end]), g.team)
         if last > first + 1:
             bodies.append((j, first + 1, last, big.count(b"\n", start, first + 1)))
@@ -328,7 +345,7 @@ def parse_buffer(
 
 def _read_lines(
     big: bytes | bytearray, bodies: list[tuple[int, int, int, int]], given: Sequence[Given],
-    problems: list[list[tuple[int, str]]], max_seq: list[int], spans: Sequence[tuple[int, int]],
+    problems: list[list[tuple[int, Msg]]], max_seq: list[int], spans: Sequence[tuple[int, int]],
 ) -> dict[int, Lines]:
     """The good lines of the journals' bodies in ``big``, per journal."""
     import numpy as np
@@ -380,7 +397,7 @@ class _Cols:
 
 def _chunk(
     big: bytes | bytearray, buf: np.ndarray, s: np.ndarray, e: np.ndarray, numbers: np.ndarray,
-    owner: np.ndarray, teams: list[str], problems: list[list[tuple[int, str]]], max_seq: list[int],
+    owner: np.ndarray, teams: list[str], problems: list[list[tuple[int, Msg]]], max_seq: list[int],
     aux: list[bytes], aux_at: list[int],
 ) -> list[_Cols]:
     """The lines ``s .. e`` (newline positions) of ``big``: the good ones as columns, in two
@@ -446,14 +463,14 @@ def _chunk(
             out.append(got_b)
         judge.extend(doubted_b)
     for i in blank:
-        problems[int(owner[i])].append((int(numbers[i]), MSG_EMPTY_LINE))
+        problems[int(owner[i])].append((int(numbers[i]), _EMPTY_LINE))
     for i in judge:
         raw = big[int(s[i]) : int(e[i])]
         j = int(owner[i])
-        verdict = parse_line(raw, teams[j], int(numbers[i]))
+        verdict = judge_line(raw, teams[j], int(numbers[i]))
         if isinstance(verdict, Row):
             # The vectorised checks and parse_line disagree: never take a line in doubt.
-            verdict = "damaged line set aside: it is not in the form the tool writes"
+            verdict = msg("journal.damaged_line", error=msg("journal.not_in_form"))
         problems[j].append((int(numbers[i]), verdict))
         max_seq[j] = max(max_seq[j], id_seq(raw, teams[j]))
     return out
@@ -857,7 +874,7 @@ class Tail:
     max_seq: int
     clean: bool
     torn: bytes
-    uncertain: str
+    uncertain: str | Msg
 
 
 def read_tail(fd: int, size: int, team: str) -> Tail:
@@ -876,11 +893,11 @@ def read_tail(fd: int, size: int, team: str) -> Tail:
         seqs = [id_seq(raw, team) for raw in lines]
         best = max([*seqs, id_seq(torn, team)], default=0)
         if best or start == 0:
-            uncertain = ""
+            uncertain: str | Msg = ""
             if lines:
                 last = lines[-1]
-                verdict = parse_line(last, team, 0)
-                if isinstance(verdict, str) and verdict != MSG_EMPTY_LINE and not seqs[-1]:
+                verdict = judge_line(last, team, 0)
+                if isinstance(verdict, Msg) and verdict != _EMPTY_LINE and not seqs[-1]:
                     uncertain = verdict
             return Tail(best, not torn, torn, uncertain)
         chunk *= 4

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..core.errors import BusyError
+from ..core.messages import msg
 
 LOCK_TIMEOUT = 30.0
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -54,10 +55,7 @@ class FolderLock:
             except OSError:
                 if time.monotonic() > deadline:
                     os.close(fd)
-                    raise BusyError(
-                        f"the ledger is locked by another writer for over {self.timeout:.0f} s; "
-                        "try again"
-                    ) from None
+                    raise BusyError(msg("ledger.busy", seconds=self.timeout)) from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.05)
         self._fd = fd

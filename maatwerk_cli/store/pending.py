@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.messages import Msg, msg
 from .atomic import move_aside
 from .banklines import IMPORTED_AT, split_cells
 from .journal import TORN_END, checksum, id_seq, parse_line
@@ -55,7 +56,7 @@ class Pending:
 
     batch: str = ""
     cuts: Mapping[str, int | None] = field(default_factory=dict)
-    stale: str = ""
+    stale: str | Msg = ""
     bank: Mapping[str, int | None] = field(default_factory=dict)
 
 
@@ -84,30 +85,30 @@ def read_marker(root: Path, journal_path: Callable[[str], Path], has_team: Calla
     except FileNotFoundError:
         return Pending()
     except OSError as exc:
-        return Pending(stale=f"cannot be read ({exc.strerror})")
+        return Pending(stale=msg("pending.unreadable", error=exc.strerror))
     try:
         loaded = json.loads(data)
     except ValueError:
-        return Pending(stale="is not the tool's marker (not JSON)")
+        return Pending(stale=msg("pending.not_json"))
     if not isinstance(loaded, dict) or loaded.get("format") not in (FORMAT, FORMAT_BANK):
-        return Pending(stale="was not written by this version of the tool")
+        return Pending(stale=msg("pending.other_version"))
     batch = loaded.get("batch")
     journals = loaded.get("journals")
     banks = loaded.get("bank", {}) if loaded.get("format") == FORMAT_BANK else {}
     stamp = loaded.get("stamp", "")
     if (not isinstance(batch, str) or not batch or not isinstance(journals, dict) or not isinstance(banks, dict)
             or not isinstance(stamp, str) or (banks and (not stamp or bank_path is None))):
-        return Pending(stale="is damaged")
+        return Pending(stale=msg("pending.damaged"))
     cuts: dict[str, dict[str, int | None]] = {"journals": {}, "bank": {}}
     for part, entries in (("journals", journals), ("bank", banks)):
         for slug, entry in entries.items():
             if not isinstance(slug, str) or not _SLUG.fullmatch(slug) or not has_team(slug):
-                return Pending(stale=f"names a team that does not exist ({slug!r})")
+                return Pending(stale=msg("pending.unknown_team", team=repr(slug)))
             if not isinstance(entry, dict):
-                return Pending(stale="is damaged")
+                return Pending(stale=msg("pending.damaged"))
             size, tail = entry.get("size"), entry.get("tail")
             if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
-                return Pending(stale="is damaged")
+                return Pending(stale=msg("pending.damaged"))
             if part == "journals":
                 why = _fits(journal_path(slug), slug, batch, size, tail)
             else:
@@ -129,36 +130,37 @@ def _bank_line_of(raw: bytes, stamp: str) -> bool:
             and checksum(values[:-1]) == values[-1])
 
 
-def _fits(path: Path, slug: str, batch: str, size: int | None, tail: object, *, stamp: str = "") -> str:
-    """Why the journal (or, with ``stamp``, the bank file) does not fit the marker ("" when it does)."""
+def _fits(path: Path, slug: str, batch: str, size: int | None, tail: object, *, stamp: str = "") -> Msg | None:
+    """Why the journal (or, with ``stamp``, the bank file) does not fit the marker (None when it does)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return "" if size is None else f"names {slug}'s journal, which does not exist"
+        return None if size is None else msg("pending.no_journal", team=slug)
     if size is None:
         start = data.find(b"\n") + 1
         if start == 0:
-            return ""  # only (part of) a header: the batch had just begun
+            return None  # only (part of) a header: the batch had just begun
     else:
         if len(data) < size:
-            return f"says {slug}'s journal was {size} bytes, but it is shorter"
+            return msg("pending.journal_shorter", team=slug, size=size)
         if tail != tail_hash(data, size):
-            return f"does not match {slug}'s journal before its cut"
+            return msg("pending.journal_differs", team=slug)
         start = size
     rest = data[start:].split(b"\n")
     rest.pop()  # the last one may be unfinished: the batch's writer died in it
     if stamp:
         for raw in rest:
             if raw and not _bank_line_of(raw, stamp):
-                return f"{slug}'s bank file has lines after its cut that are not of this batch"
-        return ""
+                return msg("pending.bank_lines_after_cut", team=slug)
+        return None
     for raw in rest:
         row = parse_line(raw, slug, 0)
         if isinstance(row, str) or row.extra.get("batch") != batch or raw.endswith(TORN_END):
             seq = id_seq(raw, slug)
-            what = f" ({slug}-...-{seq:04d})" if seq else ""
-            return f"{slug}'s journal has lines after its cut that are not of this batch{what}"
-    return ""
+            if seq:
+                return msg("pending.journal_lines_after_cut_id", team=slug, seq=f"{seq:04d}")
+            return msg("pending.journal_lines_after_cut", team=slug)
+    return None
 
 
 def set_aside(root: Path) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import LedgerError, NotFoundError
+from ..core.messages import Msg, msg
 from ..core.money import MAX_AMOUNT, format_plain, parse_amount
 
 #: What no text in a settings or team file may hold: control characters (C0, DEL, C1: a
@@ -25,11 +26,11 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise NotFoundError(f"{path} does not exist") from None
+        raise NotFoundError(msg("file.missing", path=path)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise LedgerError(f"{path}: not UTF-8 text") from None
+        raise LedgerError(msg("file.not_utf8", path=path)) from None
     return loads(text, str(path))
 
 
@@ -41,13 +42,13 @@ def loads(text: str, where: str) -> dict[str, Any]:
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise LedgerError(f"{where}: {exc}") from None
+            raise LedgerError(msg("toml.damaged", where=where, error=str(exc))) from None
     import tomlkit  # pragma: no cover - Python 3.10
 
     try:  # pragma: no cover
         return tomlkit.parse(text).unwrap()
     except Exception as exc:  # pragma: no cover - tomlkit raises many kinds
-        raise LedgerError(f"{where}: {exc}") from None
+        raise LedgerError(msg("toml.damaged", where=where, error=str(exc))) from None
 
 
 def unsafe_char(text: str) -> str:
@@ -70,14 +71,12 @@ def check_texts(data: Mapping[str, Any], where: str) -> None:
     for key, value in _texts(data, ""):
         what = unsafe_char(value)
         if what:
-            raise LedgerError(
-                f"{where}: {key or 'a key'} holds a {what} in {_short(value)}; names and texts in this "
-                "file must be one line of plain text: remove it (a plain space instead)"
-            )
+            raise LedgerError(msg("toml.unsafe_char", where=where, key=key or msg("toml.a_key"), what=what,
+                                  value=_short(value)))
 
 
-def _texts(value: Any, key: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _texts(value: Any, key: str) -> list[tuple[str | Msg, str]]:
+    out: list[tuple[str | Msg, str]] = []
     if isinstance(value, str):
         out.append((key, value))
     elif isinstance(value, Mapping):
@@ -85,7 +84,7 @@ def _texts(value: Any, key: str) -> list[tuple[str, str]]:
             name = str(name)
             path = f"{key}.{name}" if key else name
             if UNSAFE_TEXT.search(name):
-                out.append((f"the key {_short(path)}", name))
+                out.append((msg("toml.the_key", key=_short(path)), name))
             out.extend(_texts(item, path))
     elif isinstance(value, list):
         for i, item in enumerate(value):
@@ -100,17 +99,17 @@ def _short(text: str) -> str:
 def toml_amount(value: object, where: str) -> Decimal:
     """A budget or limit from a TOML file: a number, or Dutch text like ``"10.000"``."""
     if isinstance(value, bool):
-        raise LedgerError(f"{where}: expected an amount, found {value!r}")
+        raise LedgerError(msg("toml.not_an_amount", where=where, value=repr(value)))
     if isinstance(value, int):
         if abs(value) >= MAX_AMOUNT:
-            raise LedgerError(f"{where}: {value} is too large; amounts stay below € 1.000.000.000")
+            raise LedgerError(msg("toml.amount_too_large", where=where, value=value))
         return Decimal(value).quantize(Decimal("0.01"))
     if isinstance(value, float):
         # repr() gives the shortest text that reads back the same: 10000.5 -> "10000.5".
         return parse_amount(repr(value), what=where, allow_zero=True)
     if isinstance(value, str):
         return parse_amount(value, what=where, allow_zero=True)
-    raise LedgerError(f"{where}: expected an amount, found {value!r}")
+    raise LedgerError(msg("toml.not_an_amount", where=where, value=repr(value)))
 
 
 def toml_amount_text(value: Decimal) -> str:
