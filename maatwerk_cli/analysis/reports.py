@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -44,7 +45,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, cast
 
 import numpy as np
 
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
 
     Ledger = Any  # a Ledger, or its LedgerFolder
 
+P = ParamSpec("P")
 TOTAL_LABEL = "totaal"
 LOAN_KINDS = ("loan", "conditional")
 PACE_STATUSES = ("under", "on-track", "over")
@@ -388,10 +390,28 @@ def _finish(records: list[dict[str, Any]], columns: Sequence[str], **attrs: Any)
     return frame
 
 
+def _as_frame(report: Callable[P, Report], doc: str, name: str) -> Callable[P, pd.DataFrame]:
+    """The DataFrame twin of a report function: the same arguments (written once, in the
+    report), its records as a frame."""
+
+    def frame(*args: P.args, **kwargs: P.kwargs) -> pd.DataFrame:
+        return report(*args, **kwargs).frame()
+
+    import inspect
+
+    functools.update_wrapper(frame, report)  # help() and inspect show the report's arguments
+    frame.__signature__ = inspect.signature(report).replace(  # type: ignore[attr-defined]
+        return_annotation="pd.DataFrame")
+    frame.__name__ = frame.__qualname__ = name
+    frame.__doc__ = doc
+    return frame
+
+
+
 # ---------------------------------------------------------------------------- utilisation
 
 
-def utilisation(
+def utilisation_report(
     ledger: Ledger,
     teams: Sequence[str] | str | None = None,
     *,
@@ -399,8 +419,13 @@ def utilisation(
     as_of: dt.date | None = None,
     month: str | tuple[int, int] | None = None,
     under_share: Decimal | float | str | None = None,
-) -> pd.DataFrame:
-    """Each budget holder's spending against its budget and the pace of the year.
+) -> Report:
+    """:func:`utilisation` as a :class:`Report`, without pandas."""
+    return utilisation_of(*_prepare(ledger, teams, year, as_of, month), under_share=under_share)
+
+
+utilisation = _as_frame(utilisation_report, """Each budget holder's spending against its budget and the pace
+    of the year.
 
     Columns:
 
@@ -430,22 +455,7 @@ def utilisation(
 
     ``under_share`` defaults to the settings' ``[pace] under_share`` (0.5). See
     :func:`period` for the defaults of ``year``, ``as_of`` and ``month``.
-    """
-    return utilisation_report(ledger, teams, year=year, as_of=as_of, month=month,
-                              under_share=under_share).frame()
-
-
-def utilisation_report(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-    under_share: Decimal | float | str | None = None,
-) -> Report:
-    """:func:`utilisation` as a :class:`Report`, without pandas."""
-    return utilisation_of(*_prepare(ledger, teams, year, as_of, month), under_share=under_share)
+    """, "utilisation")
 
 
 def utilisation_of(spec: ReportSpec, data: Snapshot, *, under_share: Decimal | float | str | None = None) -> Report:
@@ -825,14 +835,18 @@ categories = _period_frame(categories_report, """Where the money went, by catego
 # ---------------------------------------------------------------------------- loans
 
 
-def loans(
+def loans_report(
     ledger: Ledger,
     teams: Sequence[str] | str | None = None,
     *,
     overdue: bool = False,
     as_of: dt.date | None = None,
-) -> pd.DataFrame:
-    """Open loans and conditional grants at the as-of date (default today), any year.
+) -> Report:
+    """:func:`loans` as a :class:`Report`, without pandas."""
+    return loans_of(Snapshot(ledger, teams), overdue=overdue, as_of=as_of)
+
+
+loans = _as_frame(loans_report, """Open loans and conditional grants at the as-of date (default today), any year.
 
     Columns: ``id``, ``team``, ``date`` (of the spend), ``kind`` (``loan`` or
     ``conditional``), ``amount``; ``repaid``: repayments received by the as-of date;
@@ -845,19 +859,7 @@ def loans(
 
     With ``overdue``, only loans past their due date. Sorted most overdue first, then by
     due date (none last), date and id.
-    """
-    return loans_report(ledger, teams, overdue=overdue, as_of=as_of).frame()
-
-
-def loans_report(
-    ledger: Ledger,
-    teams: Sequence[str] | str | None = None,
-    *,
-    overdue: bool = False,
-    as_of: dt.date | None = None,
-) -> Report:
-    """:func:`loans` as a :class:`Report`, without pandas."""
-    return loans_of(Snapshot(ledger, teams), overdue=overdue, as_of=as_of)
+    """, "loans")
 
 
 def loans_of(data: Snapshot, *, overdue: bool = False, as_of: dt.date | None = None) -> Report:
@@ -946,26 +948,6 @@ def _outcome_record(label: str, mask: np.ndarray, e: dict[str, np.ndarray]) -> d
 # ---------------------------------------------------------------------------- stories
 
 
-def story_cases(
-    ledger: Ledger,
-    *,
-    team: str | None = None,
-    category: str | None = None,
-    min_amount: Decimal | None = None,
-    since: dt.date | None = None,
-) -> pd.DataFrame:
-    """The cases behind the figures, for teams to learn from: spends not voided, with story.
-
-    Columns: ``id``, ``team``, ``date``, ``category``, ``amount``, ``kind``, ``note``,
-    ``tegenprestatie``, ``tegenprestatie_status``, ``outcome``, ``avoided_cost`` (None when
-    not recorded), ``due``, ``condition``, ``repaid`` (repayments and recoveries),
-    ``outstanding``. Household codes are never included, and any code in the free text is
-    replaced by ``[huishouden]``. Filters: one team, one category (case and accents do not
-    matter), a minimum amount, a first date. Sorted by category, then date.
-    """
-    return story_report(ledger, team=team, category=category, min_amount=min_amount, since=since).frame()
-
-
 def story_report(
     ledger: Ledger,
     *,
@@ -1020,6 +1002,18 @@ def story_report(
     return Report(records, STORY_COLUMNS, dict(problems=data.problems, filters=filters))
 
 
+story_cases = _as_frame(story_report, """The cases behind the figures, for teams to learn from: spends not
+    voided, with story.
+
+    Columns: ``id``, ``team``, ``date``, ``category``, ``amount``, ``kind``, ``note``,
+    ``tegenprestatie``, ``tegenprestatie_status``, ``outcome``, ``avoided_cost`` (None when
+    not recorded), ``due``, ``condition``, ``repaid`` (repayments and recoveries),
+    ``outstanding``. Household codes are never included, and any code in the free text is
+    replaced by ``[huishouden]``. Filters: one team, one category (case and accents do not
+    matter), a minimum amount, a first date. Sorted by category, then date.
+    """, "story_cases")
+
+
 def _household_pattern(codes: set[str]) -> re.Pattern[str]:
     """Household codes to hide in free text: every code in the ledger, and anything shaped
     like a generated one (letters, a hyphen, 4-10 letters and digits with a digit)."""
@@ -1035,33 +1029,6 @@ def _hide(text: str, pattern: re.Pattern[str]) -> str:
 
 
 # ---------------------------------------------------------------------------- summary
-
-
-def summary(
-    roots: Iterable[str | os.PathLike[str]],
-    *,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    by: str = "municipality",
-) -> pd.DataFrame:
-    """The researcher's batch: many ledger folders in one call.
-
-    ``by="municipality"`` (default): one row per folder with ``municipality`` (from its
-    settings, else the folder name) and the :func:`compare` columns for all its budget
-    holders together (``team`` left out); then ``teams`` (number of budget holders) and
-    ``root`` (the folder). ``by="team"``: one row per budget holder with ``municipality``,
-    ``team`` and the compare columns, then ``kind``, ``name``, ``root``, ``year``, ``pace``
-    and ``holder`` (unique over the folders). Both have ``year``: the budget year counted
-    for that folder (each folder's own default, see :func:`default_year`, unless ``year``
-    or ``as_of`` is given), and ``pace`` (of the folder's budgets together for a
-    municipality row). Two folders of the same name are labelled apart (see
-    :func:`summary_report`).
-
-    A path that is not a ledger folder is skipped and named in ``attrs["skipped"]``; a
-    folder given twice is an InputError. ``attrs["problems"]`` collects the lines set aside
-    in all of them.
-    """
-    return summary_report(roots, year=year, as_of=as_of, by=by).frame()
 
 
 def _summary_labels(named: list[tuple[str, Path]]) -> list[str]:
@@ -1181,6 +1148,25 @@ def summary_report(
                                          skipped=skipped, year_note="; ".join(notes), own_pace=own))
 
 
+summary = _as_frame(summary_report, """The researcher's batch: many ledger folders in one call.
+
+    ``by="municipality"`` (default): one row per folder with ``municipality`` (from its
+    settings, else the folder name) and the :func:`compare` columns for all its budget
+    holders together (``team`` left out); then ``teams`` (number of budget holders) and
+    ``root`` (the folder). ``by="team"``: one row per budget holder with ``municipality``,
+    ``team`` and the compare columns, then ``kind``, ``name``, ``root``, ``year``, ``pace``
+    and ``holder`` (unique over the folders). Both have ``year``: the budget year counted
+    for that folder (each folder's own default, see :func:`default_year`, unless ``year``
+    or ``as_of`` is given), and ``pace`` (of the folder's budgets together for a
+    municipality row). Two folders of the same name are labelled apart (see
+    :func:`summary_report`).
+
+    A path that is not a ledger folder is skipped and named in ``attrs["skipped"]``; a
+    folder given twice is an InputError. ``attrs["problems"]`` collects the lines set aside
+    in all of them.
+    """, "summary")
+
+
 # ---------------------------------------------------------------------------- refusals
 
 REFUSAL_COLUMNS = ("id", "team", "date", "amount", "category", "household", "reason", "by")
@@ -1225,15 +1211,19 @@ def nearest_rank(ordered: Sequence[int], percent: int) -> int | None:
     return int(ordered[max(rank, 1) - 1])
 
 
-def leadtime(
+def leadtime_report(
     ledger: Ledger,
     *,
     teams: Sequence[str] | str | None = None,
     year: int | None = None,
     as_of: dt.date | None = None,
     month: str | tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """Days from request to payment, per budget holder and payment method.
+) -> Report:
+    """:func:`leadtime` as a :class:`Report`, without pandas."""
+    return leadtime_of(*_prepare(ledger, teams, year, as_of, month))
+
+
+leadtime = _as_frame(leadtime_report, """Days from request to payment, per budget holder and payment method.
 
     Columns: ``team``; ``method`` (pin, factuur, contant, then ``alle``: the team's spends
     together); ``count``: spends counted (as in :func:`compare`); ``median_days`` and
@@ -1245,20 +1235,7 @@ def leadtime(
     days), as ``spend`` records it by default; ``attrs["not_recorded"]`` says how many, per
     team in ``attrs["not_recorded_by_team"]``. ``attrs["total"]`` is every team together
     (method ``alle``); ``attrs["method_totals"]`` every team together per method.
-    """
-    return leadtime_report(ledger, teams=teams, year=year, as_of=as_of, month=month).frame()
-
-
-def leadtime_report(
-    ledger: Ledger,
-    *,
-    teams: Sequence[str] | str | None = None,
-    year: int | None = None,
-    as_of: dt.date | None = None,
-    month: str | tuple[int, int] | None = None,
-) -> Report:
-    """:func:`leadtime` as a :class:`Report`, without pandas."""
-    return leadtime_of(*_prepare(ledger, teams, year, as_of, month))
+    """, "leadtime")
 
 
 def leadtime_of(spec: ReportSpec, data: Snapshot) -> Report:
