@@ -7,7 +7,15 @@ import re
 
 from .errors import InputError
 from .messages import Msg, Opt, msg
-from .privacy import quoted
+
+
+def quoted(value: object) -> str:
+    """:func:`maatwerk_cli.core.privacy.quoted`, imported when a value is refused: the guard's
+    patterns are compiled only then, not for every command that reads a date or amount."""
+    from .privacy import quoted as guarded
+
+    return guarded(value)
+
 
 #: How to write a date: the hint of the messages that refuse one.
 HOW_TO_WRITE = msg("date.how_to_write")

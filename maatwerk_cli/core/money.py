@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from .dates import quoted  # refused values are shown as the privacy guard allows
 from .errors import InputError
 
 # Shown money lives in .euro; here too, where every caller has always found it.
@@ -23,7 +24,6 @@ from .euro import CENT as CENT
 from .euro import format_eur as format_eur
 from .euro import format_plain as format_plain
 from .messages import msg
-from .privacy import quoted
 
 ZERO = Decimal("0.00")
 # Far above any budget in the sources (Ten Boer's EUR 5 million a year); a longer number is a typo.

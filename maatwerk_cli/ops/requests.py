@@ -23,7 +23,7 @@ MARK_KINDS = ("loan", "lening", "gift", "conditional", "voorwaardelijk")
 MARKS = (*MARK_KINDS, "tegenprestatie", "outcome", "recovered")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpendRequest:
     """A spend to record (``maatwerk spend``).
 
@@ -75,7 +75,7 @@ class SpendRequest:
                 "bank_line": self.bank_line}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RepayRequest:
     """A (partial) repayment of a loan or conditional grant (``maatwerk repay``).
 
@@ -89,7 +89,7 @@ class RepayRequest:
     by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MarkRequest:
     """What became of an entry later (``maatwerk mark``).
 
@@ -116,7 +116,7 @@ class MarkRequest:
     by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RefuseRequest:
     """A refused request (weigering), kept for learning (``maatwerk refuse``).
 
@@ -135,7 +135,7 @@ class RefuseRequest:
     allow_personal_data: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class VoidRequest:
     """Lines to cancel, all or none (``maatwerk void``).
 
@@ -151,7 +151,7 @@ class VoidRequest:
     dry_run: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WithdrawRequest:
     """Cash taken from the team's card account into the cash box (``maatwerk cash withdraw``).
 
@@ -168,7 +168,7 @@ class WithdrawRequest:
     bank_line: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SettleRequest:
     """The cash box's whole remainder ended (``maatwerk cash settle``).
 
@@ -184,7 +184,7 @@ class SettleRequest:
     by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImportEntriesRequest:
     """Spends from a spreadsheet, all rows or none (``maatwerk import entries``).
 
@@ -202,7 +202,7 @@ class ImportEntriesRequest:
     new_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImportBankRequest:
     """A team's card account statement to import and link (``maatwerk import bank``).
 
