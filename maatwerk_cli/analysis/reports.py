@@ -999,7 +999,8 @@ def story_report(
         for e in entries
     ]
     filters = {"team": team, "category": category, "min_amount": min_amount, "since": since}
-    return Report(records, STORY_COLUMNS, dict(problems=data.problems, filters=filters))
+    return Report(records, STORY_COLUMNS, dict(problems=data.problems, filters=filters,
+                                               municipality=data.municipality))
 
 
 story_cases = _as_frame(story_report, """The cases behind the figures, for teams to learn from: spends not

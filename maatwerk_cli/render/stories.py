@@ -9,16 +9,19 @@ The cases are :func:`~maatwerk_cli.analysis.reports.story_report`'s (or a
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, cast
 
 from ..analysis.reports import Report, story_report
 from ..core.money import format_eur
 
 if TYPE_CHECKING:
     import pandas as pd
+
+P = ParamSpec("P")
 
 
 _KIND_TEXT = {"gift": "gift", "loan": "loan (lening)", "conditional": "conditional grant"}
@@ -32,23 +35,11 @@ def _md(text: str) -> str:
     return "\\" + text if _MARKDOWN_LINE_START.match(text) else text
 
 
-def stories(
-    ledger: Any,
-    *,
-    team: str | None = None,
-    category: str | None = None,
-    min_amount: Decimal | None = None,
-    since: dt.date | None = None,
-) -> str:
-    """The cases of :func:`~maatwerk_cli.analysis.reports.story_cases` as Markdown, grouped by
-    category, for the team meeting (``ledger``: a Ledger or its folder)."""
-    cases = story_report(ledger, team=team, category=category, min_amount=min_amount, since=since)
-    return stories_markdown(cases, municipality=ledger.settings.municipality)
-
-
 def stories_markdown(cases: pd.DataFrame | Report, *, municipality: str = "") -> str:
     """Markdown for :func:`story_report` cases (or a :func:`story_cases` frame); the filters in
-    its ``attrs['filters']`` are named on top."""
+    its ``attrs['filters']`` are named on top, and the municipality (``municipality``, else the
+    report's own)."""
+    municipality = municipality or str(cases.attrs.get("municipality", ""))
     lines = [f"# Cases{f' in {_md(municipality)}' if municipality else ''}", ""]
     filters = cases.attrs.get("filters", {})
     chosen = []
@@ -106,3 +97,23 @@ def _story(case: dict[str, Any], *, redacted: bool = False) -> list[str]:
         out += ["", *details]
     out += ["", f"Entry {case['id']}"]
     return out
+
+
+def _as_markdown(report: Callable[P, Report]) -> Callable[P, str]:
+    """A stories report worded as Markdown, with the report's own arguments."""
+
+    def words(*args: P.args, **kwargs: P.kwargs) -> str:
+        return stories_markdown(report(*args, **kwargs))
+
+    import inspect
+
+    functools.update_wrapper(words, report)
+    words.__signature__ = inspect.signature(report).replace(return_annotation="str")  # type: ignore[attr-defined]
+    words.__name__ = words.__qualname__ = "stories"
+    words.__doc__ = ("The cases of :func:`~maatwerk_cli.analysis.reports.story_cases` as Markdown, grouped by "
+                     "category, for the team meeting (``ledger``: a Ledger or its folder).")
+    return words
+
+
+#: ``stories(ledger, team=..., category=..., min_amount=..., since=...)``: the cases as Markdown.
+stories = _as_markdown(story_report)
