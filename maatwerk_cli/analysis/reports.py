@@ -1228,8 +1228,8 @@ leadtime = _as_frame(leadtime_report, """Days from request to payment, per budge
 
     Columns: ``team``; ``method`` (pin, factuur, contant, then ``alle``: the team's spends
     together); ``count``: spends counted (as in :func:`compare`); ``median_days`` and
-    ``p90_days``: nearest-rank percentiles of the days from the request (``spend
-    --requested``) to the payment, whole days (None without spends); ``within_one_day``:
+    ``p90_days``: nearest-rank percentiles of the days from the request (the request date
+    recorded with the spend) to the payment, whole days (None without spends); ``within_one_day``:
     spends paid on the day of the request or the day after.
 
     A spend without a request date recorded counts as requested on the day it was paid (0
