@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..core.dates import quoted
 from ..core.errors import MaatwerkError, Problem
 from ..core.messages import Msg, msg
 from ..core.money import ZERO
-from ..core.privacy import quoted
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, split_id
 from ..core.text import fold_text
 from .base import folder_of

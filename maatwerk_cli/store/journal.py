@@ -33,9 +33,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.dates import quoted
 from ..core.errors import LedgerError, Problem
 from ..core.messages import Msg, msg
-from ..core.privacy import quoted
 from ..core.records import JOURNAL_COLUMNS, ROW_TYPES, Row
 from .toml import UNSAFE_TEXT, unsafe_char
 
