@@ -101,3 +101,30 @@ def test_the_keys_scripts_read(lcli: Cli, filled: Path) -> None:
 def test_import_bank_is_asked_for_one_format(lcli: Cli) -> None:
     res = lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--json", "--output-format", "csv")
     assert res.code == 2 and "two formats" in res.err
+
+
+def _bad_inputs(sheet: Path, tmp_path: Path, ledger: Path) -> list[tuple[str, ...]]:
+    """A wrong format, a format that does not fit the file, text into a file, an output in
+    the ledger, a second format, a special file: for each listing that gained formats."""
+    out = []
+    for args in (("household", "new", "-n", "2"), ("import", "entries", str(sheet), "--team", "noord"),
+                 ("check",)):
+        out += [(*args, "-f", "bogus"), (*args, "-f", "json", "-o", str(tmp_path / "x.xlsx")),
+                (*args, "-f", "text", "-o", str(tmp_path / "x.md")), (*args, "-o", str(ledger / "teams" / "x.csv")),
+                (*args, "-o", "/dev/null")]
+    bank = ("import", "bank", str(ING_MARCH), "--team", "noord")
+    out += [(*bank, "--output-format", "bogus"), (*bank, "--json", "--output-format", "csv"),
+            (*bank, "--output-format", "json", "-o", str(tmp_path / "x.xlsx")),
+            (*bank, "-o", str(ledger / "x.json"))]
+    return out
+
+
+def test_every_bad_format_or_output_of_a_listing_is_one_line_and_writes_nothing(
+        lcli: Cli, filled: Path, tmp_path: Path, ledger_dir: Path) -> None:
+    from conftest import assert_refused, snapshot
+
+    before = snapshot(ledger_dir)
+    for args in _bad_inputs(filled, tmp_path, ledger_dir):
+        assert_refused(lcli(*args))
+        assert snapshot(ledger_dir) == before, args
+        assert not any(tmp_path.glob("x.*")), args
