@@ -21,7 +21,7 @@ from typing import Any
 from ..core import pace as pacing
 from ..core.errors import Problem
 from . import reports
-from .reports import TOTAL_LABEL, Period, Report, ReportSpec, Snapshot
+from .reports import TOTAL_LABEL, Period, Report, ReportData, ReportSpec
 
 #: Columns of :func:`spend_by_month`.
 MONTH_COLUMNS = ("team", "month", "until", "spent", "cumulative", "budget", "pace")
@@ -38,7 +38,7 @@ def _month_ends(p: Period) -> list[dt.date]:
     return ends
 
 
-def spend_by_month_of(spec: ReportSpec, data: Snapshot) -> Report:
+def spend_by_month_of(spec: ReportSpec, data: ReportData) -> Report:
     """:func:`spend_by_month` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
     ends = _month_ends(p)

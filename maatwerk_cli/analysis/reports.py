@@ -266,7 +266,7 @@ def _holders(ledger: Ledger, teams: Sequence[str] | str | None) -> list[Team]:
     return [folder.load_team(s) for s in slugs]
 
 
-class Snapshot:
+class ReportData:
     """A ledger's state for reports, read once: its budget holders (``holders``, ``slugs``),
     their folded journals (``books``), the figures over them (:mod:`maatwerk_cli.analysis.figures`,
     ``f``), the lines set aside (``problems``), and the settings reports use (``municipality``,
@@ -458,7 +458,7 @@ utilisation = _as_frame(utilisation_report, """Each budget holder's spending aga
     """, "utilisation")
 
 
-def utilisation_of(spec: ReportSpec, data: Snapshot, *, under_share: Decimal | float | str | None = None) -> Report:
+def utilisation_of(spec: ReportSpec, data: ReportData, *, under_share: Decimal | float | str | None = None) -> Report:
     """:func:`utilisation_report` of a resolved spec, over a snapshot read once."""
     share = check_share(under_share if under_share is not None else data.under_share)
     p, note = spec.period, spec.year_note
@@ -556,15 +556,15 @@ def report_spec(
     return ReportSpec(chosen, period(year, as_of, month, on=on), note)
 
 
-def snapshot(ledger: Ledger, spec: ReportSpec) -> Snapshot:
+def snapshot(ledger: Ledger, spec: ReportSpec) -> ReportData:
     """The ledger as the reports of ``spec`` read it: loaded once, shared by every report."""
-    return Snapshot(ledger, list(spec.teams) or None)
+    return ReportData(ledger, list(spec.teams) or None)
 
 
 def _prepare(
     ledger: Ledger, teams: Sequence[str] | str | None, year: int | None, as_of: dt.date | None,
     month: str | tuple[int, int] | None = None,
-) -> tuple[ReportSpec, Snapshot]:
+) -> tuple[ReportSpec, ReportData]:
     """A library call's spec and snapshot, for one report."""
     spec = report_spec(ledger, teams, year=year, as_of=as_of, month=month)
     return spec, snapshot(ledger, spec)
@@ -586,7 +586,7 @@ class PeriodFrame(Protocol):
                  as_of: dt.date | None = None, month: str | tuple[int, int] | None = None) -> pd.DataFrame: ...
 
 
-def _period_report(of: Callable[[ReportSpec, Snapshot], Report], doc: str, name: str = "") -> PeriodReport:
+def _period_report(of: Callable[[ReportSpec, ReportData], Report], doc: str, name: str = "") -> PeriodReport:
     """The library's function for a report that is a function of a spec and a snapshot:
     the period arguments are written once, here."""
 
@@ -653,7 +653,7 @@ class _Figures:
     refusals: int = 0
 
 
-def _figures(data: Snapshot, p: Period, by_team: bool) -> dict[str, _Figures]:
+def _figures(data: ReportData, p: Period, by_team: bool) -> dict[str, _Figures]:
     """Compare figures per team (or for the whole ledger under :data:`_ALL`)."""
     e = data.f.entries
     sel = np.flatnonzero(data.counted(p.start, p.as_of))
@@ -725,7 +725,7 @@ def _compare_record(label: str, budget: int, f: _Figures) -> dict[str, Any]:
     }
 
 
-def compare_of(spec: ReportSpec, data: Snapshot) -> Report:
+def compare_of(spec: ReportSpec, data: ReportData) -> Report:
     """:func:`compare_report` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
     figures = _figures(data, p, by_team=True)
@@ -786,7 +786,7 @@ def transpose(frame: pd.DataFrame, key: str = "team") -> pd.DataFrame:
 # ---------------------------------------------------------------------------- categories
 
 
-def categories_of(spec: ReportSpec, data: Snapshot) -> Report:
+def categories_of(spec: ReportSpec, data: ReportData) -> Report:
     """:func:`categories_report` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
     e = data.f.entries
@@ -843,7 +843,7 @@ def loans_report(
     as_of: dt.date | None = None,
 ) -> Report:
     """:func:`loans` as a :class:`Report`, without pandas."""
-    return loans_of(Snapshot(ledger, teams), overdue=overdue, as_of=as_of)
+    return loans_of(ReportData(ledger, teams), overdue=overdue, as_of=as_of)
 
 
 loans = _as_frame(loans_report, """Open loans and conditional grants at the as-of date (default today), any year.
@@ -862,7 +862,7 @@ loans = _as_frame(loans_report, """Open loans and conditional grants at the as-o
     """, "loans")
 
 
-def loans_of(data: Snapshot, *, overdue: bool = False, as_of: dt.date | None = None) -> Report:
+def loans_of(data: ReportData, *, overdue: bool = False, as_of: dt.date | None = None) -> Report:
     """:func:`loans_report` over a snapshot read once."""
     end = as_of or today()
     until = fig.day_number(end)
@@ -904,7 +904,7 @@ def loans_of(data: Snapshot, *, overdue: bool = False, as_of: dt.date | None = N
 # ---------------------------------------------------------------------------- outcomes
 
 
-def outcomes_of(spec: ReportSpec, data: Snapshot) -> Report:
+def outcomes_of(spec: ReportSpec, data: ReportData) -> Report:
     """:func:`outcomes_report` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
     e = data.f.entries
@@ -958,7 +958,7 @@ def story_report(
 ) -> Report:
     """:func:`story_cases` as a :class:`Report`, without pandas."""
     folder = _folder(ledger)
-    data = Snapshot(folder, [team] if team else None)
+    data = ReportData(folder, [team] if team else None)
     entries = []
     households: set[str] = set()
     for slug in data.slugs:
@@ -1116,7 +1116,7 @@ def summary_report(
                 notes.append(str(msg("summary.note_of", name=name, note=note)))
         elif not any(t.budget(p.year) for t in holders):
             notes.append(str(msg("summary.no_budget", name=name, year=p.year)))
-        data = Snapshot(ledger, None, holders)
+        data = ReportData(ledger, None, holders)
         problems.extend(data.problems)
         profile = data.profile
         paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]
@@ -1173,7 +1173,7 @@ summary = _as_frame(summary_report, """The researcher's batch: many ledger folde
 REFUSAL_COLUMNS = ("id", "team", "date", "amount", "category", "household", "reason", "by")
 
 
-def refusals_of(spec: ReportSpec, data: Snapshot) -> Report:
+def refusals_of(spec: ReportSpec, data: ReportData) -> Report:
     """:func:`refusals_report` of a resolved spec, over a snapshot read once."""
     p, note = spec.period, spec.year_note
     records: list[dict[str, Any]] = []
@@ -1239,7 +1239,7 @@ leadtime = _as_frame(leadtime_report, """Days from request to payment, per budge
     """, "leadtime")
 
 
-def leadtime_of(spec: ReportSpec, data: Snapshot) -> Report:
+def leadtime_of(spec: ReportSpec, data: ReportData) -> Report:
     """:func:`leadtime_report` of a resolved spec, over a snapshot read once."""
     from ..core.lines import NO_DATE
     from ..core.records import METHODS

@@ -15,7 +15,7 @@ from ..core.messages import Opt
 from ..render.output import FORMATS, TEXT, Target, View, target
 
 if TYPE_CHECKING:
-    from ..analysis.reports import ReportSpec, Snapshot
+    from ..analysis.reports import ReportData, ReportSpec
     from ..ledger import Ledger
     from ..render.redact import Redactor
 
@@ -86,7 +86,7 @@ def as_of_of(value: str | None) -> dt.date | None:
 
 
 def report_of(lg: Ledger, teams: list[str] | None, year: str | None, as_of: str | None,
-              month: str | None) -> tuple[ReportSpec, Snapshot]:
+              month: str | None) -> tuple[ReportSpec, ReportData]:
     """The period options of a report, resolved once into a spec, and the ledger read once
     for it: every report of the command is a function of the two."""
     from ..analysis.reports import report_spec, snapshot
