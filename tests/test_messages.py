@@ -121,3 +121,11 @@ def test_values_are_formatted_at_the_edge() -> None:
 
 def test_the_command_line_names_the_flag(lcli: Callable[..., Result]) -> None:
     assert_refused(lcli("void", "noord-2025-0001", "--reason", " "), "say why, with --reason")
+
+
+def test_a_plural_takes_the_form_for_its_number() -> None:
+    from maatwerk_cli.core.messages import _fill, plain_option
+
+    template = "{n:plural:uitgave|uitgaven}"
+    assert [_fill(template, {"n": n}, "nl", plain_option) for n in (0, 1, 2)] == [
+        "0 uitgaven", "1 uitgave", "2 uitgaven"]

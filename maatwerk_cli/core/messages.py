@@ -15,7 +15,11 @@ layer (a domain), keyed by the message code (``msgid "spend.no_reason"``); the t
 * ``{option:opt}``: an option (:class:`Opt`), as the edge spells it (the command line's
   ``--reason``);
 * ``{names:list}``: a list, ``a, b, c``;
-* ``{n:count}``: a whole number; any other value as ``str()``.
+* ``{n:count}``: a whole number;
+* ``{n:plural:uitgave|uitgaven}``: a whole number and the noun in its form for it
+  (``1 uitgave``, ``2 uitgaven``; the first form for one, the second for any other number);
+
+any other value as ``str()``.
 """
 
 from __future__ import annotations
@@ -101,6 +105,9 @@ def _fill(template: str, values: Mapping[str, Any], lang: str, options: Callable
             return ", ".join(field(v, "") for v in value)
         if spec == "count":
             return str(int(value))
+        if spec.startswith("plural:"):
+            one, _, many = spec.removeprefix("plural:").partition("|")
+            return f"{int(value)} {one if int(value) == 1 else many or one}"
         if isinstance(value, Msg):
             return render(value, lang, options)
         if isinstance(value, Opt):
