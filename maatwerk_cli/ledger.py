@@ -180,11 +180,13 @@ class Ledger:
     # ------------------------------------------------------------------ set-up
 
     @classmethod
-    def init(cls, root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None) -> Ledger:
-        """Create a ledger folder with a commented ``maatwerk.toml``."""
+    def init(cls, root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None,
+             language: str = "nl") -> Ledger:
+        """Create a ledger folder with a commented ``maatwerk.toml``; ``language`` is the one
+        the command line speaks there to people (``nl`` or ``en``)."""
         from .ops.setup import init
 
-        return cls(init(root, municipality=municipality, year=year).root)
+        return cls(init(root, municipality=municipality, year=year, language=language).root)
 
     @property
     def settings(self) -> Settings:
@@ -696,6 +698,19 @@ class Ledger:
         from .ops.check import check_ledger
 
         return check_ledger(self.folder)
+
+
+def folder_language(root: str | os.PathLike[str]) -> str | None:
+    """The ``language`` a ledger folder's ``maatwerk.toml`` sets for people (``nl``, ``en``),
+    or None: none set, or no readable settings (the command itself then says what is wrong)."""
+    from .store.folder import SETTINGS_FILE
+    from .store.toml import read_toml
+
+    try:
+        value = read_toml(Path(root) / SETTINGS_FILE).get("language")
+    except Exception:  # noqa: BLE001  (a damaged file is reported by the command, in its language)
+        return None
+    return value if isinstance(value, str) else None
 
 
 def open_ledger(root: str | os.PathLike[str] = "ledgers") -> Ledger:

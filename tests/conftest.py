@@ -40,8 +40,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(autouse=True)
 def own_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test its own, empty cache folder (never the user's), with the cache on."""
+    """Every test its own, empty cache folder (never the user's), with the cache on; and
+    the command line in English, which the suite's expected texts are written in (the
+    Dutch that people get by default is tested in test_language.py)."""
     folder = tmp_path / "cache"
+    monkeypatch.setenv("MAATWERK_LANG", "en")
     monkeypatch.setenv("MAATWERK_CACHE_DIR", str(folder))
     monkeypatch.delenv("MAATWERK_NO_CACHE", raising=False)
     return folder

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from ..core.errors import BusyError, MaatwerkError, Problem
-from ..core.messages import Opt, at_edge
+from ..core.messages import N_, Opt, at_edge, tr
+from .lang import DEFAULT as DEFAULT_LANGUAGE
+from .lang import choose, normal, speak, take_option, translate_tree
 from .progress import progress_bar
 
 if TYPE_CHECKING:
@@ -37,13 +39,14 @@ class ExitStatus(enum.IntEnum):
     INTERNAL = 70  #: a bug in maatwerk: one line too (MAATWERK_DEBUG=1 shows the traceback)
     INTERRUPTED = 130  #: stopped with Ctrl-C
 
-HELP = """\
+HELP = N_("""\
 Ledger for the maatwerkbudget of wijkteams: record spends fast, check utilisation
 against the pace of the year, compare teams.
 
 The ledger folder is --ledgers DIR, else $MAATWERK_LEDGERS, else ./ledgers.
 Amounts are Dutch (35, 12,50, 1.234,56); dates 14-3-2025, 2025-03-14, vandaag, gisteren.
-"""
+People are answered in Dutch; --lang en (or MAATWERK_LANG=en) for English.
+""")
 
 app = typer.Typer(
     name="maatwerk",
@@ -63,6 +66,8 @@ class State:
 
     ledgers: Path = Path("ledgers")
     opened: list[Ledger] = []
+    #: The language this run speaks to people (cli/lang.py says how it is chosen).
+    lang: str = DEFAULT_LANGUAGE
 
 
 state = State()
@@ -87,7 +92,13 @@ def main_options(
     ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and stop."),
+    lang: str | None = typer.Option(
+        None, "--lang", metavar="nl|en", show_default=False,
+        help="Language for people: nl or en, before or after the command (default: $MAATWERK_LANG, "
+             "else language in maatwerk.toml, else the system's language, else nl). JSON and csv stay the same."),
 ) -> None:
+    # --lang is taken from the command line before click reads it (run()); it is declared
+    # here so that --help shows it.
     env = os.environ.get("MAATWERK_LEDGERS")
     state.ledgers = ledgers if ledgers is not None else Path(env) if env else Path("ledgers")
 
@@ -132,14 +143,35 @@ def cli_option(option: Opt) -> str:
 
 def run(args: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
-    argv = list(sys.argv[1:] if args is None else args)
+    argv, chosen = take_option(list(sys.argv[1:] if args is None else args))
     state.opened = []
+    state.lang = choose(chosen, os.environ, lambda: _folder_language(argv))
     try:
-        # The library's messages name options as this command line spells them.
-        with at_edge("en", cli_option):
+        # The library's messages in the run's language, naming options as this command line
+        # spells them; click's and typer's own words too.
+        with at_edge(state.lang, cli_option):
+            speak()
+            if chosen is not None and normal(chosen) is None:
+                _error(tr("unknown language '{lang}' for --lang; choose nl or en", lang=chosen))
+                return ExitStatus.MISTAKE
             return _run(argv)
     finally:
         _show_notices()
+
+
+def _folder_language(argv: list[str]) -> str | None:
+    """The language set in the ledger folder this command line names, if any."""
+    from ..ledger import folder_language
+
+    folder: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--ledgers" and i + 1 < len(argv):
+            folder = argv[i + 1]
+        elif arg.startswith("--ledgers="):
+            folder = arg.split("=", 1)[1]
+        elif not arg.startswith("-"):
+            break
+    return folder_language(folder or os.environ.get("MAATWERK_LEDGERS") or "ledgers")
 
 
 def _run(argv: list[str]) -> int:
@@ -254,9 +286,7 @@ def _command_for(args: list[str]) -> Any:
     commands = [c for c in app.registered_commands if _command_name(c) == name]
     groups = [g for g in app.registered_groups if g.name == name]
     if name is None or not (commands or groups):
-        _tidy(app.registered_commands, app.registered_groups)
-        return get_command(app)
-    _tidy(commands, groups)
+        return _spoken(get_command(app))
     mini = typer.Typer(
         name="maatwerk", help=HELP, no_args_is_help=True, add_completion=False,
         pretty_exceptions_enable=False, rich_markup_mode="rich",
@@ -265,7 +295,13 @@ def _command_for(args: list[str]) -> Any:
     mini.registered_callback = app.registered_callback
     mini.registered_commands = commands
     mini.registered_groups = groups
-    return get_command(mini)
+    return _spoken(get_command(mini))
+
+
+def _spoken(command: Any) -> Any:
+    """The built command with its help in the run's language, wrapped for the terminal."""
+    translate_tree(command, tidy_help)
+    return command
 
 
 _KEEP_LINE = ("[bold]", "* ", "- ", " ")
@@ -291,15 +327,6 @@ def tidy_help(text: str | None) -> str | None:
                 out[-1] = f"{out[-1]} {line}"
         paragraphs.append("\n".join(out))
     return "\n\n".join(paragraphs)
-
-
-def _tidy(commands: Sequence[Any], groups: Sequence[Any]) -> None:
-    for info in commands:
-        if not getattr(info, "_tidy", False):
-            info.help = tidy_help(info.help or (info.callback.__doc__ if info.callback else None))
-            info._tidy = True
-    for group in groups:
-        _tidy(group.typer_instance.registered_commands, group.typer_instance.registered_groups)
 
 
 def _subcommand_name(args: list[str]) -> str | None:

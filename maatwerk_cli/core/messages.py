@@ -6,9 +6,14 @@ its ``str()`` is the sentence in the language of the edge in charge (English for
 An option is named by its symbol (``Opt("reason")``), which the command line spells as its
 flag (``--reason``): no layer below the command line spells a flag.
 
-Catalogues are gettext ``.po`` files in ``maatwerk_cli/locale/<language>/``, one file per
-layer (a domain), keyed by the message code (``msgid "spend.no_reason"``); the text
-(``msgstr``) is a template with the values in braces and a format after a colon:
+Catalogues are gettext ``.po`` files in ``maatwerk_cli/locale/<language>/``, compiled to
+``.mo`` files beside them (``LC_MESSAGES/``) by ``tools/catalogues.py``; the ``.mo`` files
+are what is read. The library's messages are keyed by their code (``msgid
+"spend.no_reason"``), one file per layer, with an English and a Dutch catalogue. The texts of
+the command line and the renderers (help, column titles, the echo) are keyed by their English
+text, marked with :func:`tr` (translated where it is used) or :func:`N_` (only marked: help
+given at import, translated when the command is built); only Dutch has a catalogue for those.
+A text (``msgstr``) is a template with the values in braces and a format after a colon:
 
 * ``{amount:eur}``: money, ``€ 1.234,56``;
 * ``{day:date}``: a date, ``14-03-2025``;
@@ -34,8 +39,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-#: The languages with a catalogue; the first is the one messages fall back to.
-LANGUAGES = ("en",)
+#: The languages with a catalogue; the first is the one messages fall back to (and the one
+#: the library speaks to scripts); the command line speaks Dutch unless asked otherwise.
+LANGUAGES = ("en", "nl")
 _LOCALE = Path(__file__).parent.parent / "locale"
 
 
@@ -64,6 +70,24 @@ class Msg:
 def msg(code: str, **values: Any) -> Msg:
     """A message with its values: ``msg("spend.no_reason", rule="over_remaining_budget")``."""
     return Msg(code, values)
+
+
+def tr(text: str, **values: Any) -> str:
+    """``text`` (English, the key) in the language of the edge in charge, with ``values``
+    filled in as in a message template: ``tr("recorded {id}", id=line.id)``."""
+    lang, options = _EDGE.get()
+    template = catalogue(lang).get(text, text) if lang != LANGUAGES[0] else text
+    return _fill(template, values, lang, options) if values else template
+
+
+def N_(text: str) -> str:  # noqa: N802  (the gettext convention for "mark, translate later")
+    """Mark ``text`` for the catalogue without translating it now (help given at import)."""
+    return text
+
+
+def language() -> str:
+    """The language of the edge in charge (``en`` outside any edge)."""
+    return _EDGE.get()[0]
 
 
 def plain_option(option: Opt) -> str:
@@ -136,12 +160,26 @@ def render(message: Msg, lang: str | None = None, options: Callable[[Opt], str] 
 
 @functools.cache
 def catalogue(lang: str) -> Mapping[str, str]:
-    """Every message text of a language: its ``.po`` files read and merged."""
+    """Every text of a language: its compiled ``.mo`` files read and merged (the ``.po``
+    files where none is compiled, as in a checkout before ``tools/catalogues.py compile``)."""
     found: dict[str, str] = {}
     folder = _LOCALE / lang
-    for path in sorted(folder.glob("*.po")) if folder.is_dir() else ():
-        found.update(read_po(path.read_text(encoding="utf-8")))
+    compiled = sorted((folder / "LC_MESSAGES").glob("*.mo")) if folder.is_dir() else []
+    if compiled:
+        import gettext  # only when a text is translated: the English path stays light
+
+        for path in compiled:
+            with path.open("rb") as fp:
+                found.update(read_mo(gettext.GNUTranslations(fp)))
+    else:
+        for path in sorted(folder.glob("*.po")) if folder.is_dir() else ():
+            found.update(read_po(path.read_text(encoding="utf-8")))
     return found
+
+
+def read_mo(translations: Any) -> dict[str, str]:
+    """The texts of a compiled catalogue (a ``gettext.GNUTranslations``), its header left out."""
+    return {k: v for k, v in translations._catalog.items() if isinstance(k, str) and k}
 
 
 def read_po(text: str) -> dict[str, str]:

@@ -25,7 +25,8 @@ from ..store.pending import PENDING_FILE
 from ..store.toml import toml_amount_text, unsafe_char
 
 
-def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None) -> LedgerFolder:
+def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | None = None,
+         language: str = "nl") -> LedgerFolder:
     """Create a ledger folder with a commented ``maatwerk.toml``."""
     from .templates import settings_template
 
@@ -38,7 +39,7 @@ def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | No
     title = _name(municipality, "municipality")
     path.mkdir(parents=True, exist_ok=True)
     (path / TEAMS_DIR).mkdir(exist_ok=True)
-    write_new(path / SETTINGS_FILE, settings_template(title, year or today().year))
+    write_new(path / SETTINGS_FILE, settings_template(title, year or today().year, language))
     create_lock_file(path / LOCK_FILE)
     return LedgerFolder(path)
 

@@ -8,10 +8,11 @@ from ..core.messages import Opt, plain_option
 from ..core.records import DEFAULT_CATEGORIES
 
 
-def settings_template(municipality: str, year: int) -> str:
+def settings_template(municipality: str, year: int, language: str = "nl") -> str:
     cats = "\n".join(f"    {json.dumps(c, ensure_ascii=False)}," for c in DEFAULT_CATEGORIES)
     # The options its comments name, spelled as messages spell them (no flag is spelled here).
     reason, second_opinion = plain_option(Opt("reason")), plain_option(Opt("second-opinion"))
+    lang = plain_option(Opt("lang"))
     return f"""\
 # Settings of this maatwerkbudget ledger. Plain TOML: edit by hand, keep it in git.
 # Budget holders (wijkteams, central funds) live in teams/<slug>.toml, their journals
@@ -19,6 +20,9 @@ def settings_template(municipality: str, year: int) -> str:
 
 municipality = {json.dumps(municipality, ensure_ascii=False)}
 locale = "nl_NL"
+# Language the command line speaks to people here: "nl" or "en" ({lang} and MAATWERK_LANG
+# go before it). JSON, csv and the files are the same in every language.
+language = {json.dumps(language)}
 # Year the ledger was started; reports default to the current year.
 first_year = {year}
 

@@ -199,7 +199,7 @@ class LedgerFolder:
         raw = read_toml(self.settings_path)
         where = self.display(self.settings_path)
         check_texts(raw, where)
-        for key in ("municipality", "locale"):
+        for key in ("municipality", "locale", "language"):
             if key in raw and not isinstance(raw[key], str):
                 raise LedgerError(msg("settings.not_text", where=where, key=key))
         municipality = raw.get("municipality", "")
