@@ -1,0 +1,66 @@
+"""The message catalogues: compiled as committed, complete in every language, and read fast."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from maatwerk_cli.core.messages import LANGUAGES, catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "maatwerk_cli" / "locale"
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("catalogues", ROOT / "scripts" / "catalogues.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["catalogues"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_compiled_catalogue_is_what_its_po_file_makes() -> None:
+    wanted = _script().compiled()
+    stale = [str(p.relative_to(ROOT)) for p, data in wanted.items() if not p.exists() or p.read_bytes() != data]
+    extra = [str(p.relative_to(ROOT)) for p in LOCALE.glob("*/LC_MESSAGES/*.mo") if p not in wanted]
+    assert stale == [] and extra == [], "run: python scripts/catalogues.py compile"
+    assert len(wanted) >= 5
+
+
+def test_the_compiled_catalogue_says_what_the_po_file_says() -> None:
+    script = _script()
+    for lang in LANGUAGES:
+        merged: dict[str, str] = {}
+        for po in sorted((LOCALE / lang).glob("*.po")):
+            merged.update(script.read_po(po.read_text(encoding="utf-8")))
+        assert dict(catalogue(lang)) == merged
+
+
+def test_no_entry_is_fuzzy_or_empty() -> None:
+    for po in sorted(LOCALE.glob("*/*.po")):
+        text = po.read_text(encoding="utf-8")
+        assert "#, fuzzy" not in text, po
+        assert '"Language: ' + po.parent.name in text, po
+
+
+def test_every_message_code_has_a_text_in_every_language() -> None:
+    codes = {text for text in _script().extracted() if "." in text and " " not in text and text.islower()}
+    assert len(codes) > 400
+    for lang in LANGUAGES:
+        assert sorted(codes - set(catalogue(lang))) == [], lang
+
+
+def test_every_marked_text_has_a_dutch_translation() -> None:
+    assert _script().missing("nl") == []
+
+
+def test_the_plural_spec_and_the_compiler_round_trip() -> None:
+    import gettext
+    import io
+
+    data = _script().mo_bytes({"a": "één", "{n:plural:x|y}": "{n:plural:regel|regels}"}, "nl")
+    read = gettext.GNUTranslations(io.BytesIO(data))
+    assert read.gettext("a") == "één" and read.gettext("{n:plural:x|y}") == "{n:plural:regel|regels}"
