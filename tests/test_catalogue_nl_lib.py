@@ -101,5 +101,6 @@ def test_each_dutch_text_renders_with_values_of_its_formats(layer: str, count: i
 
 def test_a_plural_form_renders_one_and_many() -> None:
     template = _texts("nl", "core")["name.too_long"]
-    assert _fill(template, {"length": 1, "limit": 64}, "nl", plain_option) == "de naam is 1 teken lang, het maximum is 64"
+    one = _fill(template, {"length": 1, "limit": 64}, "nl", plain_option)
+    assert one == "de naam is 1 teken lang, het maximum is 64"
     assert "is 70 tekens lang" in _fill(template, {"length": 70, "limit": 64}, "nl", plain_option)
