@@ -5,7 +5,8 @@
     python scripts/catalogues.py missing   # the marked texts a language has no translation for
 
 What is marked: the code of every ``msg("code", ...)`` (the library's messages), every text
-given to ``tr(...)`` or ``N_(...)``, and in the command line the ``help=`` of each option and
+given to ``tr(...)`` or ``N_(...)``, every ``what="..."`` (the word a parser names in its
+message, default or given), and in the command line the ``help=`` of each option and
 argument and the docstring of each command. Keyword extractors (xgettext, Babel) see the
 first two but not help given as a keyword or a docstring, so the extraction is done here
 over the syntax tree, the same way for all three.
@@ -31,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 from maatwerk_cli.core.messages import read_po  # noqa: E402
 
 MARKERS = {"msg", "tr", "N_", "Msg"}
+#: The functions whose ``what=`` names what they read, in their messages.
+PARSERS = ("parse_", "money", "day", "_date", "claim_bank_line", "check_file_name")
 
 
 def _docstring_of_command(node: ast.AST) -> str | None:
@@ -49,10 +52,19 @@ def marked(source: str, *, cli: bool) -> Iterator[tuple[str, int]]:
             if name in MARKERS and node.args and isinstance(node.args[0], ast.Constant) \
                     and isinstance(node.args[0].value, str):
                 yield node.args[0].value, node.lineno
+            for kw in node.keywords if name.startswith(PARSERS) else ():  # the word a parser names
+                if kw.arg == "what" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    yield kw.value.value, node.lineno
             if cli:
                 for kw in node.keywords:
                     if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
                         yield kw.value.value, node.lineno
+        if isinstance(node, ast.arguments):
+            named = [*node.posonlyargs, *node.args][-len(node.defaults):] if node.defaults else []
+            pairs = [*zip(named, node.defaults), *zip(node.kwonlyargs, node.kw_defaults)]
+            for arg, default in pairs:
+                if arg.arg == "what" and isinstance(default, ast.Constant) and isinstance(default.value, str):
+                    yield default.value, getattr(default, "lineno", 0)
         doc = _docstring_of_command(node) if cli else None
         if doc:
             yield doc, getattr(node, "lineno", 0)

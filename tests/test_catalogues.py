@@ -64,3 +64,22 @@ def test_the_plural_spec_and_the_compiler_round_trip() -> None:
     data = _script().mo_bytes({"a": "één", "{n:plural:x|y}": "{n:plural:regel|regels}"}, "nl")
     read = gettext.GNUTranslations(io.BytesIO(data))
     assert read.gettext("a") == "één" and read.gettext("{n:plural:x|y}") == "{n:plural:regel|regels}"
+
+
+def test_the_word_a_parser_names_is_in_the_language_of_the_message() -> None:
+    from maatwerk_cli.core.messages import at_edge, msg, plain_option
+
+    code = next(c for c in sorted(catalogue("en")) if "{what}" in catalogue("en")[c] and ":" not in catalogue("en")[c])
+    values = {name: "x" for name in _names(catalogue("en")[code])} | {"what": "amount"}
+    with at_edge("nl", plain_option):
+        dutch = str(msg(code, **values))
+    with at_edge("en", plain_option):
+        english = str(msg(code, **values))
+    assert "bedrag" in dutch and "amount" not in dutch
+    assert "amount" in english
+
+
+def _names(template: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -24,7 +24,8 @@ A text (``msgstr``) is a template with the values in braces and a format after a
 * ``{n:plural:uitgave|uitgaven}``: a whole number and the noun in its form for it
   (``1 uitgave``, ``2 uitgaven``; the first form for one, the second for any other number);
 
-any other value as ``str()``.
+any other value as ``str()``. A value named ``what`` is a word of the tool's own (``amount``,
+``due date``: what a parser was reading) and is shown in the language of the edge too.
 """
 
 from __future__ import annotations
@@ -142,7 +143,10 @@ def _fill(template: str, values: Mapping[str, Any], lang: str, options: Callable
     for text, name, spec, _ in string.Formatter().parse(template):
         parts.append(text)
         if name is not None:
-            parts.append(field(values[name], spec or ""))
+            value = values[name]
+            if name == "what" and isinstance(value, str) and lang != LANGUAGES[0]:
+                value = catalogue(lang).get(value, value)
+            parts.append(field(value, spec or ""))
     return "".join(parts)
 
 
