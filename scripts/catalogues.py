@@ -61,7 +61,7 @@ def marked(source: str, *, cli: bool) -> Iterator[tuple[str, int]]:
                         yield kw.value.value, node.lineno
         if isinstance(node, ast.arguments):
             named = [*node.posonlyargs, *node.args][-len(node.defaults):] if node.defaults else []
-            pairs = [*zip(named, node.defaults), *zip(node.kwonlyargs, node.kw_defaults)]
+            pairs = [*zip(named, node.defaults, strict=True), *zip(node.kwonlyargs, node.kw_defaults, strict=True)]
             for arg, default in pairs:
                 if arg.arg == "what" and isinstance(default, ast.Constant) and isinstance(default.value, str):
                     yield default.value, getattr(default, "lineno", 0)
