@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Result, snapshot
+from maatwerk_cli.core.errors import BusyError
 from maatwerk_cli.store.atomic import busy_wait, held
 from maatwerk_cli.store.lock import held_by_another
 
@@ -90,6 +91,19 @@ def test_a_held_journal_is_refused_and_left_as_it_was(lcli: Cli, ledger_dir: Pat
     # a void appends too
     assert_busy(lcli("void", "noord-2025-0001", "--reason", "dubbel"), "noord.csv")
     assert snapshot(ledger_dir) == before
+
+
+def test_a_batch_over_two_journals_one_held_writes_neither(ledger_dir: Path, hold: Hold) -> None:
+    from maatwerk_cli.store.folder import LedgerFolder
+
+    folder = LedgerFolder(ledger_dir)
+    line = {"date": "2025-03-14", "type": "spend", "amount": "12.00", "category": "Wonen"}
+    folder.append_batches({"noord": [line], "zuid": [line]})
+    before = snapshot(ledger_dir)
+    hold(ledger_dir / "teams" / "zuid.csv")
+    with pytest.raises(BusyError, match="zuid.csv"):
+        LedgerFolder(ledger_dir).append_batches({"noord": [line], "zuid": [line]})
+    assert snapshot(ledger_dir) == before  # noord's line taken back, and no marker of the batch left
 
 
 def test_a_held_team_file_is_refused(lcli: Cli, ledger_dir: Path, hold: Hold) -> None:

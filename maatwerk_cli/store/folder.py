@@ -467,6 +467,8 @@ class LedgerFolder:
                 if size is None:
                     path.unlink(missing_ok=True)
                     continue
+                if os.lstat(path).st_size <= size:
+                    continue  # untouched: nothing to cut (and it may be held by another program)
                 fd = os.open(path, os.O_RDWR | NOFOLLOW)
                 try:
                     if os.fstat(fd).st_size > size:
