@@ -85,7 +85,8 @@ def test_a_held_journal_is_refused_and_left_as_it_was(lcli: Cli, ledger_dir: Pat
     before = snapshot(ledger_dir)
     hold(ledger_dir / "teams" / "noord.csv")
     started = time.monotonic()
-    assert_busy(lcli("spend", "noord", "30", "-c", "Gezondheid", "-d", "14-3-2025"), str(Path("ledgers", "teams", "noord.csv")))
+    journal = str(Path("ledgers", "teams", "noord.csv"))
+    assert_busy(lcli("spend", "noord", "30", "-c", "Gezondheid", "-d", "14-3-2025"), journal)
     assert time.monotonic() - started < 5
     assert snapshot(ledger_dir) == before
     # a void appends too

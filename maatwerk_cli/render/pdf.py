@@ -42,7 +42,8 @@ MAC_APPS = (
     ("Chromium.app", "Chromium"),
 )
 #: Where :func:`install_candidates` looks, as the refusal names it.
-PLACES = {"win32": "%ProgramFiles%, %ProgramFiles(x86)% and %LocalAppData%", "darwin": "/Applications and ~/Applications"}
+PLACES = {"win32": "%ProgramFiles%, %ProgramFiles(x86)% and %LocalAppData%",
+          "darwin": "/Applications and ~/Applications"}
 #: Seconds Chromium may take to print the page.
 TIMEOUT = 120
 
