@@ -1,7 +1,7 @@
 """The Typer application, the global options, and the one place that knows exit codes.
 
 Exit codes (:class:`ExitStatus`): 0 done; 1 found something (``check``, a ``--check``);
-2 a user mistake (one line on stderr, nothing written); 3 the ledger is busy; 70 an
+2 a user mistake (one line on stderr, nothing written); 3 the ledger or a file is busy; 70 an
 internal error, a bug (one line too; with ``MAATWERK_DEBUG=1`` the traceback); 130
 interrupted.
 """
@@ -35,7 +35,7 @@ class ExitStatus(enum.IntEnum):
     DONE = 0  #: done; a --check command found nothing
     FINDINGS = 1  #: check, reconcile --check or loans --overdue --check found something
     MISTAKE = 2  #: a mistake in the command or its input; nothing was written
-    BUSY = 3  #: the ledger stayed locked by another writer
+    BUSY = 3  #: the ledger stayed locked by another writer, or a file to write stayed held by another program
     INTERNAL = 70  #: a bug in maatwerk: one line too (MAATWERK_DEBUG=1 shows the traceback)
     INTERRUPTED = 130  #: stopped with Ctrl-C
 

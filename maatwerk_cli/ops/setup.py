@@ -264,6 +264,6 @@ def _edit_team(folder: LedgerFolder, slug: str, edit: Callable[[str], str]) -> T
         except MaatwerkError as exc:
             raise InputError(msg("budget.nothing_written", problem=exc.msg or str(exc))) from None
         if new != old:
-            write_atomic(path, new)
+            write_atomic(path, new, shown=where)
     folder.forget_team(team.slug)
     return folder.load_team(team.slug)

@@ -11,7 +11,11 @@ What ``--format`` and ``--output`` mean, for every command:
   never writes onto files it does not own;
 * an output must be a regular file (replaced) or a new name: a device, FIFO, socket or
   folder is refused, and so is a link to one or a link to nothing (:func:`check_output`);
-* files are written whole or not at all (a temporary file, then renamed).
+* files are written whole or not at all (a temporary file, then renamed); one that another
+  program holds open (Excel) is waited for a moment, then refused (``store/atomic.py``);
+* on Windows, a name Windows would not keep as given is refused: a colon after the drive
+  (an NTFS stream of another file), a device name (``NUL``, ``CON``, ``COM1``); a path given
+  with the long-path prefix compares as the same path without it (:func:`inside`).
 
 A command whose plain output came first (``household new``, ``import entries``, ``import
 bank``) has one more format, ``text``, its default: the view's own lines (:attr:`View.text_lines`).
@@ -27,7 +31,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 
 from ..core.errors import InputError
@@ -137,6 +141,43 @@ def _plain_name(output: Path) -> None:
     # The OS refuses a NUL in a path with a ValueError; no file name needs a control character.
     if any(ord(c) < 32 or ord(c) == 127 for c in str(output)):
         raise InputError(f"--output {ascii(str(output))} holds a control character; choose another file name")
+    if sys.platform == "win32":  # pragma: no cover - the rule itself is tested everywhere
+        problem = windows_name_problem(str(output))
+        if problem:
+            raise InputError(f"{output}: {problem}; choose another file name")
+
+
+#: Names Windows keeps for devices, with or without an extension (``nul.csv`` is NUL).
+DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                     *(f"{d}{n}" for d in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³"))})
+
+
+def windows_name_problem(path: str) -> str:
+    """Why Windows would not write the file ``path`` names as given ("" when it would)."""
+    name = PureWindowsPath(path).name
+    if ":" in name:
+        return "a colon after the drive names a hidden stream of another file on Windows"
+    if name.split(".")[0].rstrip(" ").upper() in DEVICES:
+        return f"{name.split('.')[0]} is a device on Windows, not a file"
+    return ""
+
+
+def _plain_windows(path: PureWindowsPath) -> PureWindowsPath:
+    r"""``path`` without the ``\\?\`` a long path may be given with (``\\?\UNC\`` for a share)."""
+    text = str(path)
+    if text.upper().startswith("\\\\?\\UNC\\"):
+        return PureWindowsPath("\\\\" + text[8:])
+    if text.startswith("\\\\?\\") or text.startswith("\\\\.\\"):
+        return PureWindowsPath(text[4:])
+    return path
+
+
+def inside(place: PurePath, root: PurePath) -> bool:
+    """Whether ``place`` is ``root`` or lies under it, both resolved. Windows paths compare
+    as Windows does: in any case, and the same with or without a long-path prefix in front."""
+    if isinstance(place, PureWindowsPath) and isinstance(root, PureWindowsPath):
+        return _plain_windows(place).is_relative_to(_plain_windows(root))
+    return place.is_relative_to(root)
 
 
 #: The settings file that makes a folder a ledger folder.
@@ -195,11 +236,12 @@ def check_output(output: Path, ledger_roots: Iterable[Path] = (), *, folder: boo
         raise InputError(f"{output}: the path cannot be followed ({exc}); give another") from None
     for where in dict.fromkeys((place, points)):
         for root, resolved in roots:  # the --ledgers folder, even before it holds its settings
-            if where.is_relative_to(resolved):
+            if inside(where, resolved):
                 _inside(output, root)
         found = ledger_above(where, itself=folder)
         if found is not None:
-            _inside(output, found)
+            # Named as the user wrote it where the path as given leads there.
+            _inside(output, ledger_above(output, itself=folder) or found)
     try:
         mode = os.lstat(output).st_mode
     except FileNotFoundError:

@@ -1,15 +1,23 @@
 """The report's HTML page as a PDF, through a real layout engine: WeasyPrint when it can be
-imported, else a headless Chromium (``chromium --headless --print-to-pdf``). Both honour
-the page's print CSS (A4, a new page per section). Neither is a dependency of the tool:
-without one, writing a PDF is refused with one line saying how to get one.
+imported, else a headless Chromium (``chromium --headless --print-to-pdf``): Chromium itself,
+Google Chrome or Microsoft Edge (which every Windows 10 and 11 has), from
+``$MAATWERK_CHROMIUM``, the PATH, or their standard install folders on Windows and macOS
+(:func:`install_candidates`), where installers put them rather than on the PATH. Both
+honour the page's print CSS (A4, a new page per section). Neither is a dependency of the
+tool: without one, writing a PDF is refused with one line saying where it looked and how to
+get one.
 """
 
 from __future__ import annotations
 
+import ntpath
 import os
+import posixpath
 import shutil
 import subprocess
+import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..core.errors import InputError, MaatwerkError
@@ -17,15 +25,68 @@ from ..store.atomic import write_atomic
 
 #: Names a Chromium goes by on Linux, macOS (via PATH) and Windows.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "msedge")
-NO_ENGINE = ("writing a PDF needs WeasyPrint (pip install weasyprint) or Chromium (e.g. apt-get install "
-             "chromium; or set MAATWERK_CHROMIUM to its path); neither was found. Write FILE.html instead "
-             "and print it from a browser")
+#: Windows: under each folder its variable names, Edge first (every Windows 10 and 11 has it).
+WINDOWS_INSTALLS = (
+    ("ProgramFiles(x86)", ("Microsoft", "Edge", "Application", "msedge.exe")),
+    ("ProgramFiles", ("Microsoft", "Edge", "Application", "msedge.exe")),
+    ("ProgramFiles", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("ProgramFiles(x86)", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("LocalAppData", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("ProgramFiles", ("Chromium", "Application", "chrome.exe")),
+    ("LocalAppData", ("Chromium", "Application", "chrome.exe")),
+)
+#: macOS: the program inside each app bundle, in /Applications or the user's ~/Applications.
+MAC_APPS = (
+    ("Google Chrome.app", "Google Chrome"),
+    ("Microsoft Edge.app", "Microsoft Edge"),
+    ("Chromium.app", "Chromium"),
+)
+#: Where :func:`install_candidates` looks, as the refusal names it.
+PLACES = {"win32": "%ProgramFiles%, %ProgramFiles(x86)% and %LocalAppData%",
+          "darwin": "/Applications and ~/Applications"}
 #: Seconds Chromium may take to print the page.
 TIMEOUT = 120
 
 
+def no_engine(platform: str = sys.platform) -> str:
+    """The refusal when there is no engine: what is needed, where it was looked for, how to set one."""
+    places = f"on the PATH nor in {PLACES[platform]}" if platform in PLACES else "on the PATH"
+    get = "" if platform in PLACES else " (e.g. apt-get install chromium)"
+    return (f"writing a PDF needs WeasyPrint (pip install weasyprint) or Chromium, Chrome or Edge{get}; none was "
+            f"found {places}. Set MAATWERK_CHROMIUM to the browser's program, or write FILE.html instead and "
+            "print it from a browser")
+
+
+def install_candidates(platform: str, environ: Mapping[str, str]) -> list[str]:
+    """Where Edge, Chrome and Chromium are installed on ``platform`` (``sys.platform``'s
+    values), given the environment: the paths to try, best first. Written with that
+    platform's separators whichever platform runs this (so it is tested everywhere)."""
+    if platform == "win32":
+        # Windows' variable names are case-insensitive; os.environ there is upper-cased.
+        upper = {key.upper(): value for key, value in environ.items()}
+        return list(dict.fromkeys(ntpath.join(upper[var.upper()], *parts) for var, parts in WINDOWS_INSTALLS
+                                  if upper.get(var.upper(), "").strip()))
+    if platform == "darwin":
+        roots = ["/Applications"]
+        home = environ.get("HOME", "").strip()
+        if home:
+            roots.append(posixpath.join(home, "Applications"))
+        return [posixpath.join(root, app, "Contents", "MacOS", program)
+                for root in roots for app, program in MAC_APPS]
+    return []
+
+
+def installed(platform: str, environ: Mapping[str, str]) -> str | None:
+    """The first of :func:`install_candidates` that is there as a program."""
+    for candidate in install_candidates(platform, environ):
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
 def chromium() -> str | None:
-    """The Chromium to print with: ``$MAATWERK_CHROMIUM``, else the first on PATH."""
+    """The Chromium to print with: ``$MAATWERK_CHROMIUM``, else the first on PATH, else
+    the first in its platform's install folders."""
     given = os.environ.get("MAATWERK_CHROMIUM", "").strip()
     if given:
         return given if Path(given).is_file() else shutil.which(given)
@@ -33,7 +94,7 @@ def chromium() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    return None
+    return installed(sys.platform, os.environ)
 
 
 def engine() -> str:
@@ -46,7 +107,7 @@ def engine() -> str:
         return "weasyprint"
     found = chromium()
     if found is None:
-        raise InputError(NO_ENGINE)
+        raise InputError(no_engine())
     return found
 
 

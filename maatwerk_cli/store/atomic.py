@@ -12,23 +12,93 @@
   journal's folder on some file systems, which the clerk's card payment should not wait for.
 
 Journals and bank files are not replaced but appended to, by their own store modules
-(``store/folder.py``, ``store/banklines.py``), in whole lines, fsynced.
+(``store/folder.py``, ``store/banklines.py``), in whole lines, fsynced; they open their file
+with :func:`open_patiently`.
+
+A file another program holds open (Excel, a virus scanner, a sync client: on Windows a
+sharing or lock violation) or that may not be written (a read-only file, a folder the user
+may not write in) is tried again for a moment (:func:`patiently`), then refused with a
+:class:`~maatwerk_cli.core.errors.BusyError` naming the file; nothing is half-written.
+``MAATWERK_BUSY_WAIT`` sets that moment in seconds (default 2).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
-from ..core.errors import LedgerError
+from ..core.errors import BusyError, LedgerError
 from ..core.messages import msg
 
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
+T = TypeVar("T")
+
+#: Seconds a file held by another program is waited for (``MAATWERK_BUSY_WAIT`` overrides).
+BUSY_WAIT = 2.0
+#: Windows' ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: another program has the file open.
+_HELD_WINERRORS = (32, 33)
+#: POSIX errors that mean the file is in use or may not be written by us now; a read-only
+#: file system (EROFS) is not among them: waiting does not help there, it is a mistake.
+_HELD_ERRNOS = (errno.EACCES, errno.EPERM, errno.EBUSY, errno.ETXTBSY)
+
+
+def held(exc: OSError) -> bool:
+    """Whether ``exc`` says another program holds the file, or it may not be written."""
+    if getattr(exc, "winerror", None) in _HELD_WINERRORS:
+        return True
+    return exc.errno in _HELD_ERRNOS
+
+
+def busy_wait() -> float:
+    """How long to keep trying a held file: ``MAATWERK_BUSY_WAIT`` seconds, else :data:`BUSY_WAIT`."""
+    given = os.environ.get("MAATWERK_BUSY_WAIT", "").strip()
+    try:
+        seconds = float(given) if given else BUSY_WAIT
+    except ValueError:
+        return BUSY_WAIT
+    return seconds if 0 <= seconds < 3600 else BUSY_WAIT
+
+
+def patiently(shown: str | os.PathLike[str], action: Callable[[], T]) -> T:
+    """``action()``, tried again for :func:`busy_wait` seconds while the file is held
+    (:func:`held`); then a BusyError naming ``shown`` (the file as the user knows it).
+    Any other OSError goes through at once."""
+    deadline = time.monotonic() + busy_wait()
+    pause = 0.05
+    while True:
+        try:
+            return action()
+        except OSError as exc:
+            if not held(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise BusyError(msg("file.held", path=str(shown))) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def open_patiently(path: Path, flags: int, shown: str | None = None) -> int:
+    """``os.open(path, flags, 0o644)`` (a file to write), patient with a held file."""
+    return patiently(shown or str(path), lambda: os.open(path, flags, 0o644))
+
+
+def _replace_patiently(tmp: Path, path: Path, shown: str) -> None:
+    def replace() -> None:
+        # POSIX renames over a read-only file; Windows does not, nor does the user expect it:
+        # a file that may not be opened for writing is not replaced either.
+        if os.path.isfile(path) and not os.path.islink(path) and not os.access(path, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        os.replace(tmp, path)
+
+    patiently(shown, replace)
 
 
 def fsync_dir(path: Path) -> None:
@@ -62,21 +132,24 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
 
 
 def write_atomic(path: Path, text: str | bytes | Iterable[bytes | memoryview], *, mode: int = 0o644,
-                 durable: bool = True) -> None:
+                 durable: bool = True, shown: str | None = None, patient: bool = True) -> None:
     """Replace ``path`` with ``text``: temp file in the same folder, fsync, rename.
 
     ``text`` may come in pieces (a large cache file is not joined in memory first).
     ``path`` itself is replaced, never a file a symbolic link there points to.
     ``durable=False`` skips the fsyncs, for a file that may be lost but never half-read
     (a cache file, which is checked before use and made again from the journal).
+    A held file (see the module's note) is waited for and then refused, named as ``shown``
+    (default ``path``); ``patient=False``: no waiting, the OSError goes through (a cache file).
     """
     tmp = _temp(path)
+    name = shown or str(path)
     pieces = [text.encode("utf-8")] if isinstance(text, str) else [text] if isinstance(text, bytes) else text
     # os-level calls, like the journal: no buffering in between, and every write and
     # fsync error reaches us (and the fault tests can inject them at the OS boundary).
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY | NOFOLLOW
     try:
-        fd = os.open(tmp, flags, mode)
+        fd = patiently(name, lambda: os.open(tmp, flags, mode)) if patient else os.open(tmp, flags, mode)
         try:
             for piece in pieces:
                 _write_all(fd, piece)
@@ -84,7 +157,10 @@ def write_atomic(path: Path, text: str | bytes | Iterable[bytes | memoryview], *
                 os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        if patient:
+            _replace_patiently(tmp, path, name)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -95,20 +171,30 @@ def write_atomic(path: Path, text: str | bytes | Iterable[bytes | memoryview], *
 
 def write_via(path: Path, produce: Callable[[Path], None]) -> None:
     """Replace ``path`` with what ``produce`` writes to the temporary name it is given
-    (a library that writes files by name); then fsync, rename, fsync the folder."""
+    (a library that writes files by name); then fsync, rename, fsync the folder. A held
+    ``path`` is waited for, then refused (see the module's note)."""
     tmp = _temp(path)
     try:
         tmp.unlink(missing_ok=True)
+        # The folder must take the new file: tried here, where a held or unwritable one is
+        # waited for and named, rather than inside the library.
+        patiently(path, lambda: _probe(tmp))
         produce(tmp)
         if not tmp.is_file():
             raise LedgerError(msg("file.nothing_written", path=path))
         _fsync_file(tmp)
-        os.replace(tmp, path)
+        _replace_patiently(tmp, path, str(path))
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def _probe(tmp: Path) -> None:
+    """Make and remove the empty file ``tmp`` (an earlier one is replaced)."""
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY | NOFOLLOW, 0o644))
+    os.unlink(tmp)
 
 
 def replace_folder(built: Path, target: Path) -> None:
@@ -124,7 +210,8 @@ def replace_folder(built: Path, target: Path) -> None:
         fsync_dir(target.parent)
         return
     old = target.parent / f".{target.name}.old-{os.getpid()}"
-    os.replace(target, old)
+    # Windows refuses to rename a folder while another program holds a file in it.
+    patiently(target, lambda: os.replace(target, old))
     try:
         os.replace(built, target)
     except BaseException:

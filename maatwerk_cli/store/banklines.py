@@ -22,7 +22,7 @@ from pathlib import Path
 from ..core.errors import Problem
 from ..core.messages import Msg, msg
 from ..core.money import amount_from_file, format_plain
-from .atomic import NOFOLLOW, append_whole, write_atomic
+from .atomic import NOFOLLOW, append_whole, open_patiently, write_atomic
 from .journal import checksum
 
 #: Columns of ``teams/<slug>.bank.csv``, in file order.
@@ -146,15 +146,16 @@ def read_lines(path: Path, name: str, cut: int | None = None) -> tuple[list[Stor
     return out, problems
 
 
-def append_lines(path: Path, lines: Sequence[StoredLine]) -> None:
-    """Append lines to a bank file (the caller holds the lock and has noted its size).
+def append_lines(path: Path, lines: Sequence[StoredLine], shown: str = "") -> None:
+    """Append lines to a bank file (the caller holds the lock and has noted its size);
+    ``shown``: the file as messages name it (default ``path``).
 
     Whole lines in one write, fsynced; on an I/O error whatever got written is taken back.
     """
     if not path.exists():
         # A new bank file appears with its header already in it, as a new journal does.
-        write_atomic(path, BANK_HEADER)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | NOFOLLOW)
+        write_atomic(path, BANK_HEADER, shown=shown or None)
+    fd = open_patiently(path, os.O_RDWR | os.O_APPEND | NOFOLLOW, shown or None)
     try:
         size = os.fstat(fd).st_size
         prefix = ""

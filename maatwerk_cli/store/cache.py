@@ -487,7 +487,7 @@ def store(journal: Path, st: Stamp, folded: Folded) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Not fsynced: a cache file lost in a power cut is made again from the journal,
         # and one cut short fails its checksums.
-        write_atomic(path, pieces(), mode=0o600, durable=False)
+        write_atomic(path, pieces(), mode=0o600, durable=False, patient=False)
     except OSError:
         return
     _evict(path.parent, keep=path)

@@ -36,7 +36,7 @@ from ..core.messages import Msg, Opt, msg
 from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
-from .atomic import NOFOLLOW, append_whole, fsync_dir, write_atomic
+from .atomic import NOFOLLOW, append_whole, fsync_dir, open_patiently, write_atomic
 from .banklines import BANK_SUFFIX, StoredLine, append_lines, read_lines
 from .books import Books, Folded, Wanted, read_books
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
@@ -467,6 +467,8 @@ class LedgerFolder:
                 if size is None:
                     path.unlink(missing_ok=True)
                     continue
+                if os.lstat(path).st_size <= size:
+                    continue  # untouched: nothing to cut (and it may be held by another program)
                 fd = os.open(path, os.O_RDWR | NOFOLLOW)
                 try:
                     if os.fstat(fd).st_size > size:
@@ -513,7 +515,7 @@ class LedgerFolder:
                 if created:
                     # A new journal appears with its header already in it (temp file,
                     # rename): a reader never finds it empty.
-                    write_atomic(path, HEADER)
+                    write_atomic(path, HEADER, shown=self.display(path))
                 return self._append_locked(path, slug, lines, written)
             except BaseException:
                 if created:  # as it was: no journal
@@ -527,7 +529,7 @@ class LedgerFolder:
         """:meth:`append` with the lock held and the journal in place."""
         # Every line is encoded (and every cell checked) before anything is written.
         stamp = now_stamp()
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | NOFOLLOW)
+        fd = open_patiently(path, os.O_RDWR | os.O_APPEND | NOFOLLOW, self.display(path))
         try:
             size = os.fstat(fd).st_size
             os.lseek(fd, 0, os.SEEK_SET)
@@ -600,9 +602,10 @@ class LedgerFolder:
             try:
                 # The marker first: should this process die half-way, readers and the next
                 # writer know which lines were never confirmed.
-                write_atomic(self.pending_path, marker_text(batch, cuts, bank_cuts, bank_stamp))
+                write_atomic(self.pending_path, marker_text(batch, cuts, bank_cuts, bank_stamp),
+                             shown=self.display(self.pending_path))
                 for slug, stored in bank.items():
-                    append_lines(self.bank_path(slug), stored)
+                    append_lines(self.bank_path(slug), stored, self.display(self.bank_path(slug)))
                 for slug, lines in batches.items():
                     marked = [{**cells, "extra": _with_batch(cells.get("extra", ""), batch)}
                               for cells in lines]
