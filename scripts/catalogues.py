@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import inspect
 import struct
 import sys
 from collections.abc import Iterator
@@ -51,14 +52,16 @@ def marked(source: str, *, cli: bool) -> Iterator[tuple[str, int]]:
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             if name in MARKERS and node.args and isinstance(node.args[0], ast.Constant) \
                     and isinstance(node.args[0].value, str):
-                yield node.args[0].value, node.lineno
+                text = node.args[0].value
+                # In the command line, N_ marks help given at import, looked up as cleaned.
+                yield (inspect.cleandoc(text) if cli and name == "N_" else text), node.lineno
             for kw in node.keywords if name.startswith(PARSERS) else ():  # the word a parser names
                 if kw.arg == "what" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
                     yield kw.value.value, node.lineno
             if cli:
                 for kw in node.keywords:
                     if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
-                        yield kw.value.value, node.lineno
+                        yield inspect.cleandoc(kw.value.value), node.lineno
         if isinstance(node, ast.arguments):
             named = [*node.posonlyargs, *node.args][-len(node.defaults):] if node.defaults else []
             pairs = [*zip(named, node.defaults, strict=True), *zip(node.kwonlyargs, node.kw_defaults, strict=True)]
@@ -67,7 +70,8 @@ def marked(source: str, *, cli: bool) -> Iterator[tuple[str, int]]:
                     yield default.value, getattr(default, "lineno", 0)
         doc = _docstring_of_command(node) if cli else None
         if doc:
-            yield doc, getattr(node, "lineno", 0)
+            # Help is looked up by its text as click has it: indentation and end cleaned.
+            yield inspect.cleandoc(doc), getattr(node, "lineno", 0)
 
 
 def extracted() -> dict[str, list[str]]:

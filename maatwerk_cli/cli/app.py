@@ -22,7 +22,7 @@ import typer
 from ..core.errors import BusyError, MaatwerkError, Problem
 from ..core.messages import N_, Opt, at_edge, tr
 from .lang import DEFAULT as DEFAULT_LANGUAGE
-from .lang import choose, normal, speak, take_option, translate_tree
+from .lang import choose, click_message, normal, speak, take_option, translate_tree
 from .progress import progress_bar
 
 if TYPE_CHECKING:
@@ -125,15 +125,17 @@ def fail(message: str, code: int = ExitStatus.MISTAKE) -> NoReturn:
 
 
 def warn(message: str) -> None:
-    notice(f"warning: {message}")
+    notice(tr("warning: {message}", message=message))
 
 
 def warn_problems(problems: Sequence[Problem]) -> None:
     """Readers set damaged lines aside; say so, never silently."""
     if problems:
-        first = problems[0]
-        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-        warn(f"{first}{more}; run `maatwerk check`")
+        first, more = problems[0], len(problems) - 1
+        if more:
+            warn(tr("{problem} and {n:count} more; run `maatwerk check`", problem=first, n=more))
+        else:
+            warn(tr("{problem}; run `maatwerk check`", problem=first))
 
 
 def cli_option(option: Opt) -> str:
@@ -195,16 +197,16 @@ def _run(argv: list[str]) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        notice("aborted")
+        notice(tr("aborted"))
         return 1
     except typer.TyperException as exc:  # click's usage errors: one line, not a box
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        message = click_message(exc.format_message() if hasattr(exc, "format_message") else str(exc))
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "maatwerk"
-        _error(f"{message} (see `{where} --help`)")
+        _error(tr("{message} (see `{command} --help`)", message=message, command=where))
         return getattr(exc, "exit_code", ExitStatus.MISTAKE) or ExitStatus.MISTAKE
     except KeyboardInterrupt:
-        notice("interrupted")
+        notice(tr("interrupted"))
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         # `maatwerk entries | head`: the reader went away; that is not an error.
@@ -220,7 +222,7 @@ def _run(argv: list[str]) -> int:
         if "null byte" not in str(exc) and "null character" not in str(exc):
             return _internal(exc)
         # No real command line holds a NUL, but a caller of run() can: never a traceback.
-        _error("a file name holds a NUL character; give it without")
+        _error(tr("a file name holds a NUL character; give it without"))
         return ExitStatus.MISTAKE
     except Exception as exc:
         return _internal(exc)
@@ -231,8 +233,8 @@ def _internal(exc: Exception) -> int:
     """A bug. Still one line, never a traceback for a user; MAATWERK_DEBUG=1 shows it."""
     if os.environ.get("MAATWERK_DEBUG"):
         raise exc from None
-    _error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in maatwerk: please report "
-           "it with the command you ran (MAATWERK_DEBUG=1 shows the details)")
+    _error(tr("internal error ({kind}: {error}); this is a bug in maatwerk: please report it with the "
+              "command you ran (MAATWERK_DEBUG=1 shows the details)", kind=type(exc).__name__, error=exc))
     return ExitStatus.INTERNAL
 
 
@@ -259,8 +261,8 @@ def _not_utf8(argv: Sequence[str]) -> str:
             at = next(i for i, c in enumerate(arg) if "\ud800" <= c <= "\udfff")
             start = len(arg[: max(0, at - 30)].encode("utf-8", "surrogateescape"))
             shown = ("..." if start else "") + ascii(raw[start: start + 50])[2:-1]
-            return (f"argument '{shown}' holds bytes that are not UTF-8 text; type it again in UTF-8 "
-                    "(a file name too: rename the file), or set your terminal to UTF-8")
+            return tr("argument '{shown}' holds bytes that are not UTF-8 text; type it again in UTF-8 "
+                      "(a file name too: rename the file), or set your terminal to UTF-8", shown=shown)
     return ""
 
 

@@ -16,7 +16,8 @@ import typer
 
 from ..core.dates import parse_date, parse_month
 from ..core.errors import InputError
-from ..core.money import format_eur, parse_amount
+from ..core.messages import N_, tr
+from ..core.money import parse_amount
 from ..render.output import TEXT_FORMATS, emit, print_id, print_lines
 from .app import ExitStatus, app, ledger, warn, warn_problems
 from .clerk import LENIENT, import_app
@@ -32,9 +33,6 @@ bank_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(bank_app, name="bank")
-
-BANK_FORMATS = "auto, ing, rabobank, abnamro, knab, asn, sns, regiobank, bunq, triodos, camt053 or mt940"
-
 
 # --------------------------------------------------------------------------- cash
 
@@ -66,13 +64,13 @@ def cash_withdraw(
     lg = ledger()
     done = lg.record_withdrawal(WithdrawRequest(team, value, date=when, note=note, by=by, bank_line=bank_line))
     if value % lg.note_step:
-        warn(f"{format_eur(value)} is not a multiple of {format_eur(lg.note_step)}, as cash machines "
-             "pay out; recorded anyway, check the receipt")
+        warn(tr("{amount:eur} is not a multiple of {step:eur}, as cash machines pay out; recorded anyway, "
+                "check the receipt", amount=value, step=lg.note_step))
     print_id(done.id, out_fmt)
     # The date as recorded: a bank line's, or today.
-    echo(done.id, "cash withdrawal", team=done.team, amount=value, method="pin",
+    echo(done.id, tr("cash withdrawal"), team=done.team, amount=value, method="pin",
          date=dt.date.fromisoformat(done.cells["date"]),
-         more=f"cash on hand {format_eur(lg.cash_on_hand(done.team))}")
+         more=tr("cash on hand {amount:eur}", amount=lg.cash_on_hand(done.team)))
 
 
 @cash_app.command("status")
@@ -112,12 +110,13 @@ def cash_settle(
     from ..ledger import SettleRequest
 
     if deposit == write_off:
-        raise InputError("say how to settle: --deposit (back into the account) or --write-off")
+        raise InputError(tr("say how to settle: --deposit (back into the account) or --write-off"))
     when = parse_date(date) if date else None
     done = ledger().settle(SettleRequest(team, "deposit" if deposit else "write-off", date=when, reason=reason,
                                          by=by))
-    verb = "deposited" if done.method == "deposit" else "written off"
-    print_lines(f"{done.id}  {format_eur(done.amount)} {verb}; the cash box of {done.team} is empty")
+    said = (N_("{id}  {amount:eur} deposited; the cash box of {team} is empty") if done.method == "deposit"
+            else N_("{id}  {amount:eur} written off; the cash box of {team} is empty"))
+    print_lines(tr(said, id=done.id, amount=done.amount, team=done.team))
 
 
 # --------------------------------------------------------------------------- bank import
@@ -128,7 +127,8 @@ def import_bank(
     file: Path = typer.Argument(..., help="The statement: CSV, TAB, XLSX, camt.053 XML or MT940."),
     team: str = typer.Option(..., "--team", help="The team whose card account this is."),
     bank_format: str = typer.Option("auto", "--format", "-f", metavar="FORMAT",
-                                    help=f"Statement format: {BANK_FORMATS} (auto reads the content)."),
+                                    help="Statement format: auto, ing, rabobank, abnamro, knab, asn, sns, "
+                                         "regiobank, bunq, triodos, camt053 or mt940 (auto reads the content)."),
     account: str | None = typer.Option(
         None, "--account", metavar="IBAN", help="The team's account, when the file holds several."
     ),
@@ -160,7 +160,8 @@ def import_bank(
     from ..render import listings
 
     if as_json and shown is not None and shown.strip().lower() != "json":
-        raise InputError(f"--json and --output-format {shown} ask for two formats; give one of them")
+        raise InputError(tr("--json and --output-format {format} ask for two formats; give one of them",
+                            format=shown))
     to = out("json" if as_json else shown, output, TEXT_FORMATS)
     fmt = bank_format.strip().lower()
     result = ledger().import_statement(ImportBankRequest(file, team, format=fmt, account=account, dry_run=dry_run))

@@ -18,7 +18,7 @@ import typer
 
 from ..core.dates import parse_date, parse_year, today
 from ..core.errors import InputError
-from ..core.messages import Opt
+from ..core.messages import N_, Opt, tr
 from ..core.money import format_eur, parse_amount
 from ..core.records import KIND_ALIASES, METHOD_ALIASES, OUTCOMES
 from ..core.text import resolve_choice
@@ -47,20 +47,28 @@ def _fmt(fmt: str) -> str:
     """``--format`` of a recording command: text (the bare id) or json (``{"id": ...}``)."""
     value = fmt.strip().lower()
     if value not in ("text", "json", "table"):
-        raise InputError(f"format {fmt!r} is not one of: text, json")
+        raise InputError(tr("format {format!r} is not one of: text, json", format=fmt))
     return value
 
 
 def echo(line_id: str, what: str, *, team: str, date: dt.date, amount: Decimal | None = None,
          category: str = "", method: str = "", kind: str = "", more: str = "") -> None:
     """The clerk's check, one line on stderr in Dutch formats: what was read and recorded
-    (``€ 12.505,00`` is twelve thousand five hundred and five euros)."""
-    parts = [what, f"team {team}"]
+    (``€ 12.505,00`` is twelve thousand five hundred and five euros). ``what`` and ``more``
+    come in the run's language; a kind is named in it too."""
+    parts = [what, tr("team {team}", team=team)]
     if amount is not None:
         parts.append(format_eur(amount))
-    parts.extend(p for p in (category, method, kind) if p)
+    parts.extend(p for p in (category, method, tr(KIND_WORDS.get(kind, kind)) if kind else "") if p)
     parts.append(date.strftime("%d-%m-%Y"))
-    notice(f"recorded {line_id}: {', '.join(parts)}{f'; {more}' if more else ''}")
+    if more:
+        notice(tr("recorded {id}: {details}; {more}", id=line_id, details=", ".join(parts), more=more))
+    else:
+        notice(tr("recorded {id}: {details}", id=line_id, details=", ".join(parts)))
+
+
+#: A spend's kind as the echo names it (the journal keeps the English word).
+KIND_WORDS = {"gift": N_("gift"), "loan": N_("loan"), "conditional": N_("conditional")}
 
 
 @app.command()
@@ -74,7 +82,7 @@ def init(
 
     made = Ledger.init(state.ledgers, municipality=municipality,
                        year=parse_year(year) if year else None)
-    print_lines(f"created {made.root / 'maatwerk.toml'}; add a team with `maatwerk team add`")
+    print_lines(tr("created {path}; add a team with `maatwerk team add`", path=made.root / "maatwerk.toml"))
 
 
 # --------------------------------------------------------------------------- teams
@@ -92,10 +100,10 @@ def team_add(
     amount = parse_amount(budget, what="budget", allow_zero=True)
     team = ledger().add_team(slug, name=name, budget=amount, year=parse_year(year or today().year),
                              kind="fund" if fund else "team")
-    print_lines(f"added {team.slug} ({team.name})")
+    print_lines(tr("added {team} ({name})", team=team.slug, name=team.name))
 
 
-TEAM_BUDGET_HELP = """\
+TEAM_BUDGET_HELP = N_("""\
 Set a team's budget for a year, record a top-up or cut, or give the budget its own period.
 
 For example, maatwerk team budget ...
@@ -109,7 +117,7 @@ A top-up or cut is added to the team file as a dated block and never overwrites 
 there; the year's budget is the base plus its top-ups less its cuts. The pace of the
 year counts from the budget's own start, each top-up from its own date (docs/reports.md).
 The team file keeps its comments.
-"""
+""")
 
 
 @team_app.command("budget", help=TEAM_BUDGET_HELP, context_settings=LENIENT)
@@ -129,24 +137,25 @@ def team_budget(
 ) -> None:
     signed = amount is not None and amount.strip()[:1] in ("+", "-", "\u2212")
     if amount is None and period_start is None and period_end is None:
-        raise InputError("give an amount (12.000, or +5.000 / -2.000 with --from DATE), "
-                         "or a period with --start DATE and --end DATE")
+        raise InputError(tr("give an amount (12.000, or +5.000 / -2.000 with --from DATE), "
+                            "or a period with --start DATE and --end DATE"))
     if signed and start is None:
-        raise InputError(f"a top-up or cut needs the date it counts from: {amount} --from DATE")
+        raise InputError(tr("a top-up or cut needs the date it counts from: {amount} --from DATE", amount=amount))
     if start is not None and not signed:
-        raise InputError("with --from, give the change with its sign: +5.000 for a top-up, -2.000 for a cut")
+        raise InputError(tr("with --from, give the change with its sign: +5.000 for a top-up, -2.000 for a cut"))
     if note is not None and not signed:
-        raise InputError("--note goes with a top-up or cut (+5.000 or -2.000 --from DATE)")
-    when = _date(start, "--from date", allow_future=True)
-    begin = _date(period_start, "--start date", allow_future=True)
-    end = _date(period_end, "--end date", allow_future=True)
+        raise InputError(tr("--note goes with a top-up or cut (+5.000 or -2.000 --from DATE)"))
+    when = _date(start, what="--from date", allow_future=True)
+    begin = _date(period_start, what="--start date", allow_future=True)
+    end = _date(period_end, what="--end date", allow_future=True)
     years = {d.year for d in (when, begin, end) if d is not None}
     if year is not None:
         y = parse_year(year)
         if years - {y}:
-            raise InputError(f"the dates given are not in {y}; a top-up, cut or period lies within its year")
+            raise InputError(tr("the dates given are not in {year}; a top-up, cut or period lies within its year",
+                                year=y))
     elif len(years) > 1:
-        raise InputError("the dates given lie in different years; give one year's budget at a time")
+        raise InputError(tr("the dates given lie in different years; give one year's budget at a time"))
     else:
         y = years.pop() if years else parse_year(today().year)
     value = None
@@ -163,14 +172,20 @@ def team_budget(
         period=(begin, end) if begin is not None or end is not None else None)
     plan = team.budget_year(y)
     if begin is not None or end is not None:
-        print_lines(f"{team.slug}: budget {y} runs from {plan.first:%d-%m-%Y} to {plan.last:%d-%m-%Y}")
+        print_lines(tr("{team}: budget {year} runs from {first:date} to {last:date}", team=team.slug, year=y,
+                       first=plan.first, last=plan.last))
     if change is not None and value is not None and when is not None:
-        kind = "top-up" if value > 0 else "cut"
-        print_lines(f"{team.slug}: {kind} of {format_eur(abs(value))} from {when:%d-%m-%Y}; "
-                    f"budget {y} is now {format_eur(plan.total)}")
+        said = (tr("{team}: top-up of {amount:eur} from {day:date}; budget {year} is now {total:eur}", team=team.slug,
+                   amount=value, day=when, year=y, total=plan.total) if value > 0 else
+                tr("{team}: cut of {amount:eur} from {day:date}; budget {year} is now {total:eur}", team=team.slug,
+                   amount=abs(value), day=when, year=y, total=plan.total))
+        print_lines(said)
     elif value is not None:
-        more = f" ({format_eur(plan.total)} with its top-ups and cuts)" if plan.total != value else ""
-        print_lines(f"{team.slug}: budget {y} is {format_eur(value)}{more}")
+        if plan.total != value:
+            print_lines(tr("{team}: budget {year} is {amount:eur} ({total:eur} with its top-ups and cuts)",
+                           team=team.slug, year=y, amount=value, total=plan.total))
+        else:
+            print_lines(tr("{team}: budget {year} is {amount:eur}", team=team.slug, year=y, amount=value))
 
 
 @team_app.command("list")
@@ -185,7 +200,7 @@ def team_list(
     to = out(fmt, output)
     y = parse_year(year or today().year)
     rows = [listings.team_record(t, y) for t in ledger().teams()]
-    emit(replace(listings.teams(f"Budget holders {y}", rows), period=f"budgetjaar {y}"), to)
+    emit(replace(listings.teams(tr("Budget holders {year}", year=y), rows), period=f"budgetjaar {y}"), to)
 
 
 @team_app.command("show")
@@ -201,14 +216,22 @@ def team_show(
     to = out(fmt, output)
     team = ledger().team(slug)
     rows = [listings.team_record(team, y) for y in team.years()]
-    view = listings.teams(team.name, rows, total=False, empty=f"{team.slug} has no budget yet")
-    changes = [f"{'top-up' if c.amount > 0 else 'cut'} of {format_eur(abs(c.amount))} from "
-               f"{c.start:%d-%m-%Y}" + (f": {c.note}" if c.note else "") for c in team.changes]
+    view = listings.teams(team.name, rows, total=False, empty=tr("{team} has no budget yet", team=team.slug))
+    changes = [_change(c.amount, c.start, c.note) for c in team.changes]
     if changes:
         from dataclasses import replace
 
-        view = replace(view, footer=["Top-ups and cuts: " + "; ".join(changes) + "."])
+        view = replace(view, footer=[tr("Top-ups and cuts: {changes}.", changes="; ".join(changes))])
     emit(view, to)
+
+
+def _change(amount: Decimal, start: dt.date, note: str | None) -> str:
+    """One top-up or cut of a budget, as ``team show`` lists it."""
+    if amount > 0:
+        said = tr("top-up of {amount:eur} from {day:date}", amount=amount, day=start)
+    else:
+        said = tr("cut of {amount:eur} from {day:date}", amount=abs(amount), day=start)
+    return tr("{change}: {note}", change=said, note=note) if note else said
 
 
 # --------------------------------------------------------------------------- recording
@@ -270,11 +293,11 @@ def spend(
         category=category,
         method=resolve_choice(method, METHOD_ALIASES, "method"),
         date=_date(date, allow_future=allow_future, flag=ALLOW_FUTURE),
-        requested=_date(requested, "request date", allow_future=allow_future, flag=ALLOW_FUTURE),
+        requested=_date(requested, what="request date", allow_future=allow_future, flag=ALLOW_FUTURE),
         household=household,
         note=note,
         kind=resolve_choice(kind, KIND_ALIASES, "kind"),
-        due=_date(due, "due date", allow_future=True),
+        due=_date(due, what="due date", allow_future=True),
         condition=condition,
         tegenprestatie=tegenprestatie,
         by=by,
@@ -285,11 +308,11 @@ def spend(
     ))
     print_id(done.id, out_fmt)
     c = done.cells
-    echo(done.id, "spend", team=done.team, date=dt.date.fromisoformat(c["date"]),
+    echo(done.id, tr("spend"), team=done.team, date=dt.date.fromisoformat(c["date"]),
          amount=Decimal(c["amount"]), category=c["category"], method=c["method"], kind=c["kind"])
 
 
-MARK_HELP = """\
+MARK_HELP = N_("""\
 Mark an entry as a loan, gift or conditional grant, or record what happened later.
 
 WHAT is one of:
@@ -302,7 +325,7 @@ WHAT is one of:
   outcome reached|partial|not-reached [--avoided-cost AMOUNT]
   recovered --from POT [--amount AMOUNT]
                                        paid back by the provision that should have paid
-"""
+""")
 
 
 @app.command(help=MARK_HELP, context_settings=LENIENT)
@@ -334,31 +357,31 @@ def mark(
         "outcome": {"--avoided-cost"}, "recovered": {"--from", "--amount", "--date"},
     }
     if action not in allowed:
-        raise InputError(f"cannot mark {what!r}; use one of: loan, gift, conditional, "
-                         "tegenprestatie, outcome, recovered")
+        raise InputError(tr("cannot mark {what!r}; use one of: loan, gift, conditional, "
+                            "tegenprestatie, outcome, recovered", what=what))
     extra = [opt for opt, v in given.items() if v is not None and opt not in allowed[action]]
     if extra:
-        raise InputError(f"{', '.join(extra)} does not go with `mark {action}`")
+        raise InputError(tr("{options:list} does not go with `mark {action}`", options=extra, action=action))
     needs_value = action in ("tegenprestatie", "outcome")
     if needs_value and not value:
-        raise InputError(f"`mark ID {action}` needs a value: "
-                         + ("the tegenprestatie text" if action == "tegenprestatie"
-                            else "reached, partial or not-reached"))
+        raise InputError(tr("`mark ID tegenprestatie` needs a value: the tegenprestatie text")
+                         if action == "tegenprestatie" else
+                         tr("`mark ID outcome` needs a value: reached, partial or not-reached"))
     if not needs_value and value is not None:
-        raise InputError(f"unexpected {value!r} after `mark ID {action}`")
+        raise InputError(tr("unexpected {value!r} after `mark ID {action}`", value=value, action=action))
     lg = ledger()
     request = MarkRequest(entry_id, action, value=value, condition=condition, status=status, pot=pot, by=by,
-                          due=_date(due, "due date", allow_future=True))
+                          due=_date(due, what="due date", allow_future=True))
     if action == "outcome":
         outcome = (value or "").strip().lower().replace("_", "-").replace(" ", "-")
         if outcome not in OUTCOMES:
-            raise InputError(f"outcome {value!r} is not one of: {', '.join(OUTCOMES)}")
+            raise InputError(tr("outcome {value!r} is not one of: {outcomes:list}", value=value, outcomes=OUTCOMES))
         cost = (parse_amount(avoided_cost, what="avoided cost", allow_zero=True, allow_negative=True)
                 if avoided_cost else None)
         request = replace(request, value=outcome, avoided_cost=cost)
     elif action == "recovered":
         if not pot:
-            raise InputError("`mark ID recovered` needs --from POT: the provision that paid back")
+            raise InputError(tr("`mark ID recovered` needs --from POT: the provision that paid back"))
         request = replace(request, amount=parse_amount(amount, what="amount") if amount else None,
                           date=_date(date))
     print_lines(lg.mark(request))
@@ -384,12 +407,12 @@ def repay(
     event = lg.repay(RepayRequest(entry_id, value, date=_date(date), by=by))
     entry = lg.entry(entry_id)
     print_id(event, out_fmt)
-    echo(event, f"repayment on {entry.id}", team=entry.team, amount=value, category=entry.category,
+    echo(event, tr("repayment on {id}", id=entry.id), team=entry.team, amount=value, category=entry.category,
          method=entry.method, kind=entry.kind, date=_date(date) or today(),
-         more=f"still owed {format_eur(entry.outstanding)}")
+         more=tr("still owed {amount:eur}", amount=entry.outstanding))
 
 
-VOID_HELP = """\
+VOID_HELP = N_("""\
 Cancel lines: entries, or any event on them; they stay in the journal, marked voided.
 
 ID is any line's id: a spend, a repayment, a mark (loan, gift, conditional), an outcome,
@@ -400,7 +423,19 @@ A spend with repayments or recoveries that stand is refused with their ids, unle
 --with-events voids them with it (and every other later event of the spend: marks,
 outcomes, bank links). What is voided is listed on stderr before anything is written
 (--dry-run only lists). stdout: the ids of the void lines, one per line.
-"""
+""")
+
+
+#: What ``void`` says of each line, whole sentences for the translator: without and with
+#: the id of the void line written for it.
+VOID_SAID = {
+    "would void": (N_("would void {id}: {details}"), N_("would void {id} by {void}: {details}")),
+    "voiding": (N_("voiding {id}: {details}"), N_("voiding {id} by {void}: {details}")),
+    "voided": (N_("voided {id}: {details}"), N_("voided {id} by {void}: {details}")),
+}
+#: A journal line's type as people read it: marked here, the journal keeps the English word.
+LINE_TYPES = (N_("spend"), N_("kind"), N_("tegenprestatie"), N_("outcome"), N_("recovered"), N_("repay"),
+              N_("void"), N_("refusal"), N_("withdraw"), N_("settle"), N_("knipkaart"), N_("bank-link"))
 
 
 @app.command(help=VOID_HELP)
@@ -419,11 +454,11 @@ def void(
 
     def say(verb: str, lines: Sequence[Undone]) -> None:
         for u in lines:
-            money = f" {format_eur(u.amount)}" if u.amount is not None else ""
-            along = "" if u.asked else " (with its spend)"
-            by = f" by {u.void_id}" if u.void_id else ""
-            notice(f"{verb} {u.id}{by}: {u.type}{money}, {u.date.strftime('%d-%m-%Y')}"
-                   f"{f', {u.what}' if u.what else ''}{along}")
+            parts = [tr(u.type), *([format_eur(u.amount)] if u.amount is not None else [])]
+            details = " ".join(parts) + f", {u.date:%d-%m-%Y}" + (f", {u.what}" if u.what else "")
+            plain, with_void = VOID_SAID[verb]
+            line = tr(with_void if u.void_id else plain, id=u.id, void=u.void_id, details=details)
+            notice(line if u.asked else tr("{line} (with its spend)", line=line))
 
     def announce(lines: Sequence[Undone]) -> None:
         # What goes along with a spend is listed before anything is written.
@@ -461,8 +496,8 @@ def show(
     to = out(fmt, output)
     told = ledger().story(line_id)
     entry = listings.entries([entry_record(told.entry)] if told.entry else [], to.format)
-    entry = replace(entry, title=f"{told.entry.id}: as it stands" if told.entry else "no entry",
-                    key="entry", sheet="entry", empty=f"{told.id} is about no entry", total=None)
+    entry = replace(entry, title=tr("{id}: as it stands", id=told.entry.id) if told.entry else tr("no entry"),
+                    key="entry", sheet="entry", empty=tr("{id} is about no entry", id=told.id), total=None)
     data = [Column("id", kind="id"), Column("type"), Column("date", kind="date"),
             Column("amount", kind="money"), Column("ref", kind="id"), Column("details"), Column("by"),
             Column("recorded_at"), Column("voided", kind="bool"), Column("voided_by", kind="id"),
@@ -470,7 +505,7 @@ def show(
     table = [Column("id", "id", "id"), Column("type", "soort"), Column("date", "datum", "date"),
              Column("amount", "bedrag", "money"), Column("details", "wat", wide=True),
              Column("by", "door", wide=True), Column("voided_by", "geannuleerd door", "id")]
-    lines = View(f"The story of {told.entry.id if told.entry else told.id}, line by line",
+    lines = View(tr("The story of {id}, line by line", id=told.entry.id if told.entry else told.id),
                  data, [line.record() for line in told.lines], table=table, sheet="lines", key="lines",
                  styles=lambda r: "dim strike" if r.get("voided") else ("bold" if r.get("asked") else None))
     emit([entry, lines], to)
@@ -503,9 +538,9 @@ def refuse(
     ))
     print_id(done.id, out_fmt)
     c = done.cells
-    echo(done.id, "refusal", team=done.team, date=dt.date.fromisoformat(c["date"]),
+    echo(done.id, tr("refusal"), team=done.team, date=dt.date.fromisoformat(c["date"]),
          amount=Decimal(c["amount"]) if c["amount"] else None, category=c["category"],
-         more="amount asked" if c["amount"] else "")
+         more=tr("amount asked") if c["amount"] else "")
 
 
 # --------------------------------------------------------------------------- listing
@@ -556,8 +591,8 @@ def _not_an_id(lg: Ledger, team: str) -> None:
     except ValueError:
         return
     if not lg.has_team(team) and lg.has_team(slug):
-        raise InputError(f"{team.strip()} is an entry id, not a team; `maatwerk show {team.strip()}` "
-                         "shows that entry with every event on it")
+        raise InputError(tr("{id} is an entry id, not a team; `maatwerk show {id}` shows that entry with every "
+                            "event on it", id=team.strip()))
 
 
 # --------------------------------------------------------------------------- import and check
@@ -618,8 +653,10 @@ def import_entries(
         for p in result.problems[:50]:
             notice(str(p))
         more = len(result.problems) - 50
-        fail(f"{len(result.problems)} bad row(s){f' ({more} more not shown)' if more > 0 else ''}; "
-             "nothing was imported")
+        if more > 0:
+            fail(tr("{n:count} bad row(s) ({more:count} more not shown); nothing was imported",
+                    n=len(result.problems), more=more))
+        fail(tr("{n:count} bad row(s); nothing was imported", n=len(result.problems)))
     views = listings.entries_import(result, str(file), dry_run=dry_run)
     emit(views[:1] if to.format in ("csv", "csv-nl") else views, to)
 
@@ -642,6 +679,6 @@ def check(
     problems = lg.check()
     emit(listings.problems(problems), to)
     if problems and to.format == TEXT:
-        warn(f"{len(problems)} problem(s) found")
+        warn(tr("{n:count} problem(s) found", n=len(problems)))
     if problems:
         raise SystemExit(ExitStatus.FINDINGS)

@@ -16,11 +16,12 @@ import typer
 
 from ..core.dates import parse_year
 from ..core.errors import InputError
+from ..core.messages import N_, tr
 from ..render.output import check_output as safe_output
 from .app import app, ledger, notice, warn, warn_problems
 from .options import RedactOpt
 
-EXPORT_HELP = (
+EXPORT_HELP = N_(
     "The ledger as files that hledger, ledger, beancount/fava and DuckDB or Spark read as they are.\n\n"
     "Each team's expenses in the journals add up to what `maatwerk compare` calls spent; the Parquet "
     "dataset gives the same figures in SQL. How the ledger maps onto accounts and tables: docs/interop.md."
@@ -29,11 +30,11 @@ EXPORT_HELP = (
 export_app = typer.Typer(help=EXPORT_HELP, no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-YEAR_HELP = "Only this year (with opening balances for cash and claims); default: every year."
-TEAM_HELP = "Only this budget holder; give --team more than once for several (default: all)."
-OUTPUT_HELP = "Write to FILE (replaced whole) instead of printing; not inside any ledger folder."
+YEAR_HELP = N_("Only this year (with opening balances for cash and claims); default: every year.")
+TEAM_HELP = N_("Only this budget holder; give --team more than once for several (default: all).")
+OUTPUT_HELP = N_("Write to FILE (replaced whole) instead of printing; not inside any ledger folder.")
 
-JOURNAL_HELP = """\
+JOURNAL_HELP = N_("""\
 The ledger as {tool} journal: {check}.
 
 Each spend is a transaction from the team's Budget account (Kas when paid in cash) to
@@ -43,7 +44,7 @@ Assets:Maatwerk:<Team>:Vorderingen; repayments and recoveries come back into Bud
 income and lower the claim. Cash withdrawals, deposits and write-offs go through Kas.
 Voided entries are left out, with their repayments. Each team's budget for the year is
 {budget}. Amounts are exact, in EUR.
-"""
+""")
 
 
 def _help(tool: str, check: str, tags: str, budget: str) -> str:
@@ -62,7 +63,7 @@ def check_output(output: Path, roots: Sequence[Path]) -> Path:
     """The file to write, or a one-line InputError before anything is read."""
     safe_output(output, roots)
     if not output.parent.is_dir():
-        raise InputError(f"folder {output.parent} does not exist")
+        raise InputError(tr("folder {folder} does not exist", folder=output.parent))
     return output
 
 
@@ -78,14 +79,15 @@ def _journal(tool: str, year: str | None, teams: list[str] | None, output: Path 
     export = lg.journal_export(year=chosen, teams=teams, redactor=Redactor() if redact else None)
     warn_problems(export.problems)
     if not export.transactions and not any(b.cents for b in export.budgets):
-        warn(f"nothing to export{f' for {chosen}' if chosen else ''}: no spends, cash or budgets")
+        warn(tr("nothing to export for {year}: no spends, cash or budgets", year=chosen) if chosen
+             else tr("nothing to export: no spends, cash or budgets"))
     text = render(tool, export)
     if output is None:
         sys.stdout.write(text)
         return
     safe_output(output)  # again: the folder may have changed while the ledger was read
     write_journal(output, text)
-    notice(f"wrote {output}")
+    notice(tr("wrote {path}", path=output))
 
 
 def _year_option() -> Any:
@@ -137,7 +139,7 @@ def export_beancount(
     _journal("beancount", year, team, output, redact)
 
 
-PARQUET_HELP = """\
+PARQUET_HELP = N_("""\
 Many ledger folders as one Parquet dataset for DuckDB, Spark, polars or pandas.
 
 Tables, each in DIR/<table>/municipality=<name>/year=<year>/part-NNNN.parquet:
@@ -148,7 +150,7 @@ export in the same place; it may not lie inside a ledger folder.
 
 Needs pyarrow: pip install 'maatwerk-cli\\[parquet]'. Example queries: docs/interop.md and
 examples/researcher_duckdb.py.
-"""
+""")
 
 
 @export_app.command("parquet", help=PARQUET_HELP)
@@ -172,7 +174,8 @@ def export_parquet(
     safe_output(target, [lg.root for lg in ledgers], folder=True)
     for lg in ledgers:
         if _inside(lg.root, target):
-            raise InputError(f"the ledger folder {lg.root} is inside {target}; give another folder")
+            raise InputError(tr("the ledger folder {folder} is inside {target}; give another folder",
+                                folder=lg.root, target=target))
     check_target(target)
     redactor = Redactor() if redact else None
     parts = [lg.export_tables(redactor) for lg in ledgers]
@@ -180,4 +183,5 @@ def export_parquet(
     columns = {name: table_columns(name, redactor) for name in parts[0].rows} if parts else {}
     counts = write_dataset(target, parts, columns, redacted=redact)
     what = ", ".join(f"{n} {name}" for name, n in counts.items())
-    notice(f"wrote {target}{os.sep}: {what} (from {len(parts)} ledger folder{'s' if len(parts) != 1 else ''})")
+    notice(tr("wrote {target}: {rows} (from {n:plural:ledger folder|ledger folders})", target=f"{target}{os.sep}",
+              rows=what, n=len(parts)))

@@ -9,13 +9,18 @@ changes: JSON, ``-f csv``, exit codes and the files stay the same in every langu
 
 from __future__ import annotations
 
+import functools
+import importlib
+import importlib.abc
+import importlib.util
 import inspect
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..core.messages import LANGUAGES, tr
+from ..core.messages import LANGUAGES, N_, language, tr
 
 #: What the command line speaks when nothing says otherwise.
 DEFAULT = "nl"
@@ -102,9 +107,12 @@ def choose(option: str | None, environ: Mapping[str, str], setting: Callable[[],
 
 # --------------------------------------------------------------------------- click and typer
 
-#: click's and typer's modules that say things to people through gettext's ``_``.
-_SPEAKERS = ("click.core", "click.exceptions", "click.parser", "click.formatting", "click.decorators",
-             "click.types", "click.termui", "click.utils", "typer.core", "typer.main", "typer.rich_utils")
+#: click's modules that say things to people through gettext's ``_``: typer carries its own
+#: copy of click (``typer._click``); a plain click is spoken to as well when it is loaded.
+_CLICK_SPEAKERS = ("core", "exceptions", "parser", "formatting", "decorators", "types", "termui", "utils",
+                   "shell_completion", "_termui_impl")
+_SPEAKERS = (*(f"{base}.{name}" for base in ("typer._click", "click") for name in _CLICK_SPEAKERS),
+             "typer.core", "typer.main", "typer.rich_utils")
 #: typer's texts made once when it is imported; set again for each run's language.
 _TYPER_CONSTANTS = {
     "DEPRECATED_STRING": "(deprecated) ", "DEFAULT_STRING": "[default: {}]", "ENVVAR_STRING": "[env var: {}]",
@@ -112,6 +120,7 @@ _TYPER_CONSTANTS = {
     "COMMANDS_PANEL_TITLE": "Commands", "ERRORS_PANEL_TITLE": "Error", "ABORTED_TEXT": "Aborted.",
     "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
 }
+_RICH_UTILS = "typer.rich_utils"
 
 
 def _gettext(text: str) -> str:
@@ -129,16 +138,115 @@ def speak() -> None:
     is pointed at this tool's catalogue, which follows the language of the edge in charge."""
     for name in _SPEAKERS:
         module = sys.modules.get(name)
-        if module is None:
-            continue
-        if hasattr(module, "_"):
-            module._ = _gettext  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext  # type: ignore[attr-defined]
-    rich_utils = sys.modules.get("typer.rich_utils")
-    if rich_utils is not None:
+        if module is not None:
+            _speak_to(module)
+    _speak_vendored_click()
+    if _RICH_UTILS not in sys.modules and not any(isinstance(f, _WhenRichUtils) for f in sys.meta_path):
+        # typer's help panels: imported only when help is shown (it loads rich, too slow for
+        # every spend), and its titles are made as it is imported: word them then.
+        sys.meta_path.insert(0, _WhenRichUtils())
+
+
+def _speak_to(module: Any) -> None:
+    if hasattr(module, "_"):
+        module._ = _gettext
+    if hasattr(module, "ngettext"):
+        module.ngettext = _ngettext
+    if module.__name__ == _RICH_UTILS:
         for constant, english in _TYPER_CONSTANTS.items():
-            setattr(rich_utils, constant, tr(english))
+            setattr(module, constant, tr(english))
+
+
+def _speak_vendored_click() -> None:
+    """typer's own copy of click writes its words without gettext: the usage line's prefix
+    and the help option's text are set here; its errors are worded by :func:`click_message`."""
+    formatting = sys.modules.get("typer._click.formatting")
+    if formatting is not None:
+        # ``prefix=None`` means "Usage: "; a default given in the run's language replaces it.
+        formatting.HelpFormatter.write_usage.__defaults__ = ("", tr("Usage: "))
+    try:  # imported by click only when it first makes a help option; small
+        decorators: Any = importlib.import_module("typer._click.decorators")
+    except ImportError:  # pragma: no cover - a typer without its own click
+        decorators = None
+    if decorators is not None:
+        original = getattr(decorators.help_option, "original", decorators.help_option)
+
+        def help_option(param_decls: list[str]) -> Callable[[Any], Any]:
+            decorate = original(param_decls)
+
+            def add(command: Any) -> Any:
+                done = decorate(command)
+                command.params[-1].help = tr("Show this message and exit.")
+                return done
+
+            return add
+
+        help_option.original = original  # type: ignore[attr-defined]
+        decorators.help_option = help_option
+
+
+#: The usage errors of typer's copy of click, as it words them in English (``{x}`` stands for
+#: what it fills in): each is said again in the run's language by :func:`click_message`.
+CLICK_ERRORS = (
+    N_("Missing argument {name}."), N_("Missing option {name}."), N_("Missing parameter {name}."),
+    N_("No such option: {name}"), N_("No such option: {name} (Possible options: {possibilities})"),
+    N_("Got unexpected extra argument(s) ({args})"), N_("Option {name} requires an argument."),
+    N_("Option {name} requires {nargs} arguments."), N_("Option {name} does not take a value."),
+    N_("Argument {name} takes {nargs} values."), N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"), N_("{message}. Did you mean {possibility}?"),
+    N_("{value} is not a valid int."), N_("{value} is not a valid float."),
+    N_("{value} is not a valid boolean. Recognized values: {states}"), N_("{value} is not in the range {range}."),
+)
+
+
+@functools.cache
+def _error_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for template in CLICK_ERRORS:
+        parts = re.split(r"\{(\w+)\}", template)
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        out.append((re.compile(f"^{regex}$", re.DOTALL), template))
+    return tuple(out)
+
+
+def click_message(text: str) -> str:
+    """A usage error of typer's click in the run's language (as it is when not known)."""
+    if language() == LANGUAGES[0]:
+        return text
+    for pattern, template in _error_patterns():
+        found = pattern.match(text)
+        if found:
+            values = found.groupdict()
+            if "message" in values:  # "Invalid value for X: <the type's own message>"
+                values["message"] = click_message(values["message"])
+            return tr(template, **values)
+    return text
+
+
+class _WhenRichUtils(importlib.abc.MetaPathFinder):
+    """Finds typer's help module through the other finders and, once it has run, sets its
+    texts in the language of the run (then steps aside)."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None, target: Any = None) -> Any:
+        if fullname != _RICH_UTILS:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenSpeak(spec.loader)
+        return spec
+
+
+class _ThenSpeak(importlib.abc.Loader):
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self.loader.exec_module(module)
+        _speak_to(module)
 
 
 def help_text(text: str | None) -> str | None:

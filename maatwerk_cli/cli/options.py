@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..core.dates import parse_date, parse_year
-from ..core.messages import Opt
+from ..core.messages import N_, Opt
 from ..render.output import FORMATS, TEXT, Target, View, target
 
 if TYPE_CHECKING:
@@ -23,19 +23,19 @@ if TYPE_CHECKING:
 ALLOW_FUTURE = Opt("allow-future")
 
 
-FORMAT_HELP = ("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
-               "or markdown. With --output: must fit the file's extension.")
-TEXT_FORMAT_HELP = ("Output format: text (the default: plain lines), table, vertical (one block per row), csv, "
-                    "csv-nl (Dutch Excel), json or markdown. With --output: must fit the file's extension.")
-OUTPUT_HELP = ("Write to FILE instead: .xlsx, .csv, .json or .md (by extension); never into a ledger "
-               "folder.")
-REDACT_HELP = ("For researchers: leave out notes, stories, reasons, bank texts and names, and replace "
-               "household codes with pseudonyms (HH-0001) that hold within this export only.")
-YEAR_HELP = ("Budget year (default: the year of --as-of or --month; else this year, or for a ledger "
-             "without budgets for this year its latest budget year).")
-AS_OF_HELP = "Count up to and including this date (default: today; 31-12 for a past year)."
-MONTH_HELP = "Count up to the end of this month (the monthly report's cut-off; today while it runs)."
-TEAMS_HELP = "Budget holders to include (default: all)."
+FORMAT_HELP = N_("Output format: table, vertical (one block per row), csv, csv-nl (Dutch Excel), json "
+                  "or markdown. With --output: must fit the file's extension.")
+TEXT_FORMAT_HELP = N_("Output format: text (the default: plain lines), table, vertical (one block per row), csv, "
+                       "csv-nl (Dutch Excel), json or markdown. With --output: must fit the file's extension.")
+OUTPUT_HELP = N_("Write to FILE instead: .xlsx, .csv, .json or .md (by extension); never into a ledger "
+                  "folder.")
+REDACT_HELP = N_("For researchers: leave out notes, stories, reasons, bank texts and names, and replace "
+                  "household codes with pseudonyms (HH-0001) that hold within this export only.")
+YEAR_HELP = N_("Budget year (default: the year of --as-of or --month; else this year, or for a ledger "
+                "without budgets for this year its latest budget year).")
+AS_OF_HELP = N_("Count up to and including this date (default: today; 31-12 for a past year).")
+MONTH_HELP = N_("Count up to the end of this month (the monthly report's cut-off; today while it runs).")
+TEAMS_HELP = N_("Budget holders to include (default: all).")
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP,
                                                show_default=False)]

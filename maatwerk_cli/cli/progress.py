@@ -14,7 +14,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from ..core.messages import N_, tr
 from ..core.progress import listening
+
+#: What the library says it is doing (the ``what`` of ``advance``), marked here for the catalogue:
+#: the bar shows it in the run's language (store/books.py, ops/importer.py, ops/bank.py).
+LABELS = (N_("reading the journals"), N_("checking rows"), N_("reading the sheet"), N_("importing the statement"))
 
 #: Work that finishes sooner than this (seconds) shows no bar; MAATWERK_PROGRESS_AFTER sets it.
 DELAY = 0.5
@@ -49,7 +54,7 @@ class TerminalBar:
             self.bar.start()
         task = self.tasks.get(what)
         if task is None:
-            task = self.tasks[what] = self.bar.add_task(what, total=total or None)
+            task = self.tasks[what] = self.bar.add_task(tr(what), total=total or None)
         self.bar.update(task, completed=done, total=total or None)
         if total and done >= total:  # this work is done: clear the bar before anything is printed
             self.tasks.pop(what)

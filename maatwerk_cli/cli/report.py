@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from ..core.errors import InputError
+from ..core.messages import N_, tr
 from ..core.money import parse_amount
 from ..render.output import check_output, print_lines
 from .app import app, ledger, warn, warn_problems
@@ -19,7 +20,7 @@ from .options import AsOfOpt, MonthOpt, RedactOpt, YearOpt, as_of_of, redacted, 
 
 SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
-REPORT_HELP = """\
+REPORT_HELP = N_("""\
 The monthly report for the municipality: one HTML page in Dutch, or its PDF.
 
 A summary (budget, spent, used, the pace of the year, who is behind or over, one sentence
@@ -35,7 +36,7 @@ PDF) it is A4 with each section on a new page. A .pdf is made with WeasyPrint if
 installed, else with Chromium (chromium --headless); without either, use .html and print
 from a browser. Without --output: maatwerk-YYYY-MM.html in the current folder (never in
 the ledger folder); the path is printed.
-"""
+""")
 
 
 @app.command(help=REPORT_HELP)
@@ -63,7 +64,7 @@ def report(
     if output is not None:
         _check_output(output, state.ledgers)
     if as_of and month:
-        raise InputError("give --as-of or --month, not both")
+        raise InputError(tr("give --as-of or --month, not both"))
     threshold = parse_amount(min_amount, what="minimum amount") if min_amount else STORY_MIN
     lg = ledger()
     ov = overview(lg, teams, year=year_of(year), as_of=as_of_of(as_of), month=month, story_min=threshold)
@@ -91,7 +92,8 @@ def report(
 def _check_output(output: Path, ledger_root: Path) -> None:
     """A report goes to an .html or .pdf file in an existing folder outside the ledger."""
     if output.suffix.lower() not in SUFFIXES:
-        raise InputError(f"the report is a web page or a PDF; write it to a .html or .pdf file, not {output.name!r}")
+        raise InputError(tr("the report is a web page or a PDF; write it to a .html or .pdf file, not {name!r}",
+                            name=output.name))
     if not output.parent.is_dir():
-        raise InputError(f"folder {output.parent} does not exist")
+        raise InputError(tr("folder {folder} does not exist", folder=output.parent))
     check_output(output, [ledger_root])

@@ -17,6 +17,7 @@ import typer
 
 from ..core.dates import parse_date
 from ..core.errors import InputError
+from ..core.messages import N_, tr
 from ..core.money import parse_amount
 from ..render.output import Target, View, emit, print_lines
 from .app import ExitStatus, app, ledger, notice, warn, warn_problems
@@ -48,7 +49,7 @@ def _send(view: View, to: Target, redact: bool, problems: Sequence[object] = (),
 
 # ---------------------------------------------------------------------------- utilisation
 
-UTILISATION_HELP = """\
+UTILISATION_HELP = N_("""\
 Spending per budget holder against its budget and the pace of the year.
 
 One row per wijkteam or fund; the status column shows at a glance who is behind.
@@ -78,7 +79,7 @@ counts up to the month's last day (today while it runs).
 
 --chart: a bar per budget holder with the pace marked │ across them (┆ is 100% of the
 budget when a bar goes beyond it); figures always whole, plain text when piped.
-"""
+""")
 
 
 @app.command(help=UTILISATION_HELP)
@@ -103,7 +104,7 @@ def utilisation(
 
     to = out(fmt, output)
     if chart and (to.path is not None or to.format != "table"):
-        raise InputError("--chart draws in the terminal; leave out --format and --output")
+        raise InputError(tr("--chart draws in the terminal; leave out --format and --output"))
     lg = ledger()
     report = reports.utilisation_of(
         *report_of(lg, teams, year, as_of, month),
@@ -112,8 +113,8 @@ def utilisation(
     y = report.attrs["year"]
     unset = [str(r["team"]) for r in report.records if r["budget"] == 0]
     if unset:
-        warn(f"no budget set for {y}: {', '.join(unset)} "
-             f"(set one with `maatwerk team budget TEAM AMOUNT --year {y}`)")
+        warn(tr("no budget set for {year}: {teams:list} (set one with `maatwerk team budget TEAM AMOUNT --year "
+                "{year}`)", year=y, teams=unset))
     view = views.utilisation(report, lg.settings.municipality)
     if chart:
         from ..render.bars import print_chart
@@ -193,7 +194,7 @@ def categories(
     lg = ledger()
     if list_only:
         if teams or year or as_of or month:
-            raise InputError("--list takes no teams, --year, --as-of or --month")
+            raise InputError(tr("--list takes no teams, --year, --as-of or --month"))
         print_lines(lg.categories)
         return
     from ..analysis import reports
@@ -241,7 +242,7 @@ def loans(
 def _cut_off(as_of: str | None, month: str | None) -> dt.date | None:
     """The as-of date of --as-of or --month (the month's last day, today while it runs)."""
     if as_of and month:
-        raise InputError("give --as-of or --month, not both")
+        raise InputError(tr("give --as-of or --month, not both"))
     if month:
         from ..analysis.reports import period
 
@@ -339,9 +340,9 @@ def stories(
 
     if output is not None:
         if output.suffix.lower() not in (".md", ".markdown", ".txt"):
-            raise InputError(f"stories are Markdown; write them to a .md file, not {output.name!r}")
+            raise InputError(tr("stories are Markdown; write them to a .md file, not {name!r}", name=output.name))
         if not output.parent.is_dir():
-            raise InputError(f"folder {output.parent} does not exist")
+            raise InputError(tr("folder {folder} does not exist", folder=output.parent))
         check_output(output, [state.ledgers])
     lg = ledger()
     amount = parse_amount(min_amount, what="minimum amount") if min_amount else None
@@ -358,7 +359,7 @@ def stories(
     text = stories_markdown(cases, municipality=lg.settings.municipality)
     if output is not None:
         write_text(output, text)
-        notice(f"wrote {output}")
+        notice(tr("wrote {path}", path=output))
         return
     sys.stdout.write(text)
 
@@ -397,7 +398,7 @@ def summary(
     to = out(fmt, output)
     choice = by.strip().lower()
     if choice not in reports.SUMMARY_BY:
-        raise InputError(f"--by {by!r} is not one of: {', '.join(reports.SUMMARY_BY)}")
+        raise InputError(tr("--by {by!r} is not one of: {choices:list}", by=by, choices=reports.SUMMARY_BY))
     report = reports.summary_report(roots, year=year_of(year), as_of=as_of_of(as_of), by=choice)
     for line in report.attrs.get("skipped", ()):
         warn(line)
@@ -439,13 +440,13 @@ def pack(
     from ..render import pack as packs
 
     if output == Path():
-        raise InputError("give the workbook to write with --output FILE.xlsx")
+        raise InputError(tr("give the workbook to write with --output FILE.xlsx"))
     to = out(None, output)
     if to.format != "xlsx":
-        raise InputError(f"the pack is a workbook; write it to a .xlsx file, not {output.name!r}")
+        raise InputError(tr("the pack is a workbook; write it to a .xlsx file, not {name!r}", name=output.name))
     lg = ledger()
     if as_of and month:
-        raise InputError("give --as-of or --month, not both")
+        raise InputError(tr("give --as-of or --month, not both"))
     built = packs.monthly(lg, month=month, as_of=as_of_of(as_of))
     sheets = [redacted(v) if redact else v for v in built.views]
     warn_problems(built.problems)

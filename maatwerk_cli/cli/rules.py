@@ -14,6 +14,7 @@ import typer
 
 from ..core.dates import parse_date, parse_year, today
 from ..core.errors import InputError
+from ..core.messages import N_, tr
 from ..render.output import TEXT_FORMATS, emit, print_lines
 from ..render.redact import Redactor
 from .app import app, ledger, warn, warn_problems
@@ -30,7 +31,7 @@ app.add_typer(household_app, name="household")
 
 # --------------------------------------------------------------------------- rules
 
-RULES_HELP = """\
+RULES_HELP = N_("""\
 List the rules of thumb (vuistregels) in force per team, and every spend recorded over
 one with a reason: learning material, not blame.
 
@@ -40,7 +41,7 @@ csv, csv-nl and --output hold the overrides. A spend voided later is not an over
 (--voided lists those too, marked). The plausibility rules (year_without_budget,
 over_remaining_budget, times_largest_spend) are on unless switched off; their source is
 "default" then.
-"""
+""")
 
 
 @app.command("rules", help=RULES_HELP)
@@ -68,7 +69,7 @@ def rules_command(
         "rules": list(o.rules) if to.format == "json" else ", ".join(o.rules),
         "reason": o.reason, "by": o.by, "second_opinion": o.second_opinion, "voided": o.voided,
     } for o in found]
-    listed = listings.overrides(records, f"Overrides {y}" if y else "Overrides")
+    listed = listings.overrides(records, tr("Overrides {year}", year=y) if y else tr("Overrides"))
     if y:
         listed = replace(listed, period=f"afwijkingen in {y}")
     if redact:
@@ -108,8 +109,8 @@ def knipkaart_use(
     print_lines(use_id)
     card = lg.knipkaart_status(team, year=when.year)[0]
     if card.used > card.limit:
-        warn(f"{use_id} is beyond the card: use {card.used} with {card.limit} on the card "
-             f"for {when.year}")
+        warn(tr("{id} is beyond the card: use {used:count} with {limit:count} on the card for {year}",
+                id=use_id, used=card.used, limit=card.limit, year=when.year))
 
 
 @knipkaart_app.command("status")
@@ -181,7 +182,7 @@ def household_new(
 
     to = out(fmt, output, TEXT_FORMATS)
     if not 1 <= count <= 1000:
-        raise InputError(f"--count must be 1 to 1000, not {count}")
+        raise InputError(tr("--count must be 1 to 1000, not {count}", count=count))
     made: dict[str, None] = {}  # in the order made
     for _ in range(count):
         made[new_household_code(prefix, length, existing=made.keys())] = None
