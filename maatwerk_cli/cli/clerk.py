@@ -80,8 +80,9 @@ def init(
     from ..ledger import Ledger
     from .app import state
 
+    # The folder keeps the language its maker chose (--lang, MAATWERK_LANG or the system's).
     made = Ledger.init(state.ledgers, municipality=municipality,
-                       year=parse_year(year) if year else None)
+                       year=parse_year(year) if year else None, language=state.lang)
     print_lines(tr("created {path}; add a team with `maatwerk team add`", path=made.root / "maatwerk.toml"))
 
 

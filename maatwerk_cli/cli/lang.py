@@ -91,7 +91,7 @@ def _windows_language() -> str | None:  # pragma: no cover - Windows only
     import locale
 
     try:
-        langid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+        langid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined,unused-ignore]
     except (AttributeError, OSError):
         return None
     return normal(locale.windows_locale.get(int(langid), ""))
@@ -186,10 +186,11 @@ def _speak_vendored_click() -> None:
 
 
 #: The usage errors of typer's copy of click, as it words them in English (``{x}`` stands for
-#: what it fills in): each is said again in the run's language by :func:`click_message`.
+#: what it fills in): each is said again in the run's language by :func:`click_message`; the
+#: first that matches counts, so a longer form comes before the shorter one it starts with.
 CLICK_ERRORS = (
     N_("Missing argument {name}."), N_("Missing option {name}."), N_("Missing parameter {name}."),
-    N_("No such option: {name}"), N_("No such option: {name} (Possible options: {possibilities})"),
+    N_("No such option: {name} (Possible options: {possibilities})"), N_("No such option: {name}"),
     N_("Got unexpected extra argument(s) ({args})"), N_("Option {name} requires an argument."),
     N_("Option {name} requires {nargs} arguments."), N_("Option {name} does not take a value."),
     N_("Argument {name} takes {nargs} values."), N_("Invalid value for {param_hint}: {message}"),
