@@ -22,9 +22,13 @@ REAL_INPUTS = ROOT.parent / "shared" / "real-inputs"
 #: CI's simulated Windows (tests/winsim, docs/windows.md): maatwerk's modules see Windows'
 #: ``os``, and the CLI run in this process writes into cp1252 streams as well.
 SIMULATED_WINDOWS = os.environ.get("MAATWERK_SIMULATE_WINDOWS") == "1"
-#: A test that needs what only POSIX has (FIFOs, device files): skipped under the simulation
-#: (the list is in docs/windows.md).
-posix_only = pytest.mark.skipif(SIMULATED_WINDOWS, reason="POSIX only: Windows has no such file or call")
+
+
+def posix_only(why: str) -> pytest.MarkDecorator:
+    """A test of what only POSIX has (a fork, ...): skipped under the simulation, saying why
+    (the list is in docs/windows.md)."""
+    return pytest.mark.skipif(SIMULATED_WINDOWS, reason=f"POSIX only: {why}")
+
 
 
 def pytest_configure(config: pytest.Config) -> None:

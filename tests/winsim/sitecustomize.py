@@ -9,8 +9,12 @@ process (pytest and each ``maatwerk`` it starts) then:
   call to one ends in an AttributeError (exit 70 in the CLI, a failing test), and
   ``hasattr(os, ...)`` / ``getattr(os, ..., default)`` take their Windows branch; its
   ``supports_dir_fd`` and kin are as small as on Windows;
-* writes redirected stdout and stderr in cp1252, as Windows' Python does when the console's
-  code page is the Western one (a terminal keeps its encoding: Windows' console is UTF-8).
+* runs the ``maatwerk`` command (the installed script, or ``python -m maatwerk_cli``) with
+  redirected stdout and stderr in cp1252, as Windows' Python does when the console's code
+  page is the Western one (a terminal keeps its encoding: Windows' console is UTF-8). Other
+  Python processes keep UTF-8: the test that starts one decodes its output as Linux's
+  locale says, where on Windows both sides would use cp1252. (The CLI run inside pytest
+  gets cp1252 streams from tests/conftest.py.)
 
 Only maatwerk's modules see the smaller ``os``: the libraries (numpy, platformdirs, Linux's
 own subprocess) still see ``sys.platform == "linux"`` and take their Linux paths, which
@@ -104,8 +108,18 @@ def _import(name: str, globals: dict[str, Any] | None = None, locals: Any = None
     return module
 
 
+def _is_maatwerk() -> bool:
+    """Whether this process is the ``maatwerk`` command."""
+    argv = getattr(sys, "orig_argv", sys.argv)
+    script = os.path.basename(argv[1] if len(argv) > 1 else "")
+    return script.startswith("maatwerk") or any(
+        a == "-m" and b.startswith("maatwerk_cli") for a, b in zip(argv, argv[1:]))
+
+
 def _simulate() -> None:
     builtins.__import__ = _import
+    if not _is_maatwerk():
+        return
     # Redirected output in the ANSI code page, strict on stdout, backslashreplace on stderr
     # (Windows' defaults); a terminal keeps its encoding, as Windows' console is UTF-8.
     for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
