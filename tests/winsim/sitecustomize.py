@@ -113,7 +113,7 @@ def _is_maatwerk() -> bool:
     argv = getattr(sys, "orig_argv", sys.argv)
     script = os.path.basename(argv[1] if len(argv) > 1 else "")
     return script.startswith("maatwerk") or any(
-        a == "-m" and b.startswith("maatwerk_cli") for a, b in zip(argv, argv[1:]))
+        a == "-m" and b.startswith("maatwerk_cli") for a, b in zip(argv, argv[1:], strict=False))
 
 
 def _simulate() -> None:
