@@ -19,6 +19,28 @@ from maatwerk_cli.cli.app import run
 ROOT = Path(__file__).resolve().parents[1]
 REAL_INPUTS = ROOT.parent / "shared" / "real-inputs"
 
+#: CI's simulated Windows (tests/winsim, docs/windows.md): maatwerk's modules see Windows'
+#: ``os``, and the CLI run in this process writes into cp1252 streams as well.
+SIMULATED_WINDOWS = os.environ.get("MAATWERK_SIMULATE_WINDOWS") == "1"
+
+
+def posix_only(why: str) -> pytest.MarkDecorator:
+    """A test of what only POSIX has (a fork, ...): skipped under the simulation, saying why
+    (the list is in docs/windows.md)."""
+    return pytest.mark.skipif(SIMULATED_WINDOWS, reason=f"POSIX only: {why}")
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not SIMULATED_WINDOWS:
+        return
+    if not hasattr(sys.modules.get("sitecustomize"), "WINDOWS_OS"):
+        pytest.exit("MAATWERK_SIMULATE_WINDOWS=1 needs tests/winsim first on PYTHONPATH", returncode=4)
+    # pytest's own report goes to the real stdout, which the simulation made cp1252: a test
+    # name or diff it cannot encode is shown escaped rather than stop the run.
+    if hasattr(sys.__stdout__, "reconfigure"):
+        sys.__stdout__.reconfigure(errors="backslashreplace")
+
 
 @dataclass
 class Result:
@@ -66,13 +88,24 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 
     def call(*args: str) -> Result:
         capsys.readouterr()
-        code = run([str(a) for a in args])
+        if SIMULATED_WINDOWS:  # capsys's streams as Windows would hand them over: cp1252
+            _encode_streams("cp1252")
+        try:
+            code = run([str(a) for a in args])
+        finally:
+            if SIMULATED_WINDOWS:  # what was written stays as written: bytes in cp1252 fail below
+                _encode_streams("utf-8")
         captured = capsys.readouterr()
         if captured.err:
             MESSAGES.append((tuple(str(a) for a in args), code, captured.err))
         return Result(code, captured.out, captured.err)
 
     return call
+
+
+def _encode_streams(encoding: str) -> None:
+    sys.stdout.reconfigure(encoding=encoding, errors="strict")  # type: ignore[union-attr]
+    sys.stderr.reconfigure(encoding=encoding, errors="backslashreplace")  # type: ignore[union-attr]
 
 
 @pytest.fixture

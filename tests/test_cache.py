@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conftest import Result, snapshot
+from conftest import Result, posix_only, snapshot
 from maatwerk_cli import Ledger
 from maatwerk_cli.analysis import reports
 from maatwerk_cli.ops.cash import settle, withdraw
@@ -362,6 +362,7 @@ print(re.search(r"Threads:\\s+(\\d+)", open("/proc/self/status").read()).group(1
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+@posix_only("Windows has no fork; one process reads every journal there")
 def test_the_command_keeps_one_thread_so_its_reader_may_fork() -> None:
     # numpy's BLAS would start a thread per core; the command asks for one, so the process
     # that forks the second reader has no other thread (a fork with threads can deadlock).
@@ -371,6 +372,7 @@ def test_the_command_keeps_one_thread_so_its_reader_may_fork() -> None:
     assert got.stdout.strip().splitlines()[-1] == "1", got.stdout
 
 
+@posix_only("the second reader is a forked process; Windows reads in one")
 def test_two_processes_read_the_same_as_one(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
     """A big ledger is read in groups, half of them by a second process: same books."""
     monkeypatch.setattr(books_module, "GROUP_BYTES", 1)  # one journal a group

@@ -8,6 +8,7 @@ interrupted.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import enum
 import inspect
@@ -147,6 +148,7 @@ def run(args: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
     argv, chosen = take_option(list(sys.argv[1:] if args is None else args))
     state.opened = []
+    text_streams()
     state.lang = choose(chosen, os.environ, lambda: _folder_language(argv))
     try:
         # The library's messages in the run's language, naming options as this command line
@@ -174,6 +176,31 @@ def _folder_language(argv: list[str]) -> str | None:
         elif not arg.startswith("-"):
             break
     return folder_language(folder or os.environ.get("MAATWERK_LEDGERS") or "ledgers")
+
+
+def text_streams() -> None:
+    """Make stdout and stderr able to take every character the commands write.
+
+    Windows' Python writes redirected output (a file, a pipe, Git Bash) in the ANSI code
+    page, cp1252, which has no table borders, no bar blocks and no BOM: without this, such
+    output ended in an internal error. A redirected stream in a legacy code page becomes
+    UTF-8 (what Python's UTF-8 mode, JSON and Git Bash expect). A terminal keeps its code
+    page (Windows' own console is UTF-8 already) and so does an encoding the user chose with
+    PYTHONIOENCODING; there a character the code page lacks becomes ``?`` and the tables and
+    bars are drawn in ASCII (render/output.py: :func:`~maatwerk_cli.render.output.can_show`).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            if reconfigure is None or codecs.lookup(encoding).name.startswith("utf"):
+                continue
+            if not stream.isatty() and not os.environ.get("PYTHONIOENCODING"):
+                reconfigure(encoding="utf-8", errors="replace")
+            elif stream.errors == "strict":
+                reconfigure(errors="replace")
+        except (LookupError, OSError, ValueError):  # a closed or exotic stream: leave it be
+            continue
 
 
 def _run(argv: list[str]) -> int:

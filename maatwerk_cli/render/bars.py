@@ -5,7 +5,9 @@ holder: its name, a bar of what it has used, the pace marked ``│`` across ever
 ``┆`` at 100% when a bar goes beyond the budget), then the figure and the status, which
 are always shown whole: only the bars get shorter on a narrow terminal, and below
 :data:`MIN_BAR` characters they are left out (a line says so). Piped, the same lines come
-out as plain text, 80 columns wide unless ``COLUMNS`` says otherwise.
+out as plain text, 80 columns wide unless ``COLUMNS`` says otherwise. Where stdout's
+encoding lacks the block characters (a console in a legacy code page), the bars are drawn
+in ASCII (:data:`ASCII`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,24 @@ from .columns import Record, text_human
 MIN_BAR = 10
 #: The width when output is piped and ``COLUMNS`` is not set.
 PIPED_WIDTH = 80
-FILL, EMPTY, PACE, BUDGET = "█", "·", "│", "┆"
+
+
+@dataclass(frozen=True, slots=True)
+class Glyphs:
+    """What a bar is drawn with: used, not used, the pace, 100%, and the rule above the total."""
+
+    fill: str
+    empty: str
+    pace: str
+    budget: str
+    rule: str
+
+    def all(self) -> str:
+        return self.fill + self.empty + self.pace + self.budget + self.rule
+
+
+BLOCKS = Glyphs(fill="█", empty="·", pace="│", budget="┆", rule="─")
+ASCII = Glyphs(fill="#", empty=".", pace="|", budget=":", rule="-")
 STATUS_STYLE = {"under": "bold yellow", "over": "bold red", "on-track": "green"}
 
 
@@ -31,7 +50,8 @@ class Line:
     spans: tuple[tuple[int, int, str], ...] = ()
 
 
-def chart_lines(records: Sequence[Record], total: Record | None, expected: float, width: int) -> list[Line]:
+def chart_lines(records: Sequence[Record], total: Record | None, expected: float, width: int,
+                glyphs: Glyphs = BLOCKS) -> list[Line]:
     """The chart's lines for ``width`` columns: a line per record, a rule, the total, the axis."""
     rows = [*records, *([total] if total is not None else [])]
     labels = [str(r.get("team", "")) for r in rows]
@@ -57,13 +77,13 @@ def chart_lines(records: Sequence[Record], total: Record | None, expected: float
     budget = at(1.0) if top > 1.0 else None
     for n, (r, label, figure, status) in enumerate(zip(rows, labels, figures, statuses, strict=True)):
         if total is not None and n == len(rows) - 1:
-            out.append(Line(" " * (lw + 2) + "─" * bar_w))
+            out.append(Line(" " * (lw + 2) + glyphs.rule * bar_w))
         used = r.get("utilisation")
         filled = at(float(used)) if used is not None else 0
-        cells = [FILL if i < filled else EMPTY for i in range(bar_w)]
+        cells = [glyphs.fill if i < filled else glyphs.empty for i in range(bar_w)]
         if budget is not None and budget < bar_w:
-            cells[budget] = BUDGET
-        cells[pace] = PACE
+            cells[budget] = glyphs.budget
+        cells[pace] = glyphs.pace
         start = lw + 2
         text = f"{label:<{lw}}  {''.join(cells)}  {figure:>{fw}}  {status}"
         style = STATUS_STYLE.get(status, "")
@@ -71,7 +91,7 @@ def chart_lines(records: Sequence[Record], total: Record | None, expected: float
         spans.append((start + pace, start + pace + 1, "bold"))
         out.append(Line(text, (*spans, *_status_span(text, status))))
     axis = [" "] * bar_w
-    mark = f"{PACE} pace {text_human(expected, 'fraction')}"
+    mark = f"{glyphs.pace} pace {text_human(expected, 'fraction')}"
     begin = pace - len(mark) + 1 if pace + len(mark) > bar_w else pace
     for i, ch in enumerate(mark):
         if 0 <= begin + i < bar_w:
@@ -93,11 +113,14 @@ def print_chart(title: str, records: Sequence[Record], total: Record | None, exp
     from rich.console import Console
     from rich.text import Text
 
+    from .output import can_show
+
     wide = width or PIPED_WIDTH
+    glyphs = BLOCKS if can_show(BLOCKS.all()) else ASCII
     console = Console(width=wide, highlight=False)
     console.print(Text(title, style="bold"))
     console.print()
-    for line in chart_lines(records, total, expected, wide):
+    for line in chart_lines(records, total, expected, wide, glyphs):
         text = Text(line.text, no_wrap=True)  # made to fit: never wrapped, never cut
         for start, end, style in line.spans:
             text.stylize(style, start, end)

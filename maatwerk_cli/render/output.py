@@ -300,6 +300,17 @@ def console_width() -> int | None:
     return None
 
 
+def can_show(text: str) -> bool:
+    """Whether stdout's encoding has every character of ``text``: else tables, blocks and
+    bars are drawn in ASCII (a terminal in a legacy code page, or PYTHONIOENCODING; the
+    CLI turns other redirected output into UTF-8, see ``cli.app.text_streams``)."""
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def print_table(views: Sequence[View], *, vertical: bool = False, width: int | None = None,
                 err: Callable[[str], None] | None = None) -> None:
     """Views as terminal tables (rich), with the lines under each."""
@@ -320,7 +331,7 @@ def print_table(views: Sequence[View], *, vertical: bool = False, width: int | N
             continue
         table, notes = render(view.records, view.shown, title=view.title or None, total=view.total,
                               width=wide, styles=view.styles, vertical=vertical,
-                              drop=not view.transposed)
+                              drop=not view.transposed, rule="──" if can_show("──") else "--")
         console.print(table)
         for line in [*notes, *view.footer]:
             console.print(line, highlight=False)
@@ -479,7 +490,9 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
     else:
         text = render_text(fmt, items[0])
     if to.path is not None:
-        write_text(to.path, text)
+        # Excel needs the BOM to read the file as UTF-8; on stdout it would be a stray
+        # character at the start of a pipe (and cp1252 has none).
+        write_text(to.path, ("\ufeff" if fmt == "csv-nl" else "") + text)
         sys.stderr.write(f"maatwerk: wrote {to.path}\n")
     else:
         sys.stdout.write(text)

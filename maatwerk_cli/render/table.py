@@ -101,8 +101,10 @@ def render(
     styles: Callable[[Record], str | None] | None = None,
     vertical: bool = False,
     drop: bool = True,
+    rule: str = "──",
 ) -> tuple[Any, list[str]]:
-    """A rich renderable for the records, and the lines to print under it."""
+    """A rich renderable for the records, and the lines to print under it (``rule``: what
+    marks each block's heading in the vertical form; ``--`` where the console lacks ``─``)."""
     narrow = width is not None and width < EURO_IN_HEADER
 
     def human(value: Any, kind: str) -> str:
@@ -115,7 +117,7 @@ def render(
     fitted = fit(columns, headers, cells, None if width is None else width - EDGES, drop=drop)
     if vertical or fitted.vertical:
         plain = [[text_human(r.get(c.key), c.kind) for c in columns] for r in rows]
-        return _blocks(plain, [c.header for c in columns], title, total is not None and bool(records)), []
+        return _blocks(plain, [c.header for c in columns], title, total is not None and bool(records), rule), []
     from rich import box
     from rich.markup import escape
     from rich.table import Table
@@ -142,7 +144,7 @@ def render(
 
 
 def _blocks(cells: Sequence[Sequence[str]], headers: Sequence[str], title: str | None,
-            with_total: bool) -> Any:
+            with_total: bool, rule: str) -> Any:
     """One block per record: its first cell as a heading, then every other field on a line."""
     from rich.console import Group
     from rich.text import Text
@@ -153,7 +155,7 @@ def _blocks(cells: Sequence[Sequence[str]], headers: Sequence[str], title: str |
         parts += [Text(title, style="bold"), Text("")]
     for n, row in enumerate(cells):
         heading = row[0] if not (with_total and n == len(cells) - 1) else f"{row[0]} (totaal)"
-        parts.append(Text(f"── {heading}", style="bold"))
+        parts.append(Text(f"{rule} {heading}", style="bold"))
         for header, value in zip(headers[1:], row[1:], strict=True):
             if value:
                 parts.append(Text(f"   {header.ljust(label)}  {value}"))

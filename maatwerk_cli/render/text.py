@@ -70,7 +70,8 @@ def _csv_cell(value: Any, kind: str, fmt: Callable[[Any, str], str]) -> str:
 
 
 def to_csv(records: Iterable[Record], columns: Sequence[Column], *, dutch: bool = False) -> str:
-    """CSV for scripts (``,`` and ``.``) or for Dutch Excel (``;``, decimal comma, BOM)."""
+    """CSV for scripts (``,`` and ``.``) or for Dutch Excel (``;``, decimal comma, CR LF);
+    the BOM Excel needs is added where it goes into a file (``render.output.emit``)."""
     buf = io.StringIO()
     delimiter = ";" if dutch else ","
     terminator = "\r\n" if dutch else "\n"
@@ -84,7 +85,7 @@ def to_csv(records: Iterable[Record], columns: Sequence[Column], *, dutch: bool 
     for r in records:
         cells = [_csv_cell(r.get(c.key), c.kind, fmt) for c in columns]
         (quoted if any("\r" in v for v in cells) else writer).writerow(cells)
-    return ("\ufeff" if dutch else "") + buf.getvalue()
+    return buf.getvalue()
 
 
 _MARKDOWN_INLINE = re.compile(r"([\\`*_<>|\[\]])")
