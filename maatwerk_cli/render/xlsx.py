@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.messages import N_, tr
+from ..core.messages import LANGUAGES, N_, catalogue, language, tr
 from ..core.names import neutralise_cell
 from .columns import Column, Record, text_human
 
@@ -67,13 +67,42 @@ TAB_NAMES = {
 }
 
 
+#: The values the data keeps in English (``under``, ``loan``), by column, as people read them
+#: in another language; in English a cell holds the value itself, as the JSON does.
+CELL_WORDS = {
+    "status": {"under": N_("behind"), "over": N_("over budget"), "on-track": N_("on track")},
+    "kind": {"loan": N_("loan"), "conditional": N_("conditional"), "gift": N_("gift"), "fund": N_("fund")},
+    "tegenprestatie_status": {"proposed": N_("proposed"), "agreed": N_("agreed"), "done": N_("done"),
+                              "not-possible": N_("not possible")},
+    "outcome": {"reached": N_("reached"), "partial": N_("partly reached"), "not-reached": N_("not reached")},
+}
+#: What a column of such values holds, in those words (the views' own meanings name the values).
+CELL_MEANINGS = {
+    "status": N_("over budget: spent or at this pace above the budget; behind: spent less than half the pace; "
+                 "otherwise on track"),
+    "kind": N_("kind: team or fund (budget holder); gift, loan or conditional (to be repaid when the condition "
+               "is not met)"),
+}
+
+
+def _translated(key: str, otherwise: str) -> str:
+    """``key`` in the run's language; ``otherwise`` where it has no translation (English)."""
+    lang = language()
+    return (catalogue(lang).get(key) if lang != LANGUAGES[0] else None) or otherwise
+
+
 def tab_name(sheet: str) -> str:
     """The tab of a view's ``sheet`` in the run's language (its own name in English)."""
     key = TAB_NAMES.get(sheet)
-    if key is None:
-        return sheet
-    text = tr(key)
-    return sheet if text == key else text
+    return sheet if key is None else _translated(key, sheet)
+
+
+def cell_word(column: str, value: Any) -> Any:
+    """A cell's value as people read it: a status or kind in the run's language's words."""
+    words = CELL_WORDS.get(column)
+    if words is None or not isinstance(value, str) or value not in words:
+        return value
+    return _translated(words[value], value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +178,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
     names = [sheet_name(tab_name(sheet.name), taken) for sheet in sheets]
     if cover is not None:
         first.title = sheet_name(tr("About this report"), taken)
-        _cover(first, cover, names)
+        keys = {c.header: c.key for sheet in sheets for c in sheet.columns}
+        _cover(first, cover, names, keys)
     else:
         wb.remove(first)
     bold = Font(bold=True)
@@ -169,7 +199,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         # Teams as columns: a totals column (the last, titled as the totals row) is set apart.
         total_column = len(sheet.columns) if sheet.row_kinds and sheet.columns[-1].header == TOTAL else 0
         for n, record in enumerate(rows):
-            values = [_cell(record.get(c.key)) for c in sheet.columns]
+            values = [_cell(cell_word(c.key, record.get(c.key))) for c in sheet.columns]
             ws.append(values)
             r = ws.max_row
             kind_of_row = sheet.row_kinds[n] if n < len(sheet.row_kinds) else None
@@ -178,7 +208,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
                 kind = c.kind if kind_of_row is None or idx == 0 else kind_of_row
                 if not isinstance(cell.value, str) and kind in FORMATS and cell.value is not None:
                     cell.number_format = FORMATS[kind]
-                shown = text_human(record.get(c.key), kind)
+                shown = text_human(cell_word(c.key, record.get(c.key)), kind)
                 widths[idx] = max(widths[idx], len(shown))
             if sheet.total is not None and n == len(rows) - 1 and sheet.records:
                 for cell in ws[r]:
@@ -222,7 +252,9 @@ def _text_only(wb: Any) -> None:
                     cell.data_type = "s"
 
 
-def _cover(ws: Any, cover: Cover, tabs: Sequence[str]) -> None:
+def _cover(ws: Any, cover: Cover, tabs: Sequence[str], keys: dict[str, str]) -> None:
+    """The cover; ``keys``: the key of the column of each title (to say what a column of
+    translated values holds in the words its cells show)."""
     from openpyxl.styles import Alignment, Font
 
     report = tr(cover.report)
@@ -248,7 +280,9 @@ def _cover(ws: Any, cover: Cover, tabs: Sequence[str]) -> None:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         for name, meaning in cover.definitions:
-            ws.append([_cell(tr(name)), _cell(tr(meaning) if meaning else meaning)])
+            key = keys.get(name, "")
+            said = _translated(CELL_MEANINGS[key], meaning) if key in CELL_MEANINGS else tr(meaning) if meaning else ""
+            ws.append([_cell(tr(name)), _cell(said)])
             ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 90
