@@ -345,6 +345,14 @@ def demo(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def dutch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report in Dutch, as people get it by default (the suite runs in English): for the
+    tests that read the report's Dutch sentences."""
+    monkeypatch.setenv("MAATWERK_LANG", "nl")
+
+
+@pytest.mark.usefixtures("dutch")
 def test_without_output_it_writes_the_month_here_and_prints_the_path(
         cli: Cli, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     here = tmp_path / "here"
@@ -399,6 +407,7 @@ def test_a_pdf_without_an_engine_says_how_to_get_one(cli: Cli, demo: Path, tmp_p
     assert not out.exists() and not list(tmp_path.glob(".x.pdf*"))
 
 
+@pytest.mark.usefixtures("dutch")
 def test_the_team_option_keeps_only_those_holders(cli: Cli, demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "twee.html"
     assert cli("--ledgers", str(demo), "report", "--month", "2026-10", "--team", "oost", "-t", "zuid",
@@ -410,6 +419,7 @@ def test_the_team_option_keeps_only_those_holders(cli: Cli, demo: Path, tmp_path
     assert "Alleen deze budgethouders: oost, zuid." in page
 
 
+@pytest.mark.usefixtures("dutch")
 def test_redact_leaves_out_stories_reasons_and_household_codes(cli: Cli, demo: Path, tmp_path: Path) -> None:
     plain, hidden = tmp_path / "plain.html", tmp_path / "redacted.html"
     assert cli("--ledgers", str(demo), "report", "--month", "2026-10", "-o", str(plain)).code == 0
@@ -428,6 +438,7 @@ def test_redact_leaves_out_stories_reasons_and_household_codes(cli: Cli, demo: P
         assert figure in a and figure in b
 
 
+@pytest.mark.usefixtures("dutch")
 def test_the_lead_time_section_says_what_is_missing(cli: Cli, demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     assert cli("--ledgers", str(demo), "report", "--month", "2026-10", "-o", str(out)).code == 0
@@ -436,6 +447,7 @@ def test_the_lead_time_section_says_what_is_missing(cli: Cli, demo: Path, tmp_pa
     assert 'data-chart="leadtime"' not in page
 
 
+@pytest.mark.usefixtures("dutch")
 def test_the_lead_time_section_shows_the_days_from_request_to_payment(lcli: Cli, ledger_dir: Path,
                                                                        tmp_path: Path) -> None:
     for day, asked in (("2-3-2025", "1-3-2025"), ("10-3-2025", "3-3-2025"), ("12-3-2025", "12-3-2025")):
@@ -510,6 +522,7 @@ def test_the_pace_line_follows_a_top_up_and_a_pilot(lcli: Cli, ledger_dir: Path)
     assert {r["team"]: r["expected_spend"] for r in u} == {t: pace[t, "2025-09"] for t in ("noord", "zuid")}
 
 
+@pytest.mark.usefixtures("dutch")
 def test_a_budget_with_its_own_period_has_its_own_pace_tick(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     """With a pilot from 1 July the utilisation chart marks each bar at its own pace, at the
     place the pace of `utilisation` puts it; without one there is no tick."""

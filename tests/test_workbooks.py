@@ -106,7 +106,7 @@ CASES: dict[str, Case] = {
                                 "31-12-2015"), "31-12-2015", table_extra=("--no-transpose",)),
 }
 
-PACK_SHEETS = ["Over dit rapport", "utilisation", "compare", "categories", "loans", "outcomes", "refusals",
+PACK_SHEETS = ["About this report", "utilisation", "compare", "categories", "loans", "outcomes", "refusals",
                "overrides", "knipkaart", "cash"]
 
 
@@ -354,18 +354,19 @@ def check_sheet(ws: Any, records: list[dict[str, Any]], table: Shown | None, *, 
 
 
 def check_cover(ws: Any, *, municipality: str, sheets: Sequence[Any], as_of: str | None, report: str) -> None:
-    """The first sheet: what the workbook is, for whom, when, and what every column means."""
-    assert ws.title == "Over dit rapport"
+    """The first sheet: what the workbook is, for whom, when, and what every column means (in
+    English, as the suite runs; the Dutch cover is checked in test_language_report.py)."""
+    assert ws.title == "About this report"
     rows = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value) for r in range(1, ws.max_row + 1)]
     facts = {a: b for a, b in rows if a}
-    assert facts.get("Gemeente") == municipality, facts
-    assert facts.get("Rapport") == report, (facts, report)
-    assert facts.get("Periode"), facts
+    assert facts.get("Municipality") == municipality, facts
+    assert facts.get("Report") == report, (facts, report)
+    assert facts.get("Period"), facts
     today = dt.date.today().strftime("%d-%m-%Y")
-    assert facts.get("Peildatum") == (as_of or today), (facts, as_of)
-    made = dt.datetime.strptime(str(facts.get("Gemaakt", "")).split(" met ")[0], "%d-%m-%Y %H:%M")
+    assert facts.get("As of") == (as_of or today), (facts, as_of)
+    made = dt.datetime.strptime(str(facts.get("Made", "")).split(" with ")[0], "%d-%m-%Y %H:%M")
     assert abs((made - dt.datetime.now()).total_seconds()) < 600, facts
-    start = next(i for i, (a, b) in enumerate(rows) if (a, b) == ("Kolom", "Betekenis"))
+    start = next(i for i, (a, b) in enumerate(rows) if (a, b) == ("Column", "Meaning"))
     meanings = {a: b for a, b in rows[start + 1 :] if a}
     for sheet in sheets:
         transposed = sheet.freeze_panes == "B4"
@@ -606,7 +607,7 @@ def test_libreoffice_shows_every_cell(cli: Callable[..., Result], tmp_path: Path
     for book in every:
         text = _pdf_text(pdf / f"{book.stem}.pdf")
         assert "###" not in text, (book.name, [line for line in text.splitlines() if "###" in line])
-        assert "Gemeente" in text, book.name  # the cover, printed
+        assert "Municipality" in text, book.name  # the cover, printed
     for name, records in wanted.items():
         sheets = load_workbook(books / f"{name}.xlsx", read_only=True).sheetnames
         shown = _shown_amounts("".join((csv / f"{name}-{sheet}.csv").read_text(encoding="utf-8")

@@ -21,11 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from ..core.messages import N_, tr
+
 #: The colours of the report (also used by its CSS).
 GREEN, AMBER, RED = "#2e7d32", "#d08c00", "#c62828"
 BLUE, LIGHT_BLUE, GREY, INK = "#3466a5", "#9fbbe0", "#8a8a8a", "#1f1f1f"
 STATUS_COLOURS = {"on-track": GREEN, "under": AMBER, "over": RED}
-MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+#: The months on an axis (translated where drawn).
+MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
+          N_("Oct"), N_("Nov"), N_("Dec"))
 
 WIDTH = 760
 FONT = 11  # px: the size of a chart's text
@@ -297,7 +301,7 @@ def lines(name: str, title: str, year: int, series: Sequence[Line], *, levels: S
         if not small or m % 3 == 0:  # the month's name in the middle of its stretch
             middle = left + plot_w * ((start - first).days + 15) / days
             body.append(f'<text x="{_n(middle)}" y="{_n(top + plot_h + (11 if small else 14))}" '
-                        f'text-anchor="middle" fill="#555">{MONTHS[m]}</text>')
+                        f'text-anchor="middle" fill="#555">{escape(tr(MONTHS[m]))}</text>')
     body.append(f'<line x1="{_n(left)}" y1="{_n(top + plot_h)}" x2="{_n(left + plot_w)}" y2="{_n(top + plot_h)}" '
                 f'stroke="{INK}"/>')
     for lv in levels:

@@ -1,4 +1,4 @@
-"""The coordinator's monthly report as one self-contained HTML page, in Dutch.
+"""The coordinator's monthly report as one self-contained HTML page, in the run's language.
 
 The page holds its CSS and its charts (inline SVG, :mod:`maatwerk_cli.render.charts`); it
 has no script and refers to nothing outside itself, so opening it makes no request. Every
@@ -9,6 +9,11 @@ also carries the JSON value (``data-key``, ``data-value``) so a test or a script
 the figures back exactly. The charts are drawn from the same (possibly redacted) records.
 
 For print (and the PDF), A4: every section starts on a new page and no chart is split.
+
+Every text is English in the code (the key) and Dutch in ``locale/nl/report.po``, made with
+:func:`~maatwerk_cli.core.messages.tr` while the page is made: Dutch by default, English with
+``--lang en``. Numbers are Dutch in both (``1.234,56``); dates are written out with the
+month's name in the language (``31 oktober 2026``, ``31 October 2026``).
 """
 
 from __future__ import annotations
@@ -22,34 +27,53 @@ from html import escape
 from typing import Any
 
 from ..analysis.overview import Overview
-from ..analysis.reports import ALL_METHODS
+from ..analysis.reports import ALL_METHODS, TOTAL_LABEL
+from ..core.messages import N_, language, tr
 from ..core.money import format_eur, format_plain
 from . import charts as ch
 from .columns import Column, Record, plain, text_human
 from .output import View
 
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-               "oktober", "november", "december")
-STATUS_WORDS = {"under": "achter", "over": "over budget", "on-track": "op koers"}
-KIND_WORDS = {"loan": "lening", "conditional": "voorwaardelijk", "gift": "gift"}
-TEGENPRESTATIE_WORDS = {"proposed": "voorgesteld", "agreed": "afgesproken", "done": "gedaan",
-                        "not-possible": "niet mogelijk"}
-OUTCOME_WORDS = {"reached": "bereikt", "partial": "deels bereikt", "not-reached": "niet bereikt"}
+#: The months by name (translated where used: :func:`month_name`).
+MONTH_NAMES = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+               N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+#: The words people read for the values the JSON keeps in English (translated where used).
+STATUS_WORDS = {"under": N_("behind"), "over": N_("over budget"), "on-track": N_("on track")}
+KIND_WORDS = {"loan": N_("loan"), "conditional": N_("conditional"), "gift": N_("gift")}
+TEGENPRESTATIE_WORDS = {"proposed": N_("proposed"), "agreed": N_("agreed"), "done": N_("done"),
+                        "not-possible": N_("not possible")}
+OUTCOME_WORDS = {"reached": N_("reached"), "partial": N_("partly reached"), "not-reached": N_("not reached")}
 RULE_WORDS = {
-    "max_per_spend": "boven maximum per uitgave",
-    "max_per_household_year": "maximum per huishouden per jaar",
-    "max_per_household_total": "maximum per huishouden, alle jaren",
-    "repeat_household_days": "huishouden te snel opnieuw",
-    "second_opinion_above": "tweede mening nodig",
+    "max_per_spend": N_("above the maximum per spend"),
+    "max_per_household_year": N_("maximum per household per year"),
+    "max_per_household_total": N_("maximum per household, all years"),
+    "repeat_household_days": N_("household again too soon"),
+    "second_opinion_above": N_("second opinion needed"),
 }
+
+
+def word(words: Mapping[str, str], value: Any) -> str:
+    """A value the data keeps in English (``under``, ``loan``) as people read it."""
+    text = str(value or "")
+    return tr(words[text]) if text in words else text
 
 
 # ---------------------------------------------------------------------------- formatting
 
 
-def date_nl(day: dt.date) -> str:
-    """``31 oktober 2026``."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+def month_name(month: int) -> str:
+    """``oktober`` (``October`` in English) for 10."""
+    return tr(MONTH_NAMES[month - 1])
+
+
+def date_long(day: dt.date) -> str:
+    """``31 oktober 2026`` (``31 October 2026`` in English: the day first, as in the tables)."""
+    return tr("{day} {month} {year}", day=day.day, month=month_name(day.month), year=day.year)
+
+
+def month_year(month: str) -> str:
+    """``oktober 2026`` for ``2026-10``."""
+    return tr("{month} {year}", month=month_name(int(month[5:])), year=month[:4])
 
 
 def eur(value: Any) -> str:
@@ -90,11 +114,12 @@ def _listing(title: str, records: Sequence[Record], data: Sequence[Column], tabl
 
 MONTH_DATA = [Column("team"), Column("month"), Column("until", kind="date"), Column("spent", kind="money"),
               Column("cumulative", kind="money"), Column("budget", kind="money"), Column("pace", kind="money")]
+#: The report's own tables: titles and meanings marked here, translated where shown (:func:`table`, :func:`notes`).
 MONTH_TABLE = [
-    Column("month", "maand"),
-    Column("spent", "besteed in de maand", "money", meaning="besteed in die maand, zoals utilisation telt"),
-    Column("cumulative", "besteed tot en met", "money", meaning="besteed van 1 januari tot het einde van de maand"),
-    Column("pace", "tempo", "money", meaning="wat het budget bij een gelijkmatig tempo verwacht tot die dag"),
+    Column("month", N_("month")),
+    Column("spent", N_("spent in the month"), "money", meaning=N_("spent in that month, as utilisation counts it")),
+    Column("cumulative", N_("spent up to"), "money", meaning=N_("spent from 1 January to the end of the month")),
+    Column("pace", N_("pace"), "money", meaning=N_("what the budget expects by that day at an even pace")),
 ]
 STORY_DATA = [
     Column("id", kind="id"), Column("team"), Column("date", kind="date"), Column("category"),
@@ -106,11 +131,12 @@ STORY_DATA = [
 LEAD_DATA = [Column("team"), Column("method"), Column("count", kind="int"), Column("median_days", kind="number"),
              Column("p90_days", kind="number"), Column("within_one_day", kind="int")]
 LEAD_TABLE = [
-    Column("team", "team"), Column("method", "betaalwijze"), Column("count", "aantal", "int"),
-    Column("median_days", "mediaan (dagen)", "number", meaning="de middelste doorlooptijd van aanvraag tot betaling"),
-    Column("p90_days", "90% binnen (dagen)", "number",
-           meaning="negen van de tien uitgaven zijn binnen zoveel dagen betaald"),
-    Column("within_one_day", "binnen een dag", "int", meaning="uitgaven betaald binnen een dag na de aanvraag"),
+    Column("team", N_("team")), Column("method", N_("payment method")), Column("count", N_("number"), "int"),
+    Column("median_days", N_("median (days)"), "number",
+           meaning=N_("the middle lead time from request to payment")),
+    Column("p90_days", N_("90% within (days)"), "number",
+           meaning=N_("nine in ten spends are paid within this many days")),
+    Column("within_one_day", N_("within a day"), "int", meaning=N_("spends paid within a day of the request")),
 ]
 
 
@@ -126,21 +152,21 @@ def report_views(ov: Overview) -> dict[str, View]:
         "categories": views.categories(ov.categories, m),
         "loans": views.loans(ov.loans, m),
         "outcomes": views.outcomes(ov.outcomes, m),
-        "refusals": listings.refusals(ov.refusals.records, f"Weigeringen {ov.year}",
+        "refusals": listings.refusals(ov.refusals.records, tr("Refusals {year}", year=ov.year),
                                       ov.refusals.attrs.get("total") if ov.refusals.records else None),
-        "overrides": listings.overrides(ov.overrides, f"Afwijkingen {ov.year}"),
-        "knipkaart": listings.knipkaart(ov.knipkaart, f"Knipkaart {ov.year}"),
+        "overrides": listings.overrides(ov.overrides, tr("Overrides {year}", year=ov.year)),
+        "knipkaart": listings.knipkaart(ov.knipkaart, tr("Knipkaart {year}", year=ov.year)),
         "cash": listings.cash(ov.cash),
-        "months": _listing("Besteding per maand", ov.months.records, MONTH_DATA, MONTH_TABLE, "months",
-                           "geen maanden"),
-        "months_total": _listing("Besteding per maand, alle budgethouders", ov.months.attrs["total"], MONTH_DATA,
-                                 MONTH_TABLE, "months", "geen maanden"),
-        "stories": _listing("Verhalen", ov.stories.records, STORY_DATA, STORY_DATA, "stories", "geen verhalen"),
+        "months": _listing(tr("Spending per month"), ov.months.records, MONTH_DATA, MONTH_TABLE, "months",
+                           tr("no months")),
+        "months_total": _listing(tr("Spending per month, all budget holders"), ov.months.attrs["total"],
+                                 MONTH_DATA, MONTH_TABLE, "months", tr("no months")),
+        "stories": _listing(tr("Stories"), ov.stories.records, STORY_DATA, STORY_DATA, "stories", tr("no stories")),
     }
     # Shown once some spend has its request date: a spend without one counts as 0 days.
     if int(ov.leadtime.attrs["total"]["count"] or 0) > int(ov.leadtime.attrs["not_recorded"]):
-        out["leadtime"] = _listing("Doorlooptijd", ov.leadtime.records, LEAD_DATA, LEAD_TABLE, "leadtime",
-                                   "geen uitgaven met een aanvraagdatum")
+        out["leadtime"] = _listing(tr("Lead time"), ov.leadtime.records, LEAD_DATA, LEAD_TABLE, "leadtime",
+                                   tr("no spends with a request date"))
     return out
 
 
@@ -152,14 +178,23 @@ Show = Callable[[Column, Any], str]
 
 def _cell_text(column: Column, value: Any) -> str:
     """A cell as people read it: Dutch figures (money without the euro sign, which is in the
-    header), the status and kind in Dutch words."""
+    header), the status and kind in words of the run's language."""
     if column.key == "status":
-        return STATUS_WORDS.get(str(value), str(value or ""))
+        return word(STATUS_WORDS, value)
     if column.key == "kind" and isinstance(value, str):
-        return KIND_WORDS.get(value, value)
+        return word(KIND_WORDS, value)
     if column.key == "month" and isinstance(value, str) and len(value) == 7:
-        return f"{MONTH_NAMES[int(value[5:]) - 1]} {value[:4]}"
+        return month_year(value)
     return text_human(value, column.kind).removeprefix("€ ")
+
+
+def _total_text(show: Show) -> Show:
+    """``show`` for a totals row: its label (``totaal`` in the data) in the run's language."""
+
+    def shown(column: Column, value: Any) -> str:
+        return tr("total") if value == TOTAL_LABEL else show(column, value)
+
+    return shown
 
 
 def table(view: View, report: str, *, columns: Sequence[Column] | None = None, total: bool = True,
@@ -168,12 +203,12 @@ def table(view: View, report: str, *, columns: Sequence[Column] | None = None, t
     ``data-value``); the totals row is marked ``data-total``."""
     cols = list(columns if columns is not None else view.shown)
     if not view.records:
-        return f'<p class="empty" data-report="{escape(report)}">{escape(view.empty)}</p>'
-    head = "".join(f'<th class="{_align(c)}" scope="col">{escape(c.header)}{" (€)" if c.kind == "money" else ""}'
+        return f'<p class="empty" data-report="{escape(report)}">{escape(tr(view.empty))}</p>'
+    head = "".join(f'<th class="{_align(c)}" scope="col">{escape(tr(c.header))}{" (€)" if c.kind == "money" else ""}'
                    "</th>" for c in cols)
     rows = [_row(r, cols, show) for r in view.records]
     if total and view.total is not None:
-        rows.append(_row(view.total, cols, show, is_total=True))
+        rows.append(_row(view.total, cols, _total_text(show), is_total=True))
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     body = "".join(rows)
     return (f'<table class="figures" data-report="{escape(report)}">{cap}<thead><tr>{head}</tr></thead>'
@@ -231,18 +266,24 @@ def team_sentence(r: Record, year: int) -> str:
     """One sentence on a budget holder that is behind the pace or over its budget."""
     name = _name(r)
     spent, budget = Decimal(r["spent"]), Decimal(r["budget"])
+    figures = {"name": name, "share": pct(r["utilisation"]), "spent": eur(spent), "budget": eur(budget),
+               "projected": eur(r["projected"]), "year": year}
     if r["status"] == "under":
         if spent == 0:
-            return f"{name} heeft in {year} nog niets besteed van zijn budget van {eur(budget)}."
-        return (f"{name} heeft {pct(r['utilisation'])} besteed ({eur(spent)} van {eur(budget)}) en komt in dit "
-                f"tempo op {eur(r['projected'])} aan het eind van het jaar.")
+            return tr("{name} has spent nothing of its budget of {budget} in {year} yet.", **figures)
+        return tr("{name} has spent {share} ({spent} of {budget}) and at this pace will reach {projected} by the "
+                  "end of the year.", **figures)
     if budget <= 0:
-        return f"{name} heeft geen budget voor {year}, maar wel {eur(spent)} besteed."
+        return tr("{name} has no budget for {year}, but has spent {spent}.", **figures)
     if spent > budget:
-        return (f"{name} heeft {eur(spent)} besteed, {pct(r['utilisation'])} van zijn budget van "
-                f"{eur(budget)}: het budget is op.")
-    return (f"{name} heeft {pct(r['utilisation'])} besteed ({eur(spent)} van {eur(budget)}) en komt in dit "
-            f"tempo op {eur(r['projected'])}, meer dan het budget.")
+        return tr("{name} has spent {spent}, {share} of its budget of {budget}: the budget is used up.", **figures)
+    return tr("{name} has spent {share} ({spent} of {budget}) and at this pace will reach {projected}, more than "
+              "the budget.", **figures)
+
+
+#: The summary's tiles: a fixed id (``data-tile``, the same in every language) and the label.
+TILES = (("budget", N_("Budget")), ("besteed", N_("Spent")), ("benut", N_("Used")), ("tempo", N_("Pace")),
+         ("achter", N_("Behind")), ("over budget", N_("Over budget")))
 
 
 def summary(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -254,52 +295,58 @@ def summary(ov: Overview, v: Mapping[str, View]) -> Section:
     behind = [r for r in records if r["status"] == "under"]
     over = [r for r in records if r["status"] == "over"]
     n = len(records)
-    tiles = [
-        ("Budget", eur(t.get("budget")), f"{n} budgethouder{'s' if n != 1 else ''}"),
-        ("Besteed", eur(t.get("spent")), f"tot en met {date_nl(ov.as_of)}"),
-        ("Benut", whole_pct(t.get("utilisation")), f"{pct(t.get('utilisation'))} van het budget"),
-        ("Tempo", whole_pct(expected), f"{pct(expected)} van het jaar is voorbij"),
-        ("Achter", f"{len(behind)} van {n}", f"minder dan {pct(share * expected)} besteed"),
-        ("Over budget", f"{len(over)} van {n}", "besteed of in dit tempo boven het budget"),
+    figures = [
+        (eur(t.get("budget")), tr("{n:plural:budget holder|budget holders}", n=n)),
+        (eur(t.get("spent")), tr("up to and including {date}", date=date_long(ov.as_of))),
+        (whole_pct(t.get("utilisation")), tr("{share} of the budget", share=pct(t.get("utilisation")))),
+        (whole_pct(expected), tr("{share} of the year has passed", share=pct(expected))),
+        (tr("{count} of {total}", count=len(behind), total=n),
+         tr("spent less than {share}", share=pct(share * expected))),
+        (tr("{count} of {total}", count=len(over), total=n), tr("spent or at this pace above the budget")),
     ]
     tile_html = "".join(
-        f'<div class="tile" data-tile="{escape(label.lower())}"><div class="label">{escape(label)}</div>'
+        f'<div class="tile" data-tile="{escape(key)}"><div class="label">{escape(tr(label))}</div>'
         f'<div class="value">{escape(value)}</div><div class="sub">{escape(sub)}</div></div>'
-        for label, value, sub in tiles)
+        for (key, label), (value, sub) in zip(TILES, figures, strict=True))
     parts = [f'<div class="tiles">{tile_html}</div>']
-    parts.append(_p(
-        f"Op {date_nl(ov.as_of)} is {pct(expected)} van {ov.year} voorbij. Van het budget van "
-        f"{eur(t.get('budget'))} is {eur(t.get('spent'))} besteed: {pct(t.get('utilisation'))}. "
-        f"Een budgethouder staat achter als hij minder dan {pct(share)} van dat tempo heeft besteed "
-        f"({pct(share * expected)} van zijn budget), en over budget als hij meer heeft besteed dan "
-        f"zijn budget of in dit tempo meer zal besteden."))
-    for group, heading in ((over, "Over budget, of op weg ernaartoe"), (behind, "Achter op het tempo")):
+    parts.append(_p(tr(
+        "On {date}, {expected} of {year} has passed. Of the budget of {budget}, {spent} has been spent: {used}. "
+        "A budget holder is behind when it has spent less than {share} of that pace ({behind} of its budget), "
+        "and over budget when it has spent more than its budget or will at this pace.",
+        date=date_long(ov.as_of), expected=pct(expected), year=ov.year, budget=eur(t.get("budget")),
+        spent=eur(t.get("spent")), used=pct(t.get("utilisation")), share=pct(share), behind=pct(share * expected))))
+    headings = ((over, N_("Over budget, or heading there ({count} of {total})")),
+                (behind, N_("Behind the pace ({count} of {total})")))
+    for group, heading in headings:
         if group:
             items = "".join(f'<li class="{escape(str(r["status"]))}">{escape(team_sentence(r, ov.year))}</li>'
                             for r in group)
             many = " many" if len(group) > 8 else ""
-            parts.append(f"<h3>{heading} ({len(group)} van {n})</h3>"
+            parts.append(f"<h3>{escape(tr(heading, count=len(group), total=n))}</h3>"
                          f'<ul class="sentences{many}" data-status="{escape(str(group[0]["status"]))}">{items}</ul>')
     if not behind and not over:
-        parts.append(_p("Geen budgethouder staat achter of gaat over zijn budget."))
+        parts.append(_p(tr("No budget holder is behind or going over its budget.")))
     more = []
     lt = v["loans"].total or {}
     late = [r for r in v["loans"].records if r.get("days_overdue")]
     if v["loans"].records:
-        more.append(f"{len(v['loans'].records)} leningen en voorwaardelijke giften staan open, samen "
-                    f"{eur(lt.get('outstanding'))}; {len(late)} daarvan te laat.")
+        more.append(tr("Open loans and conditional grants: {n:count}, together {amount}; {late:count} of them "
+                       "overdue.", n=len(v["loans"].records), amount=eur(lt.get("outstanding")), late=len(late)))
     ot = v["outcomes"].total or {}
     if ot.get("evaluated"):
-        more.append(f"Van {ot['evaluated']} beoordeelde uitgaven bereikten {ot['reached']} hun doel, "
-                    f"{ot['partial']} deels en {ot['not_reached']} niet; vermeden kosten {eur(ot['avoided_cost'])}.")
+        more.append(tr("Of {evaluated} evaluated spends, {reached} reached their goal, {partial} partly and "
+                       "{not_reached} not; avoided cost {cost}.", evaluated=ot["evaluated"], reached=ot["reached"],
+                       partial=ot["partial"], not_reached=ot["not_reached"], cost=eur(ot["avoided_cost"])))
     refused = len(v["refusals"].records)
     if refused:
-        more.append(f"{refused} aanvra{'gen zijn' if refused != 1 else 'ag is'} geweigerd.")
+        more.append(tr("1 request was refused.") if refused == 1 else
+                    tr("{n:count} requests were refused.", n=refused))
     if more:
-        parts.append("<h3>Verder</h3><ul class='more'>" + "".join(f"<li>{escape(x)}</li>" for x in more) + "</ul>")
+        parts.append(f"<h3>{escape(tr('More'))}</h3><ul class='more'>"
+                     + "".join(f"<li>{escape(x)}</li>" for x in more) + "</ul>")
     if ov.teams:
-        parts.append(_p(f"Alleen deze budgethouders: {', '.join(ov.teams)}."))
-    return Section("samenvatting", "Samenvatting", "".join(parts))
+        parts.append(_p(tr("Only these budget holders: {teams:list}.", teams=ov.teams)))
+    return Section("samenvatting", tr("Summary"), "".join(parts))
 
 
 def utilisation(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -309,25 +356,28 @@ def utilisation(ov: Overview, v: Mapping[str, View]) -> Section:
     own = bool(ov.utilisation.attrs.get("own_pace"))
     rows = [ch.bar(str(r["team"]), _f(r["utilisation"]), pct(r["utilisation"]),
                    ch.STATUS_COLOURS.get(str(r["status"]), ch.BLUE), note=team_sentence(r, ov.year)
-                   if r["status"] in ("under", "over") else f"{_name(r)}: {pct(r['utilisation'])} besteed",
+                   if r["status"] in ("under", "over") else
+                   tr("{name}: {share} spent", name=_name(r), share=pct(r["utilisation"])),
                    mark=_f(r["pace"]) if own and r.get("pace") is not None else None)
             for r in u.records]
-    chart = ch.bars("utilisation", f"Benutting per budgethouder tegen het tempo op {date_nl(ov.as_of)}", rows,
+    chart = ch.bars("utilisation", tr("Utilisation per budget holder against the pace on {date}",
+                                      date=date_long(ov.as_of)), rows,
                     maximum=1.0, ticks=lambda x: pct(x),
-                    markers=[ch.Marker(expected, f"tempo {pct(expected)}"),
-                             ch.Marker(share * expected, f"achter onder {pct(share * expected)}", ch.AMBER, True)],
-                    legend=[(ch.GREEN, "op koers"), (ch.AMBER, "achter"), (ch.RED, "over budget")])
+                    markers=[ch.Marker(expected, tr("pace {share}", share=pct(expected))),
+                             ch.Marker(share * expected, tr("behind below {share}", share=pct(share * expected)),
+                                       ch.AMBER, True)],
+                    legend=[(ch.GREEN, tr("on track")), (ch.AMBER, tr("behind")), (ch.RED, tr("over budget"))])
     cols = [*u.shown]
     cols.insert(next(i for i, c in enumerate(cols) if c.key == "utilisation") + 1,
-                Column("expected", "tempo", "fraction"))
-    caption = ("Elke balk is het deel van het budget dat besteed is; de zwarte lijn is het deel van "
-               "het jaar dat voorbij is. Wie links van de oranje stippellijn blijft, staat achter.")
+                Column("expected", N_("pace"), "fraction"))
+    caption = tr("Each bar is the share of the budget that has been spent; the black line is the share of the "
+                 "year that has passed. Whoever stays left of the orange dotted line is behind.")
     if own:
-        caption += (" Het zwarte streepje op een balk is het eigen tempo van die budgethouder (een eigen "
-                    "periode, ophogingen of kortingen, of het bestedingsprofiel); daartegen telt achter of op koers.")
+        caption += " " + tr("The black tick on a bar is that budget holder's own pace (its own period, top-ups or "
+                            "cuts, or the spending profile); behind or on track counts against that.")
     body = (_figure(chart, caption)
             + table(u, "utilisation", columns=cols))
-    return Section("benutting", "Benutting tegen het tempo", body)
+    return Section("benutting", tr("Utilisation against the pace"), body)
 
 
 def months(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -337,13 +387,14 @@ def months(ov: Overview, v: Mapping[str, View]) -> Section:
     start = (dt.date(ov.year, 1, 1), 0.0)
 
     def spent_line(rs: Sequence[Record]) -> ch.Line:
-        return ch.Line("besteed", (start, *((r["until"], _f(r["cumulative"])) for r in rs)), ch.BLUE)
+        return ch.Line(tr("spent"), (start, *((r["until"], _f(r["cumulative"])) for r in rs)), ch.BLUE)
 
     def pace_line(rs: Sequence[Record]) -> ch.Line:
-        return ch.Line("tempo", (start, *((r["until"], _f(r["pace"])) for r in rs)), ch.INK, dash=True, dots=False)
+        return ch.Line(tr("pace"), (start, *((r["until"], _f(r["pace"])) for r in rs)), ch.INK, dash=True, dots=False)
 
-    big = ch.lines("cumulative", f"Besteed in {ov.year} per maand, opgeteld, tegen het tempo", ov.year,
-                   [spent_line(recs), pace_line(recs)], levels=[ch.Level(budget, f"budget {eur(budget)}")],
+    big = ch.lines("cumulative", tr("Spent in {year} per month, added up, against the pace", year=ov.year), ov.year,
+                   [spent_line(recs), pace_line(recs)],
+                   levels=[ch.Level(budget, tr("budget {amount}", amount=eur(budget)))],
                    frame=ch.Frame(ticks=_euro_tick))
     per: dict[str, list[Record]] = {}
     for r in v["months"].records:
@@ -352,18 +403,18 @@ def months(ov: Overview, v: Mapping[str, View]) -> Section:
     for team, rs in per.items():
         last = rs[-1]
         used = _f(last["cumulative"]) / _f(last["budget"]) if _f(last["budget"]) else None
-        chart = ch.lines(f"cumulative-{team}", f"{team}: besteed per maand tegen het tempo", ov.year,
-                         [spent_line(rs), pace_line(rs)], levels=[ch.Level(_f(last["budget"]), "budget")],
+        chart = ch.lines(f"cumulative-{team}", tr("{team}: spent per month against the pace", team=team), ov.year,
+                         [spent_line(rs), pace_line(rs)], levels=[ch.Level(_f(last["budget"]), tr("budget"))],
                          frame=ch.Frame(width=200, height=110, small=True))
         figure = f"{eur(last['cumulative'])} ({pct(used)})" if used is not None else eur(last["cumulative"])
         small.append(f'<figure class="multiple"><figcaption><b>{escape(team)}</b> {escape(figure)}'
                      f"</figcaption>{chart}</figure>")
-    body = (_figure(big, "De blauwe lijn is wat tot en met elke maand besteed is, de gestippelde lijn wat een "
-                    "gelijkmatig tempo over het jaar verwacht.")
-            + table(total, "months_total", total=False, caption="Alle budgethouders samen")
-            + '<h3>Per budgethouder</h3><div class="multiples">' + "".join(small) + "</div>"
+    body = (_figure(big, tr("The blue line is what has been spent up to the end of each month, the dotted line what "
+                            "an even pace over the year expects."))
+            + table(total, "months_total", total=False, caption=tr("All budget holders together"))
+            + f'<h3>{escape(tr("Per budget holder"))}</h3><div class="multiples">' + "".join(small) + "</div>"
             + _month_matrix(v["months"], ov))
-    return Section("verloop", "Besteding per maand", body)
+    return Section("verloop", tr("Spending per month"), body)
 
 
 def _month_matrix(view: View, ov: Overview) -> str:
@@ -371,7 +422,7 @@ def _month_matrix(view: View, ov: Overview) -> str:
     months: list[str] = list(dict.fromkeys(str(r["month"]) for r in view.records))
     if not months:
         return ""
-    head = "".join(f'<th class="num" scope="col">{ch.MONTHS[int(m[5:]) - 1]}</th>' for m in months)
+    head = "".join(f'<th class="num" scope="col">{escape(tr(ch.MONTHS[int(m[5:]) - 1]))}</th>' for m in months)
     rows = []
     by_team: dict[str, dict[str, Record]] = {}
     for r in view.records:
@@ -383,24 +434,26 @@ def _month_matrix(view: View, ov: Overview) -> str:
             f'{escape(format_eur(Decimal(cells[m]["cumulative"]), symbol=False))}</td>' for m in months)
         rows.append(f'<tr><td class="txt" data-key="team" data-value="{escape(json.dumps(team))}">{escape(team)}</td>'
                     f"{tds}</tr>")
-    return (f'<table class="figures matrix" data-report="months"><caption>Besteed van 1 januari tot en met het einde '
-            f'van elke maand, in euro</caption><thead><tr><th class="txt" scope="col">team</th>{head}</tr></thead>'
+    caption = escape(tr("Spent from 1 January up to and including the end of each month, in euros"))
+    return (f'<table class="figures matrix" data-report="months"><caption>{caption}</caption><thead><tr>'
+            f'<th class="txt" scope="col">{escape(tr("team"))}</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def compare(ov: Overview, v: Mapping[str, View]) -> Section:
     c = v["compare"]
     rows = [ch.bar(str(r["team"]), _f(r["tegenprestatie_share"]),
-                   f"{pct(r['tegenprestatie_share'])} van {r['count']}" if r["count"] else "geen uitgaven")
+                   tr("{share} of {count}", share=pct(r["tegenprestatie_share"]), count=r["count"]) if r["count"]
+                   else tr("no spends"))
             for r in c.records]
-    body = table(c, "compare") + "<h3>Tegenprestatie</h3>"
+    body = table(c, "compare") + f"<h3>{escape(tr('Tegenprestatie'))}</h3>"
     if any(_f(r["tegenprestatie_share"]) for r in c.records):
-        chart = ch.bars("tegenprestatie", "Deel van de uitgaven met een tegenprestatie", rows,
+        chart = ch.bars("tegenprestatie", tr("Share of the spends with a tegenprestatie"), rows,
                         maximum=max([0.1, *(_f(r["tegenprestatie_share"]) for r in c.records)]), ticks=pct)
-        body += _figure(chart, "Een tegenprestatie wordt altijd besproken, maar is nooit een reden om te weigeren.")
+        body += _figure(chart, tr("A tegenprestatie is always discussed, but is never a reason to refuse."))
     else:
-        body += _p("Bij geen enkele uitgave is een tegenprestatie vastgelegd.")
-    return Section("teams", "Teams naast elkaar", body)
+        body += _p(tr("No spend has a tegenprestatie recorded."))
+    return Section("teams", tr("Teams side by side"), body)
 
 
 def categories(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -410,18 +463,19 @@ def categories(ov: Overview, v: Mapping[str, View]) -> Section:
     by_count = sorted(c.records, key=lambda r: (-int(r["count"]), str(r["category"])))
     count_rows = [ch.bar(str(r["category"]), float(r["count"]), f"{r['count']} ({pct(r['share_count'])})",
                          ch.LIGHT_BLUE) for r in by_count]
+    title = tr("Where the money goes")
     if not c.records:
-        return Section("categorieen", "Waar het geld naartoe gaat", table(c, "categories"))
-    body = (_figure(ch.bars("categories-amount", "Categorieën naar bedrag", by_amount, ticks=_euro_tick),
-                    "Naar bedrag, het meeste geld bovenaan.")
-            + _figure(ch.bars("categories-count", "Categorieën naar aantal uitgaven", count_rows,
-                              ticks=lambda x: f"{x:.0f}", whole=True), "Naar aantal uitgaven.")
+        return Section("categorieen", title, table(c, "categories"))
+    body = (_figure(ch.bars("categories-amount", tr("Categories by amount"), by_amount, ticks=_euro_tick),
+                    tr("By amount, the most money at the top."))
+            + _figure(ch.bars("categories-count", tr("Categories by number of spends"), count_rows,
+                              ticks=lambda x: f"{x:.0f}", whole=True), tr("By number of spends."))
             + table(c, "categories"))
     off = ov.categories.attrs.get("written_off")
     if off:
-        body += _p(f"Afgeschreven kasgeld ({eur(off)}) telt mee als besteed, maar heeft geen categorie en staat "
-                   "daarom niet in deze tabel.")
-    return Section("categorieen", "Waar het geld naartoe gaat", body)
+        body += _p(tr("Cash written off ({amount}) counts as spent, but it has no category and so is not in this "
+                      "table.", amount=eur(off)))
+    return Section("categorieen", title, body)
 
 
 def loans(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -433,14 +487,15 @@ def loans(ov: Overview, v: Mapping[str, View]) -> Section:
         pair[1 if late else 0] += Decimal(r["outstanding"])
     body = ""
     if open_by:
-        rows = [ch.Bar(team, eur(a + b) + (f", te laat {eur(b)}" if b else ""),
+        rows = [ch.Bar(team, tr("{open}, overdue {late}", open=eur(a + b), late=eur(b)) if b else eur(a + b),
                        ((float(a), ch.BLUE), (float(b), ch.RED)))
                 for team, (a, b) in open_by.items()]
-        body += _figure(ch.bars("loans", "Open op leningen en voorwaardelijke giften per budgethouder", rows,
-                                ticks=_euro_tick, legend=[(ch.BLUE, "open, niet te laat"), (ch.RED, "te laat")]),
-                        "Wat nog open staat op de peildatum; rood is na de vervaldatum.")
+        body += _figure(ch.bars("loans", tr("Open on loans and conditional grants per budget holder"), rows,
+                                ticks=_euro_tick,
+                                legend=[(ch.BLUE, tr("open, not overdue")), (ch.RED, tr("overdue"))]),
+                        tr("What is still open on the cut-off date; red is past the due date."))
     body += table(lo, "loans")
-    return Section("leningen", "Leningen en voorwaardelijke giften", body)
+    return Section("leningen", tr("Loans and conditional grants"), body)
 
 
 
@@ -453,20 +508,23 @@ def outcomes(ov: Overview, v: Mapping[str, View]) -> Section:
         rows = [ch.Bar(str(r["team"]), f"{r['reached']} / {r['partial']} / {r['not_reached']}",
                        ((float(r["reached"]), ch.GREEN), (float(r["partial"]), ch.AMBER),
                         (float(r["not_reached"]), ch.RED))) for r in evaluated]
-        body += _figure(ch.bars("outcomes", "Uitkomsten per budgethouder", rows, ticks=lambda x: f"{x:.0f}", whole=True,
-                                legend=[(ch.GREEN, "bereikt"), (ch.AMBER, "deels"), (ch.RED, "niet bereikt")]),
-                        "Aantal beoordeelde uitgaven: doel bereikt, deels, niet.")
+        body += _figure(ch.bars("outcomes", tr("Outcomes per budget holder"), rows, ticks=lambda x: f"{x:.0f}",
+                                whole=True, legend=[(ch.GREEN, tr("reached")), (ch.AMBER, tr("partly")),
+                                                    (ch.RED, tr("not reached"))]),
+                        tr("Number of evaluated spends: goal reached, partly, not."))
         costs = [ch.bar(str(r["team"]), _f(r["avoided_cost"]), eur(r["avoided_cost"]), ch.GREEN)
                  for r in evaluated if r.get("costed")]
         if costs:
-            body += _figure(ch.bars("avoided-cost", "Vermeden kosten per budgethouder", costs, ticks=_euro_tick),
-                            "De kosten die de uitgaven volgens de professional hebben voorkomen, opgeteld.")
+            body += _figure(ch.bars("avoided-cost", tr("Avoided cost per budget holder"), costs, ticks=_euro_tick),
+                            tr("The costs the spends prevented according to the professional, added up."))
     t = o.total or {}
-    body += _p(f"Van {t.get('cases', 0)} uitgaven zijn er {t.get('evaluated', 0)} beoordeeld: {t.get('reached', 0)} "
-               f"bereikten hun doel, {t.get('partial', 0)} deels en {t.get('not_reached', 0)} niet. Van "
-               f"{t.get('costed', 0)} met vermeden kosten waren er {t.get('cheaper', 0)} goedkoper dan niets doen.")
+    body += _p(tr("Of {cases} spends, {evaluated} have been evaluated: {reached} reached their goal, {partial} "
+                  "partly and {not_reached} not. Of {costed} with an avoided cost, {cheaper} were cheaper than doing "
+                  "nothing.", cases=t.get("cases", 0), evaluated=t.get("evaluated", 0), reached=t.get("reached", 0),
+                  partial=t.get("partial", 0), not_reached=t.get("not_reached", 0), costed=t.get("costed", 0),
+                  cheaper=t.get("cheaper", 0)))
     body += table(o, "outcomes")
-    return Section("uitkomsten", "Uitkomsten", body)
+    return Section("uitkomsten", tr("Outcomes"), body)
 
 
 def refusals(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -476,16 +534,18 @@ def refusals(ov: Overview, v: Mapping[str, View]) -> Section:
         with_reason = all("reason" in r for r in ref.records)
         key = "reason" if with_reason else "team"
         counts: dict[str, int] = {}
+        none = tr("without a reason")
         for r in ref.records:
-            counts[str(r.get(key) or "zonder reden")] = counts.get(str(r.get(key) or "zonder reden"), 0) + 1
+            counts[str(r.get(key) or none)] = counts.get(str(r.get(key) or none), 0) + 1
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         rows = [ch.bar(label, float(n), f"{n}", ch.BLUE, note=label) for label, n in ordered]
-        what = "reden" if with_reason else "budgethouder (redenen weggelaten)"
-        body += _figure(ch.bars("refusals", f"Weigeringen naar {what}", rows, ticks=lambda x: f"{x:.0f}",
+        title = (tr("Refusals by reason") if with_reason else
+                 tr("Refusals by budget holder (reasons left out)"))
+        body += _figure(ch.bars("refusals", title, rows, ticks=lambda x: f"{x:.0f}",
                                 whole=True, labels_above=with_reason),
-                        "Geweigerde aanvragen worden bewaard om van te leren.")
+                        tr("Refused requests are kept to learn from."))
     body += table(ref, "refusals")
-    return Section("weigeringen", "Weigeringen", body)
+    return Section("weigeringen", tr("Refusals"), body)
 
 
 def rules(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -501,24 +561,25 @@ def rules(ov: Overview, v: Mapping[str, View]) -> Section:
                 counts[rule] = counts.get(rule, 0) + 1
     if counts:
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        rows = [ch.bar(RULE_WORDS.get(k, k), float(n), str(n)) for k, n in ordered]
-        body += _figure(ch.bars("overrides", "Uitgaven over een vuistregel, naar regel", rows,
+        rows = [ch.bar(word(RULE_WORDS, k), float(n), str(n)) for k, n in ordered]
+        body += _figure(ch.bars("overrides", tr("Spends over a rule of thumb, by rule"), rows,
                                 ticks=lambda x: f"{x:.0f}", whole=True),
-                        "Een vuistregel verbiedt niets: de professional mag afwijken met een reden.")
+                        tr("A rule of thumb forbids nothing: the professional may depart from it with a reason."))
     body += table(over, "overrides", total=False)
     if cards.records:
         rows = [ch.Bar(str(r["team"]),
-                       f"{r['used']} van {r['limit']}" + (f", {r['beyond']} voorbij" if r["beyond"] else ""),
+                       tr("{used} of {limit}, {beyond} beyond", used=r["used"], limit=r["limit"], beyond=r["beyond"])
+                       if r["beyond"] else tr("{count} of {total}", count=r["used"], total=r["limit"]),
                        ((float(min(int(r["used"]), int(r["limit"]))), ch.BLUE), (float(r["beyond"]), ch.RED)))
                 for r in cards.records]
         top = max([*(int(r["limit"]) for r in cards.records), *(int(r["used"]) for r in cards.records)])
-        body += "<h3>Knipkaart</h3>" + _figure(
-            ch.bars("knipkaart", f"Knipkaart {ov.year}: gebruikte uitzonderingen", rows, maximum=float(top),
+        body += f"<h3>{escape(tr('Knipkaart'))}</h3>" + _figure(
+            ch.bars("knipkaart", tr("Knipkaart {year}: exceptions used", year=ov.year), rows, maximum=float(top),
                     ticks=lambda x: f"{x:.0f}", whole=True,
-                    legend=[(ch.BLUE, "gebruikt"), (ch.RED, "voorbij de kaart")]),
-            "Elk team mag een paar keer per jaar een regel van een andere afdeling buigen; gebruik tot de peildatum.")
+                    legend=[(ch.BLUE, tr("used")), (ch.RED, tr("beyond the card"))]),
+            tr("Each team may bend a rule of another department a few times a year; use up to the cut-off date."))
     body += table(cards, "knipkaart")
-    return Section("vuistregels", "Vuistregels en knipkaart", body)
+    return Section("vuistregels", tr("Rules of thumb and knipkaart"), body)
 
 
 def cash(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -529,19 +590,22 @@ def cash(ov: Overview, v: Mapping[str, View]) -> Section:
     if active:
         rows = []
         for r in active:
-            rows.append(ch.Bar(f"{r['team']}: opgenomen", eur(r["withdrawn"]), ((_f(r["withdrawn"]), ch.LIGHT_BLUE),)))
-            rows.append(ch.Bar(f"{r['team']}: waarvan", f"in kas {eur(r['cash_on_hand'])}", (
+            rows.append(ch.Bar(tr("{team}: withdrawn", team=r["team"]), eur(r["withdrawn"]),
+                               ((_f(r["withdrawn"]), ch.LIGHT_BLUE),)))
+            rows.append(ch.Bar(tr("{team}: of which", team=r["team"]),
+                               tr("in the cash box {amount}", amount=eur(r["cash_on_hand"])), (
                 (_f(r["spent_cash"]), ch.BLUE), (_f(r["written_off"]), ch.AMBER), (_f(r["deposited"]), ch.GREY),
                 (_f(r["cash_on_hand"]), ch.GREEN))))
-        body += _figure(ch.bars("cash", f"Kasgeld tot en met {date_nl(ov.as_of)}", rows, ticks=_euro_tick,
-                                legend=[(ch.BLUE, "contant besteed"), (ch.AMBER, "afgeschreven"),
-                                        (ch.GREY, "teruggestort"), (ch.GREEN, "in kas")]),
-                        "Contant geld komt van de pinpas in veelvouden van € 10; de restjes worden besteed, "
-                        "teruggestort of (klein) afgeschreven.")
+        body += _figure(ch.bars("cash", tr("Cash up to and including {date}", date=date_long(ov.as_of)), rows,
+                                ticks=_euro_tick,
+                                legend=[(ch.BLUE, tr("spent in cash")), (ch.AMBER, tr("written off")),
+                                        (ch.GREY, tr("deposited back")), (ch.GREEN, tr("in the cash box"))]),
+                        tr("Cash comes from the bank card in multiples of € 10; what is left is spent, deposited "
+                           "back or (when small) written off."))
     else:
-        body += _p("Geen enkele budgethouder heeft contant geld opgenomen.")
+        body += _p(tr("No budget holder has withdrawn any cash."))
     body += table(c, "cash")
-    return Section("kas", "Kasgeld", body)
+    return Section("kas", tr("Cash"), body)
 
 
 #: At most this many bars in the lead-time chart (it must fit one A4 page).
@@ -550,10 +614,11 @@ LEAD_BARS = 30
 
 def leadtime(ov: Overview, v: Mapping[str, View]) -> Section:
     view = v.get("leadtime")
+    title = tr("From request to payment")
     if view is None:
-        return Section("doorlooptijd", "Van aanvraag tot betaling", _p(
-            "De datum van de aanvraag wordt in dit grootboek nog niet bijgehouden; zodra dat gebeurt, staat hier "
-            "hoe snel een aanvraag betaald wordt (de mediaan, 90% binnen, en hoeveel binnen een dag)."))
+        return Section("doorlooptijd", title, _p(tr(
+            "This ledger does not keep the date of the request yet; once it does, this shows how quickly a request "
+            "is paid (the median, 90% within, and how many within a day).")))
     body = ""
     measured = [r for r in view.records if r.get("count")]
     if measured:
@@ -561,64 +626,69 @@ def leadtime(ov: Overview, v: Mapping[str, View]) -> Section:
         # per team and method would not fit a page for a city with forty teams.
         several = len({r["team"] for r in measured}) > 1
         picked = [r for r in measured if (r["method"] == ALL_METHODS) == several]
-        caption = "Zaanstad belooft hulp binnen 24 uur; hier is te zien hoe vaak dat lukt."
+        caption = tr("Zaanstad promises help within 24 hours; this shows how often that works out.")
         missing = int(ov.leadtime.attrs["not_recorded"])
         if missing:
-            caption += (f" {text_human(missing, 'number')} uitgave(n) zonder aanvraagdatum tellen als "
-                        "op de dag zelf aangevraagd (0 dagen).")
+            caption += " " + tr("{n:plural:spend|spends} without a request date: counted as requested on the day "
+                                "itself (0 days).", n=missing)
         if len(picked) > LEAD_BARS:
             picked = sorted(picked, key=lambda r: -_f(r["p90_days"]))[:LEAD_BARS]
-            caption += f" De {LEAD_BARS} traagste teams; de tabel eronder heeft ze allemaal."
+            caption += " " + tr("The {n} slowest teams; the table below has them all.", n=LEAD_BARS)
         rows = [ch.Bar(r["team"] if several else f"{r['team']}, {r['method']}",
-                       f"mediaan {text_human(r['median_days'], 'number')}, "
-                       f"90% {text_human(r['p90_days'], 'number')} dagen",
+                       tr("median {median}, 90% {p90} days", median=text_human(r["median_days"], "number"),
+                          p90=text_human(r["p90_days"], "number")),
                        ((_f(r["median_days"]), ch.BLUE),
                         (max(_f(r["p90_days"]) - _f(r["median_days"]), 0), ch.LIGHT_BLUE)))
                 for r in picked]
-        body += _figure(ch.bars("leadtime", "Dagen van aanvraag tot betaling", rows, ticks=lambda x: f"{x:.0f}",
-                                legend=[(ch.BLUE, "mediaan"), (ch.LIGHT_BLUE, "tot 90% betaald")]), caption)
+        body += _figure(ch.bars("leadtime", tr("Days from request to payment"), rows, ticks=lambda x: f"{x:.0f}",
+                                legend=[(ch.BLUE, tr("median")), (ch.LIGHT_BLUE, tr("until 90% paid"))]), caption)
     body += table(view, "leadtime", total=False)
-    return Section("doorlooptijd", "Van aanvraag tot betaling", body)
+    return Section("doorlooptijd", title, body)
 
 
 def stories(ov: Overview, v: Mapping[str, View], *, redacted: bool) -> Section:
     s = v["stories"]
-    intro = (f"De uitgaven van {eur(ov.story_min)} en meer in {ov.year}, met het verhaal erachter, om van te leren. "
-             "Codes van huishoudens staan er nooit in.")
+    intro = tr("The spends of {amount} and more in {year}, with the story behind them, to learn from. Household "
+               "codes are never in it.", amount=eur(ov.story_min), year=ov.year)
     if redacted:
-        intro += " De verhalen zelf zijn weggelaten (--redact): alleen bedragen, soort en uitkomst."
+        intro += " " + tr("The stories themselves are left out (--redact): only amounts, kind and outcome.")
     cards = []
     for r in s.records:
         head = (f"{eur(r['amount'])} · {r['team']} · {text_human(r['date'], 'date')} · {r['category']} · "
-                f"{KIND_WORDS.get(str(r['kind']), r['kind'])}")
+                f"{word(KIND_WORDS, r['kind'])}")
         lines = [f'<h4>{escape(head)}</h4>']
         if "note" in r:
-            lines.append(_p(str(r["note"])) if r["note"] else '<p class="muted">Geen verhaal vastgelegd.</p>')
+            lines.append(_p(str(r["note"])) if r["note"] else
+                         f'<p class="muted">{escape(tr("No story recorded."))}</p>')
         else:
-            lines.append('<p class="muted">Verhaal weggelaten.</p>')
+            lines.append(f'<p class="muted">{escape(tr("Story left out."))}</p>')
         facts = []
         if r.get("tegenprestatie"):
             state = str(r.get("tegenprestatie_status") or "")
-            status = f" ({TEGENPRESTATIE_WORDS.get(state, state)})" if state else ""
-            facts.append(f"Tegenprestatie: {r['tegenprestatie']}{status}")
+            facts.append(tr("Tegenprestatie: {what} ({status})", what=r["tegenprestatie"],
+                            status=word(TEGENPRESTATIE_WORDS, state)) if state else
+                         tr("Tegenprestatie: {what}", what=r["tegenprestatie"]))
         if r.get("outcome"):
-            cost = f"; vermeden kosten {eur(r['avoided_cost'])}" if r.get("avoided_cost") is not None else ""
-            facts.append(f"Uitkomst: {OUTCOME_WORDS.get(str(r['outcome']), r['outcome'])}{cost}")
+            outcome = word(OUTCOME_WORDS, r["outcome"])
+            facts.append(tr("Outcome: {outcome}; avoided cost {amount}", outcome=outcome, amount=eur(r["avoided_cost"]))
+                         if r.get("avoided_cost") is not None else tr("Outcome: {outcome}", outcome=outcome))
         if r.get("kind") in ("loan", "conditional"):
-            facts.append(f"Terugbetaald {eur(r['repaid'])}, nog open {eur(r['outstanding'])}")
+            facts.append(tr("Repaid {repaid}, still open {outstanding}", repaid=eur(r["repaid"]),
+                            outstanding=eur(r["outstanding"])))
         if facts:
             lines.append("<ul>" + "".join(f"<li>{escape(f)}</li>" for f in facts) + "</ul>")
         lines.append(f'<p class="muted">{escape(str(r["id"]))}</p>')
         cards.append(f'<article class="story" data-id="{escape(str(r["id"]))}">{"".join(lines)}</article>')
-    body = _p(intro) + ("".join(cards) if cards else _p("Geen uitgaven boven die grens."))
-    return Section("verhalen", "Verhalen", body)
+    body = _p(intro) + ("".join(cards) if cards else _p(tr("No spends above that threshold.")))
+    return Section("verhalen", tr("Stories"), body)
 
 
-#: What the report says of a column where the views' meaning names the English keys.
-MEANINGS_NL = {
-    "status": "over budget: besteed of in dit tempo boven het budget; achter: minder besteed dan de helft van "
-              "het tempo; anders op koers",
-    "kind": "lening, voorwaardelijk (terugbetalen als de voorwaarde niet wordt gehaald) of gift",
+#: What the report says of a column where the views' meaning names the values the data keeps
+#: (``under``, ``loan``): in the words the report shows instead.
+REPORT_MEANINGS = {
+    "status": N_("over budget: spent or at this pace above the budget; behind: spent less than half the pace; "
+                 "otherwise on track"),
+    "kind": N_("loan, conditional (to be repaid when the condition is not met) or gift"),
 }
 
 
@@ -626,17 +696,19 @@ def notes(ov: Overview, v: Mapping[str, View]) -> Section:
     seen: dict[str, str] = {}
     for view in v.values():
         for c in view.shown:
-            meaning = MEANINGS_NL.get(c.key, c.meaning)
-            if meaning and c.header not in seen:
-                seen[c.header] = meaning
+            said = REPORT_MEANINGS.get(c.key) or c.meaning
+            meaning = tr(said) if said else ""
+            header = tr(c.header)
+            if meaning and header not in seen:
+                seen[header] = meaning
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(m)}</dd>" for k, m in sorted(seen.items()))
-    body = (_p(f"Alle cijfers tellen van 1 januari {ov.year} tot en met {date_nl(ov.as_of)}. Een uitgave telt op haar "
-               "eigen datum en niet als ze geannuleerd is; afgeschreven kasgeld telt als besteed. Terugbetalingen "
-               "tellen op de dag dat ze binnenkwamen. Leningen tellen uit elk jaar, zolang ze openstaan. De tabellen "
-               "zijn dezelfde als die van maatwerk utilisation, compare, categories, loans en outcomes met "
-               "dezelfde peildatum.")
+    body = (_p(tr("All figures count from 1 January {year} up to and including {date}. A spend counts on its own "
+                  "date and not when it has been voided; cash written off counts as spent. Repayments count on the "
+                  "day they came in. Loans count from every year, as long as they are open. The tables are the same "
+                  "as those of maatwerk utilisation, compare, categories, loans and outcomes with the same cut-off "
+                  "date.", year=ov.year, date=date_long(ov.as_of)))
             + f"<dl>{items}</dl>")
-    return Section("toelichting", "Toelichting", body)
+    return Section("toelichting", tr("Notes"), body)
 
 
 # ---------------------------------------------------------------------------- the page
@@ -718,21 +790,23 @@ def page(ov: Overview, views: Mapping[str, View], *, redacted: bool = False) -> 
                 categories(ov, views), loans(ov, views), outcomes(ov, views), refusals(ov, views),
                 rules(ov, views), cash(ov, views), leadtime(ov, views), stories(ov, views, redacted=redacted),
                 notes(ov, views)]
-    where = ov.municipality or "het maatwerkbudget"
-    when = (f"Maandrapportage {MONTH_NAMES[int(ov.month[5:]) - 1]} {ov.month[:4]}" if ov.month
-            else f"Rapportage tot en met {date_nl(ov.as_of)}")
-    title = f"Maatwerkbudget {where} – {when}"
+    where = ov.municipality or tr("the maatwerk budget")
+    when = (tr("Monthly report {month}", month=month_year(ov.month)) if ov.month
+            else tr("Report up to and including {date}", date=date_long(ov.as_of)))
+    title = tr("Maatwerk budget {where} – {when}", where=where, when=when)
     nav = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in sections)
     body = "".join(
         f'<section id="{s.key}" data-section="{s.key}"><h2>{n}. {escape(s.title)}</h2>{s.body}</section>'
         for n, s in enumerate(sections, start=1))
-    sub = f"{when}, peildatum {date_nl(ov.as_of)}" if ov.month else when
+    sub = tr("{report}, cut-off date {date}", report=when, date=date_long(ov.as_of)) if ov.month else when
     if redacted:
-        sub += "; zonder verhalen, redenen en namen (--redact)"
+        sub = tr("{report}; without stories, reasons and names (--redact)", report=sub)
+    heading = tr("Maatwerk budget {where}", where=where)
+    made = tr("Made with maatwerk report from the ledger's journals.")
     return ("<!DOCTYPE html>\n"
-            '<html lang="nl"><head><meta charset="utf-8">'
+            f'<html lang="{escape(language())}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f'<header class="top"><h1>Maatwerkbudget {escape(where)}</h1><p>{escape(sub)}</p>'
+            f'<header class="top"><h1>{escape(heading)}</h1><p>{escape(sub)}</p>'
             f"<nav><ol>{nav}</ol></nav></header>{body}"
-            f"<footer>Gemaakt met maatwerk report uit de journalen van het grootboek.</footer></body></html>\n")
+            f"<footer>{escape(made)}</footer></body></html>\n")

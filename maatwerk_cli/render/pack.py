@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import Problem
+from ..core.messages import tr
 from .output import View, definitions
 from .xlsx import Cover
 
@@ -44,14 +45,15 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         views.categories(ov.categories, municipality),
         views.loans(ov.loans, municipality),
         views.outcomes(ov.outcomes, municipality),
-        listings.refusals(ref.records, f"Refusals {year}", ref.attrs.get("total") if ref.records else None),
-        listings.overrides(ov.overrides, f"Overrides {year}"),
-        listings.knipkaart(ov.knipkaart, f"Knipkaart {year}"),
+        listings.refusals(ref.records, tr("Refusals {year}", year=year),
+                          ref.attrs.get("total") if ref.records else None),
+        listings.overrides(ov.overrides, tr("Overrides {year}", year=year)),
+        listings.knipkaart(ov.knipkaart, tr("Knipkaart {year}", year=year)),
         listings.cash(ov.cash),
         *((views.leadtime(lead, municipality),) if recorded else ()),
     )
-    label = f"{ov.month}" if ov.month else f"1-1-{year} tot en met {day:%d-%m-%Y}"
-    cover = Cover(municipality=municipality, report=f"Maandrapportage maatwerkbudget {label}",
-                  period=f"1-1-{year} tot en met {day:%d-%m-%Y}", as_of=day,
-                  definitions=sorted(definitions(built)))
+    period = tr("1-1-{year} up to and including {date:date}", year=year, date=day)
+    cover = Cover(municipality=municipality, report=tr("Monthly report of the maatwerk budget, {period}",
+                                                       period=ov.month or period),
+                  period=period, as_of=day, definitions=sorted(definitions(built)))
     return Pack(built, cover, ov.problems)

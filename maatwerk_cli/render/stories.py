@@ -4,7 +4,8 @@ loans and conditional grants, what is repaid and still owed. No household codes 
 story report hides them in the text already).
 
 The cases are :func:`~maatwerk_cli.analysis.reports.story_report`'s (or a
-:func:`~maatwerk_cli.analysis.reports.story_cases` frame); this module only words them.
+:func:`~maatwerk_cli.analysis.reports.story_cases` frame); this module only words them, in the
+run's language (:func:`~maatwerk_cli.core.messages.tr`; English outside the command line).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ParamSpec, cast
 
 from ..analysis.reports import Report, story_report
-from ..core.money import format_eur
+from ..core.messages import N_, tr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,7 +25,16 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 
 
-_KIND_TEXT = {"gift": "gift", "loan": "loan (lening)", "conditional": "conditional grant"}
+#: The values the data keeps in English as people read them (translated where used).
+_KIND_TEXT = {"gift": N_("gift"), "loan": N_("loan (lening)"), "conditional": N_("conditional grant")}
+_TEGENPRESTATIE_TEXT = {"proposed": N_("proposed"), "agreed": N_("agreed"), "done": N_("done"),
+                        "not-possible": N_("not-possible")}
+_OUTCOME_TEXT = {"reached": N_("reached"), "partial": N_("partial"), "not-reached": N_("not-reached")}
+
+
+def _word(words: dict[str, str], value: Any) -> str:
+    text = str(value or "")
+    return tr(words[text]) if text in words else text
 _MARKDOWN_INLINE = re.compile(r"([\\`*_<>|])")
 _MARKDOWN_LINE_START = re.compile(r"[#>+\-]|[0-9]+[.)]")
 
@@ -40,22 +50,23 @@ def stories_markdown(cases: pd.DataFrame | Report, *, municipality: str = "") ->
     its ``attrs['filters']`` are named on top, and the municipality (``municipality``, else the
     report's own)."""
     municipality = municipality or str(cases.attrs.get("municipality", ""))
-    lines = [f"# Cases{f' in {_md(municipality)}' if municipality else ''}", ""]
+    title = tr("Cases in {municipality}", municipality=_md(municipality)) if municipality else tr("Cases")
+    lines = [f"# {title}", ""]
     filters = cases.attrs.get("filters", {})
     chosen = []
     if filters.get("team"):
-        chosen.append(f"team {_md(str(filters['team']).strip().lower())}")
+        chosen.append(tr("team {team}", team=_md(str(filters["team"]).strip().lower())))
     if filters.get("category"):
-        chosen.append(f"category {_md(str(filters['category']))}")
+        chosen.append(tr("category {category}", category=_md(str(filters["category"]))))
     if filters.get("min_amount") is not None:
-        chosen.append(f"{format_eur(filters['min_amount'])} or more")
+        chosen.append(tr("{amount:eur} or more", amount=filters["min_amount"]))
     if filters.get("since") is not None:
-        chosen.append(f"from {filters['since']:%d-%m-%Y}")
+        chosen.append(tr("from {day:date}", day=filters["since"]))
     count = len(cases)
-    lines.append(f"{count} case{'s' if count != 1 else ''}" + (f" ({', '.join(chosen)})" if chosen else "")
-                 + ". Household codes are left out.")
+    lines.append(tr("{n:plural:case|cases} ({filters:list}). Household codes are left out.", n=count, filters=chosen)
+                 if chosen else tr("{n:plural:case|cases}. Household codes are left out.", n=count))
     if not count:
-        lines += ["", "No cases match."]
+        lines += ["", tr("No cases match.")]
         return "\n".join(lines) + "\n"
     records = cases.records if isinstance(cases, Report) else cast(
         list[dict[str, Any]], cases.to_dict(orient="records"))
@@ -65,37 +76,41 @@ def stories_markdown(cases: pd.DataFrame | Report, *, municipality: str = "") ->
     for cat, group in groups.items():
         money = sum((Decimal(c["amount"]) for c in group), Decimal("0.00"))
         n = len(group)
-        lines += ["", f"## {_md(cat)}: {n} case{'s' if n != 1 else ''}, {format_eur(money)}"]
+        lines += ["", "## " + tr("{category}: {n:plural:case|cases}, {amount:eur}", category=_md(cat), n=n,
+                                 amount=money)]
         for case in group:
             lines += ["", *_story(case, redacted=bool(cases.attrs.get("redacted")))]
     return "\n".join(lines) + "\n"
 
 
 def _story(case: dict[str, Any], *, redacted: bool = False) -> list[str]:
-    head = (f"### {format_eur(case['amount'])}, {case['team']}, {case['date']:%d-%m-%Y}: "
-            f"{_KIND_TEXT.get(case['kind'], case['kind'])}")
+    head = "### " + tr("{amount:eur}, {team}, {day:date}: {kind}", amount=case["amount"], team=case["team"],
+                       day=case["date"], kind=_word(_KIND_TEXT, case["kind"]))
     out = [head, ""]
     if redacted:
-        out.append("_Story left out (redacted)._")
+        out.append(f"_{tr('Story left out (redacted).')}_")
     else:
-        out.append(_md(case["note"]) if case["note"] else "_No story recorded._")
+        out.append(_md(case["note"]) if case["note"] else f"_{tr('No story recorded.')}_")
     details = []
     if case["tegenprestatie"]:
-        status = f" ({case['tegenprestatie_status']})" if case["tegenprestatie_status"] else ""
-        details.append(f"- Tegenprestatie: {_md(case['tegenprestatie'])}{status}")
+        what = _md(case["tegenprestatie"])
+        details.append(tr("Tegenprestatie: {what} ({status})", what=what,
+                          status=_word(_TEGENPRESTATIE_TEXT, case["tegenprestatie_status"]))
+                       if case["tegenprestatie_status"] else tr("Tegenprestatie: {what}", what=what))
     if case["outcome"]:
-        avoided = case["avoided_cost"]
-        cost = f"; avoided cost {format_eur(avoided)}" if avoided is not None else ""
-        details.append(f"- Outcome: {case['outcome']}{cost}")
+        avoided, outcome = case["avoided_cost"], _word(_OUTCOME_TEXT, case["outcome"])
+        details.append(tr("Outcome: {outcome}; avoided cost {amount:eur}", outcome=outcome, amount=avoided)
+                       if avoided is not None else tr("Outcome: {outcome}", outcome=outcome))
+    money = {"repaid": case["repaid"], "outstanding": case["outstanding"]}
     if case["kind"] == "loan":
-        due = f"due {case['due']:%d-%m-%Y}; " if case["due"] else ""
-        details.append(f"- Loan: {due}{format_eur(case['repaid'])} repaid, "
-                       f"{format_eur(case['outstanding'])} still owed")
+        details.append(tr("Loan: due {due:date}; {repaid:eur} repaid, {outstanding:eur} still owed", due=case["due"],
+                          **money) if case["due"] else
+                       tr("Loan: {repaid:eur} repaid, {outstanding:eur} still owed", **money))
     elif case["kind"] == "conditional":
-        details.append(f"- Condition: {_md(case['condition'])}; {format_eur(case['repaid'])} repaid")
+        details.append(tr("Condition: {condition}; {repaid:eur} repaid", condition=_md(case["condition"]), **money))
     if details:
-        out += ["", *details]
-    out += ["", f"Entry {case['id']}"]
+        out += ["", *(f"- {line}" for line in details)]
+    out += ["", tr("Entry {id}", id=case["id"])]
     return out
 
 

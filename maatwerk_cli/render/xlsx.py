@@ -12,6 +12,11 @@ as wide as their content, and the totals row set apart. A sheet with teams as co
 keeps each row's number format. Text that a spreadsheet would run as a formula is written
 as text: one pass over every cell of every sheet, the cover included, just before saving
 (:func:`_text_only`), so that no part of a workbook can forget it.
+
+The workbook speaks the run's language: tab names, titles, notes and the cover are
+translated while it is written (:func:`~maatwerk_cli.core.messages.tr`), Dutch by default.
+In English a tab keeps the name scripts know it by (``utilisation``, ``loans``); numbers and
+dates are cells, shown in the reader's own locale.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..core.messages import LANGUAGES, N_, catalogue, language, tr
 from ..core.names import neutralise_cell
 from .columns import Column, Record, text_human
 
@@ -40,6 +46,63 @@ FORMATS = {
 MAX_WIDTH = 60
 #: The title of a totals row, and of a totals column where teams are columns.
 TOTAL = "totaal"
+
+#: Each tab's name (the view's ``sheet``, also its key in JSON) as people read it. The key
+#: says what it is, since a word alone (``cash``: a kind of payment, or the cash box) may be
+#: translated otherwise elsewhere; a tab without a translation keeps its own (English) name.
+TAB_NAMES = {
+    "utilisation": N_("worksheet tab: utilisation"), "compare": N_("worksheet tab: compare"),
+    "categories": N_("worksheet tab: categories"), "loans": N_("worksheet tab: loans"),
+    "outcomes": N_("worksheet tab: outcomes"), "refusals": N_("worksheet tab: refusals"),
+    "overrides": N_("worksheet tab: overrides"), "knipkaart": N_("worksheet tab: knipkaart"),
+    "knipkaart uses": N_("worksheet tab: knipkaart uses"), "cash": N_("worksheet tab: cash"),
+    "leadtime": N_("worksheet tab: leadtime"), "teams": N_("worksheet tab: teams"),
+    "entries": N_("worksheet tab: entries"), "entry": N_("worksheet tab: entry"), "lines": N_("worksheet tab: lines"),
+    "bank": N_("worksheet tab: bank"), "reconcile": N_("worksheet tab: reconcile"),
+    "rules": N_("worksheet tab: rules"), "problems": N_("worksheet tab: problems"),
+    "households": N_("worksheet tab: households"), "import": N_("worksheet tab: import"),
+    "skipped": N_("worksheet tab: skipped"), "statement": N_("worksheet tab: statement"),
+    "summary": N_("worksheet tab: summary"), "months": N_("worksheet tab: months"),
+    "stories": N_("worksheet tab: stories"), "maatwerk": N_("worksheet tab: maatwerk"),
+}
+
+
+#: The values the data keeps in English (``under``, ``loan``), by column, as people read them
+#: in another language; in English a cell holds the value itself, as the JSON does.
+CELL_WORDS = {
+    "status": {"under": N_("behind"), "over": N_("over budget"), "on-track": N_("on track")},
+    "kind": {"loan": N_("loan"), "conditional": N_("conditional"), "gift": N_("gift"), "fund": N_("fund")},
+    "tegenprestatie_status": {"proposed": N_("proposed"), "agreed": N_("agreed"), "done": N_("done"),
+                              "not-possible": N_("not possible")},
+    "outcome": {"reached": N_("reached"), "partial": N_("partly reached"), "not-reached": N_("not reached")},
+}
+#: What a column of such values holds, in those words (the views' own meanings name the values).
+CELL_MEANINGS = {
+    "status": N_("over budget: spent or at this pace above the budget; behind: spent less than half the pace; "
+                 "otherwise on track"),
+    "kind": N_("kind: team or fund (budget holder); gift, loan or conditional (to be repaid when the condition "
+               "is not met)"),
+}
+
+
+def _translated(key: str, otherwise: str) -> str:
+    """``key`` in the run's language; ``otherwise`` where it has no translation (English)."""
+    lang = language()
+    return (catalogue(lang).get(key) if lang != LANGUAGES[0] else None) or otherwise
+
+
+def tab_name(sheet: str) -> str:
+    """The tab of a view's ``sheet`` in the run's language (its own name in English)."""
+    key = TAB_NAMES.get(sheet)
+    return sheet if key is None else _translated(key, sheet)
+
+
+def cell_word(column: str, value: Any) -> Any:
+    """A cell's value as people read it: a status or kind in the run's language's words."""
+    words = CELL_WORDS.get(column)
+    if words is None or not isinstance(value, str) or value not in words:
+        return value
+    return _translated(words[value], value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,20 +175,22 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
     taken: set[str] = set()
     first = wb.active
     assert first is not None
+    names = [sheet_name(tab_name(sheet.name), taken) for sheet in sheets]
     if cover is not None:
-        first.title = sheet_name("Over dit rapport", taken)
-        _cover(first, cover, sheets)
+        first.title = sheet_name(tr("About this report"), taken)
+        keys = {c.header: c.key for sheet in sheets for c in sheet.columns}
+        _cover(first, cover, names, keys)
     else:
         wb.remove(first)
     bold = Font(bold=True)
     top = Border(top=Side(style="thin"))
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet_name(sheet.name, taken))
-        ws.append([_cell(sheet.title)])
+    for sheet, name in zip(sheets, names, strict=True):
+        ws = wb.create_sheet(name)
+        ws.append([_cell(tr(sheet.title))])
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([])
         header_row = 3
-        ws.append([_cell(c.header.strip() or None) for c in sheet.columns])
+        ws.append([_cell(tr(c.header.strip()) or None) for c in sheet.columns])
         for cell in ws[header_row]:
             cell.font = bold
             cell.alignment = Alignment(vertical="top")
@@ -134,7 +199,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         # Teams as columns: a totals column (the last, titled as the totals row) is set apart.
         total_column = len(sheet.columns) if sheet.row_kinds and sheet.columns[-1].header == TOTAL else 0
         for n, record in enumerate(rows):
-            values = [_cell(record.get(c.key)) for c in sheet.columns]
+            values = [_cell(cell_word(c.key, record.get(c.key))) for c in sheet.columns]
             ws.append(values)
             r = ws.max_row
             kind_of_row = sheet.row_kinds[n] if n < len(sheet.row_kinds) else None
@@ -143,7 +208,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
                 kind = c.kind if kind_of_row is None or idx == 0 else kind_of_row
                 if not isinstance(cell.value, str) and kind in FORMATS and cell.value is not None:
                     cell.number_format = FORMATS[kind]
-                shown = text_human(record.get(c.key), kind)
+                shown = text_human(cell_word(c.key, record.get(c.key)), kind)
                 widths[idx] = max(widths[idx], len(shown))
             if sheet.total is not None and n == len(rows) - 1 and sheet.records:
                 for cell in ws[r]:
@@ -156,7 +221,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         last = get_column_letter(len(sheet.columns))
         end = header_row + len(sheet.records)
         # Under the table, out of the filter's range: the sheet says what the table does.
-        lines = [*([sheet.empty] if not sheet.records and sheet.empty else []), *sheet.notes]
+        lines = [tr(line) for line in (*([sheet.empty] if not sheet.records and sheet.empty else []), *sheet.notes)]
         if lines:
             ws.append([])
             for line in lines:
@@ -187,31 +252,37 @@ def _text_only(wb: Any) -> None:
                     cell.data_type = "s"
 
 
-def _cover(ws: Any, cover: Cover, sheets: Sequence[Sheet]) -> None:
+def _cover(ws: Any, cover: Cover, tabs: Sequence[str], keys: dict[str, str]) -> None:
+    """The cover; ``keys``: the key of the column of each title (to say what a column of
+    translated values holds in the words its cells show)."""
     from openpyxl.styles import Alignment, Font
 
-    ws.append([cover.report])
+    report = tr(cover.report)
+    ws.append([report])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([])
     made = dt.datetime.now().astimezone().strftime("%d-%m-%Y %H:%M")
+    unknown = tr("unknown")
     facts = [
-        ("Gemeente", cover.municipality or "onbekend"),
-        ("Rapport", cover.report),
-        ("Periode", cover.period),
-        ("Peildatum", cover.as_of.strftime("%d-%m-%Y") if cover.as_of else "onbekend"),
-        ("Bladen", ", ".join(s.name for s in sheets)),
-        ("Gemaakt", f"{made} met maatwerk"),
+        (tr("Municipality"), cover.municipality or unknown),
+        (tr("Report"), report),
+        (tr("Period"), tr(cover.period)),
+        (tr("As of"), cover.as_of.strftime("%d-%m-%Y") if cover.as_of else unknown),
+        (tr("Sheets"), ", ".join(tabs)),
+        (tr("Made"), tr("{when} with maatwerk", when=made)),
     ]
     for label, value in facts:
         ws.append([label, _cell(value)])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     if cover.definitions:
         ws.append([])
-        ws.append(["Kolom", "Betekenis"])
+        ws.append([tr("Column"), tr("Meaning")])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         for name, meaning in cover.definitions:
-            ws.append([_cell(name), _cell(meaning)])
+            key = keys.get(name, "")
+            said = _translated(CELL_MEANINGS[key], meaning) if key in CELL_MEANINGS else tr(meaning) if meaning else ""
+            ws.append([_cell(tr(name)), _cell(said)])
             ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 90
