@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.dates import today
 from ..core.errors import InputError
-from ..core.messages import Opt, msg
+from ..core.messages import Opt, msg, plain_option
 from ..core.money import format_plain
 from ..core.names import check_slug
 from ..core.privacy import guard
@@ -94,13 +94,14 @@ def add_team(
         raise InputError(msg("team.unknown_kind", kind=repr(kind), choices=("team", "fund")))
     if budget < 0:
         raise InputError(msg("budget.negative"))
+    help_ = plain_option(Opt("help"))  # the comment names the rules' help (no flag is spelled here)
     text = (
         f"# Budget holder {slug}: edit by hand or with `maatwerk team budget`.\n"
         f"name = {_toml_str(title)}\n"
         f'kind = "{kind}"  # "team" (a wijkteam) or "fund" (e.g. a doorbraakfonds)\n'
         "\n[budget]  # budget per calendar year\n"
         f"{year} = {toml_amount_text(budget)}\n"
-        "\n# Own rules of thumb, overriding [rules] in maatwerk.toml key by key (`maatwerk rules --help`);\n"
+        f"\n# Own rules of thumb, overriding [rules] in maatwerk.toml key by key (`maatwerk rules {help_}`);\n"
         "# false switches one off for this team.\n"
         "# [rules]\n# max_per_spend = 750\n"
         "# [knipkaart]\n# per_year = 5\n"
