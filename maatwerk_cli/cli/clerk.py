@@ -86,7 +86,7 @@ def init(
     print_lines(tr("created {path}; add a team with `maatwerk team add`", path=made.root / "maatwerk.toml"))
 
 
-DEMO_HELP = """\
+DEMO_HELP = N_("""\
 Write Demostad 2026, the demo ledger, into DIR (default: demo) to try every command on.
 
 A fictional municipality: five wijkteams and a doorbraakfonds, about 150 spends from
@@ -99,7 +99,7 @@ year and zuid over its budget. Then, for example:
 
 DIR must be new or empty, and not inside a ledger folder: an existing ledger is never
 written over. --ledgers and $MAATWERK_LEDGERS do not choose DIR.
-"""
+""")
 
 
 @app.command(help=DEMO_HELP)
@@ -111,7 +111,8 @@ def demo(
 
     made = Ledger.demo(folder)
     shown = f'"{folder}"' if " " in str(folder) else str(folder)
-    print_lines(f"wrote the demo ledger to {made.root}; try `maatwerk --ledgers {shown} utilisation --month 2026-10`")
+    print_lines(tr("wrote the demo ledger to {path}; try `maatwerk --ledgers {shown} utilisation --month 2026-10`",
+                   path=made.root, shown=shown))
 
 
 # --------------------------------------------------------------------------- teams
