@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -260,9 +261,16 @@ def refusals_and_knipkaart(b: Builder) -> None:
                 by="teamleider", force=True)
 
 
+#: The copy the package ships for `maatwerk demo` (tests/test_demo.py keeps it identical).
+PACKAGED = Path(__file__).resolve().parents[1] / "maatwerk_cli" / "demo"
+
+
 def main() -> None:
     out = out_folder(__file__)
     build(out).write()
+    if out == Path(__file__).resolve().parent:
+        shutil.rmtree(PACKAGED, ignore_errors=True)
+        shutil.copytree(out, PACKAGED, ignore=shutil.ignore_patterns("README.md", "generate.py", "__pycache__"))
     print(describe(out, YEAR))
 
 

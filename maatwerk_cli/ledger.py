@@ -188,6 +188,14 @@ class Ledger:
 
         return cls(init(root, municipality=municipality, year=year, language=language).root)
 
+    @classmethod
+    def demo(cls, root: str | os.PathLike[str]) -> Ledger:
+        """Write Demostad 2026, the demo ledger shipped with the package, into ``root`` (a
+        new or empty folder, not inside a ledger folder), and open it."""
+        from .ops.setup import demo
+
+        return cls(demo(root).root)
+
     @property
     def settings(self) -> Settings:
         return self.folder.settings

@@ -86,6 +86,35 @@ def init(
     print_lines(tr("created {path}; add a team with `maatwerk team add`", path=made.root / "maatwerk.toml"))
 
 
+DEMO_HELP = N_("""\
+Write Demostad 2026, the demo ledger, into DIR (default: demo) to try every command on.
+
+A fictional municipality: five wijkteams and a doorbraakfonds, about 150 spends from
+January to mid November 2026. At the end of October oost is far behind the pace of the
+year and zuid over its budget. Then, for example:
+
+  maatwerk --ledgers demo utilisation --month 2026-10
+  maatwerk --ledgers demo loans
+  maatwerk --ledgers demo report --month 2026-10
+
+DIR must be new or empty, and not inside a ledger folder: an existing ledger is never
+written over. --ledgers and $MAATWERK_LEDGERS do not choose DIR.
+""")
+
+
+@app.command(help=DEMO_HELP)
+def demo(
+    folder: Path = typer.Argument(Path("demo"), metavar="[DIR]", show_default=False,
+                                  help="A new or empty folder (default: demo)."),
+) -> None:
+    from ..ledger import Ledger
+
+    made = Ledger.demo(folder)
+    shown = f'"{folder}"' if " " in str(folder) else str(folder)
+    print_lines(tr("wrote the demo ledger to {path}; try `maatwerk --ledgers {shown} utilisation --month 2026-10`",
+                   path=made.root, shown=shown))
+
+
 # --------------------------------------------------------------------------- teams
 
 
@@ -116,7 +145,8 @@ For example, maatwerk team budget ...
 
 A top-up or cut is added to the team file as a dated block and never overwrites what was
 there; the year's budget is the base plus its top-ups less its cuts. The pace of the
-year counts from the budget's own start, each top-up from its own date (docs/reports.md).
+year counts from the budget's own start, each top-up from its own date (`maatwerk
+utilisation --help` has the definitions).
 The team file keeps its comments.
 """)
 

@@ -24,7 +24,8 @@ from .options import RedactOpt
 EXPORT_HELP = N_(
     "The ledger as files that hledger, ledger, beancount/fava and DuckDB or Spark read as they are.\n\n"
     "Each team's expenses in the journals add up to what `maatwerk compare` calls spent; the Parquet "
-    "dataset gives the same figures in SQL. How the ledger maps onto accounts and tables: docs/interop.md."
+    "dataset gives the same figures in SQL. How the ledger maps onto accounts and tables: each export's "
+    "own --help (`maatwerk export hledger --help`)."
 )
 
 export_app = typer.Typer(help=EXPORT_HELP, no_args_is_help=True)
@@ -148,8 +149,9 @@ entries (every spend as it stands after its events, voided ones marked), payback
 refusals. Money is decimal(18,2), exact. DIR is written whole and replaces an earlier
 export in the same place; it may not lie inside a ledger folder.
 
-Needs pyarrow: pip install 'maatwerk-cli\\[parquet]'. Example queries: docs/interop.md and
-examples/researcher_duckdb.py.
+Needs pyarrow: pip install 'maatwerk-cli\\[parquet]'. In DuckDB, for example:
+SELECT team, sum(amount) FROM read_parquet('DIR/entries/**/*.parquet', hive_partitioning = true)
+WHERE NOT voided GROUP BY team.
 """)
 
 

@@ -65,7 +65,7 @@ remainders written off; a cash spend counts on its own date, a withdrawal never.
 date. For a budget of the whole year the share of the year passed, in days (1 January
 1/365, 30 September 273/365 = 74,8%, 31 December 100%; leap years 366). A budget with its
 own period counts from its own start, a top-up or cut from its date, and a spending
-profile (\\[pace] profile in maatwerk.toml) weighs the months; see docs/reports.md.
+profile (\\[pace] profile in maatwerk.toml) weighs the months.
 [bold]expected_spend[/]: that share of the budget in euro.
 [bold]status[/]: [red]over[/] when spent or projected is above the budget; else [yellow]under[/]
 when utilisation is below the under-share (default 0,5; \\[pace] under_share in

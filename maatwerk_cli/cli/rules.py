@@ -41,6 +41,10 @@ csv, csv-nl and --output hold the overrides. A spend voided later is not an over
 (--voided lists those too, marked). The plausibility rules (year_without_budget,
 over_remaining_budget, times_largest_spend) are on unless switched off; their source is
 "default" then.
+
+The rules one sets: max_per_spend, max_per_household_year, max_per_household_total,
+repeat_household_days, second_opinion_above, and \\[rules.categories] (a message shown
+for a category); a new ledger's maatwerk.toml has each as a comment.
 """)
 
 

@@ -8,7 +8,7 @@ escapes, whatever the bytes.
 
 Formats, recognised by their content (never by the file name); the readers are in
 ``bank_csv``, ``bank_camt`` and ``bank_mt940``, the table with every variant in
-``docs/cash-and-bank.md``:
+the user documentation's cash-and-bank page:
 
 ``ing``        ING CSV, Dutch or English header, ``;`` (current) or ``,`` (older); one or all accounts.
 ``rabobank``   Rabobank CSV, Dutch or English header; ref is ``IBAN:Volgnr``.

@@ -5,7 +5,7 @@ row), pays residents from it (ordinary ``spend`` rows with method ``contant``), 
 what is left over (a ``settle`` row): put back into the account (``deposit``) or, for a
 small remainder, written off (``write-off``).
 
-How it counts (documented for users in ``docs/cash-and-bank.md``)::
+How it counts (the user documentation's cash-and-bank page says the same)::
 
     cash_on_hand = withdrawn - cash spends (not voided) - written off - deposited
 

@@ -1,4 +1,4 @@
-"""Setting up: a new ledger folder, budget holders and their budgets."""
+"""Setting up: a new ledger folder, the demo ledger, budget holders and their budgets."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from typing import Any
 
 from ..core.dates import today
 from ..core.errors import InputError
-from ..core.messages import Opt, msg
+from ..core.messages import Opt, msg, plain_option
 from ..core.money import format_plain
 from ..core.names import check_slug
 from ..core.privacy import guard
 from ..core.records import Team
 from ..core.text import clean_text
-from ..store.atomic import write_atomic, write_new
+from ..store.atomic import fill_folder, write_atomic, write_new
 from ..store.folder import LINK_FIX, LOCK_FILE, SETTINGS_FILE, TEAMS_DIR, LedgerFolder
 from ..store.lock import create_lock_file
 from ..store.pending import PENDING_FILE
@@ -41,6 +41,30 @@ def init(root: str | os.PathLike[str], *, municipality: str = "", year: int | No
     (path / TEAMS_DIR).mkdir(exist_ok=True)
     write_new(path / SETTINGS_FILE, settings_template(title, year or today().year, language))
     create_lock_file(path / LOCK_FILE)
+    return LedgerFolder(path)
+
+
+#: Demostad 2026, the demo ledger shipped inside the package: a byte-for-byte copy of the
+#: repository's ``ledgers/`` (a test keeps the two identical), so an installed copy has it.
+DEMO = Path(__file__).resolve().parent.parent / "demo"
+
+
+def demo(root: str | os.PathLike[str]) -> LedgerFolder:
+    """Write the demo ledger into ``root``, a new or empty folder that is not inside a
+    ledger folder: every file or none."""
+    path = Path(root)
+    for folder in (path, *path.parents, *path.resolve().parents):
+        if os.path.lexists(folder / SETTINGS_FILE):
+            code = "demo.is_ledger" if folder == path else "demo.in_ledger"
+            raise InputError(msg(code, folder=str(path), ledger=str(folder)))
+    if path.is_symlink():  # nothing is created through a link
+        raise InputError(msg("setup.symbolic_link", file=str(path), fix=LINK_FIX))
+    if path.exists() and not path.is_dir():
+        raise InputError(msg("demo.not_folder", path=str(path)))
+    if path.is_dir() and any(path.iterdir()):
+        raise InputError(msg("demo.not_empty", folder=str(path)))
+    files = {p.relative_to(DEMO).as_posix(): p.read_bytes() for p in sorted(DEMO.rglob("*")) if p.is_file()}
+    fill_folder(path, files, last=SETTINGS_FILE)
     return LedgerFolder(path)
 
 
@@ -70,13 +94,14 @@ def add_team(
         raise InputError(msg("team.unknown_kind", kind=repr(kind), choices=("team", "fund")))
     if budget < 0:
         raise InputError(msg("budget.negative"))
+    help_ = plain_option(Opt("help"))  # the comment names the rules' help (no flag is spelled here)
     text = (
         f"# Budget holder {slug}: edit by hand or with `maatwerk team budget`.\n"
         f"name = {_toml_str(title)}\n"
         f'kind = "{kind}"  # "team" (a wijkteam) or "fund" (e.g. a doorbraakfonds)\n'
         "\n[budget]  # budget per calendar year\n"
         f"{year} = {toml_amount_text(budget)}\n"
-        "\n# Own rules of thumb, overriding [rules] in maatwerk.toml key by key (docs/rules.md);\n"
+        f"\n# Own rules of thumb, overriding [rules] in maatwerk.toml key by key (`maatwerk rules {help_}`);\n"
         "# false switches one off for this team.\n"
         "# [rules]\n# max_per_spend = 750\n"
         "# [knipkaart]\n# per_year = 5\n"

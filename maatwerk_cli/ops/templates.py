@@ -16,7 +16,7 @@ def settings_template(municipality: str, year: int, language: str = "nl") -> str
     return f"""\
 # Settings of this maatwerkbudget ledger. Plain TOML: edit by hand, keep it in git.
 # Budget holders (wijkteams, central funds) live in teams/<slug>.toml, their journals
-# in teams/<slug>.csv. See docs/formats.md for every field.
+# in teams/<slug>.csv. Each setting is explained where it stands below.
 
 municipality = {json.dumps(municipality, ensure_ascii=False)}
 locale = "nl_NL"

@@ -123,7 +123,8 @@ OVERRIDE_TABLE = [
 
 def rules(records: Sequence[Record]) -> View:
     return listing("Rules of thumb in force", records, RULE_DATA, table=RULE_TABLE, sheet="rules", key="rules",
-                   empty="no rules of thumb set; add them under [rules] in maatwerk.toml (docs/rules.md)")
+                   empty="no rules of thumb set; add them under [rules] in maatwerk.toml "
+                         "(`maatwerk rules --help` names them)")
 
 
 def overrides(records: Sequence[Record], title: str = "Overrides") -> View:

@@ -7,6 +7,8 @@
   PDF, a Parquet part): it writes the temporary file, then it is fsynced and renamed.
 * :func:`replace_folder`: a folder built beside its target (a Parquet dataset), every file
   in it fsynced, then renamed into place.
+* :func:`fill_folder`: a new or empty folder given its files (the demo ledger), built hidden
+  first, then renamed or moved into place.
 * :func:`overwrite_note`: a small derived note overwritten in place with the hash of itself
   inside (a reader refuses a note that does not match it). No rename: a rename flushes the
   journal's folder on some file systems, which the clerk's card payment should not wait for.
@@ -30,7 +32,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -277,3 +279,47 @@ def write_new(path: Path, text: str) -> None:
     if path.exists() or path.is_symlink():
         raise LedgerError(msg("file.exists", path=path))
     write_atomic(path, text)
+
+
+def fill_folder(target: Path, files: Mapping[str, bytes], *, last: str) -> None:
+    """Make ``target``, a new or empty folder, hold ``files`` (relative names with ``/``),
+    whole or not at all.
+
+    The files are written into a hidden folder first and fsynced. A new ``target`` is that
+    folder renamed into place (:func:`replace_folder`). An empty one stays where it is (it
+    may be the shell's working folder, which a rename would take away): the hidden folder
+    is made inside it and its entries moved up, ``last`` at the end (the settings file,
+    whose presence makes the folder a ledger), and moved back if a move fails.
+    """
+    new = not os.path.lexists(target)
+    if new:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    built = _temp(target) if new else target / f".{target.name or 'folder'}.{os.getpid()}.tmp"
+    shutil.rmtree(built, ignore_errors=True)  # left by an earlier run of this process id
+    os.mkdir(built)
+    try:
+        for name, data in files.items():
+            path = built / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data, durable=False)  # fsynced below, all at once
+        if new:
+            replace_folder(built, target)
+            return
+        for folder, _, names in os.walk(built):
+            for name in names:
+                _fsync_file(Path(folder) / name)
+            fsync_dir(Path(folder))
+        entries = sorted((p.name for p in built.iterdir()), key=lambda name: name == last)
+        moved: list[str] = []
+        try:
+            for name in entries:
+                os.rename(built / name, target / name)
+                moved.append(name)
+        except BaseException:
+            for name in reversed(moved):
+                with contextlib.suppress(OSError):
+                    os.rename(target / name, built / name)
+            raise
+        fsync_dir(target)
+    finally:
+        remove_folder(built)

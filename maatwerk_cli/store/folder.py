@@ -1,6 +1,6 @@
 """The ledger folder on disk: settings, budget holders, and their append-only journals.
 
-Layout (documented for users in ``docs/formats.md``)::
+Layout (the user documentation's formats page describes each file)::
 
     maatwerk.toml          settings: municipality, categories, rules, knipkaart, cash
     maatwerk.lock          lock file; every write holds it
