@@ -72,8 +72,9 @@ def cash(records: Sequence[Record]) -> View:
 BANK_DATA = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
              Column("direction"), Column("status"), Column("id", kind="id"), Column("description"),
              Column("source")]
-BANK_TABLE = [Column("ref", N_("ref"), "id"), Column("date", N_("date"), "date"), Column("amount", N_("amount"), "money"),
-              Column("direction", N_("direction"), wide=True), Column("status", N_("status")), Column("id", N_("id"), "id"),
+BANK_TABLE = [Column("ref", N_("ref"), "id"), Column("date", N_("date"), "date"),
+              Column("amount", N_("amount"), "money"), Column("direction", N_("direction"), wide=True),
+              Column("status", N_("status")), Column("id", N_("id"), "id"),
               Column("description", N_("description"), wide=True), Column("source", N_("file"), wide=True)]
 
 
@@ -141,11 +142,13 @@ CARD_DATA = [Column("team"), Column("year", kind="year"), Column("used", kind="i
              Column("beyond", kind="int", total=True)]
 CARD_TABLE = [Column("team", N_("team")), Column("year", N_("year"), "year"),
               Column("used", N_("used"), "int", total=True), Column("limit", N_("on the card"), "int", total=True),
-              Column("remaining", N_("remaining"), "int", total=True), Column("beyond", N_("beyond the card"), "int", total=True)]
+              Column("remaining", N_("remaining"), "int", total=True),
+              Column("beyond", N_("beyond the card"), "int", total=True)]
 USE_DATA = [Column("team"), Column("id", kind="id"), Column("date", kind="date"), Column("reason"),
             Column("beyond", kind="bool"), Column("by")]
 USE_TABLE = [Column("team", N_("team")), Column("id", N_("id"), "id"), Column("date", N_("date"), "date"),
-             Column("reason", N_("reason")), Column("beyond", N_("beyond the card"), "bool"), Column("by", N_("by"), wide=True)]
+             Column("reason", N_("reason")), Column("beyond", N_("beyond the card"), "bool"),
+             Column("by", N_("by"), wide=True)]
 
 
 def knipkaart(cards: Sequence[Record], title: str, *, with_uses: bool = False) -> View:
@@ -283,7 +286,8 @@ BANK_IMPORT_TABLE = [
 BANK_IMPORT_LINE = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
                     Column("direction"), Column("description")]
 BANK_IMPORT_LINES = [Column("result"), *BANK_IMPORT_LINE, Column("id", kind="id")]
-BANK_IMPORT_LINES_TABLE = [Column("result", N_("result")), Column("ref", N_("ref"), "id"), Column("date", N_("date"), "date"),
+BANK_IMPORT_LINES_TABLE = [Column("result", N_("result")), Column("ref", N_("ref"), "id"),
+                           Column("date", N_("date"), "date"),
                            Column("amount", N_("amount"), "money"), Column("direction", N_("direction"), wide=True),
                            Column("description", N_("description"), wide=True), Column("id", N_("id"), "id")]
 #: Lines listed as imported from another download before the summary says how many more.
@@ -358,10 +362,11 @@ def _bank_import_text(result: Any, debits: int) -> list[str]:
         out.extend(f"  {text(line)}  ref {line.ref}" for line in result.open)
         first = result.open[0]
         amount = format_eur(first.amount, symbol=False)
-        out.append(tr("complete them with: maatwerk spend {team} {amount} -c CATEGORY --bank-line {ref}\n"
-                      "  (a cash withdrawal: maatwerk cash withdraw {team} {amount} --bank-line REF; "
-                      "no entry at all: maatwerk bank explain {team} REF --reason TEXT)",
-                      team=result.team, amount=amount, ref=first.ref))
+        out.append(tr("complete them with: maatwerk spend {team} {amount} -c CATEGORY --bank-line {ref}",
+                      team=result.team, amount=amount, ref=first.ref) + "\n  "
+                   + tr("(a cash withdrawal: maatwerk cash withdraw {team} {amount} --bank-line REF; "
+                        "no entry at all: maatwerk bank explain {team} REF --reason TEXT)",
+                        team=result.team, amount=amount))
     if dry_run:
         out.append(tr("dry run: nothing was written"))
     return out

@@ -69,7 +69,8 @@ def utilisation(report: Report, municipality: str = "") -> View:
     data += [Column("cash_on_hand", kind="money"), Column("kind"), Column("name"),
              Column("pace", kind="fraction"), Column("expected_spend", kind="money")]
     m = UTILISATION_MEANINGS
-    table = [Column("team", N_("team"), meaning=m["team"]), Column("budget", N_("budget"), "money", meaning=m["budget"]),
+    table = [Column("team", N_("team"), meaning=m["team"]),
+             Column("budget", N_("budget"), "money", meaning=m["budget"]),
              Column("spent", N_("spent"), "money", meaning=m["spent"])]
     if month:
         table.append(Column("month_spent", N_("this month"), "money", wide=True, meaning=m["month_spent"]))
@@ -432,7 +433,8 @@ ENTRY_TITLES = {
     "method": N_("method"), "kind": N_("kind"), "household": N_("household"), "note": N_("note"),
     "repaid": N_("repaid"), "outstanding": N_("outstanding"), "tegenprestatie": N_("tegenprestatie"),
     "tegenprestatie_status": N_("tegenprestatie status"), "voided": N_("voided"), "void_reason": N_("void reason"),
-    "due": N_("due"), "condition": N_("condition"), "recovered": N_("recovered"), "recovered_from": N_("recovered from"),
+    "due": N_("due"), "condition": N_("condition"), "recovered": N_("recovered"),
+    "recovered_from": N_("recovered from"),
     "outcome": N_("outcome"), "avoided_cost": N_("avoided cost"), "override_reason": N_("override reason"),
     "second_opinion": N_("second opinion"), "personal_data_allowed": N_("personal data allowed"), "by": N_("by"),
     "requested": N_("requested"),
