@@ -194,8 +194,16 @@ def rule_records(team: str, rules: Any, human: bool) -> list[dict[str, Any]]:
         else:
             shown = rule_value(value, human)
         out.append({"team": team, "rule": name, "category": category, "value": shown,
-                    "meaning": str(RULE_HELP[name]), "source": rules.source(name, category)})
+                    "meaning": _meaning(RULE_HELP[name], human), "source": rules.source(name, category)})
     return out
+
+
+def _meaning(text: Any, human: bool) -> str:
+    """What a rule says: in the run's language for people, in English for scripts (JSON and
+    CSV are the same in every language)."""
+    from ..core.messages import Msg
+
+    return text.text("en") if isinstance(text, Msg) and not human else str(text)
 
 
 def rule_value(value: Any, human: bool) -> Any:
@@ -207,6 +215,8 @@ def rule_value(value: Any, human: bool) -> Any:
         return format_eur(value) if human else value
     if isinstance(value, int):
         return tr("{n} days", n=value) if human else value
+    if human and value == "on":  # a rule that is on or off: the word in the run's language
+        return tr("on")
     return value
 
 
