@@ -129,8 +129,8 @@ def test_listing_formats(lcli: Cli, tmp_path: Path) -> None:
 
     ws = load_workbook(out).active
     assert ws is not None
-    header = [c.value for c in ws[3]]  # a title, an empty row, then the Dutch titles
-    amount_cell = ws.cell(row=4, column=header.index("bedrag") + 1)
+    header = [c.value for c in ws[3]]  # a title, an empty row, then the titles (English in this suite)
+    amount_cell = ws.cell(row=4, column=header.index("amount") + 1)
     assert amount_cell.value == pytest.approx(1234.56) and isinstance(amount_cell.value, float)
     assert amount_cell.number_format.startswith('"€"')
 

@@ -261,7 +261,7 @@ def test_totals_that_differ_by_design_say_why(lcli: Cli, tmp_path: Path) -> None
     assert (spent, sum(Decimal(str(r["amount"])) for r in amounts)) == (150.0, Decimal("143.60"))
     table = " ".join(ok(lcli("categories", *period)).out.split())
     assert "Cash written off (€ 6,40) counts as spent in utilisation" in table
-    assert "Cash written off (€ 6,40) is in besteed" in " ".join(ok(lcli("compare", *period)).out.split())
+    assert "Cash written off (€ 6,40) is in spent" in " ".join(ok(lcli("compare", *period)).out.split())
     ok(lcli("categories", *period, "-o", str(tmp_path / "c.md")))
     assert "€ 6,40" in (tmp_path / "c.md").read_text()
     from openpyxl import load_workbook

@@ -192,7 +192,7 @@ def test_status_table_markdown_csv_and_redact(lcli: Cli, ledger_dir: Path, tmp_p
     ws = load_workbook(out).active
     assert ws is not None
     # a title row, an empty row, the header (Dutch titles), then the teams
-    assert [c.value for c in ws[3]][:3] == ["team", "jaar", "gebruikt"]
+    assert [c.value for c in ws[3]][:3] == ["team", "year", "used"]
     assert [c.value for c in ws[4]][:5] == ["noord", 2025, 1, 5, 4]
 
 
@@ -267,7 +267,7 @@ def test_the_pack_and_the_report_show_the_same_knipkaart(lcli: Cli, ledger_dir: 
     shown = _html_cards((tmp_path / "r.html").read_text(encoding="utf-8"))
     for key in ("used", "limit", "remaining", "beyond"):
         assert int(shown["noord"][key]) == int(card[key]), (key, shown["noord"], card)
-        title = {"used": "gebruikt", "limit": "op de kaart", "remaining": "over", "beyond": "voorbij de kaart"}[key]
+        title = {"used": "used", "limit": "on the card", "remaining": "remaining", "beyond": "beyond the card"}[key]
         assert int(packed["noord"][title]) == int(card[key]), (key, packed["noord"], card)
 
 

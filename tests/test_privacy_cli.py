@@ -237,8 +237,8 @@ def test_formulas_are_neutralised_in_xlsx(lcli: Cli, ledger_dir: Path, tmp_path:
     assert lcli("entries", "--output", str(out)).code == 0  # a workbook holds every column
     ws = load_workbook(out).active
     assert ws is not None
-    header = [c.value for c in ws[3]]  # a title, an empty row, then the Dutch titles
-    titles = {"id": "id", "note": "notitie", "amount": "bedrag", "date": "datum", "avoided_cost": "vermeden kosten"}
+    header = [c.value for c in ws[3]]  # a title, an empty row, then the titles (English in this suite)
+    titles = {"id": "id", "note": "note", "amount": "amount", "date": "date", "avoided_cost": "avoided cost"}
     col = {name: header.index(title) + 1 for name, title in titles.items()}
     by_id = {ws.cell(row=r, column=col["id"]).value: r for r in range(4, ws.max_row + 1)}
     by_id.pop("totaal", None)

@@ -26,7 +26,7 @@ LEDGERS = {
     "zaanstad": (ROOT / "examples" / "zaanstad-2015", "2015", "31-12-2015"),
     "almere": (ROOT / "examples" / "almere", None, None),
 }
-_NUMBER = re.compile(r"(?<![\w.,-])-?[0-9][0-9.]*(?:,[0-9]+)?%?(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.,-])-?[0-9][0-9.]*(?:,[0-9]+)?%?(?![\w…]|[.,][0-9])")  # "12,5…": a shortened text cell
 _DATE = re.compile(r"\b[0-9]{2}-[0-9]{2}-[0-9]{4}\b")
 
 

@@ -78,7 +78,7 @@ def test_utilisation_table_is_wider_on_a_wide_terminal(rcli: Cli, monkeypatch: p
     monkeypatch.setenv("COLUMNS", "160")
     out = ok(rcli("utilisation", "--as-of", "30-9-2025")).out
     header = next(line for line in out.splitlines() if "team" in line and "budget" in line)
-    assert "terugbetaald" in header and "netto" in header and "kas" in header
+    assert "repaid" in header and "net" in header and "cash" in header
     assert "€ 40,00" in out  # noord's cash on hand
 
 
@@ -108,7 +108,7 @@ def test_utilisation_month_and_under_share(rcli: Cli) -> None:
                           "--format", "json"))
     assert strict[0]["status"] == "under"
     table = ok(rcli("utilisation", "--month", "2025-06")).out
-    assert "deze maand" in table and "60,00" in table
+    assert "this month" in table and "60,00" in table
 
 
 def test_utilisation_csv_for_scripts_and_for_dutch_excel(rcli: Cli) -> None:
@@ -140,8 +140,8 @@ def test_utilisation_to_files_by_extension(rcli: Cli, tmp_path: Path) -> None:
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0].startswith("Utilisation 2025")  # a title, an empty row, then the header
-    assert rows[2][:9] == ("team", "budget", "besteed", "terugbetaald", "netto", "benut", "verwacht",
-                           "status", "prognose")
+    assert rows[2][:9] == ("team", "budget", "spent", "repaid", "net", "utilisation", "expected",
+                           "status", "projected")
     noord = next(r for r in rows if r[0] == "noord")
     assert noord[2] == 2250 and isinstance(noord[2], (int, float))  # a number cell, not text
     total = next(r for r in rows if r[0] == "totaal")
@@ -185,8 +185,8 @@ def test_compare_transposed(rcli: Cli) -> None:
     table = ok(rcli("compare", "noord", "zuid", "--year", "2025", "--transpose", "--format", "markdown")).out
     lines = table.splitlines()
     assert lines[2].startswith("|   | noord | zuid | totaal |") or "| noord | zuid | totaal |" in lines[2]
-    assert "| besteed € | 2.250,00 | 2.658,00 | 4.908,00 |" in table
-    assert "| meeste geld | Opleiding en werk | Wonen | Wonen |" in table
+    assert "| spent € | 2.250,00 | 2.658,00 | 4.908,00 |" in table
+    assert "| most money | Opleiding en werk | Wonen | Wonen |" in table
     assert "| name |" not in table  # long text stays out of the human view
     data = as_json(rcli("compare", "noord", "zuid", "--year", "2025", "--transpose", "--format", "json"))
     spent = next(r for r in data if r["field"] == "spent")
@@ -203,10 +203,10 @@ def test_summary_of_a_few_municipalities_is_shown_side_by_side(cli: Cli, tmp_pat
     table = ok(cli("summary", *roots, "--year", "2025", "--format", "markdown")).out
     lines = table.splitlines()
     assert "| Teststad | Anderstad |" in lines[2]
-    assert any(line.startswith("| hoogste € |") and "| 40,00 |" in line for line in lines)
+    assert any(line.startswith("| highest € |") and "| 40,00 |" in line for line in lines)
     assert any(line.startswith("| tegenprestatie |") for line in lines)
     flat = ok(cli("summary", *roots, "--year", "2025", "--format", "markdown", "--no-transpose")).out
-    assert flat.splitlines()[2].startswith("| gemeente |")
+    assert flat.splitlines()[2].startswith("| municipality |")
     rows = as_json(cli("summary", *roots, "--year", "2025", "--format", "json"))
     assert [r["municipality"] for r in rows] == ["Teststad", "Anderstad"]  # data stays one row each
     turned = as_json(cli("summary", *roots, "--year", "2025", "--format", "json", "--transpose"))
@@ -462,7 +462,7 @@ def test_summary_and_stories_formats(cli: Cli, built: Built, tmp_path: Path) -> 
     ok(cli("summary", str(built.root), "--year", "2025", "--by", "team", "-o", str(xlsx)))
     ws = load_workbook(xlsx).active
     assert ws is not None
-    assert [c.value for c in ws[3]][:3] == ["gemeente", "team", "budget"]
+    assert [c.value for c in ws[3]][:3] == ["municipality", "team", "budget"]
 
 
 def test_a_ledger_of_an_earlier_year_shows_that_year(cli: Cli, tmp_path: Path) -> None:

@@ -415,8 +415,8 @@ def test_rules_output_to_xlsx(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> No
     assert ws is not None
     header = [c.value for c in ws[3]]
     row = dict(zip(header, [c.value for c in ws[4]], strict=True))
-    assert row["reden"] == "'=HYPERLINK(\"x\")"
-    assert row["bedrag"] == 150
+    assert row["reason"] == "'=HYPERLINK(\"x\")"
+    assert row["amount"] == 150
 
 
 # --------------------------------------------------------------------------- the library

@@ -393,6 +393,7 @@ def _records(data: Any, key: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("name", list(CASES))
 def test_workbook_reads_back(name: str, cli: Callable[..., Result], tmp_path: Path,
                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAATWERK_LANG", "nl")  # the workbook for people: Dutch titles
     from openpyxl import load_workbook
 
     case = CASES[name]
@@ -454,6 +455,7 @@ def _refusals_by_reference() -> list[tuple[str, str, dt.date, Decimal | None, st
 
 
 def test_pack_workbook(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAATWERK_LANG", "nl")  # the workbook for people: Dutch titles
     from openpyxl import load_workbook
 
     out = tmp_path / "oktober.xlsx"
@@ -496,6 +498,8 @@ def test_pack_has_lead_time_once_request_dates_are_recorded(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from openpyxl import load_workbook
+
+    monkeypatch.setenv("MAATWERK_LANG", "nl")  # the workbook for people: Dutch titles
 
     ledgers = tmp_path / "ledgers"
     shutil.copytree(DEMO, ledgers)

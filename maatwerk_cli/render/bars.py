@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .columns import Record, text_human
+from ..core.messages import tr
+from .columns import Record, text_human, word
 
 #: Fewer characters than this for the bars, and they are left out.
 MIN_BAR = 10
@@ -56,7 +57,8 @@ def chart_lines(records: Sequence[Record], total: Record | None, expected: float
     rows = [*records, *([total] if total is not None else [])]
     labels = [str(r.get("team", "")) for r in rows]
     figures = [text_human(r.get("utilisation"), "fraction") or "-" for r in rows]
-    statuses = [str(r.get("status") or "") for r in rows]
+    raw = [str(r.get("status") or "") for r in rows]
+    statuses = [str(word("status", s)) for s in raw]  # people read the status in their language
     lw = max(map(len, labels), default=0)
     fw = max(map(len, figures), default=0)
     sw = max(map(len, statuses), default=0)
@@ -64,10 +66,10 @@ def chart_lines(records: Sequence[Record], total: Record | None, expected: float
     top = max([1.0, expected, *(float(r["utilisation"]) for r in rows if r.get("utilisation") is not None)])
     out: list[Line] = []
     if bar_w < MIN_BAR:
-        for label, figure, status in zip(labels, figures, statuses, strict=True):
+        for label, figure, status, value in zip(labels, figures, statuses, raw, strict=True):
             text = f"{label:<{lw}}  {figure:>{fw}}  {status}"
-            out.append(Line(text, _status_span(text, status)))
-        out.append(Line("(too narrow for the bars: widen the terminal, or see utilisation without --chart)"))
+            out.append(Line(text, _status_span(text, status, value)))
+        out.append(Line(tr("(too narrow for the bars: widen the terminal, or see utilisation without --chart)")))
         return out
 
     def at(value: float) -> int:
@@ -75,7 +77,7 @@ def chart_lines(records: Sequence[Record], total: Record | None, expected: float
 
     pace = min(at(expected), bar_w - 1)
     budget = at(1.0) if top > 1.0 else None
-    for n, (r, label, figure, status) in enumerate(zip(rows, labels, figures, statuses, strict=True)):
+    for n, (r, label, figure, status, value) in enumerate(zip(rows, labels, figures, statuses, raw, strict=True)):
         if total is not None and n == len(rows) - 1:
             out.append(Line(" " * (lw + 2) + glyphs.rule * bar_w))
         used = r.get("utilisation")
@@ -86,12 +88,12 @@ def chart_lines(records: Sequence[Record], total: Record | None, expected: float
         cells[pace] = glyphs.pace
         start = lw + 2
         text = f"{label:<{lw}}  {''.join(cells)}  {figure:>{fw}}  {status}"
-        style = STATUS_STYLE.get(status, "")
+        style = STATUS_STYLE.get(value, "")
         spans = [(start, start + filled, style)] if filled and style else []
         spans.append((start + pace, start + pace + 1, "bold"))
-        out.append(Line(text, (*spans, *_status_span(text, status))))
+        out.append(Line(text, (*spans, *_status_span(text, status, value))))
     axis = [" "] * bar_w
-    mark = f"{glyphs.pace} pace {text_human(expected, 'fraction')}"
+    mark = f"{glyphs.pace} " + tr("pace {share}", share=text_human(expected, "fraction"))
     begin = pace - len(mark) + 1 if pace + len(mark) > bar_w else pace
     for i, ch in enumerate(mark):
         if 0 <= begin + i < bar_w:
@@ -100,8 +102,9 @@ def chart_lines(records: Sequence[Record], total: Record | None, expected: float
     return out
 
 
-def _status_span(text: str, status: str) -> tuple[tuple[int, int, str], ...]:
-    style = STATUS_STYLE.get(status)
+def _status_span(text: str, status: str, value: str) -> tuple[tuple[int, int, str], ...]:
+    """The span of the status (``status``, as shown) at the end of ``text``, styled by its value."""
+    style = STATUS_STYLE.get(value)
     if not style or not status:
         return ()
     return ((len(text) - len(status), len(text), style),)

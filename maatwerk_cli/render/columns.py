@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..core.messages import N_, tr
 from ..core.money import format_eur, format_plain
 
 Record = Mapping[str, Any]
@@ -30,12 +31,15 @@ class Column:
     """How one field is shown.
 
     key: the record key (and the JSON/CSV header, the contract).
-    title: the header of tables, Markdown and workbooks; defaults to the key.
+    title: the header of tables, Markdown, workbooks and ``csv-nl``, in English (marked with
+      ``N_``), shown in the run's language; defaults to the key (never translated).
     kind: ``text``, ``id``, ``money``, ``fraction`` (0.079 shows as 7,9%), ``int``,
       ``number``, ``year``, ``date`` or ``bool``.
     total: summed in a totals row made from the records (listings; reports bring their own).
     wide: may be left out of a terminal table first when space is short.
     meaning: what the column holds, for the workbook's cover sheet.
+    translate: the title is a text of the tool (False: a value, such as a team's name when
+      teams are the columns).
     """
 
     key: str
@@ -44,10 +48,35 @@ class Column:
     total: bool = False
     wide: bool = False
     meaning: str = ""
+    translate: bool = True
 
     @property
     def header(self) -> str:
-        return self.title or self.key
+        """The title as people read it, in the run's language."""
+        if not self.title:
+            return self.key
+        return tr(self.title) if self.translate else self.title
+
+
+#: Fields whose values come from a fixed vocabulary (a status, a kind): the contract keeps
+#: the English value, people read it in their language (:func:`word`).
+WORD_KEYS = frozenset({"status", "kind", "direction", "result", "tegenprestatie_status", "outcome", "problem"})
+#: The values of those fields that people read as words (English, the catalogue's keys).
+WORDS = frozenset({
+    N_("on-track"), N_("under"), N_("over"),  # utilisation
+    N_("linked"), N_("explained"), N_("open"), N_("credit"), N_("debit"), N_("other_download"),  # bank
+    N_("gift"), N_("loan"), N_("conditional"), N_("team"), N_("fund"),  # kinds
+    N_("proposed"), N_("agreed"), N_("done"), N_("not-possible"),  # tegenprestatie
+    N_("reached"), N_("partial"), N_("not-reached"),  # outcome
+    N_("bank only"), N_("ledger only"), N_("amounts differ"),  # reconcile
+})
+
+
+def word(key: str, value: Any) -> Any:
+    """A value as people read it: a status or kind in the run's language; else unchanged."""
+    if key in WORD_KEYS and isinstance(value, str) and value in WORDS:
+        return tr(value)
+    return value
 
 
 def _missing(value: Any) -> bool:

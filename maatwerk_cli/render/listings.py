@@ -7,20 +7,24 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from ..core.messages import N_, tr
 from .columns import Column, Record
 from .output import View
 from .views import ENTRY_TABLE, entry_columns, listing
+
+#: What a listing of budget holders says when there are none.
+NO_TEAMS = N_("no teams yet")
 
 TEAM_DATA = [Column("team"), Column("name"), Column("kind"), Column("year", kind="year"),
              Column("budget", kind="money", total=True), Column("base", kind="money", total=True),
              Column("changes", kind="money", total=True), Column("start", kind="date"),
              Column("end", kind="date")]
-TEAM_TABLE = [Column("team", "team"), Column("name", "naam"), Column("kind", "soort"),
-              Column("year", "jaar", "year"), Column("budget", "budget", "money", total=True)]
+TEAM_TABLE = [Column("team", N_("team")), Column("name", N_("name")), Column("kind", N_("kind")),
+              Column("year", N_("year"), "year"), Column("budget", N_("budget"), "money", total=True)]
 #: Shown when some budget has top-ups, cuts or its own period.
-TEAM_CHANGES = [Column("base", "basis", "money", total=True),
-                Column("changes", "erbij/eraf", "money", total=True),
-                Column("start", "van", "date"), Column("end", "tot en met", "date")]
+TEAM_CHANGES = [Column("base", N_("base"), "money", total=True),
+                Column("changes", N_("top-ups and cuts"), "money", total=True),
+                Column("start", N_("from"), "date"), Column("end", N_("until"), "date")]
 
 
 def team_record(team: Any, year: int) -> dict[str, Any]:
@@ -31,18 +35,18 @@ def team_record(team: Any, year: int) -> dict[str, Any]:
             "base": plan.base, "changes": plan.total - plan.base, "start": plan.first, "end": plan.last}
 
 
-def teams(title: str, records: Sequence[Record], *, total: bool = True, empty: str = "no teams yet") -> View:
+def teams(title: str, records: Sequence[Record], *, total: bool = True, empty: str = "") -> View:
     plain = all(r.get("changes", 0) == 0 and r.get("start") in (None, dt.date(r["year"], 1, 1))
                 and r.get("end") in (None, dt.date(r["year"], 12, 31)) for r in records)
     table = TEAM_TABLE if plain else [*TEAM_TABLE, *TEAM_CHANGES]
-    return listing(title, records, TEAM_DATA, table=table, total=total, sheet="teams", empty=empty)
+    return listing(title, records, TEAM_DATA, table=table, total=total, sheet="teams", empty=empty or tr(NO_TEAMS))
 
 
 def entries(records: Sequence[Record], fmt: str) -> View:
     """Entries: tables show the essentials, machine formats every field."""
     data = entry_columns()
     table = ENTRY_TABLE if fmt in ("table", "vertical", "markdown") else data
-    return listing("Entries", records, data, table=table, total=True, sheet="entries", empty="no entries",
+    return listing(tr("Entries"), records, data, table=table, total=True, sheet="entries", empty=tr("no entries"),
                    styles=lambda r: "dim strike" if r.get("voided") else None)
 
 
@@ -50,45 +54,46 @@ CASH_DATA = [Column("team"), Column("cash_on_hand", kind="money", total=True),
              Column("withdrawn", kind="money", total=True), Column("spent_cash", kind="money", total=True),
              Column("written_off", kind="money", total=True), Column("deposited", kind="money", total=True)]
 CASH_TABLE = [
-    Column("team", "team"),
-    Column("cash_on_hand", "in kas", "money", total=True, meaning="opgenomen min contant besteed, "
+    Column("team", N_("team")),
+    Column("cash_on_hand", N_("cash on hand"), "money", total=True, meaning="opgenomen min contant besteed, "
            "afgeschreven en teruggestort"),
-    Column("withdrawn", "opgenomen", "money", total=True, meaning="contant opgenomen van de pinrekening"),
-    Column("spent_cash", "contant besteed", "money", total=True, meaning="contante uitgaven, niet geannuleerd"),
-    Column("written_off", "afgeschreven", "money", total=True, meaning="kleine restanten afgeschreven als besteed"),
-    Column("deposited", "teruggestort", "money", total=True, meaning="restanten teruggestort op de rekening"),
+    Column("withdrawn", N_("withdrawn"), "money", total=True, meaning="contant opgenomen van de pinrekening"),
+    Column("spent_cash", N_("spent in cash"), "money", total=True, meaning="contante uitgaven, niet geannuleerd"),
+    Column("written_off", N_("written off"), "money", total=True, meaning="kleine restanten afgeschreven als besteed"),
+    Column("deposited", N_("deposited"), "money", total=True, meaning="restanten teruggestort op de rekening"),
 ]
 
 
 def cash(records: Sequence[Record]) -> View:
-    return listing("Cash box", records, CASH_DATA, table=CASH_TABLE, total=len(records) > 1, sheet="cash",
-                   empty="no teams yet")
+    return listing(tr("Cash box"), records, CASH_DATA, table=CASH_TABLE, total=len(records) > 1, sheet="cash",
+                   empty=tr(NO_TEAMS))
 
 
 BANK_DATA = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
              Column("direction"), Column("status"), Column("id", kind="id"), Column("description"),
              Column("source")]
-BANK_TABLE = [Column("ref", "ref", "id"), Column("date", "datum", "date"), Column("amount", "bedrag", "money"),
-              Column("direction", "richting", wide=True), Column("status", "status"), Column("id", "id", "id"),
-              Column("description", "omschrijving", wide=True), Column("source", "bestand", wide=True)]
+BANK_TABLE = [Column("ref", N_("ref"), "id"), Column("date", N_("date"), "date"),
+              Column("amount", N_("amount"), "money"), Column("direction", N_("direction"), wide=True),
+              Column("status", N_("status")), Column("id", N_("id"), "id"),
+              Column("description", N_("description"), wide=True), Column("source", N_("file"), wide=True)]
 
 
 def bank_lines(records: Sequence[Record], *, open_only: bool) -> View:
-    return listing("Bank lines", records, BANK_DATA, table=BANK_TABLE, sheet="bank",
-                   empty="no open bank lines" if open_only else "no bank lines imported")
+    return listing(tr("Bank lines"), records, BANK_DATA, table=BANK_TABLE, sheet="bank",
+                   empty=tr("no open bank lines") if open_only else tr("no bank lines imported"))
 
 
 RECONCILE_DATA = [Column("problem"), Column("date", kind="date"), Column("amount", kind="money"),
                   Column("recorded", kind="money"), Column("ref", kind="id"), Column("id", kind="id"),
                   Column("description")]
-RECONCILE_TABLE = [Column("problem", "probleem"), Column("date", "datum", "date"),
-                   Column("amount", "bedrag", "money"), Column("recorded", "geboekt", "money"),
-                   Column("ref", "ref", "id"), Column("id", "id", "id"),
-                   Column("description", "omschrijving", wide=True)]
+RECONCILE_TABLE = [Column("problem", N_("problem")), Column("date", N_("date"), "date"),
+                   Column("amount", N_("amount"), "money"), Column("recorded", N_("recorded"), "money"),
+                   Column("ref", N_("ref"), "id"), Column("id", N_("id"), "id"),
+                   Column("description", N_("description"), wide=True)]
 PROBLEM_WORDS = {
-    "bank_without_entry": "bank only",
-    "entry_without_bank": "ledger only",
-    "amount_mismatch": "amounts differ",
+    "bank_without_entry": N_("bank only"),
+    "entry_without_bank": N_("ledger only"),
+    "amount_mismatch": N_("amounts differ"),
 }
 
 
@@ -100,74 +105,77 @@ def mismatch_record(m: Any) -> dict[str, Any]:
 def reconcile(records: Sequence[Record], fmt: str) -> View:
     if fmt in ("table", "vertical", "markdown"):
         # People read words; scripts get the contract's names (bank_without_entry, ...).
-        records = [{**r, "problem": PROBLEM_WORDS.get(str(r["problem"]), r["problem"])} for r in records]
-    return listing("Reconcile", records, RECONCILE_DATA, table=RECONCILE_TABLE, sheet="reconcile",
-                   empty="bank and ledger agree")
+        records = [{**r, "problem": tr(PROBLEM_WORDS[str(r["problem"])]) if str(r["problem"]) in PROBLEM_WORDS
+                    else r["problem"]} for r in records]
+    return listing(tr("Reconcile"), records, RECONCILE_DATA, table=RECONCILE_TABLE, sheet="reconcile",
+                   empty=tr("bank and ledger agree"))
 
 
 RULE_DATA = [Column("team"), Column("rule"), Column("category"), Column("value"), Column("meaning"),
              Column("source")]
-RULE_TABLE = [Column("team", "team"), Column("rule", "regel"), Column("category", "categorie"),
-              Column("value", "waarde"), Column("meaning", "betekenis", wide=True),
-              Column("source", "bron", wide=True)]
+RULE_TABLE = [Column("team", N_("team")), Column("rule", N_("rule")), Column("category", N_("category")),
+              Column("value", N_("value")), Column("meaning", N_("meaning"), wide=True),
+              Column("source", N_("source"), wide=True)]
 OVERRIDE_DATA = [Column("id", kind="id"), Column("team"), Column("date", kind="date"),
                  Column("amount", kind="money"), Column("category"), Column("rules"), Column("reason"),
                  Column("by"), Column("second_opinion"), Column("voided", kind="bool")]
 OVERRIDE_TABLE = [
-    Column("id", "id", "id"), Column("team", "team", wide=True), Column("date", "datum", "date"),
-    Column("amount", "bedrag", "money"), Column("category", "categorie"), Column("rules", "regels"),
-    Column("reason", "reden"), Column("by", "door", wide=True),
-    Column("second_opinion", "tweede mening", wide=True), Column("voided", "geannuleerd", "bool", wide=True),
+    Column("id", N_("id"), "id"), Column("team", N_("team"), wide=True), Column("date", N_("date"), "date"),
+    Column("amount", N_("amount"), "money"), Column("category", N_("category")), Column("rules", N_("rules")),
+    Column("reason", N_("reason")), Column("by", N_("by"), wide=True),
+    Column("second_opinion", N_("second opinion"), wide=True), Column("voided", N_("voided"), "bool", wide=True),
 ]
 
 
 def rules(records: Sequence[Record]) -> View:
-    return listing("Rules of thumb in force", records, RULE_DATA, table=RULE_TABLE, sheet="rules", key="rules",
-                   empty="no rules of thumb set; add them under [rules] in maatwerk.toml "
-                         "(`maatwerk rules --help` names them)")
+    return listing(tr("Rules of thumb in force"), records, RULE_DATA, table=RULE_TABLE, sheet="rules", key="rules",
+                   empty=tr("no rules of thumb set; add them under [rules] in maatwerk.toml "
+                            "(`maatwerk rules --help` names them)"))
 
 
-def overrides(records: Sequence[Record], title: str = "Overrides") -> View:
-    return listing(title, records, OVERRIDE_DATA, table=OVERRIDE_TABLE, sheet="overrides", key="overrides",
-                   empty="no overrides recorded")
+def overrides(records: Sequence[Record], title: str = "") -> View:
+    return listing(title or tr("Overrides"), records, OVERRIDE_DATA, table=OVERRIDE_TABLE, sheet="overrides",
+                   key="overrides", empty=tr("no overrides recorded"))
 
 
 CARD_DATA = [Column("team"), Column("year", kind="year"), Column("used", kind="int", total=True),
              Column("limit", kind="int", total=True), Column("remaining", kind="int", total=True),
              Column("beyond", kind="int", total=True)]
-CARD_TABLE = [Column("team", "team"), Column("year", "jaar", "year"),
-              Column("used", "gebruikt", "int", total=True), Column("limit", "op de kaart", "int", total=True),
-              Column("remaining", "over", "int", total=True), Column("beyond", "voorbij de kaart", "int", total=True)]
+CARD_TABLE = [Column("team", N_("team")), Column("year", N_("year"), "year"),
+              Column("used", N_("used"), "int", total=True), Column("limit", N_("on the card"), "int", total=True),
+              Column("remaining", N_("remaining"), "int", total=True),
+              Column("beyond", N_("beyond the card"), "int", total=True)]
 USE_DATA = [Column("team"), Column("id", kind="id"), Column("date", kind="date"), Column("reason"),
             Column("beyond", kind="bool"), Column("by")]
-USE_TABLE = [Column("team", "team"), Column("id", "id", "id"), Column("date", "datum", "date"),
-             Column("reason", "reden"), Column("beyond", "voorbij de kaart", "bool"), Column("by", "door", wide=True)]
+USE_TABLE = [Column("team", N_("team")), Column("id", N_("id"), "id"), Column("date", N_("date"), "date"),
+             Column("reason", N_("reason")), Column("beyond", N_("beyond the card"), "bool"),
+             Column("by", N_("by"), wide=True)]
 
 
 def knipkaart(cards: Sequence[Record], title: str, *, with_uses: bool = False) -> View:
     data = [*CARD_DATA, Column("uses")] if with_uses else CARD_DATA
     return listing(title, cards, data, table=CARD_TABLE, total=True, sheet="knipkaart", key="cards",
-                   empty="no teams yet")
+                   empty=tr(NO_TEAMS))
 
 
 def knipkaart_uses(uses: Sequence[Record]) -> View:
-    return listing("What the exceptions were used for", uses, USE_DATA, table=USE_TABLE, sheet="knipkaart uses",
-                   key="uses", empty="no uses this year")
+    return listing(tr("What the exceptions were used for"), uses, USE_DATA, table=USE_TABLE,
+                   sheet="knipkaart uses", key="uses", empty=tr("no uses this year"))
 
 
 REFUSAL_DATA = [Column("id", kind="id"), Column("team"), Column("date", kind="date"),
                 Column("amount", kind="money"), Column("category"), Column("household", kind="id"),
                 Column("reason"), Column("by")]
-REFUSAL_TABLE = [Column("id", "id", "id"), Column("team", "team"), Column("date", "datum", "date"),
-                 Column("amount", "gevraagd", "money", meaning="het gevraagde bedrag, als dat bekend is"),
-                 Column("category", "categorie"), Column("household", "huishouden", "id", wide=True),
-                 Column("reason", "reden", meaning="waarom de aanvraag is geweigerd"),
-                 Column("by", "door", wide=True)]
+REFUSAL_TABLE = [Column("id", N_("id"), "id"), Column("team", N_("team")), Column("date", N_("date"), "date"),
+                 Column("amount", N_("asked"), "money", meaning="het gevraagde bedrag, als dat bekend is"),
+                 Column("category", N_("category")), Column("household", N_("household"), "id", wide=True),
+                 Column("reason", N_("reason"), meaning="waarom de aanvraag is geweigerd"),
+                 Column("by", N_("by"), wide=True)]
 
 
 def refusals(records: Sequence[Record], title: str, total: Record | None = None) -> View:
     return View(title=title, columns=REFUSAL_DATA, records=records, table=REFUSAL_TABLE, total=total,
-                sheet="refusals", empty="no refusals recorded")
+                sheet="refusals", empty=tr("no refusals recorded"))
 
 
 def rule_records(team: str, rules: Any, human: bool) -> list[dict[str, Any]]:
@@ -183,12 +191,20 @@ def rule_records(team: str, rules: Any, human: bool) -> list[dict[str, Any]]:
         if name in FACTOR_RULES and isinstance(value, Decimal):
             # A number of times, not an amount: 10, not 10.00 (1,5 when it has a fraction).
             factor: object = int(value) if value == value.to_integral_value() else value.normalize()
-            shown: object = f"{factor} times".replace(".", ",") if human else factor
+            shown: object = tr("{n} times", n=str(factor).replace(".", ",")) if human else factor
         else:
             shown = rule_value(value, human)
         out.append({"team": team, "rule": name, "category": category, "value": shown,
-                    "meaning": str(RULE_HELP[name]), "source": rules.source(name, category)})
+                    "meaning": _meaning(RULE_HELP[name], human), "source": rules.source(name, category)})
     return out
+
+
+def _meaning(text: Any, human: bool) -> str:
+    """What a rule says: in the run's language for people, in English for scripts (JSON and
+    CSV are the same in every language)."""
+    from ..core.messages import Msg
+
+    return text.text("en") if isinstance(text, Msg) and not human else str(text)
 
 
 def rule_value(value: Any, human: bool) -> Any:
@@ -199,43 +215,47 @@ def rule_value(value: Any, human: bool) -> Any:
     if isinstance(value, Decimal):
         return format_eur(value) if human else value
     if isinstance(value, int):
-        return f"{value} days" if human else value
+        return tr("{n} days", n=value) if human else value
+    if human and value == "on":  # a rule that is on or off: the word in the run's language
+        return tr("on")
     return value
 
 
 # --------------------------------------------------------------------------- results of a command
 
 PROBLEM_DATA = [Column("file"), Column("line", kind="int"), Column("message")]
-PROBLEM_TABLE = [Column("file", "bestand"), Column("line", "regel", "int"),
-                 Column("message", "probleem", meaning="wat er mis is, en hoe het te herstellen")]
+PROBLEM_TABLE = [Column("file", N_("file")), Column("line", N_("line"), "int"),
+                 Column("message", N_("problem"), meaning="wat er mis is, en hoe het te herstellen")]
 
 
 def problems(found: Sequence[Any]) -> View:
     """What ``check`` found: file, line and message; as text one line each (or ``ok``)."""
-    return View("Problems", PROBLEM_DATA, [{"file": p.file, "line": p.line, "message": p.message} for p in found],
-                table=PROBLEM_TABLE, sheet="problems", key="problems", empty="ok: no problems found",
-                text_lines=[str(p) for p in found] or ["ok: no problems found"])
+    none = tr("ok: no problems found")
+    return View(tr("Problems"), PROBLEM_DATA,
+                [{"file": p.file, "line": p.line, "message": p.message} for p in found],
+                table=PROBLEM_TABLE, sheet="problems", key="problems", empty=none,
+                text_lines=[str(p) for p in found] or [none])
 
 
-HOUSEHOLD_DATA = [Column("household", "huishouden", "id")]
+HOUSEHOLD_DATA = [Column("household", N_("household"), "id")]
 
 
 def households(codes: Sequence[str]) -> View:
     """Fresh household codes; as text, one per line."""
-    return View("Household codes", HOUSEHOLD_DATA, [{"household": c} for c in codes], sheet="households",
-                key="households", empty="no codes", text_lines=list(codes))
+    return View(tr("Household codes"), HOUSEHOLD_DATA, [{"household": c} for c in codes], sheet="households",
+                key="households", empty=tr("no codes"), text_lines=list(codes))
 
 
 IMPORT_DATA = [Column("file"), Column("dry_run", kind="bool"), Column("count", kind="int"),
                Column("first_id", kind="id"), Column("last_id", kind="id")]
-IMPORT_TABLE = [Column("file", "bestand", wide=True), Column("dry_run", "proef", "bool"),
-                Column("count", "regels", "int", meaning="de regels die zijn (of bij een proef: zouden worden) "
+IMPORT_TABLE = [Column("file", N_("file"), wide=True), Column("dry_run", N_("dry run"), "bool"),
+                Column("count", N_("lines"), "int", meaning="de regels die zijn (of bij een proef: zouden worden) "
                        "ingevoerd"),
-                Column("first_id", "eerste id", "id"), Column("last_id", "laatste id", "id")]
+                Column("first_id", N_("first id"), "id"), Column("last_id", N_("last id"), "id")]
 SKIPPED_DATA = [Column("row", kind="int"), Column("id", kind="id"), Column("recorded_at")]
-SKIPPED_TABLE = [Column("row", "rij", "int", meaning="de rij in het blad"),
-                 Column("id", "id", "id", meaning="de regel die de rij eerder werd"),
-                 Column("recorded_at", "ingevoerd", meaning="wanneer de rij eerder is ingevoerd")]
+SKIPPED_TABLE = [Column("row", N_("row"), "int", meaning="de rij in het blad"),
+                 Column("id", N_("id"), "id", meaning="de regel die de rij eerder werd"),
+                 Column("recorded_at", N_("imported"), meaning="wanneer de rij eerder is ingevoerd")]
 
 
 def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
@@ -243,18 +263,23 @@ def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
     imported before (``--new-only``)."""
     from ..ops.fingerprint import when
 
-    verb = "would import" if dry_run else "imported"
-    lines = [f"{verb} {result.count} entries" + (f" ({result.first_id} .. {result.last_id})"
-                                                 if result.first_id and not dry_run else "")]
+    if dry_run:
+        lines = [tr("would import {n} entries", n=result.count)]
+    elif result.first_id:
+        lines = [tr("imported {n} entries ({first} .. {last})", n=result.count, first=result.first_id,
+                    last=result.last_id)]
+    else:
+        lines = [tr("imported {n} entries", n=result.count)]
     if result.skipped:
-        lines.append(f"skipped {len(result.skipped)} row(s) imported before:")
-        lines.extend(f"  row {s.row}: {s.known.id} ({when(s.known.recorded_at)})" for s in result.skipped)
-    summary = View(f"Import of {file}", IMPORT_DATA, [{
+        lines.append(tr("skipped {n} row(s) imported before:", n=len(result.skipped)))
+        lines.extend("  " + tr("row {row}: {id} ({when})", row=s.row, id=s.known.id, when=when(s.known.recorded_at))
+                     for s in result.skipped)
+    summary = View(tr("Import of {file}", file=file), IMPORT_DATA, [{
         "file": file, "dry_run": dry_run, "count": result.count, "first_id": result.first_id,
         "last_id": result.last_id}], table=IMPORT_TABLE, sheet="import", single=True, text_lines=lines)
-    skipped = View("Rows imported before, skipped", SKIPPED_DATA,
+    skipped = View(tr("Rows imported before, skipped"), SKIPPED_DATA,
                    [{"row": s.row, "id": s.known.id, "recorded_at": s.known.recorded_at} for s in result.skipped],
-                   table=SKIPPED_TABLE, sheet="skipped", key="skipped", empty="no rows skipped")
+                   table=SKIPPED_TABLE, sheet="skipped", key="skipped", empty=tr("no rows skipped"))
     return [summary, skipped]
 
 
@@ -263,18 +288,19 @@ BANK_IMPORT_DATA = [Column("team"), Column("format"), Column("source"), Column("
                     Column("added_credits", kind="int"), Column("already_imported", kind="int"),
                     Column("layout"), Column("note")]
 BANK_IMPORT_TABLE = [
-    Column("team", "team"), Column("source", "bestand", wide=True), Column("layout", "soort", wide=True),
-    Column("dry_run", "proef", "bool"), Column("added", "nieuw", "int", meaning="nieuwe bankregels"),
-    Column("added_debits", "betalingen", "int", meaning="nieuwe betalingen (af)"),
-    Column("added_credits", "bij", "int", meaning="nieuwe regels geld erbij"),
-    Column("already_imported", "al ingelezen", "int", meaning="regels die al eerder waren ingelezen"),
+    Column("team", N_("team")), Column("source", N_("file"), wide=True), Column("layout", N_("layout"), wide=True),
+    Column("dry_run", N_("dry run"), "bool"), Column("added", N_("new"), "int", meaning="nieuwe bankregels"),
+    Column("added_debits", N_("payments"), "int", meaning="nieuwe betalingen (af)"),
+    Column("added_credits", N_("credits"), "int", meaning="nieuwe regels geld erbij"),
+    Column("already_imported", N_("already imported"), "int", meaning="regels die al eerder waren ingelezen"),
 ]
 BANK_IMPORT_LINE = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
                     Column("direction"), Column("description")]
 BANK_IMPORT_LINES = [Column("result"), *BANK_IMPORT_LINE, Column("id", kind="id")]
-BANK_IMPORT_LINES_TABLE = [Column("result", "uitkomst"), Column("ref", "ref", "id"), Column("date", "datum", "date"),
-                           Column("amount", "bedrag", "money"), Column("direction", "richting", wide=True),
-                           Column("description", "omschrijving", wide=True), Column("id", "id", "id")]
+BANK_IMPORT_LINES_TABLE = [Column("result", N_("result")), Column("ref", N_("ref"), "id"),
+                           Column("date", N_("date"), "date"),
+                           Column("amount", N_("amount"), "money"), Column("direction", N_("direction"), wide=True),
+                           Column("description", N_("description"), wide=True), Column("id", N_("id"), "id")]
 #: Lines listed as imported from another download before the summary says how many more.
 LISTED = 10
 
@@ -290,12 +316,12 @@ def bank_import(result: Any, fmt: str) -> list[View]:
     ``from_other_download``; as CSV every line with its ``result`` (``linked``, ``open``,
     ``credit``, ``other_download``); else a summary and the lines."""
     debits = sum(1 for s in result.added if s.direction == "debit")
-    summary = View(f"Bank statement {result.source}", BANK_IMPORT_DATA, [{
+    summary = View(tr("Bank statement {source}", source=result.source), BANK_IMPORT_DATA, [{
         "team": result.team, "format": result.format, "source": result.source, "dry_run": result.dry_run,
         "added": len(result.added), "added_debits": debits, "added_credits": len(result.credits),
         "already_imported": result.known, "layout": result.layout, "note": result.note}],
         table=BANK_IMPORT_TABLE, sheet="statement", single=True, text_lines=_bank_import_text(result, debits),
-        footer=[f"note: {result.note}"] if result.note else [])
+        footer=[tr("note: {note}", note=result.note)] if result.note else [])
     groups = {
         "linked": [_bank_line(line, id=target) for line, target in result.linked],
         "open": [_bank_line(line) for line in result.open],
@@ -306,9 +332,9 @@ def bank_import(result: Any, fmt: str) -> list[View]:
         return [summary, *(View(key, [*BANK_IMPORT_LINE, Column("id", kind="id")] if key == "linked"
                                 else BANK_IMPORT_LINE, rows, key=key) for key, rows in groups.items())]
     words = {"linked": "linked", "open": "open", "credits": "credit", "from_other_download": "other_download"}
-    lines = View("Bank lines", BANK_IMPORT_LINES,
+    lines = View(tr("Bank lines"), BANK_IMPORT_LINES,
                  [{"result": words[key], "id": "", **row} for key, rows in groups.items() for row in rows],
-                 table=BANK_IMPORT_LINES_TABLE, sheet="lines", empty="no bank lines to list")
+                 table=BANK_IMPORT_LINES_TABLE, sheet="lines", empty=tr("no bank lines to list"))
     return [lines] if fmt in ("csv", "csv-nl") else [summary, lines]
 
 
@@ -320,32 +346,38 @@ def _bank_import_text(result: Any, debits: int) -> list[str]:
         return f"{line.date.strftime('%d-%m-%Y')}  {format_eur(line.amount):>12}  {line.description[:60]}"
 
     dry_run = result.dry_run
-    would = "would add" if dry_run else "added"
-    out = [f"{result.layout or FORMAT_NAMES.get(result.format, result.format)} {result.source} for "
-           f"{result.team}: {would} {len(result.added)} line(s) ({debits} payments, "
-           f"{len(result.credits)} credits); {result.known} already imported"]
+    values = {"layout": result.layout or FORMAT_NAMES.get(result.format, result.format), "source": result.source,
+              "team": result.team, "n": len(result.added), "payments": debits, "credits": len(result.credits),
+              "known": result.known}
+    out = [tr("{layout} {source} for {team}: would add {n} line(s) ({payments} payments, {credits} credits); "
+              "{known} already imported", **values) if dry_run else
+           tr("{layout} {source} for {team}: added {n} line(s) ({payments} payments, {credits} credits); "
+              "{known} already imported", **values)]
     if result.note:
-        out.append(f"note: {result.note}")
+        out.append(tr("note: {note}", note=result.note))
     if result.elsewhere:
-        out.append(f"already imported from another download of these days ({len(result.elsewhere)}, "
-                   "same date and amount under another reference):")
+        out.append(tr("already imported from another download of these days ({n}, "
+                      "same date and amount under another reference):", n=len(result.elsewhere)))
         out.extend(f"  {text(line)}" for line in result.elsewhere[:LISTED])
         if len(result.elsewhere) > LISTED:  # a whole month again in another format: all in --json
-            out.append(f"  ... and {len(result.elsewhere) - LISTED} more (--json lists them all)")
+            out.append("  " + tr("... and {n} more (--json lists them all)", n=len(result.elsewhere) - LISTED))
     if result.linked:
-        out.append(f"{'would link' if dry_run else 'linked'} {len(result.linked)}:")
+        out.append(tr("would link {n}:", n=len(result.linked)) if dry_run
+                   else tr("linked {n}:", n=len(result.linked)))
         out.extend(f"  {text(line)}  -> {target}" for line, target in result.linked)
     if result.credits:
-        out.append(f"money in ({len(result.credits)}), needs no entry:")
+        out.append(tr("money in ({n}), needs no entry:", n=len(result.credits)))
         out.extend(f"  {text(line)}" for line in result.credits)
     if result.open:
-        out.append(f"open: {len(result.open)} payment(s) without an entry:")
+        out.append(tr("open: {n} payment(s) without an entry:", n=len(result.open)))
         out.extend(f"  {text(line)}  ref {line.ref}" for line in result.open)
         first = result.open[0]
         amount = format_eur(first.amount, symbol=False)
-        out.append(f"complete them with: maatwerk spend {result.team} {amount} -c CATEGORY --bank-line "
-                   f"{first.ref}\n  (a cash withdrawal: maatwerk cash withdraw {result.team} {amount} "
-                   f"--bank-line REF; no entry at all: maatwerk bank explain {result.team} REF --reason TEXT)")
+        out.append(tr("complete them with: maatwerk spend {team} {amount} -c CATEGORY --bank-line {ref}",
+                      team=result.team, amount=amount, ref=first.ref) + "\n  "
+                   + tr("(a cash withdrawal: maatwerk cash withdraw {team} {amount} --bank-line REF; "
+                        "no entry at all: maatwerk bank explain {team} REF --reason TEXT)",
+                        team=result.team, amount=amount))
     if dry_run:
-        out.append("dry run: nothing was written")
+        out.append(tr("dry run: nothing was written"))
     return out

@@ -35,6 +35,7 @@ from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 
 from ..core.errors import InputError
+from ..core.messages import N_, tr
 from .columns import Column, Record
 from .text import json_object, json_pairs, to_csv, to_json, to_markdown
 
@@ -80,7 +81,7 @@ class View:
     total: Record | None = None
     footer: Sequence[str] = ()
     sheet: str = "maatwerk"
-    empty: str = "nothing to show"
+    empty: str = N_("nothing to show")
     styles: Callable[[Record], str | None] | None = None
     key: str = ""
     row_kinds: Sequence[str] = field(default_factory=tuple)
@@ -113,7 +114,7 @@ def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
     if value == "md":
         value = "markdown"
     if value not in allowed:
-        raise InputError(f"format {fmt!r} is not one of: {', '.join(allowed)}")
+        raise InputError(tr("format {fmt} is not one of: {allowed:list}", fmt=repr(fmt), allowed=allowed))
     return value
 
 
@@ -128,23 +129,25 @@ def target(fmt: str | None, output: Path | None, *, ledger_root: Path | None = N
     check_output(output, [ledger_root] if ledger_root is not None else [])
     kind = FILE_FORMATS.get(output.suffix.lower())
     if kind is None:
-        raise InputError(f"cannot tell the format of {output.name!r}; use .xlsx, .csv, .json or .md")
+        raise InputError(tr("cannot tell the format of {name}; use .xlsx, .csv, .json or .md",
+                            name=repr(output.name)))
     if chosen is not None and chosen not in FITS[kind]:
-        raise InputError(f"--format {chosen} does not go with --output {output.name} (a {kind} file); "
-                         "leave one of them out")
+        raise InputError(tr("--format {chosen} does not go with --output {name} (a {kind} file); "
+                            "leave one of them out", chosen=chosen, name=output.name, kind=kind))
     if not output.parent.is_dir():
-        raise InputError(f"folder {output.parent} does not exist")
+        raise InputError(tr("folder {folder} does not exist", folder=output.parent))
     return Target(chosen or kind, output)
 
 
 def _plain_name(output: Path) -> None:
     # The OS refuses a NUL in a path with a ValueError; no file name needs a control character.
     if any(ord(c) < 32 or ord(c) == 127 for c in str(output)):
-        raise InputError(f"--output {ascii(str(output))} holds a control character; choose another file name")
+        raise InputError(tr("--output {name} holds a control character; choose another file name",
+                            name=ascii(str(output))))
     if sys.platform == "win32":  # pragma: no cover - the rule itself is tested everywhere
         problem = windows_name_problem(str(output))
         if problem:
-            raise InputError(f"{output}: {problem}; choose another file name")
+            raise InputError(tr("{output}: {problem}; choose another file name", output=output, problem=problem))
 
 
 #: Names Windows keeps for devices, with or without an extension (``nul.csv`` is NUL).
@@ -156,9 +159,9 @@ def windows_name_problem(path: str) -> str:
     """Why Windows would not write the file ``path`` names as given ("" when it would)."""
     name = PureWindowsPath(path).name
     if ":" in name:
-        return "a colon after the drive names a hidden stream of another file on Windows"
+        return tr("a colon after the drive names a hidden stream of another file on Windows")
     if name.split(".")[0].rstrip(" ").upper() in DEVICES:
-        return f"{name.split('.')[0]} is a device on Windows, not a file"
+        return tr("{name} is a device on Windows, not a file", name=name.split(".")[0])
     return ""
 
 
@@ -185,8 +188,8 @@ LEDGER_MARK = "maatwerk.toml"
 
 
 def _inside(output: Path, root: Path) -> None:
-    raise InputError(f"{output} is inside the ledger folder {root}; write it elsewhere "
-                     "(a ledger folder holds only the ledger's own files)")
+    raise InputError(tr("{output} is inside the ledger folder {root}; write it elsewhere "
+                        "(a ledger folder holds only the ledger's own files)", output=output, root=root))
 
 
 def ledger_above(path: Path, *, itself: bool = False) -> Path | None:
@@ -201,16 +204,16 @@ def ledger_above(path: Path, *, itself: bool = False) -> Path | None:
 
 def _what(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return tr("a folder")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return tr("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return tr("a block device")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return tr("a FIFO (named pipe)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return tr("a socket")
+    return tr("not a regular file")
 
 
 def check_output(output: Path, ledger_roots: Iterable[Path] = (), *, folder: bool = False) -> Path:
@@ -233,7 +236,8 @@ def check_output(output: Path, ledger_roots: Iterable[Path] = (), *, folder: boo
         points = output.resolve()  # what a link there points at
         roots = [(root, root.resolve()) for root in ledger_roots]
     except (OSError, RuntimeError) as exc:  # a loop of links
-        raise InputError(f"{output}: the path cannot be followed ({exc}); give another") from None
+        raise InputError(tr("{output}: the path cannot be followed ({error}); give another",
+                            output=output, error=exc)) from None
     for where in dict.fromkeys((place, points)):
         for root, resolved in roots:  # the --ledgers folder, even before it holds its settings
             if inside(where, resolved):
@@ -247,24 +251,28 @@ def check_output(output: Path, ledger_roots: Iterable[Path] = (), *, folder: boo
     except FileNotFoundError:
         return output  # a new name
     except OSError as exc:
-        raise InputError(f"{output}: cannot be looked at ({exc.strerror}); give another") from None
+        raise InputError(tr("{output}: cannot be looked at ({error}); give another",
+                            output=output, error=exc.strerror)) from None
     if stat.S_ISLNK(mode):
         try:
             mode = os.stat(output).st_mode
         except OSError:
-            raise InputError(f"{output} is a symbolic link to nothing; give a regular file or a new name") from None
+            raise InputError(tr("{output} is a symbolic link to nothing; give a regular file or a new name",
+                                output=output)) from None
         if folder:
-            raise InputError(f"{output} is a symbolic link; give the dataset's folder itself")
+            raise InputError(tr("{output} is a symbolic link; give the dataset's folder itself", output=output))
         if not stat.S_ISREG(mode):
-            raise InputError(f"{output} is a symbolic link to {_what(mode)}; give a regular file or a new name")
+            raise InputError(tr("{output} is a symbolic link to {what}; give a regular file or a new name",
+                                output=output, what=_what(mode)))
         return output
     if folder:
         if not stat.S_ISDIR(mode):
-            what = "a file" if stat.S_ISREG(mode) else _what(mode)
-            raise InputError(f"{output} is {what}; give a folder for the dataset")
+            what = tr("a file") if stat.S_ISREG(mode) else _what(mode)
+            raise InputError(tr("{output} is {what}; give a folder for the dataset", output=output, what=what))
         return output
     if not stat.S_ISREG(mode):
-        raise InputError(f"{output} is {_what(mode)}; write to a regular file or a new name")
+        raise InputError(tr("{output} is {what}; write to a regular file or a new name",
+                            output=output, what=_what(mode)))
     return output
 
 
@@ -274,11 +282,11 @@ def render_text(fmt: str, view: View) -> str:
         return to_json(view.records, view.columns)
     if fmt == "csv":
         return to_csv(view.records, view.columns)
-    if fmt == "csv-nl":
-        return to_csv(view.records, view.columns, dutch=True)
+    if fmt == "csv-nl":  # for people: the columns titled as the workbook titles them
+        return to_csv(view.records, sheet_columns(view), dutch=True)
     if fmt == "markdown":
         return to_markdown(view.records, view.shown, title=view.title, total=view.total, footer=view.footer)
-    raise InputError(f"format {fmt!r} is not one of: {', '.join(FORMATS)}")
+    raise InputError(tr("format {fmt} is not one of: {allowed:list}", fmt=repr(fmt), allowed=FORMATS))
 
 
 def write_text(path: Path, text: str) -> None:
@@ -327,7 +335,7 @@ def print_table(views: Sequence[View], *, vertical: bool = False, width: int | N
         if not view.records:
             if view.title and len(views) > 1:
                 console.print(f"[bold]{_escape(view.title)}[/]")
-            console.print(f"[dim]{_escape(view.empty)}[/]")
+            console.print(f"[dim]{_escape(tr(view.empty))}[/]")  # the default is only marked
             continue
         table, notes = render(view.records, view.shown, title=view.title or None, total=view.total,
                               width=wide, styles=view.styles, vertical=vertical,
@@ -350,11 +358,13 @@ def _escape(text: str) -> str:
     return str(escape(text))
 
 
-#: Dutch titles of data columns no table shows (a workbook carries every data column).
-TITLES = {"expected": "verwacht", "kind": "soort", "name": "naam", "cash_on_hand": "kas", "root": "map",
-          "teams": "teams", "year": "jaar", "municipality": "gemeente", "field": "", "holder": "budgethouder",
-          "pace": "tempo", "expected_spend": "verwacht bedrag", "requested": "aangevraagd",
-          "base": "basis", "changes": "erbij/eraf", "start": "van", "end": "tot en met"}
+#: Titles of data columns no table shows (a workbook carries every data column), in English,
+#: shown in the run's language (:attr:`Column.header`).
+TITLES = {"expected": N_("expected"), "kind": N_("kind"), "name": N_("name"), "cash_on_hand": N_("cash"),
+          "root": N_("folder"), "teams": N_("teams"), "year": N_("year"), "municipality": N_("municipality"),
+          "field": "", "holder": N_("budget holder"), "pace": N_("pace"), "expected_spend": N_("expected spend"),
+          "requested": N_("requested"), "base": N_("base"), "changes": N_("top-ups and cuts"),
+          "start": N_("from"), "end": N_("until")}
 
 
 #: What a data column holds, for the cover sheet, where the view's own columns do not say.
@@ -428,9 +438,10 @@ def sheet_columns(view: View) -> list[Column]:
     out = []
     for c in view.columns:
         t = shown.get(c.key)
-        title = t.header if t is not None else TITLES.get(c.key, c.header)
+        # The title untranslated: the column's header translates it once.
+        title = (t.title or t.key) if t is not None else TITLES.get(c.key, c.title or c.key)
         meaning = (t.meaning if t is not None else "") or c.meaning or MEANINGS.get(c.key, "")
-        out.append(replace(c, title=title, meaning=meaning))
+        out.append(replace(c, title=title, meaning=meaning, translate=t.translate if t is not None else True))
     return out
 
 
@@ -473,7 +484,7 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
         sheets = [Sheet(v.sheet, v.title, sheet_columns(v), v.records, v.total, v.row_kinds,
                         notes=[plain(line) for line in v.footer], empty=plain(v.empty)) for v in items]
         write_workbook(to.path, sheets, cover if cover is not None else cover_of(items, to))
-        sys.stderr.write(f"maatwerk: wrote {to.path}\n")
+        sys.stderr.write("maatwerk: " + tr("wrote {path}", path=to.path) + "\n")
         return
     if fmt in ("table", "vertical"):
         print_table(items, vertical=fmt == "vertical")
@@ -493,7 +504,7 @@ def emit(views: View | Sequence[View], to: Target, *, cover: Any = None) -> None
         # Excel needs the BOM to read the file as UTF-8; on stdout it would be a stray
         # character at the start of a pipe (and cp1252 has none).
         write_text(to.path, ("\ufeff" if fmt == "csv-nl" else "") + text)
-        sys.stderr.write(f"maatwerk: wrote {to.path}\n")
+        sys.stderr.write("maatwerk: " + tr("wrote {path}", path=to.path) + "\n")
     else:
         sys.stdout.write(text)
 

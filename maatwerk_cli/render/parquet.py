@@ -29,6 +29,7 @@ from typing import Any
 
 from ..analysis.export import TABLES, Tables
 from ..core.errors import InputError
+from ..core.messages import tr
 from ..store.atomic import remove_folder, replace_folder, write_atomic
 
 MARKER = "_maatwerk_export.json"
@@ -45,7 +46,7 @@ def require_pyarrow() -> Any:
         import pyarrow
         import pyarrow.parquet  # noqa: F401
     except ImportError:
-        raise InputError("the Parquet export needs pyarrow: pip install 'maatwerk-cli[parquet]'") from None
+        raise InputError(tr("the Parquet export needs pyarrow: pip install 'maatwerk-cli[parquet]'")) from None
     return pyarrow
 
 
@@ -80,10 +81,10 @@ def check_target(target: Path) -> None:
 
     check_output(target, folder=True)
     if not target.parent.is_dir():
-        raise InputError(f"folder {target.parent} does not exist")
+        raise InputError(tr("folder {folder} does not exist", folder=target.parent))
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise InputError(f"{target} is not empty and holds no earlier maatwerk export; "
-                         "give a new or empty folder")
+        raise InputError(tr("{folder} is not empty and holds no earlier maatwerk export; give a new or empty folder",
+                            folder=target))
 
 
 def write_dataset(target: Path, parts: Sequence[Tables], columns: dict[str, list[str]],

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..core.errors import InputError, MaatwerkError
+from ..core.messages import tr
 from ..store.atomic import write_atomic
 
 #: Names a Chromium goes by on Linux, macOS (via PATH) and Windows.
@@ -50,11 +51,13 @@ TIMEOUT = 120
 
 def no_engine(platform: str = sys.platform) -> str:
     """The refusal when there is no engine: what is needed, where it was looked for, how to set one."""
-    places = f"on the PATH nor in {PLACES[platform]}" if platform in PLACES else "on the PATH"
-    get = "" if platform in PLACES else " (e.g. apt-get install chromium)"
-    return (f"writing a PDF needs WeasyPrint (pip install weasyprint) or Chromium, Chrome or Edge{get}; none was "
-            f"found {places}. Set MAATWERK_CHROMIUM to the browser's program, or write FILE.html instead and "
-            "print it from a browser")
+    if platform in PLACES:
+        return tr("writing a PDF needs WeasyPrint (pip install weasyprint) or Chromium, Chrome or Edge; none was "
+                  "found on the PATH nor in {places}. Set MAATWERK_CHROMIUM to the browser's program, or write "
+                  "FILE.html instead and print it from a browser", places=PLACES[platform])
+    return tr("writing a PDF needs WeasyPrint (pip install weasyprint) or Chromium, Chrome or Edge (e.g. apt-get "
+              "install chromium); none was found on the PATH. Set MAATWERK_CHROMIUM to the browser's program, or "
+              "write FILE.html instead and print it from a browser")
 
 
 def install_candidates(platform: str, environ: Mapping[str, str]) -> list[str]:
@@ -145,7 +148,9 @@ def _chromium_pdf(exe: str, html: str, out: Path) -> None:
         try:
             done = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise MaatwerkError(f"Chromium ({exe}) could not print the report: {exc}") from None
+            raise MaatwerkError(tr("Chromium ({exe}) could not print the report: {error}",
+                                   exe=exe, error=exc)) from None
         if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise MaatwerkError(f"Chromium ({exe}) could not print the report (exit {done.returncode}): {last}")
+            raise MaatwerkError(tr("Chromium ({exe}) could not print the report (exit {code}): {last}",
+                                   exe=exe, code=done.returncode, last=last))

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .columns import NUMERIC, WHOLE, Column, Record, text_human
+from ..core.messages import tr
+from .columns import NUMERIC, WHOLE, Column, Record, text_human, word
 
 #: Spaces between two columns of a table (rich's padding of one on each side, collapsed).
 GAP = 2
@@ -86,9 +87,9 @@ def _out(columns: Sequence[Column], keep: list[int]) -> tuple[Column, ...]:
 
 
 def left_out_line(left_out: Sequence[Column]) -> str:
-    names = ", ".join(c.header for c in left_out)
-    return (f"Not shown for lack of width: {names}. "
-            "See every column with -f vertical, -f csv, or in a wider terminal.")
+    return tr("Not shown for lack of width: {names:list}. "
+              "See every column with -f vertical, -f csv, or in a wider terminal.",
+              names=[c.header for c in left_out])
 
 
 def render(
@@ -113,10 +114,10 @@ def render(
 
     headers = [f"{c.header} €" if narrow and c.kind == "money" else c.header for c in columns]
     rows = [*records, *([total] if total is not None and records else [])]
-    cells = [[human(r.get(c.key), c.kind) for c in columns] for r in rows]
+    cells = [[human(word(c.key, r.get(c.key)), c.kind) for c in columns] for r in rows]
     fitted = fit(columns, headers, cells, None if width is None else width - EDGES, drop=drop)
     if vertical or fitted.vertical:
-        plain = [[text_human(r.get(c.key), c.kind) for c in columns] for r in rows]
+        plain = [[text_human(word(c.key, r.get(c.key)), c.kind) for c in columns] for r in rows]
         return _blocks(plain, [c.header for c in columns], title, total is not None and bool(records), rule), []
     from rich import box
     from rich.markup import escape
@@ -132,8 +133,9 @@ def render(
         shown = []
         for i in fitted.keep:
             text = escape(row[i])
-            if columns[i].key == "status" and row[i] in STATUS_STYLE:
-                text = f"[{STATUS_STYLE[row[i]]}]{text}[/]"
+            status = record.get("status") if columns[i].key == "status" else None
+            if isinstance(status, str) and status in STATUS_STYLE:  # by the value, not its words
+                text = f"[{STATUS_STYLE[status]}]{text}[/]"
             shown.append(text)
         is_total = total is not None and n == len(rows) - 1 and bool(records)
         if is_total:
@@ -154,7 +156,7 @@ def _blocks(cells: Sequence[Sequence[str]], headers: Sequence[str], title: str |
     if title:
         parts += [Text(title, style="bold"), Text("")]
     for n, row in enumerate(cells):
-        heading = row[0] if not (with_total and n == len(cells) - 1) else f"{row[0]} (totaal)"
+        heading = row[0] if not (with_total and n == len(cells) - 1) else tr("{label} (total)", label=row[0])
         parts.append(Text(f"{rule} {heading}", style="bold"))
         for header, value in zip(headers[1:], row[1:], strict=True):
             if value:

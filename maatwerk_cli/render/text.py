@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..core.messages import language
 from ..core.money import format_plain
 from ..core.names import neutralise_cell
-from .columns import Column, Record, plain, text_human, text_nl, text_plain
+from .columns import Column, Record, plain, text_human, text_nl, text_plain, word
 
 TEXT_FORMATS = ("csv", "csv-nl", "json", "markdown")
 
@@ -70,8 +71,13 @@ def _csv_cell(value: Any, kind: str, fmt: Callable[[Any, str], str]) -> str:
 
 
 def to_csv(records: Iterable[Record], columns: Sequence[Column], *, dutch: bool = False) -> str:
-    """CSV for scripts (``,`` and ``.``) or for Dutch Excel (``;``, decimal comma, CR LF);
-    the BOM Excel needs is added where it goes into a file (``render.output.emit``)."""
+    """CSV for scripts (``,`` and ``.``) or for Dutch Excel (``;``, decimal comma, CR LF); the
+    BOM Excel needs is added where it goes into a file (``render.output.emit``).
+
+    CSV for scripts has the keys as headers and the values as they are, in every language;
+    Dutch Excel CSV is for people: in Dutch its headers are the columns' titles and a status
+    or kind is a Dutch word (in English: the keys and values, as scripts have them).
+    """
     buf = io.StringIO()
     delimiter = ";" if dutch else ","
     terminator = "\r\n" if dutch else "\n"
@@ -79,11 +85,12 @@ def to_csv(records: Iterable[Record], columns: Sequence[Column], *, dutch: bool 
     # With "\n" as line end the csv module leaves a bare CR unquoted and readers would split
     # the row there: such a row goes through a writer that quotes every cell.
     quoted = csv.writer(buf, delimiter=delimiter, lineterminator=terminator, quoting=csv.QUOTE_ALL)
-    header = [safe_cell(c.key) for c in columns]
+    people = dutch and language() != "en"
+    header = [safe_cell(c.header if people else c.key) for c in columns]
     (quoted if any("\r" in h for h in header) else writer).writerow(header)
     fmt = text_nl if dutch else text_plain
     for r in records:
-        cells = [_csv_cell(r.get(c.key), c.kind, fmt) for c in columns]
+        cells = [_csv_cell(word(c.key, r.get(c.key)) if people else r.get(c.key), c.kind, fmt) for c in columns]
         (quoted if any("\r" in v for v in cells) else writer).writerow(cells)
     return buf.getvalue()
 
@@ -115,7 +122,8 @@ def to_markdown(records: Sequence[Record], columns: Sequence[Column], *, title: 
                               for c in columns) + " |"
     lines = [head, align]
     for r in rows:
-        lines.append("| " + " | ".join(md_cell(text_human(r.get(c.key), c.kind)) for c in columns) + " |")
+        lines.append("| " + " | ".join(md_cell(text_human(word(c.key, r.get(c.key)), c.kind)) for c in columns)
+                     + " |")
     text = "\n".join(lines) + "\n"
     if title:
         text = f"## {md(title)}\n\n" + text

@@ -14,8 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..analysis.reports import TOTAL_LABEL, Report
-from .columns import Column, Record, text_human
+from ..core.messages import N_, language, tr
+from .columns import Column, Record, text_human, word
 from .output import MEANINGS, TITLES, View
+
+#: What a report of budget holders says when there are none.
+NO_HOLDERS = N_("no budget holders yet; add one with `maatwerk team add`")
 
 # ---------------------------------------------------------------------------- utilisation
 
@@ -54,7 +58,7 @@ def _title(base: str, municipality: str) -> str:
 
 def _stretch(year: int, as_of: dt.date) -> str:
     """The stretch a year's report counts, for the workbook's cover."""
-    return f"1-1-{year} tot en met {as_of:%d-%m-%Y}"
+    return tr("1-1-{year} up to and including {day:date}", year=year, day=as_of)
 
 
 def utilisation(report: Report, municipality: str = "") -> View:
@@ -65,30 +69,30 @@ def utilisation(report: Report, municipality: str = "") -> View:
     data += [Column("cash_on_hand", kind="money"), Column("kind"), Column("name"),
              Column("pace", kind="fraction"), Column("expected_spend", kind="money")]
     m = UTILISATION_MEANINGS
-    table = [Column("team", "team", meaning=m["team"]), Column("budget", "budget", "money", meaning=m["budget"]),
-             Column("spent", "besteed", "money", meaning=m["spent"])]
+    table = [Column("team", N_("team"), meaning=m["team"]),
+             Column("budget", N_("budget"), "money", meaning=m["budget"]),
+             Column("spent", N_("spent"), "money", meaning=m["spent"])]
     if month:
-        table.append(Column("month_spent", "deze maand", "money", wide=True, meaning=m["month_spent"]))
-    table.append(Column("utilisation", "benut", "fraction", meaning=m["utilisation"]))
+        table.append(Column("month_spent", N_("this month"), "money", wide=True, meaning=m["month_spent"]))
+    table.append(Column("utilisation", N_("utilisation"), "fraction", meaning=m["utilisation"]))
     if report.attrs.get("own_pace"):
         # Only when some budget has its own period, changes or a profile: else the pace is
         # the one figure in the legend.
-        table += [Column("pace", "tempo", "fraction", meaning=m["pace"]),
-                  Column("expected_spend", "verwacht", "money", wide=True, meaning=m["expected_spend"])]
+        table += [Column("pace", N_("pace"), "fraction", meaning=m["pace"]),
+                  Column("expected_spend", N_("expected spend"), "money", wide=True, meaning=m["expected_spend"])]
     table += [
-        Column("status", "status", meaning=m["status"]),
-        Column("projected", "prognose", "money", wide=True, meaning=m["projected"]),
-        Column("repaid", "terugbetaald", "money", wide=True, meaning=m["repaid"]),
-        Column("net", "netto", "money", wide=True, meaning=m["net"]),
+        Column("status", N_("status"), meaning=m["status"]),
+        Column("projected", N_("projected"), "money", wide=True, meaning=m["projected"]),
+        Column("repaid", N_("repaid"), "money", wide=True, meaning=m["repaid"]),
+        Column("net", N_("net"), "money", wide=True, meaning=m["net"]),
     ]
     if any(v != 0 for v in report["cash_on_hand"]):
-        table.append(Column("cash_on_hand", "kas", "money", wide=True, meaning=m["cash_on_hand"]))
+        table.append(Column("cash_on_hand", N_("cash"), "money", wide=True, meaning=m["cash_on_hand"]))
     year, as_of = report.attrs["year"], report.attrs["as_of"]
     return View(
-        title=_title(f"Utilisation {year}, as of {as_of:%d-%m-%Y}", municipality),
+        title=_title(tr("Utilisation {year}, as of {day:date}", year=year, day=as_of), municipality),
         columns=data, records=report.records, table=table, total=report.attrs.get("total"),
-        footer=utilisation_footer(report), sheet="utilisation",
-        empty="no budget holders yet; add one with `maatwerk team add`",
+        footer=utilisation_footer(report), sheet="utilisation", empty=tr(NO_HOLDERS),
         municipality=municipality, period=_stretch(year, as_of), as_of=as_of,
     )
 
@@ -101,26 +105,33 @@ def utilisation_footer(report: Report) -> list[str]:
     year = report.attrs["year"]
     records = report.records
     if report.attrs.get("own_pace"):
-        lines = [
-            f"Pace: {_pct(expected)} of {year} has passed on {as_of:%d-%m-%Y}; budgets with their own "
+        lines = [tr(
+            "Pace: {pace} of {year} has passed on {day:date}; budgets with their own "
             "period, top-ups or cuts, or the spending profile, have their own pace (tempo). "
-            f"[yellow]under[/]: used less than {_pct(float(share))} of its pace; "
-            "[red]over[/]: spent or projected above the budget."
-        ]
+            "[yellow]under[/]: used less than {share} of its pace; "
+            "[red]over[/]: spent or projected above the budget.",
+            pace=_pct(expected), year=year, day=as_of, share=_pct(float(share)))]
     else:
-        lines = [
-            f"Pace: {_pct(expected)} of {year} has passed on {as_of:%d-%m-%Y}. "
-            f"[yellow]under[/]: used less than {_pct(float(share) * expected)} "
-            f"({_pct(float(share))} of the pace); [red]over[/]: spent or projected above the budget."
-        ]
+        lines = [tr(
+            "Pace: {pace} of {year} has passed on {day:date}. "
+            "[yellow]under[/]: used less than {least} ({share} of the pace); "
+            "[red]over[/]: spent or projected above the budget.",
+            pace=_pct(expected), year=year, day=as_of, least=_pct(float(share) * expected), share=_pct(float(share)))]
     behind = [str(r["team"]) for r in records if r.get("status") == "under"]
     over = [str(r["team"]) for r in records if r.get("status") == "over"]
-    of = f" ({{}} of {len(records)})" if len(records) > 1 else ""
-    lines.append(f"Behind the pace{of.format(len(behind))}: [bold yellow]{', '.join(behind)}[/]."
-                 if behind else "No budget holder is behind the pace.")
-    if over:
-        lines.append(f"Over budget, or heading there{of.format(len(over))}: "
-                     f"[bold red]{', '.join(over)}[/].")
+    several = len(records) > 1
+    if not behind:
+        lines.append(tr("No budget holder is behind the pace."))
+    elif several:
+        lines.append(tr("Behind the pace ({n} of {total}): [bold yellow]{names:list}[/].",
+                        n=len(behind), total=len(records), names=behind))
+    else:
+        lines.append(tr("Behind the pace: [bold yellow]{names:list}[/].", names=behind))
+    if over and several:
+        lines.append(tr("Over budget, or heading there ({n} of {total}): [bold red]{names:list}[/].",
+                        n=len(over), total=len(records), names=over))
+    elif over:
+        lines.append(tr("Over budget, or heading there: [bold red]{names:list}[/].", names=over))
     return lines
 
 
@@ -135,22 +146,22 @@ COMPARE_DATA = [
 ]
 #: After the compare data and its kind and name: the pace (a share, as in utilisation).
 PACE_COLUMN = Column("pace", kind="fraction")
-PACE_TABLE = Column("pace", "tempo", "fraction", meaning=UTILISATION_MEANINGS["pace"])
+PACE_TABLE = Column("pace", N_("pace"), "fraction", meaning=UTILISATION_MEANINGS["pace"])
 COMPARE_TABLE = [
-    Column("team", "team", meaning="de budgethouder"),
-    Column("budget", "budget", "money", wide=True, meaning="het budget van het jaar"),
-    Column("spent", "besteed", "money", meaning=UTILISATION_MEANINGS["spent"]),
-    Column("utilisation", "benut", "fraction", meaning="besteed gedeeld door budget"),
-    Column("count", "aantal", "int", meaning="het aantal uitgaven"),
-    Column("average", "gemiddeld", "money", meaning="het gemiddelde bedrag per uitgave"),
-    Column("median", "mediaan", "money", wide=True, meaning="het middelste bedrag"),
-    Column("max", "hoogste", "money", wide=True, meaning="het hoogste bedrag"),
-    Column("top_category", "meeste geld", meaning="de categorie met het meeste geld"),
-    Column("loans_outstanding", "leningen open", "money", wide=True,
+    Column("team", N_("team"), meaning="de budgethouder"),
+    Column("budget", N_("budget"), "money", wide=True, meaning="het budget van het jaar"),
+    Column("spent", N_("spent"), "money", meaning=UTILISATION_MEANINGS["spent"]),
+    Column("utilisation", N_("utilisation"), "fraction", meaning="besteed gedeeld door budget"),
+    Column("count", N_("count"), "int", meaning="het aantal uitgaven"),
+    Column("average", N_("average"), "money", meaning="het gemiddelde bedrag per uitgave"),
+    Column("median", N_("median"), "money", wide=True, meaning="het middelste bedrag"),
+    Column("max", N_("highest"), "money", wide=True, meaning="het hoogste bedrag"),
+    Column("top_category", N_("most money"), meaning="de categorie met het meeste geld"),
+    Column("loans_outstanding", N_("loans open"), "money", wide=True,
            meaning="nog open op leningen en voorwaardelijke giften"),
-    Column("tegenprestatie_share", "tegenprestatie", "fraction", wide=True,
+    Column("tegenprestatie_share", N_("tegenprestatie"), "fraction", wide=True,
            meaning="deel van de uitgaven met een tegenprestatie"),
-    Column("refusals", "weigeringen", "int", wide=True, meaning="geweigerde aanvragen"),
+    Column("refusals", N_("refusals"), "int", wide=True, meaning="geweigerde aanvragen"),
 ]
 
 
@@ -159,14 +170,14 @@ def compare(report: Report, municipality: str = "") -> View:
     footer = []
     off = report.attrs.get("written_off")
     if off:
-        footer.append(f"Cash written off ({text_human(off, 'money')}) is in besteed but is no spend: "
-                      "aantal, gemiddeld and mediaan count the spends only.")
+        footer.append(tr("Cash written off ({amount:eur}) is in spent but is no spend: "
+                         "count, average and median count the spends only.", amount=off))
     table = [*COMPARE_TABLE[:4], PACE_TABLE, *COMPARE_TABLE[4:]] if report.attrs.get("own_pace") else COMPARE_TABLE
     return View(
-        title=_title(f"Teams compared, {year}", municipality),
+        title=_title(tr("Teams compared, {year}", year=year), municipality),
         columns=[*COMPARE_DATA, PACE_COLUMN],
         records=report.records, table=table, total=report.attrs.get("total"), sheet="compare",
-        empty="no budget holders yet; add one with `maatwerk team add`", footer=footer,
+        empty=tr(NO_HOLDERS), footer=footer,
         municipality=municipality, period=_stretch(year, report.attrs["as_of"]), as_of=report.attrs["as_of"],
     )
 
@@ -180,10 +191,12 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
     team); a workbook keeps each row's number format and adds a ``totaal`` column; a table
     or Markdown gets each cell formatted for its row.
     """
-    titles = {**TITLES, **{c.key: c.header for c in view.shown}}
+    titles = {**{k: tr(v) if v else v for k, v in TITLES.items()}, **{c.key: c.header for c in view.shown}}
     meanings = {c.key: c.meaning for c in view.shown if c.meaning}
     labels = [str(r.get(key)) for r in view.records]
     human = target in ("table", "vertical", "markdown")
+    # Dutch Excel CSV is for people: in Dutch its rows are named as in the workbook.
+    named = target == "xlsx" or (target == "csv-nl" and language() != "en")
     rows_of = [*fields, *(text if not human else ())]
     total = view.total if target != "json" and target not in ("csv", "csv-nl") else None
     records: list[dict[str, Any]] = []
@@ -192,11 +205,11 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
             unit = " €" if f.kind == "money" else ""
             row: dict[str, Any] = {"field": titles.get(f.key, f.key.replace("_", " ")) + unit}
             for label, r in zip(labels, view.records, strict=True):
-                row[label] = text_human(r.get(f.key), f.kind).removeprefix("€ ")
+                row[label] = text_human(word(f.key, r.get(f.key)), f.kind).removeprefix("€ ")
             if total is not None:
-                row[TOTAL_LABEL] = text_human(total.get(f.key), f.kind).removeprefix("€ ")
+                row[TOTAL_LABEL] = text_human(word(f.key, total.get(f.key)), f.kind).removeprefix("€ ")
         else:
-            row = {"field": titles.get(f.key, f.key) if target == "xlsx" else f.key}
+            row = {"field": titles.get(f.key, f.key) if named else f.key}
             for label, r in zip(labels, view.records, strict=True):
                 row[label] = r.get(f.key)
             if total is not None:
@@ -205,7 +218,7 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
     heads = [*labels, *([TOTAL_LABEL] if total is not None else [])]
     cell = "number" if human else "text"
     # The figures' column has no title (a blank header, as in the table); JSON and CSV call it field.
-    columns = [Column("field", " ", "text"), *[Column(h, h, cell) for h in heads]]
+    columns = [Column("field", " ", "text"), *[Column(h, h, cell, translate=False) for h in heads]]
     about = [(titles.get(f.key, f.key), meanings.get(f.key) or MEANINGS.get(f.key, "")) for f in rows_of]
     return View(title=view.title, columns=columns, records=records, table=columns, sheet=view.sheet,
                 empty=view.empty, row_kinds=[f.kind for f in rows_of] if target == "xlsx" else (),
@@ -220,11 +233,11 @@ CATEGORY_DATA = [
     Column("share_count", kind="fraction"), Column("share_amount", kind="fraction"),
 ]
 CATEGORY_TABLE = [
-    Column("category", "categorie", meaning="waar het geld naartoe ging"),
-    Column("count", "aantal", "int", meaning="het aantal uitgaven"),
-    Column("amount", "bedrag", "money", meaning="het geld van die uitgaven"),
-    Column("share_count", "% van aantal", "fraction", meaning="deel van alle uitgaven"),
-    Column("share_amount", "% van geld", "fraction", meaning="deel van al het geld"),
+    Column("category", N_("category"), meaning="waar het geld naartoe ging"),
+    Column("count", N_("count"), "int", meaning="het aantal uitgaven"),
+    Column("amount", N_("amount"), "money", meaning="het geld van die uitgaven"),
+    Column("share_count", N_("% of count"), "fraction", meaning="deel van alle uitgaven"),
+    Column("share_amount", N_("% of money"), "fraction", meaning="deel van al het geld"),
 ]
 
 
@@ -233,11 +246,11 @@ def categories(report: Report, municipality: str = "") -> View:
     footer = []
     off = report.attrs.get("written_off")
     if off:
-        footer.append(f"Cash written off ({text_human(off, 'money')}) counts as spent in utilisation, "
-                      "but it has no category, so it is not in these totals.")
-    return View(title=_title(f"Categories {year}", municipality), columns=CATEGORY_DATA,
+        footer.append(tr("Cash written off ({amount:eur}) counts as spent in utilisation, "
+                         "but it has no category, so it is not in these totals.", amount=off))
+    return View(title=_title(tr("Categories {year}", year=year), municipality), columns=CATEGORY_DATA,
                 records=report.records, table=CATEGORY_TABLE, total=report.attrs.get("total"),
-                footer=footer, sheet="categories", empty=f"no spends in {year}",
+                footer=footer, sheet="categories", empty=tr("no spends in {year}", year=year),
                 municipality=municipality, period=_stretch(year, report.attrs["as_of"]),
                 as_of=report.attrs["as_of"])
 
@@ -251,31 +264,32 @@ LOAN_DATA = [
     Column("condition"), Column("household", kind="id"),
 ]
 LOAN_TABLE = [
-    Column("id", "id", "id", meaning="de uitgave"),
-    Column("date", "datum", "date", wide=True, meaning="de datum van de uitgave"),
-    Column("kind", "soort", meaning="loan (lening) of conditional (voorwaardelijk)"),
-    Column("amount", "bedrag", "money", wide=True, meaning="het uitgegeven bedrag"),
-    Column("repaid", "terugbetaald", "money", meaning="terugbetaald op de peildatum"),
-    Column("recovered", "verhaald", "money", wide=True,
+    Column("id", N_("id"), "id", meaning="de uitgave"),
+    Column("date", N_("date"), "date", wide=True, meaning="de datum van de uitgave"),
+    Column("kind", N_("kind"), meaning="loan (lening) of conditional (voorwaardelijk)"),
+    Column("amount", N_("amount"), "money", wide=True, meaning="het uitgegeven bedrag"),
+    Column("repaid", N_("repaid"), "money", meaning="terugbetaald op de peildatum"),
+    Column("recovered", N_("recovered"), "money", wide=True,
            meaning="terugbetaald door de voorziening die had moeten betalen"),
-    Column("outstanding", "open", "money", meaning="nog open"),
-    Column("due", "vervaldatum", "date", meaning="de datum waarop de lening terug moet zijn"),
-    Column("days_overdue", "dagen te laat", "int", meaning="dagen na de vervaldatum"),
-    Column("household", "huishouden", "id", wide=True, meaning="pseudonieme code van het huishouden"),
-    Column("condition", "voorwaarde", wide=True, meaning="waar een voorwaardelijke gift van afhangt"),
+    Column("outstanding", N_("outstanding"), "money", meaning="nog open"),
+    Column("due", N_("due"), "date", meaning="de datum waarop de lening terug moet zijn"),
+    Column("days_overdue", N_("days overdue"), "int", meaning="dagen na de vervaldatum"),
+    Column("household", N_("household"), "id", wide=True, meaning="pseudonieme code van het huishouden"),
+    Column("condition", N_("condition"), wide=True, meaning="waar een voorwaardelijke gift van afhangt"),
 ]
 
 
 def loans(report: Report, municipality: str = "", *, overdue: bool = False) -> View:
     day: dt.date = report.attrs["as_of"]
-    what = "Overdue loans" if overdue else "Open loans and conditional grants"
+    what = (tr("Overdue loans, as of {day:date}", day=day) if overdue
+            else tr("Open loans and conditional grants, as of {day:date}", day=day))
     return View(
-        title=_title(f"{what}, as of {day:%d-%m-%Y}", municipality), columns=LOAN_DATA,
+        title=_title(what, municipality), columns=LOAN_DATA,
         records=report.records, table=LOAN_TABLE, total=report.attrs.get("total"), sheet="loans",
         styles=lambda r: "red" if r.get("days_overdue") else None,
-        empty="no overdue loans" if overdue else "no open loans or conditional grants",
+        empty=tr("no overdue loans") if overdue else tr("no open loans or conditional grants"),
         municipality=municipality, as_of=day,
-        period=f"leningen en voorwaardelijke giften van elk jaar; terugbetaald tot en met {day:%d-%m-%Y}",
+        period=tr("loans and conditional grants of every year; repaid up to and including {day:date}", day=day),
     )
 
 
@@ -287,27 +301,29 @@ OUTCOME_DATA = [
     Column("evaluated", kind="int"), Column("costed", kind="int"), Column("cheaper", kind="int"),
 ]
 OUTCOME_TABLE = [
-    Column("team", "team", meaning="de budgethouder"),
-    Column("reached", "bereikt", "int", meaning="uitgaven die hun doel bereikten"),
-    Column("partial", "deels", "int", meaning="uitgaven die hun doel deels bereikten"),
-    Column("not_reached", "niet bereikt", "int", meaning="uitgaven die hun doel niet bereikten"),
-    Column("avoided_cost", "vermeden kosten", "money", meaning="de opgetelde vermeden kosten"),
-    Column("cases", "zaken", "int", wide=True, meaning="uitgaven in de periode"),
-    Column("evaluated", "beoordeeld", "int", wide=True, meaning="uitgaven met een uitkomst"),
-    Column("costed", "met kosten", "int", wide=True, meaning="uitgaven met vermeden kosten"),
-    Column("cheaper", "goedkoper", "int", wide=True, meaning="uitgaven goedkoper dan niets doen"),
+    Column("team", N_("team"), meaning="de budgethouder"),
+    Column("reached", N_("reached"), "int", meaning="uitgaven die hun doel bereikten"),
+    Column("partial", N_("partly"), "int", meaning="uitgaven die hun doel deels bereikten"),
+    Column("not_reached", N_("not reached"), "int", meaning="uitgaven die hun doel niet bereikten"),
+    Column("avoided_cost", N_("avoided cost"), "money", meaning="de opgetelde vermeden kosten"),
+    Column("cases", N_("cases"), "int", wide=True, meaning="uitgaven in de periode"),
+    Column("evaluated", N_("evaluated"), "int", wide=True, meaning="uitgaven met een uitkomst"),
+    Column("costed", N_("costed"), "int", wide=True, meaning="uitgaven met vermeden kosten"),
+    Column("cheaper", N_("cheaper"), "int", wide=True, meaning="uitgaven goedkoper dan niets doen"),
 ]
 
 
 def outcomes(report: Report, municipality: str = "") -> View:
     year = report.attrs["year"]
     t = report.attrs["total"]
-    footer = [
-        f"Of {t['cases']} cases, {t['evaluated']} evaluated: {t['reached']} reached their goal, "
-        f"{t['partial']} partly, {t['not_reached']} not. Of {t['costed']} costed, "
-        f"{t['cheaper']} cheaper than doing nothing ({text_human(t['avoided_cost'], 'money')} avoided)."
-    ]
-    return View(title=_title(f"Outcomes {year}", municipality), columns=OUTCOME_DATA,
+    footer = [tr(
+        "Of {cases} cases, {evaluated} evaluated: {reached} reached their goal, "
+        "{partial} partly, {not_reached} not. Of {costed} costed, "
+        "{cheaper} cheaper than doing nothing ({avoided} avoided).",
+        cases=t["cases"], evaluated=t["evaluated"], reached=t["reached"], partial=t["partial"],
+        not_reached=t["not_reached"], costed=t["costed"], cheaper=t["cheaper"],
+        avoided=text_human(t["avoided_cost"], "money"))]
+    return View(title=_title(tr("Outcomes {year}", year=year), municipality), columns=OUTCOME_DATA,
                 records=report.records, table=OUTCOME_TABLE, total=t, footer=footer, sheet="outcomes",
                 municipality=municipality, period=_stretch(year, report.attrs["as_of"]),
                 as_of=report.attrs["as_of"])
@@ -328,11 +344,11 @@ def summary_table(by: str, own_pace: bool = False) -> list[Column]:
     table = [c for c in COMPARE_TABLE if c.key != "team"]
     if own_pace:
         table.insert(3, PACE_TABLE)
-    year = Column("year", "jaar", "year", meaning="het budgetjaar")
+    year = Column("year", N_("year"), "year", meaning="het budgetjaar")
     if by == "team":
-        return [Column("municipality", "gemeente", wide=True), year, Column("team", "team"), *table]
-    return [Column("municipality", "gemeente"), year, *table,
-            Column("teams", "teams", "int", wide=True, meaning="het aantal budgethouders")]
+        return [Column("municipality", N_("municipality"), wide=True), year, Column("team", N_("team")), *table]
+    return [Column("municipality", N_("municipality")), year, *table,
+            Column("teams", N_("teams"), "int", wide=True, meaning="het aantal budgethouders")]
 
 
 def summary(report: Report, by: str) -> View:
@@ -342,9 +358,11 @@ def summary(report: Report, by: str) -> View:
     if day is not None and len(years) == 1:
         stretch = _stretch(years[0], day)
     else:
-        stretch = f"per map het jaar in de kolom jaar ({shown}), tot en met de peildatum"
+        stretch = tr("per folder the year in the column year ({years}), up to and including the cut-off date",
+                     years=shown)
     places = ", ".join(dict.fromkeys(str(r["municipality"]) for r in report.records))
-    return View(title=f"Summary {shown}, by {by}", columns=summary_columns(by), records=report.records,
+    return View(title=tr("Summary {years}, by {by}", years=shown, by=tr(by)), columns=summary_columns(by),
+                records=report.records,
                 table=summary_table(by, bool(report.attrs.get("own_pace"))), sheet="summary",
                 municipality=places, period=stretch, as_of=day)
 
@@ -356,14 +374,14 @@ LEADTIME_DATA = [
     Column("p90_days", kind="int"), Column("within_one_day", kind="int"),
 ]
 LEADTIME_TABLE = [
-    Column("team", "team", meaning="de budgethouder"),
-    Column("method", "betaalwijze", meaning="pin, factuur of contant; alle: de uitgaven van het team samen"),
-    Column("count", "aantal", "int", meaning="het aantal uitgaven"),
-    Column("median_days", "mediaan dagen", "int",
+    Column("team", N_("team"), meaning="de budgethouder"),
+    Column("method", N_("method"), meaning="pin, factuur of contant; alle: de uitgaven van het team samen"),
+    Column("count", N_("count"), "int", meaning="het aantal uitgaven"),
+    Column("median_days", N_("median days"), "int",
            meaning="de helft van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
-    Column("p90_days", "90% binnen dagen", "int",
+    Column("p90_days", N_("90% within days"), "int",
            meaning="90% van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
-    Column("within_one_day", "binnen 1 dag", "int",
+    Column("within_one_day", N_("within 1 day"), "int",
            meaning="uitgaven betaald op de dag van de aanvraag of de dag erna"),
 ]
 
@@ -371,20 +389,21 @@ LEADTIME_TABLE = [
 def leadtime(report: Report, municipality: str = "") -> View:
     year, as_of = report.attrs["year"], report.attrs["as_of"]
     t = report.attrs["total"]
-    footer = ["Days from the request to the payment. median: half of the spends were paid within "
-              "that many days; 90%: nine in ten were (nearest rank). Within 1 day: paid on the day "
-              "of the request or the next."]
+    footer = [tr("Days from the request to the payment. median: half of the spends were paid within "
+                 "that many days; 90%: nine in ten were (nearest rank). Within 1 day: paid on the day "
+                 "of the request or the next.")]
     if t["count"]:
-        footer.append(f"{t['within_one_day']} of {t['count']} spends "
-                      f"({_pct(t['within_one_day'] / t['count'])}) were paid within one day.")
+        footer.append(tr("{n} of {total} spends ({share}) were paid within one day.",
+                         n=t["within_one_day"], total=t["count"], share=_pct(t["within_one_day"] / t["count"])))
     missing = report.attrs.get("not_recorded", 0)
     if missing:
-        footer.append(f"{missing} of {t['count']} spends have no request date recorded (spend "
-                      "--requested) and count as requested on the day they were paid.")
+        footer.append(tr("{n} of {total} spends have no request date recorded (spend "
+                         "--requested) and count as requested on the day they were paid.",
+                         n=missing, total=t["count"]))
     return View(
-        title=_title(f"Lead time {year}, as of {as_of:%d-%m-%Y}", municipality), columns=LEADTIME_DATA,
-        records=report.records, table=LEADTIME_TABLE, total=t, footer=footer, sheet="leadtime",
-        empty="no budget holders yet; add one with `maatwerk team add`",
+        title=_title(tr("Lead time {year}, as of {day:date}", year=year, day=as_of), municipality),
+        columns=LEADTIME_DATA, records=report.records, table=LEADTIME_TABLE, total=t, footer=footer,
+        sheet="leadtime", empty=tr(NO_HOLDERS),
         styles=lambda r: "bold" if r.get("method") == "alle" else None,
         municipality=municipality, period=_stretch(year, as_of), as_of=as_of,
     )
@@ -393,31 +412,32 @@ def leadtime(report: Report, municipality: str = "") -> View:
 # ---------------------------------------------------------------------------- listings
 
 ENTRY_TABLE = [
-    Column("id", "id", "id"),
-    Column("team", "team", wide=True),
-    Column("date", "datum", "date"),
-    Column("amount", "bedrag", "money", total=True),
-    Column("category", "categorie"),
-    Column("method", "betaalwijze", wide=True),
-    Column("kind", "soort"),
-    Column("household", "huishouden", "id", wide=True),
-    Column("repaid", "terugbetaald", "money", total=True, wide=True),
-    Column("outstanding", "open", "money", total=True),
-    Column("tegenprestatie", "tegenprestatie", wide=True),
-    Column("voided", "geannuleerd", "bool"),
-    Column("note", "notitie", wide=True),
+    Column("id", N_("id"), "id"),
+    Column("team", N_("team"), wide=True),
+    Column("date", N_("date"), "date"),
+    Column("amount", N_("amount"), "money", total=True),
+    Column("category", N_("category")),
+    Column("method", N_("method"), wide=True),
+    Column("kind", N_("kind")),
+    Column("household", N_("household"), "id", wide=True),
+    Column("repaid", N_("repaid"), "money", total=True, wide=True),
+    Column("outstanding", N_("outstanding"), "money", total=True),
+    Column("tegenprestatie", N_("tegenprestatie"), wide=True),
+    Column("voided", N_("voided"), "bool"),
+    Column("note", N_("note"), wide=True),
 ]
 
 
 ENTRY_TITLES = {
-    "id": "id", "team": "team", "date": "datum", "amount": "bedrag", "category": "categorie",
-    "method": "betaalwijze", "kind": "soort", "household": "huishouden", "note": "notitie",
-    "repaid": "terugbetaald", "outstanding": "open", "tegenprestatie": "tegenprestatie",
-    "tegenprestatie_status": "status tegenprestatie", "voided": "geannuleerd", "void_reason": "reden annulering",
-    "due": "vervaldatum", "condition": "voorwaarde", "recovered": "verhaald", "recovered_from": "verhaald bij",
-    "outcome": "uitkomst", "avoided_cost": "vermeden kosten", "override_reason": "reden afwijking",
-    "second_opinion": "tweede mening", "personal_data_allowed": "persoonsgegevens toegestaan", "by": "door",
-    "requested": "aangevraagd",
+    "id": N_("id"), "team": N_("team"), "date": N_("date"), "amount": N_("amount"), "category": N_("category"),
+    "method": N_("method"), "kind": N_("kind"), "household": N_("household"), "note": N_("note"),
+    "repaid": N_("repaid"), "outstanding": N_("outstanding"), "tegenprestatie": N_("tegenprestatie"),
+    "tegenprestatie_status": N_("tegenprestatie status"), "voided": N_("voided"), "void_reason": N_("void reason"),
+    "due": N_("due"), "condition": N_("condition"), "recovered": N_("recovered"),
+    "recovered_from": N_("recovered from"),
+    "outcome": N_("outcome"), "avoided_cost": N_("avoided cost"), "override_reason": N_("override reason"),
+    "second_opinion": N_("second opinion"), "personal_data_allowed": N_("personal data allowed"), "by": N_("by"),
+    "requested": N_("requested"),
 }
 
 
@@ -434,7 +454,7 @@ def entry_columns() -> list[Column]:
 
 def listing(title: str, records: Sequence[Record], columns: Sequence[Column], *,
             table: Sequence[Column] = (), total: bool = False, sheet: str = "maatwerk",
-            empty: str = "nothing to show", footer: Sequence[str] = (), key: str = "",
+            empty: str = "", footer: Sequence[str] = (), key: str = "",
             styles: Any = None) -> View:
     """A listing (entries, teams, cash, bank lines): its totals row made from the records."""
     from .columns import totals
@@ -442,4 +462,4 @@ def listing(title: str, records: Sequence[Record], columns: Sequence[Column], *,
     shown = list(table or columns)
     row = totals(list(records), shown) if total and records else None
     return View(title=title, columns=columns, records=records, table=shown, total=row, sheet=sheet,
-                empty=empty, footer=footer, key=key, styles=styles)
+                empty=empty or tr("nothing to show"), footer=footer, key=key, styles=styles)
