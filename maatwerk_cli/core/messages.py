@@ -24,8 +24,9 @@ A text (``msgstr``) is a template with the values in braces and a format after a
 * ``{n:plural:uitgave|uitgaven}``: a whole number and the noun in its form for it
   (``1 uitgave``, ``2 uitgaven``; the first form for one, the second for any other number);
 
-any other value as ``str()``. A value named ``what`` is a word of the tool's own (``amount``,
-``due date``: what a parser was reading) and is shown in the language of the edge too.
+any other value as ``str()``. A value named ``what``, ``type`` or ``field`` is a word of the
+tool's own (``amount``, a journal line's type ``repay``, a field ``note``) and is shown in the
+language of the edge too (:data:`WORD_VALUES`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+#: The values that are words of the tool's own, shown in the message's language.
+WORD_VALUES = frozenset({"what", "type", "field"})
 
 #: The languages with a catalogue; the first is the one messages fall back to (and the one
 #: the library speaks to scripts); the command line speaks Dutch unless asked otherwise.
@@ -144,7 +148,7 @@ def _fill(template: str, values: Mapping[str, Any], lang: str, options: Callable
         parts.append(text)
         if name is not None:
             value = values[name]
-            if name == "what" and isinstance(value, str) and lang != LANGUAGES[0]:
+            if name in WORD_VALUES and isinstance(value, str) and lang != LANGUAGES[0]:
                 value = catalogue(lang).get(value, value)
             parts.append(field(value, spec or ""))
     return "".join(parts)
