@@ -47,6 +47,7 @@ against the pace of the year, compare teams.
 The ledger folder is --ledgers DIR, else $MAATWERK_LEDGERS, else ./ledgers.
 Amounts are Dutch (35, 12,50, 1.234,56); dates 14-3-2025, 2025-03-14, vandaag, gisteren.
 People are answered in Dutch; --lang en (or MAATWERK_LANG=en) for English.
+The user guide (in Dutch): maatwerk handleiding.
 """)
 
 app = typer.Typer(

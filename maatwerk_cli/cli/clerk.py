@@ -8,6 +8,7 @@ builds its :class:`~maatwerk_cli.ledger.SpendRequest` and records it through
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -113,6 +114,21 @@ def demo(
     shown = f'"{folder}"' if " " in str(folder) else str(folder)
     print_lines(tr("wrote the demo ledger to {path}; try `maatwerk --ledgers {shown} utilisation --month 2026-10`",
                    path=made.root, shown=shown))
+
+
+GUIDE_HELP = N_("""\
+Print the user guide (in Dutch): recording, correcting, cash and bank, the monthly check and
+what each figure means, the report and the pack.
+
+It is Markdown; `maatwerk handleiding > handleiding.md` keeps a copy to read or print.
+""")
+
+
+@app.command("handleiding", help=GUIDE_HELP)
+def guide() -> None:
+    from importlib.resources import files
+
+    sys.stdout.write((files("maatwerk_cli") / "help" / "handleiding.md").read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- teams
