@@ -83,3 +83,14 @@ def _names(template: str) -> set[str]:
     import string
 
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_no_text_has_two_dutch_translations() -> None:
+    """The Dutch catalogues are merged; a key two of them give differently would make one
+    of them say what the other meant."""
+    script = _script()
+    seen: dict[str, dict[str, str]] = {}
+    for po in sorted((LOCALE / "nl").glob("*.po")):
+        for key, text in script.read_po(po.read_text(encoding="utf-8")).items():
+            seen.setdefault(key, {})[po.stem] = text
+    assert {k: v for k, v in seen.items() if len(set(v.values())) > 1} == {}

@@ -549,9 +549,9 @@ def show(
             Column("amount", kind="money"), Column("ref", kind="id"), Column("details"), Column("by"),
             Column("recorded_at"), Column("voided", kind="bool"), Column("voided_by", kind="id"),
             Column("asked", kind="bool")]
-    table = [Column("id", "id", "id"), Column("type", "soort"), Column("date", "datum", "date"),
-             Column("amount", "bedrag", "money"), Column("details", "wat", wide=True),
-             Column("by", "door", wide=True), Column("voided_by", "geannuleerd door", "id")]
+    table = [Column("id", "id", "id"), Column("type", N_("type")), Column("date", N_("date"), "date"),
+             Column("amount", N_("amount"), "money"), Column("details", N_("what"), wide=True),
+             Column("by", N_("by"), wide=True), Column("voided_by", N_("voided by"), "id")]
     lines = View(tr("The story of {id}, line by line", id=told.entry.id if told.entry else told.id),
                  data, [line.record() for line in told.lines], table=table, sheet="lines", key="lines",
                  styles=lambda r: "dim strike" if r.get("voided") else ("bold" if r.get("asked") else None))

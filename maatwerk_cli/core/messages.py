@@ -72,6 +72,26 @@ class Msg:
         return render(self)
 
 
+class Said(str):
+    """A text for scripts and people at once: as a ``str`` it is English (what JSON and
+    csv keep, whatever the language); :meth:`said` gives it in the language of the edge in
+    charge, from its parts (messages, and the ledger's own text as it is)."""
+
+    parts: tuple[Msg | str, ...]
+
+    def __new__(cls, parts: tuple[Msg | str, ...], sep: str = "; ") -> Said:
+        english = sep.join(render(p, LANGUAGES[0], plain_option) if isinstance(p, Msg) else p for p in parts)
+        made = super().__new__(cls, english)
+        made.parts = parts
+        made.sep = sep
+        return made
+
+    sep: str
+
+    def said(self) -> str:
+        return self.sep.join(str(p) for p in self.parts)
+
+
 def msg(code: str, **values: Any) -> Msg:
     """A message with its values: ``msg("spend.no_reason", rule="over_remaining_budget")``."""
     return Msg(code, values)

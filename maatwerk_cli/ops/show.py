@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..core.money import format_eur
+from ..core.messages import Msg, Said, msg
 from ..core.records import Entry, Row
 from .record import find
 
@@ -28,7 +28,8 @@ class StoryLine:
     """One line of a story.
 
     id, type, date, ref, by, recorded_at: as recorded; amount: ``None`` when the line has
-    none; details: what the line says, in a few words; voided: a void that stands cancels
+    none; details: what the line says, in a few words (English as a ``str``; for people in
+    their language, :class:`~maatwerk_cli.core.messages.Said`); voided: a void that stands cancels
     it, and voided_by is that void's id; asked: the id the story was asked for.
     """
 
@@ -110,52 +111,62 @@ def _standing_void(book: Book, i: int) -> int | None:
     return book.voiding(i) if book.cancelled[i] else None
 
 
-def details(row: Row, *, undoes: bool = False) -> str:
-    """What a line says, in a few words (no household code: ``show`` may be read aloud)."""
+def details(row: Row, *, undoes: bool = False) -> Said:
+    """What a line says, in a few words: English for scripts (the contract of ``show -f
+    json``), in their own language for people (:class:`~maatwerk_cli.core.messages.Said`)."""
+    return Said(detail_parts(row, undoes))
+
+
+def detail_parts(row: Row, undoes: bool = False) -> tuple[Msg | str, ...]:
+    """What a line says, as parts: the ledger's own text as it is, the tool's words as
+    messages (in the reader's language where they are shown to people). No household
+    code: ``show`` may be read aloud."""
     t = row.type
-    parts: list[str]
+    parts: list[Msg | str]
     if t == "spend":
-        parts = [row.category, row.method, row.kind or "gift"]
+        parts = [row.category, row.method, msg("show.word", type=row.kind or "gift")]
         if row.due:
-            parts.append(f"due {row.due.strftime('%d-%m-%Y')}")
+            parts.append(msg("show.due", due=row.due))
         if row.condition:
-            parts.append(f"condition: {row.condition}")
+            parts.append(msg("show.condition", condition=row.condition))
         if row.tegenprestatie:
-            parts.append(f"tegenprestatie: {row.tegenprestatie} ({row.status})")
+            parts.append(msg("show.tegenprestatie", tegenprestatie=row.tegenprestatie, type=row.status))
         if row.note:
             parts.append(row.note)
         if row.reason:
             rules = row.extra.get("rules")
-            over = f" over {', '.join(map(str, rules))}" if isinstance(rules, list) and rules else ""
-            parts.append(f"recorded{over}: {row.reason}")
+            if isinstance(rules, list) and rules:
+                parts.append(msg("show.recorded_over", rules=[str(r) for r in rules], reason=row.reason))
+            else:
+                parts.append(msg("show.recorded", reason=row.reason))
     elif t == "kind":
-        parts = [f"now a {row.kind}" if row.kind != "conditional" else "now a conditional grant"]
+        parts = [msg("show.now_conditional") if row.kind == "conditional" else msg("show.now_a", type=row.kind)]
         if row.due:
-            parts.append(f"due {row.due.strftime('%d-%m-%Y')}")
+            parts.append(msg("show.due", due=row.due))
         if row.condition:
-            parts.append(f"condition: {row.condition}")
+            parts.append(msg("show.condition", condition=row.condition))
     elif t == "tegenprestatie":
-        parts = [f"{row.tegenprestatie} ({row.status})"]
+        parts = [msg("show.tegenprestatie_is", tegenprestatie=row.tegenprestatie, type=row.status)]
     elif t == "outcome":
-        parts = [row.status]
+        parts = [msg("show.word", type=row.status)]
         if row.amount is not None:
-            parts.append(f"avoided cost {format_eur(row.amount)}")
+            parts.append(msg("show.avoided_cost", amount=row.amount))
     elif t == "repay":
-        parts = ["repaid"]
+        parts = [msg("show.repaid")]
     elif t == "recovered":
-        parts = [f"paid back by {row.note}"]
+        parts = [msg("show.paid_back_by", by=row.note)]
     elif t == "void":
-        parts = [f"{'undoes' if undoes else 'voids'} {row.ref}: {row.reason}"]
+        parts = [msg("show.undoes" if undoes else "show.voids", ref=row.ref, reason=row.reason)]
     elif t == "refusal":
-        parts = [row.reason] + ([row.category] if row.category else [])
+        parts = [row.reason, row.category]
     elif t == "withdraw":
-        parts = ["cash taken out"] + ([row.note] if row.note else [])
+        parts = [msg("show.cash_taken_out")] + ([row.note] if row.note else [])
     elif t == "settle":
-        parts = [f"cash remainder {row.method}"] + ([row.reason] if row.reason else [])
+        parts = [msg("show.cash_remainder", type=row.method)] + ([row.reason] if row.reason else [])
     elif t == "knipkaart":
-        parts = [row.reason] + (["beyond the card"] if row.status else [])
+        parts = [row.reason, msg("show.beyond_the_card") if row.status else ""]
     elif t == "bank-link":
-        parts = [f"bank line {row.note}"] + ([f"explained: {row.reason}"] if row.reason else [])
+        parts = [msg("show.bank_line", ref=row.note), msg("show.explained", reason=row.reason) if row.reason else ""]
     else:  # pragma: no cover - every type is named above
         parts = [t]
-    return "; ".join(p for p in parts if p)
+    return tuple(p for p in parts if p)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..core.messages import N_, tr
+from ..core.messages import N_, Said, tr
 from ..core.money import format_eur, format_plain
 
 Record = Mapping[str, Any]
@@ -60,7 +60,7 @@ class Column:
 
 #: Fields whose values come from a fixed vocabulary (a status, a kind): the contract keeps
 #: the English value, people read it in their language (:func:`word`).
-WORD_KEYS = frozenset({"status", "kind", "direction", "result", "tegenprestatie_status", "outcome", "problem"})
+WORD_KEYS = frozenset({"status", "kind", "direction", "result", "tegenprestatie_status", "outcome", "problem", "type"})
 #: The values of those fields that people read as words (English, the catalogue's keys).
 WORDS = frozenset({
     N_("on-track"), N_("under"), N_("over"),  # utilisation
@@ -69,11 +69,17 @@ WORDS = frozenset({
     N_("proposed"), N_("agreed"), N_("done"), N_("not-possible"),  # tegenprestatie
     N_("reached"), N_("partial"), N_("not-reached"),  # outcome
     N_("bank only"), N_("ledger only"), N_("amounts differ"),  # reconcile
+    # the types of a journal's lines (show)
+    N_("spend"), N_("tegenprestatie"), N_("recovered"), N_("repay"), N_("void"), N_("refusal"), N_("withdraw"),
+    N_("settle"), N_("knipkaart"), N_("bank-link"),
 })
 
 
 def word(key: str, value: Any) -> Any:
-    """A value as people read it: a status or kind in the run's language; else unchanged."""
+    """A value as people read it: a status or kind in the run's language, a text the
+    library made for both (:class:`Said`) in its people's form; else unchanged."""
+    if isinstance(value, Said):
+        return value.said()
     if key in WORD_KEYS and isinstance(value, str) and value in WORDS:
         return tr(value)
     return value

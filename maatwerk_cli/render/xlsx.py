@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.messages import LANGUAGES, N_, catalogue, language, tr
+from ..core.messages import LANGUAGES, N_, Said, catalogue, language, tr
 from ..core.names import neutralise_cell
 from .columns import Column, Record, text_human
 
@@ -99,6 +99,8 @@ def tab_name(sheet: str) -> str:
 
 def cell_word(column: str, value: Any) -> Any:
     """A cell's value as people read it: a status or kind in the run's language's words."""
+    if isinstance(value, Said):  # a text the library made for scripts and people alike
+        return value.said()
     words = CELL_WORDS.get(column)
     if words is None or not isinstance(value, str) or value not in words:
         return value
