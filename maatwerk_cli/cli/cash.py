@@ -226,7 +226,7 @@ def reconcile(
     to = out(fmt, output)
     period = parse_month(month) if month else None
     found = ledger().reconcile(team, period)
-    view = listings.reconcile([listings.mismatch_record(m) for m in found], to.format)
+    view = listings.reconcile([listings.mismatch_record(m) for m in found])
     emit(redacted(view) if redact else view, to)
     if check and found:
         raise SystemExit(ExitStatus.FINDINGS)

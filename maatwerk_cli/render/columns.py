@@ -68,20 +68,43 @@ WORDS = frozenset({
     N_("gift"), N_("loan"), N_("conditional"), N_("team"), N_("fund"),  # kinds
     N_("proposed"), N_("agreed"), N_("done"), N_("not-possible"),  # tegenprestatie
     N_("reached"), N_("partial"), N_("not-reached"),  # outcome
-    N_("bank only"), N_("ledger only"), N_("amounts differ"),  # reconcile
     # the types of a journal's lines (show)
     N_("spend"), N_("tegenprestatie"), N_("recovered"), N_("repay"), N_("void"), N_("refusal"), N_("withdraw"),
     N_("settle"), N_("knipkaart"), N_("bank-link"),
 })
 
 
+#: Values the contract spells as a name rather than a word (``bank_without_entry``), by field:
+#: the words people read for them (English, the catalogue's keys).
+NAMED = {
+    "problem": {"bank_without_entry": N_("bank only"), "entry_without_bank": N_("ledger only"),
+                "amount_mismatch": N_("amounts differ")},
+    "source": {"default": N_("default")},  # a rule of thumb's value that no file sets
+}
+#: The label of a totals row (and of a totals column where teams are columns): a data value,
+#: the same in JSON in every language (``analysis.reports.TOTAL_LABEL``, not imported here to
+#: keep this module light); people read :data:`TOTAL_WORD` in the run's language.
+TOTAL = "totaal"
+TOTAL_WORD = N_("total")
+#: The fields that hold a totals row's label (a report's or listing's first column).
+TOTAL_KEYS = frozenset({"team", "category", "id", "municipality", "holder"})
+
+
 def word(key: str, value: Any) -> Any:
-    """A value as people read it: a status or kind in the run's language, a text the
-    library made for both (:class:`Said`) in its people's form; else unchanged."""
+    """A value as people read it: a status, kind, problem or totals label in the run's
+    language, a text the library made for both (:class:`Said`) in its people's form; else
+    unchanged."""
     if isinstance(value, Said):
         return value.said()
-    if key in WORD_KEYS and isinstance(value, str) and value in WORDS:
+    if not isinstance(value, str):
+        return value
+    named = NAMED.get(key)
+    if named is not None and value in named:
+        return tr(named[value])
+    if key in WORD_KEYS and value in WORDS:
         return tr(value)
+    if value == TOTAL and key in TOTAL_KEYS:
+        return tr(TOTAL_WORD)
     return value
 
 
@@ -153,7 +176,7 @@ def text_human(value: Any, kind: str) -> str:
 
 
 def totals(records: list[Record] | tuple[Record, ...], columns: list[Column] | tuple[Column, ...],
-           label: str = "totaal") -> dict[str, Any]:
+           label: str = TOTAL) -> dict[str, Any]:
     """A totals record: sums of the ``total`` columns, ``label`` in the first column.
 
     A voided entry is listed but never counted.

@@ -55,12 +55,12 @@ CASH_DATA = [Column("team"), Column("cash_on_hand", kind="money", total=True),
              Column("written_off", kind="money", total=True), Column("deposited", kind="money", total=True)]
 CASH_TABLE = [
     Column("team", N_("team")),
-    Column("cash_on_hand", N_("cash on hand"), "money", total=True, meaning="opgenomen min contant besteed, "
-           "afgeschreven en teruggestort"),
-    Column("withdrawn", N_("withdrawn"), "money", total=True, meaning="contant opgenomen van de pinrekening"),
-    Column("spent_cash", N_("spent in cash"), "money", total=True, meaning="contante uitgaven, niet geannuleerd"),
-    Column("written_off", N_("written off"), "money", total=True, meaning="kleine restanten afgeschreven als besteed"),
-    Column("deposited", N_("deposited"), "money", total=True, meaning="restanten teruggestort op de rekening"),
+    Column("cash_on_hand", N_("cash on hand"), "money", total=True,
+           meaning=N_("withdrawn minus spent in cash, written off and deposited")),
+    Column("withdrawn", N_("withdrawn"), "money", total=True, meaning=N_("cash withdrawn from the card account")),
+    Column("spent_cash", N_("spent in cash"), "money", total=True, meaning=N_("spends paid in cash, not voided")),
+    Column("written_off", N_("written off"), "money", total=True, meaning=N_("small remainders written off as spent")),
+    Column("deposited", N_("deposited"), "money", total=True, meaning=N_("remainders deposited back into the account")),
 ]
 
 
@@ -90,23 +90,14 @@ RECONCILE_TABLE = [Column("problem", N_("problem")), Column("date", N_("date"), 
                    Column("amount", N_("amount"), "money"), Column("recorded", N_("recorded"), "money"),
                    Column("ref", N_("ref"), "id"), Column("id", N_("id"), "id"),
                    Column("description", N_("description"), wide=True)]
-PROBLEM_WORDS = {
-    "bank_without_entry": N_("bank only"),
-    "entry_without_bank": N_("ledger only"),
-    "amount_mismatch": N_("amounts differ"),
-}
-
-
 def mismatch_record(m: Any) -> dict[str, Any]:
     """A :class:`~maatwerk_cli.ops.bank.Mismatch` as a record of :data:`RECONCILE_DATA`."""
     return {c.key: getattr(m, c.key) for c in RECONCILE_DATA}
 
 
-def reconcile(records: Sequence[Record], fmt: str) -> View:
-    if fmt in ("table", "vertical", "markdown"):
-        # People read words; scripts get the contract's names (bank_without_entry, ...).
-        records = [{**r, "problem": tr(PROBLEM_WORDS[str(r["problem"])]) if str(r["problem"]) in PROBLEM_WORDS
-                    else r["problem"]} for r in records]
+def reconcile(records: Sequence[Record]) -> View:
+    # People read the problems as words (columns.word); scripts get the contract's names
+    # (bank_without_entry, ...).
     return listing(tr("Reconcile"), records, RECONCILE_DATA, table=RECONCILE_TABLE, sheet="reconcile",
                    empty=tr("bank and ledger agree"))
 
@@ -167,9 +158,9 @@ REFUSAL_DATA = [Column("id", kind="id"), Column("team"), Column("date", kind="da
                 Column("amount", kind="money"), Column("category"), Column("household", kind="id"),
                 Column("reason"), Column("by")]
 REFUSAL_TABLE = [Column("id", N_("id"), "id"), Column("team", N_("team")), Column("date", N_("date"), "date"),
-                 Column("amount", N_("asked"), "money", meaning="het gevraagde bedrag, als dat bekend is"),
+                 Column("amount", N_("asked"), "money", meaning=N_("the amount asked for, where known")),
                  Column("category", N_("category")), Column("household", N_("household"), "id", wide=True),
-                 Column("reason", N_("reason"), meaning="waarom de aanvraag is geweigerd"),
+                 Column("reason", N_("reason"), meaning=N_("why the request was refused")),
                  Column("by", N_("by"), wide=True)]
 
 
@@ -225,7 +216,7 @@ def rule_value(value: Any, human: bool) -> Any:
 
 PROBLEM_DATA = [Column("file"), Column("line", kind="int"), Column("message")]
 PROBLEM_TABLE = [Column("file", N_("file")), Column("line", N_("line"), "int"),
-                 Column("message", N_("problem"), meaning="wat er mis is, en hoe het te herstellen")]
+                 Column("message", N_("problem"), meaning=N_("what is wrong, and how to fix it"))]
 
 
 def problems(found: Sequence[Any]) -> View:
@@ -249,13 +240,12 @@ def households(codes: Sequence[str]) -> View:
 IMPORT_DATA = [Column("file"), Column("dry_run", kind="bool"), Column("count", kind="int"),
                Column("first_id", kind="id"), Column("last_id", kind="id")]
 IMPORT_TABLE = [Column("file", N_("file"), wide=True), Column("dry_run", N_("dry run"), "bool"),
-                Column("count", N_("lines"), "int", meaning="de regels die zijn (of bij een proef: zouden worden) "
-                       "ingevoerd"),
+                Column("count", N_("lines"), "int", meaning=N_("the lines imported (or, in a dry run, that would be)")),
                 Column("first_id", N_("first id"), "id"), Column("last_id", N_("last id"), "id")]
 SKIPPED_DATA = [Column("row", kind="int"), Column("id", kind="id"), Column("recorded_at")]
-SKIPPED_TABLE = [Column("row", N_("row"), "int", meaning="de rij in het blad"),
-                 Column("id", N_("id"), "id", meaning="de regel die de rij eerder werd"),
-                 Column("recorded_at", N_("imported"), meaning="wanneer de rij eerder is ingevoerd")]
+SKIPPED_TABLE = [Column("row", N_("row"), "int", meaning=N_("the row in the sheet")),
+                 Column("id", N_("id"), "id", meaning=N_("the entry the row became before")),
+                 Column("recorded_at", N_("imported"), meaning=N_("when the row was imported before"))]
 
 
 def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
@@ -289,10 +279,10 @@ BANK_IMPORT_DATA = [Column("team"), Column("format"), Column("source"), Column("
                     Column("layout"), Column("note")]
 BANK_IMPORT_TABLE = [
     Column("team", N_("team")), Column("source", N_("file"), wide=True), Column("layout", N_("layout"), wide=True),
-    Column("dry_run", N_("dry run"), "bool"), Column("added", N_("new"), "int", meaning="nieuwe bankregels"),
-    Column("added_debits", N_("payments"), "int", meaning="nieuwe betalingen (af)"),
-    Column("added_credits", N_("credits"), "int", meaning="nieuwe regels geld erbij"),
-    Column("already_imported", N_("already imported"), "int", meaning="regels die al eerder waren ingelezen"),
+    Column("dry_run", N_("dry run"), "bool"), Column("added", N_("new"), "int", meaning=N_("new bank lines")),
+    Column("added_debits", N_("payments"), "int", meaning=N_("new payments (money out)")),
+    Column("added_credits", N_("credits"), "int", meaning=N_("new lines of money in")),
+    Column("already_imported", N_("already imported"), "int", meaning=N_("lines that had been imported before")),
 ]
 BANK_IMPORT_LINE = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
                     Column("direction"), Column("description")]

@@ -1,5 +1,5 @@
 """Every report and listing as a :class:`~maatwerk_cli.render.output.View`: columns with their
-Dutch titles and meanings, the totals row, and the lines under the table.
+titles and meanings (English keys, shown in the run's language), the totals row, and the lines under the table.
 
 The data columns (JSON and CSV keys) are the contract with scripts; the table columns are
 what people read. Both are defined here once, for the terminal, Markdown, workbooks and the
@@ -15,7 +15,7 @@ from typing import Any
 
 from ..analysis.reports import TOTAL_LABEL, Report
 from ..core.messages import N_, language, tr
-from .columns import Column, Record, text_human, word
+from .columns import TOTAL_WORD, Column, Record, text_human, word
 from .output import MEANINGS, TITLES, View
 
 #: What a report of budget holders says when there are none.
@@ -29,22 +29,22 @@ UTILISATION_DATA = [
     Column("expected", kind="fraction"), Column("status"), Column("projected", kind="money"),
 ]
 UTILISATION_MEANINGS = {
-    "team": "de budgethouder (wijkteam of fonds)",
-    "budget": "het budget van het jaar",
-    "spent": "besteed van 1 januari tot de peildatum, zonder geannuleerde uitgaven, met afgeschreven kasgeld",
-    "month_spent": "besteed in de gekozen maand",
-    "utilisation": "besteed gedeeld door budget",
-    "expected": "het tempo: het deel van het budget dat op de peildatum besteed zou zijn; voor een heel "
-                "jaar het deel van het jaar dat voorbij is (in dagen)",
-    "status": "over: besteed of prognose boven budget; under: benut onder de helft van het tempo; "
-              "anders on-track",
-    "projected": "verwachte besteding op 31 december bij het huidige tempo",
-    "repaid": "terugbetalingen en verhaalde bedragen in dezelfde periode",
-    "net": "besteed min terugbetaald",
-    "cash_on_hand": "contant geld in kas: opgenomen min contant besteed, afgeschreven en teruggestort",
-    "pace": "het tempo: de verwachte besteding op de peildatum als deel van het budget (eigen periode, "
-            "ophogingen en kortingen en het bestedingsprofiel meegerekend)",
-    "expected_spend": "de verwachte besteding op de peildatum bij het tempo, in euro",
+    "team": N_("the budget holder (district team or fund)"),
+    "budget": N_("the year's budget"),
+    "spent": N_("spent from 1 January up to the cut-off date, without voided spends, with cash written off"),
+    "month_spent": N_("spent in the chosen month"),
+    "utilisation": N_("spent divided by budget"),
+    "expected": N_("the pace: the share of the budget that would be spent by the cut-off date; for a whole year the "
+                   "share of the year gone by (in days)"),
+    "status": N_("over: spent or projected above the budget; under: utilisation below half the pace; otherwise "
+                 "on-track"),
+    "projected": N_("the spend expected on 31 December at the current pace"),
+    "repaid": N_("repayments and recovered amounts in the same period"),
+    "net": N_("spent minus repaid"),
+    "cash_on_hand": N_("cash in the cash box: withdrawn minus spent in cash, written off and deposited"),
+    "pace": N_("the pace: the spend expected by the cut-off date as a share of the budget (counting the budget's own "
+               "period, top-ups and cuts and the spending profile)"),
+    "expected_spend": N_("the spend expected by the cut-off date at the pace, in euros"),
 }
 
 
@@ -148,20 +148,20 @@ COMPARE_DATA = [
 PACE_COLUMN = Column("pace", kind="fraction")
 PACE_TABLE = Column("pace", N_("pace"), "fraction", meaning=UTILISATION_MEANINGS["pace"])
 COMPARE_TABLE = [
-    Column("team", N_("team"), meaning="de budgethouder"),
-    Column("budget", N_("budget"), "money", wide=True, meaning="het budget van het jaar"),
+    Column("team", N_("team"), meaning=N_("the budget holder")),
+    Column("budget", N_("budget"), "money", wide=True, meaning=N_("the year's budget")),
     Column("spent", N_("spent"), "money", meaning=UTILISATION_MEANINGS["spent"]),
-    Column("utilisation", N_("utilisation"), "fraction", meaning="besteed gedeeld door budget"),
-    Column("count", N_("count"), "int", meaning="het aantal uitgaven"),
-    Column("average", N_("average"), "money", meaning="het gemiddelde bedrag per uitgave"),
-    Column("median", N_("median"), "money", wide=True, meaning="het middelste bedrag"),
-    Column("max", N_("highest"), "money", wide=True, meaning="het hoogste bedrag"),
-    Column("top_category", N_("most money"), meaning="de categorie met het meeste geld"),
+    Column("utilisation", N_("utilisation"), "fraction", meaning=N_("spent divided by budget")),
+    Column("count", N_("count"), "int", meaning=N_("the number of spends")),
+    Column("average", N_("average"), "money", meaning=N_("the average amount per spend")),
+    Column("median", N_("median"), "money", wide=True, meaning=N_("the middle amount")),
+    Column("max", N_("highest"), "money", wide=True, meaning=N_("the highest amount")),
+    Column("top_category", N_("most money"), meaning=N_("the category with the most money")),
     Column("loans_outstanding", N_("loans open"), "money", wide=True,
-           meaning="nog open op leningen en voorwaardelijke giften"),
+           meaning=N_("still open on loans and conditional gifts")),
     Column("tegenprestatie_share", N_("tegenprestatie"), "fraction", wide=True,
-           meaning="deel van de uitgaven met een tegenprestatie"),
-    Column("refusals", N_("refusals"), "int", wide=True, meaning="geweigerde aanvragen"),
+           meaning=N_("share of the spends with a tegenprestatie")),
+    Column("refusals", N_("refusals"), "int", wide=True, meaning=N_("refused requests")),
 ]
 
 
@@ -218,7 +218,9 @@ def transposed(view: View, key: str, fields: Sequence[Column], *, target: str,
     heads = [*labels, *([TOTAL_LABEL] if total is not None else [])]
     cell = "number" if human else "text"
     # The figures' column has no title (a blank header, as in the table); JSON and CSV call it field.
-    columns = [Column("field", " ", "text"), *[Column(h, h, cell, translate=False) for h in heads]]
+    # A team's name is a value; the totals column is titled in the run's language (its key stays).
+    columns = [Column("field", " ", "text"),
+               *[Column(h, TOTAL_WORD if h == TOTAL_LABEL else h, cell, translate=h == TOTAL_LABEL) for h in heads]]
     about = [(titles.get(f.key, f.key), meanings.get(f.key) or MEANINGS.get(f.key, "")) for f in rows_of]
     return View(title=view.title, columns=columns, records=records, table=columns, sheet=view.sheet,
                 empty=view.empty, row_kinds=[f.kind for f in rows_of] if target == "xlsx" else (),
@@ -233,11 +235,11 @@ CATEGORY_DATA = [
     Column("share_count", kind="fraction"), Column("share_amount", kind="fraction"),
 ]
 CATEGORY_TABLE = [
-    Column("category", N_("category"), meaning="waar het geld naartoe ging"),
-    Column("count", N_("count"), "int", meaning="het aantal uitgaven"),
-    Column("amount", N_("amount"), "money", meaning="het geld van die uitgaven"),
-    Column("share_count", N_("% of count"), "fraction", meaning="deel van alle uitgaven"),
-    Column("share_amount", N_("% of money"), "fraction", meaning="deel van al het geld"),
+    Column("category", N_("category"), meaning=N_("where the money went")),
+    Column("count", N_("count"), "int", meaning=N_("the number of spends")),
+    Column("amount", N_("amount"), "money", meaning=N_("the money of those spends")),
+    Column("share_count", N_("% of count"), "fraction", meaning=N_("share of all spends")),
+    Column("share_amount", N_("% of money"), "fraction", meaning=N_("share of all the money")),
 ]
 
 
@@ -264,18 +266,18 @@ LOAN_DATA = [
     Column("condition"), Column("household", kind="id"),
 ]
 LOAN_TABLE = [
-    Column("id", N_("id"), "id", meaning="de uitgave"),
-    Column("date", N_("date"), "date", wide=True, meaning="de datum van de uitgave"),
-    Column("kind", N_("kind"), meaning="loan (lening) of conditional (voorwaardelijk)"),
-    Column("amount", N_("amount"), "money", wide=True, meaning="het uitgegeven bedrag"),
-    Column("repaid", N_("repaid"), "money", meaning="terugbetaald op de peildatum"),
+    Column("id", N_("id"), "id", meaning=N_("the spend")),
+    Column("date", N_("date"), "date", wide=True, meaning=N_("the date of the spend")),
+    Column("kind", N_("kind"), meaning=N_("loan or conditional")),
+    Column("amount", N_("amount"), "money", wide=True, meaning=N_("the amount spent")),
+    Column("repaid", N_("repaid"), "money", meaning=N_("repaid by the cut-off date")),
     Column("recovered", N_("recovered"), "money", wide=True,
-           meaning="terugbetaald door de voorziening die had moeten betalen"),
-    Column("outstanding", N_("outstanding"), "money", meaning="nog open"),
-    Column("due", N_("due"), "date", meaning="de datum waarop de lening terug moet zijn"),
-    Column("days_overdue", N_("days overdue"), "int", meaning="dagen na de vervaldatum"),
-    Column("household", N_("household"), "id", wide=True, meaning="pseudonieme code van het huishouden"),
-    Column("condition", N_("condition"), wide=True, meaning="waar een voorwaardelijke gift van afhangt"),
+           meaning=N_("repaid by the provision that should have paid")),
+    Column("outstanding", N_("outstanding"), "money", meaning=N_("still open")),
+    Column("due", N_("due"), "date", meaning=N_("the date by which the loan must be repaid")),
+    Column("days_overdue", N_("days overdue"), "int", meaning=N_("days past the due date")),
+    Column("household", N_("household"), "id", wide=True, meaning=N_("the household's pseudonymous code")),
+    Column("condition", N_("condition"), wide=True, meaning=N_("what a conditional gift depends on")),
 ]
 
 
@@ -301,15 +303,15 @@ OUTCOME_DATA = [
     Column("evaluated", kind="int"), Column("costed", kind="int"), Column("cheaper", kind="int"),
 ]
 OUTCOME_TABLE = [
-    Column("team", N_("team"), meaning="de budgethouder"),
-    Column("reached", N_("reached"), "int", meaning="uitgaven die hun doel bereikten"),
-    Column("partial", N_("partly"), "int", meaning="uitgaven die hun doel deels bereikten"),
-    Column("not_reached", N_("not reached"), "int", meaning="uitgaven die hun doel niet bereikten"),
-    Column("avoided_cost", N_("avoided cost"), "money", meaning="de opgetelde vermeden kosten"),
-    Column("cases", N_("cases"), "int", wide=True, meaning="uitgaven in de periode"),
-    Column("evaluated", N_("evaluated"), "int", wide=True, meaning="uitgaven met een uitkomst"),
-    Column("costed", N_("costed"), "int", wide=True, meaning="uitgaven met vermeden kosten"),
-    Column("cheaper", N_("cheaper"), "int", wide=True, meaning="uitgaven goedkoper dan niets doen"),
+    Column("team", N_("team"), meaning=N_("the budget holder")),
+    Column("reached", N_("reached"), "int", meaning=N_("spends that reached their goal")),
+    Column("partial", N_("partly"), "int", meaning=N_("spends that partly reached their goal")),
+    Column("not_reached", N_("not reached"), "int", meaning=N_("spends that did not reach their goal")),
+    Column("avoided_cost", N_("avoided cost"), "money", meaning=N_("the avoided costs added up")),
+    Column("cases", N_("cases"), "int", wide=True, meaning=N_("spends in the period")),
+    Column("evaluated", N_("evaluated"), "int", wide=True, meaning=N_("spends with an outcome")),
+    Column("costed", N_("costed"), "int", wide=True, meaning=N_("spends with avoided costs")),
+    Column("cheaper", N_("cheaper"), "int", wide=True, meaning=N_("spends cheaper than doing nothing")),
 ]
 
 
@@ -344,11 +346,11 @@ def summary_table(by: str, own_pace: bool = False) -> list[Column]:
     table = [c for c in COMPARE_TABLE if c.key != "team"]
     if own_pace:
         table.insert(3, PACE_TABLE)
-    year = Column("year", N_("year"), "year", meaning="het budgetjaar")
+    year = Column("year", N_("year"), "year", meaning=N_("the budget year"))
     if by == "team":
         return [Column("municipality", N_("municipality"), wide=True), year, Column("team", N_("team")), *table]
     return [Column("municipality", N_("municipality")), year, *table,
-            Column("teams", N_("teams"), "int", wide=True, meaning="het aantal budgethouders")]
+            Column("teams", N_("teams"), "int", wide=True, meaning=N_("the number of budget holders"))]
 
 
 def summary(report: Report, by: str) -> View:
@@ -374,15 +376,16 @@ LEADTIME_DATA = [
     Column("p90_days", kind="int"), Column("within_one_day", kind="int"),
 ]
 LEADTIME_TABLE = [
-    Column("team", N_("team"), meaning="de budgethouder"),
-    Column("method", N_("method"), meaning="pin, factuur of contant; alle: de uitgaven van het team samen"),
-    Column("count", N_("count"), "int", meaning="het aantal uitgaven"),
+    Column("team", N_("team"), meaning=N_("the budget holder")),
+    Column("method", N_("method"), meaning=N_("pin (card), factuur (invoice) or contant (cash); alle: the team's "
+                                              "spends together")),
+    Column("count", N_("count"), "int", meaning=N_("the number of spends")),
     Column("median_days", N_("median days"), "int",
-           meaning="de helft van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
+           meaning=N_("half of the spends were paid within this many days of the request")),
     Column("p90_days", N_("90% within days"), "int",
-           meaning="90% van de uitgaven was binnen zoveel dagen na de aanvraag betaald"),
+           meaning=N_("90% of the spends were paid within this many days of the request")),
     Column("within_one_day", N_("within 1 day"), "int",
-           meaning="uitgaven betaald op de dag van de aanvraag of de dag erna"),
+           meaning=N_("spends paid on the day of the request or the day after")),
 ]
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..core.messages import LANGUAGES, N_, Said, catalogue, language, tr
 from ..core.names import neutralise_cell
-from .columns import Column, Record, text_human
+from .columns import TOTAL, Column, Record, text_human, word
 
 #: Number formats per column kind (Excel and LibreOffice show them in the reader's locale).
 FORMATS = {
@@ -44,8 +44,6 @@ FORMATS = {
     "year": "0",
 }
 MAX_WIDTH = 60
-#: The title of a totals row, and of a totals column where teams are columns.
-TOTAL = "totaal"
 
 #: Each tab's name (the view's ``sheet``, also its key in JSON) as people read it. The key
 #: says what it is, since a word alone (``cash``: a kind of payment, or the cash box) may be
@@ -98,12 +96,13 @@ def tab_name(sheet: str) -> str:
 
 
 def cell_word(column: str, value: Any) -> Any:
-    """A cell's value as people read it: a status or kind in the run's language's words."""
+    """A cell's value as people read it: a status or kind in the run's language's words; any
+    other fixed value (a reconcile problem, the totals label) as the tables show it."""
     if isinstance(value, Said):  # a text the library made for scripts and people alike
         return value.said()
     words = CELL_WORDS.get(column)
     if words is None or not isinstance(value, str) or value not in words:
-        return value
+        return word(column, value)
     return _translated(words[value], value)
 
 
@@ -199,7 +198,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         rows = [*sheet.records, *([sheet.total] if sheet.total is not None and sheet.records else [])]
         widths = [len(c.header.strip()) for c in sheet.columns]
         # Teams as columns: a totals column (the last, titled as the totals row) is set apart.
-        total_column = len(sheet.columns) if sheet.row_kinds and sheet.columns[-1].header == TOTAL else 0
+        total_column = len(sheet.columns) if sheet.row_kinds and sheet.columns[-1].key == TOTAL else 0
         for n, record in enumerate(rows):
             values = [_cell(cell_word(c.key, record.get(c.key))) for c in sheet.columns]
             ws.append(values)
