@@ -49,7 +49,7 @@ def test_new_user_story(lcli: Cli, ledger_dir: Path) -> None:
     assert rows[double.out.strip()]["voided"] is True
     assert rows["noord-2025-0001"]["voided"] is False
     table = lcli("entries", "noord")
-    assert table.code == 0 and "1.234,56" in table.out and "totaal" in table.out
+    assert table.code == 0 and "1.234,56" in table.out and "total" in table.out
     assert lcli("check").code == 0
 
 
@@ -262,5 +262,5 @@ def test_voided_entries_are_listed_but_not_totalled(lcli: Cli) -> None:
     lcli("void", double, "--reason", "dubbel")
     out = lcli("entries", "-f", "markdown").out
     assert double in out
-    total = next(line for line in out.splitlines() if line.startswith("| totaal"))
+    total = next(line for line in out.splitlines() if line.startswith("| total"))
     assert "€ 100,00" in total and "€ 200,00" not in total

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -60,7 +61,7 @@ def test_a_new_coordinator_sees_who_is_behind(rcli: Cli, monkeypatch: pytest.Mon
     result = ok(rcli("utilisation", "--as-of", "30-9-2025"))
     out = result.out
     assert "Utilisation 2025, as of 30-09-2025 (Teststad)" in out
-    assert "totaal" in out
+    assert "total" in out
     assert "under" in out and "over" in out and "on-track" in out
     assert "Pace: 74,8% of 2025 has passed on 30-09-2025" in out
     assert "Behind the pace (1 of 4): noord." in out
@@ -128,7 +129,7 @@ def test_utilisation_csv_for_scripts_and_for_dutch_excel(rcli: Cli) -> None:
 def test_utilisation_markdown_has_totals_and_legend(rcli: Cli) -> None:
     md = ok(rcli("utilisation", "--year", "2025", "--format", "markdown")).out
     assert md.startswith("## Utilisation 2025, as of 31-12-2025 (Teststad)")
-    assert "| totaal | € 25.000,00 | € 12.428,01 |" in md
+    assert "| total | € 25.000,00 | € 12.428,01 |" in md
     assert "Pace: 100,0% of 2025" in md and "[yellow]" not in md
 
 
@@ -144,7 +145,7 @@ def test_utilisation_to_files_by_extension(rcli: Cli, tmp_path: Path) -> None:
                            "status", "projected")
     noord = next(r for r in rows if r[0] == "noord")
     assert noord[2] == 2250 and isinstance(noord[2], (int, float))  # a number cell, not text
-    total = next(r for r in rows if r[0] == "totaal")
+    total = next(r for r in rows if r[0] == "total")
     assert total[1] == 25000.0
     assert rows[-1][0].startswith("Over budget, or heading there")  # the lines under the table follow it
     assert ws.cell(row=4, column=2).number_format.startswith('"€" #,##0.00')
@@ -156,7 +157,7 @@ def test_utilisation_to_files_by_extension(rcli: Cli, tmp_path: Path) -> None:
         texts[name] = (tmp_path / name).read_text(encoding="utf-8")
     assert texts["b.csv"].startswith("team,budget,spent") and "totaal" not in texts["b.csv"]
     assert json.loads(texts["b.json"])[0]["team"] == "fonds" and "totaal" not in texts["b.json"]
-    assert "| totaal |" in texts["b.md"] and "€ 2.250,00" in texts["b.md"]
+    assert "| total |" in texts["b.md"] and "€ 2.250,00" in texts["b.md"]
 
 
 # ---------------------------------------------------------------------------- compare
@@ -175,16 +176,16 @@ def test_compare_json_and_table(rcli: Cli, monkeypatch: pytest.MonkeyPatch) -> N
     assert oost["top_category"] == "Vervoer" and oost["median"] == 10.01
     monkeypatch.setenv("COLUMNS", "80")
     table = ok(rcli("compare", "--year", "2025")).out
-    assert "totaal" in table and "Opleiding en" in table
+    assert "total" in table and "Opleiding en" in table
     assert all(len(line) <= 80 for line in table.splitlines()), table
     md = ok(rcli("compare", "--year", "2025", "--format", "markdown")).out
-    assert "| totaal |" in md and "€ 80,00" in md  # the median of all 12 spends
+    assert "| total |" in md and "€ 80,00" in md  # the median of all 12 spends
 
 
 def test_compare_transposed(rcli: Cli) -> None:
     table = ok(rcli("compare", "noord", "zuid", "--year", "2025", "--transpose", "--format", "markdown")).out
     lines = table.splitlines()
-    assert lines[2].startswith("|   | noord | zuid | totaal |") or "| noord | zuid | totaal |" in lines[2]
+    assert lines[2].startswith("|   | noord | zuid | total |") or "| noord | zuid | total |" in lines[2]
     assert "| spent € | 2.250,00 | 2.658,00 | 4.908,00 |" in table
     assert "| most money | Opleiding en werk | Wonen | Wonen |" in table
     assert "| name |" not in table  # long text stays out of the human view
@@ -222,7 +223,7 @@ def test_categories(rcli: Cli) -> None:
     assert [r["category"] for r in rows][:3] == ["Wonen", "Opleiding en werk", "Overig"]
     assert rows[0]["amount"] == 11050.0 and rows[0]["count"] == 4
     table = ok(rcli("categories", "--year", "2025")).out
-    assert "totaal" in table and "12.423,01" in table and "Financiën" in table
+    assert "total" in table and "12.423,01" in table and "Financiën" in table
     listed = ok(rcli("categories", "--list")).out.splitlines()
     assert "Levensmiddelen" in listed and "Financiën" in listed
 
@@ -235,7 +236,7 @@ def test_loans(rcli: Cli, built: Built) -> None:
     overdue = as_json(rcli("loans", "zuid", "--overdue", "--as-of", "30-09-2025", "--format", "json"))
     assert [r["id"] for r in overdue] == [built.ids["z_loan"]]
     table = ok(rcli("loans", "--as-of", "30-09-2025")).out
-    assert "totaal" in table and "1.745,67" in table  # 300 + 600 + 800 + 45,67
+    assert "total" in table and "1.745,67" in table  # 300 + 600 + 800 + 45,67
 
 
 def test_outcomes(rcli: Cli) -> None:
@@ -245,7 +246,7 @@ def test_outcomes(rcli: Cli) -> None:
     assert noord["reached"] == 1 and noord["avoided_cost"] == 7414.0
     table = ok(rcli("outcomes", "--year", "2025")).out
     assert "Of 12 cases, 3 evaluated: 1 reached their goal, 1 partly, 1 not." in " ".join(table.split())
-    assert "totaal" in table
+    assert "total" in table
 
 
 def test_stories_never_show_household_codes(rcli: Cli, tmp_path: Path) -> None:
@@ -436,7 +437,8 @@ def test_every_report_in_every_format(rcli: Cli, tmp_path: Path, report: tuple[s
     md = ok(rcli(*report, "--format", "markdown")).out
     assert md.startswith("## ") and "| --- |" in md.replace(":", "").replace("---|", "--- |")
     table = ok(rcli(*report)).out
-    assert "totaal" in table and "totaal" in md
+    # The totals label in English (not "totals" in a note); JSON keeps totaal.
+    assert re.search(r"\btotal\b", table) and "| total |" in md
     xlsx = tmp_path / "report.xlsx"
     ok(rcli(*report, "--output", str(xlsx)))
     ws = load_workbook(xlsx).active
@@ -445,7 +447,7 @@ def test_every_report_in_every_format(rcli: Cli, tmp_path: Path, report: tuple[s
     header = rows[2]  # a title, an empty row, the header (Dutch titles)
     body = list(itertools.takewhile(lambda row: any(v is not None for v in row), rows[3:]))  # notes follow
     if "--transpose" in report:
-        assert list(header)[1:] == [*keys[1:], "totaal"]  # the totals are a column here
+        assert list(header)[1:] == [*keys[1:], "total"]  # the totals are a column here
         assert len(body) == len(data)
     else:
         assert len(header) == len(keys) and all(isinstance(h, str) and h for h in header)
