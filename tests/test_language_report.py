@@ -55,11 +55,10 @@ def found(words: list[str], text: str) -> list[str]:
 
 def visible(page: str, *, ours: bool = False) -> str:
     """The text of an HTML page as a reader sees it. ``ours``: only the texts the report
-    makes itself, without the column titles and their meanings (the views', render/views.py)
-    and the stories' notes (the ledger's own words)."""
+    makes itself (the column titles and their meanings among them), without the stories'
+    notes (the ledger's own words)."""
     page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
     if ours:
-        page = re.sub(r"<thead>.*?</thead>|<dl>.*?</dl>", " ", page, flags=re.S)
         page = re.sub(r"(<article[^>]*><h4>.*?</h4>)<p>.*?</p>", r"\1", page, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
