@@ -226,7 +226,8 @@ def reconcile(
     to = out(fmt, output)
     period = parse_month(month) if month else None
     found = ledger().reconcile(team, period)
-    view = listings.reconcile([listings.mismatch_record(m) for m in found])
+    human = to.format not in ("json", "csv")  # scripts read the descriptions in English
+    view = listings.reconcile([listings.mismatch_record(m, human) for m in found])
     emit(redacted(view) if redact else view, to)
     if check and found:
         raise SystemExit(ExitStatus.FINDINGS)

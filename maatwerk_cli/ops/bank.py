@@ -108,11 +108,12 @@ class Expected:
     row: Row
 
     @property
-    def text(self) -> str:
-        """A short description for reconcile: what it was, and its note."""
+    def text(self) -> Msg:
+        """A short description for reconcile: what it was, and its note (a message, so that
+        scripts read it in English and people in the run's language)."""
         what = (msg("bank.expected_card_payment", category=self.row.category) if self.kind == "spend"
                 else msg("bank.expected_withdrawal"))
-        return str(msg("bank.expected_with_note", what=what, note=self.row.note) if self.row.note else what)
+        return msg("bank.expected_with_note", what=what, note=self.row.note) if self.row.note else what
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,7 +551,8 @@ class Mismatch:
         ``amount_mismatch`` (a debit and an entry that belong together by date, with
         different amounts).
     date: the bank line's date, else the entry's; amount: the bank's amount, else the entry's.
-    description: the bank's text, or what the entry is; for a mismatch, both amounts.
+    description: the bank's text, or what the entry is; for a mismatch, both amounts (the
+      tool's own words a :class:`Msg`: ``str()`` in the run's language, ``.text("en")`` for scripts).
     ref: the bank line (when there is one); id: the entry or withdrawal (when there is one).
     recorded: the amount in the ledger, for ``amount_mismatch``.
     """
@@ -558,7 +560,7 @@ class Mismatch:
     problem: str
     date: dt.date
     amount: Decimal
-    description: str
+    description: str | Msg
     ref: str = ""
     id: str = ""
     recorded: Decimal | None = None
@@ -613,14 +615,13 @@ def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> l
 
 
 def _mismatch(line: StoredLine, target: str, recorded: Decimal) -> Mismatch:
-    text = str(msg("bank.amount_mismatch", bank=line.amount, recorded=recorded, id=target,
-                   description=line.description))
+    text = msg("bank.amount_mismatch", bank=line.amount, recorded=recorded, id=target, description=line.description)
     return Mismatch("amount_mismatch", line.date, line.amount, text, ref=line.ref, id=target,
                     recorded=recorded)
 
 
 def mismatch_record(m: Mismatch) -> dict[str, Any]:
-    return {name: getattr(m, name) for name in RECONCILE_FIELDS}
+    return {**{name: getattr(m, name) for name in RECONCILE_FIELDS}, "description": str(m.description)}
 
 
 # ---------------------------------------------------------------------------- checks

@@ -90,9 +90,11 @@ RECONCILE_TABLE = [Column("problem", N_("problem")), Column("date", N_("date"), 
                    Column("amount", N_("amount"), "money"), Column("recorded", N_("recorded"), "money"),
                    Column("ref", N_("ref"), "id"), Column("id", N_("id"), "id"),
                    Column("description", N_("description"), wide=True)]
-def mismatch_record(m: Any) -> dict[str, Any]:
-    """A :class:`~maatwerk_cli.ops.bank.Mismatch` as a record of :data:`RECONCILE_DATA`."""
-    return {c.key: getattr(m, c.key) for c in RECONCILE_DATA}
+def mismatch_record(m: Any, human: bool) -> dict[str, Any]:
+    """A :class:`~maatwerk_cli.ops.bank.Mismatch` as a record of :data:`RECONCILE_DATA`: its
+    description in the run's language for people, in English for scripts (JSON and CSV are the
+    same in every language)."""
+    return {**{c.key: getattr(m, c.key) for c in RECONCILE_DATA}, "description": _meaning(m.description, human)}
 
 
 def reconcile(records: Sequence[Record]) -> View:
