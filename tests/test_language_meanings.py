@@ -67,7 +67,8 @@ def test_the_covers_meanings_are_english_on_request_and_dutch_by_default(
     assert len(dutch) == len(english)
     text = "\n".join(dutch.values())
     assert not words(ENGLISH, text), words(ENGLISH, text)
-    assert dutch["besteed"] == "besteed van 1 januari tot de peildatum, zonder ingetrokken uitgaven, met afgeschreven kasgeld"
+    assert dutch["besteed"] == ("besteed van 1 januari tot de peildatum, zonder ingetrokken uitgaven, "
+                                "met afgeschreven kasgeld")
     # void is "intrekken" in the tool's Dutch: the column and what it means
     assert dutch["ingetrokken"] == "ja: de uitgave is ingetrokken en telt niet mee"
     assert "geannuleerd" not in text and "soortwijziging" not in dutch
