@@ -203,9 +203,9 @@ ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("export", "ledger"): (), ("export", "hledger"): (), ("export", "beancount"): (),
     ("export", "parquet"): ("{tmp}/out",),
 }
-#: Commands that need no ledger folder: init makes one, household codes need none, summary
-#: names its folders itself.
-WITHOUT_FOLDER = {("init",), ("household", "new"), ("summary",)}
+#: Commands that need no ledger folder: init and demo make one, household codes need none,
+#: summary names its folders itself, and the user guide is in the package.
+WITHOUT_FOLDER = {("init",), ("demo",), ("household", "new"), ("summary",), ("handleiding",)}
 
 
 def test_every_command_is_covered() -> None:

@@ -211,11 +211,15 @@ def test_the_package_ships_its_types() -> None:
     import maatwerk_cli
 
     assert (Path(maatwerk_cli.__file__).parent / "py.typed").is_file()
-    assert 'maatwerk_cli = ["py.typed", "locale/*/*.po"]' in (ROOT / "pyproject.toml").read_text()
+    from maatwerk_cli.store.toml import loads
+
+    data = loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"), "pyproject.toml")
+    assert "py.typed" in data["tool"]["setuptools"]["package-data"]["maatwerk_cli"]
 
 
 def test_the_package_ships_its_message_catalogues(tmp_path: Path) -> None:
-    """The catalogues are package data: a wheel holds every .po file of the checkout."""
+    """The catalogues are package data: a wheel holds every .po and compiled .mo file of the
+    checkout, and the user guide."""
     import zipfile
 
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
@@ -223,10 +227,12 @@ def test_the_package_ships_its_message_catalogues(tmp_path: Path) -> None:
     if done.returncode != 0:
         pytest.skip(f"no wheel could be built here: {done.stderr.strip()[-200:]}")
     [wheel] = tmp_path.glob("*.whl")
-    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".po")}
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {n for n in names if n.endswith((".po", ".mo"))}
     ours = {f"maatwerk_cli/{p.relative_to(ROOT / 'maatwerk_cli').as_posix()}"
-            for p in (ROOT / "maatwerk_cli" / "locale").rglob("*.po")}
+            for p in (ROOT / "maatwerk_cli" / "locale").rglob("*") if p.suffix in (".po", ".mo")}
     assert ours and shipped == ours
+    assert "maatwerk_cli/help/handleiding.md" in names
 
 
 @pytest.mark.parametrize("when", [dt.date(2025, 3, 14), "14-3-2025", "2025-03-14"])

@@ -145,7 +145,7 @@ def test_rules_in_dutch(demo: Run, tmp_path: Path, cli: Run) -> None:
     nl = ok(cli("--ledgers", str(empty), "rules", "--lang", "nl")).out
     # The rules' part (the title of the overrides under it is the command line's).
     assert " ".join(nl.split()).startswith("Geldende vuistregels geen vuistregels ingesteld; zet ze onder [rules] "
-                                           "in maatwerk.toml (docs/rules.md)")
+                                           "in maatwerk.toml (`maatwerk rules --help` noemt ze)")
     assert "no rules of thumb set" in ok(cli("--ledgers", str(empty), "rules", "--lang", "en")).out
 
 

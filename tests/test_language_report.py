@@ -113,7 +113,7 @@ def test_the_pack_is_dutch_by_default_and_english_on_request(
     assert book.sheetnames == PACK_EN
     # In English a cell holds the value as the JSON has it.
     assert {"under", "on-track"} <= set(column(book["utilisation"], "status"))
-    assert set(column(book["loans"], "soort")) - {"totaal", None} == {"loan", "conditional"}
+    assert set(column(book["loans"], "kind")) - {"total", None} == {"loan", "conditional"}
     facts = cover_facts(book.worksheets[0])
     assert all(label in facts for label in COVER_EN), facts
     assert facts["Report"] == "Monthly report of the maatwerk budget, 2026-10"

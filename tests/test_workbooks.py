@@ -110,6 +110,18 @@ PACK_SHEETS = ["About this report", "utilisation", "compare", "categories", "loa
                "overrides", "knipkaart", "cash"]
 
 
+def pack_tabs(*more: str) -> list[str]:
+    """The pack's tabs as the product names them in the language the test runs it in (the
+    Dutch and English names themselves are checked in test_language_report.py)."""
+    import os
+
+    from maatwerk_cli.core.messages import at_edge, plain_option, tr
+    from maatwerk_cli.render.xlsx import tab_name
+
+    with at_edge(os.environ.get("MAATWERK_LANG", "nl"), plain_option):
+        return [tr(PACK_SHEETS[0]), *(tab_name(s) for s in [*PACK_SHEETS[1:], *more])]
+
+
 # ---------------------------------------------------------------------------- reading back
 
 
@@ -253,7 +265,20 @@ def check_cell(cell: Any, expected: Any, kind: str, where: str) -> None:
         assert value is expected, (where, value, expected)
     else:
         text = ", ".join(expected) if isinstance(expected, list) else str(expected)
-        assert str(value) == text, (where, value, expected)
+        # A status or kind is a word in the workbook's language, a fixed value in JSON.
+        key = where.split("!")[-1].split("[")[0]
+        assert str(value) in (text, people_word(key, text)), (where, value, expected)
+
+
+def people_word(key: str, value: str) -> str:
+    """A JSON value as the workbook shows it to people, in the language the tests run it in."""
+    import os
+
+    from maatwerk_cli.core.messages import at_edge, plain_option
+    from maatwerk_cli.render.xlsx import cell_word
+
+    with at_edge(os.environ.get("MAATWERK_LANG", "nl"), plain_option):
+        return str(cell_word(key, value))
 
 
 def check_layout(ws: Any, n_records: int, has_total: bool, *, transposed: bool) -> None:
@@ -354,19 +379,28 @@ def check_sheet(ws: Any, records: list[dict[str, Any]], table: Shown | None, *, 
 
 
 def check_cover(ws: Any, *, municipality: str, sheets: Sequence[Any], as_of: str | None, report: str) -> None:
-    """The first sheet: what the workbook is, for whom, when, and what every column means (in
-    English, as the suite runs; the Dutch cover is checked in test_language_report.py)."""
-    assert ws.title == "About this report"
+    """The first sheet: what the workbook is, for whom, when, and what every column means (its
+    labels in the language the test runs the command in: the words themselves are checked in
+    test_language_report.py)."""
+    import os
+
+    from maatwerk_cli.core.messages import at_edge, plain_option, tr
+
+    with at_edge(os.environ.get("MAATWERK_LANG", "nl"), plain_option):
+        said = {k: tr(k) for k in ("About this report", "Municipality", "Report", "Period", "As of", "Made",
+                                   "Column", "Meaning", "with")}
+    assert ws.title == said["About this report"]
     rows = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value) for r in range(1, ws.max_row + 1)]
     facts = {a: b for a, b in rows if a}
-    assert facts.get("Municipality") == municipality, facts
-    assert facts.get("Report") == report, (facts, report)
-    assert facts.get("Period"), facts
+    assert facts.get(said["Municipality"]) == municipality, facts
+    assert facts.get(said["Report"]) == report, (facts, report)
+    assert facts.get(said["Period"]), facts
     today = dt.date.today().strftime("%d-%m-%Y")
-    assert facts.get("As of") == (as_of or today), (facts, as_of)
-    made = dt.datetime.strptime(str(facts.get("Made", "")).split(" with ")[0], "%d-%m-%Y %H:%M")
+    assert facts.get(said["As of"]) == (as_of or today), (facts, as_of)
+    made = dt.datetime.strptime(str(facts.get(said["Made"], "")).split(" ")[0:2][0] + " "
+                                + str(facts.get(said["Made"], "")).split(" ")[1], "%d-%m-%Y %H:%M")
     assert abs((made - dt.datetime.now()).total_seconds()) < 600, facts
-    start = next(i for i, (a, b) in enumerate(rows) if (a, b) == ("Column", "Meaning"))
+    start = next(i for i, (a, b) in enumerate(rows) if (a, b) == (said["Column"], said["Meaning"]))
     meanings = {a: b for a, b in rows[start + 1 :] if a}
     for sheet in sheets:
         transposed = sheet.freeze_panes == "B4"
@@ -462,10 +496,10 @@ def test_pack_workbook(cli: Callable[..., Result], tmp_path: Path, monkeypatch: 
     wrote = cli("--ledgers", str(DEMO), "pack", *MONTH, "-o", str(out))
     assert wrote.code == 0, wrote.err
     wb = load_workbook(out)
-    assert wb.sheetnames == PACK_SHEETS
+    assert wb.sheetnames == pack_tabs()
     expected = _pack_expected(cli)
     for name, (records, command) in expected.items():
-        ws = wb[name]
+        ws = wb[pack_tabs(name)[-1]]
         table = None
         if command and records:
             table = shown_table(_table(cli, command, monkeypatch), str(ws["A1"].value))
@@ -478,7 +512,7 @@ def test_pack_workbook(cli: Callable[..., Result], tmp_path: Path, monkeypatch: 
             total = [ws.cell(row=4 + len(records), column=n).value for n in range(3, 7)]
             assert total == [sum(c[k] for c in records) for k in ("used", "limit", "remaining", "beyond")]
     # refusals: no command of their own; the test's reference fold reads the journals
-    ws = wb["refusals"]
+    ws = wb[pack_tabs("refusals")[-1]]
     ref = _refusals_by_reference()
     got = sorted((ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value,
                   ws.cell(row=r, column=3).value.date(), ws.cell(row=r, column=4).value,
@@ -513,12 +547,12 @@ def test_pack_has_lead_time_once_request_dates_are_recorded(
     out = tmp_path / "oktober.xlsx"
     assert cli(*base, "pack", *MONTH, "-o", str(out)).code == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == [*PACK_SHEETS, "leadtime"]
+    assert wb.sheetnames == pack_tabs("leadtime")
     command = (*base, "leadtime", *MONTH)
     records = _json(cli, [*command])
     mine = next(r for r in records if r["team"] == team and r["method"] == "alle")
     assert mine["within_one_day"] == mine["count"] - 2  # asked 5 and 18 days before paying
-    ws = wb["leadtime"]
+    ws = wb[pack_tabs("leadtime")[-1]]
     check_sheet(ws, records, shown_table(_table(cli, command, monkeypatch), str(ws["A1"].value)))
     check_cover(wb.worksheets[0], municipality=_municipality(DEMO), sheets=wb.worksheets[1:],
                 as_of="31-10-2026", report=str(wb.worksheets[0]["A1"].value))

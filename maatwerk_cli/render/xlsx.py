@@ -191,7 +191,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([])
         header_row = 3
-        ws.append([_cell(tr(c.header.strip()) or None) for c in sheet.columns])
+        ws.append([_cell(c.header.strip() or None) for c in sheet.columns])  # in the run's language already
         for cell in ws[header_row]:
             cell.font = bold
             cell.alignment = Alignment(vertical="top")
@@ -283,7 +283,7 @@ def _cover(ws: Any, cover: Cover, tabs: Sequence[str], keys: dict[str, str]) -> 
         for name, meaning in cover.definitions:
             key = keys.get(name, "")
             said = _translated(CELL_MEANINGS[key], meaning) if key in CELL_MEANINGS else tr(meaning) if meaning else ""
-            ws.append([_cell(tr(name)), _cell(said)])
+            ws.append([_cell(name), _cell(said)])  # a column's title, in the run's language already
             ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 90
