@@ -26,7 +26,8 @@ Cli = Callable[..., Result]
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 QUOTED = re.compile(r"`maatwerk ([^`]*)`")
 # What click says about options that do not exist is about the user's typing, not a hint.
-NOT_HINTS = re.compile(r"(?:No such option|no such option): --[\w-]+|extra argument\(s\) \([^)]*\)")
+NOT_HINTS = re.compile(r"(?:No such option|no such option|Optie bestaat niet): --[\w-]+|"
+                       r"extra (?:argument\(s\)|argumenten?) \([^)]*\)")
 
 
 @cache
@@ -53,7 +54,7 @@ def command_of(words: Sequence[str]) -> tuple[tuple[str, ...], Any]:
     rest = list(words)
     while rest and hasattr(cmd, "commands"):
         word = rest.pop(0)
-        if word == "--ledgers":
+        if word in ("--ledgers", "--lang"):  # the global options that take a value
             rest and rest.pop(0)
             continue
         if word.startswith("-"):
