@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import importlib.abc
 import importlib.util
 import inspect
 import os
@@ -224,7 +223,7 @@ def click_message(text: str) -> str:
     return text
 
 
-class _WhenRichUtils(importlib.abc.MetaPathFinder):
+class _WhenRichUtils:  # a meta path finder (importlib.abc is not imported: it costs a spend)
     """Finds typer's help module through the other finders and, once it has run, sets its
     texts in the language of the run (then steps aside)."""
 
@@ -232,13 +231,13 @@ class _WhenRichUtils(importlib.abc.MetaPathFinder):
         if fullname != _RICH_UTILS:
             return None
         sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)
+        spec: Any = importlib.util.find_spec(fullname)
         if spec is not None and spec.loader is not None:
             spec.loader = _ThenSpeak(spec.loader)
         return spec
 
 
-class _ThenSpeak(importlib.abc.Loader):
+class _ThenSpeak:  # a loader, by its two methods
     def __init__(self, loader: Any) -> None:
         self.loader = loader
 
