@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,17 @@ def test_the_order_option_environment_setting_system_dutch() -> None:
     assert choose(None, {}, setting(None)) == "nl"
     # A value that names no language with a catalogue is passed over, not obeyed.
     assert choose(None, {"MAATWERK_LANG": "klingon", "LANG": "en_US.UTF-8"}, setting(None)) == "en"
+
+
+def test_a_language_setting_the_tool_does_not_speak_is_refused(tmp_path: Path) -> None:
+    from maatwerk_cli.cli.app import run
+
+    folder = tmp_path / "ledgers"
+    assert run(["--ledgers", str(folder), "init", "--municipality", "Teststad"]) == 0
+    settings = folder / "maatwerk.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert 'language = "en"' in text  # the suite runs in English, and init writes the run's language
+    settings.write_text(text.replace('language = "en"', 'language = "de"'), encoding="utf-8")
+    before = settings.read_bytes()
+    assert run(["--ledgers", str(folder), "team", "list"]) == 2
+    assert settings.read_bytes() == before

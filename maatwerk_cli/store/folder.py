@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputError, LedgerError, NotFoundError, Problem
-from ..core.messages import Msg, Opt, msg
+from ..core.messages import LANGUAGES, Msg, Opt, msg
 from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
@@ -202,6 +202,8 @@ class LedgerFolder:
         for key in ("municipality", "locale", "language"):
             if key in raw and not isinstance(raw[key], str):
                 raise LedgerError(msg("settings.not_text", where=where, key=key))
+        if raw.get("language", "nl") not in LANGUAGES:  # a typo would silently speak another language
+            raise LedgerError(msg("settings.language", where=where, value=raw["language"], choices=list(LANGUAGES)))
         municipality = raw.get("municipality", "")
         if len(municipality) > NAME_MAX:
             raise LedgerError(msg("settings.municipality_too_long", where=where, length=len(municipality),
