@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .analysis.export import JournalExport as JournalExport
     from .analysis.export import Tables as Tables
     from .ops.bank import BankImport as BankImport
+    from .ops.bank import Covered as Covered
     from .ops.bank import Mismatch as Mismatch
     from .ops.cash import CashStatus as CashStatus
     from .ops.cash import Settlement as Settlement
@@ -663,6 +664,12 @@ class Ledger:
         from .ops.bank import reconcile
 
         return reconcile(self.folder, team, month)
+
+    def statement_coverage(self, team: str) -> list[Covered]:
+        """Per own account, the days a team's imported statements cover (first to last line)."""
+        from .ops.bank import statement_coverage
+
+        return statement_coverage(self.folder, team)
 
     @overload
     def import_entries(self, request: ImportEntriesRequest, /, *,

@@ -103,7 +103,7 @@ def test_month_of_ing_imported_missing_payment_completed_reimport_changes_nothin
         "problem": "bank_without_entry", "date": "2025-03-14", "amount": 18.95, "recorded": None,
         "ref": DRUGSTORE_REF, "id": "",
         "description": "Drogisterij Het Potje Pasvolgnr: 003 14-03-2025 11:27 Transactie: 2D5N64 "
-                       "Term: DP0003",
+                       "Term: DP0003", "until": None,
     }]
 
     # The clerk completes it with the start of the reference; the date comes from the bank.
@@ -138,7 +138,9 @@ def test_overlapping_statement_adds_only_the_new_lines(lcli: Cli, ledger_dir: Pa
     assert isinstance(again, dict)
     assert again["added"] == 0 and [x["amount"] for x in again["linked"]] == [20.00]
     april = rows_json(lcli("reconcile", "noord", "--month", "2025-04", "--format", "json"))
-    assert [(r["problem"], r["amount"]) for r in april] == [("bank_without_entry", 42.10)]
+    # The statements end on 8 April: the rest of the month is on none of them (issue 24).
+    assert [(r["problem"], r["amount"], r["date"], r["until"]) for r in april] == [
+        ("bank_without_entry", 42.10, "2025-04-01", None), ("not_covered", None, "2025-04-09", "2025-04-30")]
     assert lcli("check").code == 0
 
 
@@ -287,7 +289,7 @@ def test_reconcile_expects_card_spends_and_withdrawals_only(lcli: Cli, ledger_di
     extra = [
         ("spend", "noord", "15", "-c", "Overig", "-d", "12-3-2025"),  # card, never booked: flagged
         ("spend", "noord", "40", "-c", "Overig", "-d", "24-3-2025"),  # may still be booked: not yet
-        ("spend", "noord", "99", "-c", "Overig", "-d", "2-4-2025"),  # after the statement: not flagged
+        ("spend", "noord", "99", "-c", "Overig", "-d", "2-4-2025"),  # after the statement: not yet
         ("spend", "noord", "77", "-c", "Overig", "-m", "factuur", "-d", "13-3-2025"),  # invoice
         ("cash", "withdraw", "noord", "30", "-d", "11-3-2025"),  # cash machine, never booked: flagged
         ("spend", "noord", "18,59", "-c", "Gezondheid", "-d", "14-3-2025"),  # typo of 18,95
@@ -300,11 +302,17 @@ def test_reconcile_expects_card_spends_and_withdrawals_only(lcli: Cli, ledger_di
         ("entry_without_bank", "2025-03-11", 30.0, None, "noord-2025-0013"),
         ("entry_without_bank", "2025-03-12", 15.0, None, "noord-2025-0009"),
         ("amount_mismatch", "2025-03-14", 18.95, 18.59, "noord-2025-0014"),
+        # Never skipped in silence (issue 24): on no statement so far.
+        ("not_on_a_statement_yet", "2025-03-24", 40.0, None, "noord-2025-0010"),
+        ("not_on_a_statement_yet", "2025-04-02", 99.0, None, "noord-2025-0011"),
     ]
     assert "cash withdrawal" in str(found[0]["description"])
     assert "€ 18,95" in str(found[2]["description"]) and "€ 18,59" in str(found[2]["description"])
     assert found[2]["ref"] == DRUGSTORE_REF
-    assert rows_json(lcli("reconcile", "noord", "--month", "2025-04", "--format", "json")) == []
+    assert "on none of the imported statements yet" in str(found[4]["description"])
+    april = rows_json(lcli("reconcile", "noord", "--month", "2025-04", "--format", "json"))
+    assert [(r["problem"], r["date"], r["until"]) for r in april] == [
+        ("not_covered", "2025-04-01", "2025-04-30"), ("not_on_a_statement_yet", "2025-04-02", None)]
     table = lcli("reconcile", "noord")
     assert table.code == 0 and "18,59" in table.out
 
@@ -312,7 +320,8 @@ def test_reconcile_expects_card_spends_and_withdrawals_only(lcli: Cli, ledger_di
     lcli("void", "noord-2025-0014", "--reason", "bedrag verkeerd overgenomen")
     lcli("spend", "noord", "18,95", "-c", "Gezondheid", "--bank-line", DRUGSTORE_REF)
     left = rows_json(lcli("reconcile", "noord", "--format", "json"))
-    assert [r["problem"] for r in left] == ["entry_without_bank", "entry_without_bank"]
+    assert [r["problem"] for r in left] == ["entry_without_bank", "entry_without_bank", "not_on_a_statement_yet",
+                                            "not_on_a_statement_yet"]
 
 
 def test_reconcile_reports_a_link_whose_amounts_differ(ledger_dir: Path) -> None:

@@ -178,6 +178,17 @@ VARIANTS: dict[str, Variant] = {
         (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
         ("bunq", f"bunq {COSTS}"),
     ], None, "bunq CSV states no balances", ""),
+    # The older export without Interest Date, and the export with Dutch headers (issue 24).
+    "bunq_en_old_2025-04.csv": Variant("bunq", "bunq CSV", [
+        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
+        (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
+        ("bunq", f"bunq {COSTS}"),
+    ], None, "bunq CSV states no balances", "NL36BUNQ2040618293"),
+    "bunq_nl_2025-04.csv": Variant("bunq", "bunq CSV", [
+        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
+        (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
+        ("bunq", f"bunq {COSTS}"),
+    ], None, "bunq CSV states no balances", "NL36BUNQ2040618293"),
     # Triodos CSV
     "triodos_2025-04.csv": Variant("triodos", "Triodos CSV", [
         (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
@@ -200,6 +211,14 @@ VARIANTS: dict[str, Variant] = {
     ], CHECKED, "", "246813579"),
     # The older TXT texts: fields of 32 characters padded with spaces.
     "abnamro_2025-04.tab": Variant("abnamro", "ABN AMRO TXT (tab-separated)", [
+        (MUNI, f"SEPA Overboeking IBAN: NL68BNGH0285037219 BIC: BNGHNL2G Naam: {MUNI} Omschrijving: {TOP_UP}"),
+        (ATM, f"GEA, Betaalpas {ATM},PAS004 NR:G5H6J7, 02.04.25/11:05 ZUIDSTAD"),
+        (BAKERY, f"BEA, Betaalpas {BAKERY},PAS004 NR:K2L3M4, 03.04.25/08:12 ZUIDSTAD"),
+        (PHARMACY, f"BEA, Betaalpas {PHARMACY},PAS004 NR:X7Y8Z9, 07.04.25/16:40 ZUIDSTAD"),
+        ("", f"ABN AMRO Bank N.V. {COSTS}"),
+    ], CHECKED, "", "567812349"),
+    # The same download with NUL bytes inside a description (issue 24): read as spaces.
+    "abnamro_nul_2025-04.tab": Variant("abnamro", "ABN AMRO TXT (tab-separated)", [
         (MUNI, f"SEPA Overboeking IBAN: NL68BNGH0285037219 BIC: BNGHNL2G Naam: {MUNI} Omschrijving: {TOP_UP}"),
         (ATM, f"GEA, Betaalpas {ATM},PAS004 NR:G5H6J7, 02.04.25/11:05 ZUIDSTAD"),
         (BAKERY, f"BEA, Betaalpas {BAKERY},PAS004 NR:K2L3M4, 03.04.25/08:12 ZUIDSTAD"),

@@ -156,7 +156,8 @@ def test_reconcile_check_exits_1_on_a_difference_and_0_when_clean(lcli: Cli) -> 
     found = lcli("reconcile", "noord", "--check", "-f", "json")
     assert found.code == 1 and json.loads(found.out)
     assert lcli("reconcile", "noord", "-f", "json").code == 0  # without --check: a listing
-    assert lcli("reconcile", "noord", "--check", "--month", "2024-01", "-f", "json").code == 0
+    # A month no statement covers is a finding, never "agree" (issue 24).
+    assert lcli("reconcile", "noord", "--check", "--month", "2024-01", "-f", "json").code == 1
 
 
 def test_loans_overdue_check_exits_1_when_a_loan_is_overdue(lcli: Cli) -> None:

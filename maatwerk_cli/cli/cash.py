@@ -166,6 +166,8 @@ def import_bank(
     fmt = bank_format.strip().lower()
     result = ledger().import_statement(ImportBankRequest(file, team, format=fmt, account=account, dry_run=dry_run))
     warn_problems(result.problems)
+    for problem in result.warnings:
+        warn(str(problem))
     emit(listings.bank_import(result, to.format), to)
 
 
@@ -218,16 +220,22 @@ def reconcile(
     bank_without_entry: a payment on the statement that no card spend or withdrawal
     explains. entry_without_bank: a card spend or withdrawal the imported statements
     do not show. amount_mismatch: the two belong together but the amounts differ.
-    Invoices and cash spends are not expected on the statement. With --check the command
-    exits 1 when it finds anything (0 when bank and ledger agree), for a cron job.
+    not_on_a_statement_yet: a card spend or withdrawal after the last imported statement
+    (or in its last 3 days, or on days no statement covers). not_covered: days of --month
+    (or between two accounts' statements) that no imported statement covers, from date to
+    until. Under the table: per account, the days its statements cover (first to last bank
+    line). Invoices and cash spends are not expected on the statement. With --check the
+    command exits 1 when it finds anything (0 only when every day looked at is covered and
+    nothing is open), for a cron job.
     """
     from ..render import listings
 
     to = out(fmt, output)
     period = parse_month(month) if month else None
-    found = ledger().reconcile(team, period)
+    lg = ledger()
+    found = lg.reconcile(team, period)
     human = to.format not in ("json", "csv")  # scripts read the descriptions in English
-    view = listings.reconcile([listings.mismatch_record(m, human) for m in found])
+    view = listings.reconcile([listings.mismatch_record(m, human) for m in found], lg.statement_coverage(team))
     emit(redacted(view) if redact else view, to)
     if check and found:
         raise SystemExit(ExitStatus.FINDINGS)

@@ -144,6 +144,7 @@ def parse_bytes(
         _too_big(filename, len(data))
     if fmt != "auto" and fmt not in FORMATS:
         _fail(filename, 0, msg("statement.format_unknown", format=repr(fmt[:40]), formats=list(FORMATS)))
+    data, warnings = _blank_nuls(data, filename)
     segments = _segments(data)
     if fmt == "auto":
         fmt = detect_format(segments[0][1], filename)
@@ -158,7 +159,7 @@ def parse_bytes(
             seen.update((ln.account, ln.ref) for ln in kept)
             parts.append(part._replace(lines=kept))
     parts = _pick_account(parts, account, fmt, filename)
-    return _statement(fmt, parts, layout)
+    return replace(_statement(fmt, parts, layout), warnings=warnings)
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -168,7 +169,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
     if data.startswith(b"PK\x03\x04") and _is_xlsx(data):
         return "abnamro"
     _refuse_known_binaries(data, filename)
-    data = _segments(data)[0][1]
+    data = _segments(_blank_nuls(data, filename)[0])[0][1]
     head = data[:65536]
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
@@ -389,6 +390,37 @@ def _refuse_known_binaries(data: bytes, file: str) -> None:
 
 
 _BAD_TEXT_CHARS = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+_BAD_TEXT_BYTES = re.compile(rb"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+#: At most this share of a text file may be NUL bytes (UTF-16 text is about half NULs).
+MAX_NUL_SHARE = 0.05
+
+
+def _blank_nuls(data: bytes, file: str) -> tuple[bytes, tuple[Problem, ...]]:
+    """A text export with NUL bytes inside its fields read with spaces in their place,
+    and a warning for each line that held them.
+
+    Some bank software pads a description with NUL bytes (an ABN AMRO TXT download has been
+    seen with them); the rest of the line is sound text. The file is left as it is (and is
+    then refused as binary data or UTF-16) unless every NUL byte sits between text on its
+    line, few of the file's bytes are NUL, and no other control character is there: so
+    UTF-16, spreadsheets and other binary files are still refused whole.
+    """
+    if b"\x00" not in data or data.startswith((b"PK\x03\x04", _OLE2, b"%PDF", codecs.BOM_UTF16_LE,
+                                                codecs.BOM_UTF16_BE)):
+        return data, ()
+    if data.count(b"\x00") > len(data) * MAX_NUL_SHARE:
+        return data, ()
+    lines: list[int] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if b"\x00" not in raw:
+            continue
+        body = raw.rstrip(b"\r")
+        inside = body.strip(b"\x00 \t") == body.strip(b" \t")  # no NUL at either end of the line
+        if not inside or _BAD_TEXT_BYTES.search(body.replace(b"\x00", b" ")):
+            return data, ()
+        lines.append(number)
+    warnings = tuple(Problem(file or "input", n, msg("statement.nul_read_as_space")) for n in lines)
+    return data.replace(b"\x00", b" "), warnings
 
 
 def _decode(data: bytes, file: str) -> str:

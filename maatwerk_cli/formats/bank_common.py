@@ -77,6 +77,8 @@ class Statement:
     note: "" when every line was checked against balances the file states; otherwise why
         that could not be done (the file has no balances, a statement lacks its closing
         balance, ...), for the import summary.
+    warnings: what was read in a way the file did not quite ask for, one per line it
+        concerns (NUL bytes inside a field read as spaces), for the person importing.
     """
 
     format: str
@@ -85,6 +87,7 @@ class Statement:
     closing_balance: Decimal | None
     layout: str = ""
     note: str = ""
+    warnings: tuple[Problem, ...] = ()
 
 
 class Part(NamedTuple):

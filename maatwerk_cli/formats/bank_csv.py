@@ -401,17 +401,30 @@ _BUNQ_COLUMNS: Columns = {
         "date": "date", "amount": "amount", "account": "account", "counter": "counterparty",
         "name": "name", "text": "description",
     },
+    "nl": {
+        "date": "datum", "amount": "bedrag", "account": "rekening", "counter": "tegenrekening",
+        "name": "naam", "text": "omschrijving",
+    },
 }
+# A header is bunq's when it has the four columns every bunq export has and one that only
+# bunq's have beside them: the interest date (current export) or the counter account (the
+# older one, which has no interest date), in English or in Dutch.
+_BUNQ_MARKS = (
+    ({"date", "amount", "name", "description"}, {"interest date", "counterparty"}),
+    ({"datum", "bedrag", "naam", "omschrijving"}, {"rentedatum", "rente datum", "tegenrekening"}),
+)
 
 
 def is_bunq_header(cells: Sequence[str]) -> bool:
-    return {"date", "interest date", "amount", "name", "description"} <= {_norm(cell) for cell in cells}
+    names = {_norm(cell) for cell in cells}
+    return any(core <= names and bool(names & extra) for core, extra in _BUNQ_MARKS)
 
 
 def parse_bunq(text: str, file: str) -> tuple[list[Part], str]:
     """bunq CSV: ``"Date","Interest Date","Amount","Account","Counterparty","Name","Description"``
-    (``,`` or ``;``; older exports lack Account), ISO dates, signed amounts with a decimal
-    comma or dot; no references and no balances."""
+    (``,`` or ``;``; older exports lack Account, or Interest Date), or the same in Dutch
+    (``"Datum","Bedrag","Rekening","Tegenrekening","Naam","Omschrijving"``); ISO dates,
+    signed amounts with a decimal comma or dot; no references and no balances."""
     records = _records(text, file, delimiter=_delimiter(text))
     line, header = _header(records, file)
     table = _Table(file, line, header, _BUNQ_COLUMNS, ("date", "amount", "name", "text"))
@@ -424,10 +437,16 @@ def parse_bunq(text: str, file: str) -> tuple[list[Part], str]:
         signed = _amount(_ungroup(table.get(row, "amount"), comma), file, line, comma=comma, signed=True)
         name = _clean(table.get(row, "name"))
         lines.append(BankLine(
-            "", _flexible_date(table.get(row, "date"), file, line), abs(signed),
+            "", _flexible_date(_dashed(table.get(row, "date")), file, line), abs(signed),
             DEBIT if signed < 0 else CREDIT, _describe(name, table.get(row, "text")), name, account, line,
         ))
     return _flat_parts(lines, None, msg("statement.a_csv", layout="bunq CSV")), "bunq CSV"
+
+
+def _dashed(cell: str) -> str:
+    """``2017/03/01`` (some older bunq exports) as ``2017-03-01``; other dates as they are."""
+    raw = cell.strip()
+    return raw.replace("/", "-") if re.fullmatch(r"\d{4}/\d{2}/\d{2}", raw) else raw
 
 
 def _ungroup(cell: str, comma: bool) -> str:

@@ -54,7 +54,7 @@ MISMATCH_DAYS = 1
 MAX_CELL = 200
 #: The start of a reference the clerk may type instead of all of it (``h:5873`` for ``h:5873ecf5...``).
 MIN_PREFIX = 6
-PROBLEMS = ("bank_without_entry", "entry_without_bank", "amount_mismatch")
+PROBLEMS = ("bank_without_entry", "entry_without_bank", "amount_mismatch", "not_on_a_statement_yet", "not_covered")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -280,6 +280,8 @@ class BankImport:
     layout: what exactly was read (bank, kind of file, variant), for people.
     note: "" when every line was checked against the statement's balances; else why not
         (the file states none, a statement lacks its closing balance, ...).
+    warnings: lines of the file read in a way it did not quite ask for (NUL bytes inside a
+        field read as spaces), each naming its line.
     """
 
     team: str
@@ -295,6 +297,7 @@ class BankImport:
     layout: str = ""
     note: str = ""
     elsewhere: tuple[StoredLine, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 def _new_lines(
@@ -448,6 +451,7 @@ def import_statement(
         layout=statement.layout,
         note=statement.note,
         elsewhere=tuple(elsewhere),
+        warnings=statement.warnings,
     )
 
 
@@ -544,29 +548,93 @@ def bank_lines(
 
 @dataclass(frozen=True, slots=True)
 class Mismatch:
-    """One thing the bank and the ledger disagree on.
+    """One thing the bank and the ledger disagree on, or one stretch the bank is silent on.
 
     problem: ``bank_without_entry`` (a debit with no card spend or withdrawal),
-        ``entry_without_bank`` (a card spend or withdrawal the statements do not show), or
+        ``entry_without_bank`` (a card spend or withdrawal the statements do not show),
         ``amount_mismatch`` (a debit and an entry that belong together by date, with
-        different amounts).
-    date: the bank line's date, else the entry's; amount: the bank's amount, else the entry's.
+        different amounts), ``not_on_a_statement_yet`` (a card spend or withdrawal on a day
+        no imported statement covers, or in the last :data:`MATCH_DAYS` days of one: its
+        booking may be on the next statement), or ``not_covered`` (days that no imported
+        statement covers: from ``date`` to ``until``).
+    date: the bank line's date, else the entry's, else the first day not covered; amount: the
+        bank's amount, else the entry's (None for days not covered).
     description: the bank's text, or what the entry is; for a mismatch, both amounts (the
       tool's own words a :class:`Msg`: ``str()`` in the run's language, ``.text("en")`` for scripts).
     ref: the bank line (when there is one); id: the entry or withdrawal (when there is one).
     recorded: the amount in the ledger, for ``amount_mismatch``.
+    until: the last day not covered, for ``not_covered``.
     """
 
     problem: str
     date: dt.date
-    amount: Decimal
+    amount: Decimal | None
     description: str | Msg
     ref: str = ""
     id: str = ""
     recorded: Decimal | None = None
+    until: dt.date | None = None
 
 
-RECONCILE_FIELDS = ("problem", "date", "amount", "recorded", "ref", "id", "description")
+RECONCILE_FIELDS = ("problem", "date", "amount", "recorded", "ref", "id", "description", "until")
+
+
+@dataclass(frozen=True, slots=True)
+class Covered:
+    """The days one own account's imported statements cover: from the first bank line's
+    date to the last one's (the statements' stated periods are not kept), and how many lines."""
+
+    account: str
+    first: dt.date
+    last: dt.date
+    lines: int
+
+
+def coverage(lines: Sequence[StoredLine]) -> list[Covered]:
+    """Per own account (each spelling of it once), the days its imported lines span."""
+    spans: dict[str, list[StoredLine]] = {}
+    for s in lines:
+        key = next((k for k in spans if same_account(k, s.account)), s.account)
+        spans.setdefault(key, []).append(s)
+    return sorted((Covered(account, min(x.date for x in held), max(x.date for x in held), len(held))
+                   for account, held in spans.items()), key=lambda c: (c.first, c.account))
+
+
+def statement_coverage(ledger: Any, team: str) -> list[Covered]:
+    """What a team's imported statements cover, per own account (empty before any import)."""
+    folder = folder_of(ledger)
+    return coverage(read_bank(folder, team_slug(folder, team))[0])
+
+
+def _joined(spans: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Periods as few as can be: overlapping or adjoining ones made one."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted(spans):
+        if out and first <= out[-1][1] + dt.timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
+
+
+Span = tuple[dt.date, dt.date]
+
+
+def _uncovered(first: dt.date, last: dt.date, spans: Sequence[Span]) -> list[Span]:
+    """The stretches of ``first``..``last`` that none of ``spans`` (joined, in order) covers."""
+    out: list[Span] = []
+    day = first
+    for a, b in spans:
+        if b < day:
+            continue
+        if a > last:
+            break
+        if a > day:
+            out.append((day, a - dt.timedelta(days=1)))
+        day = b + dt.timedelta(days=1)
+    if day <= last:
+        out.append((day, last))
+    return out
 
 
 def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> list[Mismatch]:
@@ -575,10 +643,15 @@ def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> l
     Card spends and withdrawals are expected on the statement; invoices and cash spends
     are not. An entry counts as missing from the bank only within the period the imported
     statements cover, and not in its last :data:`MATCH_DAYS` days (its booking may fall
-    after the statement ends). An open debit and an unlinked entry at most
+    after the statement ends): such an entry, and one on a day no statement covers, is
+    ``not_on_a_statement_yet``. An open debit and an unlinked entry at most
     :data:`MISMATCH_DAYS` day apart with different amounts are reported once, as an
-    ``amount_mismatch``; so is a link whose two sides differ.
+    ``amount_mismatch``; so is a link whose two sides differ. Days no statement covers are
+    ``not_covered``: with ``month``, those of the month; without, gaps between the periods
+    of two accounts. So an empty answer means every day looked at was on a statement and
+    nothing is open.
     """
+    import calendar
 
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
@@ -586,8 +659,7 @@ def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> l
     if not lines:
         raise InputError(msg("bank.none_imported", team=slug, option=Opt("team")))
     side = ledger_side(folder.book(slug).book)
-    first = min(s.date for s in lines)
-    last = max(s.date for s in lines)
+    spans = _joined((c.first, c.last) for c in coverage(lines))
     out: list[Mismatch] = []
     for s in lines:
         link = side.links.get(s.ref)
@@ -603,15 +675,33 @@ def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> l
         Mismatch("bank_without_entry", s.date, s.amount, s.description, ref=s.ref)
         for s in open_debits if s.ref not in paired_d
     )
-    cutoff = last - dt.timedelta(days=MATCH_DAYS)
-    out.extend(
-        Mismatch("entry_without_bank", e.date, e.amount, e.text, id=e.id)
-        for e in free
-        if e.id not in paired_e and first <= e.date <= cutoff
-    )
+    first, last = spans[0][0], spans[-1][1]
+    for e in free:
+        if e.id in paired_e:
+            continue
+        if any(a <= e.date <= b - dt.timedelta(days=MATCH_DAYS) for a, b in spans):
+            out.append(Mismatch("entry_without_bank", e.date, e.amount, e.text, id=e.id))
+        else:
+            said = msg("bank.not_on_a_statement_yet", what=e.text, first=first, last=last)
+            out.append(Mismatch("not_on_a_statement_yet", e.date, e.amount, said, id=e.id))
+    if month is not None:
+        start = dt.date(month[0], month[1], 1)
+        end = dt.date(month[0], month[1], calendar.monthrange(*month)[1])
+        gaps = _uncovered(start, end, spans)
+    else:
+        gaps = _uncovered(first, last, spans)
+    out.extend(Mismatch("not_covered", a, None, _not_covered(a, b, first, last), until=b) for a, b in gaps)
     if month is not None:
         out = [m for m in out if (m.date.year, m.date.month) == month]
     return sorted(out, key=lambda m: (m.date, PROBLEMS.index(m.problem), m.ref, m.id))
+
+
+def _not_covered(a: dt.date, b: dt.date, first: dt.date, last: dt.date) -> Msg:
+    if b < first:
+        return msg("bank.not_covered_before", first_day=a, last_day=b, first=first)
+    if a > last:
+        return msg("bank.not_covered_after", first_day=a, last_day=b, last=last)
+    return msg("bank.not_covered_between", first_day=a, last_day=b)
 
 
 def _mismatch(line: StoredLine, target: str, recorded: Decimal) -> Mismatch:

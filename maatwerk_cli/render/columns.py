@@ -78,7 +78,8 @@ WORDS = frozenset({
 #: the words people read for them (English, the catalogue's keys).
 NAMED = {
     "problem": {"bank_without_entry": N_("bank only"), "entry_without_bank": N_("ledger only"),
-                "amount_mismatch": N_("amounts differ")},
+                "amount_mismatch": N_("amounts differ"), "not_on_a_statement_yet": N_("not on a statement yet"),
+                "not_covered": N_("no statement")},
     "source": {"default": N_("default")},  # a rule of thumb's value that no file sets
 }
 #: The label of a totals row (and of a totals column where teams are columns): a data value,

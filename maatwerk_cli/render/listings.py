@@ -85,11 +85,14 @@ def bank_lines(records: Sequence[Record], *, open_only: bool) -> View:
 
 RECONCILE_DATA = [Column("problem"), Column("date", kind="date"), Column("amount", kind="money"),
                   Column("recorded", kind="money"), Column("ref", kind="id"), Column("id", kind="id"),
-                  Column("description")]
+                  Column("description"), Column("until", kind="date")]
 RECONCILE_TABLE = [Column("problem", N_("problem")), Column("date", N_("date"), "date"),
+                   Column("until", N_("until"), "date", wide=True),
                    Column("amount", N_("amount"), "money"), Column("recorded", N_("recorded"), "money"),
                    Column("ref", N_("ref"), "id"), Column("id", N_("id"), "id"),
                    Column("description", N_("description"), wide=True)]
+
+
 def mismatch_record(m: Any, human: bool) -> dict[str, Any]:
     """A :class:`~maatwerk_cli.ops.bank.Mismatch` as a record of :data:`RECONCILE_DATA`: its
     description in the run's language for people, in English for scripts (JSON and CSV are the
@@ -97,11 +100,17 @@ def mismatch_record(m: Any, human: bool) -> dict[str, Any]:
     return {**{c.key: getattr(m, c.key) for c in RECONCILE_DATA}, "description": _meaning(m.description, human)}
 
 
-def reconcile(records: Sequence[Record]) -> View:
+def reconcile(records: Sequence[Record], covered: Sequence[Any] = ()) -> View:
+    """The findings, with a line under them per own account saying which days its imported
+    statements cover (:class:`~maatwerk_cli.ops.bank.Covered`): "agree" is only ever said of those."""
     # People read the problems as words (columns.word); scripts get the contract's names
     # (bank_without_entry, ...).
+    footer = [tr("statements of {account} cover {first:date} to {last:date} (from the first to the last "
+                 "bank line, {n:plural:line|lines})", account=c.account or tr("an account they do not name"),
+                 first=c.first, last=c.last, n=c.lines) for c in covered]
+    # With nothing found the table is not shown, nor its footer: "agree" says of which days.
     return listing(tr("Reconcile"), records, RECONCILE_DATA, table=RECONCILE_TABLE, sheet="reconcile",
-                   empty=tr("bank and ledger agree"))
+                   empty="\n".join([tr("bank and ledger agree"), *footer]), footer=footer)
 
 
 RULE_DATA = [Column("team"), Column("rule"), Column("category"), Column("value"), Column("meaning"),
