@@ -100,7 +100,8 @@ def test_the_pack_is_dutch_by_default_and_english_on_request(
     assert ("Kolom", "Betekenis") in facts.items()
     assert not found(ENGLISH_ONLY, cells(cover).replace("Demostad", "")), found(ENGLISH_ONLY, cells(cover))
     assert [book[n]["A1"].value for n in ("weigeringen", "afwijkingen", "knipkaart")] == [
-        "Weigeringen 2026", "Afwijkingen 2026", "Knipkaart 2026"]
+        "Weigeringen 2026, peildatum 31-10-2026", "Afwijkingen 2026, peildatum 31-10-2026",
+        "Knipkaart 2026, peildatum 31-10-2026"]
 
     # Status and kind in Dutch words; what the status column means, in those words.
     assert {"achter", "op koers"} <= set(column(book["benutting"], "status"))
@@ -120,7 +121,8 @@ def test_the_pack_is_dutch_by_default_and_english_on_request(
     assert facts["Period"] == "1-1-2026 up to and including 31-10-2026"
     assert facts["Sheets"] == ", ".join(PACK_EN[1:])
     assert ("Column", "Meaning") in facts.items()
-    assert [book[n]["A1"].value for n in ("refusals", "overrides")] == ["Refusals 2026", "Overrides 2026"]
+    assert [book[n]["A1"].value for n in ("refusals", "overrides")] == [
+        "Refusals 2026, as of 31-10-2026", "Overrides 2026, as of 31-10-2026"]
     # The same figures on the same tabs in both.
     dutch = load_workbook(nl)
     for nl_tab, en_tab in zip(PACK_NL[1:], PACK_EN[1:], strict=True):

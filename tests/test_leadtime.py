@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +33,7 @@ SPENDS = [
     ("noord", "25", "pin", "12-3-2025", "11-3-2025"),      # 1
     ("noord", "300", "factuur", "20-3-2025", "14-3-2025"),  # 6
     ("noord", "150", "factuur", "21-3-2025", "18-3-2025"),  # 3
-    ("noord", "30", "pin", "25-3-2025", None),             # not recorded: 0
+    ("noord", "30", "pin", "25-3-2025", None),             # not recorded: counted apart
     ("noord", "200", "factuur", "2-4-2025", "30-3-2025"),   # 3 (across a month's end)
     ("zuid", "45", "pin", "2-5-2025", "28-4-2025"),         # 4
 ]
@@ -75,51 +76,53 @@ def test_the_request_date_is_kept_with_the_spend(recorded: Path, lcli: Cli) -> N
 
 def test_leadtime_per_team_and_method(recorded: Path, lcli: Cli) -> None:
     rows = json.loads(ok(lcli("leadtime", "--year", "2025", "-f", "json")).out)
-    assert list(rows[0]) == ["team", "method", "count", "median_days", "p90_days", "within_one_day"]
-    got = {(r["team"], r["method"]): (r["count"], r["median_days"], r["p90_days"], r["within_one_day"])
-           for r in rows}
+    assert list(rows[0]) == ["team", "method", "count", "median_days", "p90_days", "within_one_day",
+                             "without_request_date"]
+    got = {(r["team"], r["method"]): (r["count"], r["median_days"], r["p90_days"], r["within_one_day"],
+                                      r["without_request_date"]) for r in rows}
     assert got == {
-        # noord pin: 0, 1, 0 -> sorted 0 0 1: median rank 2 = 0, p90 rank ceil(2,7) = 3 = 1; all 3 within a day
-        ("noord", "pin"): (3, 0, 1, 3),
+        # noord pin: 0, 1 (the third has no request date: apart) -> median rank 1 = 0, p90 rank ceil(1,8) = 2 = 1
+        ("noord", "pin"): (2, 0, 1, 2, 1),
         # noord factuur: 6, 3, 3 -> 3 3 6: median rank 2 = 3, p90 rank 3 = 6; none within a day
-        ("noord", "factuur"): (3, 3, 6, 0),
-        # noord together: 0 0 1 3 3 6: median rank 3 = 1, p90 rank ceil(5,4) = 6 = 6
-        ("noord", "alle"): (6, 1, 6, 3),
-        ("zuid", "pin"): (1, 4, 4, 0),
-        ("zuid", "alle"): (1, 4, 4, 0),
+        ("noord", "factuur"): (3, 3, 6, 0, 0),
+        # noord together: 0 1 3 3 6: median rank 3 = 3, p90 rank ceil(4,5) = 5 = 6
+        ("noord", "alle"): (5, 3, 6, 2, 1),
+        ("zuid", "pin"): (1, 4, 4, 0, 0),
+        ("zuid", "alle"): (1, 4, 4, 0, 0),
     }
     assert [r["method"] for r in rows if r["team"] == "noord"] == ["pin", "factuur", "alle"]
 
 
 def test_leadtime_totals_and_the_spends_without_a_request_date(recorded: Path) -> None:
     report = leadtime_report(Ledger(recorded), year=2025)
-    # everyone: 0 0 1 3 3 4 6: median rank ceil(3,5) = 4 = 3, p90 rank ceil(6,3) = 7 = 6
-    assert report.attrs["total"] == {"team": "totaal", "method": "alle", "count": 7, "median_days": 3,
-                                     "p90_days": 6, "within_one_day": 3}
-    # every team by method: pin 0 0 1 4 (median rank 2 = 0, p90 rank ceil(3,6) = 4 = 4), factuur 3 3 6
-    assert [(t["method"], t["count"], t["median_days"], t["p90_days"])
-            for t in report.attrs["method_totals"]] == [("pin", 4, 0, 4), ("factuur", 3, 3, 6)]
+    # everyone with a request date: 0 1 3 3 4 6: median rank 3 = 3, p90 rank ceil(5,4) = 6 = 6
+    assert report.attrs["total"] == {"team": "totaal", "method": "alle", "count": 6, "median_days": 3,
+                                     "p90_days": 6, "within_one_day": 2, "without_request_date": 1}
+    # every team by method: pin 0 1 4 (median rank 2 = 1, p90 rank ceil(2,7) = 3 = 4), factuur 3 3 6
+    assert [(t["method"], t["count"], t["median_days"], t["p90_days"], t["without_request_date"])
+            for t in report.attrs["method_totals"]] == [("pin", 3, 1, 4, 1), ("factuur", 3, 3, 6, 0)]
     assert report.attrs["not_recorded"] == 1 and report.attrs["not_recorded_by_team"] == {"noord": 1, "zuid": 0}
 
 
 def test_leadtime_counts_up_to_the_as_of_date_and_one_team(recorded: Path, lcli: Cli) -> None:
     rows = json.loads(ok(lcli("leadtime", "--team", "noord", "--as-of", "31-3-2025", "-f", "json")).out)
-    # up to 31 March the invoice of 2 April is not counted: 0 0 1 3 6 -> median rank 3 = 1, p90 rank 5 = 6
+    # up to 31 March the invoice of 2 April is not counted: 0 1 3 6 -> median rank 2 = 1, p90 rank 4 = 6
     assert [(r["method"], r["count"], r["median_days"], r["p90_days"]) for r in rows] == [
-        ("pin", 3, 0, 1), ("factuur", 2, 3, 6), ("alle", 5, 1, 6)]
+        ("pin", 2, 0, 1), ("factuur", 2, 3, 6), ("alle", 4, 1, 6)]
     rows = json.loads(ok(lcli("leadtime", "zuid", "--month", "2025-03", "-f", "json")).out)
     assert rows == [{"team": "zuid", "method": "alle", "count": 0, "median_days": None, "p90_days": None,
-                     "within_one_day": 0}]
+                     "within_one_day": None, "without_request_date": 0}]
 
 
 def test_leadtime_table_and_files(recorded: Path, lcli: Cli, tmp_path: Path) -> None:
     out = ok(lcli("leadtime", "--year", "2025", "-f", "markdown")).out
     assert "method" in out and "median days" in out and "within 1 day" in out
-    assert "1 of 7 spends have no request date recorded" in out
-    assert "3 of 7 spends (42,9%) were paid within one day" in out
+    assert "without request date" in out
+    assert "1 spend has no request date recorded (spend --requested): counted apart" in out
+    assert "2 of 6 spends with a request date (33,3%) were paid within one day" in out
     ok(lcli("leadtime", "--year", "2025", "-o", str(tmp_path / "lead.csv")))
     header = (tmp_path / "lead.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "team,method,count,median_days,p90_days,within_one_day"
+    assert header == "team,method,count,median_days,p90_days,within_one_day,without_request_date"
     ok(lcli("leadtime", "--year", "2025", "-o", str(tmp_path / "lead.xlsx")))
     assert (tmp_path / "lead.xlsx").stat().st_size > 0
 
@@ -172,7 +175,7 @@ def test_check_finds_a_damaged_request_date(recorded: Path, lcli: Cli) -> None:
     assert result.code == 1
     assert "noord-2025-0020: requested on 2025-04-11, after it was paid on 2025-04-10" in result.out
     assert "noord-2025-0021: requested '11-4-2025' is not a date" in result.out
-    # the report counts them as not recorded (0 days) rather than leaving them out
+    # the report counts them apart with the spends without a request date, never as 0 days
     report = leadtime_report(lg, year=2025, teams="noord")
     assert report.attrs["not_recorded"] == 3
 
@@ -192,3 +195,41 @@ def test_import_entries_reads_the_request_date(lcli: Cli, ledger_dir: Path, tmp_
     result = lcli("import", "entries", str(bad), "--team", "noord")
     assert result.code == 2 and "after the payment date" in result.err
     assert snapshot(ledger_dir) == before
+
+
+def _demo(tmp_path: Path) -> Path:
+    import shutil
+
+    from conftest import ROOT
+
+    copy = tmp_path / "demo"
+    shutil.copytree(ROOT / "ledgers", copy)
+    return copy
+
+
+def test_on_the_demo_no_lead_time_is_made_up(cli: Cli, tmp_path: Path) -> None:
+    """The demo records no request date: no days, no share paid within a day, only the count."""
+    demo = _demo(tmp_path)
+    rows = json.loads(ok(cli("--ledgers", str(demo), "leadtime", "--month", "2026-10", "-f", "json")).out)
+    assert rows and all(r["count"] == 0 and r["median_days"] is None and r["p90_days"] is None
+                        and r["within_one_day"] is None for r in rows)
+    every = [r for r in rows if r["method"] == "alle"]
+    spends = json.loads(ok(cli("--ledgers", str(demo), "compare", "--month", "2026-10", "-f", "json")).out)
+    assert sum(r["without_request_date"] for r in every) == sum(r["count"] for r in spends) == 140
+    out = ok(cli("--ledgers", str(demo), "leadtime", "--month", "2026-10", "-f", "markdown")).out
+    assert "within one day." not in out and "100,0%" not in out
+    assert "No spend has a request date recorded (spend --requested), so no lead time can be given; " \
+           "140 spends without one." in out
+    # The totals row: 0 measured, no figures, 140 apart.
+    assert re.search(r"\| total \| alle \| 0 \|\s*\|\s*\|\s*\| 140 \|", out), out
+
+
+def test_the_spends_without_a_request_date_in_dutch(cli: Cli, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAATWERK_LANG", "nl")
+    demo = _demo(tmp_path)
+    out = ok(cli("--ledgers", str(demo), "leadtime", "--month", "2026-10", "-f", "markdown")).out
+    assert "zonder aanvraagdatum" in out
+    assert "Geen enkele uitgave heeft een aanvraagdatum" in out and "140 uitgaven zonder" in out
+    english = ok(cli("--ledgers", str(demo), "--lang", "en", "leadtime", "--month", "2026-10", "-f", "json")).out
+    assert ok(cli("--ledgers", str(demo), "leadtime", "--month", "2026-10", "-f", "json")).out == english

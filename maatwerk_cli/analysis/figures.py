@@ -75,6 +75,7 @@ def from_books(books: Books, slugs: Sequence[str]) -> Figures:
         entries["category"].append(remap[category.codes] if m else np.zeros(0, np.int32))
         entries["cash"].append(book.method_is("contant"))
         entries["loan"].append(book.kind_is("loan", "conditional"))
+        entries["conditional"].append(book.kind_is("conditional"))
         entries["tegenprestatie"].append(book.has_tegenprestatie)
         entries["voided"].append(book.voided)
         entries["outcome"].append(book.outcome)
@@ -102,8 +103,8 @@ def _used_categories(book: Any) -> set[str]:
 
 
 _ENTRY_DTYPES = {"team": np.int32, "date": np.int64, "cents": np.int64, "category": np.int32,
-                 "cash": bool, "loan": bool, "tegenprestatie": bool, "voided": bool, "outcome": np.int8,
-                 "avoided": np.int64, "costed": bool}
+                 "cash": bool, "loan": bool, "conditional": bool, "tegenprestatie": bool, "voided": bool,
+                 "outcome": np.int8, "avoided": np.int64, "costed": bool}
 _PAYBACK_DTYPES = {"spend": np.int64, "date": np.int64, "cents": np.int64}
 _ROW_DTYPES = {"team": np.int32, "type": np.int8, "date": np.int64, "cents": np.int64, "write_off": bool}
 

@@ -81,7 +81,10 @@ COMPARE_COLUMNS = (
     "team", "budget", "spent", "utilisation", "count", "average", "median", "max",
     "top_category", "loans_outstanding", "tegenprestatie_share", "refusals",
 )
-COMPARE_EXTRA = ("kind", "name", "pace")
+#: ``loans_outstanding`` split: the loans alone and the conditional grants alone (added after
+#: the others, so that the columns before them keep their places).
+COMPARE_SPLIT = ("loans_only_outstanding", "conditional_outstanding")
+COMPARE_EXTRA = ("kind", "name", "pace", *COMPARE_SPLIT)
 CATEGORY_COLUMNS = ("category", "count", "amount", "share_count", "share_amount")
 LOAN_COLUMNS = (
     "id", "team", "date", "kind", "amount", "repaid", "recovered", "outstanding", "due",
@@ -649,6 +652,7 @@ class _Figures:
     median: Decimal | None = None
     top_category: str | None = None
     loans_outstanding: int = 0
+    conditional_outstanding: int = 0
     with_tegenprestatie: int = 0
     refusals: int = 0
 
@@ -682,6 +686,8 @@ def _figures(data: ReportData, p: Period, by_team: bool) -> dict[str, _Figures]:
     at = sel[loans]
     left = np.maximum(e["cents"][at] - data.paid_back_until(p.as_of)[at], 0) if len(at) else at
     owed = np.bincount(keys[loans], weights=left, minlength=groups)
+    conditional = e["conditional"][at]
+    owed_conditional = np.bincount(keys[loans][conditional], weights=left[conditional], minlength=groups)
     spent = data.spent_by(p.start, p.as_of, by_team)
     r = data.f.rows
     refused_rows = data.rows_of("refusal", p.start, p.as_of)
@@ -701,6 +707,7 @@ def _figures(data: ReportData, p: Period, by_team: bool) -> dict[str, _Figures]:
             median=Decimal(low + high) / 2 if n else None,
             top_category=data.f.categories[top_code[g]] if n else None,
             loans_outstanding=int(round(owed[g])),
+            conditional_outstanding=int(round(owed_conditional[g])),
             with_tegenprestatie=int(round(teg[g])),
             refusals=int(refused[g]),
         )
@@ -722,6 +729,8 @@ def _compare_record(label: str, budget: int, f: _Figures) -> dict[str, Any]:
         "loans_outstanding": _eur(f.loans_outstanding),
         "tegenprestatie_share": f.with_tegenprestatie / n if n else None,
         "refusals": f.refusals,
+        "loans_only_outstanding": _eur(f.loans_outstanding - f.conditional_outstanding),
+        "conditional_outstanding": _eur(f.conditional_outstanding),
     }
 
 
@@ -755,10 +764,12 @@ compare = _period_frame(compare_report, """One row per budget holder, side by si
     (cash write-offs are in ``spent`` but are not spends), rounded half up to the cent,
     None without spends; ``top_category``: the category with the most money (ties: the
     first by name); ``loans_outstanding``: still owed at the as-of date on the counted
-    loans and conditional grants (amount - repayments and recoveries received by then);
-    ``tegenprestatie_share``: share of the counted spends with a tegenprestatie recorded;
-    ``refusals``: refused requests dated in the stretch; then ``kind``, ``name`` and
-    ``pace`` (as in :func:`utilisation`).
+    loans and conditional grants together (amount - repayments and recoveries received by
+    then); ``tegenprestatie_share``: share of the counted spends with a tegenprestatie
+    recorded; ``refusals``: refused requests dated in the stretch; then ``kind``, ``name``,
+    ``pace`` (as in :func:`utilisation`), and ``loans_outstanding`` apart:
+    ``loans_only_outstanding`` on the loans, ``conditional_outstanding`` on the conditional
+    grants (the two add up to ``loans_outstanding``).
 
     Counted are spends in ``year`` up to ``as_of`` (defaults as for :func:`utilisation`).
     """)
@@ -955,12 +966,14 @@ def story_report(
     category: str | None = None,
     min_amount: Decimal | None = None,
     since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> Report:
     """:func:`story_cases` as a :class:`Report`, without pandas."""
     folder = _folder(ledger)
     data = ReportData(folder, [team] if team else None)
     entries = []
     households: set[str] = set()
+    paid: dict[str, int] = {}  # by id: repaid and recovered by ``until``
     for slug in data.slugs:
         book = data.books[slug].book
         households.update(book.households())
@@ -969,7 +982,15 @@ def story_report(
             keep &= book.amounts() >= _cents(min_amount)
         if since is not None:
             keep &= book.dates() >= fig.day_number(since)
-        entries.extend(book.entries(np.flatnonzero(keep)))
+        if until is not None:
+            last = fig.day_number(until)
+            keep &= book.dates() <= last
+            # As at the cut-off: a repayment after it is not yet there.
+            back = book.paid("repay", last) + book.paid("recovered", last)
+        kept = book.entries(np.flatnonzero(keep))
+        if until is not None:
+            paid.update((e.id, int(back[n])) for n, e in zip(np.flatnonzero(keep).tolist(), kept, strict=True))
+        entries.extend(kept)
     if category:
         found = (e.category for e in entries if e.category)
         known = list(dict.fromkeys([*folder.settings.categories, *found]))
@@ -993,12 +1014,13 @@ def story_report(
             "avoided_cost": e.avoided_cost,
             "due": e.due,
             "condition": _hide(e.condition, hide),
-            "repaid": e.repaid + e.recovered,
-            "outstanding": e.outstanding,
+            "repaid": e.repaid + e.recovered if until is None else _eur(paid[e.id]),
+            "outstanding": e.outstanding if until is None or e.kind not in LOAN_KINDS
+            else max(e.amount - _eur(paid[e.id]), Decimal("0.00")),
         }
         for e in entries
     ]
-    filters = {"team": team, "category": category, "min_amount": min_amount, "since": since}
+    filters = {"team": team, "category": category, "min_amount": min_amount, "since": since, "until": until}
     return Report(records, STORY_COLUMNS, dict(problems=data.problems, filters=filters,
                                                municipality=data.municipality))
 
@@ -1011,7 +1033,8 @@ story_cases = _as_frame(story_report, """The cases behind the figures, for teams
     not recorded), ``due``, ``condition``, ``repaid`` (repayments and recoveries),
     ``outstanding``. Household codes are never included, and any code in the free text is
     replaced by ``[huishouden]``. Filters: one team, one category (case and accents do not
-    matter), a minimum amount, a first date. Sorted by category, then date.
+    matter), a minimum amount, a first date, a last date (``until``: the cut-off; ``repaid``
+    and ``outstanding`` are then as at that day). Sorted by category, then date.
     """, "story_cases")
 
 
@@ -1140,9 +1163,10 @@ def summary_report(
         repeated = len(set(slugs)) < len(slugs)
         for r in records:
             r["holder"] = f"{r['municipality']}/{r['team']}" if repeated else r["team"]
-        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year", "pace", "holder"]
+        columns = ["municipality", *COMPARE_COLUMNS, "kind", "name", "root", "year", "pace", "holder",
+                   *COMPARE_SPLIT]
     else:
-        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year", "pace"]
+        columns = ["municipality", *COMPARE_COLUMNS[1:], "teams", "root", "year", "pace", *COMPARE_SPLIT]
     years = sorted({r["year"] for r in records})
     return Report(records, columns, dict(problems=tuple(problems), year=years[0] if len(years) == 1 else None,
                                          years=years, as_of=fixed.as_of if fixed else None,
@@ -1196,7 +1220,7 @@ refusals_report = _period_report(refusals_of, """The refused requests (weigering
 
 # ---------------------------------------------------------------------------- lead time
 
-LEADTIME_COLUMNS = ("team", "method", "count", "median_days", "p90_days", "within_one_day")
+LEADTIME_COLUMNS = ("team", "method", "count", "median_days", "p90_days", "within_one_day", "without_request_date")
 #: The ``method`` of the row that counts every method of a team together.
 ALL_METHODS = "alle"
 
@@ -1227,14 +1251,16 @@ def leadtime_report(
 leadtime = _as_frame(leadtime_report, """Days from request to payment, per budget holder and payment method.
 
     Columns: ``team``; ``method`` (pin, factuur, contant, then ``alle``: the team's spends
-    together); ``count``: spends counted (as in :func:`compare`); ``median_days`` and
-    ``p90_days``: nearest-rank percentiles of the days from the request (the request date
-    recorded with the spend) to the payment, whole days (None without spends); ``within_one_day``:
-    spends paid on the day of the request or the day after.
+    together); ``count``: spends counted (as in :func:`compare`) that have a request date;
+    ``median_days`` and ``p90_days``: nearest-rank percentiles of the days from the request (the
+    request date recorded with the spend) to the payment, whole days; ``within_one_day``: of
+    those, the spends paid on the day of the request or the day after (these three None when
+    ``count`` is 0: nothing is known); ``without_request_date``: the spends counted apart
+    because no request date is recorded (or, in a hand-edited file, one after the payment).
 
-    A spend without a request date recorded counts as requested on the day it was paid (0
-    days), as ``spend`` records it by default; ``attrs["not_recorded"]`` says how many, per
-    team in ``attrs["not_recorded_by_team"]``. ``attrs["total"]`` is every team together
+    Only what the ledger knows is measured: a spend without a request date is never taken as
+    paid on the day it was asked for. ``attrs["not_recorded"]`` says how many spends have none,
+    per team in ``attrs["not_recorded_by_team"]``. ``attrs["total"]`` is every team together
     (method ``alle``); ``attrs["method_totals"]`` every team together per method.
     """, "leadtime")
 
@@ -1249,34 +1275,42 @@ def leadtime_of(spec: ReportSpec, data: ReportData) -> Report:
     records: list[dict[str, Any]] = []
     every: dict[str, list[int]] = {}
     missing: dict[str, int] = {}
+    without: dict[str, int] = {}
     for slug in data.slugs:
         book = data.books[slug].book
         dates = book.dates()
         keep = ~book.voided & (dates >= first) & (dates <= last)
         asked = book.requested()
-        # Not recorded (or, in a hand-edited file, after the payment: check reports it): 0 days.
+        # Not recorded (or, in a hand-edited file, after the payment: check reports it): not
+        # known, so counted apart rather than measured as 0 days.
         unknown = (asked == NO_DATE) | (asked > dates)
         days = np.where(unknown, 0, dates.astype(np.int64) - asked)
         missing[slug] = int((keep & unknown).sum())
+        known = keep & ~unknown
         method = book.methods()
         found = {method.names[int(c)] for c in np.unique(method.codes[keep])}
         order = [m for m in METHODS if m in found] + sorted(found - set(METHODS))
         for name in order:
-            values = days[keep & (method.codes == method.code(name))]
-            records.append(_lead_record(slug, name, values))
+            this = method.codes == method.code(name)
+            values, apart = days[known & this], int((keep & unknown & this).sum())
+            records.append(_lead_record(slug, name, values, apart))
             every.setdefault(name, []).extend(values.tolist())
-        records.append(_lead_record(slug, ALL_METHODS, days[keep]))
-        every.setdefault(ALL_METHODS, []).extend(days[keep].tolist())
-    total = _lead_record(TOTAL_LABEL, ALL_METHODS, np.asarray(every.get(ALL_METHODS, []), dtype=np.int64))
+            without[name] = without.get(name, 0) + apart
+        records.append(_lead_record(slug, ALL_METHODS, days[known], missing[slug]))
+        every.setdefault(ALL_METHODS, []).extend(days[known].tolist())
+    total = _lead_record(TOTAL_LABEL, ALL_METHODS, np.asarray(every.get(ALL_METHODS, []), dtype=np.int64),
+                         sum(missing.values()))
     rank = {m: i for i, m in enumerate(METHODS)}
-    method_totals = [_lead_record(TOTAL_LABEL, m, np.asarray(every[m], dtype=np.int64))
+    method_totals = [_lead_record(TOTAL_LABEL, m, np.asarray(every[m], dtype=np.int64), without[m])
                      for m in sorted(every, key=lambda m: (rank.get(m, len(rank)), m)) if m != ALL_METHODS]
     return Report(records, LEADTIME_COLUMNS, dict(
         problems=data.problems, total=total, method_totals=method_totals, year=p.year, as_of=p.as_of,
         year_note=note, not_recorded=sum(missing.values()), not_recorded_by_team=missing))
 
 
-def _lead_record(team: str, method: str, days: np.ndarray) -> dict[str, Any]:
+def _lead_record(team: str, method: str, days: np.ndarray, without: int) -> dict[str, Any]:
+    """The figures of the spends with a request date (``days``); None where there are none,
+    never 0, which would claim they were paid at once."""
     ordered = np.sort(days).tolist()
     return {
         "team": team,
@@ -1284,5 +1318,6 @@ def _lead_record(team: str, method: str, days: np.ndarray) -> dict[str, Any]:
         "count": len(ordered),
         "median_days": nearest_rank(ordered, 50),
         "p90_days": nearest_rank(ordered, 90),
-        "within_one_day": int((days <= 1).sum()),
+        "within_one_day": int((days <= 1).sum()) if ordered else None,
+        "without_request_date": without,
     }

@@ -295,7 +295,7 @@ def spend(
     date: str | None = typer.Option(None, "--date", "-d", help="Date paid (default: today)."),
     requested: str | None = typer.Option(
         None, "--requested", metavar="DATE",
-        help="Date the request came, for the lead time (default: the date paid; not after it).",
+        help="Date the request came, for the lead time (not after the date paid; left out: not recorded).",
     ),
     household: str | None = typer.Option(None, "--household", help="Pseudonymous household code."),
     note: str | None = typer.Option(None, "--note", "-n", help="The story in a few words; no names."),

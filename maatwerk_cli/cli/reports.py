@@ -147,10 +147,11 @@ def compare(
 
     Columns: budget (with top-ups and cuts), spent, utilisation (spent / budget), count of
     spends, their average, median and max, top_category (most money), loans_outstanding
-    (still owed on this year's loans and conditional grants), tegenprestatie_share (share
-    of spends with a tegenprestatie), refusals, and pace (as in utilisation). Spends count
-    from 1 January up to the as-of date (today; 31-12 for a past year), not voided; spent
-    also holds cash written off.
+    (still owed on this year's loans and conditional grants together), tegenprestatie_share
+    (share of spends with a tegenprestatie), refusals, pace (as in utilisation), then
+    loans_only_outstanding and conditional_outstanding: the loans and the conditional grants
+    apart (the table shows these two). Spends count from 1 January up to the as-of date
+    (today; 31-12 for a past year), not voided; spent also holds cash written off.
     """
     from ..analysis import reports
     from ..render import views
@@ -164,7 +165,7 @@ def compare(
     if transpose:
         from ..render.columns import Column
 
-        view = views.transposed(view, "team", views.COMPARE_DATA[1:], target=to.format,
+        view = views.transposed(view, "team", [*views.COMPARE_DATA[1:], *views.COMPARE_SPLIT], target=to.format,
                                 text=[Column("kind"), Column("name")])
     _send(view, to, False, report.attrs["problems"], report.attrs.get("year_note", ""))
 
@@ -297,11 +298,12 @@ def leadtime(
     """How fast requests are paid: days from request to payment per team and method.
 
     Columns: team, method (pin, factuur, contant, and alle: the team's spends together),
-    count, median_days and p90_days (half, and nine in ten, of the spends were paid within
-    that many days: nearest rank), within_one_day (paid on the day of the request or the
-    next). The request date is `spend --requested DATE`; a spend without one counts as
-    requested on the day it was paid, and the lines under the table say how many. Spends
-    count from 1 January up to the as-of date, not voided.
+    count (spends with a request date), median_days and p90_days (half, and nine in ten, of
+    them were paid within that many days: nearest rank), within_one_day (paid on the day of
+    the request or the next), without_request_date. The request date is `spend --requested
+    DATE`; a spend without one is counted apart in without_request_date and never measured,
+    so with no request dates at all no days are shown, only the count. Spends count from
+    1 January up to the as-of date, not voided.
     """
     from ..analysis import reports
     from ..render import views
@@ -325,6 +327,9 @@ def stories(
                                                    help="Only spends of at least this amount.")] = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE",
                                               help="Only spends from this date.")] = None,
+    year: YearOpt = None,
+    as_of: AsOfOpt = None,
+    month: MonthOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", show_default=False,
                                                 help="Write the Markdown to FILE (.md).")] = None,
     redact: Annotated[bool, typer.Option(
@@ -333,7 +338,12 @@ def stories(
              "kinds and outcomes only.")] = False,
 ) -> None:
     """The cases with their story, as Markdown for the team meeting: grouped by category,
-    with note, kind, tegenprestatie and outcome. Household codes are never shown."""
+    with note, kind, tegenprestatie and outcome. Household codes are never shown.
+
+    With --year, --as-of or --month, as every report: the spends from 1 January up to the
+    cut-off, with what was repaid by then (the title names the cut-off); without them,
+    every spend of any year.
+    """
     from ..analysis import reports
     from ..render.output import check_output, write_text
     from .app import state
@@ -347,7 +357,13 @@ def stories(
     lg = ledger()
     amount = parse_amount(min_amount, what="minimum amount") if min_amount else None
     start = parse_date(since, what="--since date") if since else None
-    cases = reports.story_report(lg, team=team, category=category, min_amount=amount, since=start)
+    until = None
+    if year or as_of or month:
+        spec = reports.report_spec(lg, [team] if team else None, year=year_of(year), as_of=as_of_of(as_of),
+                                   month=month)
+        until = spec.period.as_of
+        start = max(start, spec.period.start) if start else spec.period.start
+    cases = reports.story_report(lg, team=team, category=category, min_amount=amount, since=start, until=until)
     warn_problems(cases.attrs.get("problems", ()))
     if redact:
         for case in cases.records:

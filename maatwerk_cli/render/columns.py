@@ -37,6 +37,8 @@ class Column:
       ``number``, ``year``, ``date`` or ``bool``.
     total: summed in a totals row made from the records (listings; reports bring their own).
     wide: may be left out of a terminal table first when space is short.
+    marker: changes what a row means (an entry is voided): never left out of a terminal
+      table, however narrow; it stands next to the figure it qualifies.
     meaning: what the column holds, for the workbook's cover sheet.
     translate: the title is a text of the tool (False: a value, such as a team's name when
       teams are the columns).
@@ -47,6 +49,7 @@ class Column:
     kind: str = "text"
     total: bool = False
     wide: bool = False
+    marker: bool = False
     meaning: str = ""
     translate: bool = True
 

@@ -129,7 +129,8 @@ STORY_DATA = [
     Column("outstanding", kind="money"),
 ]
 LEAD_DATA = [Column("team"), Column("method"), Column("count", kind="int"), Column("median_days", kind="number"),
-             Column("p90_days", kind="number"), Column("within_one_day", kind="int")]
+             Column("p90_days", kind="number"), Column("within_one_day", kind="int"),
+             Column("without_request_date", kind="int")]
 LEAD_TABLE = [
     Column("team", N_("team")), Column("method", N_("payment method")), Column("count", N_("number"), "int"),
     Column("median_days", N_("median (days)"), "number",
@@ -137,6 +138,8 @@ LEAD_TABLE = [
     Column("p90_days", N_("90% within (days)"), "number",
            meaning=N_("nine in ten spends are paid within this many days")),
     Column("within_one_day", N_("within a day"), "int", meaning=N_("spends paid within a day of the request")),
+    Column("without_request_date", N_("without request date"), "int",
+           meaning=N_("spends without a request date recorded: counted apart, not in the days")),
 ]
 
 
@@ -152,10 +155,13 @@ def report_views(ov: Overview) -> dict[str, View]:
         "categories": views.categories(ov.categories, m),
         "loans": views.loans(ov.loans, m),
         "outcomes": views.outcomes(ov.outcomes, m),
-        "refusals": listings.refusals(ov.refusals.records, tr("Refusals {year}", year=ov.year),
+        "refusals": listings.refusals(ov.refusals.records,
+                                      tr("Refusals {year}, as of {day:date}", year=ov.year, day=ov.as_of),
                                       ov.refusals.attrs.get("total") if ov.refusals.records else None),
-        "overrides": listings.overrides(ov.overrides, tr("Overrides {year}", year=ov.year)),
-        "knipkaart": listings.knipkaart(ov.knipkaart, tr("Knipkaart {year}", year=ov.year)),
+        "overrides": listings.overrides(ov.overrides,
+                                        tr("Overrides {year}, as of {day:date}", year=ov.year, day=ov.as_of)),
+        "knipkaart": listings.knipkaart(ov.knipkaart,
+                                        tr("Knipkaart {year}, as of {day:date}", year=ov.year, day=ov.as_of)),
         "cash": listings.cash(ov.cash),
         "months": _listing(tr("Spending per month"), ov.months.records, MONTH_DATA, MONTH_TABLE, "months",
                            tr("no months")),
@@ -163,8 +169,8 @@ def report_views(ov: Overview) -> dict[str, View]:
                                  MONTH_DATA, MONTH_TABLE, "months", tr("no months")),
         "stories": _listing(tr("Stories"), ov.stories.records, STORY_DATA, STORY_DATA, "stories", tr("no stories")),
     }
-    # Shown once some spend has its request date: a spend without one counts as 0 days.
-    if int(ov.leadtime.attrs["total"]["count"] or 0) > int(ov.leadtime.attrs["not_recorded"]):
+    # Shown once some spend has its request date (the spends without one are counted apart).
+    if int(ov.leadtime.attrs["total"]["count"] or 0) > 0:
         out["leadtime"] = _listing(tr("Lead time"), ov.leadtime.records, LEAD_DATA, LEAD_TABLE, "leadtime",
                                    tr("no spends with a request date"))
     return out
@@ -629,8 +635,8 @@ def leadtime(ov: Overview, v: Mapping[str, View]) -> Section:
         caption = tr("Zaanstad promises help within 24 hours; this shows how often that works out.")
         missing = int(ov.leadtime.attrs["not_recorded"])
         if missing:
-            caption += " " + tr("{n:plural:spend|spends} without a request date: counted as requested on the day "
-                                "itself (0 days).", n=missing)
+            caption += " " + tr("{n:plural:spend|spends} without a request date: counted apart, not in the days.",
+                                n=missing)
         if len(picked) > LEAD_BARS:
             picked = sorted(picked, key=lambda r: -_f(r["p90_days"]))[:LEAD_BARS]
             caption += " " + tr("The {n} slowest teams; the table below has them all.", n=LEAD_BARS)

@@ -364,12 +364,14 @@ TITLES = {"expected": N_("expected"), "kind": N_("kind"), "name": N_("name"), "c
           "root": N_("folder"), "teams": N_("teams"), "year": N_("year"), "municipality": N_("municipality"),
           "field": "", "holder": N_("budget holder"), "pace": N_("pace"), "expected_spend": N_("expected spend"),
           "requested": N_("requested"), "base": N_("base"), "changes": N_("top-ups and cuts"),
-          "start": N_("from"), "end": N_("until")}
+          "start": N_("from"), "end": N_("until"),
+          "loans_outstanding": N_("loans and conditional open")}
 
 
 #: What a data column holds, for the cover sheet, where the view's own columns do not say.
 MEANINGS = {
     "id": N_("the entry's number in the ledger (team-year-sequence)"),
+    "loans_outstanding": N_("still open on loans and conditional grants together"),
     "team": N_("the budget holder (district team or fund)"),
     "name": N_("the budget holder's name"),
     "holder": N_("the budget holder, unique across the folders (municipality/team where two municipalities name a "

@@ -36,8 +36,8 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
     municipality, year, day = ov.municipality, ov.year, ov.as_of
     lead = ov.leadtime
     # As in the HTML report: days from request to payment only once some request dates are
-    # recorded; without any, every spend would count as paid on the day it was asked for.
-    recorded = lead.attrs["total"]["count"] > lead.attrs["not_recorded"]
+    # recorded (the report counts only those; without any it has no figure to show).
+    recorded = int(lead.attrs["total"]["count"] or 0) > 0
     ref = ov.refusals
     built = (
         views.utilisation(ov.utilisation, municipality),
@@ -45,10 +45,10 @@ def monthly(ledger: Any, *, month: str | None = None, as_of: dt.date | None = No
         views.categories(ov.categories, municipality),
         views.loans(ov.loans, municipality),
         views.outcomes(ov.outcomes, municipality),
-        listings.refusals(ref.records, tr("Refusals {year}", year=year),
+        listings.refusals(ref.records, tr("Refusals {year}, as of {day:date}", year=year, day=day),
                           ref.attrs.get("total") if ref.records else None),
-        listings.overrides(ov.overrides, tr("Overrides {year}", year=year)),
-        listings.knipkaart(ov.knipkaart, tr("Knipkaart {year}", year=year)),
+        listings.overrides(ov.overrides, tr("Overrides {year}, as of {day:date}", year=year, day=day)),
+        listings.knipkaart(ov.knipkaart, tr("Knipkaart {year}, as of {day:date}", year=year, day=day)),
         listings.cash(ov.cash),
         *((views.leadtime(lead, municipality),) if recorded else ()),
     )

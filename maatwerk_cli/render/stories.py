@@ -50,9 +50,14 @@ def stories_markdown(cases: pd.DataFrame | Report, *, municipality: str = "") ->
     its ``attrs['filters']`` are named on top, and the municipality (``municipality``, else the
     report's own)."""
     municipality = municipality or str(cases.attrs.get("municipality", ""))
-    title = tr("Cases in {municipality}", municipality=_md(municipality)) if municipality else tr("Cases")
-    lines = [f"# {title}", ""]
     filters = cases.attrs.get("filters", {})
+    until = filters.get("until")
+    if until is not None:  # the cut-off, as every report's title names it
+        title = (tr("Cases in {municipality}, as of {day:date}", municipality=_md(municipality), day=until)
+                 if municipality else tr("Cases, as of {day:date}", day=until))
+    else:
+        title = tr("Cases in {municipality}", municipality=_md(municipality)) if municipality else tr("Cases")
+    lines = [f"# {title}", ""]
     chosen = []
     if filters.get("team"):
         chosen.append(tr("team {team}", team=_md(str(filters["team"]).strip().lower())))
@@ -62,6 +67,7 @@ def stories_markdown(cases: pd.DataFrame | Report, *, municipality: str = "") ->
         chosen.append(tr("{amount:eur} or more", amount=filters["min_amount"]))
     if filters.get("since") is not None:
         chosen.append(tr("from {day:date}", day=filters["since"]))
+
     count = len(cases)
     lines.append(tr("{n:plural:case|cases} ({filters:list}). Household codes are left out.", n=count, filters=chosen)
                  if chosen else tr("{n:plural:case|cases}. Household codes are left out.", n=count))

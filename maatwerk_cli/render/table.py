@@ -2,9 +2,10 @@
 
 A cell holding an amount, a percentage, a count, a date or an id is shown whole, or its
 column is left out, and then one line under the table names what was left out and how to
-see it. Text cells (names, categories, notes) may be shortened with an ellipsis. When not
-even the first column and one other fit, the records are shown one block each (the
-vertical layout, also asked for with ``--format vertical``).
+see it. A marker column (an entry's ``voided``) is never left out, nor the figure before it.
+Text cells (names, categories, notes) may be shortened with an ellipsis. When not even the
+first column and one other fit, the records are shown one block each (the vertical layout,
+also asked for with ``--format vertical``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def fit(columns: Sequence[Column], headers: Sequence[str], cells: Sequence[Seque
     keep = list(range(n))
     if width is None:
         return Fitted(tuple(keep), tuple(need), ())
+    # A marker and the figure it qualifies (the column before it) stay together.
+    held = {j for i, c in enumerate(columns) if c.marker for j in (i - 1, i) if j > 0}
 
     def span(ws: Sequence[int]) -> int:
         return sum(ws[i] for i in keep) + GAP * (len(keep) - 1)
@@ -74,9 +77,11 @@ def fit(columns: Sequence[Column], headers: Sequence[str], cells: Sequence[Seque
                 widths[i] += extra
                 room -= extra
             return Fitted(tuple(keep), tuple(widths[i] for i in keep), _out(columns, keep))
-        # Leave out a column: the last one marked wide, else the last one but the first.
-        wide = [i for i in keep[1:] if columns[i].wide]
-        out = wide[-1] if wide else (keep[-1] if len(keep) > 2 else None)
+        # Leave out a column: the last one marked wide, else the last one but the first; never a
+        # marker nor its figure (an amount without its "voided" reads as live): else vertical.
+        wide = [i for i in keep[1:] if columns[i].wide and i not in held]
+        rest = [i for i in keep[1:] if i not in held]
+        out = wide[-1] if wide else (rest[-1] if len(keep) > 2 and rest else None)
         if out is None or not drop:
             return Fitted(tuple(range(n)), tuple(need), (), vertical=True)
         keep.remove(out)

@@ -146,6 +146,9 @@ COMPARE_DATA = [
 ]
 #: After the compare data and its kind and name: the pace (a share, as in utilisation).
 PACE_COLUMN = Column("pace", kind="fraction")
+#: Last: ``loans_outstanding`` apart, loans and conditional grants (the columns before keep
+#: their places in CSV).
+COMPARE_SPLIT = [Column("loans_only_outstanding", kind="money"), Column("conditional_outstanding", kind="money")]
 PACE_TABLE = Column("pace", N_("pace"), "fraction", meaning=UTILISATION_MEANINGS["pace"])
 COMPARE_TABLE = [
     Column("team", N_("team"), meaning=N_("the budget holder")),
@@ -157,8 +160,11 @@ COMPARE_TABLE = [
     Column("median", N_("median"), "money", wide=True, meaning=N_("the middle amount")),
     Column("max", N_("highest"), "money", wide=True, meaning=N_("the highest amount")),
     Column("top_category", N_("most money"), meaning=N_("the category with the most money")),
-    Column("loans_outstanding", N_("loans open"), "money", wide=True,
-           meaning=N_("still open on loans and conditional gifts")),
+    # Apart: a conditional grant is repaid only if its condition is not met, so it is no loan.
+    Column("loans_only_outstanding", N_("loans open"), "money", wide=True,
+           meaning=N_("still open on loans (conditional grants apart)")),
+    Column("conditional_outstanding", N_("conditional open"), "money", wide=True,
+           meaning=N_("still open on conditional grants")),
     Column("tegenprestatie_share", N_("tegenprestatie"), "fraction", wide=True,
            meaning=N_("share of the spends with a tegenprestatie")),
     Column("refusals", N_("refusals"), "int", wide=True, meaning=N_("refused requests")),
@@ -174,8 +180,9 @@ def compare(report: Report, municipality: str = "") -> View:
                          "count, average and median count the spends only.", amount=off))
     table = [*COMPARE_TABLE[:4], PACE_TABLE, *COMPARE_TABLE[4:]] if report.attrs.get("own_pace") else COMPARE_TABLE
     return View(
-        title=_title(tr("Teams compared, {year}", year=year), municipality),
-        columns=[*COMPARE_DATA, PACE_COLUMN],
+        title=_title(tr("Teams compared, {year}, as of {day:date}", year=year, day=report.attrs["as_of"]),
+                     municipality),
+        columns=[*COMPARE_DATA, PACE_COLUMN, *COMPARE_SPLIT],
         records=report.records, table=table, total=report.attrs.get("total"), sheet="compare",
         empty=tr(NO_HOLDERS), footer=footer,
         municipality=municipality, period=_stretch(year, report.attrs["as_of"]), as_of=report.attrs["as_of"],
@@ -250,7 +257,8 @@ def categories(report: Report, municipality: str = "") -> View:
     if off:
         footer.append(tr("Cash written off ({amount:eur}) counts as spent in utilisation, "
                          "but it has no category, so it is not in these totals.", amount=off))
-    return View(title=_title(tr("Categories {year}", year=year), municipality), columns=CATEGORY_DATA,
+    return View(title=_title(tr("Categories {year}, as of {day:date}", year=year, day=report.attrs["as_of"]),
+                             municipality), columns=CATEGORY_DATA,
                 records=report.records, table=CATEGORY_TABLE, total=report.attrs.get("total"),
                 footer=footer, sheet="categories", empty=tr("no spends in {year}", year=year),
                 municipality=municipality, period=_stretch(year, report.attrs["as_of"]),
@@ -325,7 +333,8 @@ def outcomes(report: Report, municipality: str = "") -> View:
         cases=t["cases"], evaluated=t["evaluated"], reached=t["reached"], partial=t["partial"],
         not_reached=t["not_reached"], costed=t["costed"], cheaper=t["cheaper"],
         avoided=text_human(t["avoided_cost"], "money"))]
-    return View(title=_title(tr("Outcomes {year}", year=year), municipality), columns=OUTCOME_DATA,
+    return View(title=_title(tr("Outcomes {year}, as of {day:date}", year=year, day=report.attrs["as_of"]),
+                             municipality), columns=OUTCOME_DATA,
                 records=report.records, table=OUTCOME_TABLE, total=t, footer=footer, sheet="outcomes",
                 municipality=municipality, period=_stretch(year, report.attrs["as_of"]),
                 as_of=report.attrs["as_of"])
@@ -337,9 +346,9 @@ def summary_columns(by: str) -> list[Column]:
     data = [c for c in COMPARE_DATA if c.key != "team"]
     if by == "team":
         return [Column("municipality"), Column("team"), *data, Column("kind"), Column("name"),
-                Column("root"), Column("year", kind="year"), PACE_COLUMN, Column("holder")]
+                Column("root"), Column("year", kind="year"), PACE_COLUMN, Column("holder"), *COMPARE_SPLIT]
     return [Column("municipality"), *data, Column("teams", kind="int"), Column("root"),
-            Column("year", kind="year"), PACE_COLUMN]
+            Column("year", kind="year"), PACE_COLUMN, *COMPARE_SPLIT]
 
 
 def summary_table(by: str, own_pace: bool = False) -> list[Column]:
@@ -363,7 +372,9 @@ def summary(report: Report, by: str) -> View:
         stretch = tr("per folder the year in the column year ({years}), up to and including the cut-off date",
                      years=shown)
     places = ", ".join(dict.fromkeys(str(r["municipality"]) for r in report.records))
-    return View(title=tr("Summary {years}, by {by}", years=shown, by=tr(by)), columns=summary_columns(by),
+    title = (tr("Summary {years}, by {by}, as of {day:date}", years=shown, by=tr(by), day=day) if day is not None
+             else tr("Summary {years}, by {by}", years=shown, by=tr(by)))
+    return View(title=title, columns=summary_columns(by),
                 records=report.records,
                 table=summary_table(by, bool(report.attrs.get("own_pace"))), sheet="summary",
                 municipality=places, period=stretch, as_of=day)
@@ -373,19 +384,21 @@ def summary(report: Report, by: str) -> View:
 
 LEADTIME_DATA = [
     Column("team"), Column("method"), Column("count", kind="int"), Column("median_days", kind="int"),
-    Column("p90_days", kind="int"), Column("within_one_day", kind="int"),
+    Column("p90_days", kind="int"), Column("within_one_day", kind="int"), Column("without_request_date", kind="int"),
 ]
 LEADTIME_TABLE = [
     Column("team", N_("team"), meaning=N_("the budget holder")),
     Column("method", N_("method"), meaning=N_("pin (card), factuur (invoice) or contant (cash); alle: the team's "
                                               "spends together")),
-    Column("count", N_("count"), "int", meaning=N_("the number of spends")),
+    Column("count", N_("count"), "int", meaning=N_("the number of spends with a request date")),
     Column("median_days", N_("median days"), "int",
            meaning=N_("half of the spends were paid within this many days of the request")),
     Column("p90_days", N_("90% within days"), "int",
            meaning=N_("90% of the spends were paid within this many days of the request")),
     Column("within_one_day", N_("within 1 day"), "int",
            meaning=N_("spends paid on the day of the request or the day after")),
+    Column("without_request_date", N_("without request date"), "int",
+           meaning=N_("spends without a request date recorded: counted apart, not in the days")),
 ]
 
 
@@ -396,13 +409,16 @@ def leadtime(report: Report, municipality: str = "") -> View:
                  "that many days; 90%: nine in ten were (nearest rank). Within 1 day: paid on the day "
                  "of the request or the next.")]
     if t["count"]:
-        footer.append(tr("{n} of {total} spends ({share}) were paid within one day.",
+        footer.append(tr("{n} of {total} spends with a request date ({share}) were paid within one day.",
                          n=t["within_one_day"], total=t["count"], share=_pct(t["within_one_day"] / t["count"])))
-    missing = report.attrs.get("not_recorded", 0)
-    if missing:
-        footer.append(tr("{n} of {total} spends have no request date recorded (spend "
-                         "--requested) and count as requested on the day they were paid.",
-                         n=missing, total=t["count"]))
+    missing = int(t.get("without_request_date") or 0)
+    if missing and t["count"]:
+        footer.append(tr("{n:plural:spend has|spends have} no request date recorded (spend --requested): counted "
+                         "apart, not in the days.", n=missing))
+    elif missing:
+        # Nothing is known: no figure is shown rather than one the ledger does not have.
+        footer.append(tr("No spend has a request date recorded (spend --requested), so no lead time can be "
+                         "given; {n:plural:spend|spends} without one.", n=missing))
     return View(
         title=_title(tr("Lead time {year}, as of {day:date}", year=year, day=as_of), municipality),
         columns=LEADTIME_DATA, records=report.records, table=LEADTIME_TABLE, total=t, footer=footer,
@@ -419,6 +435,8 @@ ENTRY_TABLE = [
     Column("team", N_("team"), wide=True),
     Column("date", N_("date"), "date"),
     Column("amount", N_("amount"), "money", total=True),
+    # Next to the amount and never left out: a voided line counts for nothing.
+    Column("voided", N_("voided"), "bool", marker=True),
     Column("category", N_("category")),
     Column("method", N_("method"), wide=True),
     Column("kind", N_("kind")),
@@ -426,7 +444,6 @@ ENTRY_TABLE = [
     Column("repaid", N_("repaid"), "money", total=True, wide=True),
     Column("outstanding", N_("outstanding"), "money", total=True),
     Column("tegenprestatie", N_("tegenprestatie"), wide=True),
-    Column("voided", N_("voided"), "bool"),
     Column("note", N_("note"), wide=True),
 ]
 
@@ -464,5 +481,11 @@ def listing(title: str, records: Sequence[Record], columns: Sequence[Column], *,
 
     shown = list(table or columns)
     row = totals(list(records), shown) if total and records else None
+    voided = [r for r in records if r.get("voided")]
+    if row is not None and voided:
+        # The totals row is not the sum of the rows shown: say what it leaves out.
+        footer = [*footer, tr("The total does not count {n:plural:voided entry|voided entries} ({amount:eur}).",
+                              n=len(voided),
+                              amount=sum((Decimal(str(r.get("amount") or 0)) for r in voided), Decimal(0)))]
     return View(title=title, columns=columns, records=records, table=shown, total=row, sheet=sheet,
                 empty=empty or tr("nothing to show"), footer=footer, key=key, styles=styles)
