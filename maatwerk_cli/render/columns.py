@@ -163,7 +163,7 @@ def text_human(value: Any, kind: str) -> str:
     if _missing(value):
         return ""
     if isinstance(value, bool):
-        return "ja" if value else ""
+        return tr("yes") if value else ""
     if isinstance(value, dt.date):
         return value.strftime("%d-%m-%Y")
     if kind == "money" and isinstance(value, (Decimal, int, float)):
