@@ -47,10 +47,19 @@ def test_a_narrow_table_keeps_the_voided_marker_with_the_amount(
     header = next(line for line in out.splitlines() if "voided" in line and "id" in line)
     assert "amount" in header  # the marker and the figure it qualifies stay together
     void_row = next(line for line in out.splitlines() if "noord-2025-0004" in line)
-    assert "60,00" in void_row and re.search(r"60,00\s+ja\b", void_row), void_row
+    assert "60,00" in void_row and re.search(r"60,00\s+yes\b", void_row), void_row
+    live_row = next(line for line in out.splitlines() if "noord-2025-0001" in line)
+    assert not re.search(r"\byes\b", live_row)
+    assert "voided" not in out.split("Not shown for lack of width:")[-1].split(".")[0]
+
+
+def test_the_voided_marker_reads_ja_in_dutch(booked: Path, lcli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    out = ok(lcli("--lang", "nl", "entries", "noord")).out
+    void_row = next(line for line in out.splitlines() if "noord-2025-0004" in line)
+    assert re.search(r"60,00\s+ja\b", void_row), void_row
     live_row = next(line for line in out.splitlines() if "noord-2025-0001" in line)
     assert not re.search(r"\bja\b", live_row)
-    assert "voided" not in out.split("Not shown for lack of width:")[-1].split(".")[0]
 
 
 def test_the_total_says_what_it_leaves_out(booked: Path, lcli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

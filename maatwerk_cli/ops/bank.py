@@ -587,7 +587,7 @@ class Covered:
     account: str
     first: dt.date
     last: dt.date
-    lines: int
+    bank_lines: int
 
 
 def coverage(lines: Sequence[StoredLine]) -> list[Covered]:

@@ -107,7 +107,7 @@ def reconcile(records: Sequence[Record], covered: Sequence[Any] = ()) -> View:
     # (bank_without_entry, ...).
     footer = [tr("statements of {account} cover {first:date} to {last:date} (from the first to the last "
                  "bank line, {n:plural:line|lines})", account=c.account or tr("an account they do not name"),
-                 first=c.first, last=c.last, n=c.lines) for c in covered]
+                 first=c.first, last=c.last, n=c.bank_lines) for c in covered]
     # With nothing found the table is not shown, nor its footer: "agree" says of which days.
     return listing(tr("Reconcile"), records, RECONCILE_DATA, table=RECONCILE_TABLE, sheet="reconcile",
                    empty="\n".join([tr("bank and ledger agree"), *footer]), footer=footer)
