@@ -55,7 +55,8 @@ def test_the_same_sheet_twice_is_refused_naming_when_and_which_ids(lcli: Cli, le
 def test_new_only_imports_the_new_rows_and_lists_the_skipped(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     sheet = write(tmp_path / "maart.csv", SHEET)
     assert lcli("import", "entries", str(sheet), "--team", "noord").code == 0
-    longer = write(tmp_path / "maart-2.csv", SHEET + "2-3-2025;12,50;Vervoer;;buskaart;los betaald\n4-3-2025;60;Wonen;;;\n")
+    longer = write(tmp_path / "maart-2.csv",
+                   SHEET + "2-3-2025;12,50;Vervoer;;buskaart;los betaald\n4-3-2025;60;Wonen;;;\n")
     before = snapshot(ledger_dir)
     res = lcli("import", "entries", str(longer), "--team", "noord")
     assert_refused(res, "3 of 5 rows were imported before", "--new-only", "--again")

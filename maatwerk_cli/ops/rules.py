@@ -627,9 +627,7 @@ class SpendRules:
         if self.batch or slug not in self._sums:
             return
         from ..core.records import split_id
-        from .plausible import keep
-
-        from .plausible import day_of
+        from .plausible import day_of, keep
 
         when = dt.date.fromisoformat(cells["date"])
         cents = int(Decimal(cells["amount"]).scaleb(2))
