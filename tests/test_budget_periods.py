@@ -186,7 +186,7 @@ def test_utilisation_compare_and_summary_use_the_pace(lcli: Cli, cli: Cli, ledge
     ok(lcli("team", "budget", "noord", "+5.000", "--from", "1-7-2025"))
     ok(lcli("team", "budget", "zuid", "--start", "1-7-2025"))
     ok(lcli("spend", "zuid", "400", "-c", "Wonen", "-d", "15-8-2025"))
-    ok(lcli("spend", "zuid", "400", "-c", "Wonen", "-d", "16-8-2025"))
+    ok(lcli("spend", "zuid", "400", "-c", "Wonen", "-d", "19-8-2025"))
     ok(lcli("spend", "zuid", "200", "-c", "Wonen", "-d", "17-8-2025"))
     rows = {r["team"]: r for r in json.loads(ok(lcli("utilisation", "--as-of", "30-9-2025", "-f", "json")).out)}
     noord, zuid = rows["noord"], rows["zuid"]
@@ -365,7 +365,7 @@ def test_the_worked_example_of_the_docs(lcli: Cli, ledger_dir: Path) -> None:
     ok(lcli("team", "budget", "noord", "+5.000", "--from", "1-7-2025"))
     ok(lcli("spend", "noord", "400", "-c", "Wonen", "-d", "2-2-2025"))
     for day in range(3, 12):
-        ok(lcli("spend", "noord", "400", "-c", "Wonen", "-d", f"{day}-3-2025"))
+        ok(lcli("spend", "noord", "400", "-c", "Wonen", "-d", f"{day}-3-2025", "--reason", "elke dag een nacht"))
     noord = next(r for r in json.loads(ok(lcli("utilisation", "--as-of", "30-9-2025", "-f", "json")).out)
                  if r["team"] == "noord")
     assert noord["spent"] == 4000.0 and noord["expected_spend"] == 9979.45 and noord["pace"] == 0.6653

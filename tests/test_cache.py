@@ -557,7 +557,10 @@ def test_a_garbled_note_is_never_trusted(lcli: Cli, ledger_dir: Path) -> None:
     journal = ledger_dir / "teams" / "zuid.csv"
     path = cache.note_file(journal, "sums")
     good = path.read_bytes()
-    assert cache.load_note(journal, "sums") == {"spent": {"2025": 100000}, "largest": 100000, "max_seq": 1}
+    # Day numbers 20148 and 20150: 1 and 3 March 2025, as the fold counts days (since 1970).
+    first = [20148, 100000, "pin", "zuid-2025-0001"]
+    assert cache.load_note(journal, "sums") == {"spent": {"2025": 100000}, "largest": 100000, "max_seq": 1,
+                                                "count": 1, "recent": [first], "since": 20148 - 31}
     for at in range(len(good)):
         path.write_bytes(_flip(good, at))
         assert cache.load_note(journal, "sums") is None, at
@@ -568,4 +571,6 @@ def test_a_garbled_note_is_never_trusted(lcli: Cli, ledger_dir: Path) -> None:
     path.write_bytes(good.replace(b'"2025": 100000', b'"2025": 400000'))
     res = lcli("spend", "zuid", "3.500", "-c", "Overig", "-d", "3-3-2025")
     assert res.code == 0, res.err
-    assert cache.load_note(journal, "sums") == {"spent": {"2025": 450000}, "largest": 350000, "max_seq": 2}
+    assert cache.load_note(journal, "sums") == {"spent": {"2025": 450000}, "largest": 350000, "max_seq": 2,
+                                                "count": 2, "recent": [first, [20150, 350000, "pin", "zuid-2025-0002"]],
+                                                "since": 20150 - 31}

@@ -179,7 +179,8 @@ def test_concurrent_cash_spends_never_overdraw_the_box(ledger_dir: Path) -> None
     Ledger(ledger_dir).folder.append("noord", [{"type": "withdraw", "date": "2025-03-03",
                                                 "amount": "50.00", "method": "pin"}])
     args = [sys.executable, "-m", "maatwerk_cli", "--ledgers", str(ledger_dir), "spend", "noord", "20",
-            "-c", "Levensmiddelen", "-m", "contant", "-d", "4-3-2025"]
+            "-c", "Levensmiddelen", "-m", "contant", "-d", "4-3-2025",
+            "--reason", "four payments, not one entered twice"]
     procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(4)]
     codes = sorted(p.wait(timeout=60) for p in procs)

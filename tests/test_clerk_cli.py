@@ -37,8 +37,13 @@ def test_new_user_story(lcli: Cli, ledger_dir: Path) -> None:
     assert first.code == 0 and first.out.strip() == "noord-2025-0004"
     assert "still owed € 15,00" in first.err
     assert lcli("repay", food_id, "15,00", "--date", "28-3-2025").code == 0
-    double = lcli("spend", "noord", "1.234,56", "-c", "Wonen", "-m", "factuur", "-d", "14-3-2025")
-    assert lcli("void", double.out.strip(), "--reason", "twee keer ingevoerd").code == 0
+    # The invoice entered twice is stopped (issue 24); a spend for the wrong team is voided.
+    before = snapshot(ledger_dir)
+    assert_refused(lcli("spend", "noord", "1.234,56", "-c", "Wonen", "-m", "factuur", "-d", "14-3-2025"),
+                   "rule possible_duplicate", "noord-2025-0001 (14-03-2025")
+    assert snapshot(ledger_dir) == before
+    double = lcli("spend", "noord", "45", "-c", "Vervoer", "-d", "16-3-2025")
+    assert lcli("void", double.out.strip(), "--reason", "hoort bij zuid").code == 0
 
     rows = {r["id"]: r for r in entries_json(lcli)}
     assert rows["noord-2025-0001"]["amount"] == 1234.56
@@ -161,7 +166,7 @@ def test_refusal_is_kept(lcli: Cli, ledger_dir: Path) -> None:
 
 def test_ids_are_unique_and_readable_across_years(lcli: Cli) -> None:
     a = lcli("spend", "noord", "1", "-c", "Overig", "-d", "31-12-2024", "--reason", "2024").out.strip()
-    b = lcli("spend", "noord", "1", "-c", "Overig", "-d", "1-1-2025").out.strip()
+    b = lcli("spend", "noord", "2", "-c", "Overig", "-d", "1-1-2025").out.strip()
     assert (a, b) == ("noord-2024-0001", "noord-2025-0002")
 
 
@@ -230,7 +235,8 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     loan = lcli("spend", "noord", "35", "-c", "Levensmiddelen", "-d", "1-3-2025", "--kind", "loan").out
     assert loan.strip() == "noord-2025-0001"
     lcli("spend", "noord", "10", "-c", "Overig", "-d", "1-3-2025")  # 0002, a gift
-    voided = lcli("spend", "noord", "10", "-c", "Overig", "-d", "1-3-2025").out.strip()  # 0003
+    voided = lcli("spend", "noord", "10", "-c", "Overig", "-d", "1-3-2025",
+                  "--reason", "twee keer").out.strip()  # 0003
     lcli("void", voided, "--reason", "dubbel")  # 0004 is a void line; next is a repay line:
     lcli("repay", "noord-2025-0001", "5", "-d", "2-3-2025")
     if args[0] == "mark" and args[1] == "noord-2025-0004":

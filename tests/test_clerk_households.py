@@ -31,7 +31,8 @@ def test_by_default_0_and_1_typed_by_hand_are_fine(lcli: Cli) -> None:
 def test_a_municipalitys_own_client_numbers(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     set_pattern(ledger_dir, "C-[0-9]{6}")
     assert spend(lcli, "C-100234").code == 0
-    assert spend(lcli, "c-100234").code == 0  # stored upper case, matched ignoring case
+    # Stored upper case, matched ignoring case (the same € 5 again: given a reason).
+    assert spend(lcli, "c-100234", "--reason", "tweede kaartje").code == 0
     assert lcli("refuse", "noord", "--reason", "x", "--household", "C-100235", "-d", "1-3-2025").code == 0
     sheet = tmp_path / "in.csv"
     sheet.write_text("datum;bedrag;categorie;huishouden\n2-3-2025;7;Wonen;C-100236\n", encoding="utf-8")

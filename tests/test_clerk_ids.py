@@ -20,7 +20,8 @@ Cli = Callable[..., Result]
 
 
 def spend(lcli: Cli, amount: str = "5", date: str = "1-3-2025") -> str:
-    res = lcli("spend", "noord", amount, "-c", "Overig", "-d", date)
+    # The same € 5 on one day again and again: real payments, not one entered twice.
+    res = lcli("spend", "noord", amount, "-c", "Overig", "-d", date, "--reason", "los kaartje")
     assert res.code == 0, res.err
     return res.out.strip()
 
@@ -95,8 +96,8 @@ def test_a_damaged_line_with_the_highest_id_counts(lcli: Cli, ledger_dir: Path) 
 def test_a_high_id_far_before_the_end_still_counts(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     """A damaged line more than the writer's tail away from the end: its id counts too."""
     sheet = tmp_path / "in.csv"
-    rows = "".join(f"1-3-2025;1;Overig;regel {n} {'x' * 200}\n" for n in range(400))
-    sheet.write_text("datum;bedrag;categorie;notitie\n" + rows, encoding="utf-8")
+    rows = "".join(f"1-3-2025;1;Overig;regel {n} {'x' * 200};los\n" for n in range(400))
+    sheet.write_text("datum;bedrag;categorie;notitie;reden\n" + rows, encoding="utf-8")
     assert lcli("import", "entries", str(sheet), "--team", "noord").code == 0
     path = journal(ledger_dir)
     text = path.read_text(encoding="utf-8")
@@ -110,7 +111,7 @@ def test_a_damaged_last_line_without_a_readable_id_stops_the_writer(lcli: Cli, l
     path = journal(ledger_dir)
     path.write_bytes(path.read_bytes() + b"garbage that is no journal line\n")
     before = snapshot(ledger_dir)
-    res = lcli("spend", "noord", "5", "-c", "Overig", "-d", "1-3-2025")
+    res = lcli("spend", "noord", "6", "-c", "Overig", "-d", "1-3-2025")
     assert_refused(res, "noord.csv:3", "last line is damaged", "id cannot be read")
     assert snapshot(ledger_dir) == before
     # Every writer, not only spend.

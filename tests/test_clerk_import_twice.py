@@ -14,10 +14,12 @@ from maatwerk_cli.ops.importer import HEADERS
 
 Cli = Callable[..., Result]
 
-SHEET = ("datum;bedrag;categorie;huishouden;notitie\n"
-         "1-3-2025;35;Levensmiddelen;H-7KXM4P;boodschappen\n"
-         "2-3-2025;12,50;Vervoer;;buskaart\n"
-         "2-3-2025;12,50;Vervoer;;buskaart\n")
+# Equal rows are real payments here: each row has a reason, so that neither the two bus
+# tickets nor a sheet imported --again are held up as possible duplicates (issue 24).
+SHEET = ("datum;bedrag;categorie;huishouden;notitie;reden\n"
+         "1-3-2025;35;Levensmiddelen;H-7KXM4P;boodschappen;los betaald\n"
+         "2-3-2025;12,50;Vervoer;;buskaart;los betaald\n"
+         "2-3-2025;12,50;Vervoer;;buskaart;los betaald\n")
 
 
 def write(path: Path, text: str) -> Path:
@@ -42,9 +44,9 @@ def test_the_same_sheet_twice_is_refused_naming_when_and_which_ids(lcli: Cli, le
     assert snapshot(ledger_dir) == before
     # The same rows in another file, spelled differently and in another order, are the same rows.
     other = write(tmp_path / "kopie.csv",
-                  "date,amount,category,household,note\n"
-                  "2025-03-02,12.50,vervoer,,buskaart\n"
-                  "2025-03-01,35.00,LEVENSMIDDELEN,h-7kxm4p,  boodschappen \n")
+                  "date,amount,category,household,note,reason\n"
+                  "2025-03-02,12.50,vervoer,,buskaart,los betaald\n"
+                  "2025-03-01,35.00,LEVENSMIDDELEN,h-7kxm4p,  boodschappen ,los betaald\n")
     assert_refused(lcli("import", "entries", str(other), "--team", "noord"), "every row (2)")
     assert_refused(lcli("import", "entries", str(other), "--team", "noord", "--dry-run"), "every row (2)")
     assert snapshot(ledger_dir) == before
@@ -53,7 +55,8 @@ def test_the_same_sheet_twice_is_refused_naming_when_and_which_ids(lcli: Cli, le
 def test_new_only_imports_the_new_rows_and_lists_the_skipped(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
     sheet = write(tmp_path / "maart.csv", SHEET)
     assert lcli("import", "entries", str(sheet), "--team", "noord").code == 0
-    longer = write(tmp_path / "maart-2.csv", SHEET + "2-3-2025;12,50;Vervoer;;buskaart\n4-3-2025;60;Wonen;;\n")
+    longer = write(tmp_path / "maart-2.csv",
+                   SHEET + "2-3-2025;12,50;Vervoer;;buskaart;los betaald\n4-3-2025;60;Wonen;;;\n")
     before = snapshot(ledger_dir)
     res = lcli("import", "entries", str(longer), "--team", "noord")
     assert_refused(res, "3 of 5 rows were imported before", "--new-only", "--again")

@@ -114,10 +114,10 @@ def test_the_clerks_echo_is_dutch_and_english_on_request(lcli: Callable[..., Res
     assert "vastgelegd noord-2025-0002: terugbetaling op noord-2025-0001" in repay.err
     assert "nog te betalen € 7,50" in repay.err
     assert not ENGLISH_WORDS.search(spend.err + repay.err), spend.err + repay.err
-    english = lcli("--lang", "en", "spend", "noord", "12,50", "-c", "Levensmiddelen", "-d", "1-3-2025", "-k",
+    english = lcli("--lang", "en", "spend", "noord", "12,75", "-c", "Levensmiddelen", "-d", "1-3-2025", "-k",
                    "lening", "--due", "1-6-2025")
     assert english.out == "noord-2025-0003\n"
-    assert english.err == ("maatwerk: recorded noord-2025-0003: spend, team noord, € 12,50, Levensmiddelen, "
+    assert english.err == ("maatwerk: recorded noord-2025-0003: spend, team noord, € 12,75, Levensmiddelen, "
                            "pin, loan, 01-03-2025\n")
 
 

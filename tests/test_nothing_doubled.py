@@ -57,8 +57,9 @@ SHEET_ROWS = 300
 @pytest.fixture
 def sheet(tmp_path: Path) -> Path:
     path = tmp_path / "juli.csv"
-    path.write_text("datum;bedrag;categorie\n" + "".join(
-        f"{1 + n % 28}-7-2025;{n % 9 + 1},{n % 100:02d};Levensmiddelen\n" for n in range(SHEET_ROWS)),
+    # Rows repeat their amounts within days: a reason lets them past the duplicate rule.
+    path.write_text("datum;bedrag;categorie;reden\n" + "".join(
+        f"{1 + n % 28}-7-2025;{n % 9 + 1},{n % 100:02d};Levensmiddelen;los\n" for n in range(SHEET_ROWS)),
         encoding="utf-8")
     return path
 
@@ -144,7 +145,7 @@ def test_a_year_with_only_a_top_up_has_a_budget(lcli: Cli, ledger_dir: Path) -> 
 
 def imported(root: Path, tmp_path: Path, count: int, amount: str = "1") -> list[str]:
     sheet = tmp_path / f"many{count}.csv"
-    sheet.write_text("datum;bedrag;categorie\n" + f"2-3-2025;{amount};Overig\n" * count, encoding="utf-8")
+    sheet.write_text("datum;bedrag;categorie;reden\n" + f"2-3-2025;{amount};Overig;los\n" * count, encoding="utf-8")
     lg = Ledger(root)
     done = lg.import_entries(sheet, team="noord", again=True)
     assert done.count == count

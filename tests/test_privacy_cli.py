@@ -197,8 +197,9 @@ def ledger_with_formulas(ledger_dir: Path) -> list[str]:
                                    "kind": "gift", "note": text, "recorded_at": "2025-03-01T00:00:00Z"}))
             ids.append(line_id)
         else:
+            # The same € 35,50 day after day: given a reason (no possible duplicate).
             ids.append(lg.spend("noord", Decimal("35.50"), category="Levensmiddelen", note=text,
-                                date=dt.date(2025, 3, n), by="=evil()"))
+                                date=dt.date(2025, 3, n), by="=evil()", reason="elke dag"))
     sid = lg.spend("noord", Decimal("100"), category="Wonen", date=dt.date(2025, 3, 20))
     lg.mark_outcome(sid, "not-reached", avoided_cost=Decimal("-150"))
     return ids

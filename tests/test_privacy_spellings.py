@@ -103,7 +103,8 @@ def spelled(n: int) -> list[str]:
 
 @pytest.fixture
 def ids(lcli: Cli) -> dict[str, str]:
-    loan = lcli("spend", "noord", "35", "-c", "Levensmiddelen", "-k", "loan", "-d", "1-3-2025").out.strip()
+    # € 36, not the fields' € 35: no possible duplicate of the spends below.
+    loan = lcli("spend", "noord", "36", "-c", "Levensmiddelen", "-k", "loan", "-d", "1-3-2025").out.strip()
     gift = lcli("spend", "noord", "10", "-c", "Overig", "-d", "1-3-2025").out.strip()
     assert lcli("cash", "withdraw", "noord", "5", "-d", "1-3-2025").code == 0  # something to settle
     return {"loan": loan, "gift": gift}

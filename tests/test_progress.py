@@ -23,8 +23,9 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal
 
 def _sheet(tmp_path: Path, rows: int) -> Path:
     sheet = tmp_path / "invoer.csv"
-    lines = ["datum;bedrag;categorie"] + [f"{1 + n % 28}-3-2025;{10 + n % 7},50;Levensmiddelen"
-                                          for n in range(rows)]
+    # Amounts repeat within days: a reason lets the rows past the duplicate rule.
+    lines = ["datum;bedrag;categorie;reden"] + [f"{1 + n % 28}-3-2025;{10 + n % 7},50;Levensmiddelen;los"
+                                                for n in range(rows)]
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return sheet
 

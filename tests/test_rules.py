@@ -176,10 +176,10 @@ def test_repeat_household_days(lcli: Cli, ledger_dir: Path) -> None:
     # Another household, or a day outside the window, is fine.
     assert spend(lcli, "noord", "40", "-c", "Levensmiddelen", "--household", "H-CCCC33", "-d", "2-3-2025")
     assert spend(lcli, "noord", "40", "-c", "Levensmiddelen", "--household", "H-7KXM4P", "-d", "1-4-2025")
-    sid = spend(lcli, "noord", "40", "-c", "Levensmiddelen", "--household", "H-7KXM4P",
+    sid = spend(lcli, "noord", "45", "-c", "Levensmiddelen", "--household", "H-7KXM4P",
                 "-d", "2-4-2025", "--reason", "koelkast kapot, eten bedorven")
     assert rules_json(lcli)["overrides"] == [
-        {"id": sid, "team": "noord", "date": "2025-04-02", "amount": 40, "category": "Levensmiddelen",
+        {"id": sid, "team": "noord", "date": "2025-04-02", "amount": 45, "category": "Levensmiddelen",
          "rules": ["repeat_household_days"], "reason": "koelkast kapot, eten bedorven", "by": "",
          "second_opinion": "", "voided": False}
     ]
@@ -200,7 +200,7 @@ def test_second_opinion_above(lcli: Cli, ledger_dir: Path) -> None:
     assert entry(lcli, sid)["second_opinion"] == "teamleider West"
     assert rules_json(lcli)["overrides"] == []
     # A reason stands in for it, and is recorded as an override.
-    other = spend(lcli, "noord", "1.100", "-c", "Opleiding en werk", "-d", "6-5-2025",
+    other = spend(lcli, "noord", "1.100", "-c", "Opleiding en werk", "-d", "9-5-2025",
                   "--reason", "teamleider ziek; lasmasker nodig voor de proefplaatsing maandag")
     [override] = rules_json(lcli)["overrides"]
     assert override["id"] == other and override["rules"] == ["second_opinion_above"]
@@ -276,7 +276,8 @@ def test_init_and_team_add_write_the_rules_commented_out(cli: Cli, tmp_path: Pat
     assert "# [rules]" in (root / "teams" / "west.toml").read_text(encoding="utf-8")
     # Only the plausibility rules are on by default.
     assert [r for r, _, _ in load_rules(Ledger(root), "west").listing()] == [
-        "year_without_budget", "over_remaining_budget", "times_largest_spend", "times_largest_minimum"]
+        "year_without_budget", "over_remaining_budget", "times_largest_spend", "times_largest_minimum",
+        "times_largest_after", "duplicate_days"]
     listing = cli("--ledgers", str(root), "rules")
     assert listing.code == 0 and "year_without_budget" in listing.out and "default" in listing.out
 
@@ -333,7 +334,7 @@ def test_import_applies_rules_per_row(lcli: Cli, ledger_dir: Path, tmp_path: Pat
         "2-3-2025;25;Levensmiddelen;H-7KXM4P;",          # repeat of the journal's spend
         "3-3-2025;650;Wonen;;",                           # above max_per_spend
         "4-3-2025;20;Vervoer;H-DDDD44;",                  # fine
-        "6-3-2025;20;Vervoer;H-DDDD44;",                  # repeat of the row above
+        "6-3-2025;22;Vervoer;H-DDDD44;",                  # repeat of the row above
     )
     before = snapshot(ledger_dir)
     res = lcli("import", "entries", str(bad), "--team", "noord")

@@ -187,7 +187,8 @@ def test_parallel_writers_lose_nothing(ledger_dir: Path) -> None:
         "import datetime as dt, sys\nfrom decimal import Decimal\nfrom maatwerk_cli import Ledger\n"
         "lg = Ledger(sys.argv[1])\n"
         "for i in range(25):\n"
-        "    print(lg.spend('noord', Decimal('1.00') + i, category='Overig', date=dt.date(2025, 3, 1)),\n"
+        "    print(lg.spend('noord', Decimal('1.00') + i, category='Overig', date=dt.date(2025, 3, 1),\n"
+        "                   reason='eight counters, the same amounts'),\n"
         "          flush=True)\n"
     )
     procs = [subprocess.Popen([sys.executable, "-c", script, str(ledger_dir)], stdout=subprocess.PIPE,

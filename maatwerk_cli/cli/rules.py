@@ -39,8 +39,12 @@ The rules are set under \\[rules] in maatwerk.toml and per team in teams/<team>.
 Table, markdown and json show both lists (json: {"rules": [...], "overrides": [...]});
 csv, csv-nl and --output hold the overrides. A spend voided later is not an override
 (--voided lists those too, marked). The plausibility rules (year_without_budget,
-over_remaining_budget, times_largest_spend) are on unless switched off; their source is
-"default" then.
+over_remaining_budget, times_largest_spend) and duplicate_days are on unless switched
+off; their source is "default" then. times_largest_spend applies once a team has
+times_largest_after spends (10): a young team's first large invoice is not refused.
+duplicate_days (3; 0 switches it off) stops a spend with the same amount and method as
+another of the team within that many days, as rule possible_duplicate: the same payment
+entered twice? Given again with --reason, it is recorded.
 
 The rules one sets: max_per_spend, max_per_household_year, max_per_household_total,
 repeat_household_days, second_opinion_above, and \\[rules.categories] (a message shown

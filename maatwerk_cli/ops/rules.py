@@ -16,6 +16,9 @@ Rules, all optional:
   resident for the whole municipality, as Tilburg has).
 * ``repeat_household_days``: another spend for the same household at most this many days
   before or after this one, in any team.
+* ``duplicate_days`` (``3``): a spend of the same team with the same amount and method
+  as one at most this many days before or after it (rule ``possible_duplicate``: the same
+  payment entered twice?); ``0`` or ``false`` switches it off.
 * ``second_opinion_above``: a spend above this amount names who agreed
   (``--second-opinion NAME``); a reason may stand in for it and is then recorded.
 * ``[rules.categories]``: a message per category, shown until a reason is given.
@@ -27,16 +30,17 @@ Plausibility rules, on unless switched off, catch a typo in the amount or the da
 * ``over_remaining_budget`` (``true``): a spend larger than what is left of the team's
   budget for the spend's year.
 * ``times_largest_spend`` (``10``): a spend more than this many times the team's largest
-  spend so far, and above ``times_largest_minimum`` (``1000``); a team's first spend has
-  nothing to compare with.
+  spend so far, and above ``times_largest_minimum`` (``1000``), once the team has
+  ``times_largest_after`` (``10``) spends: a young team's first large invoice is no typo.
 
 Amounts may be numbers or Dutch text (``"1.500"``); ``false`` switches a rule off (for
 one team, say a doorbraakfonds that has no limit per spend). Voided spends never count.
 
 Only the household rules read the journals, and only when a household is given: a
 spend without a household code, or in a ledger without household rules, costs the
-same on any size of ledger. The plausibility rules take their figures from a note the
-writers keep (:mod:`maatwerk_cli.ops.plausible`), not from the journal.
+same on any size of ledger. The plausibility rules and the possible-duplicate rule take
+their figures from a note the writers keep (:mod:`maatwerk_cli.ops.plausible`), not from
+the journal; a spend dated well before the team's newest reads the fold for its twins.
 """
 
 from __future__ import annotations
@@ -65,7 +69,13 @@ AMOUNT_RULES = (
     "second_opinion_above",
     "times_largest_minimum",
 )
-DAY_RULES = ("repeat_household_days",)
+DAY_RULES = ("repeat_household_days", "duplicate_days")
+#: Day rules that ``0`` switches off as well as ``false``.
+ZERO_OFF_RULES = ("duplicate_days",)
+#: Rules whose value is a number of spends (0 or more).
+COUNT_RULES = ("times_largest_after",)
+#: The name a possible duplicate is hit (and recorded) under; ``duplicate_days`` sets it.
+POSSIBLE_DUPLICATE = "possible_duplicate"
 #: Rules that are on (``true``) or off (``false``).
 SWITCH_RULES = ("year_without_budget", "over_remaining_budget")
 #: Rules whose value is a number of times (1 or more).
@@ -78,6 +88,8 @@ RULE_NAMES = (
     "over_remaining_budget",
     "times_largest_spend",
     "times_largest_minimum",
+    "times_largest_after",
+    "duplicate_days",
     "max_per_spend",
     "max_per_household_year",
     "max_per_household_total",
@@ -91,6 +103,8 @@ DEFAULTS: dict[str, Decimal | int | bool] = {
     "over_remaining_budget": True,
     "times_largest_spend": Decimal("10"),
     "times_largest_minimum": Decimal("1000.00"),
+    "times_largest_after": 10,
+    "duplicate_days": 3,
 }
 DEFAULT_SOURCE = "default"
 
@@ -100,6 +114,8 @@ RULE_HELP: dict[str, str | Msg] = {
     "over_remaining_budget": msg("rules.help_over_remaining_budget"),
     "times_largest_spend": msg("rules.help_times_largest_spend"),
     "times_largest_minimum": msg("rules.help_times_largest_minimum"),
+    "times_largest_after": msg("rules.help_times_largest_after"),
+    "duplicate_days": msg("rules.help_duplicate_days", rule=POSSIBLE_DUPLICATE),
     "max_per_spend": msg("rules.help_max_per_spend"),
     "max_per_household_year": msg("rules.help_max_per_household_year"),
     "max_per_household_total": msg("rules.help_max_per_household_total"),
@@ -121,7 +137,10 @@ class Rules:
     team: the team's slug.
     year_without_budget, over_remaining_budget: whether these plausibility rules are on.
     times_largest_spend: how many times the largest spend so far a spend may be, ``None``
-    when off; times_largest_minimum: it is hit only above this amount.
+    when off; times_largest_minimum: it is hit only above this amount;
+    times_largest_after: and only once the team has this many spends.
+    duplicate_days: days within which the same amount and method is a possible duplicate,
+    ``None`` when off.
     max_per_spend, max_per_household_year, max_per_household_total, second_opinion_above:
     amounts, or ``None`` when the rule is off.
     repeat_household_days: days, or ``None`` when off.
@@ -135,6 +154,8 @@ class Rules:
     over_remaining_budget: bool = True
     times_largest_spend: Decimal | None = Decimal("10")
     times_largest_minimum: Decimal = Decimal("1000.00")
+    times_largest_after: int = 10
+    duplicate_days: int | None = 3
     max_per_spend: Decimal | None = None
     max_per_household_year: Decimal | None = None
     max_per_household_total: Decimal | None = None
@@ -151,7 +172,7 @@ class Rules:
     @property
     def needs_sums(self) -> bool:
         """Whether checking a spend needs the team's figures (:mod:`.plausible`)."""
-        return self.over_remaining_budget or self.times_largest_spend is not None
+        return self.over_remaining_budget or self.times_largest_spend is not None or self.duplicate_days is not None
 
     def listing(self) -> list[tuple[str, str, Decimal | int | str]]:
         """(rule, category, value) for every rule that is on, in :data:`RULE_NAMES` order
@@ -159,7 +180,7 @@ class Rules:
         out: list[tuple[str, str, Decimal | int | str]] = []
         for name in RULE_NAMES[:-1]:
             value = getattr(self, name)
-            if name == "times_largest_minimum" and self.times_largest_spend is None:
+            if name in ("times_largest_minimum", "times_largest_after") and self.times_largest_spend is None:
                 continue
             if value is True:
                 out.append((name, "", "on"))
@@ -191,13 +212,14 @@ class TeamFigures:
     year: the spend's year; budget: the team's whole budget for it (base, top-ups and cuts),
     ``None`` when it has none.
     spent: spent in that year before this spend; largest: the largest spend so far
-    (``None`` when the team has none yet).
+    (``None`` when the team has none yet); count: how many spends it has.
     """
 
     year: int
     budget: Decimal | None
     spent: Decimal
     largest: Decimal | None
+    count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,10 +273,14 @@ def _parse_table(
                 else:
                     raise LedgerError(msg("rules.category_message_not_text", what=what, category=cat))
             continue
-        if name not in (*AMOUNT_RULES, *DAY_RULES, *SWITCH_RULES, *FACTOR_RULES):
+        if name not in (*AMOUNT_RULES, *DAY_RULES, *SWITCH_RULES, *FACTOR_RULES, *COUNT_RULES):
             raise LedgerError(msg("rules.unknown_rule", where=where, rule=repr(name), hint=_closest(name, RULE_NAMES)))
-        if value is False:
+        if value is False or (name in ZERO_OFF_RULES and value == 0 and not isinstance(value, bool)):
             values[name] = None
+        elif name in COUNT_RULES:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise LedgerError(msg("rules.not_a_count", what=what))
+            values[name] = value
         elif name in SWITCH_RULES:
             if value is not True:
                 raise LedgerError(msg("rules.not_a_switch", what=what))
@@ -308,6 +334,8 @@ def load_rules(ledger: Any, slug: str) -> Rules:
         over_remaining_budget=on.get("over_remaining_budget") is True,
         times_largest_spend=_amount(on.get("times_largest_spend")),
         times_largest_minimum=_amount(on.get("times_largest_minimum")) or ZERO,
+        times_largest_after=_days(on.get("times_largest_after")) or 0,
+        duplicate_days=_days(on.get("duplicate_days")),
         max_per_spend=_amount(on.get("max_per_spend")),
         max_per_household_year=_amount(on.get("max_per_household_year")),
         max_per_household_total=_amount(on.get("max_per_household_total")),
@@ -341,12 +369,17 @@ def find_hits(
     history: Sequence[Past] = (),
     figures: TeamFigures | None = None,
     second_opinion_hint: str | Msg = SECOND_OPINION,
+    method: str = "",
+    twins: Sequence[Past] = (),
 ) -> list[Hit]:
     """Every rule of thumb a spend runs into; ``history``: the household's other spends;
-    ``figures``: the team's, for the plausibility rules (left out when None)."""
+    ``figures``: the team's, for the plausibility rules (left out when None); ``twins``:
+    the team's spends of the same amount and ``method`` within ``duplicate_days``."""
     hits: list[Hit] = []
     if figures is not None:
         hits.extend(_plausibility_hits(rules, amount, figures))
+    if twins:
+        hits.append(_duplicate_hit(rules, amount, method, when, twins))
     if rules.max_per_spend is not None and amount > rules.max_per_spend:
         hits.append(Hit("max_per_spend", msg("rules.hit_max_per_spend", amount=amount, limit=rules.max_per_spend)))
     if household:
@@ -374,7 +407,9 @@ def _plausibility_hits(rules: Rules, amount: Decimal, f: TeamFigures) -> list[Hi
                         msg("rules.hit_over_remaining_budget", amount=amount, left=max(left, ZERO), year=f.year,
                             team=team, budget=f.budget, spent=f.spent)))
     times = rules.times_largest_spend
-    if times is not None and f.largest is not None and f.largest > 0:
+    # A young team has no history to call a spend implausible against: its first rent
+    # arrears invoice may well be a hundred times its first grocery voucher.
+    if times is not None and f.largest is not None and f.largest > 0 and f.count >= rules.times_largest_after:
         limit = max(times * f.largest, rules.times_largest_minimum)
         if amount > limit:
             shown = f"{times.normalize():f}".replace(".", ",")
@@ -410,16 +445,29 @@ def _household_hits(
         near = [p for p in history if abs((p.date - when).days) <= days]
         if near:
             closest = min(near, key=lambda p: (abs((p.date - when).days), p.id))
-            gap = (when - closest.date).days
-            # Plurals as English has them (one day, two days); each language words its own.
-            how = (msg("rules.same_day") if gap == 0
-                   else msg("rules.day_before" if gap == 1 else "rules.days_before", days=gap) if gap > 0
-                   else msg("rules.day_after" if gap == -1 else "rules.days_after", days=-gap))
-            which = closest.id or msg("rules.earlier_in_import")
+            how, which = _how(closest, when), closest.id or msg("rules.earlier_in_import")
             hits.append(Hit("repeat_household_days",
                             msg("rules.hit_repeat_household_days", household=household, amount=closest.amount,
                                 how=how, which=which, date=closest.date, days=days)))
     return hits
+
+
+def _how(other: Past, when: dt.date) -> Msg:
+    """When ``other`` was, seen from ``when``: on the same day, 2 days before, ..."""
+    gap = (when - other.date).days
+    # Plurals as English has them (one day, two days); each language words its own.
+    return (msg("rules.same_day") if gap == 0
+            else msg("rules.day_before" if gap == 1 else "rules.days_before", days=gap) if gap > 0
+            else msg("rules.day_after" if gap == -1 else "rules.days_after", days=-gap))
+
+
+def _duplicate_hit(rules: Rules, amount: Decimal, method: str, when: dt.date, twins: Sequence[Past]) -> Hit:
+    # The nearest one is named; a spend of the ledger before a row earlier in the import.
+    closest = min(twins, key=lambda p: (abs((p.date - when).days), not p.id, p.id))
+    return Hit(POSSIBLE_DUPLICATE,
+               msg("rules.hit_possible_duplicate", which=closest.id or msg("rules.earlier_in_import"),
+                   date=closest.date, how=_how(closest, when), amount=amount, method=method,
+                   days=rules.duplicate_days))
 
 
 def hit_message(hits: Sequence[Hit], proceed: str | Msg = PROCEED) -> Msg:
@@ -450,6 +498,9 @@ class SpendRules:
         self._history: dict[str, list[Past]] | None = None
         self._sums: dict[str, TeamSums] = {}
         self._books: Books | None = None
+        #: Per team: (cents, method) -> (day number, id) of each spend not voided, from the
+        #: fold; an import adds its rows (id ``""``).
+        self._twins: dict[str, dict[tuple[int, str], list[tuple[int, str]]]] = {}
 
     def rules(self, slug: str) -> Rules:
         if slug not in self._rules:
@@ -481,7 +532,37 @@ class SpendRules:
             return TeamFigures(when.year, budget, ZERO, None)
         sums = self.sums(slug)
         return TeamFigures(when.year, budget, Decimal(sums.spent.get(when.year, 0)).scaleb(-2),
-                           Decimal(sums.largest).scaleb(-2) if sums.largest else None)
+                           Decimal(sums.largest).scaleb(-2) if sums.largest else None, sums.count)
+
+    def _twin_index(self, slug: str) -> dict[tuple[int, str], list[tuple[int, str]]]:
+        if slug not in self._twins:
+            from .plausible import EARLIEST, recent_of
+
+            book = self.books()[slug].book if self.batch else self.folder.book(slug).book
+            index: dict[tuple[int, str], list[tuple[int, str]]] = {}
+            for days, cents, method, key in recent_of(book, EARLIEST):
+                index.setdefault((cents, method), []).append((days, key))
+            self._twins[slug] = index
+        return self._twins[slug]
+
+    def twins(self, slug: str, when: dt.date, cents: int, method: str) -> list[Past]:
+        """The team's spends not voided of the same amount and method within its
+        ``duplicate_days`` of ``when`` (an import's earlier rows too, id ``""``).
+
+        A clerk's spend dated within the note's recent days asks the note; one typed in
+        late (or an import) asks the fold."""
+        from .plausible import date_of, day_of
+
+        days = self.rules(slug).duplicate_days
+        if days is None:
+            return []
+        at = day_of(when)
+        found: list[tuple[int, str]]
+        if not self.batch and at - days >= self.sums(slug).since:
+            found = [(d, k) for d, c, m, k in self.sums(slug).recent if c == cents and m == method]
+        else:
+            found = self._twin_index(slug).get((cents, method), [])
+        return [Past(k, date_of(d), Decimal(cents).scaleb(-2)) for d, k in found if abs(d - at) <= days]
 
     def history(self, household: str) -> list[Past]:
         """The household's spends in every team, voided ones left out."""
@@ -512,11 +593,16 @@ class SpendRules:
         household = cells.get("household", "")
         when = dt.date.fromisoformat(cells["date"])
         amount = Decimal(cells["amount"])
+        cents = int(amount.scaleb(2))
+        method = cells.get("method", "")
         past = self.history(household) if household and rules.needs_history else []
+        # A replay of published history (plausibility off) has its own twins on purpose.
+        twins = self.twins(slug, when, cents, method) if self.plausibility else []
         hits = find_hits(rules, amount=amount, category=cells.get("category", ""),
                          household=household, when=when, second_opinion=second_opinion,
                          history=past, figures=self.figures(slug, when) if self.plausibility else None,
-                         second_opinion_hint=SECOND_OPINION_IMPORT if self.columns else SECOND_OPINION)
+                         second_opinion_hint=SECOND_OPINION_IMPORT if self.columns else SECOND_OPINION,
+                         method=method, twins=twins)
         if hits and not reason:
             raise RuleError(hit_message(hits, self.proceed))
         if self.batch:
@@ -525,9 +611,14 @@ class SpendRules:
                 assert self._history is not None
                 self._history.setdefault(household, []).append(Past("", when, amount))
             if slug in self._sums:
-                # Earlier rows use the budget up; the largest spend stays the team's own
-                # from before the import (a migrated sheet is not compared with itself).
-                self._sums[slug] = self._sums[slug].plus(when.year, int(amount.scaleb(2)), largest=False)
+                # Earlier rows use the budget up; the largest spend and the count stay the
+                # team's own from before the import (a migrated sheet is not compared with itself).
+                self._sums[slug] = self._sums[slug].plus(when.year, cents, largest=False)
+            if slug in self._twins:
+                # An import's rows are twins of the rows after them, too.
+                from .plausible import day_of
+
+                self._twins[slug].setdefault((cents, method), []).append((day_of(when), ""))
         return [h.rule for h in hits]
 
     def recorded(self, slug: str, cells: Mapping[str, str], new_id: str) -> None:
@@ -536,11 +627,12 @@ class SpendRules:
         if self.batch or slug not in self._sums:
             return
         from ..core.records import split_id
-        from .plausible import keep
+        from .plausible import day_of, keep
 
         when = dt.date.fromisoformat(cells["date"])
-        self._sums[slug] = self._sums[slug].plus(when.year, int(Decimal(cells["amount"]).scaleb(2)),
-                                                 seq=split_id(new_id)[2])
+        cents = int(Decimal(cells["amount"]).scaleb(2))
+        self._sums[slug] = self._sums[slug].plus(when.year, cents, seq=split_id(new_id)[2],
+                                                 spend=(day_of(when), cents, cells.get("method", ""), new_id))
         keep(self.folder, slug, self._sums[slug])
 
 

@@ -48,6 +48,7 @@ RULE_WORDS = {
     "max_per_household_year": N_("maximum per household per year"),
     "max_per_household_total": N_("maximum per household, all years"),
     "repeat_household_days": N_("household again too soon"),
+    "possible_duplicate": N_("possibly entered twice"),
     "second_opinion_above": N_("second opinion needed"),
 }
 

@@ -186,7 +186,7 @@ def rule_records(team: str, rules: Any, human: bool) -> list[dict[str, Any]]:
     ``30 days``), plain for scripts."""
     from decimal import Decimal
 
-    from ..ops.rules import FACTOR_RULES, RULE_HELP
+    from ..ops.rules import COUNT_RULES, FACTOR_RULES, RULE_HELP
 
     out: list[dict[str, Any]] = []
     for name, category, value in rules.listing():
@@ -194,6 +194,8 @@ def rule_records(team: str, rules: Any, human: bool) -> list[dict[str, Any]]:
             # A number of times, not an amount: 10, not 10.00 (1,5 when it has a fraction).
             factor: object = int(value) if value == value.to_integral_value() else value.normalize()
             shown: object = tr("{n} times", n=str(factor).replace(".", ",")) if human else factor
+        elif name in COUNT_RULES and isinstance(value, int):
+            shown = tr("{n:plural:spend|spends}", n=value) if human else value
         else:
             shown = rule_value(value, human)
         out.append({"team": team, "rule": name, "category": category, "value": shown,
