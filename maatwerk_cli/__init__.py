@@ -13,6 +13,8 @@ Importing this package loads none of typer, rich or pandas.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .core.dates import parse_date, parse_month, parse_year
 from .core.errors import (
     BusyError,
@@ -25,22 +27,22 @@ from .core.errors import (
 )
 from .core.money import D, format_eur, format_plain, parse_amount
 from .core.records import Entry, Refusal, Row, Settings, Team
-from .ledger import (
-    ImportBankRequest,
-    ImportEntriesRequest,
-    Ledger,
-    MarkRequest,
-    RefuseRequest,
-    RepayRequest,
-    SettleRequest,
-    Snapshot,
-    SpendRequest,
-    VoidRequest,
-    WithdrawRequest,
-    open_ledger,
-)
+from .ledger import REQUESTS, Ledger, Snapshot, open_ledger
 from .ops.check import check_ledger
 from .ops.importer import ImportResult, import_entries
+
+if TYPE_CHECKING:
+    from .ledger import (
+        ImportBankRequest,
+        ImportEntriesRequest,
+        MarkRequest,
+        RefuseRequest,
+        RepayRequest,
+        SettleRequest,
+        SpendRequest,
+        VoidRequest,
+        WithdrawRequest,
+    )
 
 __version__ = "0.1.0"
 
@@ -81,3 +83,12 @@ __all__ = [
     "parse_year",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The request classes come from ops.requests when first asked for (see ledger.py).
+    if name in REQUESTS:
+        from . import ledger
+
+        return getattr(ledger, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

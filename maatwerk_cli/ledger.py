@@ -22,19 +22,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .core.errors import InputError, Problem
 from .core.records import DEFAULT_CATEGORIES, KINDS, Entry, Refusal, Row, Settings, Team
-from .ops.requests import (
-    MARK_KINDS,
-    ImportBankRequest,
-    ImportEntriesRequest,
-    MarkRequest,
-    RefuseRequest,
-    RepayRequest,
-    SettleRequest,
-    SpendRequest,
-    VoidRequest,
-    WithdrawRequest,
-    ids_of,
-)
 from .store.folder import LedgerFolder
 
 if TYPE_CHECKING:
@@ -51,6 +38,17 @@ if TYPE_CHECKING:
     from .ops.knipkaart import Status as KnipkaartStatus
     from .ops.record import Recorded as Recorded
     from .ops.record import Undone as Undone
+    from .ops.requests import (
+        ImportBankRequest,
+        ImportEntriesRequest,
+        MarkRequest,
+        RefuseRequest,
+        RepayRequest,
+        SettleRequest,
+        SpendRequest,
+        VoidRequest,
+        WithdrawRequest,
+    )
     from .ops.rules import Override as Override
     from .ops.rules import Rules as Rules
     from .ops.show import Story as Story
@@ -130,6 +128,8 @@ def _request(kind: type[R], given: Any, options: dict[str, Any]) -> R:
         if extra:
             raise TypeError(f"give a {kind.__name__} or its fields, not both ({', '.join(extra)})")
         return given
+    from .ops.requests import ids_of
+
     first = fields(kind)[0].name  # type: ignore[arg-type]
     return kind(**{first: ids_of(given) if first == "ids" else given, **options})
 
@@ -374,6 +374,8 @@ class Ledger:
         ``second_opinion``, ``allow_personal_data``, ``extra``, ``bank_line`` (an open line
         of an imported statement that this spend is; the date defaults to its date).
         """
+        from .ops.requests import SpendRequest
+
         return self.record_spend(_request(SpendRequest, team, {"amount": amount, **options})).id
 
     def record_spend(self, request: SpendRequest) -> Recorded:
@@ -400,6 +402,7 @@ class Ledger:
         and :meth:`mark_recovered` do each of these."""
         from .core.records import KIND_ALIASES
         from .core.text import resolve_choice
+        from .ops.requests import MARK_KINDS
 
         r = _normal(request)
         what = r.what.strip().lower()
@@ -456,6 +459,7 @@ class Ledger:
         """Record a (partial) repayment of a loan or conditional grant (a :class:`RepayRequest`,
         or its fields); more than owed is refused. Returns the repayment's id."""
         from .ops.record import repay
+        from .ops.requests import RepayRequest
 
         r = _normal(_request(RepayRequest, entry_id, {"amount": amount, **options}))
         return repay(self.folder, r.entry_id, r.amount, date=r.date, by=r.by)
@@ -469,6 +473,8 @@ class Ledger:
     def void(self, entry_id: str | VoidRequest, **options: Any) -> str:
         """Cancel a line (an entry, or any event) with a reason; the line stays in the journal.
         Returns the void line's id; see :meth:`void_lines`."""
+        from .ops.requests import VoidRequest
+
         r = _request(VoidRequest, entry_id, options)
         done = self.void_lines(r)
         return next(u.void_id for u in done if u.asked)
@@ -489,6 +495,7 @@ class Ledger:
         ``with_events``; a void of a void undoes it. ``announce`` hears what will be voided
         before anything is written (with ``dry_run``, nothing is)."""
         from .ops.record import void_lines
+        from .ops.requests import VoidRequest
 
         r = _request(VoidRequest, ids, options)
         return void_lines(self.folder, r.ids, reason=r.reason, by=r.by, with_events=r.with_events,
@@ -511,6 +518,8 @@ class Ledger:
     def refuse(self, team: str | RefuseRequest, **options: Any) -> str:
         """Record a refused request (weigering) with its reason (a :class:`RefuseRequest`, or
         its fields); return its id."""
+        from .ops.requests import RefuseRequest
+
         return self.record_refusal(_request(RefuseRequest, team, options)).id
 
     def record_refusal(self, request: RefuseRequest) -> Recorded:
@@ -541,6 +550,7 @@ class Ledger:
         """Record cash taken from the team's card account (a :class:`WithdrawRequest`, or its
         fields: ``date``, ``note``, ``by``, ``bank_line``); return its id."""
         from .ops.cash import withdraw
+        from .ops.requests import WithdrawRequest
 
         r = _normal(_request(WithdrawRequest, team, {"amount": amount, **options}))
         return withdraw(self.folder, r.team, r.amount, date=r.date, note=r.note, by=r.by,
@@ -569,6 +579,7 @@ class Ledger:
         """End the cash box's remainder: ``deposit`` it, or ``write-off`` a small one (a
         :class:`SettleRequest`, or its fields)."""
         from .ops.cash import settle
+        from .ops.requests import SettleRequest
 
         r = _normal(_request(SettleRequest, team, {"method": method, **options}))
         return settle(self.folder, r.team, r.method, date=r.date, reason=r.reason, by=r.by)
@@ -640,6 +651,8 @@ class Ledger:
 
         if "fmt" in options:
             options["format"] = options.pop("fmt")
+        from .ops.requests import ImportBankRequest
+
         given = path if isinstance(path, ImportBankRequest) else Path(path)
         r = _request(ImportBankRequest, given, {"team": team, **options})
         return import_statement(self.folder, r.path, r.team, fmt=r.format, account=r.account,
@@ -685,6 +698,7 @@ class Ledger:
         """Bulk entry from a spreadsheet, all rows or none (an :class:`ImportEntriesRequest`,
         or its fields: ``team``, ``dry_run``, ``allow_future``, ``again``, ``new_only``)."""
         from .ops.importer import import_entries
+        from .ops.requests import ImportEntriesRequest
 
         given = path if isinstance(path, ImportEntriesRequest) else Path(path)
         r = _request(ImportEntriesRequest, given, options)
@@ -726,6 +740,21 @@ def folder_language(root: str | os.PathLike[str]) -> str | None:
     except Exception:  # noqa: BLE001  (a damaged file is reported by the command, in its language)
         return None
     return value if isinstance(value, str) else None
+
+
+#: The request classes, importable from here; ops.requests is loaded on first use only.
+REQUESTS = ("ImportBankRequest", "ImportEntriesRequest", "MarkRequest", "RefuseRequest", "RepayRequest",
+            "SettleRequest", "SpendRequest", "VoidRequest", "WithdrawRequest")
+
+
+def __getattr__(name: str) -> Any:
+    # Building the nine frozen request dataclasses costs about 5 ms, which a report, never
+    # handed a request, need not pay at start.
+    if name in REQUESTS:
+        from .ops import requests
+
+        return getattr(requests, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_ledger(root: str | os.PathLike[str] = "ledgers") -> Ledger:

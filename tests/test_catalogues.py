@@ -94,3 +94,42 @@ def test_no_text_has_two_dutch_translations() -> None:
         for key, text in script.read_po(po.read_text(encoding="utf-8")).items():
             seen.setdefault(key, {})[po.stem] = text
     assert {k: v for k, v in seen.items() if len(set(v.values())) > 1} == {}
+
+
+def test_the_catalogue_reader_reads_what_gettext_reads() -> None:
+    """messages.read_mo stands in for gettext's parser: the same texts from every shipped
+    catalogue, and from a compiled one with a plural entry (left out) and one to itself."""
+    import gettext
+    import io
+    import struct
+
+    from maatwerk_cli.core.messages import read_mo
+
+    def gettexts(data: bytes) -> dict[str, str]:
+        read = gettext.GNUTranslations(io.BytesIO(data))
+        return {k: v for k, v in read._catalog.items() if isinstance(k, str) and k}  # type: ignore[attr-defined]
+
+    shipped = sorted(LOCALE.glob("*/LC_MESSAGES/*.mo"))
+    assert len(shipped) >= 10
+    for path in shipped:
+        data = path.read_bytes()
+        assert read_mo(data) == gettexts(data), path
+    data = _script().mo_bytes({"a": "één", "b": "b", "{n:plural:x|y}": "{n:plural:regel|regels}"}, "nl")
+    assert read_mo(data) == gettexts(data) == {"a": "één", "b": "b", "{n:plural:x|y}": "{n:plural:regel|regels}"}
+    # An entry with plural forms: its key holds a NUL, gettext keys it apart, both leave it out.
+    ids, strs = b"", b""
+    header = b"Content-Type: text/plain; charset=UTF-8\n"
+    entries = [(b"", header), (b"one\0many", b"een\0veel"), (b"word", b"woord")]
+    table_at = 28
+    text_at = table_at + 16 * len(entries)
+    key_table, value_table = [], []
+    for key, _ in entries:
+        key_table += [len(key), text_at + len(ids)]
+        ids += key + b"\0"
+    for _, value in entries:
+        value_table += [len(value), text_at + len(ids) + len(strs)]
+        strs += value + b"\0"
+    raw = struct.pack("<7I", 0x950412DE, 0, len(entries), table_at, table_at + 8 * len(entries), 0, 0)
+    raw += struct.pack(f"<{len(key_table)}I", *key_table) + struct.pack(f"<{len(value_table)}I", *value_table)
+    raw += ids + strs
+    assert read_mo(raw) == gettexts(raw) == {"word": "woord"}

@@ -194,20 +194,37 @@ def catalogue(lang: str) -> Mapping[str, str]:
     folder = _LOCALE / lang
     compiled = sorted((folder / "LC_MESSAGES").glob("*.mo")) if folder.is_dir() else []
     if compiled:
-        import gettext  # only when a text is translated: the English path stays light
-
         for path in compiled:
-            with path.open("rb") as fp:
-                found.update(read_mo(gettext.GNUTranslations(fp)))
+            found.update(read_mo(path.read_bytes()))
     else:
         for path in sorted(folder.glob("*.po")) if folder.is_dir() else ():
             found.update(read_po(path.read_text(encoding="utf-8")))
     return found
 
 
-def read_mo(translations: Any) -> dict[str, str]:
-    """The texts of a compiled catalogue (a ``gettext.GNUTranslations``), its header left out."""
-    return {k: v for k, v in translations._catalog.items() if isinstance(k, str) and k}
+def read_mo(data: bytes) -> dict[str, str]:
+    """The texts of a compiled catalogue (the bytes of a GNU ``.mo`` file), its header left out.
+
+    Read here rather than by ``gettext.GNUTranslations``, which parses the header and plural
+    forms of every entry: a Dutch command reads all of its catalogues, and this takes a
+    third of the time. The catalogues are UTF-8 (``scripts/catalogues.py`` writes them so);
+    an entry with plural forms (a NUL in its key) has no single text and is left out, as
+    gettext keys it apart.
+    """
+    import struct
+
+    order = {0x950412DE: "<", 0xDE120495: ">"}.get(struct.unpack_from("<I", data)[0])
+    if order is None:
+        raise ValueError("not a compiled gettext catalogue (.mo)")
+    count, keys_at, values_at = struct.unpack_from(f"{order}3I", data, 8)
+    keys = struct.unpack_from(f"{order}{2 * count}I", data, keys_at)
+    values = struct.unpack_from(f"{order}{2 * count}I", data, values_at)
+    found: dict[str, str] = {}
+    for i in range(0, 2 * count, 2):
+        key = data[keys[i + 1] : keys[i + 1] + keys[i]]
+        if key and b"\0" not in key:
+            found[key.decode("utf-8")] = data[values[i + 1] : values[i + 1] + values[i]].decode("utf-8")
+    return found
 
 
 def read_po(text: str) -> dict[str, str]:
