@@ -501,7 +501,8 @@ class Book:
             }
             if {"kind", "due", "condition"} & set(names):
                 names = [f for f in AMENDABLE if f in names or f in ("kind", "due", "condition")]
-            out[j] = tuple((f, state[f], new[f]) for f in names if state[f] != new[f] or f in fields)
+            given = fields if isinstance(fields, list) else []
+            out[j] = tuple((f, state[f], new[f]) for f in names if state[f] != new[f] or f in given)
             if self.live[j]:
                 state.update({f: new[f] for f in names})
         return out
