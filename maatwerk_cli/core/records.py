@@ -76,6 +76,7 @@ ROW_TYPES = {
     "settle": "a cash remainder deposited back or written off",
     "knipkaart": "one use of the team's knipkaart: an exception to another department's rule",
     "bank-link": "a bank statement line linked to an entry or withdrawal",
+    "anonymise": "personal text of lines before a date replaced (retention); the count in extra",
 }
 
 #: Columns of a team journal CSV, in file order. Stable: new data goes in ``extra``.
