@@ -46,8 +46,8 @@ class Anonymised:
     households: int
 
     @property
-    def lines(self) -> int:
-        return sum(len(t.lines) for t in self.teams)
+    def line_count(self) -> int:
+        return sum(len(t.changed) for t in self.teams)
 
     @property
     def bank_lines(self) -> int:
@@ -97,7 +97,7 @@ def anonymise(ledger: Any, *, before: dt.date | None = None, dry_run: bool = Fal
     day = cutoff(folder, before)
     planned = folder.anonymise(day, when=today(), by=who, dry_run=dry_run)
     teams = planned.teams if not dry_run else tuple(
-        type(t)(t.team, t.lines, t.bank_lines, "") for t in planned.teams)
+        type(t)(t.team, t.changed, t.bank_lines, "") for t in planned.teams)
     return Anonymised(day, dry_run, teams, planned.households)
 
 

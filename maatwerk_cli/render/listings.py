@@ -402,19 +402,20 @@ ANON_TEAM_TABLE = [Column("team", N_("team")),
 def anonymised(result: Any) -> list[View]:
     """What ``anonymise`` did (or would do): a summary, and per team the lines changed."""
     before = result.before
-    teams = [{"team": t.team, "lines": len(t.lines), "bank_lines": t.bank_lines,
-              "first_id": t.lines[0][1] if t.lines else "", "last_id": t.lines[-1][1] if t.lines else "",
+    teams = [{"team": t.team, "lines": len(t.changed), "bank_lines": t.bank_lines,
+              "first_id": t.changed[0][1] if t.changed else "", "last_id": t.changed[-1][1] if t.changed else "",
               "event": t.event} for t in result.teams]
     would = N_("would anonymise {lines} journal line(s) and {bank} bank line(s) dated before {before:date}")
     did = N_("anonymised {lines} journal line(s) and {bank} bank line(s) dated before {before:date}")
     said = would if result.dry_run else did
-    lines = [tr(said, lines=result.lines, bank=result.bank_lines, before=before)]
-    for t in teams:
-        lines.append("  " + tr("{team}: {lines} line(s) ({first} .. {last}), {bank} bank line(s)", team=t["team"],
-                               lines=t["lines"], first=t["first_id"] or "-", last=t["last_id"] or "-",
-                               bank=t["bank_lines"]))
+    lines = [tr(said, lines=result.line_count, bank=result.bank_lines, before=before)]
+    for t in result.teams:
+        ids = [i for _, i, _ in t.changed]
+        lines.append("  " + tr("{team}: {lines} line(s) ({first} .. {last}), {bank} bank line(s)", team=t.team,
+                               lines=len(ids), first=ids[0] if ids else "-", last=ids[-1] if ids else "-",
+                               bank=t.bank_lines))
     summary = View(tr("Anonymised"), ANON_DATA, [{
-        "before": before, "dry_run": result.dry_run, "lines": result.lines, "bank_lines": result.bank_lines,
+        "before": before, "dry_run": result.dry_run, "lines": result.line_count, "bank_lines": result.bank_lines,
         "households": result.households}], sheet="anonymised", single=True, text_lines=lines)
     per_team = View(tr("Per team"), ANON_TEAM_DATA, teams, table=ANON_TEAM_TABLE, total=None, sheet="teams",
                     key="teams", empty=tr("nothing to anonymise"))

@@ -30,14 +30,14 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.records import JOURNAL_COLUMNS, Row
 from .banklines import BANK_COLUMNS, BANK_HEADER
 from .journal import BOM, HEADER_BYTES, TORN_END, checksum, encode_line, extra_text, judge_line
 
-if TYPE_CHECKING:
-    from .folder import LedgerFolder
+#: The ledger folder (store.folder.LedgerFolder; named loosely: it imports this module).
+LedgerFolder = Any
 
 PLACEHOLDER = "[anoniem]"
 #: Household codes given by anonymising: the prefix, then a number of four digits or more.
@@ -278,7 +278,7 @@ class TeamChange:
     bank lines (how many), and the event line that records it (its id, "" in a dry run)."""
 
     team: str
-    lines: tuple[tuple[int, str, str], ...]  # (line number, id, type)
+    changed: tuple[tuple[int, str, str], ...]  # (line number, id, type)
     bank_lines: int
     event: str = ""
 

@@ -36,7 +36,7 @@ from ..core.messages import LANGUAGES, Msg, Opt, msg
 from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
-from .atomic import NOFOLLOW, append_whole, fsync_dir, open_patiently, write_atomic
+from .atomic import NOFOLLOW, append_whole, fsync_dir, move_aside, open_patiently, write_atomic
 from .banklines import BANK_SUFFIX, StoredLine, append_lines, read_lines
 from .books import Books, Folded, Wanted, read_books
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
@@ -469,7 +469,7 @@ class LedgerFolder:
             return
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         target = self.root / f"{REWRITE_FILE}.set-aside-{stamp}"
-        os.replace(path, target)
+        move_aside(path, target)
         fsync_dir(self.root)
         self.notices.append(str(msg("rewrite.set_aside", path=self.display(path),
                                     why=why or msg("rewrite.unfinished"), moved=target.name)))

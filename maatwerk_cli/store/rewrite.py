@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.messages import Msg, msg
-from .atomic import NOFOLLOW, fsync_dir, write_atomic
+from .atomic import fsync_dir, rename_into, write_atomic, write_beside
 
 REWRITE_FILE = "maatwerk.rewrite"
 FORMAT = 1
-_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def _hash(data: bytes) -> str:
@@ -55,18 +54,6 @@ def _temp_name(target: str, token: str) -> str:
     return f"{folder}/.{name}.rewrite-{token}.tmp" if folder else f".{name}.rewrite-{token}.tmp"
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY | NOFOLLOW, 0o644)
-    try:
-        view = memoryview(data)
-        written = 0
-        while written < len(view):
-            written += os.write(fd, view[written:])
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def rewrite_files(root: Path, files: Mapping[str, bytes]) -> None:
     """Replace the files named (relative to ``root``, with ``/``) by their new bytes, all or
     none (see the module's note). The caller holds the folder lock."""
@@ -79,7 +66,7 @@ def rewrite_files(root: Path, files: Mapping[str, bytes]) -> None:
     try:
         for step in steps:
             path = root / step.temp
-            _write_new(path, files[step.target])
+            write_beside(path, files[step.target])
             written.append(path)
         for folder in {(root / s.target).parent for s in steps}:
             fsync_dir(folder)
@@ -160,7 +147,7 @@ def finish(root: Path) -> bool:
         return False
     for step, state in zip(steps, states, strict=True):
         if state == "waiting":
-            os.replace(root / step.temp, root / step.target)
+            rename_into(root / step.temp, root / step.target)
     for folder in {(root / s.target).parent for s in steps}:
         fsync_dir(folder)
     (root / REWRITE_FILE).unlink()
