@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from .analysis.export import JournalExport as JournalExport
     from .analysis.export import Tables as Tables
+    from .ops.anonymise import Anonymised as Anonymised
     from .ops.bank import BankImport as BankImport
     from .ops.bank import Covered as Covered
     from .ops.bank import Mismatch as Mismatch
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from .ops.record import Undone as Undone
     from .ops.requests import (
         AmendRequest,
+        AnonymiseRequest,
         ImportBankRequest,
         ImportEntriesRequest,
         MarkRequest,
@@ -112,7 +114,7 @@ def day(value: dt.date | str | None, what: str = "date") -> dt.date | None:
 #: Options of a spend that hold a date.
 _DATE_OPTIONS = ("date", "due", "requested")
 #: Fields of a request that hold a date, and what a message calls them.
-_DATE_FIELDS = {"date": "date", "due": "due", "requested": "request date"}
+_DATE_FIELDS = {"date": "date", "due": "due", "requested": "request date", "before": "date"}
 
 R = TypeVar("R")
 
@@ -512,6 +514,16 @@ class Ledger:
         r = _normal(_request(AmendRequest, entry_id, options))
         return amend(self.folder, r.id, **r.options())
 
+    def anonymise(self, request: AnonymiseRequest | None = None, /, **options: Any) -> Anonymised:
+        """Replace the personal text of entries dated before the cut-off (retention): an
+        :class:`AnonymiseRequest`, or its fields (``before``, ``dry_run``, ``by``). Every
+        figure stays as it was; see :mod:`maatwerk_cli.ops.anonymise`."""
+        from .ops.anonymise import anonymise
+        from .ops.requests import AnonymiseRequest
+
+        r = _normal(request if request is not None and not options else AnonymiseRequest(**options))
+        return anonymise(self, before=r.before, dry_run=r.dry_run, by=r.by)
+
     def story(self, line_id: str) -> Story:
         """One line's whole story: the entry with every line about it, in file order."""
         from .ops.show import story
@@ -754,7 +766,8 @@ def folder_language(root: str | os.PathLike[str]) -> str | None:
 
 
 #: The request classes, importable from here; ops.requests is loaded on first use only.
-REQUESTS = ("AmendRequest", "ImportBankRequest", "ImportEntriesRequest", "MarkRequest", "RefuseRequest", "RepayRequest",
+REQUESTS = ("AmendRequest", "AnonymiseRequest", "ImportBankRequest", "ImportEntriesRequest",
+            "MarkRequest", "RefuseRequest", "RepayRequest",
             "SettleRequest", "SpendRequest", "VoidRequest", "WithdrawRequest")
 
 
@@ -777,6 +790,7 @@ def open_ledger(root: str | os.PathLike[str] = "ledgers") -> Ledger:
 
 __all__ = [
     "AmendRequest",
+    "AnonymiseRequest",
     "DateLike",
     "ImportBankRequest",
     "ImportEntriesRequest",

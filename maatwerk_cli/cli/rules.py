@@ -195,3 +195,38 @@ def household_new(
     for _ in range(count):
         made[new_household_code(prefix, length, existing=made.keys())] = None
     emit(listings.households(list(made)), to)
+
+
+# --------------------------------------------------------------------------- retention
+
+ANONYMISE_HELP = N_("""\
+Replace the personal text of old entries (retention, AVG art. 5(1)(e)).
+
+Entries dated before the cut-off (--before, else today less retention_years in
+maatwerk.toml) keep their ids, dates, amounts, categories, methods, kinds and statuses,
+so every figure of every report stays the same to the cent. Their household codes
+become ANON-0001 and on (one number per household; a household that also has an entry
+on or after the cut-off keeps its code), and their notes, reasons, conditions,
+tegenprestaties, names (--by, second opinion) get the placeholder [anoniem], in every
+line of the entry, events and voids included; bank lines dated before the cut-off lose
+their description and counterparty. All journals and bank files change together, or
+none; each journal records it in a line of type anonymise. --dry-run lists what would
+change and writes nothing.
+""")
+
+
+@app.command("anonymise", help=ANONYMISE_HELP)
+def anonymise_command(
+    before: str | None = typer.Option(None, "--before", help="The cut-off: entries dated before this day."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would change; write nothing."),
+    by: str | None = typer.Option(None, "--by", help="Who did it."),
+    fmt: TextFormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    from ..ledger import AnonymiseRequest
+    from ..render import listings
+
+    to = out(fmt, output, TEXT_FORMATS)
+    day = parse_date(before, what="--before") if before is not None else None
+    result = ledger().anonymise(AnonymiseRequest(day, dry_run=dry_run, by=by))
+    emit(listings.anonymised(result), to)

@@ -77,6 +77,7 @@ ROW_TYPES = {
     "knipkaart": "one use of the team's knipkaart: an exception to another department's rule",
     "bank-link": "a bank statement line linked to an entry or withdrawal",
     "amend": "a correction of the entry's values (the fields it names in extra), with a reason",
+    "anonymise": "personal text of lines before a date replaced (retention); the count in extra",
 }
 
 #: What ``amend`` may correct, in this order. The new values stand in the amend line's own

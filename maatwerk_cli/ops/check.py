@@ -82,6 +82,7 @@ def _check_teams(folder: LedgerFolder, slugs: list[str], categories: set[str]) -
     books = folder.books(good)
     problems.extend(books.notes)
     scan = folder.settings.section("privacy").get("scan", True) is not False
+    aged = _aged(folder, good)
     for slug in good:
         folded = books[slug]
         name = folded.file
@@ -91,11 +92,35 @@ def _check_teams(folder: LedgerFolder, slugs: list[str], categories: set[str]) -
         problems.extend(_check_rows(book, rows, name, categories))
         if scan:
             problems.extend(_check_privacy(rows, name))
+        problems.extend(aged.get(slug, []))
         problems.extend(check_cash(book, name))
         problems.extend(check_bank(folder, slug, book, name))
         problems.extend(check_team_rules(folder, slug))
         problems.extend(check_knipkaart(folder, slug, book, name))
     return problems
+
+
+def _aged(folder: LedgerFolder, slugs: list[str]) -> dict[str, list[Problem]]:
+    """Personal text kept longer than ``retention_years``: per team one finding for its
+    journal and one for its bank file."""
+    from .anonymise import RETENTION_KEY, old_personal
+
+    try:
+        found = old_personal(folder, slugs)
+    except MaatwerkError as exc:
+        return {slugs[0]: [_problem(folder.display(folder.settings_path), str(exc))]} if slugs else {}
+    if found is None:
+        return {}
+    day, per_team = found
+    out: dict[str, list[Problem]] = {}
+    for slug, (lines, first, bank) in per_team.items():
+        if lines:
+            out.setdefault(slug, []).append(Problem(folder.display(folder.journal_path(slug)), first, str(msg(
+                "check.retention_journal", lines=lines, before=day.isoformat(), key=RETENTION_KEY))))
+        if bank:
+            out.setdefault(slug, []).append(Problem(folder.display(folder.bank_path(slug)), 0, str(msg(
+                "check.retention_bank", lines=bank, before=day.isoformat(), key=RETENTION_KEY))))
+    return out
 
 
 def _problem(file: str, message: str) -> Problem:
@@ -166,7 +191,7 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
             elif not book.cancelled[i]:
                 voided.add(row.ref)  # a void undone later (a void of this void) voids nothing
             continue
-        if row.type in ("withdraw", "settle", "knipkaart", "bank-link"):
+        if row.type in ("withdraw", "settle", "knipkaart", "bank-link", "anonymise"):
             continue  # checked by their own modules
         if row.ref not in spends or book.entry_of[i] < 0:
             bad(row, msg("check.refers_to_no_spend", ref=row.ref or msg("check.nothing")))

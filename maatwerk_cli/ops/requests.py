@@ -189,6 +189,20 @@ class VoidRequest:
 
 
 @dataclass(frozen=True)
+class AnonymiseRequest:
+    """Personal text of old entries replaced (``maatwerk anonymise``).
+
+    before: the cut-off, the first day kept as it is (default: today less
+    ``retention_years`` of maatwerk.toml); dry_run: only say what would change;
+    by: who did it (recorded in each journal's line about it).
+    """
+
+    before: dt.date | None = None
+    dry_run: bool = False
+    by: str | None = None
+
+
+@dataclass(frozen=True)
 class WithdrawRequest:
     """Cash taken from the team's card account into the cash box (``maatwerk cash withdraw``).
 

@@ -200,6 +200,9 @@ def detail_parts(row: Row, undoes: bool = False,
         parts = [*_changed(changes), msg("show.correction", reason=row.reason)]
     elif t == "bank-link":
         parts = [msg("show.bank_line", ref=row.note), msg("show.explained", reason=row.reason) if row.reason else ""]
+    elif t == "anonymise":
+        parts = [msg("show.anonymised", before=str(row.extra.get("before", "")), lines=row.extra.get("lines", 0),
+                     bank_lines=row.extra.get("bank_lines", 0))]
     else:  # pragma: no cover - every type is named above
         parts = [t]
     return tuple(p for p in parts if p)

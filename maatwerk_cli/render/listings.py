@@ -384,3 +384,39 @@ def _bank_import_text(result: Any, debits: int) -> list[str]:
     if dry_run:
         out.append(tr("dry run: nothing was written"))
     return out
+
+
+ANON_DATA = [Column("before", kind="date"), Column("dry_run", kind="bool"), Column("lines", kind="int"),
+             Column("bank_lines", kind="int"), Column("households", kind="int")]
+ANON_TEAM_DATA = [Column("team"), Column("lines", kind="int"), Column("bank_lines", kind="int"),
+                  Column("first_id", kind="id"), Column("last_id", kind="id"), Column("event", kind="id")]
+ANON_TEAM_TABLE = [Column("team", N_("team")),
+                   Column("lines", N_("lines"), "int", total=True,
+                          meaning=N_("journal lines whose personal text is (or would be) replaced")),
+                   Column("bank_lines", N_("bank lines"), "int", total=True,
+                          meaning=N_("bank lines whose description and counterparty are (or would be) replaced")),
+                   Column("first_id", N_("first id"), "id"), Column("last_id", N_("last id"), "id"),
+                   Column("event", N_("recorded as"), "id", meaning=N_("the journal line that records it"))]
+
+
+def anonymised(result: Any) -> list[View]:
+    """What ``anonymise`` did (or would do): a summary, and per team the lines changed."""
+    before = result.before
+    teams = [{"team": t.team, "lines": len(t.changed), "bank_lines": t.bank_lines,
+              "first_id": t.changed[0][1] if t.changed else "", "last_id": t.changed[-1][1] if t.changed else "",
+              "event": t.event} for t in result.teams]
+    would = N_("would anonymise {lines} journal line(s) and {bank} bank line(s) dated before {before:date}")
+    did = N_("anonymised {lines} journal line(s) and {bank} bank line(s) dated before {before:date}")
+    said = would if result.dry_run else did
+    lines = [tr(said, lines=result.line_count, bank=result.bank_lines, before=before)]
+    for t in result.teams:
+        ids = [i for _, i, _ in t.changed]
+        lines.append("  " + tr("{team}: {lines} line(s) ({first} .. {last}), {bank} bank line(s)", team=t.team,
+                               lines=len(ids), first=ids[0] if ids else "-", last=ids[-1] if ids else "-",
+                               bank=t.bank_lines))
+    summary = View(tr("Anonymised"), ANON_DATA, [{
+        "before": before, "dry_run": result.dry_run, "lines": result.line_count, "bank_lines": result.bank_lines,
+        "households": result.households}], sheet="anonymised", single=True, text_lines=lines)
+    per_team = View(tr("Per team"), ANON_TEAM_DATA, teams, table=ANON_TEAM_TABLE, total=None, sheet="teams",
+                    key="teams", empty=tr("nothing to anonymise"))
+    return [summary, per_team]

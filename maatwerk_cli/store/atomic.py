@@ -223,6 +223,22 @@ def replace_folder(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def write_beside(path: Path, data: bytes) -> None:
+    """A new file ``path`` (refused if it exists) with ``data``, fsynced; the folder is not:
+    for a file that waits beside its target until it is renamed (:mod:`maatwerk_cli.store.rewrite`)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY | NOFOLLOW, 0o644)
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rename_into(tmp: Path, target: Path) -> None:
+    """A file written beside ``target`` renamed over it (the caller fsyncs the folder)."""
+    os.replace(tmp, target)
+
+
 def move_aside(path: Path, target: Path) -> None:
     """Rename a file out of the way (a stale marker), durably."""
     os.replace(path, target)

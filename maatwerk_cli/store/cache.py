@@ -512,6 +512,13 @@ def now_ns() -> int:
     return time.time_ns()
 
 
+def forget(journal: Path) -> None:
+    """Drop the cached fold of a journal that was replaced whole (anonymising): its stamp
+    would not match the new file anyway, this makes sure nothing of it is served."""
+    with contextlib.suppress(OSError):
+        cache_file(journal).unlink(missing_ok=True)
+
+
 def clear() -> int:
     """Delete every cache file; returns how many there were."""
     count = 0

@@ -29,20 +29,23 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, LedgerError, NotFoundError, Problem
 from ..core.messages import LANGUAGES, Msg, Opt, msg
 from ..core.names import check_slug
 from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
-from .atomic import NOFOLLOW, append_whole, fsync_dir, open_patiently, write_atomic
+from .atomic import NOFOLLOW, append_whole, fsync_dir, move_aside, open_patiently, write_atomic
 from .banklines import BANK_SUFFIX, StoredLine, append_lines, read_lines
 from .books import Books, Folded, Wanted, read_books
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
 from .lock import FolderLock
 from .pending import BEFORE, PENDING_FILE, Pending, marker_text, read_marker, set_aside, tail_hash
 from .toml import check_texts, read_toml
+
+if TYPE_CHECKING:
+    from .anonymise import Planned
 
 SETTINGS_FILE = "maatwerk.toml"
 LOCK_FILE = "maatwerk.lock"
@@ -378,6 +381,7 @@ class LedgerFolder:
     def bank_lines(self, slug: str) -> tuple[list[StoredLine], list[Problem]]:
         """A team's stored bank lines, and a Problem for every line set aside; lines of an
         unfinished batch are left out."""
+        self._settle_rewrite()
         path = self.bank_path(slug)
         if not path.exists():
             return [], []
@@ -400,10 +404,11 @@ class LedgerFolder:
         chosen = list(dict.fromkeys(slugs)) if slugs is not None else self.team_slugs()
         for slug in chosen:
             self.load_team(slug)  # a damaged team file is refused by every reader of its journal
+        notes: tuple[Problem, ...] = self._settle_rewrite()
+        known = [_identity(self.journal_path(slug)) for slug in chosen]
         pending = self.pending()
-        notes: tuple[Problem, ...] = ()
         if pending.stale:
-            notes = (Problem(self.display(self.pending_path), 0, msg("pending.stale_read", why=pending.stale)),)
+            notes += (Problem(self.display(self.pending_path), 0, msg("pending.stale_read", why=pending.stale)),)
         wanted = []
         for slug in chosen:
             cut = pending.cuts.get(slug, -1) if slug in pending.cuts else None
@@ -413,9 +418,122 @@ class LedgerFolder:
                                  new_in_batch=slug in pending.cuts and pending.cuts[slug] is None))
         cached = cache.enabled() if use_cache is None else use_cache
         got = read_books(wanted, use_cache=cached)
+        if not notes and self._rewritten_meanwhile(wanted, known):
+            # A rewrite (anonymising) replaced journals while they were read: read again,
+            # so a view never holds some journals from before it and some from after.
+            return self.books(chosen, use_cache=use_cache)
         for slug, folded in got.items():
             self.remember_ids(slug, folded.max_seq, folded.size)
         return Books(got, notes)
+
+    def _rewritten_meanwhile(self, wanted: Sequence[Wanted], known: list[tuple[int, int] | None]) -> bool:
+        from .rewrite import REWRITE_FILE
+
+        if os.path.lexists(self.root / REWRITE_FILE):
+            return True
+        return [_identity(w.path) for w in wanted] != known
+
+    def _settle_rewrite(self) -> tuple[Problem, ...]:
+        """Before reading: a rewrite left unfinished is finished (under the lock, which
+        waits for a rewrite still running); one that cannot be is reported."""
+        from .rewrite import REWRITE_FILE, stale
+
+        path = self.root / REWRITE_FILE
+        if not os.path.lexists(path):
+            return ()
+        why = stale(self.root)
+        if why is None:
+            try:
+                with self.lock():
+                    self._finish_rewrite()
+            except LedgerError:
+                pass  # a read-only share: the reader reads what is there
+            why = stale(self.root)
+        if why is None and not os.path.lexists(path):
+            return ()
+        return (Problem(self.display(path), 0, msg("rewrite.stale_read", why=why or msg("rewrite.unfinished"))),)
+
+    def _finish_rewrite(self) -> None:
+        """A rewrite whose writer died after its marker: rolled forward (the caller holds the
+        lock); a marker that does not fit the files is set aside and named in a notice."""
+        from .rewrite import REWRITE_FILE, finish, stale
+
+        path = self.root / REWRITE_FILE
+        if not os.path.lexists(path):
+            return
+        if path.is_symlink():
+            raise LedgerError(msg("ledger.link", path=self.display(path), fix=LINK_FIX))
+        why = stale(self.root)
+        if why is None and finish(self.root):
+            self._ids_seen.clear()
+            return
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        target = self.root / f"{REWRITE_FILE}.set-aside-{stamp}"
+        move_aside(path, target)
+        fsync_dir(self.root)
+        self.notices.append(str(msg("rewrite.set_aside", path=self.display(path),
+                                    why=why or msg("rewrite.unfinished"), moved=target.name)))
+
+    def rewrite(self, files: Mapping[str, bytes]) -> None:
+        """Replace whole files of the folder (names relative to it, with ``/``): all of them
+        or, after a crash, none of them (see :mod:`maatwerk_cli.store.rewrite`). Caches of
+        the journals replaced are dropped. The caller holds the lock."""
+        from . import cache
+        from .rewrite import rewrite_files
+
+        assert self.lock().held
+        for name in files:
+            self._refuse_link(self.root / name)
+        rewrite_files(self.root, files)
+        self._ids_seen.clear()
+        for name in files:
+            if name.endswith(".csv") and not name.endswith(BANK_SUFFIX):
+                cache.forget(self.root / name)
+
+    def anonymise(self, cutoff: dt.date, *, when: dt.date, by: str, dry_run: bool) -> Planned:
+        """Personal text of the lines of entries dated before ``cutoff`` replaced, in every
+        journal and bank file at once (:mod:`maatwerk_cli.store.anonymise`); ``dry_run``:
+        only what would change."""
+        from .anonymise import plan
+
+        if dry_run:
+            return plan(self, cutoff, when=when, by=by, stamp=now_stamp())
+        with self.lock():
+            self._finish_interrupted_batch()
+            planned = plan(self, cutoff, when=when, by=by, stamp=now_stamp())
+            self.rewrite(planned.files)
+        return planned
+
+    def old_personal(self, slugs: Sequence[str], cutoff: dt.date) -> dict[str, tuple[int, int, int]]:
+        """Per team: its lines of entries dated before ``cutoff`` that still hold personal text
+        (a household code no longer in use, a note, a name...), the first of them, and its
+        bank lines dated before it with a description or counterparty."""
+        from .anonymise import bank_personal, current_households, personal
+
+        before = cutoff.isoformat()
+        plans, current = current_households(self, self.team_slugs(), before)
+        out: dict[str, tuple[int, int, int]] = {}
+        for slug in slugs:
+            count = first = 0
+            journal = plans.get(slug)
+            for number, ln in enumerate(journal.lines if journal is not None else [], start=2):
+                if ln.cells is not None and ln.entry_date and ln.entry_date < before and personal(ln.cells, current):
+                    count += 1
+                    first = first or number
+            bank = self.bank_path(slug)
+            out[slug] = (count, first, bank_personal(bank.read_bytes(), before) if bank.exists() else 0)
+        return out
+
+    def ids_above(self, slug: str) -> int:
+        """The highest id sequence a reader of this object saw in the journal, while it is that file."""
+        try:
+            fd = os.open(self.journal_path(slug), os.O_RDONLY | NOFOLLOW)
+        except OSError:
+            return 0
+        try:
+            return self._ids_above(slug, fd)
+        finally:
+            os.close(fd)
 
     def remember_ids(self, slug: str, max_seq: int, size: int | None = None) -> None:
         """The highest id sequence in a journal's first ``size`` bytes (default: all of it now),
@@ -444,6 +562,7 @@ class LedgerFolder:
     def _finish_interrupted_batch(self) -> None:
         """Cut off what a batch left behind when its writer died (the caller holds the lock);
         a marker that does not fit the journals is set aside instead, and nothing is cut."""
+        self._finish_rewrite()
         if not os.path.lexists(self.pending_path):
             return
         if self.pending_path.is_symlink():
@@ -635,6 +754,14 @@ class LedgerFolder:
             fh.seek(max(0, size - BEFORE))
             before = fh.read(size - max(0, size - BEFORE))
         return size, tail_hash(before, len(before))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def _valid_slug(stem: str) -> bool:
