@@ -19,7 +19,7 @@ from ..core.errors import InputError
 from ..core.messages import N_, tr
 from ..core.money import parse_amount
 from ..render.output import TEXT_FORMATS, emit, print_id, print_lines
-from .app import ExitStatus, app, ledger, warn, warn_problems
+from .app import ExitStatus, app, ledger, notice, warn, warn_problems
 from .clerk import LENIENT, import_app
 from .options import ALLOW_FUTURE, FormatOpt, OutputOpt, RedactOpt, out, redacted
 
@@ -29,7 +29,7 @@ cash_app = typer.Typer(
 )
 app.add_typer(cash_app, name="cash")
 bank_app = typer.Typer(
-    help="Imported bank lines: list them, explain a payment that has no entry.",
+    help="Imported bank lines: list them, explain a payment that has no entry, undo an import.",
     no_args_is_help=True,
 )
 app.add_typer(bank_app, name="bank")
@@ -201,6 +201,47 @@ def bank_explain(
 ) -> None:
     """Close a payment that has no entry (bank costs, say), with the reason."""
     print_lines(ledger().explain_bank_line(team, ref, reason=reason, by=by))
+
+
+@bank_app.command("imports")
+def bank_imports_command(
+    team: str = typer.Argument(..., help="The team."),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
+) -> None:
+    """List a team's imports of statements with their ids: file, account, lines, first and
+    last day, and whether the import counts (in-use) or was taken out (undone)."""
+    from ..render import listings
+
+    to = out(fmt, output)
+    found, problems = ledger().statement_imports(team)
+    warn_problems(problems)
+    view = listings.bank_imports([one.record() for one in found])
+    emit(redacted(view) if redact else view, to)
+
+
+@bank_app.command("undo")
+def bank_undo(
+    team: str = typer.Argument(..., help="The team the statement was imported into."),
+    import_id: str = typer.Argument(..., metavar="IMPORT", help="The import's id, like imp-3fa9c1."),
+    reason: str = typer.Option(..., "--reason", help="Why, e.g. 'wrong team'."),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+) -> None:
+    """Take an imported statement out of a team's accounts: its lines no longer count in
+    matching, `bank lines`, `reconcile` or as the team's account; the bank file keeps them.
+
+    The undo is a journal line (its id on stdout); `maatwerk void ID --reason TEXT` of that
+    line brings the statement back. The ids of imports: `maatwerk bank imports TEAM`.
+    """
+    done = ledger().undo_import(team, import_id, reason=reason, by=by)
+    print_lines(done.id)
+    notice(tr("{id}: import {import_id} of {source} taken out of team {team} ({n:plural:bank line|bank lines}, "
+            "{first:date} to {last:date}); bring it back with: maatwerk void {id} --reason TEXT",
+            id=done.id, import_id=done.undone.id, source=done.undone.source, team=done.team,
+            n=done.undone.lines, first=done.undone.first, last=done.undone.last))
+    if done.links:
+        notice(tr("links of its lines to entries left out while it is undone: {n}", n=done.links))
 
 
 # --------------------------------------------------------------------------- reconcile

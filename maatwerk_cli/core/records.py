@@ -76,6 +76,7 @@ ROW_TYPES = {
     "settle": "a cash remainder deposited back or written off",
     "knipkaart": "one use of the team's knipkaart: an exception to another department's rule",
     "bank-link": "a bank statement line linked to an entry or withdrawal",
+    "bank-undo": "an imported bank statement taken out again (note: the import's id); a void brings it back",
 }
 
 #: Columns of a team journal CSV, in file order. Stable: new data goes in ``extra``.

@@ -167,6 +167,8 @@ def detail_parts(row: Row, undoes: bool = False) -> tuple[Msg | str, ...]:
         parts = [row.reason, msg("show.beyond_the_card") if row.status else ""]
     elif t == "bank-link":
         parts = [msg("show.bank_line", ref=row.note), msg("show.explained", reason=row.reason) if row.reason else ""]
+    elif t == "bank-undo":
+        parts = [msg("show.import_undone", id=row.note), row.reason]
     else:  # pragma: no cover - every type is named above
         parts = [t]
     return tuple(p for p in parts if p)
