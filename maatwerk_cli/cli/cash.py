@@ -239,7 +239,7 @@ def bank_undo(
     notice(tr("{id}: import {import_id} of {source} taken out of team {team} ({n:plural:bank line|bank lines}, "
             "{first:date} to {last:date}); bring it back with: maatwerk void {id} --reason TEXT",
             id=done.id, import_id=done.undone.id, source=done.undone.source, team=done.team,
-            n=done.undone.lines, first=done.undone.first, last=done.undone.last))
+            n=done.undone.bank_lines, first=done.undone.first, last=done.undone.last))
     if done.links:
         notice(tr("links of its lines to entries left out while it is undone: {n}", n=done.links))
 

@@ -74,15 +74,17 @@ def read_bank(folder: LedgerFolder, slug: str) -> tuple[list[StoredLine], list[P
     return folder.bank_lines(slug)
 
 
-def import_id(stamp: str) -> str:
-    """The short id of one import of a statement (``imp-3fa9c1``), made from the stamp that
-    every bank line it stored carries; :func:`import_statement` keeps it unique per team."""
-    return "imp-" + hashlib.blake2b(stamp.encode("utf-8"), digest_size=3).hexdigest()
+def import_id(slug: str, stamp: str) -> str:
+    """The short id of one import of a statement into a team (``imp-3fa9c1``), made from the
+    team and the stamp that every bank line it stored carries; :func:`import_statement`
+    keeps it unique per team, and the team in it makes imports of the same second into two
+    teams differ."""
+    return "imp-" + hashlib.blake2b(f"{slug}\n{stamp}".encode(), digest_size=3).hexdigest()
 
 
-def import_ids(lines: Iterable[StoredLine]) -> dict[str, str]:
-    """Per ``imported_at`` stamp of these lines, its import id."""
-    return {stamp: import_id(stamp) for stamp in {s.imported_at for s in lines}}
+def import_ids(slug: str, lines: Iterable[StoredLine]) -> dict[str, str]:
+    """Per ``imported_at`` stamp of a team's lines, its import id."""
+    return {stamp: import_id(slug, stamp) for stamp in {s.imported_at for s in lines}}
 
 
 def undone_imports(book: Book) -> dict[str, str]:
@@ -94,11 +96,11 @@ def undone_imports(book: Book) -> dict[str, str]:
     return out
 
 
-def live_lines(lines: Sequence[StoredLine], undone: Collection[str]) -> list[StoredLine]:
-    """The lines whose import was not undone."""
+def live_lines(slug: str, lines: Sequence[StoredLine], undone: Collection[str]) -> list[StoredLine]:
+    """The team's lines whose import was not undone."""
     if not undone:
         return list(lines)
-    ids = import_ids(lines)
+    ids = import_ids(slug, lines)
     return [s for s in lines if ids[s.imported_at] not in undone]
 
 
@@ -107,7 +109,7 @@ def live_bank(folder: LedgerFolder, slug: str) -> tuple[list[StoredLine], list[P
     bank file, and its folded journal."""
     lines, problems = read_bank(folder, slug)
     book = folder.book(slug).book
-    return live_lines(lines, undone_imports(book)), problems, book
+    return live_lines(slug, lines, undone_imports(book)), problems, book
 
 
 # ---------------------------------------------------------------------------- links
@@ -452,8 +454,8 @@ def import_statement(
     with folder.lock():
         every, problems = read_bank(folder, slug)
         book = folder.book(slug).book
-        stored = live_lines(every, undone_imports(book))
-        stamp = _fresh_stamp(every)
+        stored = live_lines(slug, every, undone_imports(book))
+        stamp = _fresh_stamp(slug, every)
         incoming: list[StoredLine] = []
         seen: set[str] = set()
         for ln in lines:
@@ -495,16 +497,16 @@ def import_statement(
         note=statement.note,
         elsewhere=tuple(elsewhere),
         warnings=statement.warnings,
-        import_id=import_id(stamp) if added and not dry_run else "",
+        import_id=import_id(slug, stamp) if added and not dry_run else "",
     )
 
 
-def _fresh_stamp(lines: Iterable[StoredLine]) -> str:
+def _fresh_stamp(slug: str, lines: Iterable[StoredLine]) -> str:
     """The stamp of a new import: now, to the second; finer when an import of this team
     already has that id (two imports in one second)."""
-    taken = set(import_ids(lines).values())
+    taken = set(import_ids(slug, lines).values())
     stamp = now_stamp()
-    while import_id(stamp) in taken:
+    while import_id(slug, stamp) in taken:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return stamp
 
@@ -600,7 +602,7 @@ class StatementImport:
 
     id: the import's id (``imp-3fa9c1``); imported_at: when (UTC); source: the file's name;
     format: the statement format; accounts: the own accounts its lines are for;
-    lines: how many bank lines it stored; first, last: the dates of its first and last line;
+    bank_lines: how many bank lines it stored; first, last: the dates of its first and last line;
     undone_by: the id of the ``bank-undo`` line that took it out ("" while it counts).
     """
 
@@ -609,20 +611,20 @@ class StatementImport:
     source: str
     format: str
     accounts: tuple[str, ...]
-    lines: int
+    bank_lines: int
     first: dt.date
     last: dt.date
     undone_by: str = ""
 
     def record(self) -> dict[str, Any]:
         return {"import": self.id, "imported_at": self.imported_at, "source": self.source,
-                "format": self.format, "account": ", ".join(self.accounts), "lines": self.lines,
+                "format": self.format, "account": ", ".join(self.accounts), "bank_lines": self.bank_lines,
                 "first": self.first, "last": self.last, "status": "undone" if self.undone_by else "in-use",
                 "undone_by": self.undone_by}
 
 
-def _imports(lines: Sequence[StoredLine], undone: Mapping[str, str]) -> list[StatementImport]:
-    ids = import_ids(lines)
+def _imports(slug: str, lines: Sequence[StoredLine], undone: Mapping[str, str]) -> list[StatementImport]:
+    ids = import_ids(slug, lines)
     held: dict[str, list[StoredLine]] = {}
     for s in lines:
         held.setdefault(ids[s.imported_at], []).append(s)
@@ -637,7 +639,7 @@ def statement_imports(ledger: Any, team: str) -> tuple[list[StatementImport], li
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
     lines, problems = read_bank(folder, slug)
-    return _imports(lines, undone_imports(folder.book(slug).book)), problems
+    return _imports(slug, lines, undone_imports(folder.book(slug).book)), problems
 
 
 def _find_import(found: Sequence[StatementImport], key: str, slug: str) -> StatementImport:
@@ -685,10 +687,10 @@ def undo_import(ledger: Any, team: str, key: str, *, reason: str, by: str | None
         lines, _ = read_bank(folder, slug)
         book = folder.book(slug).book
         undone = undone_imports(book)
-        one = _find_import(_imports(lines, undone), key, slug)
+        one = _find_import(_imports(slug, lines, undone), key, slug)
         if one.undone_by:
             raise InputError(msg("bank.import_undone_already", id=one.id, by=one.undone_by))
-        live = live_lines(lines, undone)
+        live = live_lines(slug, lines, undone)
         refs = {s.ref for s in live if s.imported_at == one.imported_at}
         links = sum(1 for ref in ledger_side(book, {s.ref for s in live}).links if ref in refs)
         cells = {"type": "bank-undo", "date": today().isoformat(), "note": one.id, "reason": why, "by": who}
@@ -705,9 +707,9 @@ def refuse_restore(folder: LedgerFolder, slug: str, book: Book, line: int) -> No
     undone = undone_imports(book)
     if undone.get(row.note) != row.id:
         return  # another undo of the same import stands too, or it names no import: nothing comes back
-    ids = import_ids(lines)
+    ids = import_ids(slug, lines)
     back = [s for s in lines if ids[s.imported_at] == row.note]
-    others = [s for s in live_lines(lines, undone) if ids[s.imported_at] != row.note]
+    others = [s for s in live_lines(slug, lines, undone) if ids[s.imported_at] != row.note]
     taken = {s.ref: ids[s.imported_at] for s in others}
     again = next((s for s in back if s.ref in taken), None)
     if again is not None:
@@ -735,7 +737,7 @@ def bank_lines(
     slug = team_slug(folder, team)
     lines, problems, book = live_bank(folder, slug)
     side = ledger_side(book, {s.ref for s in lines})
-    ids = import_ids(lines)
+    ids = import_ids(slug, lines)
     out: list[dict[str, Any]] = []
     for s in sorted(lines, key=lambda s: (s.date, s.line)):
         link = side.links.get(s.ref)
@@ -943,10 +945,10 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     rows = book.rows(np.union1d(book.all_of("spend", "withdraw"), book.rows_of("bank-link", "void")))
     every, problems = read_bank(folder, slug)
     undone = undone_imports(book)
-    lines = live_lines(every, undone)
+    lines = live_lines(slug, every, undone)
     out = list(problems)
     bank_name = folder.display(bank_path(folder, slug))
-    known = set(import_ids(every).values())
+    known = set(import_ids(slug, every).values())
     for row in book.rows(book.rows_of("bank-undo")):
         if row.note not in known:
             out.append(Problem(name, row.line, str(msg("check.line", id=row.id, message=msg(

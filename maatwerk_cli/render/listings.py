@@ -85,11 +85,11 @@ def bank_lines(records: Sequence[Record], *, open_only: bool) -> View:
 
 
 IMPORTS_DATA = [Column("import", kind="id"), Column("imported_at"), Column("source"), Column("format"),
-                Column("account"), Column("lines", kind="int"), Column("first", kind="date"),
+                Column("account"), Column("bank_lines", kind="int"), Column("first", kind="date"),
                 Column("last", kind="date"), Column("status"), Column("undone_by", kind="id")]
 IMPORTS_TABLE = [Column("import", N_("import"), "id"), Column("imported_at", N_("imported at"), wide=True),
                  Column("source", N_("file"), wide=True), Column("account", N_("account"), wide=True),
-                 Column("lines", N_("lines"), "int"), Column("first", N_("first"), "date"),
+                 Column("bank_lines", N_("lines"), "int"), Column("first", N_("first"), "date"),
                  Column("last", N_("last"), "date"), Column("status", N_("status")),
                  Column("undone_by", N_("undone by"), "id")]
 
