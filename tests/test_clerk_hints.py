@@ -199,6 +199,7 @@ ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("import", "bank"): ("{tmp}/in.csv", "--team", "noord"),
     ("cash", "withdraw"): ("noord", "50"), ("cash", "status"): (), ("cash", "settle"): ("noord", "--deposit"),
     ("bank", "lines"): ("noord",), ("bank", "explain"): ("noord", "REF", "--reason", "x"),
+    ("bank", "imports"): ("noord",), ("bank", "undo"): ("noord", "imp-000000", "--reason", "x"),
     ("knipkaart", "use"): ("noord", "--reason", "x"), ("knipkaart", "status"): (),
     ("leadtime",): (), ("report",): ("-o", "{tmp}/report.html"),
     ("export", "ledger"): (), ("export", "hledger"): (), ("export", "beancount"): (),
