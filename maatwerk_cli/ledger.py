@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .analysis.export import JournalExport as JournalExport
     from .analysis.export import Tables as Tables
     from .ops.bank import BankImport as BankImport
+    from .ops.bank import CardAccount as CardAccount
     from .ops.bank import Covered as Covered
     from .ops.bank import ImportUndone as ImportUndone
     from .ops.bank import Mismatch as Mismatch
@@ -680,6 +681,15 @@ class Ledger:
         from .ops.bank import statement_imports
 
         return statement_imports(self.folder, team)
+
+    def set_card_account(self, team: str, account: str, start: dt.date | str) -> CardAccount:
+        """Record a team's new card account (a new card, a new bank) from a day: its
+        statements are accepted from then on, and the earlier ones still count."""
+        from .ops.bank import set_card_account
+
+        when = day(start, "from")
+        assert when is not None
+        return set_card_account(self.folder, team, account, when)
 
     def undo_import(self, team: str, import_id: str, *, reason: str, by: str | None = None) -> ImportUndone:
         """Take an import of a statement (its id, ``imp-3fa9c1``) out of the team's accounts;

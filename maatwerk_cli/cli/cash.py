@@ -20,7 +20,7 @@ from ..core.messages import N_, tr
 from ..core.money import parse_amount
 from ..render.output import TEXT_FORMATS, emit, print_id, print_lines
 from .app import ExitStatus, app, ledger, notice, warn, warn_problems
-from .clerk import LENIENT, import_app
+from .clerk import LENIENT, import_app, team_app
 from .options import ALLOW_FUTURE, FormatOpt, OutputOpt, RedactOpt, out, redacted
 
 cash_app = typer.Typer(
@@ -169,6 +169,25 @@ def import_bank(
     for problem in result.warnings:
         warn(str(problem))
     emit(listings.bank_import(result, to.format), to)
+
+
+@team_app.command("account")
+def team_account(
+    team: str = typer.Argument(..., help="The team."),
+    account: str = typer.Argument(..., metavar="IBAN", help="The team's new card account."),
+    start: str = typer.Option(..., "--from", metavar="DATE", help="The first day of the new account."),
+) -> None:
+    """Record a team's new card account (a new card, a new bank) from a day.
+
+    Statements of the new account are accepted from that day on; the team's earlier
+    statements, of its old account, still count in `bank lines` and `reconcile`. The
+    account is written in the team file as a [[card_account]] block. Refused when another
+    team's statements or team file name the account.
+    """
+    when = parse_date(start, what="--from date", allow_future=True)
+    done = ledger().set_card_account(team, account, when)
+    print_lines(tr("{team}: card account {account} from {day:date}; its statements are accepted from then on",
+                   team=team.strip().lower(), account=done.account, day=done.start))
 
 
 # --------------------------------------------------------------------------- bank lines

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.dates import today
-from ..core.errors import InputError, NotFoundError, Problem
+from ..core.errors import InputError, LedgerError, NotFoundError, Problem
 from ..core.messages import Msg, Opt, msg
 from ..core.money import ZERO, format_plain
 from ..core.progress import advance
@@ -464,6 +464,7 @@ def import_statement(
                 seen.add(one.ref)
                 incoming.append(one)
         _refuse_accounts(folder, slug, _accounts(s.account for s in incoming), stored, source)
+        _refuse_before_start(incoming, stored, card_accounts(folder, slug), slug, source)
         added, elsewhere = _new_lines(incoming, stored)
         side = ledger_side(book, {s.ref for s in [*stored, *added]})
         open_debits = [
@@ -516,7 +517,8 @@ def _refuse_accounts(
 ) -> None:
     """Refuse lines of ``accounts`` for a team whose statements that count (``stored``) are
     for another account, or, for a team's first statement, an account of another team."""
-    earlier = _other_than_earlier(accounts, stored)
+    declared = card_accounts(folder, slug)
+    earlier = _other_than_earlier(accounts, stored, declared)
     if earlier:
         raise InputError(msg("bank.other_account", source=source, accounts=list(accounts), team=slug,
                              earlier=earlier, option=Opt("team")))
@@ -526,10 +528,25 @@ def _refuse_accounts(
                              option=Opt("team")))
 
 
-def _other_than_earlier(accounts: Sequence[str], stored: Sequence[StoredLine]) -> list[str]:
-    """The accounts of the team's statements that count (``stored``), when ``accounts`` are
-    not all among them; else an empty list."""
-    earlier = _accounts(s.account for s in stored)
+def _refuse_before_start(lines: Sequence[StoredLine], stored: Sequence[StoredLine], declared: Sequence[CardAccount],
+                         slug: str, source: str) -> None:
+    """Lines of an account the team file names from a day, dated before that day, are refused
+    (unless the team's statements that count are for that account already)."""
+    for card in declared:
+        if any(same_account(card.account, s.account) for s in stored):
+            continue
+        early = [s for s in lines if same_account(card.account, s.account) and s.date < card.start]
+        if early:
+            first = min(s.date for s in early)
+            raise InputError(msg("bank.before_card_account", source=source, account=card.account, first=first,
+                                 start=card.start, team=slug))
+
+
+def _other_than_earlier(accounts: Sequence[str], stored: Sequence[StoredLine],
+                        declared: Sequence[CardAccount] = ()) -> list[str]:
+    """The team's accounts (those of its statements that count, and those its team file
+    names), when ``accounts`` are not all among them; else an empty list."""
+    earlier = _accounts([*(s.account for s in stored), *(c.account for c in declared)])
     if earlier and accounts and not all(any(same_account(a, b) for b in earlier) for a in accounts):
         return earlier
     return []
@@ -539,13 +556,16 @@ def _other_teams_account(
     folder: LedgerFolder, slug: str, accounts: Sequence[str], stored: Sequence[StoredLine]
 ) -> tuple[str, list[str]] | None:
     """For a team's first statement (``stored`` empty): another team whose statements that
-    count are for one of ``accounts``, and those accounts."""
+    count, or whose team file, name one of ``accounts``, and those accounts."""
     if stored or not accounts:
         return None
     for other in folder.team_slugs():
-        if other == slug or not bank_path(folder, other).exists():
+        if other == slug:
             continue
-        theirs = _accounts(s.account for s in live_bank(folder, other)[0])
+        named = [c.account for c in card_accounts(folder, other)]
+        if not named and not bank_path(folder, other).exists():
+            continue
+        theirs = _accounts([*(s.account for s in live_bank(folder, other)[0]), *named])
         shared = [a for a in accounts if any(same_account(a, t) for t in theirs)]
         if shared:
             return other, shared
@@ -591,6 +611,63 @@ def explain_bank_line(
             "by": clean_text(by, "by", limit=100),
         }
         return folder.append(slug, [cells], locked=True)[0]
+
+
+# ---------------------------------------------------------------------------- a team's card accounts
+
+#: The team file's blocks that name the team's card account from a date (``team account``).
+CARD_ACCOUNT = "card_account"
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{4,30}")
+
+
+@dataclass(frozen=True, slots=True)
+class CardAccount:
+    """A card account the team file names: account (as written, no spaces), and the day
+    its statements count from (``start``)."""
+
+    account: str
+    start: dt.date
+
+
+def card_accounts(folder: LedgerFolder, slug: str) -> list[CardAccount]:
+    """The card accounts a team file names (``[[card_account]]``: ``iban``, ``from``), in file
+    order; a block that is not one is refused, naming the file."""
+    raw = folder.load_team(slug).raw.get(CARD_ACCOUNT, [])
+    where = folder.display(folder.team_path(slug))
+    out: list[CardAccount] = []
+    for item in raw if isinstance(raw, list) else [raw]:
+        iban = item.get("iban") if isinstance(item, dict) else None
+        start = item.get("from") if isinstance(item, dict) else None
+        if (not isinstance(iban, str) or not _IBAN.fullmatch(re.sub(r"\s+", "", iban).upper())
+                or not isinstance(start, dt.date) or isinstance(start, dt.datetime)):
+            raise LedgerError(msg("bank.card_account_damaged", where=where))
+        out.append(CardAccount(re.sub(r"\s+", "", iban).upper(), start))
+    return out
+
+
+def set_card_account(ledger: Any, team: str, account: str, start: dt.date) -> CardAccount:
+    """Record in the team file that the team's card account is ``account`` from ``start``
+    (a new card, a new bank): statements of it are accepted from then on, and the team's
+    earlier statements still count. Refused when another team's statements or team file
+    name the account, or the team file names it already."""
+    from .setup import _edit_team
+
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    spelled = re.sub(r"\s+", "", account).upper()
+    if not _IBAN.fullmatch(spelled):
+        raise InputError(msg("bank.not_an_account", account=repr(account.strip())))
+    with folder.lock():
+        known = next((c for c in card_accounts(folder, slug) if same_account(c.account, spelled)), None)
+        if known is not None:
+            raise InputError(msg("bank.card_account_known", account=spelled, team=slug, start=known.start))
+        theirs = _other_teams_account(folder, slug, [spelled], [])
+        if theirs is not None:
+            raise InputError(msg("bank.card_account_of_other_team", account=spelled, team=theirs[0]))
+        block = (f"\n[[{CARD_ACCOUNT}]]  # the team's card account from this day, recorded {today().isoformat()}\n"
+                 f"iban = \"{spelled}\"\nfrom = {start.isoformat()}\n")
+        _edit_team(folder, slug, lambda text: (text if not text or text.endswith("\n") else text + "\n") + block)
+    return CardAccount(spelled, start)
 
 
 # ---------------------------------------------------------------------------- imports, and undoing one
@@ -716,7 +793,7 @@ def refuse_restore(folder: LedgerFolder, slug: str, book: Book, line: int) -> No
         raise InputError(msg("bank.restore_imported_again", id=row.note, again=taken[again.ref], undo=row.id,
                                  team=slug))
     accounts = _accounts(s.account for s in back)
-    earlier = _other_than_earlier(accounts, others)
+    earlier = _other_than_earlier(accounts, others, card_accounts(folder, slug))
     if earlier:
         raise InputError(msg("bank.restore_other_account", id=row.note, accounts=accounts, team=slug,
                              earlier=earlier))
