@@ -176,3 +176,83 @@ def test_undo_in_dutch(lcli: Cli) -> None:
     assert f"inlezing {key} van ing_noord_2025-03.csv uit team noord gehaald (8 bankregels" in done.err
     listed = lcli("--lang", "nl", "bank", "imports", "noord")
     assert "teruggedraaid" in listed.out and "Inlezingen van afschriften" in listed.out
+
+
+# --------------------------------------------------------------------------- a new card account
+
+
+def test_a_new_card_account_is_accepted_from_its_day_and_the_old_statements_still_reconcile(
+    lcli: Cli, ledger_dir: Path
+) -> None:
+    assert lcli("spend", "noord", "35", "-c", "Levensmiddelen", "-d", "5-3-2025").code == 0
+    assert lcli("spend", "noord", "27,45", "-c", "Levensmiddelen", "-d", "3-4-2025").code == 0
+    import_id(lcli, ING_MARCH, "noord")  # the old card: NL00TEST0246813579
+    before = snapshot(ledger_dir)
+    assert_refused(lcli("import", "bank", str(KNAB_ZUID), "--team", "noord"),
+                   "earlier statements are for NL00TEST0246813579", "maatwerk team account noord IBAN --from DATE")
+    assert snapshot(ledger_dir) == before
+
+    done = lcli("team", "account", "noord", "nl00 test 1357 9246 80", "--from", "1-4-2025")
+    assert done.code == 0, done.err
+    assert done.out.strip() == ("noord: card account NL00TEST1357924680 from 01-04-2025; "
+                                "its statements are accepted from then on")
+    text = (ledger_dir / "teams" / "noord.toml").read_text(encoding="utf-8")
+    assert '[[card_account]]' in text and 'iban = "NL00TEST1357924680"\nfrom = 2025-04-01\n' in text
+
+    summary = as_json(lcli("import", "bank", str(KNAB_ZUID), "--team", "noord", "--json"))
+    assert summary["added"] == 5 and [line["id"] for line in summary["linked"]] == ["noord-2025-0002"]
+    found = as_json(lcli("reconcile", "noord", "-f", "json"))
+    # The March statement of the old card still links the March spend: only its open payments are listed.
+    assert "noord-2025-0001" not in {m["id"] for m in found}
+    assert {m["problem"] for m in found} == {"bank_without_entry", "not_covered"}
+    covered = lcli("reconcile", "noord").out
+    assert "statements of NL00TEST0246813579 cover 03-03-2025" in covered
+    assert "statements of NL00TEST1357924680 cover 01-04-2025" in covered
+    assert lcli("check").out.strip() == "ok: no problems found"
+    # The old card's statement is still accepted (late bookings).
+    assert as_json(lcli("import", "bank", str(ING_OVERLAP), "--team", "noord", "--json"))["added"] > 0
+
+
+def test_card_account_refusals_are_one_line_and_write_nothing(lcli: Cli, ledger_dir: Path) -> None:
+    import_id(lcli, ING_MARCH, "noord")
+    assert lcli("team", "account", "zuid", "NL00TEST1357924680", "--from", "5-4-2025").code == 0
+    before = snapshot(ledger_dir)
+    for args, needle in (
+        (("team", "account", "zuid", "NL00TEST1357924680", "--from", "1-5-2025"),
+         "NL00TEST1357924680 is team zuid's card account already, from 05-04-2025"),
+        (("team", "account", "zuid", "NL00TEST0246813579", "--from", "1-4-2025"), "card account of team noord"),
+        (("team", "account", "noord", "NL00TEST1357924680", "--from", "1-4-2025"), "card account of team zuid"),
+        (("team", "account", "zuid", "12345", "--from", "1-4-2025"), "is not an account number"),
+        (("team", "account", "zuid", "NL00TEST1111111111", "--from", "31-2-2025"), "--from"),
+        (("team", "account", "west", "NL00TEST1111111111", "--from", "1-4-2025"), "west"),
+        # Lines of the new account before its day: the date in the team file is checked.
+        (("import", "bank", str(KNAB_ZUID), "--team", "zuid"), "before 05-04-2025"),
+        # A team file that names the account is as good as its statements for other teams.
+        (("import", "bank", str(KNAB_ZUID), "--team", "noord"), "earlier statements are for"),
+    ):
+        assert_refused(lcli(*args), needle)
+        assert snapshot(ledger_dir) == before
+
+
+def test_a_first_statement_of_an_account_another_team_file_names_is_refused(lcli: Cli, ledger_dir: Path) -> None:
+    assert lcli("team", "account", "zuid", "NL00TEST1357924680", "--from", "1-4-2025").code == 0
+    before = snapshot(ledger_dir)
+    assert_refused(lcli("import", "bank", str(KNAB_ZUID), "--team", "noord"), "card account of team zuid")
+    assert snapshot(ledger_dir) == before
+    assert as_json(lcli("import", "bank", str(KNAB_ZUID), "--team", "zuid", "--json"))["added"] == 5
+
+
+def test_a_damaged_card_account_block_is_named(lcli: Cli, ledger_dir: Path) -> None:
+    path = ledger_dir / "teams" / "noord.toml"
+    path.write_text(path.read_text(encoding="utf-8") + '\n[[card_account]]\niban = "NL00TEST1357924680"\n',
+                    encoding="utf-8")
+    result = lcli("import", "bank", str(KNAB_ZUID), "--team", "noord")
+    assert result.code != 0 and "noord.toml: a [[card_account]] block needs iban" in result.err
+    found = lcli("check")
+    assert found.code == 1 and "a [[card_account]] block needs iban" in found.out
+
+
+def test_team_account_in_dutch(lcli: Cli) -> None:
+    done = lcli("--lang", "nl", "team", "account", "noord", "NL00TEST1357924680", "--from", "1-4-2025")
+    assert done.code == 0
+    assert "pinrekening NL00TEST1357924680 vanaf 01-04-2025" in done.out

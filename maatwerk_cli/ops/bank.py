@@ -1024,6 +1024,10 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     undone = undone_imports(book)
     lines = live_lines(slug, every, undone)
     out = list(problems)
+    try:
+        card_accounts(folder, slug)
+    except LedgerError as exc:
+        out.append(Problem(folder.display(folder.team_path(slug)), 0, exc.msg or str(exc)))
     bank_name = folder.display(bank_path(folder, slug))
     known = set(import_ids(slug, every).values())
     for row in book.rows(book.rows_of("bank-undo")):
