@@ -88,7 +88,8 @@ IMPORTS_DATA = [Column("import", kind="id"), Column("imported_at"), Column("sour
                 Column("account"), Column("bank_lines", kind="int"), Column("first", kind="date"),
                 Column("last", kind="date"), Column("status"), Column("undone_by", kind="id")]
 IMPORTS_TABLE = [Column("import", N_("import"), "id"), Column("imported_at", N_("imported at"), wide=True),
-                 Column("source", N_("file"), wide=True), Column("account", N_("account"), wide=True),
+                 Column("source", N_("file"), wide=True), Column("format", N_("format"), wide=True),
+                 Column("account", N_("account"), wide=True),
                  Column("bank_lines", N_("lines"), "int"), Column("first", N_("first"), "date"),
                  Column("last", N_("last"), "date"), Column("status", N_("status")),
                  Column("undone_by", N_("undone by"), "id")]
