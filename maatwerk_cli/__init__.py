@@ -33,6 +33,7 @@ from .ops.importer import ImportResult, import_entries
 
 if TYPE_CHECKING:
     from .ledger import (
+        AmendRequest,
         ImportBankRequest,
         ImportEntriesRequest,
         MarkRequest,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmendRequest",
     "BusyError",
     "D",
     "Entry",

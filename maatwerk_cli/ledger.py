@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .ops.record import Recorded as Recorded
     from .ops.record import Undone as Undone
     from .ops.requests import (
+        AmendRequest,
         ImportBankRequest,
         ImportEntriesRequest,
         MarkRequest,
@@ -504,6 +505,16 @@ class Ledger:
         return void_lines(self.folder, r.ids, reason=r.reason, by=r.by, with_events=r.with_events,
                           dry_run=r.dry_run, announce=announce)
 
+    def amend(self, entry_id: str | AmendRequest, **options: Any) -> Recorded:
+        """Correct a spend's values, keeping its id (an :class:`AmendRequest`, or its fields:
+        ``reason`` and any of category, note, household, date, method, kind, due,
+        condition, amount). Returns the correction as written; voiding it undoes it."""
+        from .ops.record import amend
+        from .ops.requests import AmendRequest
+
+        r = _normal(_request(AmendRequest, entry_id, options))
+        return amend(self.folder, r.id, **r.options())
+
     def story(self, line_id: str) -> Story:
         """One line's whole story: the entry with every line about it, in file order."""
         from .ops.show import story
@@ -769,7 +780,7 @@ def folder_language(root: str | os.PathLike[str]) -> str | None:
 
 
 #: The request classes, importable from here; ops.requests is loaded on first use only.
-REQUESTS = ("ImportBankRequest", "ImportEntriesRequest", "MarkRequest", "RefuseRequest", "RepayRequest",
+REQUESTS = ("AmendRequest", "ImportBankRequest", "ImportEntriesRequest", "MarkRequest", "RefuseRequest", "RepayRequest",
             "SettleRequest", "SpendRequest", "VoidRequest", "WithdrawRequest")
 
 
@@ -791,6 +802,7 @@ def open_ledger(root: str | os.PathLike[str] = "ledgers") -> Ledger:
 
 
 __all__ = [
+    "AmendRequest",
     "DateLike",
     "ImportBankRequest",
     "ImportEntriesRequest",

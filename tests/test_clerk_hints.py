@@ -188,6 +188,7 @@ ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("mark",): ("noord-2025-0001", "loan"),
     ("repay",): ("noord-2025-0001", "5"),
     ("void",): ("noord-2025-0001", "--reason", "x"),
+    ("amend",): ("noord-2025-0001", "--category", "Wonen", "--reason", "x"),
     ("show",): ("noord-2025-0001",),
     ("refuse",): ("noord", "--reason", "x"),
     ("entries",): (), ("check",): (), ("reconcile",): ("noord",), ("utilisation",): (),

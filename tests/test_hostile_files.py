@@ -135,7 +135,7 @@ def test_once_the_settings_are_repaired_every_spend_keeps_its_own_id(lcli: Cli, 
     for _ in range(3):
         assert_refused(lcli("spend", "noord", "5", "-c", "Water", "-d", "2-3-2025"), "U+000D")
     settings.write_bytes(good)
-    ids = [lcli("spend", "noord", "5", "-c", "Wonen", "-d", "2-3-2025").out.strip() for _ in range(3)]
+    ids = [lcli("spend", "noord", amount, "-c", "Wonen", "-d", "2-3-2025").out.strip() for amount in ("5", "6", "7")]
     assert ids == ["noord-2025-0002", "noord-2025-0003", "noord-2025-0004"]
     entries = json.loads(lcli("entries", "--format", "json").out)
     assert [e["id"] for e in entries if e["team"] == "noord"] == ["noord-2025-0001", *ids]

@@ -450,8 +450,9 @@ def test_the_lead_time_section_says_what_is_missing(cli: Cli, demo: Path, tmp_pa
 @pytest.mark.usefixtures("dutch")
 def test_the_lead_time_section_shows_the_days_from_request_to_payment(lcli: Cli, ledger_dir: Path,
                                                                        tmp_path: Path) -> None:
-    for day, asked in (("2-3-2025", "1-3-2025"), ("10-3-2025", "3-3-2025"), ("12-3-2025", "12-3-2025")):
-        assert lcli("spend", "noord", "50", "-c", "Levensmiddelen", "-d", day, "--requested", asked).code == 0
+    for amount, day, asked in (("50", "2-3-2025", "1-3-2025"), ("51", "10-3-2025", "3-3-2025"),
+                               ("52", "12-3-2025", "12-3-2025")):
+        assert lcli("spend", "noord", amount, "-c", "Levensmiddelen", "-d", day, "--requested", asked).code == 0
     out = tmp_path / "r.html"
     assert lcli("report", "--as-of", "31-3-2025", "-o", str(out)).code == 0
     page = out.read_text(encoding="utf-8")

@@ -459,6 +459,58 @@ def repay(
          more=tr("still owed {amount:eur}", amount=entry.outstanding))
 
 
+@app.command(context_settings=LENIENT)
+def amend(
+    entry_id: str = typer.Argument(..., metavar="ID", help="The spend's id, like noord-2025-0042."),
+    reason: str = typer.Option(..., "--reason", help="Why it is corrected, e.g. 'wrong category'."),
+    category: str | None = typer.Option(None, "--category", "-c", help="The right category."),
+    note: str | None = typer.Option(None, "--note", "-n", help="The right note ('' clears it); no names."),
+    household: str | None = typer.Option(None, "--household", help="The right household code ('' clears it)."),
+    date: str | None = typer.Option(None, "--date", "-d", help="The right date paid."),
+    method: str | None = typer.Option(None, "--method", "-m", help="pin (card), factuur (invoice) or contant (cash)."),
+    kind: str | None = typer.Option(None, "--kind", "-k", help="gift, loan or conditional (while nothing is repaid)."),
+    due: str | None = typer.Option(None, "--due", help="Repayment date of a loan."),
+    condition: str | None = typer.Option(None, "--condition", help="Condition of a conditional grant."),
+    amount: str | None = typer.Option(None, "--amount", help="The right amount: 35, 12,50, 1.234,56."),
+    override: bool = typer.Option(
+        False, "--override", help="Record it although a rule of thumb is hit (--reason says why)."
+    ),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+    allow_personal_data: bool = typer.Option(
+        False, "--allow-personal-data", help="Record text that holds personal data anyway (recorded)."
+    ),
+    allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
+) -> None:
+    """Correct a spend (category, note, household, date, method, kind, due date, condition,
+    amount) and keep its id; print the id of the correction.
+
+    The correction is a line of its own with the reason; repayments, bank links, outcomes
+    and the story stay with the spend, every report uses the corrected values, `show`
+    tells the old and new values, and voiding the correction undoes it. The new values
+    are checked as a new spend's are (personal data, cash box, bank line, rules of
+    thumb: a hit is refused unless --override).
+    """
+    from ..ledger import AmendRequest
+
+    out_fmt = _fmt(fmt)
+    lg = ledger()
+    done = lg.amend(AmendRequest(
+        entry_id, reason,
+        category=category, note=note, household=household,
+        date=_date(date, allow_future=allow_future, flag=ALLOW_FUTURE),
+        method=resolve_choice(method, METHOD_ALIASES, "method") if method is not None else None,
+        kind=resolve_choice(kind, KIND_ALIASES, "kind") if kind is not None else None,
+        due=_date(due, what="due date", allow_future=True), condition=condition,
+        amount=parse_amount(amount) if amount is not None else None,
+        by=by, override=override, allow_personal_data=allow_personal_data,
+    ))
+    entry = lg.entry(done.cells["ref"])
+    print_id(done.id, out_fmt)
+    echo(done.id, tr("correction of {id}", id=entry.id), team=entry.team, date=entry.date,
+         amount=entry.amount, category=entry.category, method=entry.method, kind=entry.kind)
+
+
 VOID_HELP = N_("""\
 Cancel lines: entries, or any event on them; they stay in the journal, marked voided.
 
@@ -482,7 +534,8 @@ VOID_SAID = {
 }
 #: A journal line's type as people read it: marked here, the journal keeps the English word.
 LINE_TYPES = (N_("spend"), N_("kind"), N_("tegenprestatie"), N_("outcome"), N_("recovered"), N_("repay"),
-              N_("void"), N_("refusal"), N_("withdraw"), N_("settle"), N_("knipkaart"), N_("bank-link"))
+              N_("void"), N_("refusal"), N_("withdraw"), N_("settle"), N_("knipkaart"), N_("bank-link"),
+              N_("amend"))
 
 
 @app.command(help=VOID_HELP)

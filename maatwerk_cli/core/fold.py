@@ -18,6 +18,11 @@ The rules, in order:
   condition), ``tegenprestatie`` and ``outcome`` replace what was recorded before, ``repay``
   and ``recovered`` add up, ``bank-link`` links a bank line. Events on a voided spend
   still apply; the spend owes nothing.
+* An ``amend`` that stands corrects the fields its ``extra["amended"]`` names
+  (:data:`~maatwerk_cli.core.records.AMENDABLE`) with the values in its own cells (the
+  date in ``extra["date"]``); per field the last one wins. One that names the kind, the
+  due date or the condition counts as a ``kind`` event (it carries all three). Voiding it
+  undoes it. Every view reads the corrected values: nothing else reads a spend's cells.
 * What a loan or conditional grant still owes: its amount less repayments and recoveries,
   never below zero; a gift or a voided spend owes nothing.
 * The day a spend was requested is the ``requested`` key of its ``extra`` cell (a date as
@@ -38,7 +43,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .lines import NO_DATE, TYPE_CODE, TYPES, Lines, appended, day, day_number, make_id, rows_of
-from .records import OUTCOMES, Entry, Refusal, Row
+from .records import AMENDABLE, OUTCOMES, Entry, Refusal, Row
 
 #: ``outcome`` codes: 0 none recorded, then :data:`~maatwerk_cli.core.records.OUTCOMES` in order.
 OUTCOME_CODES = {"": 0, **{name: i + 1 for i, name in enumerate(OUTCOMES)}}
@@ -131,7 +136,10 @@ class Book:
     tegenprestatie (and its status), pot that paid back, void reason, bank link and
     outcome, -1 when none; ``has_tegenprestatie``; ``outcome`` (:data:`OUTCOME_CODES`);
     ``avoided`` (cents) and ``costed`` (an avoided cost was recorded); ``repaid`` and
-    ``recovered`` (cents); ``voided``; ``outstanding`` (cents).
+    ``recovered`` (cents); ``voided``; ``outstanding`` (cents); and what corrections
+    (``amend``) may change: ``cents`` and ``day`` (amount and date), ``category_code`` and
+    ``method_code`` (codes into the journal's names), ``household_at`` and ``note_at`` (the
+    line that holds the current household code and note).
 
     Everything else asks the methods below, never ``lines`` (``tests/test_layers.py``
     holds every layer above store to that): per entry, :meth:`dates`, :meth:`amounts`,
@@ -168,6 +176,12 @@ class Book:
     void_at: np.ndarray
     bank_at: np.ndarray
     outstanding: np.ndarray
+    cents: np.ndarray
+    day: np.ndarray
+    category_code: np.ndarray
+    method_code: np.ndarray
+    household_at: np.ndarray
+    note_at: np.ndarray
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -182,30 +196,31 @@ class Book:
     # -- what each entry is: arrays (or lists) over entries, in file order
 
     def amounts(self) -> np.ndarray:
-        """Each entry's amount in cents."""
-        got: np.ndarray = self.lines.amount[self.spends]
+        """Each entry's amount in cents (as corrected)."""
+        got: np.ndarray = self.cents
         return got
 
     def dates(self) -> np.ndarray:
         """Each entry's date (the day the money was spent) as a day number."""
-        got: np.ndarray = self.lines.date[self.spends]
+        got: np.ndarray = self.day
         return got
 
     def categories(self) -> Coded:
         """Each entry's category, as codes into names."""
-        return Coded(self.lines.codes["category"][self.spends], self.lines.names["category"])
+        return Coded(self.category_code, self.lines.names["category"])
 
     def methods(self) -> Coded:
         """Each entry's payment method, as codes into names."""
-        return Coded(self.lines.codes["method"][self.spends], self.lines.names["method"])
+        return Coded(self.method_code, self.lines.names["method"])
 
     def households(self, which: Sequence[int] | np.ndarray | None = None) -> list[str]:
         """The household code of each entry (all, or those at ``which``); ``""`` when none."""
-        return self.lines.cells(self._rows(which), "household")
+        at = self.household_at if which is None else self.household_at[np.asarray(which, dtype=np.int64)]
+        return self.lines.cells(at, "household")
 
     def has_household(self) -> np.ndarray:
         """Per entry: a household is recorded (nothing decoded)."""
-        mask: np.ndarray = self.lines.filled_mask("household")[self.spends]
+        mask: np.ndarray = self.lines.filled_mask("household")[self.household_at]
         return mask
 
     def ids(self, which: Sequence[int] | np.ndarray | None = None) -> list[str]:
@@ -261,7 +276,7 @@ class Book:
 
     def method_is(self, name: str) -> np.ndarray:
         code = self.lines.code_of("method", name)
-        mask: np.ndarray = self.lines.codes["method"][self.spends] == code
+        mask: np.ndarray = self.method_code == code
         return mask
 
     # -- lines: what the events and the other line types say
@@ -294,12 +309,14 @@ class Book:
         :data:`CASH_MOVES` (a settle that does not write off puts the money back)."""
         box = self.moves("withdraw", "settle")
         kind = np.where(box.kind == 0, 0, np.where(box.write_off, 2, 1)).astype(np.int8)
-        cash = self.spends[self.method_is("contant") & ~self.voided]
+        paid = self.method_is("contant") & ~self.voided
+        cash = self.spends[paid]
         at = np.concatenate([box.at, cash])
         order = np.argsort(at, kind="stable")
         kind = np.concatenate([kind, np.full(len(cash), 3, dtype=np.int8)])[order]
-        at = at[order]
-        return Moves(at, kind, self.lines.date[at], self.lines.amount[at], kind == 2)
+        days = np.concatenate([box.date, self.day[paid]])[order]
+        cents = np.concatenate([box.cents, self.cents[paid]])[order]
+        return Moves(at[order], kind, days, cents, kind == 2)
 
     def cash(self, until: int | None = None) -> CashBox:
         """The cash box from the moves dated up to the day number ``until`` (default: all)."""
@@ -383,8 +400,10 @@ class Book:
             return []
         lines = self.lines
         rows = self.spends[idx]
-        text = {name: lines.cells(rows, name) for name in
-                ("category", "method", "household", "note", "by", "reason", "extra")}
+        text = {name: lines.cells(rows, name) for name in ("by", "reason", "extra")}
+        text["household"] = lines.cells(self.household_at[idx], "household")
+        text["note"] = lines.cells(self.note_at[idx], "note")
+        category_names, method_names = lines.names["category"], lines.names["method"]
         condition = lines.cells(self.condition_at[idx], "condition")
         teg_at = self.tegenprestatie_at[idx]
         teg = lines.cells(teg_at, "tegenprestatie")
@@ -404,9 +423,9 @@ class Book:
                 extra["bank_ref"] = bank[n]
             due = int(self.due[i])
             out.append(Entry(
-                id=ids[n], team=lines.team, date=day(int(lines.date[rows[n]])),
-                amount=_money(lines.amount[rows[n]]), category=text["category"][n],
-                method=text["method"][n], kind=self.kinds[int(self.kind[i])],
+                id=ids[n], team=lines.team, date=day(int(self.day[i])),
+                amount=_money(self.cents[i]), category=category_names[int(self.category_code[i])],
+                method=method_names[int(self.method_code[i])], kind=self.kinds[int(self.kind[i])],
                 household=text["household"][n], note=text["note"][n], by=text["by"][n],
                 requested=requested, due=day(due) if due != NO_DATE else None, condition=condition[n],
                 tegenprestatie=teg[n], tegenprestatie_status=teg_status[n] if teg[n] else "",
@@ -449,6 +468,44 @@ class Book:
         voids = np.flatnonzero(np.isin(self.target, about) & (self.lines.type == TYPE_CODE["void"]))
         got: np.ndarray = np.union1d(about, voids)
         return got
+
+    def corrections(self, i: int) -> dict[int, tuple[tuple[str, object, object], ...]]:
+        """Per ``amend`` line about entry ``i`` (cancelled ones too): what it corrects, as
+        (field, old, new) in :data:`~maatwerk_cli.core.records.AMENDABLE` order; old is the
+        value just before it, from the spend and the lines before it that stand (``kind``
+        events and corrections). Values: ``str``, ``Decimal`` (amount), ``date`` or None."""
+        spend = int(self.spends[i])
+        at = [spend, *(j for j in self.events(i).tolist()
+                       if int(self.lines.type[j]) in (TYPE_CODE["kind"], TYPE_CODE["amend"]))]
+        rows = rows_of(self.lines, at)
+        first = rows[0]
+        state: dict[str, object] = {
+            "category": first.category, "note": first.note, "household": first.household,
+            "date": first.date, "method": first.method, "kind": first.kind or "gift", "due": first.due,
+            "condition": first.condition,
+            "amount": first.amount.quantize(_CENT) if first.amount is not None else None,
+        }
+        out: dict[int, tuple[tuple[str, object, object], ...]] = {}
+        for j, row in zip(at[1:], rows[1:], strict=True):
+            if row.type == "kind":
+                if self.live[j]:
+                    state.update(kind=row.kind or "gift", due=row.due, condition=row.condition)
+                continue
+            fields = row.extra.get("amended")
+            names = [f for f in AMENDABLE if isinstance(fields, list) and f in fields]
+            new: dict[str, object] = {
+                "category": row.category, "note": row.note, "household": row.household,
+                "date": requested_day(row.extra.get("date")), "method": row.method,
+                "kind": row.kind or "gift", "due": row.due, "condition": row.condition,
+                "amount": row.amount.quantize(_CENT) if row.amount is not None else None,
+            }
+            if {"kind", "due", "condition"} & set(names):
+                names = [f for f in AMENDABLE if f in names or f in ("kind", "due", "condition")]
+            given = fields if isinstance(fields, list) else []
+            out[j] = tuple((f, state[f], new[f]) for f in names if state[f] != new[f] or f in given)
+            if self.live[j]:
+                state.update({f: new[f] for f in names})
+        return out
 
     def refusals(self) -> list[Refusal]:
         at = self.rows_of("refusal")
@@ -506,9 +563,7 @@ def fold(lines: Lines) -> Book:
 
     def last(kind: str, mask: np.ndarray | None = None) -> np.ndarray:
         """Per entry the last standing event of this type (a line index), -1 when none."""
-        sel = events & (types == TYPE_CODE[kind])
-        if mask is not None:
-            sel &= mask
+        sel = events & (types == TYPE_CODE[kind]) if mask is None else events & mask
         out = np.full(m, -1, dtype=np.int32)
         at = np.flatnonzero(sel)
         out[entry_of[at]] = at  # later lines overwrite earlier ones
@@ -532,7 +587,19 @@ def fold(lines: Lines) -> Book:
     kind[kind == kinds.index("")] = gift
     due = lines.due[spends].copy()
     condition_at = np.where(lines.filled_mask("condition")[spends], spends, -1).astype(np.int32)
-    k_at = last("kind")
+    # Corrections: per field, the last amend that stands and names it.
+    am_at = np.flatnonzero(events & (types == TYPE_CODE["amend"]))
+    named, new_day = _amend_fields(lines, am_at)
+
+    def amended(name: str) -> np.ndarray:
+        out = np.full(m, -1, dtype=np.int32)
+        at = am_at[named[name]]
+        out[entry_of[at]] = at
+        return out
+
+    kindish = np.zeros(n, dtype=bool)
+    kindish[am_at[named["kind"] | named["due"] | named["condition"]]] = True
+    k_at = last("kind", (types == TYPE_CODE["kind"]) | kindish) if len(am_at) else last("kind")
     changed = k_at >= 0
     new_kind = kind_codes[k_at[changed]].astype(np.int32)
     new_kind[new_kind == kinds.index("")] = gift
@@ -564,15 +631,54 @@ def fold(lines: Lines) -> Book:
     void_at[entry_of[target[hit]]] = hit
     voided = cancelled[spends]
     owes = ~voided & (kind != gift)
-    outstanding = np.where(owes, np.maximum(lines.amount[spends] - repaid - recovered, 0), 0)
+    cents = lines.amount[spends].copy()
+    day_ = lines.date[spends].copy()
+    category_code = lines.codes["category"][spends].copy()
+    method_code = lines.codes["method"][spends].copy()
+    household_at = spends.astype(np.int32)
+    note_at = spends.astype(np.int32)
+    if len(am_at):
+        day_of_line = np.full(n, NO_DATE, dtype=np.int32)
+        day_of_line[am_at] = new_day
+        for name, values, source in (("amount", cents, lines.amount), ("date", day_, day_of_line),
+                                     ("category", category_code, lines.codes["category"]),
+                                     ("method", method_code, lines.codes["method"]),
+                                     ("household", household_at, None), ("note", note_at, None)):
+            got = amended(name)
+            hit = got >= 0
+            values[hit] = got[hit] if source is None else source[got[hit]]
+    outstanding = np.where(owes, np.maximum(cents - repaid - recovered, 0), 0)
     return Book(
         lines=lines, dup=dup, target=target, cancelled=cancelled, live=live, spends=spends,
         entry_of=entry_of, kinds=tuple(kinds), kind=kind, due=due, condition_at=condition_at,
         tegenprestatie_at=teg_at, has_tegenprestatie=has_teg, outcome=outcome, outcome_at=o_at,
         avoided=avoided, costed=costed, repaid=repaid, recovered=recovered,
         recovered_at=recovered_at, voided=voided, void_at=void_at, bank_at=bank_at,
-        outstanding=outstanding,
+        outstanding=outstanding, cents=cents, day=day_, category_code=category_code,
+        method_code=method_code, household_at=household_at, note_at=note_at,
     )
+
+
+def _amend_fields(lines: Lines, at: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """For the amend lines at ``at``: per field of AMENDABLE, which of them name it, and the
+    day number each gives as the new date (NO_DATE when none). Few lines: decoded here."""
+    named = {name: np.zeros(len(at), dtype=bool) for name in AMENDABLE}
+    new_day = np.full(len(at), NO_DATE, dtype=np.int32)
+    for k, text in enumerate(lines.cells(at, "extra")):
+        extra = json.loads(text) if text else {}
+        fields = extra.get("amended") if isinstance(extra, dict) else None
+        if not isinstance(fields, list):
+            continue
+        for name in fields:
+            if name in named:
+                named[name][k] = True
+        if named["date"][k]:
+            when = requested_day(extra.get("date"))
+            if when is None:
+                named["date"][k] = False  # not a date in ledger form: ``check`` says so
+            else:
+                new_day[k] = day_number(when)
+    return named, new_day
 
 
 def fold_with(book: Book, cells: Sequence[Mapping[str, str]]) -> Book:

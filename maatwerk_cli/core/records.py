@@ -76,8 +76,13 @@ ROW_TYPES = {
     "settle": "a cash remainder deposited back or written off",
     "knipkaart": "one use of the team's knipkaart: an exception to another department's rule",
     "bank-link": "a bank statement line linked to an entry or withdrawal",
+    "amend": "a correction of the entry's values (the fields it names in extra), with a reason",
     "bank-undo": "an imported bank statement taken out again (note: the import's id); a void brings it back",
 }
+
+#: What ``amend`` may correct, in this order. The new values stand in the amend line's own
+#: cells (the date in its ``extra``, as ``date``); ``extra["amended"]`` lists the fields.
+AMENDABLE = ("category", "note", "household", "date", "method", "kind", "due", "condition", "amount")
 
 #: Columns of a team journal CSV, in file order. Stable: new data goes in ``extra``.
 JOURNAL_COLUMNS = (

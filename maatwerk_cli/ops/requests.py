@@ -90,6 +90,43 @@ class RepayRequest:
 
 
 @dataclass(frozen=True)
+class AmendRequest:
+    """A correction of a spend that keeps its id (``maatwerk amend``).
+
+    id: the spend's id; reason: why (needed). The values to correct, ``None`` when not
+    corrected: category, note (``""`` clears it), household (``""`` clears it), date,
+    method, kind (only while nothing is repaid or recovered; a loan's due date and a
+    conditional grant's condition go with it), due, condition, amount (more than zero).
+    by: who corrected it. override: a rule of thumb the new values hit is overridden (the
+    reason says why). allow_personal_data: as for a spend.
+    """
+
+    id: str
+    reason: str
+    category: str | None = None
+    note: str | None = None
+    household: str | None = None
+    date: dt.date | None = None
+    method: str | None = None
+    kind: str | None = None
+    due: dt.date | None = None
+    condition: str | None = None
+    amount: Decimal | None = None
+    by: str | None = None
+    override: bool = False
+    allow_personal_data: bool = False
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`maatwerk_cli.ops.record.amend` (only those given)."""
+        given = {"category": self.category, "note": self.note, "household_code": self.household,
+                 "date": self.date, "method": self.method, "kind": self.kind, "due": self.due,
+                 "condition": self.condition, "amount": self.amount}
+        return {"reason": self.reason, "by": self.by, "override": self.override,
+                "allow_personal_data": self.allow_personal_data,
+                **{k: v for k, v in given.items() if v is not None}}
+
+
+@dataclass(frozen=True)
 class MarkRequest:
     """What became of an entry later (``maatwerk mark``).
 

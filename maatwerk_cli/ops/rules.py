@@ -58,6 +58,7 @@ from ..store.toml import toml_amount
 from .base import folder_of, team_slug
 
 if TYPE_CHECKING:
+    from ..core.fold import Book
     from ..store.books import Books
     from ..store.folder import LedgerFolder
     from .plausible import TeamSums
@@ -126,6 +127,7 @@ RULE_HELP: dict[str, str | Msg] = {
 
 PROCEED = msg("rules.proceed", option=Opt("reason"))
 PROCEED_IMPORT = msg("rules.proceed_import")
+PROCEED_AMEND = msg("rules.proceed_amend", option=Opt("override"))
 SECOND_OPINION = msg("rules.second_opinion", option=Opt("second-opinion"))
 SECOND_OPINION_IMPORT = msg("rules.second_opinion_import")
 
@@ -512,6 +514,23 @@ class SpendRules:
         if self._books is None:
             self._books = self.folder.books()
         return self._books
+
+    def leave_out(self, slug: str, book: Book) -> None:
+        """Check against ``book`` as the team's journal from now on: a correction checks the
+        entry's new values against the journal with the entry itself voided, so that it is
+        neither its own twin nor counted twice in the figures."""
+        from dataclasses import replace
+
+        from ..store.books import Books
+
+        books = self.books()
+        folded = dict(books.folded)
+        folded[slug] = replace(books[slug], book=book)
+        self._books = Books(folded, books.notes)
+        self.batch = True  # the figures from these books, not from the note
+        self._sums.pop(slug, None)
+        self._twins.pop(slug, None)
+        self._history = None
 
     def sums(self, slug: str) -> TeamSums:
         """The team's figures: an import takes them from the journals read once, a single

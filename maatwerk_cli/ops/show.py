@@ -10,6 +10,7 @@ use) shows that line with its voids.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -92,6 +93,7 @@ def story(folder: LedgerFolder, line_id: str) -> Story:
     rows = book.rows(at)
     ids = {i: r.id for i, r in zip(at, rows, strict=True)}
     asked = book.line_id(got.line)
+    changes = book.corrections(entry_index) if entry_index >= 0 else {}
     out = []
     for i, row in zip(at, rows, strict=True):
         by = _standing_void(book, i)
@@ -99,7 +101,7 @@ def story(folder: LedgerFolder, line_id: str) -> Story:
         undoes = row.type == "void" and target >= 0 and book.line_type(target) == "void"
         out.append(StoryLine(
             id=row.id, type=row.type, date=row.date, amount=row.amount, ref=row.ref,
-            details=details(row, undoes=undoes), by=row.by, recorded_at=row.recorded_at,
+            details=details(row, undoes=undoes, changes=changes.get(i, ())), by=row.by, recorded_at=row.recorded_at,
             voided=bool(book.cancelled[i]), voided_by=ids.get(by, "") if by is not None else "",
             asked=row.id == asked,
         ))
@@ -111,13 +113,42 @@ def _standing_void(book: Book, i: int) -> int | None:
     return book.voiding(i) if book.cancelled[i] else None
 
 
-def details(row: Row, *, undoes: bool = False) -> Said:
+def details(row: Row, *, undoes: bool = False, changes: Sequence[tuple[str, object, object]] = ()) -> Said:
     """What a line says, in a few words: English for scripts (the contract of ``show -f
-    json``), in their own language for people (:class:`~maatwerk_cli.core.messages.Said`)."""
-    return Said(detail_parts(row, undoes))
+    json``), in their own language for people (:class:`~maatwerk_cli.core.messages.Said`).
+    ``changes``: what a correction changed, (field, old, new) (:meth:`Book.corrections`)."""
+    return Said(detail_parts(row, undoes, changes))
 
 
-def detail_parts(row: Row, undoes: bool = False) -> tuple[Msg | str, ...]:
+#: A corrected field as ``show`` names it.
+FIELD_WORDS = {
+    "category": msg("show.field_category"), "note": msg("show.field_note"), "date": msg("show.field_date"),
+    "method": msg("show.field_method"), "kind": msg("show.field_kind"), "due": msg("show.field_due"),
+    "condition": msg("show.field_condition"), "amount": msg("show.field_amount"),
+}
+
+
+def _value(value: object) -> Msg | str:
+    if value is None or value == "":
+        return msg("show.no_value")
+    if isinstance(value, Decimal):
+        from ..core.money import format_eur
+
+        return format_eur(value)
+    if isinstance(value, dt.date):
+        return f"{value:%d-%m-%Y}"
+    return str(value)
+
+
+def _changed(changes: Sequence[tuple[str, object, object]]) -> list[Msg | str]:
+    # No household code: ``show`` may be read aloud; it says only that the household changed.
+    return [msg("show.household_corrected") if name == "household" else
+            msg("show.corrected", field=FIELD_WORDS[name], old=_value(old), new=_value(new))
+            for name, old, new in changes]
+
+
+def detail_parts(row: Row, undoes: bool = False,
+                 changes: Sequence[tuple[str, object, object]] = ()) -> tuple[Msg | str, ...]:
     """What a line says, as parts: the ledger's own text as it is, the tool's words as
     messages (in the reader's language where they are shown to people). No household
     code: ``show`` may be read aloud."""
@@ -165,6 +196,8 @@ def detail_parts(row: Row, undoes: bool = False) -> tuple[Msg | str, ...]:
         parts = [msg("show.cash_remainder", type=row.method)] + ([row.reason] if row.reason else [])
     elif t == "knipkaart":
         parts = [row.reason, msg("show.beyond_the_card") if row.status else ""]
+    elif t == "amend":
+        parts = [*_changed(changes), msg("show.correction", reason=row.reason)]
     elif t == "bank-link":
         parts = [msg("show.bank_line", ref=row.note), msg("show.explained", reason=row.reason) if row.reason else ""]
     elif t == "bank-undo":

@@ -23,9 +23,18 @@ from html import escape
 
 from ..core.messages import N_, tr
 
-#: The colours of the report (also used by its CSS).
-GREEN, AMBER, RED = "#2e7d32", "#d08c00", "#c62828"
-BLUE, LIGHT_BLUE, GREY, INK = "#3466a5", "#9fbbe0", "#8a8a8a", "#1f1f1f"
+#: The colours of the report (also used by its CSS). Each is readable on white: at least 4.5:1
+#: as text, and so at least 3:1 as a bar or line (WCAG 2.1 AA; tests/test_contrast.py reads
+#: them back from the page). LIGHT_BLUE only fills bars (3.3:1); where it is stacked on BLUE
+#: a white gap parts the two. A colour never says anything alone: the legend, the figure or a
+#: word (behind, over budget) beside each bar says it too.
+GREEN, AMBER, RED = "#2e7d32", "#a86400", "#c62828"
+BLUE, LIGHT_BLUE, GREY, INK = "#3466a5", "#6f8fc0", "#6b6b6b", "#1f1f1f"
+#: Text that is less important (tick labels): still 7.5:1 on white.
+SOFT_INK = "#555"
+#: Gridlines: decoration only (every figure is written beside its bar or in the table below),
+#: so light on purpose; they carry the class ``grid``.
+GRID = "#e3e3e3"
 STATUS_COLOURS = {"on-track": GREEN, "under": AMBER, "over": RED}
 #: The months on an axis (translated where drawn).
 MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
@@ -48,9 +57,18 @@ def _text_width(text: str, size: float = FONT) -> float:
     return len(text) * CHAR * size / FONT
 
 
+#: The widest a column of labels left of the bars gets, px.
+LABEL_W = 230
+
+
+def fits_left(label: str) -> bool:
+    """Whether ``label`` fits whole left of its bar (else it is cut, or goes above its bar)."""
+    return _text_width(label) + 8 <= LABEL_W
+
+
 def _clip(text: str, room: float) -> str:
     """A label that fits ``room`` px (the whole text stays in the chart's tooltip)."""
-    most = max(int(room / CHAR), 4)
+    most = max(int(room / CHAR + 1e-6), 4)  # 26 characters fit in 26 widths, not 25
     return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
@@ -150,7 +168,7 @@ def bars(
     # Many rows (42 wijkteams) get thinner bars, so the chart still fits on one A4 page.
     band = ROW if len(rows) <= 24 else 16
     row_h = band + (FONT + 4 if labels_above else 0)
-    label_w = 8.0 if labels_above else min(max((_text_width(r.label) for r in rows), default=40) + 8, 230)
+    label_w = 8.0 if labels_above else min(max((_text_width(r.label) for r in rows), default=40) + 8, LABEL_W)
     value_w = max((_text_width(r.text) for r in rows), default=20) + 10
     top = (18 + (9 if len(markers) > 1 else 0)) if markers else 6
     if legend:
@@ -176,8 +194,8 @@ def bars(
         while v <= scale_max + 1e-9:
             gx = x(v)
             body.append(f'<line x1="{_n(gx)}" y1="{_n(top - 2)}" x2="{_n(gx)}" y2="{_n(top + row_h * len(rows))}" '
-                        f'stroke="#e3e3e3"/>')
-            body.append(f'<text x="{_n(gx)}" y="{_n(height - 4)}" text-anchor="middle" fill="#555">'
+                        f'stroke="{GRID}" class="grid"/>')
+            body.append(f'<text x="{_n(gx)}" y="{_n(height - 4)}" text-anchor="middle" fill="{SOFT_INK}">'
                         f'{escape(ticks(v))}</text>')
             v += step
     figures: list[str] = []
@@ -192,13 +210,17 @@ def bars(
             body.append(f'<text x="{_n(label_w - 8)}" y="{_n(y + band * 0.7)}" text-anchor="end">'
                         f'{escape(_clip(r.label, label_w - 8))}</text>')
         start = 0.0
+        drawn = 0
         for value, colour in r.parts:
             if value <= 0:
                 continue
             x0, x1 = x(start), x(start + value)
-            body.append(f'<rect x="{_n(x0)}" y="{_n(y + 3)}" width="{_n(max(x1 - x0, 0.8))}" '
+            # A segment stacked on another starts after a white gap: two colours never touch.
+            gap = 1.0 if drawn and x1 - x0 > 2 else 0.0
+            body.append(f'<rect x="{_n(x0 + gap)}" y="{_n(y + 3)}" width="{_n(max(x1 - x0 - gap, 0.8))}" '
                         f'height="{_n(band - 6)}" fill="{colour}"/>')
             start += value
+            drawn += 1
         if r.mark is not None:
             mx = x(r.mark)
             body.append(f'<line class="own-pace" x1="{_n(mx)}" y1="{_n(y + 1)}" x2="{_n(mx)}" '
@@ -288,9 +310,9 @@ def lines(name: str, title: str, year: int, series: Sequence[Line], *, levels: S
         v = 0.0
         while v <= scale + 1e-9:
             body.append(f'<line x1="{_n(left)}" y1="{_n(py(v))}" x2="{_n(left + plot_w)}" y2="{_n(py(v))}" '
-                        f'stroke="#e3e3e3"/>')
+                        f'stroke="{GRID}" class="grid"/>')
             if f.ticks:
-                body.append(f'<text x="{_n(left - 6)}" y="{_n(py(v) + 4)}" text-anchor="end" fill="#555">'
+                body.append(f'<text x="{_n(left - 6)}" y="{_n(py(v) + 4)}" text-anchor="end" fill="{SOFT_INK}">'
                             f'{escape(f.ticks(v))}</text>')
             v += step
     for m in range(12):
@@ -301,7 +323,7 @@ def lines(name: str, title: str, year: int, series: Sequence[Line], *, levels: S
         if not small or m % 3 == 0:  # the month's name in the middle of its stretch
             middle = left + plot_w * ((start - first).days + 15) / days
             body.append(f'<text x="{_n(middle)}" y="{_n(top + plot_h + (11 if small else 14))}" '
-                        f'text-anchor="middle" fill="#555">{escape(tr(MONTHS[m]))}</text>')
+                        f'text-anchor="middle" fill="{SOFT_INK}">{escape(tr(MONTHS[m]))}</text>')
     body.append(f'<line x1="{_n(left)}" y1="{_n(top + plot_h)}" x2="{_n(left + plot_w)}" y2="{_n(top + plot_h)}" '
                 f'stroke="{INK}"/>')
     for lv in levels:

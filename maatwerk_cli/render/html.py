@@ -213,13 +213,34 @@ def table(view: View, report: str, *, columns: Sequence[Column] | None = None, t
         return f'<p class="empty" data-report="{escape(report)}">{escape(tr(view.empty))}</p>'
     head = "".join(f'<th class="{_align(c)}" scope="col">{escape(tr(c.header))}{" (€)" if c.kind == "money" else ""}'
                    "</th>" for c in cols)
-    rows = [_row(r, cols, show) for r in view.records]
+    cut: list[str] = []
+    rows = [_row(r, cols, show, cut=(report, cut)) for r in view.records]
     if total and view.total is not None:
         rows.append(_row(view.total, cols, _total_text(show), is_total=True))
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     body = "".join(rows)
+    notes = ""
+    if cut:  # the whole of every text cut short in the table, under it, by its number
+        notes = (f'<ol class="cut" data-report="{escape(report)}">'
+                 + "".join(f'<li id="{escape(report)}-{n}">{escape(text)}</li>' for n, text in enumerate(cut, 1))
+                 + "</ol>")
     return (f'<table class="figures" data-report="{escape(report)}">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+            f"<tbody>{body}</tbody></table>{notes}")
+
+
+#: Columns of long free text, cut in a table cell to about this many characters (a condition
+#: would wrap to six lines in a narrow column); the whole text is numbered under the table.
+CUT = {"condition": 34}
+
+
+def shorten(text: str, most: int) -> str:
+    """``text`` cut at a word to at most ``most`` characters, with an ellipsis; whole if it fits."""
+    if len(text) <= most:
+        return text
+    head = text[: most - 1]
+    if " " in head[most // 2:]:
+        head = head[: head.rindex(" ")]
+    return head.rstrip(" ,;:") + "…"
 
 
 def _align(c: Column) -> str:
@@ -228,12 +249,22 @@ def _align(c: Column) -> str:
     return "txt nowrap" if c.kind in ("date", "id", "year") else "txt"
 
 
-def _row(record: Record, cols: Sequence[Column], show: Show, is_total: bool = False) -> str:
+def _row(record: Record, cols: Sequence[Column], show: Show, is_total: bool = False,
+         cut: tuple[str, list[str]] | None = None) -> str:
+    """A row; ``cut``: the report's name and the list the whole texts of cells cut short go to."""
     cells = []
     for c in cols:
         value = record.get(c.key)
+        text = show(c, value)
+        shown = escape(text)
+        if cut is not None and c.key in CUT and len(text) > CUT[c.key]:
+            report, whole = cut
+            whole.append(text)
+            n = len(whole)
+            shown = (f'<span title="{escape(text)}">{escape(shorten(text, CUT[c.key]))}</span>'
+                     f'<sup><a href="#{escape(report)}-{n}">{n}</a></sup>')
         cells.append(f'<td class="{_align(c)}" data-key="{escape(c.key)}" '
-                     f'data-value="{escape(_json_literal(value, c))}">{escape(show(c, value))}</td>')
+                     f'data-value="{escape(_json_literal(value, c))}">{shown}</td>')
     mark = ' class="total" data-total="1"' if is_total else ""
     return f"<tr{mark}>{''.join(cells)}</tr>"
 
@@ -361,7 +392,9 @@ def utilisation(ov: Overview, v: Mapping[str, View]) -> Section:
     expected = float(ov.utilisation.attrs["expected"])
     share = float(ov.utilisation.attrs["under_share"])
     own = bool(ov.utilisation.attrs.get("own_pace"))
-    rows = [ch.bar(str(r["team"]), _f(r["utilisation"]), pct(r["utilisation"]),
+    # The status in words beside each bar's figure: its colour never says it alone.
+    rows = [ch.bar(str(r["team"]), _f(r["utilisation"]),
+                   tr("{share} {status}", share=pct(r["utilisation"]), status=word(STATUS_WORDS, r["status"])),
                    ch.STATUS_COLOURS.get(str(r["status"]), ch.BLUE), note=team_sentence(r, ov.year)
                    if r["status"] in ("under", "over") else
                    tr("{name}: {share} spent", name=_name(r), share=pct(r["utilisation"])),
@@ -512,7 +545,8 @@ def outcomes(ov: Overview, v: Mapping[str, View]) -> Section:
     evaluated = [r for r in o.records if r.get("evaluated")]
     body = ""
     if evaluated:
-        rows = [ch.Bar(str(r["team"]), f"{r['reached']} / {r['partial']} / {r['not_reached']}",
+        rows = [ch.Bar(str(r["team"]), tr("{reached} reached, {partial} partly, {not_reached} not",
+                                           reached=r["reached"], partial=r["partial"], not_reached=r["not_reached"]),
                        ((float(r["reached"]), ch.GREEN), (float(r["partial"]), ch.AMBER),
                         (float(r["not_reached"]), ch.RED))) for r in evaluated]
         body += _figure(ch.bars("outcomes", tr("Outcomes per budget holder"), rows, ticks=lambda x: f"{x:.0f}",
@@ -534,25 +568,50 @@ def outcomes(ov: Overview, v: Mapping[str, View]) -> Section:
     return Section("uitkomsten", tr("Outcomes"), body)
 
 
+def refusal_groups(records: Sequence[Record]) -> tuple[str, list[tuple[str, int]]]:
+    """The refusals counted by reason, most first; by budget holder instead when no reason
+    comes back (a bar of 1 for every reason says nothing) or when the reasons are left out
+    (``--redact``). Returns what they are grouped by (``reason``, ``team``, ``redacted``) and
+    the counts, which add up to the number of refusals."""
+    def count(key: str) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        none = tr("without a reason") if key == "reason" else ""
+        for r in records:
+            label = str(r.get(key) or none)
+            counts[label] = counts.get(label, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    if not all("reason" in r for r in records):
+        by, counts = "redacted", count("team")
+    else:
+        by, counts = "reason", count("reason")
+        if len(records) > 1 and all(n == 1 for _, n in counts):
+            by, counts = "team", count("team")
+    return by, counts
+
+
 def refusals(ov: Overview, v: Mapping[str, View]) -> Section:
     ref = v["refusals"]
     body = ""
     if ref.records:
-        with_reason = all("reason" in r for r in ref.records)
-        key = "reason" if with_reason else "team"
-        counts: dict[str, int] = {}
-        none = tr("without a reason")
-        for r in ref.records:
-            counts[str(r.get(key) or none)] = counts.get(str(r.get(key) or none), 0) + 1
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        rows = [ch.bar(label, float(n), f"{n}", ch.BLUE, note=label) for label, n in ordered]
-        title = (tr("Refusals by reason") if with_reason else
-                 tr("Refusals by budget holder (reasons left out)"))
+        by, counts = refusal_groups(ref.records)
+        rows = [ch.bar(label, float(n), f"{n}", ch.BLUE, note=label) for label, n in counts]
+        title = {"reason": tr("Refusals by reason"),
+                 "team": tr("Refusals by budget holder (every reason differs: they are in the table below)"),
+                 "redacted": tr("Refusals by budget holder (reasons left out)")}[by]
         body += _figure(ch.bars("refusals", title, rows, ticks=lambda x: f"{x:.0f}",
-                                whole=True, labels_above=with_reason),
+                                whole=True, labels_above=by == "reason"),
                         tr("Refused requests are kept to learn from."))
     body += table(ref, "refusals")
     return Section("weigeringen", tr("Refusals"), body)
+
+
+def _rules_in_words(column: Column, value: Any) -> str:
+    """A cell of the overrides table: the rules by their names, as the chart shows them."""
+    if column.key == "rules" and value:
+        names = value.split(", ") if isinstance(value, str) else [str(v) for v in value]
+        return ", ".join(word(RULE_WORDS, rule) for rule in names)
+    return _cell_text(column, value)
 
 
 def rules(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -569,10 +628,12 @@ def rules(ov: Overview, v: Mapping[str, View]) -> Section:
     if counts:
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         rows = [ch.bar(word(RULE_WORDS, k), float(n), str(n)) for k, n in ordered]
+        # A rule's name is never cut: a long one goes above its bar.
+        long = any(not ch.fits_left(r.label) for r in rows)
         body += _figure(ch.bars("overrides", tr("Spends over a rule of thumb, by rule"), rows,
-                                ticks=lambda x: f"{x:.0f}", whole=True),
+                                ticks=lambda x: f"{x:.0f}", whole=True, labels_above=long),
                         tr("A rule of thumb forbids nothing: the professional may depart from it with a reason."))
-    body += table(over, "overrides", total=False)
+    body += table(over, "overrides", total=False, show=_rules_in_words)
     if cards.records:
         rows = [ch.Bar(str(r["team"]),
                        tr("{used} of {limit}, {beyond} beyond", used=r["used"], limit=r["limit"], beyond=r["beyond"])
@@ -722,7 +783,7 @@ def notes(ov: Overview, v: Mapping[str, View]) -> Section:
 
 
 CSS = """
-:root { --ink: #1f1f1f; --muted: #666; --line: #d9d9d9; --green: #2e7d32; --amber: #d08c00; --red: #c62828; }
+:root { --ink: #1f1f1f; --muted: #666; --line: #d9d9d9; --green: #2e7d32; --amber: #a86400; --red: #c62828; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font-family: "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif;
@@ -766,6 +827,9 @@ table.figures tr.total td { font-weight: 600; border-top: 2px solid var(--ink); 
 table.matrix { font-size: 10.5px; }
 table.matrix th, table.matrix td { padding: 2px 4px; }
 p.empty, .muted { color: var(--muted); }
+ol.cut { font-size: 12px; margin: -8px 0 16px; padding-left: 24px; }
+table.figures sup { font-size: 9px; line-height: 0; }
+table.figures sup a { color: inherit; }
 article.story { border-left: 3px solid var(--line); padding: 4px 0 4px 12px; margin: 0 0 14px; }
 article.story p { margin: 2px 0; }
 article.story ul { margin: 2px 0; padding-left: 18px; }

@@ -13,6 +13,11 @@ keeps each row's number format. Text that a spreadsheet would run as a formula i
 as text: one pass over every cell of every sheet, the cover included, just before saving
 (:func:`_text_only`), so that no part of a workbook can forget it.
 
+Every sheet prints (:func:`print_setup`): A4, landscape when its columns are wider than a
+portrait page, scaled to one page wide with the column titles repeated on every page, and a
+header and footer naming the municipality, the report, the cut-off date, the tab and "page 2
+of 5"; the cover fits one page.
+
 The workbook speaks the run's language: tab names, titles, notes and the cover are
 translated while it is written (:func:`~maatwerk_cli.core.messages.tr`), Dutch by default.
 In English a tab keeps the name scripts know it by (``utilisation``, ``loans``); numbers and
@@ -182,6 +187,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
         first.title = sheet_name(tr("About this report"), taken)
         keys = {c.header: c.key for sheet in sheets for c in sheet.columns}
         _cover(first, cover, names, keys)
+        print_setup(first, landscape=False, one_page=True)
+        _header_footer(first, cover, tr(cover.report))
     else:
         wb.remove(first)
     bold = Font(bold=True)
@@ -231,6 +238,9 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
                 ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
         ws.auto_filter.ref = f"A{header_row}:{last}{max(end, header_row)}"
         ws.freeze_panes = f"B{header_row + 1}" if sheet.row_kinds else f"A{header_row + 1}"
+        width = sum(min(MAX_WIDTH, w + 3) for w in widths)
+        print_setup(ws, landscape=width > PORTRAIT_WIDTH, title_rows=f"{header_row}:{header_row}")
+        _header_footer(ws, cover, tr(sheet.title))
     if cover is not None and sheets:
         # The cover is the first tab; the workbook opens on the (first) report.
         first.sheet_view.tabSelected = False
@@ -239,6 +249,51 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], cover: Cover | None = No
     from ..store.atomic import write_via
 
     write_via(path, wb.save)
+
+
+#: Column widths (in Excel's units, about a character) that fit A4 portrait at 100%; a wider
+#: sheet prints landscape. Either way it is scaled to one page wide.
+PORTRAIT_WIDTH = 95
+#: Excel keeps a printed header or footer to 255 characters, its codes included.
+HEADER_MOST = 250
+
+
+def print_setup(ws: Any, *, landscape: bool, title_rows: str | None = None, one_page: bool = False) -> None:
+    """How ``ws`` prints: A4, landscape when wide, always one page wide (as many pages down
+    as it takes, or exactly one with ``one_page``), ``title_rows`` repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages down as needed
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.horizontalCentered = False
+
+
+def _code_safe(text: str) -> str:
+    """Text for a printed header: a ``&`` of its own doubled (a single one starts a code)."""
+    return text.replace("&", "&&")
+
+
+def _header_footer(ws: Any, cover: Cover | None, title: str) -> None:
+    """On every printed page: the municipality, the report and its cut-off date at the top;
+    the tab's name and "page 2 of 5" at the bottom, in the run's language."""
+    municipality = cover.municipality if cover is not None else ""
+    day = cover.as_of if cover is not None else None
+    cut_off = tr("cut-off date {day:date}", day=day) if day is not None else ""
+    left, right = _code_safe(municipality)[:60], _code_safe(cut_off)[:60]
+    centre = _code_safe(title)[: HEADER_MOST - len(left) - len(right) - 20]
+    for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        header.left.text, header.center.text, header.right.text = left, centre, right
+        header.left.size = header.center.size = header.right.size = 9
+    pages = tr("page {page} of {pages}", page="&P", pages="&N")
+    for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        footer.left.text, footer.right.text = "&A", pages
+        footer.left.size = footer.right.size = 9
 
 
 def _text_only(wb: Any) -> None:
