@@ -31,8 +31,11 @@ if TYPE_CHECKING:
     from .analysis.export import Tables as Tables
     from .ops.anonymise import Anonymised as Anonymised
     from .ops.bank import BankImport as BankImport
+    from .ops.bank import CardAccount as CardAccount
     from .ops.bank import Covered as Covered
+    from .ops.bank import ImportUndone as ImportUndone
     from .ops.bank import Mismatch as Mismatch
+    from .ops.bank import StatementImport as StatementImport
     from .ops.cash import CashStatus as CashStatus
     from .ops.cash import Settlement as Settlement
     from .ops.importer import ImportResult as ImportResult
@@ -694,6 +697,29 @@ class Ledger:
         from .ops.bank import explain_bank_line
 
         return explain_bank_line(self.folder, team, ref, reason=reason, by=by)
+
+    def statement_imports(self, team: str) -> tuple[list[StatementImport], list[Problem]]:
+        """A team's imports of statements (undone ones too), in the order they were made, and
+        the lines of its bank file set aside."""
+        from .ops.bank import statement_imports
+
+        return statement_imports(self.folder, team)
+
+    def set_card_account(self, team: str, account: str, start: dt.date | str) -> CardAccount:
+        """Record a team's new card account (a new card, a new bank) from a day: its
+        statements are accepted from then on, and the earlier ones still count."""
+        from .ops.bank import set_card_account
+
+        when = day(start, "from")
+        assert when is not None
+        return set_card_account(self.folder, team, account, when)
+
+    def undo_import(self, team: str, import_id: str, *, reason: str, by: str | None = None) -> ImportUndone:
+        """Take an import of a statement (its id, ``imp-3fa9c1``) out of the team's accounts;
+        voiding the line it writes brings it back."""
+        from .ops.bank import undo_import
+
+        return undo_import(self.folder, team, import_id, reason=reason, by=by)
 
     def reconcile(self, team: str, month: tuple[int, int] | None = None) -> list[Mismatch]:
         """Where a team's bank statements and its journal disagree (optionally in one month)."""

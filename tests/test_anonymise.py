@@ -170,3 +170,20 @@ def test_killed_at_every_step_it_is_all_before_or_all_after(mixed: Path, tmp_pat
     assert (False, "after") in seen
     if op == "replace":
         assert (True, "after") in seen  # killed between the renames: rolled forward
+
+
+def test_a_reference_in_a_note_is_kept_as_the_link_it_is() -> None:
+    """A bank-link's note is the bank line's reference and a bank-undo's the import's id:
+    replacing them would break the link or the undo, and they name no person."""
+    from maatwerk_cli.core.records import JOURNAL_COLUMNS
+    from maatwerk_cli.store.anonymise import PLACEHOLDER, anonymised_cells, personal
+
+    blank = dict.fromkeys(JOURNAL_COLUMNS, "")
+    for kind, note in (("bank-link", "NL00TEST0123456789:2025-03-02:1"), ("bank-undo", "imp-6b09af")):
+        cells = {**blank, "id": "noord-2025-0009", "type": kind, "date": "2025-03-04", "note": note,
+                 "reason": "verkeerd team, zei Jansen"}
+        out = anonymised_cells(cells, {})
+        assert out["note"] == note and out["reason"] == PLACEHOLDER
+        assert not personal(out)
+    spend = {**blank, "id": "noord-2025-0001", "type": "spend", "date": "2025-03-04", "note": "imp-6b09af"}
+    assert anonymised_cells(spend, {})["note"] == PLACEHOLDER

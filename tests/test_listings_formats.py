@@ -85,7 +85,8 @@ def test_the_keys_scripts_read(lcli: Cli, filled: Path) -> None:
     assert again["count"] == 0 and [(s["row"], s["id"]) for s in again["skipped"]] == [(2, "noord-2025-0002")]
     bank = json.loads(lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run", "--json").out)
     assert list(bank) == ["team", "format", "source", "dry_run", "added", "added_debits", "added_credits",
-                          "already_imported", "layout", "note", "linked", "open", "credits", "from_other_download"]
+                          "already_imported", "layout", "note", "import", "linked", "open", "credits",
+                          "from_other_download"]
     assert bank["linked"] == [{"ref": "h:5873ecf5f6a17203", "date": "2025-03-14", "amount": 18.95,
                                "direction": "debit", "id": "noord-2025-0001",
                                "description": bank["linked"][0]["description"]}]

@@ -19,8 +19,8 @@ from ..core.errors import InputError
 from ..core.messages import N_, tr
 from ..core.money import parse_amount
 from ..render.output import TEXT_FORMATS, emit, print_id, print_lines
-from .app import ExitStatus, app, ledger, warn, warn_problems
-from .clerk import LENIENT, import_app
+from .app import ExitStatus, app, ledger, notice, warn, warn_problems
+from .clerk import LENIENT, import_app, team_app
 from .options import ALLOW_FUTURE, FormatOpt, OutputOpt, RedactOpt, out, redacted
 
 cash_app = typer.Typer(
@@ -29,7 +29,7 @@ cash_app = typer.Typer(
 )
 app.add_typer(cash_app, name="cash")
 bank_app = typer.Typer(
-    help="Imported bank lines: list them, explain a payment that has no entry.",
+    help="Imported bank lines: list them, explain a payment that has no entry, undo an import.",
     no_args_is_help=True,
 )
 app.add_typer(bank_app, name="bank")
@@ -171,6 +171,25 @@ def import_bank(
     emit(listings.bank_import(result, to.format), to)
 
 
+@team_app.command("account")
+def team_account(
+    team: str = typer.Argument(..., help="The team."),
+    account: str = typer.Argument(..., metavar="IBAN", help="The team's new card account."),
+    start: str = typer.Option(..., "--from", metavar="DATE", help="The first day of the new account."),
+) -> None:
+    """Record a team's new card account (a new card, a new bank) from a day.
+
+    Statements of the new account are accepted from that day on; the team's earlier
+    statements, of its old account, still count in `bank lines` and `reconcile`. The
+    account is written in the team file as a [[card_account]] block. Refused when another
+    team's statements or team file name the account.
+    """
+    when = parse_date(start, what="--from date", allow_future=True)
+    done = ledger().set_card_account(team, account, when)
+    print_lines(tr("{team}: card account {account} from {day:date}; its statements are accepted from then on",
+                   team=team.strip().lower(), account=done.account, day=done.start))
+
+
 # --------------------------------------------------------------------------- bank lines
 
 
@@ -201,6 +220,47 @@ def bank_explain(
 ) -> None:
     """Close a payment that has no entry (bank costs, say), with the reason."""
     print_lines(ledger().explain_bank_line(team, ref, reason=reason, by=by))
+
+
+@bank_app.command("imports")
+def bank_imports_command(
+    team: str = typer.Argument(..., help="The team."),
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
+) -> None:
+    """List a team's imports of statements with their ids: file, account, lines, first and
+    last day, and whether the import counts (in-use) or was taken out (undone)."""
+    from ..render import listings
+
+    to = out(fmt, output)
+    found, problems = ledger().statement_imports(team)
+    warn_problems(problems)
+    view = listings.bank_imports([one.record() for one in found])
+    emit(redacted(view) if redact else view, to)
+
+
+@bank_app.command("undo")
+def bank_undo(
+    team: str = typer.Argument(..., help="The team the statement was imported into."),
+    import_id: str = typer.Argument(..., metavar="IMPORT", help="The import's id, like imp-3fa9c1."),
+    reason: str = typer.Option(..., "--reason", help="Why, e.g. 'wrong team'."),
+    by: str | None = typer.Option(None, "--by", help="Who recorded it."),
+) -> None:
+    """Take an imported statement out of a team's accounts: its lines no longer count in
+    matching, `bank lines`, `reconcile` or as the team's account; the bank file keeps them.
+
+    The undo is a journal line (its id on stdout); `maatwerk void ID --reason TEXT` of that
+    line brings the statement back. The ids of imports: `maatwerk bank imports TEAM`.
+    """
+    done = ledger().undo_import(team, import_id, reason=reason, by=by)
+    print_lines(done.id)
+    notice(tr("{id}: import {import_id} of {source} taken out of team {team} ({n:plural:bank line|bank lines}, "
+            "{first:date} to {last:date}); bring it back with: maatwerk void {id} --reason TEXT",
+            id=done.id, import_id=done.undone.id, source=done.undone.source, team=done.team,
+            n=done.undone.bank_lines, first=done.undone.first, last=done.undone.last))
+    if done.links:
+        notice(tr("links of its lines to entries left out while it is undone: {n}", n=done.links))
 
 
 # --------------------------------------------------------------------------- reconcile

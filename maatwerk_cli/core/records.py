@@ -78,6 +78,7 @@ ROW_TYPES = {
     "bank-link": "a bank statement line linked to an entry or withdrawal",
     "amend": "a correction of the entry's values (the fields it names in extra), with a reason",
     "anonymise": "personal text of lines before a date replaced (retention); the count in extra",
+    "bank-undo": "an imported bank statement taken out again (note: the import's id); a void brings it back",
 }
 
 #: What ``amend`` may correct, in this order. The new values stand in the amend line's own

@@ -24,16 +24,18 @@ A link to an entry that is voided later lapses, so the bank line is open again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import InputError, NotFoundError, Problem
+from ..core.dates import today
+from ..core.errors import InputError, LedgerError, NotFoundError, Problem
 from ..core.messages import Msg, Opt, msg
 from ..core.money import ZERO, format_plain
 from ..core.progress import advance
@@ -67,8 +69,47 @@ def bank_path(folder: LedgerFolder, slug: str) -> Path:
 
 
 def read_bank(folder: LedgerFolder, slug: str) -> tuple[list[StoredLine], list[Problem]]:
-    """Every good line of a team's bank file, and a Problem for every line set aside."""
+    """Every good line of a team's bank file, and a Problem for every line set aside
+    (the lines of undone imports too: see :func:`live_bank`)."""
     return folder.bank_lines(slug)
+
+
+def import_id(slug: str, stamp: str) -> str:
+    """The short id of one import of a statement into a team (``imp-3fa9c1``), made from the
+    team and the stamp that every bank line it stored carries; :func:`import_statement`
+    keeps it unique per team, and the team in it makes imports of the same second into two
+    teams differ."""
+    return "imp-" + hashlib.blake2b(f"{slug}\n{stamp}".encode(), digest_size=3).hexdigest()
+
+
+def import_ids(slug: str, lines: Iterable[StoredLine]) -> dict[str, str]:
+    """Per ``imported_at`` stamp of a team's lines, its import id."""
+    return {stamp: import_id(slug, stamp) for stamp in {s.imported_at for s in lines}}
+
+
+def undone_imports(book: Book) -> dict[str, str]:
+    """The imports a ``bank-undo`` line that stands took out: import id -> that line's id."""
+    out: dict[str, str] = {}
+    for row in book.rows(book.rows_of("bank-undo")):
+        if row.note:
+            out.setdefault(row.note, row.id)
+    return out
+
+
+def live_lines(slug: str, lines: Sequence[StoredLine], undone: Collection[str]) -> list[StoredLine]:
+    """The team's lines whose import was not undone."""
+    if not undone:
+        return list(lines)
+    ids = import_ids(slug, lines)
+    return [s for s in lines if ids[s.imported_at] not in undone]
+
+
+def live_bank(folder: LedgerFolder, slug: str) -> tuple[list[StoredLine], list[Problem], Book]:
+    """A team's bank lines that count (those of undone imports left out), the problems of its
+    bank file, and its folded journal."""
+    lines, problems = read_bank(folder, slug)
+    book = folder.book(slug).book
+    return live_lines(slug, lines, undone_imports(book)), problems, book
 
 
 # ---------------------------------------------------------------------------- links
@@ -130,8 +171,12 @@ class LedgerSide:
     linked: frozenset[str]
 
 
-def ledger_side(book: Book) -> LedgerSide:
-    """Links and expected rows from a team's folded journal (voided lines do not count)."""
+def ledger_side(book: Book, live: Collection[str] | None = None) -> LedgerSide:
+    """Links and expected rows from a team's folded journal (voided lines do not count).
+
+    ``live``: the refs of the bank lines that count; a link to any other line (one of an
+    undone import) lapses while its line is out.
+    """
     from dataclasses import replace
 
     import numpy as np
@@ -151,7 +196,8 @@ def ledger_side(book: Book) -> LedgerSide:
     links: dict[str, Link] = {}
 
     def add(link: Link) -> None:
-        links.setdefault(link.bank_ref, link)
+        if live is None or link.bank_ref in live:
+            links.setdefault(link.bank_ref, link)
 
     for i in at:
         r = rows[i]
@@ -204,11 +250,11 @@ def claim_bank_line(
     Refused when the line does not exist, is money in, is linked already, or has another
     amount. The caller holds the folder lock while it checks and writes.
     """
-    lines, _ = read_bank(folder, slug)
+    lines, _, book = live_bank(folder, slug)
     line = find_line(lines, ref, slug)
     if line.direction != "debit":
         raise InputError(msg("bank.credit_not_payment", ref=line.ref, amount=line.amount))
-    side = ledger_side(folder.book(slug).book)
+    side = ledger_side(book, {s.ref for s in lines})
     link = side.links.get(line.ref)
     if link is not None:
         raise InputError(msg("bank.explained_already_why", ref=line.ref, reason=link.reason)
@@ -282,6 +328,8 @@ class BankImport:
         (the file states none, a statement lacks its closing balance, ...).
     warnings: lines of the file read in a way it did not quite ask for (NUL bytes inside a
         field read as spaces), each naming its line.
+    import_id: the id of this import (``imp-3fa9c1``), which ``bank undo`` takes; "" when
+        nothing was stored (no new lines, or a dry run).
     """
 
     team: str
@@ -298,6 +346,7 @@ class BankImport:
     note: str = ""
     elsewhere: tuple[StoredLine, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    import_id: str = ""
 
 
 def _new_lines(
@@ -402,25 +451,22 @@ def import_statement(
     if not account and len(accounts) > 1:
         raise InputError(msg("bank.several_accounts", source=source, count=len(accounts), accounts=accounts,
                              option=Opt("account")))
-    stamp = now_stamp()
-    incoming: list[StoredLine] = []
-    seen: set[str] = set()
-    for ln in lines:
-        one = _stored(ln, statement.format, source, stamp)
-        if one.ref not in seen:  # the parser keeps refs unique; stay safe if it ever does not
-            seen.add(one.ref)
-            incoming.append(one)
     with folder.lock():
-        stored, problems = read_bank(folder, slug)
-        earlier = _accounts(s.account for s in stored)
-        new_accounts = _accounts(s.account for s in incoming)
-        if earlier and new_accounts and not all(any(same_account(a, b) for b in earlier) for a in new_accounts):
-            raise InputError(msg("bank.other_account", source=source, accounts=new_accounts, team=slug,
-                                 earlier=earlier, option=Opt("team")))
-        if not earlier and new_accounts:
-            _refuse_other_teams_account(folder, slug, new_accounts, source)
+        every, problems = read_bank(folder, slug)
+        book = folder.book(slug).book
+        stored = live_lines(slug, every, undone_imports(book))
+        stamp = _fresh_stamp(slug, every)
+        incoming: list[StoredLine] = []
+        seen: set[str] = set()
+        for ln in lines:
+            one = _stored(ln, statement.format, source, stamp)
+            if one.ref not in seen:  # the parser keeps refs unique; stay safe if it ever does not
+                seen.add(one.ref)
+                incoming.append(one)
+        _refuse_accounts(folder, slug, _accounts(s.account for s in incoming), stored, source)
+        _refuse_before_start(incoming, stored, card_accounts(folder, slug), slug, source)
         added, elsewhere = _new_lines(incoming, stored)
-        side = ledger_side(folder.book(slug).book)
+        side = ledger_side(book, {s.ref for s in [*stored, *added]})
         open_debits = [
             s for s in [*stored, *added] if s.direction == "debit" and s.ref not in side.links
         ]
@@ -452,22 +498,78 @@ def import_statement(
         note=statement.note,
         elsewhere=tuple(elsewhere),
         warnings=statement.warnings,
+        import_id=import_id(slug, stamp) if added and not dry_run else "",
     )
 
 
-def _refuse_other_teams_account(
-    folder: LedgerFolder, slug: str, accounts: Sequence[str], source: str
+def _fresh_stamp(slug: str, lines: Iterable[StoredLine]) -> str:
+    """The stamp of a new import: now, to the second; finer when an import of this team
+    already has that id (two imports in one second)."""
+    taken = set(import_ids(slug, lines).values())
+    stamp = now_stamp()
+    while import_id(slug, stamp) in taken:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return stamp
+
+
+def _refuse_accounts(
+    folder: LedgerFolder, slug: str, accounts: Sequence[str], stored: Sequence[StoredLine], source: str
 ) -> None:
-    """A team's first statement may not be for an account another team's statements are for."""
-    for other in folder.team_slugs():
-        if other == slug or not bank_path(folder, other).exists():
+    """Refuse lines of ``accounts`` for a team whose statements that count (``stored``) are
+    for another account, or, for a team's first statement, an account of another team."""
+    declared = card_accounts(folder, slug)
+    earlier = _other_than_earlier(accounts, stored, declared)
+    if earlier:
+        raise InputError(msg("bank.other_account", source=source, accounts=list(accounts), team=slug,
+                             earlier=earlier, option=Opt("team")))
+    taken = _other_teams_account(folder, slug, accounts, stored)
+    if taken is not None:
+        raise InputError(msg("bank.account_of_other_team", source=source, accounts=taken[1], team=taken[0],
+                             option=Opt("team")))
+
+
+def _refuse_before_start(lines: Sequence[StoredLine], stored: Sequence[StoredLine], declared: Sequence[CardAccount],
+                         slug: str, source: str) -> None:
+    """Lines of an account the team file names from a day, dated before that day, are refused
+    (unless the team's statements that count are for that account already)."""
+    for card in declared:
+        if any(same_account(card.account, s.account) for s in stored):
             continue
-        theirs = _accounts(s.account for s in read_bank(folder, other)[0])
+        early = [s for s in lines if same_account(card.account, s.account) and s.date < card.start]
+        if early:
+            first = min(s.date for s in early)
+            raise InputError(msg("bank.before_card_account", source=source, account=card.account, first=first,
+                                 start=card.start, team=slug))
+
+
+def _other_than_earlier(accounts: Sequence[str], stored: Sequence[StoredLine],
+                        declared: Sequence[CardAccount] = ()) -> list[str]:
+    """The team's accounts (those of its statements that count, and those its team file
+    names), when ``accounts`` are not all among them; else an empty list."""
+    earlier = _accounts([*(s.account for s in stored), *(c.account for c in declared)])
+    if earlier and accounts and not all(any(same_account(a, b) for b in earlier) for a in accounts):
+        return earlier
+    return []
+
+
+def _other_teams_account(
+    folder: LedgerFolder, slug: str, accounts: Sequence[str], stored: Sequence[StoredLine]
+) -> tuple[str, list[str]] | None:
+    """For a team's first statement (``stored`` empty): another team whose statements that
+    count, or whose team file, name one of ``accounts``, and those accounts."""
+    if stored or not accounts:
+        return None
+    for other in folder.team_slugs():
+        if other == slug:
+            continue
+        named = [c.account for c in card_accounts(folder, other)]
+        if not named and not bank_path(folder, other).exists():
+            continue
+        theirs = _accounts([*(s.account for s in live_bank(folder, other)[0]), *named])
         shared = [a for a in accounts if any(same_account(a, t) for t in theirs)]
         if shared:
-            raise InputError(msg("bank.account_of_other_team", source=source, accounts=shared, team=other,
-                                 option=Opt("team"))
-            )
+            return other, shared
+    return None
 
 
 def _write(
@@ -495,11 +597,11 @@ def explain_bank_line(
         raise InputError(msg("bank.explain_no_reason", option=Opt("reason")))
     guard_personal_data({"reason": why, "by": clean_text(by, "by", limit=100)}, False)
     with folder.lock():
-        lines, _ = read_bank(folder, slug)
+        lines, _, book = live_bank(folder, slug)
         line = find_line(lines, ref, slug)
         if line.direction != "debit":
             raise InputError(msg("bank.credit_needs_no_explanation", ref=line.ref))
-        link = ledger_side(folder.book(slug).book).links.get(line.ref)
+        link = ledger_side(book, {s.ref for s in lines}).links.get(line.ref)
         if link is not None:
             raise InputError(msg("bank.explained_already", ref=line.ref) if link.kind == "explained" else
                              msg("bank.linked_already", ref=line.ref, target=link.target))
@@ -511,7 +613,197 @@ def explain_bank_line(
         return folder.append(slug, [cells], locked=True)[0]
 
 
-BANK_LINE_FIELDS = ("ref", "date", "amount", "direction", "status", "id", "description", "source")
+# ---------------------------------------------------------------------------- a team's card accounts
+
+#: The team file's blocks that name the team's card account from a date (``team account``).
+CARD_ACCOUNT = "card_account"
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{4,30}")
+
+
+@dataclass(frozen=True, slots=True)
+class CardAccount:
+    """A card account the team file names: account (as written, no spaces), and the day
+    its statements count from (``start``)."""
+
+    account: str
+    start: dt.date
+
+
+def card_accounts(folder: LedgerFolder, slug: str) -> list[CardAccount]:
+    """The card accounts a team file names (``[[card_account]]``: ``iban``, ``from``), in file
+    order; a block that is not one is refused, naming the file."""
+    raw = folder.load_team(slug).raw.get(CARD_ACCOUNT, [])
+    where = folder.display(folder.team_path(slug))
+    out: list[CardAccount] = []
+    for item in raw if isinstance(raw, list) else [raw]:
+        iban = item.get("iban") if isinstance(item, dict) else None
+        start = item.get("from") if isinstance(item, dict) else None
+        if (not isinstance(iban, str) or not _IBAN.fullmatch(re.sub(r"\s+", "", iban).upper())
+                or not isinstance(start, dt.date) or isinstance(start, dt.datetime)):
+            raise LedgerError(msg("bank.card_account_damaged", where=where))
+        out.append(CardAccount(re.sub(r"\s+", "", iban).upper(), start))
+    return out
+
+
+def set_card_account(ledger: Any, team: str, account: str, start: dt.date) -> CardAccount:
+    """Record in the team file that the team's card account is ``account`` from ``start``
+    (a new card, a new bank): statements of it are accepted from then on, and the team's
+    earlier statements still count. Refused when another team's statements or team file
+    name the account, or the team file names it already."""
+    from .setup import _edit_team
+
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    spelled = re.sub(r"\s+", "", account).upper()
+    if not _IBAN.fullmatch(spelled):
+        raise InputError(msg("bank.not_an_account", account=repr(account.strip())))
+    with folder.lock():
+        known = next((c for c in card_accounts(folder, slug) if same_account(c.account, spelled)), None)
+        if known is not None:
+            raise InputError(msg("bank.card_account_known", account=spelled, team=slug, start=known.start))
+        theirs = _other_teams_account(folder, slug, [spelled], [])
+        if theirs is not None:
+            raise InputError(msg("bank.card_account_of_other_team", account=spelled, team=theirs[0]))
+        block = (f"\n[[{CARD_ACCOUNT}]]  # the team's card account from this day, recorded {today().isoformat()}\n"
+                 f"iban = \"{spelled}\"\nfrom = {start.isoformat()}\n")
+        _edit_team(folder, slug, lambda text: (text if not text or text.endswith("\n") else text + "\n") + block)
+    return CardAccount(spelled, start)
+
+
+# ---------------------------------------------------------------------------- imports, and undoing one
+
+
+@dataclass(frozen=True, slots=True)
+class StatementImport:
+    """One import of a statement into a team's bank file, as its lines tell it.
+
+    id: the import's id (``imp-3fa9c1``); imported_at: when (UTC); source: the file's name;
+    format: the statement format; accounts: the own accounts its lines are for;
+    bank_lines: how many bank lines it stored; first, last: the dates of its first and last line;
+    undone_by: the id of the ``bank-undo`` line that took it out ("" while it counts).
+    """
+
+    id: str
+    imported_at: str
+    source: str
+    format: str
+    accounts: tuple[str, ...]
+    bank_lines: int
+    first: dt.date
+    last: dt.date
+    undone_by: str = ""
+
+    def record(self) -> dict[str, Any]:
+        return {"import": self.id, "imported_at": self.imported_at, "source": self.source,
+                "format": self.format, "account": ", ".join(self.accounts), "bank_lines": self.bank_lines,
+                "first": self.first, "last": self.last, "status": "undone" if self.undone_by else "in-use",
+                "undone_by": self.undone_by}
+
+
+def _imports(slug: str, lines: Sequence[StoredLine], undone: Mapping[str, str]) -> list[StatementImport]:
+    ids = import_ids(slug, lines)
+    held: dict[str, list[StoredLine]] = {}
+    for s in lines:
+        held.setdefault(ids[s.imported_at], []).append(s)
+    return [StatementImport(key, group[0].imported_at, group[0].source, group[0].format,
+                            tuple(_accounts(s.account for s in group)), len(group),
+                            min(s.date for s in group), max(s.date for s in group), undone.get(key, ""))
+            for key, group in held.items()]
+
+
+def statement_imports(ledger: Any, team: str) -> tuple[list[StatementImport], list[Problem]]:
+    """A team's imports of statements, in the order they were made (undone ones too)."""
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    lines, problems = read_bank(folder, slug)
+    return _imports(slug, lines, undone_imports(folder.book(slug).book)), problems
+
+
+def _find_import(found: Sequence[StatementImport], key: str, slug: str) -> StatementImport:
+    wanted = key.strip().lower()
+    if not wanted:
+        raise InputError(msg("bank.empty_import_id"))
+    if not found:
+        raise NotFoundError(msg("bank.none_imported", team=slug, option=Opt("team")))
+    for one in found:
+        if one.id == wanted:
+            return one
+    raise NotFoundError(msg("bank.no_such_import", id=repr(key.strip()), team=slug))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportUndone:
+    """What ``bank undo`` did: id: the ``bank-undo`` line written; team; the import undone;
+    links: how many links of its lines to entries lapse with it (they stand again once the
+    undo is voided)."""
+
+    id: str
+    team: str
+    undone: StatementImport
+    links: int
+
+
+def undo_import(ledger: Any, team: str, key: str, *, reason: str, by: str | None = None) -> ImportUndone:
+    """Take an import of a statement out of a team's accounts: a ``bank-undo`` line names it.
+
+    Its bank lines stay in the bank file, but count no more: not in matching, not in
+    ``bank lines`` or ``reconcile``, not as the team's account. Voiding the ``bank-undo``
+    line brings them back (:func:`refuse_restore` says when that cannot be).
+    """
+    from ..core.privacy import guard as guard_personal_data
+    from ..core.text import clean_text
+
+    folder = folder_of(ledger)
+    slug = team_slug(folder, team)
+    why = clean_text(reason, "reason")
+    if not why:
+        raise InputError(msg("bank.undo_no_reason", option=Opt("reason")))
+    who = clean_text(by, "by", limit=100)
+    guard_personal_data({"reason": why, "by": who}, False)
+    with folder.lock():
+        lines, _ = read_bank(folder, slug)
+        book = folder.book(slug).book
+        undone = undone_imports(book)
+        one = _find_import(_imports(slug, lines, undone), key, slug)
+        if one.undone_by:
+            raise InputError(msg("bank.import_undone_already", id=one.id, by=one.undone_by))
+        live = live_lines(slug, lines, undone)
+        refs = {s.ref for s in live if s.imported_at == one.imported_at}
+        links = sum(1 for ref in ledger_side(book, {s.ref for s in live}).links if ref in refs)
+        cells = {"type": "bank-undo", "date": today().isoformat(), "note": one.id, "reason": why, "by": who}
+        written = folder.append(slug, [cells], locked=True)[0]
+    return ImportUndone(written, slug, one, links)
+
+
+def refuse_restore(folder: LedgerFolder, slug: str, book: Book, line: int) -> None:
+    """Refuse to void the ``bank-undo`` line at ``line`` when bringing its import back would
+    store a bank line twice (its lines were imported again since) or give the team an
+    account it may not have (another team's, or another than its statements that count)."""
+    row = book.rows([line])[0]
+    lines, _ = read_bank(folder, slug)
+    undone = undone_imports(book)
+    if undone.get(row.note) != row.id:
+        return  # another undo of the same import stands too, or it names no import: nothing comes back
+    ids = import_ids(slug, lines)
+    back = [s for s in lines if ids[s.imported_at] == row.note]
+    others = [s for s in live_lines(slug, lines, undone) if ids[s.imported_at] != row.note]
+    taken = {s.ref: ids[s.imported_at] for s in others}
+    again = next((s for s in back if s.ref in taken), None)
+    if again is not None:
+        raise InputError(msg("bank.restore_imported_again", id=row.note, again=taken[again.ref], undo=row.id,
+                                 team=slug))
+    accounts = _accounts(s.account for s in back)
+    earlier = _other_than_earlier(accounts, others, card_accounts(folder, slug))
+    if earlier:
+        raise InputError(msg("bank.restore_other_account", id=row.note, accounts=accounts, team=slug,
+                             earlier=earlier))
+    theirs = _other_teams_account(folder, slug, accounts, others)
+    if theirs is not None:
+        raise InputError(msg("bank.restore_account_of_other_team", id=row.note, accounts=theirs[1],
+                             team=theirs[0]))
+
+
+BANK_LINE_FIELDS = ("ref", "date", "amount", "direction", "status", "id", "description", "source", "import")
 
 
 def bank_lines(
@@ -520,8 +812,9 @@ def bank_lines(
     """A team's stored bank lines with their status: ``linked``, ``explained``, ``open`` or ``credit``."""
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
-    lines, problems = read_bank(folder, slug)
-    side = ledger_side(folder.book(slug).book)
+    lines, problems, book = live_bank(folder, slug)
+    side = ledger_side(book, {s.ref for s in lines})
+    ids = import_ids(slug, lines)
     out: list[dict[str, Any]] = []
     for s in sorted(lines, key=lambda s: (s.date, s.line)):
         link = side.links.get(s.ref)
@@ -538,7 +831,7 @@ def bank_lines(
             "status": status, "id": link.target if link else "",
             "description": s.description if status != "explained" or not link else
             f"{s.description} (explained: {link.reason})",
-            "source": s.source,
+            "source": s.source, "import": ids[s.imported_at],
         })
     return out, problems
 
@@ -603,7 +896,7 @@ def coverage(lines: Sequence[StoredLine]) -> list[Covered]:
 def statement_coverage(ledger: Any, team: str) -> list[Covered]:
     """What a team's imported statements cover, per own account (empty before any import)."""
     folder = folder_of(ledger)
-    return coverage(read_bank(folder, team_slug(folder, team))[0])
+    return coverage(live_bank(folder, team_slug(folder, team))[0])
 
 
 def _joined(spans: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
@@ -655,10 +948,10 @@ def reconcile(ledger: Any, team: str, month: tuple[int, int] | None = None) -> l
 
     folder = folder_of(ledger)
     slug = team_slug(folder, team)
-    lines, _ = read_bank(folder, slug)
+    lines, _, book = live_bank(folder, slug)
     if not lines:
         raise InputError(msg("bank.none_imported", team=slug, option=Opt("team")))
-    side = ledger_side(folder.book(slug).book)
+    side = ledger_side(book, {s.ref for s in lines})
     spans = _joined((c.first, c.last) for c in coverage(lines))
     out: list[Mismatch] = []
     for s in lines:
@@ -727,9 +1020,21 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     import numpy as np
 
     rows = book.rows(np.union1d(book.all_of("spend", "withdraw"), book.rows_of("bank-link", "void")))
-    lines, problems = read_bank(folder, slug)
+    every, problems = read_bank(folder, slug)
+    undone = undone_imports(book)
+    lines = live_lines(slug, every, undone)
     out = list(problems)
+    try:
+        card_accounts(folder, slug)
+    except LedgerError as exc:
+        out.append(Problem(folder.display(folder.team_path(slug)), 0, exc.msg or str(exc)))
     bank_name = folder.display(bank_path(folder, slug))
+    known = set(import_ids(slug, every).values())
+    for row in book.rows(book.rows_of("bank-undo")):
+        if row.note not in known:
+            out.append(Problem(name, row.line, str(msg("check.line", id=row.id, message=msg(
+                "bank.undo_of_unknown_import", id=row.note or msg("check.nothing"), file=bank_name)))))
+    out_of_use = {s.ref for s in every} - {s.ref for s in lines}  # lines of undone imports
     by_ref: dict[str, StoredLine] = {}
     for s in lines:
         if s.ref in by_ref:
@@ -747,6 +1052,8 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     target_used: dict[str, str] = {}  # target -> linking row
 
     def use(row: Row, bank_ref: str, target: str) -> None:
+        if bank_ref in out_of_use:
+            return  # its import is undone: the link lapses while it is
         line = by_ref.get(bank_ref)
         if line is None:
             bad(row, msg("bank.link_not_in_file", ref=bank_ref, file=bank_name))

@@ -191,7 +191,7 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
             elif not book.cancelled[i]:
                 voided.add(row.ref)  # a void undone later (a void of this void) voids nothing
             continue
-        if row.type in ("withdraw", "settle", "knipkaart", "bank-link", "anonymise"):
+        if row.type in ("withdraw", "settle", "knipkaart", "bank-link", "anonymise", "bank-undo"):
             continue  # checked by their own modules
         if row.ref not in spends or book.entry_of[i] < 0:
             bad(row, msg("check.refers_to_no_spend", ref=row.ref or msg("check.nothing")))

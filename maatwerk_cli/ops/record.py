@@ -626,6 +626,10 @@ def void_lines(
         for f in found:
             team, book, i = f.folded.team, f.folded.book, f.line
             _voidable(book, i)
+            if book.line_type(i) == "bank-undo":  # its statement comes back: only when it still fits
+                from .bank import refuse_restore
+
+                refuse_restore(folder, team, book, i)
             if f.entry >= 0:
                 # Money received on the spend (repayments, recoveries) must not vanish
                 # unseen: it is voided with the spend only when asked. Marks, outcomes and

@@ -203,6 +203,8 @@ def detail_parts(row: Row, undoes: bool = False,
     elif t == "anonymise":
         parts = [msg("show.anonymised", before=str(row.extra.get("before", "")), lines=row.extra.get("lines", 0),
                      bank_lines=row.extra.get("bank_lines", 0))]
+    elif t == "bank-undo":
+        parts = [msg("show.import_undone", id=row.note), row.reason]
     else:  # pragma: no cover - every type is named above
         parts = [t]
     return tuple(p for p in parts if p)

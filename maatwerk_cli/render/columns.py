@@ -73,7 +73,8 @@ WORDS = frozenset({
     N_("reached"), N_("partial"), N_("not-reached"),  # outcome
     # the types of a journal's lines (show)
     N_("spend"), N_("tegenprestatie"), N_("recovered"), N_("repay"), N_("void"), N_("refusal"), N_("withdraw"),
-    N_("settle"), N_("knipkaart"), N_("bank-link"), N_("amend"),
+    N_("settle"), N_("knipkaart"), N_("bank-link"), N_("amend"), N_("bank-undo"),
+    N_("in-use"), N_("undone"),  # an import of a statement (bank imports)
 })
 
 

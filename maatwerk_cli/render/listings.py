@@ -71,16 +71,34 @@ def cash(records: Sequence[Record]) -> View:
 
 BANK_DATA = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
              Column("direction"), Column("status"), Column("id", kind="id"), Column("description"),
-             Column("source")]
+             Column("source"), Column("import", kind="id")]
 BANK_TABLE = [Column("ref", N_("ref"), "id"), Column("date", N_("date"), "date"),
               Column("amount", N_("amount"), "money"), Column("direction", N_("direction"), wide=True),
               Column("status", N_("status")), Column("id", N_("id"), "id"),
-              Column("description", N_("description"), wide=True), Column("source", N_("file"), wide=True)]
+              Column("description", N_("description"), wide=True), Column("source", N_("file"), wide=True),
+              Column("import", N_("import"), "id", wide=True)]
 
 
 def bank_lines(records: Sequence[Record], *, open_only: bool) -> View:
     return listing(tr("Bank lines"), records, BANK_DATA, table=BANK_TABLE, sheet="bank",
                    empty=tr("no open bank lines") if open_only else tr("no bank lines imported"))
+
+
+IMPORTS_DATA = [Column("import", kind="id"), Column("imported_at"), Column("source"), Column("format"),
+                Column("account"), Column("bank_lines", kind="int"), Column("first", kind="date"),
+                Column("last", kind="date"), Column("status"), Column("undone_by", kind="id")]
+IMPORTS_TABLE = [Column("import", N_("import"), "id"), Column("imported_at", N_("imported at"), wide=True),
+                 Column("source", N_("file"), wide=True), Column("format", N_("format"), wide=True),
+                 Column("account", N_("account"), wide=True),
+                 Column("bank_lines", N_("lines"), "int"), Column("first", N_("first"), "date"),
+                 Column("last", N_("last"), "date"), Column("status", N_("status")),
+                 Column("undone_by", N_("undone by"), "id")]
+
+
+def bank_imports(records: Sequence[Record]) -> View:
+    """A team's imports of statements (``bank imports``)."""
+    return listing(tr("Statement imports"), records, IMPORTS_DATA, table=IMPORTS_TABLE, sheet="imports",
+                   empty=tr("no statements imported"))
 
 
 RECONCILE_DATA = [Column("problem"), Column("date", kind="date"), Column("amount", kind="money"),
@@ -289,13 +307,14 @@ def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
 BANK_IMPORT_DATA = [Column("team"), Column("format"), Column("source"), Column("dry_run", kind="bool"),
                     Column("added", kind="int"), Column("added_debits", kind="int"),
                     Column("added_credits", kind="int"), Column("already_imported", kind="int"),
-                    Column("layout"), Column("note")]
+                    Column("layout"), Column("note"), Column("import", kind="id")]
 BANK_IMPORT_TABLE = [
     Column("team", N_("team")), Column("source", N_("file"), wide=True), Column("layout", N_("layout"), wide=True),
     Column("dry_run", N_("dry run"), "bool"), Column("added", N_("new"), "int", meaning=N_("new bank lines")),
     Column("added_debits", N_("payments"), "int", meaning=N_("new payments (money out)")),
     Column("added_credits", N_("credits"), "int", meaning=N_("new lines of money in")),
     Column("already_imported", N_("already imported"), "int", meaning=N_("lines that had been imported before")),
+    Column("import", N_("import"), "id"),
 ]
 BANK_IMPORT_LINE = [Column("ref", kind="id"), Column("date", kind="date"), Column("amount", kind="money"),
                     Column("direction"), Column("description")]
@@ -322,7 +341,8 @@ def bank_import(result: Any, fmt: str) -> list[View]:
     summary = View(tr("Bank statement {source}", source=result.source), BANK_IMPORT_DATA, [{
         "team": result.team, "format": result.format, "source": result.source, "dry_run": result.dry_run,
         "added": len(result.added), "added_debits": debits, "added_credits": len(result.credits),
-        "already_imported": result.known, "layout": result.layout, "note": result.note}],
+        "already_imported": result.known, "layout": result.layout, "note": result.note,
+        "import": result.import_id}],
         table=BANK_IMPORT_TABLE, sheet="statement", single=True, text_lines=_bank_import_text(result, debits),
         footer=[tr("note: {note}", note=result.note)] if result.note else [])
     groups = {
@@ -356,6 +376,9 @@ def _bank_import_text(result: Any, debits: int) -> list[str]:
               "{known} already imported", **values) if dry_run else
            tr("{layout} {source} for {team}: added {n} line(s) ({payments} payments, {credits} credits); "
               "{known} already imported", **values)]
+    if result.import_id:
+        out.append(tr("import {id}; to take it out again: maatwerk bank undo {team} {id} --reason TEXT",
+                      id=result.import_id, team=result.team))
     if result.note:
         out.append(tr("note: {note}", note=result.note))
     if result.elsewhere:

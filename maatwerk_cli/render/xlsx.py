@@ -62,6 +62,7 @@ TAB_NAMES = {
     "leadtime": N_("worksheet tab: leadtime"), "teams": N_("worksheet tab: teams"),
     "entries": N_("worksheet tab: entries"), "entry": N_("worksheet tab: entry"), "lines": N_("worksheet tab: lines"),
     "bank": N_("worksheet tab: bank"), "reconcile": N_("worksheet tab: reconcile"),
+    "imports": N_("worksheet tab: imports"),
     "rules": N_("worksheet tab: rules"), "problems": N_("worksheet tab: problems"),
     "households": N_("worksheet tab: households"), "import": N_("worksheet tab: import"),
     "skipped": N_("worksheet tab: skipped"), "statement": N_("worksheet tab: statement"),

@@ -151,14 +151,18 @@ def _codes_of(cells: Mapping[str, str]) -> list[str]:
     return codes
 
 
+#: Line types whose note is a reference (a bank line's, an import's id), not a person's text.
+NOTE_IS_A_REFERENCE = ("bank-link", "bank-undo")
+
+
 def anonymised_cells(cells: Mapping[str, str], codes: Mapping[str, str]) -> dict[str, str]:
     """The cells of an old line with its personal text replaced (unchanged when none is left)."""
     out = dict(cells)
     if out["household"] in codes:
         out["household"] = codes[out["household"]]
     for name in TEXT_CELLS:
-        if name == "note" and out["type"] == "bank-link":
-            continue  # the bank line's reference: the link itself
+        if name == "note" and out["type"] in NOTE_IS_A_REFERENCE:
+            continue  # a bank line's or an import's reference: the link itself
         if out[name] and out[name] != PLACEHOLDER:
             out[name] = PLACEHOLDER
     if out["extra"]:
@@ -180,7 +184,7 @@ def personal(cells: Mapping[str, str], current: set[str] | None = None) -> bool:
             and (current is None or cells["household"] not in current):
         return True
     if any(cells[n] and cells[n] != PLACEHOLDER for n in TEXT_CELLS
-           if not (n == "note" and cells["type"] == "bank-link")):
+           if not (n == "note" and cells["type"] in NOTE_IS_A_REFERENCE)):
         return True
     if cells["extra"]:
         extra = json.loads(cells["extra"])

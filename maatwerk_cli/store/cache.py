@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from .folded import Folded
 
 #: Bump when what is cached changes shape; older cache files are then ignored.
-FORMAT = 5
+FORMAT = 6  # 6: the bank-undo line type
 TAIL = 64 * 1024
 #: A journal changed this recently when it was read is hashed whole on every use.
 RACY_NS = 2_000_000_000
