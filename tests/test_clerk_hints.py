@@ -206,7 +206,7 @@ ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("knipkaart", "use"): ("noord", "--reason", "x"), ("knipkaart", "status"): (),
     ("leadtime",): (), ("report",): ("-o", "{tmp}/report.html"),
     ("export", "ledger"): (), ("export", "hledger"): (), ("export", "beancount"): (),
-    ("export", "parquet"): ("{tmp}/out",),
+    ("export", "parquet"): ("{tmp}/out",), ("anonymise",): ("--before", "1-1-2020", "--dry-run"),
 }
 #: Commands that need no ledger folder: init and demo make one, household codes need none,
 #: summary names its folders itself, and the user guide is in the package.
