@@ -318,6 +318,10 @@ def spend(
         None, "--bank-line", metavar="REF",
         help="The open bank line this spend is (see `maatwerk reconcile`); date defaults to its date.",
     ),
+    receipt: str | None = typer.Option(
+        None, "--receipt", metavar="FILE",
+        help="The receipt or invoice (PDF, PNG, JPEG or HEIC), kept in the ledger folder.",
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
     """Record a spend (a gift unless --kind says otherwise) and print its id.
@@ -352,6 +356,7 @@ def spend(
         second_opinion=second_opinion,
         allow_personal_data=allow_personal_data,
         bank_line=bank_line,
+        receipt=receipt,
     ))
     print_id(done.id, out_fmt)
     c = done.cells
@@ -480,10 +485,14 @@ def amend(
         False, "--allow-personal-data", help="Record text that holds personal data anyway (recorded)."
     ),
     allow_future: bool = typer.Option(False, "--allow-future", help="Accept a date after today."),
+    receipt: str | None = typer.Option(
+        None, "--receipt", metavar="FILE",
+        help="The receipt or invoice (PDF, PNG, JPEG or HEIC), given later; kept in the ledger folder.",
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text (the id) or json."),
 ) -> None:
     """Correct a spend (category, note, household, date, method, kind, due date, condition,
-    amount) and keep its id; print the id of the correction.
+    amount, receipt) and keep its id; print the id of the correction.
 
     The correction is a line of its own with the reason; repayments, bank links, outcomes
     and the story stay with the spend, every report uses the corrected values, `show`
@@ -503,7 +512,7 @@ def amend(
         kind=resolve_choice(kind, KIND_ALIASES, "kind") if kind is not None else None,
         due=_date(due, what="due date", allow_future=True), condition=condition,
         amount=parse_amount(amount) if amount is not None else None,
-        by=by, override=override, allow_personal_data=allow_personal_data,
+        by=by, override=override, allow_personal_data=allow_personal_data, receipt=receipt,
     ))
     entry = lg.entry(done.cells["ref"])
     print_id(done.id, out_fmt)
@@ -583,7 +592,9 @@ def show(
     (marks, repayments, outcomes, voids), voided ones marked.
 
     JSON: {"entry": [the entry, as `entries` gives it], "lines": [id, type, date, amount,
-    ref, details, by, recorded_at, voided, voided_by, asked]}. An event's id shows its
+    ref, details, by, recorded_at, voided, voided_by, asked]}, and for an entry with a
+    receipt "receipts": [entry, line, file, type, size, sha256, state (ok, missing,
+    changed), current]. An event's id shows its
     entry's story; a refusal, withdrawal or knipkaart use shows that line and its voids.
     """
     from dataclasses import replace
@@ -608,7 +619,18 @@ def show(
     lines = View(tr("The story of {id}, line by line", id=told.entry.id if told.entry else told.id),
                  data, [line.record() for line in told.lines], table=table, sheet="lines", key="lines",
                  styles=lambda r: "dim strike" if r.get("voided") else ("bold" if r.get("asked") else None))
-    emit([entry, lines], to)
+    views = [entry, lines]
+    if told.receipts:
+        views.append(View(
+            tr("Receipts of {id}", id=told.entry.id if told.entry else told.id),
+            [Column("entry", kind="id"), Column("line", kind="id"), Column("file"), Column("type"),
+             Column("size", kind="int"), Column("sha256"), Column("state"), Column("current", kind="bool")],
+            [r.record() for r in told.receipts],
+            table=[Column("line", N_("line"), "id"), Column("file", N_("file"), wide=True),
+                   Column("size", N_("bytes"), "int"), Column("state", N_("state")),
+                   Column("current", N_("current"), "bool")],
+            sheet="receipts", key="receipts"))
+    emit(views, to)
 
 
 @app.command(context_settings=LENIENT)

@@ -23,6 +23,9 @@ The rules, in order:
   date in ``extra["date"]``); per field the last one wins. One that names the kind, the
   due date or the condition counts as a ``kind`` event (it carries all three). Voiding it
   undoes it. Every view reads the corrected values: nothing else reads a spend's cells.
+* A receipt (*bon*) is recorded in the ``extra`` cell of its spend, or of an ``amend`` that
+  names field ``receipt``; the one that stands is the last of those that stand
+  (:meth:`Book.receipts`). Voiding the correction brings the earlier one back.
 * What a loan or conditional grant still owes: its amount less repayments and recoveries,
   never below zero; a gift or a voided spend owes nothing.
 * The day a spend was requested is the ``requested`` key of its ``extra`` cell (a date as
@@ -43,6 +46,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .lines import NO_DATE, TYPE_CODE, TYPES, Lines, appended, day, day_number, make_id, rows_of
+from .receipts import RECEIPT, Receipt, receipt_of
 from .records import AMENDABLE, OUTCOMES, Entry, Refusal, Row
 
 #: ``outcome`` codes: 0 none recorded, then :data:`~maatwerk_cli.core.records.OUTCOMES` in order.
@@ -244,6 +248,42 @@ class Book:
                     out[n] = found[key]
         return out
 
+    def receipt_lines(self) -> list[tuple[int, int, Receipt | None]]:
+        """Every line that records a receipt (a spend, or an ``amend`` of field ``receipt``),
+        cancelled ones too, not repeated ids: (line index, entry, the receipt; None when the
+        cell is not in the tool's form), in file order. See :mod:`~maatwerk_cli.core.receipts`."""
+        got = self._memo.get("receipt_lines")
+        if got is None:
+            types = self.lines.type
+            at = np.flatnonzero(~self.dup & (self.entry_of >= 0) & self.lines.filled_mask("extra")
+                                & ((types == TYPE_CODE["spend"]) | (types == TYPE_CODE["amend"])))
+            quoted = json.dumps(RECEIPT)
+            got = []
+            for i, text in zip(at.tolist(), self.lines.cells(at, "extra"), strict=True):
+                if quoted not in text:
+                    continue
+                found = json.loads(text)
+                if not isinstance(found, dict) or RECEIPT not in found:
+                    continue
+                if types[i] == TYPE_CODE["amend"]:
+                    named = found.get("amended")
+                    if not isinstance(named, list) or RECEIPT not in named:
+                        continue
+                e = int(self.entry_of[i])
+                got.append((i, e, receipt_of(self.line_id(int(self.spends[e])), found[RECEIPT])))
+            self._memo["receipt_lines"] = got
+        out: list[tuple[int, int, Receipt | None]] = got
+        return out
+
+    def receipts(self) -> dict[int, Receipt]:
+        """Per entry with a receipt: the one that stands (the spend's own, unless a later
+        correction of field ``receipt`` that stands gives another; the last one wins)."""
+        out: dict[int, Receipt] = {}
+        for i, e, receipt in self.receipt_lines():
+            if receipt is not None and self.live[i]:
+                out[e] = receipt
+        return out
+
     def overpaid(self) -> np.ndarray:
         """Per entry, the cents repaid and recovered beyond its amount (0 when within it)."""
         got: np.ndarray = np.maximum(self.repaid + self.recovered - self.amounts(), 0)
@@ -413,6 +453,7 @@ class Book:
         bank = lines.cells(self.bank_at[idx], "note")
         ids = lines.ids(rows)
         outcomes = ("", *OUTCOMES)
+        receipts = self.receipts()
         out: list[Entry] = []
         for n, i in enumerate(idx.tolist()):
             extra: dict[str, Any] = json.loads(text["extra"][n]) if text["extra"][n] else {}
@@ -421,6 +462,9 @@ class Book:
             allowed = bool(extra.pop("personal_data_allowed", False))
             if self.bank_at[i] >= 0:
                 extra["bank_ref"] = bank[n]
+            extra.pop(RECEIPT, None)
+            if i in receipts:
+                extra[RECEIPT] = receipts[i].cell()
             due = int(self.due[i])
             out.append(Entry(
                 id=ids[n], team=lines.team, date=day(int(self.day[i])),
@@ -485,6 +529,8 @@ class Book:
             "condition": first.condition,
             "amount": first.amount.quantize(_CENT) if first.amount is not None else None,
         }
+        own = receipt_of(first.id, first.extra.get(RECEIPT))
+        state[RECEIPT] = own.name if own is not None else None
         out: dict[int, tuple[tuple[str, object, object], ...]] = {}
         for j, row in zip(at[1:], rows[1:], strict=True):
             if row.type == "kind":
@@ -502,7 +548,13 @@ class Book:
             if {"kind", "due", "condition"} & set(names):
                 names = [f for f in AMENDABLE if f in names or f in ("kind", "due", "condition")]
             given = fields if isinstance(fields, list) else []
-            out[j] = tuple((f, state[f], new[f]) for f in names if state[f] != new[f] or f in given)
+            said = [(f, state[f], new[f]) for f in names if state[f] != new[f] or f in given]
+            if RECEIPT in given:
+                got = receipt_of(first.id, row.extra.get(RECEIPT))
+                said.append((RECEIPT, state[RECEIPT], got.name if got is not None else None))
+                if self.live[j]:
+                    state[RECEIPT] = got.name if got is not None else None
+            out[j] = tuple(said)
             if self.live[j]:
                 state.update({f: new[f] for f in names})
         return out

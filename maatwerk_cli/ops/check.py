@@ -3,8 +3,8 @@
 The reader already sets aside torn and damaged lines, and the fold settles what each line
 does; this module adds what needs the whole picture: unique ids in order, events that
 refer to real entries, sums that add up, known categories and values, personal data in
-free text, the cash box, bank links and the knipkaart, and an unfinished-import marker
-that does not fit the journals.
+free text, the cash box, bank links and the knipkaart, receipts (a file gone, changed, or
+recorded by no line), and an unfinished-import marker that does not fit the journals.
 """
 
 from __future__ import annotations
@@ -97,6 +97,12 @@ def _check_teams(folder: LedgerFolder, slugs: list[str], categories: set[str]) -
         problems.extend(check_bank(folder, slug, book, name))
         problems.extend(check_team_rules(folder, slug))
         problems.extend(check_knipkaart(folder, slug, book, name))
+    from .receipts import check_receipts, check_required
+
+    team_books = {slug: books[slug].book for slug in good}
+    files = {slug: books[slug].file for slug in good}
+    problems.extend(check_receipts(folder, team_books, files))
+    problems.extend(check_required(folder, team_books, files))
     return problems
 
 

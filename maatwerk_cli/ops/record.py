@@ -34,10 +34,13 @@ from ..store.journal import extra_text
 from .base import team_slug
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..core.fold import Book
     from ..store.books import Folded
     from ..store.folder import LedgerFolder
     from .cash import CashBatch
+    from .receipts import Loaded
     from .rules import SpendRules
 
 
@@ -253,13 +256,44 @@ def record_spend(folder: LedgerFolder, team: str, amount: Decimal, **options: An
 
     team_slug(folder, team)  # no folder or no such team: said before the lock is taken
     checker = options.pop("rules", None) or SpendRules(folder)
+    given = options.pop("receipt", None)
+    loaded = None
+    if given is not None:
+        from ..core.receipts import RECEIPT
+        from .receipts import load
+
+        loaded = load(folder, given)
+        options["extra"] = {**(options.get("extra") or {}), RECEIPT: loaded.receipt("").cell()}
     # The cash box, a bank line and the team's figures are checked as the journal is: hold
     # the lock from the checks to the write. A card payment still reads no journal.
     with folder.lock():
         cells = spend_cells(folder, team, amount, rules=checker, **options)
         slug = cells.pop("_team")
-        new_id = folder.append(slug, [cells], written=lambda ids: checker.recorded(slug, cells, ids[0]))[0]
+        if loaded is None:
+            new_id = folder.append(slug, [cells], written=lambda ids: checker.recorded(slug, cells, ids[0]))[0]
+        else:
+            new_id = _append_with_receipt(folder, slug, cells, loaded, checker)
     return Recorded(new_id, slug, cells)
+
+
+def _append_with_receipt(folder: LedgerFolder, slug: str, cells: Mapping[str, str], loaded: Loaded,
+                         checker: SpendRules) -> str:
+    """Append a spend and write its receipt, named by the id it gets: the file first (whole),
+    then the line; when the line is not written, the file is taken back."""
+    from ..store import receipts as files
+
+    kept: list[Path | None] = []
+
+    def store(ids: list[str]) -> None:
+        kept.append(files.put(folder, slug, loaded.receipt(ids[0]).name, loaded.data))
+
+    try:
+        return folder.append(slug, [cells], before=store,
+                             written=lambda ids: checker.recorded(slug, cells, ids[0]))[0]
+    except BaseException:
+        for path in kept:
+            files.discard(path)
+        raise
 
 
 # ---------------------------------------------------------------------------- events
@@ -422,7 +456,7 @@ def amend(
     folder: LedgerFolder, entry_id: str, *, reason: str, category: Any = KEEP, note: Any = KEEP,
     household_code: Any = KEEP, date: Any = KEEP, method: Any = KEEP, kind: Any = KEEP,
     due: Any = KEEP, condition: Any = KEEP, amount: Any = KEEP, by: str | None = None,
-    override: bool = False, allow_personal_data: bool = False,
+    override: bool = False, allow_personal_data: bool = False, receipt: Any = KEEP,
 ) -> Recorded:
     """Correct a spend's values, keeping its id: one ``amend`` line that names the fields it
     changes (the fold applies it; voiding it undoes it). The checks of a new spend apply
@@ -430,7 +464,9 @@ def amend(
     due date and condition together, the cash box, the bank line it is linked to, more
     paid back than spent, and the rules of thumb (the entry itself left out of them). A
     rule of thumb hit is refused unless ``override`` (the reason says why). ``None`` clears
-    a note, household, due date or condition. Returns the line as written."""
+    a note, household, due date or condition. ``receipt``: a file that proves the spend
+    (field ``receipt``; stored before the line, taken back when the line is not written).
+    Returns the line as written."""
     from ..core.fold import fold_with
 
     text = clean_text(reason, "reason")
@@ -441,7 +477,12 @@ def amend(
         ("category", category), ("note", note), ("household", household_code), ("date", date),
         ("method", method), ("kind", kind), ("due", due), ("condition", condition),
         ("amount", amount)) if value is not KEEP}
-    if not given:
+    loaded = None
+    if receipt is not KEEP and receipt is not None:
+        from .receipts import load
+
+        loaded = load(folder, receipt)
+    elif not given:
         raise InputError(msg("amend.nothing"))
     if "amount" in given and (given["amount"] is None or given["amount"] <= 0):
         raise InputError(msg("spend.not_positive"))
@@ -495,7 +536,9 @@ def amend(
         if {"kind", "due", "condition"} & set(given):
             changed += [n for n in ("kind", "due", "condition")
                         if n not in changed and new[n] != getattr(entry, n)]
-        if not changed:
+        now = book.receipts().get(index)
+        new_receipt = loaded is not None and (now is None or now.sha256 != loaded.sha256)
+        if not changed and not new_receipt:
             raise InputError(msg("amend.no_change", id=entry.id))
         bank_ref = str(entry.extra.get("bank_ref", ""))
         if bank_ref and ("amount" in changed or "method" in changed):
@@ -505,6 +548,11 @@ def amend(
         if {"kind", "due", "condition"} & set(fields):
             fields = [f for f in fields if f not in ("kind", "due", "condition")] + ["kind", "due", "condition"]
         more: dict[str, Any] = {"amended": fields}
+        if loaded is not None and new_receipt:
+            from ..core.receipts import RECEIPT
+
+            more["amended"] = [*fields, RECEIPT]
+            more[RECEIPT] = loaded.receipt(entry.id).cell()
         if "date" in fields:
             more["date"] = new["date"].isoformat()
         if allow_personal_data:
@@ -542,7 +590,18 @@ def amend(
         if low < 0 and book.cash_lowest()[0] >= 0:
             raise InputError(msg("amend.cash_below_zero", team=slug, id=after.line_id(where),
                                  amount=Decimal(low).scaleb(-2)))
-        written = folder.append(slug, [line])[0]
+        if loaded is None or not new_receipt:
+            written = folder.append(slug, [line])[0]
+        else:
+            from ..store import receipts as files
+
+            # Named by the entry's id, known before the line: the file first, then the line.
+            stored = files.put(folder, slug, loaded.receipt(entry.id).name, loaded.data)
+            try:
+                written = folder.append(slug, [line])[0]
+            except BaseException:
+                files.discard(stored)
+                raise
     return Recorded(written, slug, line)
 
 

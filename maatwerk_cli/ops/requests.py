@@ -12,6 +12,7 @@ This module imports nothing but the standard library's light modules: the clerk'
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,7 @@ class SpendRequest:
     allow_personal_data: record text that holds personal data anyway (and say so).
     extra: more fields for the journal's ``extra`` cell.
     bank_line: the open line of an imported statement this spend is (its ref or its start).
+    receipt: a file that proves the spend (a PDF or an image), kept in the ledger folder.
     """
 
     team: str
@@ -63,16 +65,17 @@ class SpendRequest:
     allow_personal_data: bool = False
     extra: Mapping[str, Any] | None = None
     bank_line: str | None = None
+    receipt: str | os.PathLike[str] | None = None
 
     def options(self) -> dict[str, Any]:
-        """The keyword arguments of :func:`maatwerk_cli.ops.record.spend_cells`."""
+        """The keyword arguments of :func:`maatwerk_cli.ops.record.record_spend`."""
         return {"category": self.category, "method": self.method, "date": self.date,
                 "requested": self.requested, "household_code": self.household, "note": self.note,
                 "kind": self.kind, "due": self.due, "condition": self.condition,
                 "tegenprestatie": self.tegenprestatie, "tegenprestatie_status": self.tegenprestatie_status,
                 "by": self.by, "reason": self.reason, "second_opinion": self.second_opinion,
                 "allow_personal_data": self.allow_personal_data, "extra": self.extra,
-                "bank_line": self.bank_line}
+                "bank_line": self.bank_line, "receipt": self.receipt}
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ class AmendRequest:
     method, kind (only while nothing is repaid or recovered; a loan's due date and a
     conditional grant's condition go with it), due, condition, amount (more than zero).
     by: who corrected it. override: a rule of thumb the new values hit is overridden (the
-    reason says why). allow_personal_data: as for a spend.
+    reason says why). allow_personal_data: as for a spend. receipt: a file that proves the
+    spend, given later (or instead of the one recorded).
     """
 
     id: str
@@ -115,12 +119,13 @@ class AmendRequest:
     by: str | None = None
     override: bool = False
     allow_personal_data: bool = False
+    receipt: str | os.PathLike[str] | None = None
 
     def options(self) -> dict[str, Any]:
         """The keyword arguments of :func:`maatwerk_cli.ops.record.amend` (only those given)."""
         given = {"category": self.category, "note": self.note, "household_code": self.household,
                  "date": self.date, "method": self.method, "kind": self.kind, "due": self.due,
-                 "condition": self.condition, "amount": self.amount}
+                 "condition": self.condition, "amount": self.amount, "receipt": self.receipt}
         return {"reason": self.reason, "by": self.by, "override": self.override,
                 "allow_personal_data": self.allow_personal_data,
                 **{k: v for k, v in given.items() if v is not None}}

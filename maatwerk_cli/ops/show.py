@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..core.messages import Msg, Said, msg
+from ..core.receipts import RECEIPT, receipt_of
 from ..core.records import Entry, Row
 from .record import find
 
@@ -67,6 +68,33 @@ class Story:
     team: str
     entry: Entry | None
     lines: tuple[StoryLine, ...]
+    receipts: tuple[ReceiptLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    """A receipt of the entry, as ``show`` lists it.
+
+    entry: the spend; line: the id of the line that recorded it; file: its path in the
+    ledger folder (``bonnen/noord/...``); type, size (bytes), sha256: as recorded; state:
+    ``ok``, ``missing`` or ``changed`` (the file's bytes no longer have that hash);
+    current: the receipt that stands (an earlier one, replaced or voided, is listed too).
+    """
+
+    entry: str
+    line: str
+    file: str
+    type: str
+    size: int
+    sha256: str
+    state: str
+    current: bool
+
+    def record(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in RECEIPT_FIELDS}
+
+
+RECEIPT_FIELDS = ("entry", "line", "file", "type", "size", "sha256", "state", "current")
 
 
 def story(folder: LedgerFolder, line_id: str) -> Story:
@@ -106,7 +134,26 @@ def story(folder: LedgerFolder, line_id: str) -> Story:
             asked=row.id == asked,
         ))
     entry = book.entry(entry_index) if entry_index >= 0 else None
-    return Story(asked, got.folded.team, entry, tuple(out))
+    return Story(asked, got.folded.team, entry, tuple(out),
+                 _receipts(folder, book, entry_index) if entry_index >= 0 else ())
+
+
+def _receipts(folder: LedgerFolder, book: Book, entry_index: int) -> tuple[ReceiptLine, ...]:
+    """The receipts recorded for an entry, with the state of their files."""
+    from ..core.receipts import RECEIPTS_DIR
+    from ..store.receipts import path_of, sha256_of
+
+    current = book.receipts().get(entry_index)
+    out = []
+    for i, e, receipt in book.receipt_lines():
+        if e != entry_index or receipt is None:
+            continue
+        path = path_of(folder, book.team, receipt.name)
+        state = "missing" if not path.is_file() else "ok" if sha256_of(path) == receipt.sha256 else "changed"
+        out.append(ReceiptLine(receipt.entry, book.line_id(i), f"{RECEIPTS_DIR}/{book.team}/{receipt.name}",
+                               receipt.type, receipt.size, receipt.sha256, state,
+                               receipt == current and bool(book.live[i])))
+    return tuple(out)
 
 
 def _standing_void(book: Book, i: int) -> int | None:
@@ -125,6 +172,7 @@ FIELD_WORDS = {
     "category": msg("show.field_category"), "note": msg("show.field_note"), "date": msg("show.field_date"),
     "method": msg("show.field_method"), "kind": msg("show.field_kind"), "due": msg("show.field_due"),
     "condition": msg("show.field_condition"), "amount": msg("show.field_amount"),
+    "receipt": msg("show.field_receipt"),
 }
 
 
@@ -164,6 +212,9 @@ def detail_parts(row: Row, undoes: bool = False,
             parts.append(msg("show.tegenprestatie", tegenprestatie=row.tegenprestatie, type=row.status))
         if row.note:
             parts.append(row.note)
+        own = receipt_of(row.id, row.extra.get(RECEIPT))
+        if own is not None:
+            parts.append(msg("show.receipt", file=own.name))
         if row.reason:
             rules = row.extra.get("rules")
             if isinstance(rules, list) and rules:

@@ -609,7 +609,8 @@ class LedgerFolder:
             raise LedgerError(msg("ledger.link", path=self.display(path), fix=LINK_FIX))
 
     def append(self, slug: str, lines: Sequence[Mapping[str, str]], *, locked: bool = False,
-               written: Callable[[list[str]], None] | None = None) -> list[str]:
+               written: Callable[[list[str]], None] | None = None,
+               before: Callable[[list[str]], None] | None = None) -> list[str]:
         """Append events to a team journal; give each its id; return the ids.
 
         Each mapping holds journal cells except ``id`` and ``checksum``; the date cell
@@ -617,14 +618,16 @@ class LedgerFolder:
         (the lock is re-entrant, so it makes no difference). ``written`` hears the ids once
         the lines are written, before they are synced to disk (a writer that keeps a note
         about the journal, :mod:`maatwerk_cli.ops.plausible`); its OSError is ignored.
+        ``before`` hears the ids before anything is written to the journal (a receipt file
+        named by its entry's id is written then); when it raises, no line is written.
         """
         if not lines:
             return []
         if len(lines) > 1 and not self._in_batch:
             # More than one line cannot go in one atomic write for sure: a batch, so that a
             # crash half-way leaves none of them.
-            if written is not None:
-                raise ValueError("a note is kept only for a single line")
+            if written is not None or before is not None:
+                raise ValueError("a note or a file is kept only for a single line")
             return self.append_batches({slug: lines})
         with self.lock():
             if not self._in_batch:
@@ -637,7 +640,7 @@ class LedgerFolder:
                     # A new journal appears with its header already in it (temp file,
                     # rename): a reader never finds it empty.
                     write_atomic(path, HEADER, shown=self.display(path))
-                return self._append_locked(path, slug, lines, written)
+                return self._append_locked(path, slug, lines, written, before)
             except BaseException:
                 if created:  # as it was: no journal
                     with contextlib.suppress(OSError):
@@ -646,7 +649,8 @@ class LedgerFolder:
                 raise
 
     def _append_locked(self, path: Path, slug: str, lines: Sequence[Mapping[str, str]],
-                       written_hook: Callable[[list[str]], None] | None = None) -> list[str]:
+                       written_hook: Callable[[list[str]], None] | None = None,
+                       before: Callable[[list[str]], None] | None = None) -> list[str]:
         """:meth:`append` with the lock held and the journal in place."""
         # Every line is encoded (and every cell checked) before anything is written.
         stamp = now_stamp()
@@ -684,6 +688,8 @@ class LedgerFolder:
                 new_id = make_id(slug, int(cells["date"][:4]), seq)
                 ids.append(new_id)
                 parts.append(encode_line({**cells, "id": new_id, "recorded_at": stamp}).encode("utf-8"))
+            if before is not None:
+                before(ids)
             # The note is kept before the sync, which takes longest: a writer killed while it
             # waits leaves a note that fits what it wrote. A new journal's name must be durable
             # too, or the ids handed out could vanish with it after a power cut. On an error
