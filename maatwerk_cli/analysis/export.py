@@ -124,6 +124,20 @@ class Transaction:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A receipt (*bon*) of a spend: beancount's ``document`` directive.
+
+    date: the spend's day; account: its expense account; path: the receipt file in the
+    ledger folder, absolute (the export may be written anywhere); link: the entry's id.
+    """
+
+    date: dt.date
+    account: Account
+    path: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
 class BudgetGoal:
     """A team's budget for one year, set on :func:`expense_root`.
 
@@ -155,6 +169,7 @@ class JournalExport:
     budgets: tuple[BudgetGoal, ...]
     accounts: tuple[Account, ...]
     problems: tuple[Problem, ...]
+    documents: tuple[Document, ...] = ()
 
     def first_date(self) -> dt.date | None:
         """The earliest day anything in the export happens (budgets start on 1 January)."""
@@ -226,6 +241,7 @@ def journal_export(
         budgets += [BudgetGoal(team.slug, team.name, y, _cents(team.budget(y))) for y in sorted(years)]
     keyed.sort(key=lambda pair: pair[0])
     done = tuple(t for _, t in keyed)
+    documents = () if redactor is not None else _documents(folder, chosen, entries, year)
     accounts = {p.account for t in done for p in t.postings}
     for b in budgets:
         if b.cents:
@@ -233,8 +249,28 @@ def journal_export(
     return JournalExport(
         municipality=folder.settings.municipality, year=year, teams=tuple(chosen),
         redacted=redactor is not None, transactions=done, budgets=tuple(budgets),
-        accounts=tuple(sorted(accounts)), problems=books.problems,
+        accounts=tuple(sorted(accounts)), problems=books.problems, documents=documents,
     )
+
+
+def _documents(folder: LedgerFolder, chosen: Sequence[Team], entries: dict[str, list[Entry]],
+               year: int | None) -> tuple[Document, ...]:
+    """The receipts of the spends exported (not voided, in the year), whose file is there:
+    a receipt gone or changed is ``check``'s to report, not the export's."""
+    from ..core.receipts import RECEIPT, receipt_of
+    from ..store.receipts import path_of
+
+    out = []
+    for team in chosen:
+        for e in entries[team.slug]:
+            got = receipt_of(e.id, e.extra.get(RECEIPT))
+            if got is None or e.voided or (year is not None and e.date.year != year):
+                continue
+            path = path_of(folder, team.slug, got.name)
+            if path.is_file():
+                out.append(Document(e.date, team_account("Expenses", team.slug, e.category or NO_CATEGORY),
+                                    str(path.resolve()), e.id))
+    return tuple(sorted(out, key=lambda d: (d.date, d.link)))
 
 
 def _team_transactions(

@@ -215,6 +215,8 @@ def detail_parts(row: Row, undoes: bool = False,
         own = receipt_of(row.id, row.extra.get(RECEIPT))
         if own is not None:
             parts.append(msg("show.receipt", file=own.name))
+        elif row.extra.get("receipt_removed"):
+            parts.append(msg("show.receipt_removed"))
         if row.reason:
             rules = row.extra.get("rules")
             if isinstance(rules, list) and rules:

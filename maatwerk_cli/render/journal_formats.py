@@ -11,6 +11,8 @@ Each tool reads the file as it is: ``hledger -f FILE bal``, ``ledger -f FILE bal
 * the entry's id, kind, method, household and outcome: hledger tags and ledger metadata
   (``; kind: loan``), beancount metadata plus a link (``^noord-2025-0002``) shared by a
   spend and its repayments, and the kind as a tag;
+* a spend's receipt (*bon*): a beancount ``document`` directive on its expense account with
+  the entry's link (not in a ``--redact`` export; hledger and ledger have no such thing);
 * the budget: hledger and ledger periodic transactions for the year (``bal --budget``,
   ``ledger budget``), beancount ``custom "budget" ... "yearly"`` entries (fava's budgets).
 """
@@ -170,6 +172,10 @@ def beancount(export: JournalExport) -> str:
             out.append(f"  id: {_quoted(t.code)}")
         out += [f"  {name}: {_quoted(value)}" for name, value in t.tags]
         out += _postings(t, "  ", width)
+    if export.documents:
+        out += ["", "; Receipts (bonnen) kept in the ledger folder (fava: Documents)."]
+        out += [f"{d.date.isoformat()} document {account_name(d.account)} {_quoted(d.path)} "
+                f"^{_LINK.sub('-', d.link)}" for d in export.documents]
     return "\n".join(out) + "\n"
 
 

@@ -17,6 +17,10 @@ a household that also has an entry on or after the cut-off keeps its code (it is
 in use: the per-household rules of thumb count its old spends). In the bank files the
 description and counterparty of lines dated before the cut-off get the placeholder.
 
+A receipt (*bon*) an old line records is removed: its file in the ledger folder goes in
+the same rewrite as the journal (:mod:`maatwerk_cli.store.rewrite`), and the line keeps
+``receipt_removed`` in its ``extra`` instead.
+
 Lines the reader sets aside (damaged, torn) are kept byte for byte: their cells cannot be
 told for sure.
 """
@@ -27,11 +31,13 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.receipts import RECEIPT, RECEIPTS_DIR, receipt_of
 from ..core.records import JOURNAL_COLUMNS, Row
 from .banklines import BANK_COLUMNS, BANK_HEADER
 from .journal import BOM, HEADER_BYTES, TORN_END, checksum, encode_line, extra_text, judge_line
@@ -40,6 +46,8 @@ from .journal import BOM, HEADER_BYTES, TORN_END, checksum, encode_line, extra_t
 LedgerFolder = Any
 
 PLACEHOLDER = "[anoniem]"
+#: Set in ``extra`` where a receipt was recorded and anonymising removed it with its file.
+RECEIPT_REMOVED = "receipt_removed"
 #: Household codes given by anonymising: the prefix, then a number of four digits or more.
 ANON_PREFIX = "ANON-"
 ANON_CODE = re.compile(r"ANON-[0-9]{4,}")
@@ -72,6 +80,7 @@ class JournalPlan:
     lines: list[Line]
     changed: list[int] = field(default_factory=list)  # line numbers in the file (1 = header)
     max_seq: int = 0
+    receipts: list[str] = field(default_factory=list)  # receipt files of old lines, removed with them
 
 
 def split_journal(data: bytes, team: str) -> JournalPlan:
@@ -168,6 +177,9 @@ def anonymised_cells(cells: Mapping[str, str], codes: Mapping[str, str]) -> dict
     if out["extra"]:
         extra: dict[str, Any] = json.loads(out["extra"])
         extra.pop(ROW_PRINT, None)
+        if RECEIPT in extra:  # the file goes too (the plan lists it)
+            del extra[RECEIPT]
+            extra[RECEIPT_REMOVED] = True
         for key, value in list(extra.items()):
             if key in EXTRA_HOUSEHOLD and isinstance(value, str) and value in codes:
                 extra[key] = codes[value]
@@ -188,7 +200,7 @@ def personal(cells: Mapping[str, str], current: set[str] | None = None) -> bool:
         return True
     if cells["extra"]:
         extra = json.loads(cells["extra"])
-        if ROW_PRINT in extra:
+        if ROW_PRINT in extra or RECEIPT in extra:
             return True
         if any(k in EXTRA_TEXT and isinstance(v, str) and v and v != PLACEHOLDER for k, v in extra.items()):
             return True
@@ -200,6 +212,9 @@ def apply(plan: JournalPlan, cutoff: str, codes: Mapping[str, str]) -> None:
     for number, ln in enumerate(plan.lines, start=2):
         if ln.cells is None or not ln.entry_date or ln.entry_date >= cutoff:
             continue
+        name = _receipt_file(ln.cells)
+        if name:
+            plan.receipts.append(f"{RECEIPTS_DIR}/{plan.team}/{name}")
         new = anonymised_cells(ln.cells, codes)
         if new != ln.cells:
             new.pop("checksum", None)
@@ -207,6 +222,17 @@ def apply(plan: JournalPlan, cutoff: str, codes: Mapping[str, str]) -> None:
             ln.cells = dict(zip(JOURNAL_COLUMNS, [*(new[c] for c in JOURNAL_COLUMNS[:-1]),
                                                   checksum([new[c] for c in JOURNAL_COLUMNS[:-1]])], strict=True))
             plan.changed.append(number)
+
+
+def _receipt_file(cells: Mapping[str, str]) -> str:
+    """The name of the receipt file a line records ("" when none): a spend's own, or one
+    a correction gives its spend (named by the spend's id, the correction's ``ref``)."""
+    if not cells["extra"] or f'"{RECEIPT}"' not in cells["extra"]:
+        return ""
+    extra = json.loads(cells["extra"])
+    entry = cells["id"] if cells["type"] == "spend" else cells["ref"]
+    got = receipt_of(entry, extra.get(RECEIPT)) if isinstance(extra, dict) else None
+    return got.name if got is not None else ""
 
 
 def journal_bytes(plan: JournalPlan, extra_lines: Iterable[str] = ()) -> bytes:
@@ -295,6 +321,8 @@ class Planned:
     teams: tuple[TeamChange, ...]
     households: int
     files: Mapping[str, bytes] = field(default_factory=dict)
+    #: Receipt files of old lines (relative to the folder), removed in the same rewrite.
+    remove: tuple[str, ...] = ()
 
 
 def read_plans(folder: LedgerFolder, slugs: Iterable[str]) -> dict[str, JournalPlan]:
@@ -363,4 +391,6 @@ def plan(folder: LedgerFolder, cutoff: dt.date, *, when: dt.date, by: str, stamp
         else:
             files[f"teams/{slug}.csv"] = journal_bytes(journal, [line])
         teams.append(TeamChange(slug, listed, bank_changed, event_id))
-    return Planned(cutoff, tuple(teams), len(codes), files)
+    remove = tuple(sorted({name for p in plans.values() for name in p.receipts
+                           if os.path.lexists(folder.root / name)}))
+    return Planned(cutoff, tuple(teams), len(codes), files, remove)

@@ -474,7 +474,7 @@ class LedgerFolder:
         self.notices.append(str(msg("rewrite.set_aside", path=self.display(path),
                                     why=why or msg("rewrite.unfinished"), moved=target.name)))
 
-    def rewrite(self, files: Mapping[str, bytes]) -> None:
+    def rewrite(self, files: Mapping[str, bytes], remove: Sequence[str] = ()) -> None:
         """Replace whole files of the folder (names relative to it, with ``/``): all of them
         or, after a crash, none of them (see :mod:`maatwerk_cli.store.rewrite`). Caches of
         the journals replaced are dropped. The caller holds the lock."""
@@ -484,7 +484,7 @@ class LedgerFolder:
         assert self.lock().held
         for name in files:
             self._refuse_link(self.root / name)
-        rewrite_files(self.root, files)
+        rewrite_files(self.root, files, remove)
         self._ids_seen.clear()
         for name in files:
             if name.endswith(".csv") and not name.endswith(BANK_SUFFIX):
@@ -501,7 +501,7 @@ class LedgerFolder:
         with self.lock():
             self._finish_interrupted_batch()
             planned = plan(self, cutoff, when=when, by=by, stamp=now_stamp())
-            self.rewrite(planned.files)
+            self.rewrite(planned.files, planned.remove)
         return planned
 
     def old_personal(self, slugs: Sequence[str], cutoff: dt.date) -> dict[str, tuple[int, int, int]]:

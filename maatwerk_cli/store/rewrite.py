@@ -9,10 +9,12 @@ must leave either every file as it was or every file as it became, never a mix:
    every target, its temporary file and the hash of the new bytes. From here on the
    rewrite counts as done;
 3. each temporary file is renamed over its target, and the folder fsynced;
-4. the marker is removed.
+4. the receipt files the marker names under ``remove`` (anonymising takes old receipts
+   away with their lines) are removed;
+5. the marker is removed.
 
 Whoever finds the marker (the next writer, or a reader, each under the folder lock)
-finishes steps 3 and 4: roll forward. Before step 2 nothing counts: the temporary files
+finishes steps 3 to 5: roll forward. Before step 2 nothing counts: the temporary files
 are left-overs, removed by the next rewrite. A marker that does not fit the files (a new
 file neither waiting nor in place) is not trusted: nothing is renamed, ``check`` and
 readers report it.
@@ -25,11 +27,12 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.messages import Msg, msg
+from ..core.receipts import RECEIPTS_DIR
 from .atomic import fsync_dir, rename_into, write_atomic, write_beside
 
 REWRITE_FILE = "maatwerk.rewrite"
@@ -54,9 +57,10 @@ def _temp_name(target: str, token: str) -> str:
     return f"{folder}/.{name}.rewrite-{token}.tmp" if folder else f".{name}.rewrite-{token}.tmp"
 
 
-def rewrite_files(root: Path, files: Mapping[str, bytes]) -> None:
+def rewrite_files(root: Path, files: Mapping[str, bytes], remove: Sequence[str] = ()) -> None:
     """Replace the files named (relative to ``root``, with ``/``) by their new bytes, all or
-    none (see the module's note). The caller holds the folder lock."""
+    none (see the module's note); ``remove``: receipt files (``bonnen/<team>/<name>``) that
+    go with them, removed once the new files are in place. The caller holds the folder lock."""
     if not files:
         return
     remove_leftovers(root)
@@ -70,9 +74,11 @@ def rewrite_files(root: Path, files: Mapping[str, bytes]) -> None:
             written.append(path)
         for folder in {(root / s.target).parent for s in steps}:
             fsync_dir(folder)
-        text = json.dumps({"format": FORMAT, "token": token,
-                           "files": [{"target": s.target, "temp": s.temp, "new": s.new} for s in steps]},
-                          sort_keys=True)
+        marker: dict[str, object] = {"format": FORMAT, "token": token,
+                                     "files": [{"target": s.target, "temp": s.temp, "new": s.new} for s in steps]}
+        if remove:
+            marker["remove"] = list(remove)
+        text = json.dumps(marker, sort_keys=True)
         write_atomic(root / REWRITE_FILE, text)
     except BaseException:
         for path in written:
@@ -106,7 +112,26 @@ def read_steps(root: Path) -> list[Step] | Msg | None:
             if name.startswith("/") or ".." in parts or "\\" in name or len(parts) > 2:
                 return msg("rewrite.damaged")
         steps.append(Step(target, temp, item["new"]))
+    removes = loaded.get("remove", [])
+    if not isinstance(removes, list) or not all(isinstance(r, str) and _a_receipt(r) for r in removes):
+        return msg("rewrite.damaged")
     return steps
+
+
+def _a_receipt(name: str) -> bool:
+    """``bonnen/<team>/<file>``, nothing that leads elsewhere."""
+    parts = name.split("/")
+    return (len(parts) == 3 and parts[0] == RECEIPTS_DIR and "\\" not in name
+            and all(p and p not in (".", "..") for p in parts))
+
+
+def _removes(root: Path) -> list[str]:
+    try:
+        loaded = json.loads((root / REWRITE_FILE).read_bytes())
+    except (OSError, ValueError):
+        return []
+    found = loaded.get("remove", []) if isinstance(loaded, dict) else []
+    return [r for r in found if isinstance(r, str) and _a_receipt(r)] if isinstance(found, list) else []
 
 
 def _state(root: Path, step: Step) -> str:
@@ -150,6 +175,13 @@ def finish(root: Path) -> bool:
             rename_into(root / step.temp, root / step.target)
     for folder in {(root / s.target).parent for s in steps}:
         fsync_dir(folder)
+    gone = _removes(root)
+    for name in gone:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(root / name)
+    for folder in {(root / name).parent for name in gone}:
+        with contextlib.suppress(OSError):
+            fsync_dir(folder)
     (root / REWRITE_FILE).unlink()
     fsync_dir(root)
     return True
