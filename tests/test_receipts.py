@@ -293,3 +293,29 @@ def test_check_counts_spends_above_the_set_amount_without_a_receipt(lcli: Cli, l
                      "ledgers/teams/zuid.csv": "1 spend(s) above € 100,00 without a receipt (receipt_required_above)"}
     ok(lcli("void", "noord-2025-0002", "--reason", "dubbel"))
     assert "noord" not in lcli("check").out
+
+
+def test_import_entries_takes_a_receipt_column(lcli: Cli, ledger_dir: Path, tmp_path: Path) -> None:
+    sheets = tmp_path / "maart"
+    sheets.mkdir()
+    (sheets / "bon1.png").write_bytes(png(1))
+    (sheets / "factuur.pdf").write_bytes(pdf())
+    sheet = sheets / "maart.csv"
+    sheet.write_text("datum;bedrag;categorie;team;bon\n3-3-2025;35;Vervoer;noord;bon1.png\n"
+                     "4-3-2025;120;Wonen;zuid;factuur.pdf\n5-3-2025;12;Vervoer;noord;\n", encoding="utf-8")
+    ok(lcli("import", "entries", str(sheet)))
+    noord = sorted(p.name for p in (ledger_dir / "bonnen" / "noord").iterdir())
+    zuid = sorted(p.name for p in (ledger_dir / "bonnen" / "zuid").iterdir())
+    assert [n.rsplit("-", 1)[0] for n in noord] == ["noord-2025-0001"] and noord[0].endswith(".png")
+    assert [n.rsplit("-", 1)[0] for n in zuid] == ["zuid-2025-0001"] and zuid[0].endswith(".pdf")
+    assert ok(lcli("check")).startswith("ok")
+    assert json.loads(ok(lcli("show", "zuid-2025-0001", "-f", "json")))["receipts"][0]["type"] == "pdf"
+    # A wrong file in any row: every bad row listed, nothing written, no file left.
+    (sheets / "bon2.png").write_text("geen plaatje", encoding="utf-8")
+    bad = sheets / "april.csv"
+    bad.write_text("datum;bedrag;categorie;team;bon\n3-4-2025;36;Vervoer;noord;bon1.png\n"
+                   "4-4-2025;37;Vervoer;noord;bon2.png\n5-4-2025;38;Vervoer;noord;weg.png\n", encoding="utf-8")
+    before = snapshot(ledger_dir)
+    res = lcli("import", "entries", str(bad))
+    assert res.code == 2 and "is not a PDF or an image" in res.err and "weg.png not found" in res.err, res.err
+    assert snapshot(ledger_dir) == before

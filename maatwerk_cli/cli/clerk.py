@@ -753,6 +753,7 @@ def import_entries(
     - second_opinion / second opinion / tweede mening / tweede_mening: who agreed
     - requested / aangevraagd / aanvraagdatum / datum aanvraag: the day the request came
       (on or before date; see `maatwerk leadtime`)
+    - receipt / bon: the receipt's file (PDF or image), from the sheet's folder
 
     Rules of thumb apply per row: a row that hits one needs a reason (and a second
     opinion above that limit). A cell holding a formula makes a bad row: paste values.

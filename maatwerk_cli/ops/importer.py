@@ -54,6 +54,7 @@ HEADERS = {
     "reason": "reason", "reden": "reason",
     "second_opinion": "second_opinion", "second opinion": "second_opinion",
     "tweede mening": "second_opinion", "tweede_mening": "second_opinion",
+    "receipt": "receipt", "bon": "receipt",
 }
 REQUIRED = ("date", "amount", "category")
 
@@ -241,9 +242,13 @@ def _check_and_write(
     dry_run: bool, allow_future: bool, progress: Callable[[int, int], None] | None,
 ) -> ImportResult:
     """:func:`import_entries` from the rows read: check them all, then write them all."""
+    from ..core.receipts import RECEIPT
+    from .receipts import Loaded, append_with_receipts
+    from .receipts import load as load_receipt
     from .record import spend_cells
 
     per_team: dict[str, list[dict[str, str]]] = {}
+    receipts: dict[tuple[str, int], Loaded] = {}
     count = 0
     prints, skipped = _imported_before(folder, name, all_rows, fields, default_team, again=again,
                                        new_only=new_only)
@@ -284,6 +289,8 @@ def _check_and_write(
             slug = values.get("team", "").lower() or default_team or ""
             if not slug:
                 raise InputError(msg("import.team_empty"))
+            # A receipt's file is named as the sheet names it, from the sheet's folder.
+            loaded = load_receipt(folder, Path(name).parent / values["receipt"]) if values.get("receipt") else None
             cells_out = spend_cells(
                 folder,
                 slug,
@@ -306,12 +313,15 @@ def _check_and_write(
                 second_opinion=values.get("second_opinion") or None,
                 rules=rules,
                 cash=cash,
+                extra={RECEIPT: loaded.receipt("").cell()} if loaded is not None else None,
             )
         except (MaatwerkError, InvalidOperation) as exc:
             problems.append(Problem(name, number, str(exc)))
             continue
         cells_out["extra"] = _with_row(cells_out.get("extra", ""), prints[number])
-        per_team.setdefault(cells_out.pop("_team"), []).append(cells_out)
+        per_team.setdefault(team_of := cells_out.pop("_team"), []).append(cells_out)
+        if loaded is not None:
+            receipts[(team_of, len(per_team[team_of]) - 1)] = loaded
         count += 1
     advance(CHECKING, total, total)
     if progress:
@@ -324,7 +334,7 @@ def _check_and_write(
         return ImportResult(0, (Problem(name, 0, str(msg("import.no_rows"))),))
     if dry_run:
         return ImportResult(count, (), skipped=tuple(skipped))
-    ids = folder.append_batches(per_team)
+    ids = append_with_receipts(folder, per_team, receipts)
     return ImportResult(count, (), ids[0], ids[-1], tuple(skipped))
 
 

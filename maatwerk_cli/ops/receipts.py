@@ -185,3 +185,27 @@ def receipt_paths(folder: LedgerFolder, team: str, receipts: Sequence[Receipt]) 
     from ..store.receipts import path_of
 
     return [path_of(folder, team, r.name) for r in receipts]
+
+
+def append_with_receipts(folder: LedgerFolder, per_team: Mapping[str, Sequence[Mapping[str, str]]],
+                         receipts: Mapping[tuple[str, int], Loaded]) -> list[str]:
+    """Append spends of several teams in one batch (all or none), with the receipts of some
+    of them (by team and place in its lines): each team's files are written, named by the
+    ids their lines get, just before its lines; when the batch fails they are taken back."""
+    from ..store import receipts as files
+
+    if not receipts:
+        return folder.append_batches(per_team)
+    kept: list[Path | None] = []
+
+    def store(team: str, ids: list[str]) -> None:
+        for (slug, at), loaded in receipts.items():
+            if slug == team:
+                kept.append(files.put(folder, slug, loaded.receipt(ids[at]).name, loaded.data))
+
+    try:
+        return folder.append_batches(per_team, before=store)
+    except BaseException:
+        for path in kept:
+            files.discard(path)
+        raise

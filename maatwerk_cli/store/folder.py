@@ -627,7 +627,7 @@ class LedgerFolder:
             # More than one line cannot go in one atomic write for sure: a batch, so that a
             # crash half-way leaves none of them.
             if written is not None or before is not None:
-                raise ValueError("a note or a file is kept only for a single line")
+                raise ValueError("a note or a file is kept only for a single line, or in a batch")
             return self.append_batches({slug: lines})
         with self.lock():
             if not self._in_batch:
@@ -706,11 +706,14 @@ class LedgerFolder:
         return data.rstrip(b"\n").count(b"\n") + 1
 
     def append_batches(self, batches: Mapping[str, Sequence[Mapping[str, str]]], *,
-                       bank: Mapping[str, Sequence[StoredLine]] | None = None, bank_stamp: str = "") -> list[str]:
+                       bank: Mapping[str, Sequence[StoredLine]] | None = None, bank_stamp: str = "",
+                       before: Callable[[str, list[str]], None] | None = None) -> list[str]:
         """Append to several journals (and, for a bank import, bank files): all of them, or
         (after an error, or a crash) none of them.
 
         ``bank``: per team the bank lines to store, each with ``imported_at`` = ``bank_stamp``.
+        ``before``: hears each team and the ids of its lines before they are written (the
+        receipt files of an import); when it raises, the batch is undone.
         """
         ids: list[str] = []
         bank = {slug: lines for slug, lines in (bank or {}).items() if lines}
@@ -736,7 +739,8 @@ class LedgerFolder:
                 for slug, lines in batches.items():
                     marked = [{**cells, "extra": _with_batch(cells.get("extra", ""), batch)}
                               for cells in lines]
-                    ids.extend(self.append(slug, marked))
+                    hook = None if before is None else (lambda got, team=slug: before(team, got))
+                    ids.extend(self.append(slug, marked, before=hook))
                 self.pending_path.unlink()
                 fsync_dir(self.root)
             except BaseException:
