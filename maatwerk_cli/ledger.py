@@ -510,7 +510,8 @@ class Ledger:
     def amend(self, entry_id: str | AmendRequest, **options: Any) -> Recorded:
         """Correct a spend's values, keeping its id (an :class:`AmendRequest`, or its fields:
         ``reason`` and any of category, note, household, date, method, kind, due,
-        condition, amount). Returns the correction as written; voiding it undoes it."""
+        condition, amount, receipt: a file that proves the spend). Returns the correction as
+        written; voiding it undoes it."""
         from .ops.record import amend
         from .ops.requests import AmendRequest
 
