@@ -582,7 +582,7 @@ def show(
     """One entry's whole story: the entry as it stands, then every line about it in order
     (marks, repayments, outcomes, voids), voided ones marked.
 
-    JSON: {"entry": [the entry, as `entries` gives it], "lines": [id, type, date, amount,
+    JSON: {"entry": \\[the entry, as `entries` gives it], "lines": \\[id, type, date, amount,
     ref, details, by, recorded_at, voided, voided_by, asked]}. An event's id shows its
     entry's story; a refusal, withdrawal or knipkaart use shows that line and its voids.
     """
