@@ -185,6 +185,9 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
                 continue
             if row.type == "repay" and entry.kind == "gift":
                 bad(row, msg("check.repayment_on_gift", ref=row.ref))
+            if row.date < entry.date:
+                bad(row, msg("check.paid_back_before_spent", date=row.date.isoformat(), ref=row.ref,
+                             spent=entry.date.isoformat()))
             total = paid_back.get(row.ref, ZERO) + row.amount
             paid_back[row.ref] = total
             if total > entry.amount:

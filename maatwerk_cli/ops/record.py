@@ -525,6 +525,13 @@ def amend_cells(
         raise InputError(msg("spend.due_before_date"))
     if entry.requested is not None and entry.requested > new["date"]:
         _late_request(entry.requested, new["date"])
+    if new["date"] > entry.date:
+        # Money paid back on a spend is paid after it: a repayment or recovery recorded
+        # stays on or after the spend's date, as ``repay`` and ``recover`` require.
+        for j in book.standing_events(index):
+            if book.line_type(j) in ("repay", "recovered") and book.line_day(j) < new["date"]:
+                raise InputError(msg("amend.date_after_paid_back", id=entry.id, date=new["date"],
+                                     line=book.line_id(j), paid=book.line_day(j)))
     changed = [name for name in given if new[name] != getattr(entry, name)]
     if {"kind", "due", "condition"} & set(given):
         changed += [n for n in ("kind", "due", "condition")
@@ -532,8 +539,8 @@ def amend_cells(
     if not changed:
         raise InputError(msg("amend.no_change", id=entry.id))
     bank_ref = str(entry.extra.get("bank_ref", ""))
-    if bank_ref and ("amount" in changed or "method" in changed):
-        _check_bank_link(folder, entry, bank_ref, new["amount"], new["method"])
+    if bank_ref and ("amount" in changed or "method" in changed or "date" in changed):
+        _check_bank_link(folder, entry, bank_ref, new["amount"], new["method"], new["date"])
     fields = [name for name in ("category", "note", "household", "date", "method", "kind", "due",
                                 "condition", "amount") if name in changed]
     if {"kind", "due", "condition"} & set(fields):
@@ -579,8 +586,10 @@ def amend_cells(
     return line
 
 
-def _check_bank_link(folder: LedgerFolder, entry: Entry, ref: str, amount: Decimal, method: str) -> None:
-    """A spend linked to a bank line stays one: paid by card or invoice, the line's amount."""
+def _check_bank_link(folder: LedgerFolder, entry: Entry, ref: str, amount: Decimal, method: str,
+                     date: dt.date) -> None:
+    """A spend linked to a bank line stays one: paid by card or invoice, the line's amount,
+    and spent on or before the day the bank booked it."""
     from .bank import find_line, read_bank
 
     if method == "contant":
@@ -593,6 +602,8 @@ def _check_bank_link(folder: LedgerFolder, entry: Entry, ref: str, amount: Decim
     if line.amount != amount:
         raise InputError(msg("amend.bank_amount_differs", id=entry.id, ref=line.ref, bank=line.amount,
                              amount=amount))
+    if date > line.date:
+        raise InputError(msg("amend.bank_date_before", id=entry.id, ref=line.ref, bank=line.date, date=date))
 
 
 @dataclass(frozen=True, slots=True)
