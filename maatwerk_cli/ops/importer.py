@@ -380,7 +380,6 @@ def _correction(
     sheet's earlier rows after it); (team, line)."""
     from ..core.fold import fold_with
     from .record import COLUMNS, KEEP, Correction, amend_cells, find
-    from .rules import PROCEED_AMEND_IMPORT
 
     found = find(folder, values["id"], read)
     book = found.folded.book
@@ -413,7 +412,9 @@ def _correction(
                                offer_flag=False, nothing=msg("import.correction_of_nothing"))
     if pending.get(slug):
         book = fold_with(book, pending[slug])
-    line = amend_cells(folder, book, found.entry, correction, words=COLUMNS, proceed=PROCEED_AMEND_IMPORT)
+    # A rule of thumb is overridden on purpose, one spend at a time: with ``maatwerk amend``.
+    proceed = msg("rules.proceed_amend_import", id=book.line_id(found.line))
+    line = amend_cells(folder, book, found.entry, correction, words=COLUMNS, proceed=proceed)
     return slug, line
 
 

@@ -128,7 +128,6 @@ RULE_HELP: dict[str, str | Msg] = {
 PROCEED = msg("rules.proceed", option=Opt("reason"))
 PROCEED_IMPORT = msg("rules.proceed_import")
 PROCEED_AMEND = msg("rules.proceed_amend", option=Opt("override"))
-PROCEED_AMEND_IMPORT = msg("rules.proceed_amend_import", option=Opt("override"))
 SECOND_OPINION = msg("rules.second_opinion", option=Opt("second-opinion"))
 SECOND_OPINION_IMPORT = msg("rules.second_opinion_import")
 
