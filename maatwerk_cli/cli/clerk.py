@@ -731,6 +731,7 @@ def import_entries(
     - second_opinion / second opinion / tweede mening / tweede_mening: who agreed
     - requested / aangevraagd / aanvraagdatum / datum aanvraag: the day the request came
       (on or before date; see `maatwerk leadtime`)
+    - id / nummer: the id of a spend this row corrects (below)
 
     Rules of thumb apply per row: a row that hits one needs a reason (and a second
     opinion above that limit). A cell holding a formula makes a bad row: paste values.
@@ -739,9 +740,14 @@ def import_entries(
     their values, not their place): --new-only imports just the new rows, --again
     imports every row again.
 
+    A row with an id corrects that spend as `maatwerk amend` does: its filled cells are
+    the new values (an empty cell keeps the value), the reason column says why, and it
+    is checked as a correction is. A sheet may hold corrections only.
+
     Printed: how many rows were imported (or would be) with their ids, and the rows
     skipped. JSON: file, dry_run, count, first_id, last_id, and skipped (row, id and
-    recorded_at of each row imported before).
+    recorded_at of each row imported before), and corrected (row, id and correction
+    of each row with an id).
     """
     from ..ledger import ImportEntriesRequest
     from ..render import listings
