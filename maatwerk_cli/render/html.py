@@ -348,7 +348,8 @@ def _with_names(text: str, names: Sequence[str]) -> str:
     out = escape(text)
     for name in sorted({n for n in names if n}, key=len, reverse=True):
         safe = escape(name)
-        out = re.sub(rf"(?<![\w>&\"=-]){re.escape(safe)}(?![\w<-])", lambda m: f'<span class="name">{m.group(0)}</span>', out)
+        out = re.sub(rf"(?<![\w>&\"=-]){re.escape(safe)}(?![\w<-])",
+                     lambda m: f'<span class="name">{m.group(0)}</span>', out)
     return out
 
 
@@ -394,9 +395,19 @@ def summary(ov: Overview, v: Mapping[str, View]) -> Section:
             status = str(group[0]["status"])
             # The furthest over (or behind) first; a sentence for a few, the others by name.
             ordered = sorted(group, key=lambda r: (_urgency(r), str(r["team"])))
-            told, rest = ordered[:SUMMARY_TEAMS], ordered[SUMMARY_TEAMS:]
-            items = "".join(f'<li class="{escape(status)}">{_with_names(team_sentence(r, ov.year), names)}</li>'
-                            for r in told)
+            items = ""
+            nothing = [r for r in ordered if status == "under" and Decimal(r["spent"]) == 0]
+            if len(group) > SUMMARY_TEAMS and len(nothing) > 1:
+                # Many that have spent nothing: one sentence names them all.
+                ordered = [r for r in ordered if r not in nothing]
+                listed = ", ".join(f'<span class="name">{escape(str(r["team"]))}</span>' for r in nothing)
+                said = tr("{n:plural:budget holder has|budget holders have} spent nothing in {year} yet:",
+                          n=len(nothing), year=ov.year)
+                items += f'<li class="{escape(status)}">{escape(said)} {listed}.</li>'
+            room = SUMMARY_TEAMS - (1 if items else 0)
+            told, rest = ordered[:room], sorted(ordered[room:], key=lambda r: str(r["team"]))
+            items += "".join(f'<li class="{escape(status)}">{_with_names(team_sentence(r, ov.year), names)}</li>'
+                             for r in told)
             parts.append(f"<h3>{escape(tr(heading, count=len(group), total=n))}</h3>"
                          f'<ul class="sentences" data-status="{escape(status)}">{items}</ul>')
             if rest:
@@ -404,8 +415,10 @@ def summary(ov: Overview, v: Mapping[str, View]) -> Section:
                         else tr("Also behind the pace ({n}):", n=len(rest)))
                 listed = ", ".join(f'<span class="name">{escape(str(r["team"]))}</span> {escape(pct(r["utilisation"]))}'
                                    for r in rest)
-                parts.append(f'<p class="others" data-status="{escape(status)}">{escape(said)} {listed}. '
-                             f'{escape(tr("Every budget holder is in the table under section 2."))}</p>')
+                where = (f'<a href="#benutting">{escape(tr("Utilisation against the pace"))}</a>')
+                every = escape(tr("Every budget holder is in the table of {section}.", section="\0")).replace(
+                    "\0", where)
+                parts.append(f'<p class="others" data-status="{escape(status)}">{escape(said)} {listed}. {every}</p>')
     if not behind and not over:
         parts.append(_p(tr("No budget holder is behind or going over its budget.")))
     more = []
@@ -522,8 +535,8 @@ def _month_matrix(view: View, ov: Overview) -> str:
         tds = "".join(
             f'<td class="num" data-key="{escape(m)}" data-value="{escape(_json_literal(cells[m]["cumulative"], col))}">'
             f'{escape(format_eur(Decimal(cells[m]["cumulative"]), symbol=False))}</td>' for m in months)
-        rows.append(f'<tr><td class="txt nowrap" data-key="team" data-value="{escape(json.dumps(team))}">{escape(team)}</td>'
-                    f"{tds}</tr>")
+        rows.append(f'<tr><td class="txt nowrap" data-key="team" data-value="{escape(json.dumps(team))}">'
+                    f"{escape(team)}</td>{tds}</tr>")
     caption = escape(tr("Spent from 1 January up to and including the end of each month, in euros"))
     return (f'<table class="figures matrix" data-report="months"><caption>{caption}</caption><thead><tr>'
             f'<th class="txt" scope="col">{escape(tr("team"))}</th>{head}</tr></thead>'
@@ -610,8 +623,9 @@ def outcomes(ov: Overview, v: Mapping[str, View]) -> Section:
                             tr("The costs the spends prevented according to the professional, added up."))
     t = o.total or {}
     if not evaluated:  # nothing to show per team: the table would be a column of zeros
-        return Section("uitkomsten", tr("Outcomes"), _p(tr(
-            "No spend has been evaluated yet ({n:plural:spend|spends} in {year}).", n=t.get("cases", 0), year=ov.year)), brief=True)
+        said = tr("No spend has been evaluated yet ({n:plural:spend|spends} in {year}).", n=t.get("cases", 0),
+                  year=ov.year)
+        return Section("uitkomsten", tr("Outcomes"), _p(said), brief=True)
     body += _p(tr("Of {cases} spends, {evaluated} have been evaluated: {reached} reached their goal, {partial} "
                   "partly and {not_reached} not. Of {costed} with an avoided cost, {cheaper} were cheaper than doing "
                   "nothing.", cases=t.get("cases", 0), evaluated=t.get("evaluated", 0), reached=t.get("reached", 0),
@@ -708,7 +722,7 @@ def rules(ov: Overview, v: Mapping[str, View]) -> Section:
         caption = tr("Each team may bend a rule of another department a few times a year; use up to the cut-off "
                      "date.")
         if len(used) < len(cards.records):
-            caption += " " + tr("Only the {n:plural:team|teams} that used it; the table has all {total}.",
+            caption += " " + tr("Only the teams that used it ({n} of {total}); the table has them all.",
                                 n=len(used), total=len(cards.records))
         body += _figure(
             ch.bars("knipkaart", tr("Knipkaart {year}: exceptions used", year=ov.year), rows, maximum=float(top),
@@ -748,7 +762,8 @@ def cash(ov: Overview, v: Mapping[str, View]) -> Section:
     if len(active) < len(c.records):
         # The rows of nothing left out; the total is that of all, the same (it adds zeros).
         body += table(replace(c, records=active), "cash")
-        body += _p(tr("The other {n:plural:budget holder|budget holders} had no cash.", n=len(c.records) - len(active)))
+        body += _p(tr("Not in the table: {n:plural:other budget holder|other budget holders}, without cash.",
+                      n=len(c.records) - len(active)))
     else:
         body += table(c, "cash")
     return Section("kas", tr("Cash"), body)
