@@ -9,7 +9,8 @@ Chromium that ``render/pdf.py`` finds. Checked on the PDF, with poppler-utils:
   resolution) and the lowest row with ink above the bottom margin (where the page number
   is) is measured against the printable height;
 * the summary on its first page (``pdftotext``);
-* no team name broken inside it (``rdam-`` at the end of a line, ``01`` on the next).
+* no team name broken inside it (``rdam-`` at the end of a line, ``01`` on the next);
+* printed at full size: Chromium shrinks every page when something is wider than A4.
 
 And on the HTML: every cell naming a budget holder may not wrap, the names in the
 summary's sentences are kept whole, and the summary's regrouping keeps every count and
@@ -89,6 +90,7 @@ class Printed:
     pages: int
     fill: list[float]
     text: list[str]
+    heading: float  # the height of the word "Samenvatting" in the heading of section 1, pt
 
 
 _PRINTED: dict[str, Printed] = {}
@@ -126,7 +128,11 @@ def printed(made: Made) -> Printed:
         fill.append(_ink_fill(raster))
         text.append(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(out), "-"],
                                    capture_output=True, text=True, check=True).stdout)
-    _PRINTED[made.name] = Printed(pages, fill, text)
+    box = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(out), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    y = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Samenvatting<', box)
+    assert y is not None, box[:2000]
+    _PRINTED[made.name] = Printed(pages, fill, text, float(y.group(2)) - float(y.group(1)))
     return _PRINTED[made.name]
 
 
@@ -136,6 +142,14 @@ def test_at_most_twelve_pages_and_none_but_the_last_less_than_a_third_full(made:
     assert 2 <= p.pages <= MOST_PAGES, p.pages
     thin = {n: round(f, 2) for n, f in enumerate(p.fill[:-1], start=1) if f < 1 / 3}
     assert not thin, (made.name, thin, p.fill)
+
+
+@needs_pdf
+def test_printed_at_full_size(made: Made) -> None:
+    """A table wider than A4 makes Chromium print every page smaller (the 42 teams' pages
+    came out at two thirds): the section heading (20 px, 15 pt) must keep its size. A
+    line of a font is 1.1 to 1.2 times its size high; shrunk by 5% it would be under 16 pt."""
+    assert printed(made).heading >= 16.0, printed(made).heading
 
 
 @needs_pdf

@@ -8,7 +8,11 @@ records and columns as ``--format json`` of each command, written the Dutch way;
 also carries the JSON value (``data-key``, ``data-value``) so a test or a script can read
 the figures back exactly. The charts are drawn from the same (possibly redacted) records.
 
-For print (and the PDF), A4: every section starts on a new page and no chart is split.
+For print (and the PDF), A4: the sections follow one another (a heading never ends a page,
+no chart or table row is split), so the report reads the same for 6 budget holders or 42:
+the summary tells of a few and names the others, a section with nothing to show is one line,
+charts leave out what would be empty bars (the tables keep every budget holder) and a team's
+name never breaks at its hyphen.
 
 Every text is English in the code (the key) and Dutch in ``locale/nl/report.po``, made with
 :func:`~maatwerk_cli.core.messages.tr` while the page is made: Dutch by default, English with
@@ -220,15 +224,19 @@ def table(view: View, report: str, *, columns: Sequence[Column] | None = None, t
     if total and view.total is not None:
         rows.append(_row(view.total, cols, _total_text(show), is_total=True))
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    dense = " dense" if len(cols) >= DENSE else ""
     body = "".join(rows)
     notes = ""
     if cut:  # the whole of every text cut short in the table, under it, by its number
         notes = (f'<ol class="cut" data-report="{escape(report)}">'
                  + "".join(f'<li id="{escape(report)}-{n}">{escape(text)}</li>' for n, text in enumerate(cut, 1))
                  + "</ol>")
-    return (f'<table class="figures" data-report="{escape(report)}">{cap}<thead><tr>{head}</tr></thead>'
+    return (f'<table class="figures{dense}" data-report="{escape(report)}">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>{notes}")
 
+
+#: A table of this many columns or more is printed smaller, so that it fits A4's width.
+DENSE = 11
 
 #: Columns of long free text, cut in a table cell to about this many characters (a condition
 #: would wrap to six lines in a narrow column); the whole text is numbered under the table.
@@ -512,12 +520,17 @@ def months(ov: Overview, v: Mapping[str, View]) -> Section:
     body = (_figure(big, tr("The blue line is what has been spent up to the end of each month, the dotted line what "
                             "an even pace over the year expects."))
             + table(total, "months_total", total=False, caption=tr("All budget holders together"))
-            + f'<h3>{escape(tr("Per budget holder"))}</h3><div class="multiples">' + "".join(small) + "</div>")
+            + f'<h3>{escape(tr("Per budget holder"))}</h3>'
+            + f'<div class="multiples{" many" if len(small) > MANY_MULTIPLES else ""}">' + "".join(small) + "</div>")
     if idle:
         body += (f'<p class="others">{escape(tr("Nothing spent yet ({n}):", n=len(idle)))} '
                  + ", ".join(f'<span class="name">{escape(t)}</span>' for t in idle) + ".</p>")
     body += _month_matrix(v["months"], ov)
     return Section("verloop", tr("Spending per month"), body)
+
+
+#: More small charts than this print four to a row rather than three (42 teams: a page less).
+MANY_MULTIPLES = 12
 
 
 def _month_matrix(view: View, ov: Overview) -> str:
@@ -543,13 +556,23 @@ def _month_matrix(view: View, ov: Overview) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+#: The columns of ``compare`` the utilisation table already shows.
+COMPARE_ELSEWHERE = frozenset({"budget", "spent", "utilisation"})
+
+
 def compare(ov: Overview, v: Mapping[str, View]) -> Section:
     c = v["compare"]
     rows = [ch.bar(str(r["team"]), _f(r["tegenprestatie_share"]),
                    tr("{share} of {count}", share=pct(r["tegenprestatie_share"]), count=r["count"]) if r["count"]
                    else tr("no spends"))
             for r in c.records]
-    body = table(c, "compare") + f"<h3>{escape(tr('Tegenprestatie'))}</h3>"
+    # Budget, spent and used are in the table of section 2: left out here, so the table fits A4's width
+    # (wider, the browser would print every page smaller).
+    cols = [col for col in c.shown if col.key not in COMPARE_ELSEWHERE]
+    body = (table(c, "compare", columns=cols,
+                  caption=tr("Budget, spent and used per budget holder: in the table of {section}.",
+                             section=tr("Utilisation against the pace")))
+            + f"<h3>{escape(tr('Tegenprestatie'))}</h3>")
     if any(_f(r["tegenprestatie_share"]) for r in c.records):
         chart = ch.bars("tegenprestatie", tr("Share of the spends with a tegenprestatie"), rows,
                         maximum=max([0.1, *(_f(r["tegenprestatie_share"]) for r in c.records)]), ticks=pct)
@@ -919,6 +942,7 @@ table.figures th, table.figures td { padding: 3px 6px; border-bottom: 1px solid 
 table.figures th { text-align: left; border-bottom: 2px solid var(--ink); font-weight: 600; }
 table.figures .num, table.figures .nowrap { white-space: nowrap; }
 table.figures .num { text-align: right; }
+table.figures th.num { white-space: normal; }  /* a long title wraps between its words */
 table.figures tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 table.matrix { font-size: 10.5px; }
 table.matrix th, table.matrix td { padding: 2px 4px; }
@@ -944,8 +968,13 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
   figure, svg.chart, .tiles, article.story, tr, li, p.others { break-inside: avoid; }
   thead { display: table-header-group; }
   table.figures { font-size: 8.5pt; }
-  table.matrix { font-size: 7pt; }
+  table.figures th, table.figures td { padding: 2px 4px; }
+  table.matrix, table.figures.dense { font-size: 7pt; }
+  table.matrix th, table.matrix td { padding: 2px 3px; }
   .multiples { grid-template-columns: repeat(3, 1fr); }
+  .multiples.many { grid-template-columns: repeat(4, 1fr); gap: 2px 12px; }
+  .multiples.many figure.multiple figcaption { font-size: 8pt; }
+  dl { grid-template-columns: max-content 1fr max-content 1fr; font-size: 8pt; }
   footer { display: none; }
 }
 """
