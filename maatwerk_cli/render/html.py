@@ -224,7 +224,8 @@ def table(view: View, report: str, *, columns: Sequence[Column] | None = None, t
     if total and view.total is not None:
         rows.append(_row(view.total, cols, _total_text(show), is_total=True))
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    dense = " dense" if len(cols) >= DENSE else ""
+    dense = " dense" if _min_width(cols, [*view.records, *([view.total] if total and view.total else [])],
+                                   show) > DENSE else ""
     body = "".join(rows)
     notes = ""
     if cut:  # the whole of every text cut short in the table, under it, by its number
@@ -235,8 +236,31 @@ def table(view: View, report: str, *, columns: Sequence[Column] | None = None, t
             f"<tbody>{body}</tbody></table>{notes}")
 
 
-#: A table of this many columns or more is printed smaller, so that it fits A4's width.
-DENSE = 11
+#: A table that needs more than this many characters' width (its columns side by side, each
+#: as wide as its longest word or unbreakable figure, with its padding) is printed smaller:
+#: wider than A4, the browser would print every page smaller. Measured in Chromium, a table
+#: of 8.5 pt is at least 5.8 to 6 px wide per character so counted; A4 has 703 px between
+#: the margins, some 118 characters; a little is kept in hand for wider fonts.
+DENSE = 112
+#: A column's padding, in characters.
+PADDING = 1.3
+
+
+def _min_width(cols: Sequence[Column], records: Sequence[Record], show: Show) -> float:
+    """The narrowest a table can be, in characters: per column the longest word of its title
+    or of a cell (a figure, date, id or name is one word: it never wraps), plus padding."""
+    width = 0.0
+    for c in cols:
+        title = tr(c.header) + (" (€)" if c.kind == "money" else "")
+        widest = max((len(w) for w in title.split()), default=0)
+        whole = _align(c) != "txt"
+        for r in records:
+            text = show(c, r.get(c.key))
+            if c.key in CUT and len(text) > CUT[c.key]:
+                text = shorten(text, CUT[c.key]) + "00"  # and its footnote's number
+            widest = max(widest, len(text) if whole else max((len(w) for w in text.split()), default=0))
+        width += widest + PADDING
+    return width
 
 #: Columns of long free text, cut in a table cell to about this many characters (a condition
 #: would wrap to six lines in a narrow column); the whole text is numbered under the table.
