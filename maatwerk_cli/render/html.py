@@ -4,7 +4,8 @@ The page holds its CSS and its charts (inline SVG, :mod:`maatwerk_cli.render.cha
 has no script and refers to nothing outside itself, so opening it makes no request. Every
 chart stands above the table of its figures. The tables are the views of the reports
 (:mod:`maatwerk_cli.render.views` and :mod:`~maatwerk_cli.render.listings`): the same
-records and columns as ``--format json`` of each command, written the Dutch way; each cell
+records and columns as ``--format json`` of each command (``compare`` without the budget,
+spent and used of the utilisation table), written the Dutch way; each cell
 also carries the JSON value (``data-key``, ``data-value``) so a test or a script can read
 the figures back exactly. The charts are drawn from the same (possibly redacted) records.
 
