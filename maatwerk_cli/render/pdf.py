@@ -3,7 +3,7 @@ imported, else a headless Chromium (``chromium --headless --print-to-pdf``): Chr
 Google Chrome or Microsoft Edge (which every Windows 10 and 11 has), from
 ``$MAATWERK_CHROMIUM``, the PATH, or their standard install folders on Windows and macOS
 (:func:`install_candidates`), where installers put them rather than on the PATH. Both
-honour the page's print CSS (A4, a new page per section). Neither is a dependency of the
+honour the page's print CSS (A4, page numbers, no chart split). Neither is a dependency of the
 tool: without one, writing a PDF is refused with one line saying where it looked and how to
 get one.
 """
