@@ -1,0 +1,249 @@
+"""No copy of residents' data outside the ledger folder (issue 27, item 2).
+
+A ledger is written through the command line with distinctive (fictional) household codes,
+notes, reasons, conditions, tegenprestaties, names in ``by``, bank counterparties and
+descriptions; then every kind of command is run, each cold (an empty cache) and warm (from
+the cache). After every command every byte of every file in the cache folder, the user's
+own cache, config, data and state folders and the temporary folder is searched for each of
+those texts. The cache is in the user's cache folder here (platformdirs, as on a PC), not
+in a folder named by ``MAATWERK_CACHE_DIR``, so the place a PC really uses is searched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import Result
+from maatwerk_cli.render import pdf
+
+Cli = Callable[..., Result]
+
+HOUSEHOLDS = ("H-ZQ97", "H-WVXJ38", "H-KQPT52", "H-BRMD64")
+#: Every text written into the ledger that is the residents' or the workers': none may be
+#: found outside the ledger folder (and the files the commands were told to write).
+SECRETS = (
+    *HOUSEHOLDS,
+    "Zeppelinvijver huurschuld",  # a note with a comma: a quoted line in the journal
+    "Okapiveld",  # a plain note
+    "Kwartelcursus",  # a condition
+    "Pimpernelhuisje",  # a tegenprestatie
+    "Stokstaartje",  # a reason for overriding a rule of thumb
+    "Narwalboeking",  # a void's reason
+    "Gordeldier",  # a refusal's reason
+    "Quaggastein",  # a name in by
+    "Mandrilhof",  # a second opinion
+    "Axolotlloket",  # a knipkaart reason
+    "Lepelaarplein",  # a cash withdrawal's note
+    "Wombatgat",  # a settlement's reason
+    "Pelikaanhulp",  # the pot that paid back
+    "Capibaraschuld",  # a note imported from a spreadsheet
+    "Quetzalbakkerij",  # a bank counterparty
+    "Tapirlaanhuur",  # a bank description
+    "Kolibriepas",  # a bank line explained
+)
+
+#: A card account statement in ING's CSV layout, newest first, balances that add up.
+STATEMENT_ROWS = (
+    ("Datum", "Naam / Omschrijving", "Rekening", "Tegenrekening", "Code", "Af Bij", "Bedrag (EUR)",
+     "Mutatiesoort", "Mededelingen", "Saldo na mutatie", "Tag"),
+    ("20250320", "Kapsalon Dromedaris", "NL00TEST0246813579", "", "BA", "Af", "7,50", "Betaalautomaat",
+     "Kolibriepas Transactie: 9Z1X22 Term: KD0001", "926,50", ""),
+    ("20250318", "Drogisterij Flamingo", "NL00TEST0246813579", "", "BA", "Af", "18,95", "Betaalautomaat",
+     "Pasvolgnr: 003 18-03-2025 Tapirlaanhuur Transactie: 2D5N64", "934,00", ""),
+    ("20250310", "Quetzalbakkerij Centrum", "NL00TEST0246813579", "", "BA", "Af", "47,05", "Betaalautomaat",
+     "Pasvolgnr: 003 10-03-2025 10:02 Transactie: 1C4M55 Term: BP0007", "952,95", ""),
+    ("20250303", "Gemeente Voorbeeldstad", "NL00TEST0246813579", "NL00TEST0987654321", "OV", "Bij", "1000,00",
+     "Overschrijving", "Naam: Gemeente Voorbeeldstad Omschrijving: Maatwerkbudget maart", "1000,00", ""),
+)
+STATEMENT = "".join(";".join(f'"{cell}"' for cell in row) + "\n" for row in STATEMENT_ROWS)
+
+SHEET = """\
+date,amount,category,method,kind,household,note,tegenprestatie
+2025-03-21,14.00,Levensmiddelen,pin,gift,H-BRMD64,"Capibaraschuld, deel twee",
+2025-03-22,16.00,Vervoer,pin,gift,,Capibaraschuld reis,
+"""
+
+
+@pytest.fixture
+def outside(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The places outside the ledger folder a PC gives a program of its own: a home, the
+    XDG folders (where platformdirs puts the user's cache on Linux) and the temp folder.
+    A short path in the real temp folder: Chromium's sockets there must fit in 108 bytes."""
+    root = Path(tempfile.mkdtemp(prefix="mw-"))
+    for name in ("home", "xdg-cache", "xdg-config", "xdg-data", "xdg-state", "tmp"):
+        (root / name).mkdir(parents=True)
+    monkeypatch.delenv("MAATWERK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(root / "home"))
+    for name in ("cache", "config", "data", "state"):
+        monkeypatch.setenv(f"XDG_{name.upper()}_HOME", str(root / f"xdg-{name}"))
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.setenv(name, str(root / "tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(root / "tmp"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def files_under(root: Path) -> Iterator[Path]:
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            if path.is_file() and not path.is_symlink():
+                yield path
+
+
+def leaks(root: Path) -> list[tuple[str, str]]:
+    """(file, text) for every secret found in the raw bytes of a file under ``root``."""
+    found = []
+    for path in files_under(root):
+        data = path.read_bytes()
+        for text in SECRETS:
+            if text.encode("utf-8") in data or text.lower().encode("utf-8") in data.lower():
+                found.append((str(path.relative_to(root)), text))
+    return found
+
+
+def ok(result: Result) -> Result:
+    assert result.code == 0, (result.code, result.out, result.err)
+    return result
+
+
+def write_ledger(lcli: Cli, tmp_path: Path) -> None:
+    """Every kind of line, each with its text, written through the command line."""
+    ok(lcli("team", "add", "west", "--name", "Wijkteam West", "--budget", "8.000", "--year", "2025"))
+    spends = [
+        ("noord", "35", "-c", "Levensmiddelen", "-d", "5-3-2025", "--household", "H-ZQ97",
+         "-n", "Zeppelinvijver huurschuld, met spoed", "--by", "Jorinde Quaggastein",
+         "--requested", "3-3-2025"),
+        ("noord", "120", "-c", "Vervoer", "-d", "6-3-2025", "--household", "H-WVXJ38",
+         "-n", "Okapiveld fiets", "--kind", "loan", "--due", "30-4-2025"),
+        ("noord", "450", "-c", "Overig", "-m", "factuur", "-d", "7-3-2025", "--household", "H-KQPT52",
+         "--kind", "conditional", "--condition", "Kwartelcursus afmaken",
+         "--tegenprestatie", "Pimpernelhuisje timmeren", "--second-opinion", "Mandrilhof"),
+        ("noord", "47,05", "-c", "Levensmiddelen", "-d", "10-3-2025", "--household", "H-ZQ97"),
+        ("zuid", "60", "-c", "Wonen", "-m", "contant", "-d", "12-3-2025", "--household", "H-BRMD64",
+         "-n", "Okapiveld \"huur\", kamer"),
+        ("zuid", "25", "-c", "Wonen", "-d", "13-3-2025"),
+    ]
+    ok(lcli("cash", "withdraw", "zuid", "70", "-d", "11-3-2025", "-n", "Lepelaarplein automaat",
+            "--by", "Jorinde Quaggastein"))
+    for args in spends:
+        ok(lcli("spend", *args))
+    ok(lcli("cash", "settle", "zuid", "--write-off", "-d", "14-3-2025", "--reason", "Wombatgat muntjes"))
+    ok(lcli("mark", "noord-2025-0001", "tegenprestatie", "Pimpernelhuisje verven, samen", "--status", "done"))
+    ok(lcli("mark", "noord-2025-0001", "outcome", "reached", "--avoided-cost", "300"))
+    ok(lcli("mark", "noord-2025-0003", "recovered", "--from", "Pelikaanhulp fonds", "--amount", "100"))
+    ok(lcli("repay", "noord-2025-0002", "20", "-d", "20-3-2025", "--by", "Jorinde Quaggastein"))
+    ok(lcli("void", "zuid-2025-0002", "--reason", "Dubbele Narwalboeking, sorry"))
+    ok(lcli("refuse", "noord", "--reason", "Gordeldier: tweede aanvraag", "--household", "H-WVXJ38",
+            "--amount", "80", "-c", "Wonen", "-d", "15-3-2025", "--by", "Jorinde Quaggastein"))
+    ok(lcli("knipkaart", "use", "noord", "--reason", "Regel van het Axolotlloket gebogen", "-d", "16-3-2025"))
+    # A spend far above the team's largest: a rule of thumb, overridden with a reason.
+    big = lcli("spend", "west", "2.500", "-c", "Wonen", "-d", "17-3-2025", "--household", "H-BRMD64",
+               "-n", "Okapiveld borg")
+    if big.code != 0:
+        ok(lcli("spend", "west", "2.500", "-c", "Wonen", "-d", "17-3-2025", "--household", "H-BRMD64",
+                "-n", "Okapiveld borg", "--reason", "Stokstaartje: borg voor de kamer"))
+    else:
+        ok(lcli("spend", "west", "2.400", "-c", "Wonen", "-d", "18-3-2025", "--household", "H-BRMD64",
+                "-n", "Okapiveld borg", "--reason", "Stokstaartje: borg voor de kamer"))
+    sheet = tmp_path / "in" / "maart.csv"
+    sheet.parent.mkdir(exist_ok=True)
+    sheet.write_text(SHEET, encoding="utf-8")
+    ok(lcli("import", "entries", str(sheet), "--team", "west"))
+    statement = tmp_path / "in" / "ing_noord.csv"
+    statement.write_text(STATEMENT, encoding="utf-8")
+    ok(lcli("import", "bank", str(statement), "--team", "noord"))
+    lines = json.loads(ok(lcli("bank", "lines", "noord", "--open", "-f", "json")).out)
+    refs = {f"{line['amount']:.2f}": line["ref"] for line in lines}
+    ok(lcli("bank", "explain", "noord", refs["7.50"], "--reason", "Kolibriepas bankkosten"))
+    ok(lcli("spend", "noord", "18,95", "-c", "Gezondheid", "--bank-line", refs["18.95"],
+            "--household", "H-KQPT52", "-n", "Okapiveld zalf"))
+
+
+FORMATS = ("table", "vertical", "markdown", "csv", "csv-nl", "json")
+
+
+def reads(out: Path) -> list[tuple[str, ...]]:
+    """Every command that reads the ledger, in each of its output formats and files."""
+    runs: list[tuple[str, ...]] = []
+    for command in ("utilisation", "compare", "categories", "outcomes", "leadtime"):
+        runs.extend((command, "--year", "2025", "--as-of", "31-3-2025", "-f", f) for f in FORMATS)
+    runs.extend(("loans", "--as-of", "31-5-2025", "-f", f) for f in FORMATS)
+    runs += [("utilisation", "--month", "2025-03", "--chart"), ("compare", "--year", "2025", "--transpose"),
+             ("categories", "--list"), ("loans", "--overdue", "--as-of", "31-5-2025")]
+    runs.extend(("entries", "noord", "-f", f) for f in FORMATS)
+    runs.extend(("show", "noord-2025-0001", "-f", f) for f in FORMATS)
+    runs += [
+        ("entries",), ("entries", "--household", "H-ZQ97"), ("show", "noord-2025-0003"),
+        ("show", "noord-2025-0002"), ("show", "zuid-2025-0002"),
+        ("entries", "-o", str(out / "entries.xlsx")), ("entries", "--redact", "-f", "json"),
+        ("stories", "--year", "2025"), ("stories", "--year", "2025", "-o", str(out / "stories.md")),
+        ("check",), ("check", "-f", "json"), ("reconcile", "noord"), ("reconcile", "noord", "-f", "json"),
+        ("rules",), ("rules", "-f", "json"), ("cash", "status"), ("knipkaart", "status"),
+        ("bank", "lines", "noord"), ("bank", "lines", "noord", "-f", "json"),
+        ("team", "list"), ("team", "show", "noord"),
+        ("pack", "--month", "2025-03", "-o", str(out / "pack.xlsx")),
+        ("report", "--month", "2025-03", "-o", str(out / "report.html")),
+        ("export", "hledger", "-o", str(out / "x.hledger")),
+        ("export", "ledger", "-o", str(out / "x.ledger")),
+        ("export", "beancount", "-o", str(out / "x.beancount")),
+    ]
+    return runs
+
+
+def test_no_text_of_the_ledger_outside_it(lcli: Cli, cli: Cli, ledger_dir: Path, tmp_path: Path,
+                                          outside: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    cache = outside / "xdg-cache"
+
+    def clean_after(what: tuple[str, ...]) -> None:
+        found = leaks(outside)
+        assert not found, f"after {' '.join(what)}: {found}"
+
+    write_ledger(lcli, tmp_path)
+    clean_after(("writing",))
+    # The journals do hold the texts: the search finds them where they belong.
+    journals = b"".join(p.read_bytes() for p in (ledger_dir / "teams").glob("*.csv"))
+    banks = b"".join(p.read_bytes() for p in ledger_dir.rglob("*") if p.is_file() and "bank" in p.name)
+    for text in SECRETS:
+        assert text.encode() in journals + banks, text
+
+    runs = reads(out)
+    try:
+        engine = pdf.engine()
+    except Exception:  # noqa: BLE001 - neither WeasyPrint nor Chromium: no PDF here
+        engine = ""
+    if engine:
+        runs.append(("report", "--month", "2025-03", "-o", str(out / "report.pdf")))
+    for args in runs:
+        _empty(cache)  # cold: every journal read and folded, and its fold kept
+        cold = ok(lcli(*args))
+        clean_after(("cold", *args))
+        warm = ok(lcli(*args))  # from the cache; the texts read from the journals
+        clean_after(("warm", *args))
+        if "-o" not in args and "--redact" not in args:  # pseudonyms differ by design
+            assert warm.out == cold.out, args
+    assert list(cache.rglob("*.book")), "the cache was not used: nothing was searched"
+    # Writes on a warm cache: the notes the clerk's path keeps stay free of text too.
+    ok(lcli("entries"))
+    ok(lcli("spend", "noord", "9", "-c", "Levensmiddelen", "-d", "25-3-2025", "--household", "H-ZQ97",
+            "-n", "Zeppelinvijver huurschuld, weer"))
+    ok(lcli("repay", "noord-2025-0002", "5", "-d", "26-3-2025"))
+    ok(lcli("void", "noord-2025-0004", "--reason", "Narwalboeking twee"))
+    ok(lcli("mark", "noord-2025-0002", "tegenprestatie", "Pimpernelhuisje twee"))
+    ok(lcli("entries", "-f", "json"))
+    clean_after(("writes",))
+    assert list(cache.rglob("*.json")), "no note was kept: nothing was searched"
+
+
+def _empty(folder: Path) -> None:
+    for path in files_under(folder):
+        path.unlink()
