@@ -11,6 +11,7 @@ in a folder named by ``MAATWERK_CACHE_DIR``, so the place a PC really uses is se
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ import pytest
 
 from conftest import Result
 from maatwerk_cli.render import pdf
+from maatwerk_cli.store import cache
 
 Cli = Callable[..., Result]
 
@@ -247,3 +249,56 @@ def test_no_text_of_the_ledger_outside_it(lcli: Cli, cli: Cli, ledger_dir: Path,
 def _empty(folder: Path) -> None:
     for path in files_under(folder):
         path.unlink()
+
+
+def test_a_hand_edited_journal_reads_the_same_texts_from_the_cache(lcli: Cli, ledger_dir: Path,
+                                                                   own_cache_dir: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quoted lines' cells are found again by line number: with a byte order mark, CRLF
+    line ends, an empty line and a damaged one before them, and a line appended since."""
+    for n, note in enumerate(("Zeppelinvijver, een", 'Okapiveld "twee", drie', "gewoon vier", "vijf, \u00e9\u00e9n")):
+        ok(lcli("spend", "noord", str(10 + n), "-c", "Wonen", "-d", f"{n + 1}-3-2025", "-n", note,
+                "--household", HOUSEHOLDS[n], *(("--requested", f"{n + 1}-3-2025") if n % 2 else ())))
+    path = ledger_dir / "teams" / "noord.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2:2] = [b"", b"noord-2025-0099,spend,kapot"]
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines))
+    monkeypatch.setenv("MAATWERK_NO_CACHE", "1")
+    truth = [ok(lcli("entries", "noord", "-f", "json")).out, ok(lcli("show", "noord-2025-0002", "-f", "json")).out,
+             lcli("check", "-f", "json").out]
+    assert '"line": 4' in truth[2] and "Okapiveld" in truth[0]
+    monkeypatch.delenv("MAATWERK_NO_CACHE")
+    for _ in ("cold", "warm"):
+        got = [ok(lcli("entries", "noord", "-f", "json")).out,
+               ok(lcli("show", "noord-2025-0002", "-f", "json")).out]
+        checked = lcli("check", "-f", "json")
+        assert checked.code == 1 and [*got, checked.out] == truth
+    assert not leaks(own_cache_dir) and list(own_cache_dir.glob("*.book"))
+
+
+def test_the_texts_of_a_cached_book_after_the_journal_grew(ledger_dir: Path) -> None:
+    from decimal import Decimal
+
+    from maatwerk_cli import Ledger
+
+    lg = Ledger(ledger_dir)
+    lg.spend("noord", Decimal("2"), category="Wonen", note="Zeppelinvijver, twee", household="H-ZQ97",
+             date=dt.date(2025, 3, 1))
+    lg.folder.books()
+    cached = Ledger(ledger_dir).folder.books()["noord"]  # from the cache: no text in it
+    lg.spend("noord", Decimal("3"), category="Wonen", note="Okapiveld, drie", date=dt.date(2025, 3, 2))
+    assert [(e.note, e.household) for e in cached.book.entries()] == [("Zeppelinvijver, twee", "H-ZQ97")]
+
+
+def test_cache_files_of_another_format_are_removed(lcli: Cli, own_cache_dir: Path) -> None:
+    """An older version's cache files may hold texts: they go at the next read, unread."""
+    own_cache_dir.mkdir(parents=True)
+    old = own_cache_dir / "0123456789abcdef0123456789abcdef.book"
+    old.write_bytes(b"maatwerk-book-cache\n... H-ZQ97 Zeppelinvijver huurschuld ...")
+    other = own_cache_dir / "0123456789abcdef0123456789abcdef.4.book"
+    other.write_bytes(old.read_bytes())
+    ok(lcli("spend", "noord", "35", "-c", "Wonen", "-d", "1-3-2025", "-n", "Okapiveld"))
+    ok(lcli("utilisation", "--year", "2025"))
+    assert not old.exists() and not other.exists()
+    assert [p.name.split(".", 1)[1] for p in own_cache_dir.glob("*.book")] == [f"{cache.FORMAT}.book"]
+    assert not leaks(own_cache_dir)
