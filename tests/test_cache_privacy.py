@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result
+from conftest import Result, posix_only
 from maatwerk_cli.render import pdf
 from maatwerk_cli.store import cache
 
@@ -302,3 +302,38 @@ def test_cache_files_of_another_format_are_removed(lcli: Cli, own_cache_dir: Pat
     assert not old.exists() and not other.exists()
     assert [p.name.split(".", 1)[1] for p in own_cache_dir.glob("*.book")] == [f"{cache.FORMAT}.book"]
     assert not leaks(own_cache_dir)
+
+
+#: A stand-in for Chromium (a real program, run as Chromium is): it notes where the page it is
+#: given lies and what it holds, and prints a PDF of one line.
+FAKE_CHROMIUM = """#!{python}
+import sys, urllib.parse, urllib.request
+from pathlib import Path
+page = Path(urllib.request.url2pathname(urllib.parse.urlparse(sys.argv[-1]).path))
+out = next(a.split("=", 1)[1] for a in sys.argv if a.startswith("--print-to-pdf="))
+Path({log!r}).write_text(str(page) + "\\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+Path(out).write_bytes(b"%PDF-1.4 stand-in\\n")
+"""
+
+
+@posix_only("the stand-in for Chromium is a script with a #! line")
+def test_the_pdfs_page_is_made_beside_it_not_in_the_temp_folder(lcli: Cli, tmp_path: Path, outside: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    ok(lcli("spend", "noord", "900", "-c", "Wonen", "-d", "5-3-2025", "--household", "H-ZQ97",
+            "-n", "Zeppelinvijver huurschuld, met spoed"))
+    log = tmp_path / "seen.txt"
+    exe = tmp_path / "chromium"
+    exe.write_text(FAKE_CHROMIUM.format(python=sys.executable, log=str(log)), encoding="utf-8")
+    exe.chmod(0o755)
+    monkeypatch.setenv("MAATWERK_CHROMIUM", str(exe))
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)  # a relative --output, as people type it
+    ok(lcli("report", "--month", "2025-03", "-o", "maart.pdf"))
+    where, _, page = log.read_text(encoding="utf-8").partition("\n")
+    assert "Zeppelinvijver" in page  # the story is on the page Chromium printed
+    assert Path(where).parent == out and Path(where).name.startswith(".maart.pdf")
+    assert sorted(p.name for p in out.iterdir()) == ["maart.pdf"]  # the page is gone again
+    assert not leaks(outside)
