@@ -10,6 +10,7 @@ get one.
 
 from __future__ import annotations
 
+import contextlib
 import ntpath
 import os
 import posixpath
@@ -136,13 +137,25 @@ def write_pdf(html: str, path: Path) -> str:
 
 
 def _chromium_pdf(exe: str, html: str, out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="maatwerk-pdf-") as work:
-        page = Path(work) / "report.html"
+    # The page holds the stories: it is written beside the PDF being made, in the folder
+    # the user chose for them, never in the temp folder (on a shared PC, or left behind by
+    # a crash, that would be a copy elsewhere). Only Chromium's profile is made there: it
+    # keeps nothing of the page.
+    page = out.with_name(out.name + ".html")
+    try:
         write_atomic(page, html, durable=False)
+        _print_page(exe, page, out)
+    finally:
+        with contextlib.suppress(OSError):
+            page.unlink()
+
+
+def _print_page(exe: str, page: Path, out: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="maatwerk-pdf-") as work:
         args = [exe, "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking", "--disable-sync",
                 f"--user-data-dir={Path(work) / 'profile'}", "--no-pdf-header-footer",
-                f"--print-to-pdf={out}", page.as_uri()]
+                f"--print-to-pdf={out}", Path(os.path.abspath(page)).as_uri()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
         try:
