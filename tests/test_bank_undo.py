@@ -250,6 +250,8 @@ def test_a_damaged_card_account_block_is_named(lcli: Cli, ledger_dir: Path) -> N
     assert result.code != 0 and "noord.toml: a [[card_account]] block needs iban" in result.err
     found = lcli("check")
     assert found.code == 1 and "a [[card_account]] block needs iban" in found.out
+    said = next(line for line in found.out.splitlines() if "card_account" in line)
+    assert said.count("noord.toml") == 1, said  # the file named once, not twice
 
 
 def test_team_account_in_dutch(lcli: Cli) -> None:

@@ -80,7 +80,7 @@ def test_the_keys_scripts_read(lcli: Cli, filled: Path) -> None:
     assert [list(c) for c in codes] == [["household"], ["household"]]
     done = json.loads(lcli("import", "entries", str(filled), "--team", "noord", "-f", "json").out)
     assert done == {"file": str(filled), "dry_run": False, "count": 1, "first_id": "noord-2025-0002",
-                    "last_id": "noord-2025-0002", "skipped": []}
+                    "last_id": "noord-2025-0002", "skipped": [], "corrected": []}
     again = json.loads(lcli("import", "entries", str(filled), "--team", "noord", "--new-only", "-f", "json").out)
     assert again["count"] == 0 and [(s["row"], s["id"]) for s in again["skipped"]] == [(2, "noord-2025-0002")]
     bank = json.loads(lcli("import", "bank", str(ING_MARCH), "--team", "noord", "--dry-run", "--json").out)

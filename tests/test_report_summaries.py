@@ -57,7 +57,7 @@ def _bars(chart: str) -> list[tuple[str, int]]:
 
 
 def _rows(page: str, report: str) -> list[str]:
-    found = re.search(rf'<table class="figures" data-report="{report}">.*?</table>', page, re.S)
+    found = re.search(rf'<table class="figures[^"]*" data-report="{report}">.*?</table>', page, re.S)
     assert found is not None, report
     return [r for r in re.findall(r"<tr>(.*?)</tr>", found.group(0), re.S) if "<td" in r]
 

@@ -181,7 +181,7 @@ def team_account(
 
     Statements of the new account are accepted from that day on; the team's earlier
     statements, of its old account, still count in `bank lines` and `reconcile`. The
-    account is written in the team file as a [[card_account]] block. Refused when another
+    account is written in the team file as a [\\[card_account]] block. Refused when another
     team's statements or team file name the account.
     """
     when = parse_date(start, what="--from date", allow_future=True)

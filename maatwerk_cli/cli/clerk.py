@@ -591,9 +591,9 @@ def show(
     """One entry's whole story: the entry as it stands, then every line about it in order
     (marks, repayments, outcomes, voids), voided ones marked.
 
-    JSON: {"entry": [the entry, as `entries` gives it], "lines": [id, type, date, amount,
+    JSON: {"entry": \\[the entry, as `entries` gives it], "lines": \\[id, type, date, amount,
     ref, details, by, recorded_at, voided, voided_by, asked]}, and for an entry with a
-    receipt "receipts": [entry, line, file, type, size, sha256, state (ok, missing,
+    receipt "receipts": \\[entry, line, file, type, size, sha256, state (ok, missing,
     changed), current]. An event's id shows its
     entry's story; a refusal, withdrawal or knipkaart use shows that line and its voids.
     """
@@ -753,6 +753,7 @@ def import_entries(
     - second_opinion / second opinion / tweede mening / tweede_mening: who agreed
     - requested / aangevraagd / aanvraagdatum / datum aanvraag: the day the request came
       (on or before date; see `maatwerk leadtime`)
+    - id / nummer: the id of a spend this row corrects (below)
     - receipt / bon: the receipt's file (PDF or image), from the sheet's folder
 
     Rules of thumb apply per row: a row that hits one needs a reason (and a second
@@ -762,9 +763,14 @@ def import_entries(
     their values, not their place): --new-only imports just the new rows, --again
     imports every row again.
 
+    A row with an id corrects that spend as `maatwerk amend` does: its filled cells are
+    the new values (an empty cell keeps the value), the reason column says why, and it
+    is checked as a correction is. A sheet may hold corrections only.
+
     Printed: how many rows were imported (or would be) with their ids, and the rows
     skipped. JSON: file, dry_run, count, first_id, last_id, and skipped (row, id and
-    recorded_at of each row imported before).
+    recorded_at of each row imported before), and corrected (row, id and correction
+    of each row with an id).
     """
     from ..ledger import ImportEntriesRequest
     from ..render import listings

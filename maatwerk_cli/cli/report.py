@@ -23,19 +23,20 @@ SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 REPORT_HELP = N_("""\
 The monthly report for the municipality: one HTML page in Dutch, or its PDF.
 
-A summary (budget, spent, used, the pace of the year, who is behind or over, one sentence
-per team), then charts with the figures under each: utilisation against the pace,
-spend per month against the pace line (all together and per team), categories, open and
-overdue loans, outcomes and avoided cost, tegenprestatie share, refusals by reason, rules
-of thumb overridden and the knipkaart, cash, lead time (once requests are dated), and the stories of the larger
-spends. The tables hold the same figures as utilisation, compare, categories, loans and
-outcomes with --format json for the same as-of date.
+A summary (budget, spent, used, the pace of the year, who is behind or over: a sentence for
+the few furthest behind or over, the others by name), then charts with the figures under
+each: utilisation against the pace, spend per month against the pace line (all together and
+per team), categories, open and overdue loans, outcomes and avoided cost, tegenprestatie
+share, refusals by reason, rules of thumb overridden and the knipkaart, cash, lead time
+(once requests are dated), and the stories of the larger spends. The tables hold the same
+figures as utilisation, compare, categories, loans and outcomes with --format json for the
+same as-of date.
 
 The page holds its CSS and charts itself and loads nothing from anywhere. Printed (or as
-PDF) it is A4 with each section on a new page. A .pdf is made with WeasyPrint if it is
-installed, else with Chromium (chromium --headless); without either, use .html and print
-from a browser. Without --output: maatwerk-YYYY-MM.html in the current folder (never in
-the ledger folder); the path is printed.
+PDF) it is A4, the sections one after another (42 teams fit in 12 pages). A .pdf is made
+with WeasyPrint if it is installed, else with Chromium (chromium --headless); without
+either, use .html and print from a browser. Without --output: maatwerk-YYYY-MM.html in the
+current folder (never in the ledger folder); the path is printed.
 """)
 
 

@@ -207,7 +207,7 @@ maatwerk.toml) keep their ids, dates, amounts, categories, methods, kinds and st
 so every figure of every report stays the same to the cent. Their household codes
 become ANON-0001 and on (one number per household; a household that also has an entry
 on or after the cut-off keeps its code), and their notes, reasons, conditions,
-tegenprestaties, names (--by, second opinion) get the placeholder [anoniem], in every
+tegenprestaties, names (--by, second opinion) get the placeholder \\[anoniem], in every
 line of the entry, events and voids included; bank lines dated before the cut-off lose
 their description and counterparty. All journals and bank files change together, or
 none; each journal records it in a line of type anonymise. --dry-run lists what would

@@ -65,17 +65,27 @@ class Source:
 
     ``data`` is the journal's bytes when the reader has them in memory; otherwise
     ``load`` gets them (from the file, checked to be the same file) on first use.
+
+    A source made for the cache (:meth:`hidden`) keeps no text at all: instead of ``aux``
+    (unquoted copies of the quoted lines, residents' notes and household codes among them)
+    it keeps where each of those lines stands, by line number, and makes ``aux`` again from
+    the journal's bytes when a view first asks for a cell in it.
     """
 
-    __slots__ = ("_data", "_load", "_offset", "aux", "size")
+    __slots__ = ("_aux", "_data", "_hidden", "_load", "_offset", "_quoted", "_tail", "size")
 
     def __init__(self, size: int, aux: bytes, data: bytes | bytearray | None = None,
                  load: Callable[[], bytes] | None = None) -> None:
         self.size = size
-        self.aux = aux
+        self._aux: bytes | None = aux
         self._data = data
         self._offset = 0
         self._load = load
+        # Of a hidden source: (line number, start, end in aux) of each quoted line as int64
+        # bytes, how long the hidden part of aux is, and the known bytes after it.
+        self._quoted = b""
+        self._hidden = 0
+        self._tail = b""
 
     @property
     def data(self) -> bytes | bytearray:
@@ -86,6 +96,44 @@ class Source:
             self._offset = 0
         return self._data
 
+    @property
+    def aux(self) -> bytes:
+        """The unquoted copies of the quoted lines (and of lines not written yet)."""
+        if self._aux is None:
+            self._aux = self._unquoted() + self._tail
+        return self._aux
+
+    @property
+    def aux_size(self) -> int:
+        """How long ``aux`` is, without making it."""
+        return self._hidden + len(self._tail) if self._aux is None else len(self._aux)
+
+    def _unquoted(self) -> bytes:
+        """The hidden part of ``aux`` made again from the journal's bytes: each quoted line
+        found by its number, unquoted as the reader does, where the reader put it."""
+        import csv
+
+        table = np.frombuffer(self._quoted, dtype=np.int64).reshape(-1, 3)
+        out = bytearray(b"\n" * self._hidden)
+        if not len(table):
+            return bytes(out)
+        data = self.data
+        at = self._offset
+        journal = np.frombuffer(data, dtype=np.uint8, count=self.size, offset=at)
+        ends = np.flatnonzero(journal == 10)
+        for number, start, end in table.tolist():
+            a = at + (int(ends[number - 2]) + 1 if number > 1 else 0)
+            b = at + int(ends[number - 1])
+            raw = bytes(data[a:b])
+            if raw.endswith(b"\r"):
+                raw = raw[:-1]
+            cells = next(csv.reader([raw.decode("utf-8")]))
+            copy = "\x1f".join(cells).encode("utf-8")
+            if len(copy) != end - start:  # pragma: no cover - the loader checked the file
+                raise RuntimeError("a quoted journal line is not what was read")
+            out[start:end] = copy
+        return bytes(out)
+
     def line(self, start: int, end: int) -> list[str]:
         """The cells of the line stored at ``start .. end``."""
         if start >= self.size:
@@ -94,11 +142,12 @@ class Source:
         at = self._offset
         return data[at + start : at + end].decode("utf-8").split(",")
 
-    def __getstate__(self) -> tuple[int, bytes]:
-        return self.size, self.aux  # never the journal's bytes: the journal itself keeps them
+    def __getstate__(self) -> tuple[int, bytes | None, bytes, int, bytes]:
+        # Never the journal's bytes: the journal itself keeps them.
+        return self.size, self._aux, self._quoted, self._hidden, self._tail
 
-    def __setstate__(self, state: tuple[int, bytes]) -> None:
-        self.size, self.aux = state
+    def __setstate__(self, state: tuple[int, bytes | None, bytes, int, bytes]) -> None:
+        self.size, self._aux, self._quoted, self._hidden, self._tail = state
         self._data = None
         self._offset = 0
         self._load = None
@@ -116,13 +165,23 @@ class Source:
         self._data = data
         self._offset = offset
 
-    def detached(self, load: Callable[[], bytes] | None = None) -> Source:
-        """The same cells without the journal's bytes (for the cache); ``load`` gets them."""
-        return Source(self.size, self.aux, load=load)
+    def hidden(self, quoted: np.ndarray) -> Source:
+        """The same cells without any text (for the cache): neither the journal's bytes
+        nor ``aux``; ``quoted``: (line number, start, end) in ``aux`` of each quoted line."""
+        more = Source(self.size, b"")
+        more._aux = None
+        more._quoted = np.ascontiguousarray(quoted, dtype=np.int64).tobytes()
+        more._hidden = self.aux_size
+        return more
 
     def extended(self, aux: bytes) -> Source:
         """The same cells with ``aux`` added after the current ones (lines not written yet)."""
-        more = Source(self.size, self.aux + aux, self._data, self._load)
+        more = Source(self.size, b"", self._data, self._load)
+        if self._aux is None:  # still hidden: made again when asked for, with these after it
+            more._aux, more._quoted, more._hidden = None, self._quoted, self._hidden
+            more._tail = self._tail + aux
+        else:
+            more._aux = self._aux + aux
         more._offset = self._offset  # the same bytes, or the same way to get them: no chain
         return more
 
@@ -209,10 +268,14 @@ class Lines:
         return names.index(value) if value in names else -1
 
     def detached(self) -> Lines:
-        """The same lines without the journal's bytes in memory (for the cache)."""
+        """The same lines without any text (for the cache): not the journal's bytes, nor the
+        unquoted copies of its quoted lines (made again from the journal when asked for)."""
+        size = self.source.size
+        at = np.flatnonzero(self.span[:, 0] >= size)
+        quoted = np.column_stack((self.line[at].astype(np.int64), self.span[at] - size))
         return Lines(self.team, self.line, self.key, self.ref, self.type, self.date, self.due,
                      self.amount, self.has_amount, self.codes, self.names, self.span,
-                     self.filled, self.source.detached())
+                     self.filled, self.source.hidden(quoted))
 
 
 def empty_lines(team: str, source: Source | None = None) -> Lines:
@@ -295,9 +358,9 @@ def appended(lines: Lines, cells: Sequence[Mapping[str, str]]) -> Lines:
     span = np.zeros((n, 2), dtype=np.int64)
     filled = np.zeros(n, dtype=np.uint8)
     for k, c in enumerate(cells):
-        start = lines.source.size + len(lines.source.aux) + len(aux)
+        start = lines.source.size + lines.source.aux_size + len(aux)
         aux += "\x1f".join(c.get(col, "") for col in JOURNAL_COLUMNS).encode("utf-8")
-        span[k] = (start, lines.source.size + len(lines.source.aux) + len(aux))
+        span[k] = (start, lines.source.size + lines.source.aux_size + len(aux))
         filled[k] = sum(1 << i for i, col in enumerate(TEXT_COLUMNS) if c.get(col, ""))
     amounts = [c.get("amount", "") for c in cells]
     more = Lines(

@@ -1026,8 +1026,9 @@ def check_bank(folder: LedgerFolder, slug: str, book: Book, name: str) -> list[P
     out = list(problems)
     try:
         card_accounts(folder, slug)
-    except LedgerError as exc:
-        out.append(Problem(folder.display(folder.team_path(slug)), 0, exc.msg or str(exc)))
+    except LedgerError:
+        # The problem names the file already: the message says only what is wrong in it.
+        out.append(Problem(folder.display(folder.team_path(slug)), 0, msg("check.card_account_damaged")))
     bank_name = folder.display(bank_path(folder, slug))
     known = set(import_ids(slug, every).values())
     for row in book.rows(book.rows_of("bank-undo")):

@@ -9,6 +9,7 @@ recorded by no line), and an unfinished-import marker that does not fit the jour
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from ..core.dates import quoted
 from ..core.errors import MaatwerkError, Problem
 from ..core.messages import Msg, msg
 from ..core.money import ZERO
-from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, split_id
+from ..core.records import AMENDABLE, KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Row, split_id
 from ..core.text import fold_text
 from .base import folder_of
 
@@ -139,7 +140,14 @@ def _rows(book: Book) -> list[Row]:
 
 
 def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]) -> list[Problem]:
-    """The lines in their order, as the fold read them: what does not add up."""
+    """The lines in their order, as the fold read them: what does not add up.
+
+    An entry is judged as the fold leaves it (:meth:`~maatwerk_cli.core.fold.Book.entries`):
+    its corrected amount, date, category, method and kind. A value that is wrong is
+    reported on the line it comes from: the spend, or the correction (``amend``) that set
+    it last. A correction is a line too: it needs a reason, an earlier spend that was not
+    voided when it was written, and fields the fold knows.
+    """
     from ..core.fold import REQUESTED, requested_day
 
     out: list[Problem] = []
@@ -147,8 +155,9 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
     last_seq = 0
     paid_back: dict[str, Decimal] = {}
     voided: set[str] = set()
-    kind_of: dict[str, str] = {}
     spends: dict[str, Row] = {}
+    entries = {e.id: e for e in book.entries()}
+    source = _sources(book, rows)
 
     def bad(row: Row, message: Msg) -> None:
         out.append(Problem(name, row.line, str(msg("check.line", id=row.id, message=message))))
@@ -166,24 +175,6 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
             bad(row, msg("check.id_year_mismatch", year=year, date=row.date.isoformat()))
         if row.type == "spend":
             spends[row.id] = row
-            kind_of[row.id] = row.kind
-            if row.amount is None or row.amount <= 0:
-                bad(row, msg("check.spend_without_amount"))
-            if fold_text(row.category) not in categories:
-                bad(row, msg("check.unknown_category", category=repr(row.category)))
-            if row.method not in METHODS:
-                bad(row, msg("check.unknown_method", method=repr(row.method)))
-            if row.kind not in KINDS:
-                bad(row, msg("check.unknown_kind", kind=repr(row.kind)))
-            if row.kind == "conditional" and not row.condition:
-                bad(row, msg("check.conditional_without_condition"))
-            if REQUESTED in row.extra:
-                asked = requested_day(row.extra[REQUESTED])
-                if asked is None:
-                    bad(row, msg("check.requested_not_a_date", requested=quoted(row.extra[REQUESTED])))
-                elif asked > row.date:
-                    bad(row, msg("check.requested_after_paid", requested=asked.isoformat(),
-                                 paid=row.date.isoformat()))
             continue
         if row.type == "refusal":
             if not row.reason:
@@ -199,6 +190,8 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
             continue
         if row.type in ("withdraw", "settle", "knipkaart", "bank-link", "anonymise", "bank-undo"):
             continue  # checked by their own modules
+        if row.type == "amend" and not row.reason:
+            bad(row, msg("check.amend_without_reason"))
         if row.ref not in spends or book.entry_of[i] < 0:
             bad(row, msg("check.refers_to_no_spend", ref=row.ref or msg("check.nothing")))
             continue
@@ -206,11 +199,13 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
             bad(row, msg("check.refers_to_voided", ref=row.ref))
         if book.cancelled[i]:
             continue  # undone: its amount and kind do not count
+        entry = entries[row.ref]
         if row.type == "kind":
             if row.kind not in KINDS:
                 bad(row, msg("check.unknown_kind", kind=repr(row.kind)))
-            else:
-                kind_of[row.ref] = row.kind
+        elif row.type == "amend":
+            for problem in _amend_fields(row):
+                bad(row, problem)
         elif row.type == "tegenprestatie" and row.status not in TEGENPRESTATIE_STATUSES:
             bad(row, msg("check.unknown_tegenprestatie_status", status=repr(row.status)))
         elif row.type == "outcome" and row.status not in OUTCOMES:
@@ -219,14 +214,87 @@ def _check_rows(book: Book, rows: Sequence[Row], name: str, categories: set[str]
             if row.amount is None or row.amount <= 0:
                 bad(row, msg("check.event_without_amount", type=row.type))
                 continue
-            if row.type == "repay" and kind_of.get(row.ref) == "gift":
+            if row.type == "repay" and entry.kind == "gift":
                 bad(row, msg("check.repayment_on_gift", ref=row.ref))
+            if row.date < entry.date:
+                bad(row, msg("check.paid_back_before_spent", date=row.date.isoformat(), ref=row.ref,
+                             spent=entry.date.isoformat()))
             total = paid_back.get(row.ref, ZERO) + row.amount
             paid_back[row.ref] = total
-            spent = spends[row.ref].amount or ZERO
-            if total > spent:
-                bad(row, msg("check.paid_back_more_than_spent", total=total, spent=spent))
+            if total > entry.amount:
+                bad(row, msg("check.paid_back_more_than_spent", total=total, spent=entry.amount))
+    # Each entry as it stands, its values told on the line that gave them.
+    for entry_id, spend in spends.items():
+        entry = entries[entry_id]
+        at = source.get(entry_id, {})
+
+        def where(field: str, spend: Row = spend, at: dict[str, Row] = at) -> Row:
+            return at.get(field, spend)
+
+        if entry.amount <= 0:
+            bad(where("amount"), msg("check.spend_without_amount"))
+        if fold_text(entry.category) not in categories:
+            bad(where("category"), msg("check.unknown_category", category=repr(entry.category)))
+        if entry.method not in METHODS:
+            bad(where("method"), msg("check.unknown_method", method=repr(entry.method)))
+        if where("kind").type != "kind":  # a kind event is checked on its own line
+            if entry.kind not in KINDS:
+                bad(where("kind"), msg("check.unknown_kind", kind=repr(entry.kind)))
+            elif entry.kind == "conditional" and not entry.condition:
+                bad(where("kind"), msg("check.conditional_without_condition"))
+        if REQUESTED in spend.extra:
+            asked = requested_day(spend.extra[REQUESTED])
+            if asked is None:
+                bad(spend, msg("check.requested_not_a_date", requested=quoted(spend.extra[REQUESTED])))
+            elif asked > entry.date:
+                bad(where("date"), msg("check.requested_after_paid", requested=asked.isoformat(),
+                                       paid=entry.date.isoformat()))
+    out.sort(key=lambda p: p.line)
     return out
+
+
+def _sources(book: Book, rows: Sequence[Row]) -> dict[str, dict[str, Row]]:
+    """Per entry with corrections or kind events that stand: the line that last set each
+    field (the fold's answer, :meth:`~maatwerk_cli.core.fold.Book.corrections`); a field
+    not listed comes from the spend itself."""
+    import numpy as np
+
+    about = np.union1d(book.rows_of("amend"), book.rows_of("kind"))
+    about = about[book.entry_of[about] >= 0]
+    out: dict[str, dict[str, Row]] = {}
+    for e in np.unique(book.entry_of[about]).tolist():
+        spend = rows[int(book.spends[e])]
+        setters: dict[int, tuple[str, ...]] = {
+            j: tuple(f for f, _, _ in changes) for j, changes in book.corrections(e).items() if book.live[j]}
+        for j in book.standing_events(e):
+            if book.line_type(j) == "kind":
+                setters[j] = ("kind", "due", "condition")
+        fields: dict[str, Row] = {}
+        for j in sorted(setters):
+            fields.update(dict.fromkeys(setters[j], rows[j]))
+        out[spend.id] = fields
+    return out
+
+
+def _amend_fields(row: Row) -> list[Msg]:
+    """What is wrong with the fields a correction names (its values are judged on the
+    entry they make, above)."""
+    from ..core.fold import requested_day
+    from ..core.receipts import RECEIPT
+
+    fields = row.extra.get("amended")
+    known = (*AMENDABLE, RECEIPT)  # a receipt given later: ops/receipts.py checks its file
+    if not isinstance(fields, list) or not fields or any(f not in known for f in fields):
+        named = ", ".join(map(_shown, fields)) if isinstance(fields, list) and fields else _shown(fields)
+        return [msg("check.amend_fields", fields=quoted(named), choices=known)]
+    if "date" in fields and requested_day(row.extra.get("date")) is None:
+        return [msg("check.amend_date_not_a_date", date=quoted(_shown(row.extra.get("date"))))]
+    return []
+
+
+def _shown(value: object) -> str:
+    """A value from a line's extra cell as a message shows it: text as it is, else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _check_privacy(rows: Sequence[Row], name: str) -> list[Problem]:

@@ -54,9 +54,12 @@ HEADERS = {
     "reason": "reason", "reden": "reason",
     "second_opinion": "second_opinion", "second opinion": "second_opinion",
     "tweede mening": "second_opinion", "tweede_mening": "second_opinion",
+    "id": "id", "nummer": "id",
     "receipt": "receipt", "bon": "receipt",
 }
 REQUIRED = ("date", "amount", "category")
+#: What a row with an id (a correction of that spend) may correct: an empty cell keeps the value.
+CORRECTS = ("category", "note", "household", "date", "method", "kind", "due", "condition", "amount")
 
 
 #: The option that lets a date after today through.
@@ -67,9 +70,10 @@ ALLOW_FUTURE = Opt("allow-future")
 class ImportResult:
     """What an import did or would do.
 
-    count: rows that are (or would be) recorded; problems: every bad row; nothing is
-    written when there are any. first_id, last_id: the ids given (empty on a dry run).
-    skipped: rows left out because they were imported before (``new_only``).
+    count: new spends that are (or would be) recorded; problems: every bad row; nothing is
+    written when there are any. first_id, last_id: the ids the new spends got (empty on a
+    dry run). skipped: rows left out because they were imported before (``new_only``).
+    corrected: the rows with an id, each a correction of that spend.
     """
 
     count: int
@@ -77,6 +81,17 @@ class ImportResult:
     first_id: str = ""
     last_id: str = ""
     skipped: tuple[Skipped, ...] = ()
+    corrected: tuple[Corrected, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Corrected:
+    """A row with an id: the spend it corrects (``id``) and the id of the ``amend`` line
+    written for it (``correction``; empty on a dry run)."""
+
+    row: int
+    id: str
+    correction: str = ""
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -211,8 +226,11 @@ def import_entries(
             seen[field] = cell
         fields.append(field)
     present = {f for f in fields if f}
-    missing: list[str | Msg] = [f for f in REQUIRED if f not in present]
-    if "team" not in present and not team:
+    # A sheet with an id column may hold corrections only; a new row still needs these.
+    missing: list[str | Msg] = [f for f in REQUIRED if f not in present and "id" not in present]
+    if "id" in present and "reason" not in present:
+        missing.append("reason")
+    if "team" not in present and not team and "id" not in present:
         missing.append(msg("import.team_missing", option=Opt("team")))
     if missing:
         problems.append(Problem(name, number, str(msg("import.missing_columns", columns=missing))))
@@ -247,8 +265,12 @@ def _check_and_write(
     from .receipts import load as load_receipt
     from .record import spend_cells
 
-    per_team: dict[str, list[dict[str, str]]] = {}
     receipts: dict[tuple[str, int], Loaded] = {}
+
+    per_team: dict[str, list[dict[str, str]]] = {}
+    # Per team, what each line is: the row it comes from and, for a correction, its spend.
+    made: dict[str, list[tuple[int, str]]] = {}
+    read: dict[str, Any] = {}
     count = 0
     prints, skipped = _imported_before(folder, name, all_rows, fields, default_team, again=again,
                                        new_only=new_only)
@@ -285,7 +307,20 @@ def _check_and_write(
         if unsafe is not None:
             problems.append(Problem(name, number, str(msg("import.unsafe_char", field=unsafe[0], char=unsafe[1]))))
             continue
+        if values.get("id"):
+            try:
+                slug, line = _correction(folder, values, read, per_team, default_team, allow_future)
+            except (MaatwerkError, InvalidOperation) as exc:
+                problems.append(Problem(name, number, str(exc)))
+                continue
+            per_team.setdefault(slug, []).append(line)
+            made.setdefault(slug, []).append((number, line["ref"]))
+            continue
         try:
+            # In a sheet with an id column, a row without one is a new spend: say so.
+            absent = [f for f in REQUIRED if f not in values or ("id" in values and not values[f])]
+            if absent:
+                raise InputError(msg("import.new_row_needs", columns=absent))
             slug = values.get("team", "").lower() or default_team or ""
             if not slug:
                 raise InputError(msg("import.team_empty"))
@@ -319,23 +354,99 @@ def _check_and_write(
             problems.append(Problem(name, number, str(exc)))
             continue
         cells_out["extra"] = _with_row(cells_out.get("extra", ""), prints[number])
-        per_team.setdefault(team_of := cells_out.pop("_team"), []).append(cells_out)
+        slug = cells_out.pop("_team")
+        per_team.setdefault(slug, []).append(cells_out)
+        made.setdefault(slug, []).append((number, ""))
         if loaded is not None:
-            receipts[(team_of, len(per_team[team_of]) - 1)] = loaded
+            receipts[(slug, len(per_team[slug]) - 1)] = loaded
         count += 1
     advance(CHECKING, total, total)
     if progress:
         progress(total, total)
+    if not problems and any(made.values()) and any(ref for rows in made.values() for _, ref in rows):
+        problems.extend(_cash_after(folder, name, read, per_team, made))
     if problems:
         return ImportResult(0, tuple(problems))
-    if count == 0:
+    fixes = sum(1 for rows in made.values() for _, ref in rows if ref)
+    if count == 0 and not fixes:
         if skipped:
             return ImportResult(0, (), skipped=tuple(skipped))
         return ImportResult(0, (Problem(name, 0, str(msg("import.no_rows"))),))
     if dry_run:
-        return ImportResult(count, (), skipped=tuple(skipped))
-    ids = append_with_receipts(folder, per_team, receipts)
-    return ImportResult(count, (), ids[0], ids[-1], tuple(skipped))
+        corrected = tuple(Corrected(number, ref) for rows in made.values() for number, ref in rows if ref)
+        return ImportResult(count, (), skipped=tuple(skipped), corrected=tuple(sorted(corrected)))
+    ids = append_with_receipts(folder, per_team, receipts)  # team by team, in the order of per_team
+    order = [what for team in per_team for what in made[team]]
+    new = [i for i, (_, ref) in zip(ids, order, strict=True) if not ref]
+    corrected = tuple(sorted(Corrected(number, ref, i) for i, (number, ref) in zip(ids, order, strict=True) if ref))
+    return ImportResult(count, (), new[0] if new else "", new[-1] if new else "", tuple(skipped), corrected)
+
+
+def _correction(
+    folder: Any, values: dict[str, str], read: dict[str, Any], pending: dict[str, list[dict[str, str]]],
+    default_team: str | None, allow_future: bool,
+) -> tuple[str, dict[str, str]]:
+    """A row with an id: the ``amend`` line that corrects that spend with the row's
+    non-empty cells, checked as ``maatwerk amend`` checks one (against the journal with the
+    sheet's earlier rows after it); (team, line)."""
+    from ..core.fold import fold_with
+    from .record import COLUMNS, KEEP, Correction, amend_cells, find
+
+    found = find(folder, values["id"], read)
+    book = found.folded.book
+    if found.entry < 0:
+        raise InputError(msg("entry.not_a_spend", id=values["id"].strip().lower(), type=book.line_type(found.line)))
+    slug = found.folded.team
+    team = values.get("team", "").strip().lower() or default_team or ""
+    if team and team != slug:
+        raise InputError(msg("import.id_of_other_team", id=values["id"].strip().lower(), team=team))
+    fixed = [f for f, v in values.items() if v and f not in (*CORRECTS, "id", "team", "reason", "by")]
+    if fixed:
+        raise InputError(msg("import.not_correctable", columns=fixed))
+    if not values.get("reason"):
+        raise InputError(msg("import.correction_without_reason"))
+    given: dict[str, Any] = {f: KEEP for f in CORRECTS}
+    for f in ("category", "note", "household", "condition"):
+        if values.get(f):
+            given[f] = values[f]
+    if values.get("date"):
+        given["date"] = parse_date(values["date"], allow_future=allow_future, allow_flag=ALLOW_FUTURE)
+    if values.get("due"):
+        given["due"] = parse_date(values["due"], what="due", allow_future=True)
+    if values.get("amount"):
+        given["amount"] = parse_amount(values["amount"])
+    if values.get("method"):
+        given["method"] = resolve_choice(values["method"], METHOD_ALIASES, "method")
+    if values.get("kind"):
+        given["kind"] = resolve_choice(values["kind"], KIND_ALIASES, "kind")
+    correction = Correction.of(reason=values["reason"], by=values.get("by") or None, values=given,
+                               offer_flag=False, nothing=msg("import.correction_of_nothing"))
+    if pending.get(slug):
+        book = fold_with(book, pending[slug])
+    # A rule of thumb is overridden on purpose, one spend at a time: with ``maatwerk amend``.
+    proceed = msg("rules.proceed_amend_import", id=book.line_id(found.line))
+    line = amend_cells(folder, book, found.entry, correction, words=COLUMNS, proceed=proceed)
+    return slug, line
+
+
+def _cash_after(folder: Any, name: str, read: dict[str, Any], per_team: dict[str, list[dict[str, str]]],
+                made: dict[str, list[tuple[int, str]]]) -> list[Problem]:
+    """New cash spends and corrections of cash spends in one sheet: the cash box of each
+    team, with all of the sheet's lines after its journal, must not go below zero where it
+    did not before."""
+    from ..core.fold import fold_with
+
+    out = []
+    for slug, lines in per_team.items():
+        if not any(ref for _, ref in made[slug]):
+            continue
+        book = read[slug].book if slug in read else folder.book(slug).book
+        after = fold_with(book, lines)
+        low, where = after.cash_lowest()
+        if low < 0 and book.cash_lowest()[0] >= 0:
+            out.append(Problem(name, 0, str(msg("import.cash_below_zero", team=slug, id=after.line_id(where),
+                                                   amount=Decimal(low).scaleb(-2)))))
+    return out
 
 
 def _formula_problem(header: Sequence[str], columns: Sequence[int]) -> str:
@@ -364,6 +475,8 @@ def _imported_before(
         if not any(c.strip() for c in cells):
             continue
         values = {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
+        if values.get("id"):
+            continue  # a correction: ``amend`` says when it changes nothing
         team = values.get("team", "").strip().lower() or default_team or ""
         teams.add(team)
         prints[number] = fingerprint(values, team)

@@ -28,6 +28,7 @@ from ..core.errors import InputError, NotFoundError
 from ..core.messages import Msg, Opt, msg
 from ..core.money import format_plain
 from ..core.privacy import guard, household, household_pattern
+from ..core.receipts import RECEIPT
 from ..core.records import KINDS, METHODS, OUTCOMES, TEGENPRESTATIE_STATUSES, Entry, split_id
 from ..core.text import clean_text, resolve_category
 from ..store.journal import extra_text
@@ -467,136 +468,26 @@ def amend(
     a note, household, due date or condition. ``receipt``: a file that proves the spend
     (field ``receipt``; stored before the line, taken back when the line is not written).
     Returns the line as written."""
-    from ..core.fold import fold_with
-
-    text = clean_text(reason, "reason")
-    if not text:
-        raise InputError(msg("amend.no_reason", option=Opt("reason")))
-    who = clean_text(by, "by", limit=100)
-    given = {name: value for name, value in (
-        ("category", category), ("note", note), ("household", household_code), ("date", date),
-        ("method", method), ("kind", kind), ("due", due), ("condition", condition),
-        ("amount", amount)) if value is not KEEP}
     loaded = None
     if receipt is not KEEP and receipt is not None:
         from .receipts import load
 
         loaded = load(folder, receipt)
-    elif not given:
-        raise InputError(msg("amend.nothing"))
-    if "amount" in given and (given["amount"] is None or given["amount"] <= 0):
-        raise InputError(msg("spend.not_positive"))
-    if given.get("method", "pin") not in METHODS:
-        raise InputError(msg("spend.unknown_method", method=repr(given["method"]), choices=METHODS))
-    if given.get("kind", "gift") not in KINDS:
-        raise InputError(msg("spend.unknown_kind", kind=repr(given["kind"]), choices=KINDS))
-    if "date" in given and given["date"] is None:
-        raise InputError(msg("amend.no_date"))
-    texts = {"note": clean_text(given.get("note"), "note"),
-             "condition": clean_text(given.get("condition"), "condition"), "reason": text, "by": who}
-    guard(texts, allow_personal_data, offer_flag=True)
+    correction = Correction.of(reason=reason, by=by, allow_personal_data=allow_personal_data, values={
+        "category": category, "note": note, "household": household_code, "date": date, "method": method,
+        "kind": kind, "due": due, "condition": condition, "amount": amount}, receipt=loaded)
     folder.require()
     with folder.lock():
         folded, index = find_entry(folder, entry_id)
-        book = folded.book
-        entry = book.entry(index)
-        if entry.voided:
-            raise InputError(msg("event.entry_voided", id=entry.id, reason=entry.void_reason))
-        new: dict[str, Any] = {"category": entry.category, "note": entry.note, "household": entry.household,
-               "date": entry.date, "method": entry.method, "kind": entry.kind, "due": entry.due,
-               "condition": entry.condition, "amount": entry.amount}
-        if "category" in given:
-            new["category"] = resolve_category(given["category"], folder.settings.categories)
-        if "household" in given:
-            new["household"] = household_of(folder, given["household"])
-        for name in ("note", "condition"):
-            if name in given:
-                new[name] = texts[name]
-        for name in ("date", "method", "kind", "due", "amount"):
-            if name in given:
-                new[name] = given[name]
-        if "kind" in given:
-            if new["kind"] != entry.kind and (entry.repaid > 0 or entry.recovered > 0):
-                raise InputError(msg("amend.kind_with_repayments", id=entry.id))
-            if new["kind"] != "loan" and "due" not in given:
-                new["due"] = None
-            if new["kind"] != "conditional" and "condition" not in given:
-                new["condition"] = ""
-        if new["due"] is not None and new["kind"] != "loan":
-            raise InputError(OPTIONS.due_not_loan)
-        if new["condition"] and new["kind"] != "conditional":
-            raise InputError(OPTIONS.condition_not_conditional)
-        if new["kind"] == "conditional" and not new["condition"]:
-            raise InputError(OPTIONS.needs_condition)
-        if new["due"] is not None and new["due"] < new["date"]:
-            raise InputError(msg("spend.due_before_date"))
-        if entry.requested is not None and entry.requested > new["date"]:
-            _late_request(entry.requested, new["date"])
-        changed = [name for name in given if new[name] != getattr(entry, name)]
-        if {"kind", "due", "condition"} & set(given):
-            changed += [n for n in ("kind", "due", "condition")
-                        if n not in changed and new[n] != getattr(entry, n)]
-        now = book.receipts().get(index)
-        new_receipt = loaded is not None and (now is None or now.sha256 != loaded.sha256)
-        if not changed and not new_receipt:
-            raise InputError(msg("amend.no_change", id=entry.id))
-        bank_ref = str(entry.extra.get("bank_ref", ""))
-        if bank_ref and ("amount" in changed or "method" in changed):
-            _check_bank_link(folder, entry, bank_ref, new["amount"], new["method"])
-        fields = [name for name in ("category", "note", "household", "date", "method", "kind", "due",
-                                    "condition", "amount") if name in changed]
-        if {"kind", "due", "condition"} & set(fields):
-            fields = [f for f in fields if f not in ("kind", "due", "condition")] + ["kind", "due", "condition"]
-        more: dict[str, Any] = {"amended": fields}
-        if loaded is not None and new_receipt:
-            from ..core.receipts import RECEIPT
-
-            more["amended"] = [*fields, RECEIPT]
-            more[RECEIPT] = loaded.receipt(entry.id).cell()
-        if "date" in fields:
-            more["date"] = new["date"].isoformat()
-        if allow_personal_data:
-            more["personal_data_allowed"] = True
-        slug = entry.team
-        spend_view = {"_team": slug, "date": new["date"].isoformat(), "amount": format_plain(new["amount"]),
-                      "category": new["category"], "method": new["method"], "household": new["household"]}
-        if {"date", "amount", "category", "method", "household"} & set(fields):
-            from .rules import PROCEED_AMEND, SpendRules
-
-            checker = SpendRules(folder, proceed=PROCEED_AMEND)
-            without = fold_with(book, [{"type": "void", "date": today().isoformat(), "ref": entry.id}])
-            checker.leave_out(slug, without)
-            hit = checker.check(spend_view, reason=text if override else "",
-                                second_opinion=entry.second_opinion)
-            if hit:
-                more["rules"] = hit
-        line = {"type": "amend", "date": today().isoformat(), "ref": entry.id, "reason": text, "by": who,
-                "extra": extra_text(more)}
-        for name in fields:
-            value = new[name]
-            if name == "date":
-                continue
-            if name == "due":
-                line["due"] = value.isoformat() if value is not None else ""
-            elif name == "amount":
-                line["amount"] = format_plain(value)
-            else:
-                line[name] = str(value)
-        after = fold_with(book, [line])
-        if after.overpaid()[index] > 0:
-            raise InputError(msg("amend.less_than_paid_back", id=entry.id, amount=new["amount"],
-                                 paid_back=entry.repaid + entry.recovered))
-        low, where = after.cash_lowest()
-        if low < 0 and book.cash_lowest()[0] >= 0:
-            raise InputError(msg("amend.cash_below_zero", team=slug, id=after.line_id(where),
-                                 amount=Decimal(low).scaleb(-2)))
-        if loaded is None or not new_receipt:
+        line = amend_cells(folder, folded.book, index, correction, override=override)
+        slug = folded.team
+        if loaded is None or f'"{RECEIPT}"' not in line["extra"]:
             written = folder.append(slug, [line])[0]
         else:
             from ..store import receipts as files
 
             # Named by the entry's id, known before the line: the file first, then the line.
-            stored = files.put(folder, slug, loaded.receipt(entry.id).name, loaded.data)
+            stored = files.put(folder, slug, loaded.receipt(line["ref"]).name, loaded.data)
             try:
                 written = folder.append(slug, [line])[0]
             except BaseException:
@@ -605,8 +496,160 @@ def amend(
     return Recorded(written, slug, line)
 
 
-def _check_bank_link(folder: LedgerFolder, entry: Entry, ref: str, amount: Decimal, method: str) -> None:
-    """A spend linked to a bank line stays one: paid by card or invoice, the line's amount."""
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """What a correction gives, checked on its own (before the entry is read): the reason,
+    who, the values given by field (:data:`~maatwerk_cli.core.records.AMENDABLE`; ``None``
+    clears a note, household, due date or condition) and the free texts cleaned."""
+
+    reason: str
+    by: str
+    given: Mapping[str, Any]
+    texts: Mapping[str, str]
+    allow_personal_data: bool = False
+    receipt: Loaded | None = None
+
+    @classmethod
+    def of(cls, *, reason: str, by: str | None, values: Mapping[str, Any], allow_personal_data: bool = False,
+           offer_flag: bool = True, nothing: Msg | None = None, receipt: Loaded | None = None) -> Correction:
+        """The values (``KEEP`` for those not given) checked: a reason, something to
+        correct, a positive amount, a known method and kind, a date, no personal data."""
+        text = clean_text(reason, "reason")
+        if not text:
+            raise InputError(msg("amend.no_reason", option=Opt("reason")))
+        who = clean_text(by, "by", limit=100)
+        given = {name: value for name, value in values.items() if value is not KEEP}
+        if not given and receipt is None:
+            raise InputError(nothing or msg("amend.nothing"))
+        if "amount" in given and (given["amount"] is None or given["amount"] <= 0):
+            raise InputError(msg("spend.not_positive"))
+        if given.get("method", "pin") not in METHODS:
+            raise InputError(msg("spend.unknown_method", method=repr(given["method"]), choices=METHODS))
+        if given.get("kind", "gift") not in KINDS:
+            raise InputError(msg("spend.unknown_kind", kind=repr(given["kind"]), choices=KINDS))
+        if "date" in given and given["date"] is None:
+            raise InputError(msg("amend.no_date"))
+        texts = {"note": clean_text(given.get("note"), "note"),
+                 "condition": clean_text(given.get("condition"), "condition"), "reason": text, "by": who}
+        guard(texts, allow_personal_data, offer_flag=offer_flag)
+        return cls(text, who, given, texts, allow_personal_data, receipt)
+
+
+def amend_cells(
+    folder: LedgerFolder, book: Book, index: int, correction: Correction, *, override: bool = False,
+    words: Wording = OPTIONS, proceed: Msg | None = None,
+) -> dict[str, str]:
+    """The ``amend`` line that makes entry ``index`` of ``book`` what ``correction`` says,
+    checked against the entry as ``book`` has it (a journal as read under the lock, or with
+    an import's earlier corrections appended); writes nothing. ``words`` and ``proceed``:
+    how messages name what was given (options, or an import's columns)."""
+    from ..core.fold import fold_with
+
+    given, texts, text = correction.given, correction.texts, correction.reason
+    entry = book.entry(index)
+    if entry.voided:
+        raise InputError(msg("event.entry_voided", id=entry.id, reason=entry.void_reason))
+    new: dict[str, Any] = {"category": entry.category, "note": entry.note, "household": entry.household,
+           "date": entry.date, "method": entry.method, "kind": entry.kind, "due": entry.due,
+           "condition": entry.condition, "amount": entry.amount}
+    if "category" in given:
+        new["category"] = resolve_category(given["category"], folder.settings.categories)
+    if "household" in given:
+        new["household"] = household_of(folder, given["household"])
+    for name in ("note", "condition"):
+        if name in given:
+            new[name] = texts[name]
+    for name in ("date", "method", "kind", "due", "amount"):
+        if name in given:
+            new[name] = given[name]
+    if "kind" in given:
+        if new["kind"] != entry.kind and (entry.repaid > 0 or entry.recovered > 0):
+            raise InputError(msg("amend.kind_with_repayments", id=entry.id))
+        if new["kind"] != "loan" and "due" not in given:
+            new["due"] = None
+        if new["kind"] != "conditional" and "condition" not in given:
+            new["condition"] = ""
+    if new["due"] is not None and new["kind"] != "loan":
+        raise InputError(words.due_not_loan)
+    if new["condition"] and new["kind"] != "conditional":
+        raise InputError(words.condition_not_conditional)
+    if new["kind"] == "conditional" and not new["condition"]:
+        raise InputError(words.needs_condition)
+    if new["due"] is not None and new["due"] < new["date"]:
+        raise InputError(msg("spend.due_before_date"))
+    if entry.requested is not None and entry.requested > new["date"]:
+        _late_request(entry.requested, new["date"])
+    if new["date"] > entry.date:
+        # Money paid back on a spend is paid after it: a repayment or recovery recorded
+        # stays on or after the spend's date, as ``repay`` and ``recover`` require.
+        for j in book.standing_events(index):
+            if book.line_type(j) in ("repay", "recovered") and book.line_day(j) < new["date"]:
+                raise InputError(msg("amend.date_after_paid_back", id=entry.id, date=new["date"],
+                                     line=book.line_id(j), paid=book.line_day(j)))
+    changed = [name for name in given if new[name] != getattr(entry, name)]
+    if {"kind", "due", "condition"} & set(given):
+        changed += [n for n in ("kind", "due", "condition")
+                    if n not in changed and new[n] != getattr(entry, n)]
+    loaded = correction.receipt
+    now = book.receipts().get(index)
+    new_receipt = loaded is not None and (now is None or now.sha256 != loaded.sha256)
+    if not changed and not new_receipt:
+        raise InputError(msg("amend.no_change", id=entry.id))
+    bank_ref = str(entry.extra.get("bank_ref", ""))
+    if bank_ref and ("amount" in changed or "method" in changed or "date" in changed):
+        _check_bank_link(folder, entry, bank_ref, new["amount"], new["method"], new["date"])
+    fields = [name for name in ("category", "note", "household", "date", "method", "kind", "due",
+                                "condition", "amount") if name in changed]
+    if {"kind", "due", "condition"} & set(fields):
+        fields = [f for f in fields if f not in ("kind", "due", "condition")] + ["kind", "due", "condition"]
+    more: dict[str, Any] = {"amended": fields}
+    if loaded is not None and new_receipt:
+        more["amended"] = [*fields, RECEIPT]
+        more[RECEIPT] = loaded.receipt(entry.id).cell()
+    if "date" in fields:
+        more["date"] = new["date"].isoformat()
+    if correction.allow_personal_data:
+        more["personal_data_allowed"] = True
+    slug = entry.team
+    spend_view = {"_team": slug, "date": new["date"].isoformat(), "amount": format_plain(new["amount"]),
+                  "category": new["category"], "method": new["method"], "household": new["household"]}
+    if {"date", "amount", "category", "method", "household"} & set(fields):
+        from .rules import PROCEED_AMEND, SpendRules
+
+        checker = SpendRules(folder, proceed=proceed or PROCEED_AMEND)
+        without = fold_with(book, [{"type": "void", "date": today().isoformat(), "ref": entry.id}])
+        checker.leave_out(slug, without)
+        hit = checker.check(spend_view, reason=text if override else "",
+                            second_opinion=entry.second_opinion)
+        if hit:
+            more["rules"] = hit
+    line = {"type": "amend", "date": today().isoformat(), "ref": entry.id, "reason": text, "by": correction.by,
+            "extra": extra_text(more)}
+    for name in fields:
+        value = new[name]
+        if name == "date":
+            continue
+        if name == "due":
+            line["due"] = value.isoformat() if value is not None else ""
+        elif name == "amount":
+            line["amount"] = format_plain(value)
+        else:
+            line[name] = str(value)
+    after = fold_with(book, [line])
+    if after.overpaid()[index] > 0:
+        raise InputError(msg("amend.less_than_paid_back", id=entry.id, amount=new["amount"],
+                             paid_back=entry.repaid + entry.recovered))
+    low, where = after.cash_lowest()
+    if low < 0 and book.cash_lowest()[0] >= 0:
+        raise InputError(msg("amend.cash_below_zero", team=slug, id=after.line_id(where),
+                             amount=Decimal(low).scaleb(-2)))
+    return line
+
+
+def _check_bank_link(folder: LedgerFolder, entry: Entry, ref: str, amount: Decimal, method: str,
+                     date: dt.date) -> None:
+    """A spend linked to a bank line stays one: paid by card or invoice, the line's amount,
+    and spent on or before the day the bank booked it."""
     from .bank import find_line, read_bank
 
     if method == "contant":
@@ -619,6 +662,8 @@ def _check_bank_link(folder: LedgerFolder, entry: Entry, ref: str, amount: Decim
     if line.amount != amount:
         raise InputError(msg("amend.bank_amount_differs", id=entry.id, ref=line.ref, bank=line.amount,
                              amount=amount))
+    if date > line.date:
+        raise InputError(msg("amend.bank_date_before", id=entry.id, ref=line.ref, bank=line.date, date=date))
 
 
 @dataclass(frozen=True, slots=True)

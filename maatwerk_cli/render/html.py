@@ -4,11 +4,16 @@ The page holds its CSS and its charts (inline SVG, :mod:`maatwerk_cli.render.cha
 has no script and refers to nothing outside itself, so opening it makes no request. Every
 chart stands above the table of its figures. The tables are the views of the reports
 (:mod:`maatwerk_cli.render.views` and :mod:`~maatwerk_cli.render.listings`): the same
-records and columns as ``--format json`` of each command, written the Dutch way; each cell
+records and columns as ``--format json`` of each command (``compare`` without the budget,
+spent and used of the utilisation table), written the Dutch way; each cell
 also carries the JSON value (``data-key``, ``data-value``) so a test or a script can read
 the figures back exactly. The charts are drawn from the same (possibly redacted) records.
 
-For print (and the PDF), A4: every section starts on a new page and no chart is split.
+For print (and the PDF), A4: the sections follow one another (a heading never ends a page,
+no chart or table row is split), so the report reads the same for 6 budget holders or 42:
+the summary tells of a few and names the others, a section with nothing to show is one line,
+charts leave out what would be empty bars (the tables keep every budget holder) and a team's
+name never breaks at its hyphen.
 
 Every text is English in the code (the key) and Dutch in ``locale/nl/report.po``, made with
 :func:`~maatwerk_cli.core.messages.tr` while the page is made: Dutch by default, English with
@@ -20,8 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
@@ -218,15 +225,43 @@ def table(view: View, report: str, *, columns: Sequence[Column] | None = None, t
     if total and view.total is not None:
         rows.append(_row(view.total, cols, _total_text(show), is_total=True))
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    dense = " dense" if _min_width(cols, [*view.records, *([view.total] if total and view.total else [])],
+                                   show) > DENSE else ""
     body = "".join(rows)
     notes = ""
     if cut:  # the whole of every text cut short in the table, under it, by its number
         notes = (f'<ol class="cut" data-report="{escape(report)}">'
                  + "".join(f'<li id="{escape(report)}-{n}">{escape(text)}</li>' for n, text in enumerate(cut, 1))
                  + "</ol>")
-    return (f'<table class="figures" data-report="{escape(report)}">{cap}<thead><tr>{head}</tr></thead>'
+    return (f'<table class="figures{dense}" data-report="{escape(report)}">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>{notes}")
 
+
+#: A table that needs more than this many characters' width (its columns side by side, each
+#: as wide as its longest word or unbreakable figure, with its padding) is printed smaller:
+#: wider than A4, the browser would print every page smaller. Measured in Chromium, a table
+#: of 8.5 pt is at least 5.8 to 6 px wide per character so counted; A4 has 703 px between
+#: the margins, some 118 characters; a little is kept in hand for wider fonts.
+DENSE = 112
+#: A column's padding, in characters.
+PADDING = 1.3
+
+
+def _min_width(cols: Sequence[Column], records: Sequence[Record], show: Show) -> float:
+    """The narrowest a table can be, in characters: per column the longest word of its title
+    or of a cell (a figure, date, id or name is one word: it never wraps), plus padding."""
+    width = 0.0
+    for c in cols:
+        title = tr(c.header) + (" (€)" if c.kind == "money" else "")
+        widest = max((len(w) for w in title.split()), default=0)
+        whole = _align(c) != "txt"
+        for r in records:
+            text = show(c, r.get(c.key))
+            if c.key in CUT and len(text) > CUT[c.key]:
+                text = shorten(text, CUT[c.key]) + "00"  # and its footnote's number
+            widest = max(widest, len(text) if whole else max((len(w) for w in text.split()), default=0))
+        width += widest + PADDING
+    return width
 
 #: Columns of long free text, cut in a table cell to about this many characters (a condition
 #: would wrap to six lines in a narrow column); the whole text is numbered under the table.
@@ -243,10 +278,14 @@ def shorten(text: str, most: int) -> str:
     return head.rstrip(" ,;:") + "…"
 
 
+#: Columns whose text is a name that must never break (``rdam-01`` would at its hyphen).
+NAMES = frozenset({"team"})
+
+
 def _align(c: Column) -> str:
     if c.kind in ("money", "fraction", "int", "number"):
         return "num"
-    return "txt nowrap" if c.kind in ("date", "id", "year") else "txt"
+    return "txt nowrap" if c.kind in ("date", "id", "year") or c.key in NAMES else "txt"
 
 
 def _row(record: Record, cols: Sequence[Column], show: Show, is_total: bool = False,
@@ -279,6 +318,8 @@ class Section:
     key: str
     title: str
     body: str
+    #: Nothing to show but one sentence: the section is that one line under its heading, not a page.
+    brief: bool = False
 
 
 def _f(value: Any) -> float:
@@ -319,6 +360,32 @@ def team_sentence(r: Record, year: int) -> str:
               "the budget.", **figures)
 
 
+#: The summary tells of at most this many budget holders per group (over budget, behind) in
+#: a sentence each, the most urgent first; the others are named with their share in one
+#: paragraph, and all are in the utilisation table (so the summary stays on its first page).
+SUMMARY_TEAMS = 5
+
+
+def _urgency(r: Record) -> float:
+    """Sorts the most urgent first: over budget, the highest projection to budget; behind, the
+    least spent share."""
+    if r["status"] == "over":
+        budget = _f(r["budget"])
+        return -(max(_f(r["projected"]), _f(r["spent"])) / budget) if budget > 0 else -math.inf
+    return _f(r["utilisation"])
+
+
+def _with_names(text: str, names: Sequence[str]) -> str:
+    """``text`` escaped, each budget holder's name in it kept on one line (never broken at
+    its hyphen: ``rdam-01``)."""
+    out = escape(text)
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        safe = escape(name)
+        out = re.sub(rf"(?<![\w>&\"=-]){re.escape(safe)}(?![\w<-])",
+                     lambda m: f'<span class="name">{m.group(0)}</span>', out)
+    return out
+
+
 #: The summary's tiles: a fixed id (``data-tile``, the same in every language) and the label.
 TILES = (("budget", N_("Budget")), ("besteed", N_("Spent")), ("benut", N_("Used")), ("tempo", N_("Pace")),
          ("achter", N_("Behind")), ("over budget", N_("Over budget")))
@@ -353,15 +420,38 @@ def summary(ov: Overview, v: Mapping[str, View]) -> Section:
         "and over budget when it has spent more than its budget or will at this pace.",
         date=date_long(ov.as_of), expected=pct(expected), year=ov.year, budget=eur(t.get("budget")),
         spent=eur(t.get("spent")), used=pct(t.get("utilisation")), share=pct(share), behind=pct(share * expected))))
+    names = [str(r["team"]) for r in records]
     headings = ((over, N_("Over budget, or heading there ({count} of {total})")),
                 (behind, N_("Behind the pace ({count} of {total})")))
     for group, heading in headings:
         if group:
-            items = "".join(f'<li class="{escape(str(r["status"]))}">{escape(team_sentence(r, ov.year))}</li>'
-                            for r in group)
-            many = " many" if len(group) > 8 else ""
+            status = str(group[0]["status"])
+            # The furthest over (or behind) first; a sentence for a few, the others by name.
+            ordered = sorted(group, key=lambda r: (_urgency(r), str(r["team"])))
+            items = ""
+            nothing = [r for r in ordered if status == "under" and Decimal(r["spent"]) == 0]
+            if len(group) > SUMMARY_TEAMS and len(nothing) > 1:
+                # Many that have spent nothing: one sentence names them all.
+                ordered = [r for r in ordered if r not in nothing]
+                listed = ", ".join(f'<span class="name">{escape(str(r["team"]))}</span>' for r in nothing)
+                said = tr("{n:plural:budget holder has|budget holders have} spent nothing in {year} yet:",
+                          n=len(nothing), year=ov.year)
+                items += f'<li class="{escape(status)}">{escape(said)} {listed}.</li>'
+            room = SUMMARY_TEAMS - (1 if items else 0)
+            told, rest = ordered[:room], sorted(ordered[room:], key=lambda r: str(r["team"]))
+            items += "".join(f'<li class="{escape(status)}">{_with_names(team_sentence(r, ov.year), names)}</li>'
+                             for r in told)
             parts.append(f"<h3>{escape(tr(heading, count=len(group), total=n))}</h3>"
-                         f'<ul class="sentences{many}" data-status="{escape(str(group[0]["status"]))}">{items}</ul>')
+                         f'<ul class="sentences" data-status="{escape(status)}">{items}</ul>')
+            if rest:
+                said = (tr("Also over budget or heading there ({n}):", n=len(rest)) if status == "over"
+                        else tr("Also behind the pace ({n}):", n=len(rest)))
+                listed = ", ".join(f'<span class="name">{escape(str(r["team"]))}</span> {escape(pct(r["utilisation"]))}'
+                                   for r in rest)
+                where = (f'<a href="#benutting">{escape(tr("Utilisation against the pace"))}</a>')
+                every = escape(tr("Every budget holder is in the table of {section}.", section="\0")).replace(
+                    "\0", where)
+                parts.append(f'<p class="others" data-status="{escape(status)}">{escape(said)} {listed}. {every}</p>')
     if not behind and not over:
         parts.append(_p(tr("No budget holder is behind or going over its budget.")))
     more = []
@@ -440,21 +530,32 @@ def months(ov: Overview, v: Mapping[str, View]) -> Section:
     for r in v["months"].records:
         per.setdefault(str(r["team"]), []).append(r)
     small = []
+    idle = [team for team, rs in per.items() if not any(_f(r["spent"]) for r in rs)]
     for team, rs in per.items():
+        if team in idle:  # a flat line at nothing: named below instead
+            continue
         last = rs[-1]
         used = _f(last["cumulative"]) / _f(last["budget"]) if _f(last["budget"]) else None
         chart = ch.lines(f"cumulative-{team}", tr("{team}: spent per month against the pace", team=team), ov.year,
                          [spent_line(rs), pace_line(rs)], levels=[ch.Level(_f(last["budget"]), tr("budget"))],
                          frame=ch.Frame(width=200, height=110, small=True))
         figure = f"{eur(last['cumulative'])} ({pct(used)})" if used is not None else eur(last["cumulative"])
-        small.append(f'<figure class="multiple"><figcaption><b>{escape(team)}</b> {escape(figure)}'
+        small.append(f'<figure class="multiple"><figcaption><b class="name">{escape(team)}</b> {escape(figure)}'
                      f"</figcaption>{chart}</figure>")
     body = (_figure(big, tr("The blue line is what has been spent up to the end of each month, the dotted line what "
                             "an even pace over the year expects."))
             + table(total, "months_total", total=False, caption=tr("All budget holders together"))
-            + f'<h3>{escape(tr("Per budget holder"))}</h3><div class="multiples">' + "".join(small) + "</div>"
-            + _month_matrix(v["months"], ov))
+            + f'<h3>{escape(tr("Per budget holder"))}</h3>'
+            + f'<div class="multiples{" many" if len(small) > MANY_MULTIPLES else ""}">' + "".join(small) + "</div>")
+    if idle:
+        body += (f'<p class="others">{escape(tr("Nothing spent yet ({n}):", n=len(idle)))} '
+                 + ", ".join(f'<span class="name">{escape(t)}</span>' for t in idle) + ".</p>")
+    body += _month_matrix(v["months"], ov)
     return Section("verloop", tr("Spending per month"), body)
+
+
+#: More small charts than this print four to a row rather than three (42 teams: a page less).
+MANY_MULTIPLES = 12
 
 
 def _month_matrix(view: View, ov: Overview) -> str:
@@ -472,12 +573,16 @@ def _month_matrix(view: View, ov: Overview) -> str:
         tds = "".join(
             f'<td class="num" data-key="{escape(m)}" data-value="{escape(_json_literal(cells[m]["cumulative"], col))}">'
             f'{escape(format_eur(Decimal(cells[m]["cumulative"]), symbol=False))}</td>' for m in months)
-        rows.append(f'<tr><td class="txt" data-key="team" data-value="{escape(json.dumps(team))}">{escape(team)}</td>'
-                    f"{tds}</tr>")
+        rows.append(f'<tr><td class="txt nowrap" data-key="team" data-value="{escape(json.dumps(team))}">'
+                    f"{escape(team)}</td>{tds}</tr>")
     caption = escape(tr("Spent from 1 January up to and including the end of each month, in euros"))
     return (f'<table class="figures matrix" data-report="months"><caption>{caption}</caption><thead><tr>'
             f'<th class="txt" scope="col">{escape(tr("team"))}</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+#: The columns of ``compare`` the utilisation table already shows.
+COMPARE_ELSEWHERE = frozenset({"budget", "spent", "utilisation"})
 
 
 def compare(ov: Overview, v: Mapping[str, View]) -> Section:
@@ -486,7 +591,13 @@ def compare(ov: Overview, v: Mapping[str, View]) -> Section:
                    tr("{share} of {count}", share=pct(r["tegenprestatie_share"]), count=r["count"]) if r["count"]
                    else tr("no spends"))
             for r in c.records]
-    body = table(c, "compare") + f"<h3>{escape(tr('Tegenprestatie'))}</h3>"
+    # Budget, spent and used are in the table of section 2: left out here, so the table fits A4's width
+    # (wider, the browser would print every page smaller).
+    cols = [col for col in c.shown if col.key not in COMPARE_ELSEWHERE]
+    body = (table(c, "compare", columns=cols,
+                  caption=tr("Budget, spent and used per budget holder: in the table of {section}.",
+                             section=tr("Utilisation against the pace")))
+            + f"<h3>{escape(tr('Tegenprestatie'))}</h3>")
     if any(_f(r["tegenprestatie_share"]) for r in c.records):
         chart = ch.bars("tegenprestatie", tr("Share of the spends with a tegenprestatie"), rows,
                         maximum=max([0.1, *(_f(r["tegenprestatie_share"]) for r in c.records)]), ticks=pct)
@@ -535,7 +646,7 @@ def loans(ov: Overview, v: Mapping[str, View]) -> Section:
                                 legend=[(ch.BLUE, tr("open, not overdue")), (ch.RED, tr("overdue"))]),
                         tr("What is still open on the cut-off date; red is past the due date."))
     body += table(lo, "loans")
-    return Section("leningen", tr("Loans and conditional grants"), body)
+    return Section("leningen", tr("Loans and conditional grants"), body, brief=not lo.records)
 
 
 
@@ -559,6 +670,10 @@ def outcomes(ov: Overview, v: Mapping[str, View]) -> Section:
             body += _figure(ch.bars("avoided-cost", tr("Avoided cost per budget holder"), costs, ticks=_euro_tick),
                             tr("The costs the spends prevented according to the professional, added up."))
     t = o.total or {}
+    if not evaluated:  # nothing to show per team: the table would be a column of zeros
+        said = tr("No spend has been evaluated yet ({n:plural:spend|spends} in {year}).", n=t.get("cases", 0),
+                  year=ov.year)
+        return Section("uitkomsten", tr("Outcomes"), _p(said), brief=True)
     body += _p(tr("Of {cases} spends, {evaluated} have been evaluated: {reached} reached their goal, {partial} "
                   "partly and {not_reached} not. Of {costed} with an avoided cost, {cheaper} were cheaper than doing "
                   "nothing.", cases=t.get("cases", 0), evaluated=t.get("evaluated", 0), reached=t.get("reached", 0),
@@ -633,20 +748,40 @@ def rules(ov: Overview, v: Mapping[str, View]) -> Section:
         body += _figure(ch.bars("overrides", tr("Spends over a rule of thumb, by rule"), rows,
                                 ticks=lambda x: f"{x:.0f}", whole=True, labels_above=long),
                         tr("A rule of thumb forbids nothing: the professional may depart from it with a reason."))
+    used = [r for r in cards.records if int(r["used"]) or int(r["beyond"])]
+    limits = sorted({int(r["limit"]) for r in cards.records})
+    if not counts and not over.records and not used and len(limits) <= 1:
+        # Nothing to show: one line rather than an empty table and a chart of empty bars.
+        said = tr("No override of a rule of thumb has been recorded.")
+        if limits:
+            said += " " + tr("No team has used its knipkaart in {year} yet ({n:plural:exception|exceptions} per "
+                             "team).", year=ov.year, n=limits[0])
+        return Section("vuistregels", tr("Rules of thumb and knipkaart"), _p(said), brief=True)
     body += table(over, "overrides", total=False, show=_rules_in_words)
-    if cards.records:
+    body += f"<h3>{escape(tr('Knipkaart'))}</h3>"
+    if used:
+        # Only the teams that used their card: a bar of nothing says nothing (the table has them all).
         rows = [ch.Bar(str(r["team"]),
                        tr("{used} of {limit}, {beyond} beyond", used=r["used"], limit=r["limit"], beyond=r["beyond"])
                        if r["beyond"] else tr("{count} of {total}", count=r["used"], total=r["limit"]),
                        ((float(min(int(r["used"]), int(r["limit"]))), ch.BLUE), (float(r["beyond"]), ch.RED)))
-                for r in cards.records]
-        top = max([*(int(r["limit"]) for r in cards.records), *(int(r["used"]) for r in cards.records)])
-        body += f"<h3>{escape(tr('Knipkaart'))}</h3>" + _figure(
+                for r in used]
+        top = max([*(int(r["limit"]) for r in used), *(int(r["used"]) for r in used)])
+        caption = tr("Each team may bend a rule of another department a few times a year; use up to the cut-off "
+                     "date.")
+        if len(used) < len(cards.records):
+            caption += " " + tr("Only the teams that used it ({n} of {total}); the table has them all.",
+                                n=len(used), total=len(cards.records))
+        body += _figure(
             ch.bars("knipkaart", tr("Knipkaart {year}: exceptions used", year=ov.year), rows, maximum=float(top),
                     ticks=lambda x: f"{x:.0f}", whole=True,
-                    legend=[(ch.BLUE, tr("used")), (ch.RED, tr("beyond the card"))]),
-            tr("Each team may bend a rule of another department a few times a year; use up to the cut-off date."))
-    body += table(cards, "knipkaart")
+                    legend=[(ch.BLUE, tr("used")), (ch.RED, tr("beyond the card"))]), caption)
+        body += table(cards, "knipkaart")
+    elif cards.records and len(limits) == 1:
+        body += _p(tr("No team has used its knipkaart in {year} yet ({n:plural:exception|exceptions} per team).",
+                      year=ov.year, n=limits[0]))
+    else:
+        body += table(cards, "knipkaart")
     return Section("vuistregels", tr("Rules of thumb and knipkaart"), body)
 
 
@@ -671,8 +806,14 @@ def cash(ov: Overview, v: Mapping[str, View]) -> Section:
                         tr("Cash comes from the bank card in multiples of € 10; what is left is spent, deposited "
                            "back or (when small) written off."))
     else:
-        body += _p(tr("No budget holder has withdrawn any cash."))
-    body += table(c, "cash")
+        return Section("kas", tr("Cash"), _p(tr("No budget holder has withdrawn any cash.")), brief=True)
+    if len(active) < len(c.records):
+        # The rows of nothing left out; the total is that of all, the same (it adds zeros).
+        body += table(replace(c, records=active), "cash")
+        body += _p(tr("Not in the table: {n:plural:other budget holder|other budget holders}, without cash.",
+                      n=len(c.records) - len(active)))
+    else:
+        body += table(c, "cash")
     return Section("kas", tr("Cash"), body)
 
 
@@ -686,7 +827,7 @@ def leadtime(ov: Overview, v: Mapping[str, View]) -> Section:
     if view is None:
         return Section("doorlooptijd", title, _p(tr(
             "This ledger does not keep the date of the request yet; once it does, this shows how quickly a request "
-            "is paid (the median, 90% within, and how many within a day).")))
+            "is paid (the median, 90% within, and how many within a day).")), brief=True)
     body = ""
     measured = [r for r in view.records if r.get("count")]
     if measured:
@@ -812,8 +953,11 @@ svg.chart.small { max-width: 200px; }
 .tile .value { font-size: 24px; font-weight: 600; }
 .tile .sub { color: var(--muted); font-size: 12px; }
 ul.sentences li { margin-bottom: 4px; }
-ul.sentences.many { columns: 2; column-gap: 28px; font-size: 12px; }
-ul.sentences.many li { break-inside: avoid; }
+p.others { font-size: 12px; }
+.name { white-space: nowrap; }
+section.brief { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 12px; margin-top: 20px; }
+section.brief h2 { border: 0; padding: 0; margin: 0; font-size: 16px; }
+section.brief p { margin: 0; color: var(--muted); }
 ul.sentences li.under::marker { color: var(--amber); }
 ul.sentences li.over::marker { color: var(--red); }
 table.figures { border-collapse: collapse; width: 100%; font-size: 12px; margin: 8px 0 16px;
@@ -823,6 +967,7 @@ table.figures th, table.figures td { padding: 3px 6px; border-bottom: 1px solid 
 table.figures th { text-align: left; border-bottom: 2px solid var(--ink); font-weight: 600; }
 table.figures .num, table.figures .nowrap { white-space: nowrap; }
 table.figures .num { text-align: right; }
+table.figures th.num { white-space: normal; }  /* a long title wraps between its words */
 table.figures tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 table.matrix { font-size: 10.5px; }
 table.matrix th, table.matrix td { padding: 2px 4px; }
@@ -842,17 +987,25 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   nav { display: none; }
-  section { margin-top: 0; break-before: page; }
-  section:first-of-type { break-before: auto; }
-  h2, h3, h4 { break-after: avoid; }
-  figure, svg.chart, .tiles, article.story, tr { break-inside: avoid; }
+  section { margin-top: 18pt; }
+  section.brief { margin-top: 10pt; }
+  h2, h3, h4, caption { break-after: avoid; }
+  figure, svg.chart, .tiles, article.story, tr, li, p.others { break-inside: avoid; }
   thead { display: table-header-group; }
   table.figures { font-size: 8.5pt; }
-  table.matrix { font-size: 7pt; }
+  table.figures th, table.figures td { padding: 2px 4px; }
+  table.matrix, table.figures.dense { font-size: 7pt; }
+  table.matrix th, table.matrix td { padding: 2px 3px; }
   .multiples { grid-template-columns: repeat(3, 1fr); }
+  .multiples.many { grid-template-columns: repeat(4, 1fr); gap: 2px 12px; }
+  .multiples.many figure.multiple figcaption { font-size: 8pt; }
+  dl { grid-template-columns: max-content 1fr max-content 1fr; font-size: 8pt; }
   footer { display: none; }
 }
 """
+
+
+BRIEF = ' class="brief"'
 
 
 def page(ov: Overview, views: Mapping[str, View], *, redacted: bool = False) -> str:
@@ -867,7 +1020,8 @@ def page(ov: Overview, views: Mapping[str, View], *, redacted: bool = False) -> 
     title = tr("Maatwerk budget {where} – {when}", where=where, when=when)
     nav = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in sections)
     body = "".join(
-        f'<section id="{s.key}" data-section="{s.key}"><h2>{n}. {escape(s.title)}</h2>{s.body}</section>'
+        f'<section id="{s.key}" data-section="{s.key}"{BRIEF if s.brief else ""}>'
+        f"<h2>{n}. {escape(s.title)}</h2>{s.body}</section>"
         for n, s in enumerate(sections, start=1))
     sub = tr("{report}, cut-off date {date}", report=when, date=date_long(ov.as_of)) if ov.month else when
     if redacted:

@@ -273,6 +273,10 @@ IMPORT_DATA = [Column("file"), Column("dry_run", kind="bool"), Column("count", k
 IMPORT_TABLE = [Column("file", N_("file"), wide=True), Column("dry_run", N_("dry run"), "bool"),
                 Column("count", N_("lines"), "int", meaning=N_("the lines imported (or, in a dry run, that would be)")),
                 Column("first_id", N_("first id"), "id"), Column("last_id", N_("last id"), "id")]
+CORRECTED_DATA = [Column("row", kind="int"), Column("id", kind="id"), Column("correction", kind="id")]
+CORRECTED_TABLE = [Column("row", N_("row"), "int", meaning=N_("the row in the sheet")),
+                   Column("id", N_("id"), "id", meaning=N_("the spend the row corrects")),
+                   Column("correction", N_("correction"), "id", meaning=N_("the correction line written"))]
 SKIPPED_DATA = [Column("row", kind="int"), Column("id", kind="id"), Column("recorded_at")]
 SKIPPED_TABLE = [Column("row", N_("row"), "int", meaning=N_("the row in the sheet")),
                  Column("id", N_("id"), "id", meaning=N_("the entry the row became before")),
@@ -291,6 +295,13 @@ def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
                     last=result.last_id)]
     else:
         lines = [tr("imported {n} entries", n=result.count)]
+    if result.corrected:
+        lines.append(tr("would correct {n} entries:", n=len(result.corrected)) if dry_run
+                     else tr("corrected {n} entries:", n=len(result.corrected)))
+        lines.extend("  " + (tr("row {row}: {id}", row=c.row, id=c.id) if dry_run else
+                             tr("row {row}: {id} (correction {correction})", row=c.row, id=c.id,
+                                correction=c.correction))
+                     for c in result.corrected)
     if result.skipped:
         lines.append(tr("skipped {n} row(s) imported before:", n=len(result.skipped)))
         lines.extend("  " + tr("row {row}: {id} ({when})", row=s.row, id=s.known.id, when=when(s.known.recorded_at))
@@ -301,7 +312,10 @@ def entries_import(result: Any, file: str, *, dry_run: bool) -> list[View]:
     skipped = View(tr("Rows imported before, skipped"), SKIPPED_DATA,
                    [{"row": s.row, "id": s.known.id, "recorded_at": s.known.recorded_at} for s in result.skipped],
                    table=SKIPPED_TABLE, sheet="skipped", key="skipped", empty=tr("no rows skipped"))
-    return [summary, skipped]
+    corrected = View(tr("Rows with an id: corrections"), CORRECTED_DATA,
+                     [{"row": c.row, "id": c.id, "correction": c.correction} for c in result.corrected],
+                     table=CORRECTED_TABLE, sheet="corrected", key="corrected", empty=tr("no corrections"))
+    return [summary, skipped, corrected]
 
 
 BANK_IMPORT_DATA = [Column("team"), Column("format"), Column("source"), Column("dry_run", kind="bool"),

@@ -3,13 +3,14 @@ imported, else a headless Chromium (``chromium --headless --print-to-pdf``): Chr
 Google Chrome or Microsoft Edge (which every Windows 10 and 11 has), from
 ``$MAATWERK_CHROMIUM``, the PATH, or their standard install folders on Windows and macOS
 (:func:`install_candidates`), where installers put them rather than on the PATH. Both
-honour the page's print CSS (A4, a new page per section). Neither is a dependency of the
+honour the page's print CSS (A4, page numbers, no chart split). Neither is a dependency of the
 tool: without one, writing a PDF is refused with one line saying where it looked and how to
 get one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ntpath
 import os
 import posixpath
@@ -136,13 +137,25 @@ def write_pdf(html: str, path: Path) -> str:
 
 
 def _chromium_pdf(exe: str, html: str, out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="maatwerk-pdf-") as work:
-        page = Path(work) / "report.html"
+    # The page holds the stories: it is written beside the PDF being made, in the folder
+    # the user chose for them, never in the temp folder (on a shared PC, or left behind by
+    # a crash, that would be a copy elsewhere). Only Chromium's profile is made there: it
+    # keeps nothing of the page.
+    page = out.with_name(out.name + ".html")
+    try:
         write_atomic(page, html, durable=False)
+        _print_page(exe, page, out)
+    finally:
+        with contextlib.suppress(OSError):
+            page.unlink()
+
+
+def _print_page(exe: str, page: Path, out: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="maatwerk-pdf-") as work:
         args = [exe, "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking", "--disable-sync",
                 f"--user-data-dir={Path(work) / 'profile'}", "--no-pdf-header-footer",
-                f"--print-to-pdf={out}", page.as_uri()]
+                f"--print-to-pdf={out}", Path(os.path.abspath(page)).as_uri()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
         try:

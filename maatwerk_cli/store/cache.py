@@ -17,8 +17,17 @@ cached.
 
 A cache file holds the fold's arrays as raw bytes after a small header and a body (the
 pickled fold without its arrays); they are mapped into memory, so a report reads only
-the arrays it uses. The free text is not kept: it is read from the journal itself when a
-view asks for it, after checking it is still the same file.
+the arrays it uses.
+
+No text of a line is kept, so that the cache folder (on every PC that ran a report, outside
+the ledger folder's access rights) holds nothing of the residents: no household code,
+note, reason, condition, tegenprestatie, name in ``by``, bank reference or ``extra`` cell,
+not even the unquoted copies the reader makes of lines with quoted cells (only where those
+lines stand). What is kept is numbers (ids as integers, dates, amounts, line numbers and
+places), the category, method, kind and status names, the journal's path and the reader's
+problems. A view that needs a text reads it from the journal itself, after checking it is
+still the same file. ``tests/test_cache_privacy.py`` writes such texts through every kind of
+command and looks for them in every byte of the cache folder.
 
 A cache file is derived, so one that fails its own checksums is never trusted. The
 header and the body each carry a CRC-32, checked before either is unpickled; each array
@@ -62,7 +71,7 @@ if TYPE_CHECKING:
     from .folded import Folded
 
 #: Bump when what is cached changes shape; older cache files are then ignored.
-FORMAT = 6  # 6: the bank-undo line type
+FORMAT = 7  # 5: corrections; 6: the bank-undo line type; 7: no journal text kept
 TAIL = 64 * 1024
 #: A journal changed this recently when it was read is hashed whole on every use.
 RACY_NS = 2_000_000_000
@@ -158,7 +167,15 @@ def same_file(path: Path, old: Stamp) -> bool:
 
 def cache_file(journal: Path) -> Path:
     key = _hash(f"{FORMAT}\0{real_path(journal)}".encode())
-    return cache_dir() / f"{key}.book"
+    return cache_dir() / f"{key}.{FORMAT}{_SUFFIX}"
+
+
+_SUFFIX = ".book"
+
+
+def _stale(path: Path) -> bool:
+    """A cache file of another FORMAT (older ones may hold texts): removed, never read."""
+    return not path.name.endswith(f".{FORMAT}{_SUFFIX}")
 
 
 def real_path(journal: Path) -> str:
@@ -466,8 +483,13 @@ def store(journal: Path, st: Stamp, folded: Folded) -> None:
             offset += raw.nbytes
             return len(arrays) - 1
 
+    from dataclasses import replace
+
+    from ..core.fold import detached
+
     out = io.BytesIO()
-    Pickler(out, protocol=5).dump(folded)
+    # Without any text: see the module's note.
+    Pickler(out, protocol=5).dump(replace(folded, book=detached(folded.book)))
     body = out.getvalue()
     head = pickle.dumps((_versions(), real_path(journal), st, len(body), _crc(body), arrays), protocol=5)
     region = _region(len(head), len(body))
@@ -494,10 +516,15 @@ def store(journal: Path, st: Stamp, folded: Folded) -> None:
 
 
 def _evict(folder: Path, keep: Path) -> None:
-    """Keep the cache folder small: drop the least recently used files beyond KEEP_BYTES."""
+    """Keep the cache folder small: drop the least recently used files beyond KEEP_BYTES,
+    and every file of another FORMAT."""
     with contextlib.suppress(OSError):
         files = []
-        for p in folder.glob("*.book"):
+        for p in folder.glob(f"*{_SUFFIX}"):
+            if _stale(p):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                continue
             st = p.stat()
             files.append((st.st_mtime_ns, st.st_size, p))
         files.sort(reverse=True)
