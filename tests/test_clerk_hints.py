@@ -204,7 +204,7 @@ ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("bank", "lines"): ("noord",), ("bank", "explain"): ("noord", "REF", "--reason", "x"),
     ("bank", "imports"): ("noord",), ("bank", "undo"): ("noord", "imp-000000", "--reason", "x"),
     ("knipkaart", "use"): ("noord", "--reason", "x"), ("knipkaart", "status"): (),
-    ("leadtime",): (), ("report",): ("-o", "{tmp}/report.html"),
+    ("leadtime",): (), ("receipts",): (), ("report",): ("-o", "{tmp}/report.html"),
     ("export", "ledger"): (), ("export", "hledger"): (), ("export", "beancount"): (),
     ("export", "parquet"): ("{tmp}/out",), ("anonymise",): ("--before", "1-1-2020", "--dry-run"),
 }

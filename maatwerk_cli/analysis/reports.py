@@ -291,6 +291,14 @@ class ReportData:
         self.municipality = settings.municipality
         self.under_share = settings.under_share
         self.profile = pacing.profile_of(settings.profile)
+        self._folder = folder
+
+    def receipts_required_above(self) -> Decimal | None:
+        """``receipt_required_above`` of maatwerk.toml (None when not set): read only by the
+        reports that count receipts."""
+        from ..ops.receipts import required_above
+
+        return required_above(self._folder)
 
     def counted(self, start: dt.date, end: dt.date) -> np.ndarray:
         """Mask of the spends dated from ``start`` to ``end`` that are not voided."""
@@ -1321,3 +1329,71 @@ def _lead_record(team: str, method: str, days: np.ndarray, without: int) -> dict
         "within_one_day": int((days <= 1).sum()) if ordered else None,
         "without_request_date": without,
     }
+
+
+# ---------------------------------------------------------------------------- receipts
+
+RECEIPTS_COLUMNS = ("team", "spends", "with_receipt", "without_receipt", "amount_without_receipt",
+                    "above", "without_receipt_above", "amount_without_receipt_above")
+
+
+def receipts_report(
+    ledger: Ledger,
+    teams: Sequence[str] | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    month: str | tuple[int, int] | None = None,
+    above: Decimal | int | str | None = None,
+) -> Report:
+    """:func:`receipts` as a :class:`Report`, without pandas."""
+    return receipts_of(*_prepare(ledger, teams, year, as_of, month), above=above)
+
+
+receipts = _as_frame(receipts_report, """Spends with and without a receipt (*bon*), per budget holder.
+
+    Columns: ``team``; ``spends``: spends counted (dated in the year up to the as-of date, not
+    voided, as in :func:`compare`); ``with_receipt`` and ``without_receipt`` of those (a
+    receipt given later with ``amend --receipt`` counts; one whose correction was voided does
+    not); ``amount_without_receipt``: their money; ``above``: the amount from which a receipt
+    is asked (``above=``, else ``receipt_required_above`` in maatwerk.toml; None when
+    neither); ``without_receipt_above`` and ``amount_without_receipt_above``: the spends
+    above it without a receipt (None when there is no such amount). ``attrs["total"]`` is
+    every team together. Whether the files are still there is ``check``'s business.
+    """, "receipts")
+
+
+def receipts_of(spec: ReportSpec, data: ReportData, *, above: Decimal | int | str | None = None) -> Report:
+    """:func:`receipts_report` of a resolved spec, over a snapshot read once."""
+    from ..core.money import parse_amount
+
+    p = spec.period
+    limit = (above if isinstance(above, Decimal) else parse_amount(str(above))) if above is not None \
+        else data.receipts_required_above()
+    first, last = fig.day_number(p.start), fig.day_number(p.as_of)
+    records: list[dict[str, Any]] = []
+    sums = dict.fromkeys(("spends", "with_receipt", "without_receipt", "amount_without_receipt",
+                          "without_receipt_above", "amount_without_receipt_above"), 0)
+    for slug in data.slugs:
+        book = data.books[slug].book
+        dates, cents = book.dates(), book.amounts()
+        keep = ~book.voided & (dates >= first) & (dates <= last)  # per entry, as compare counts
+        has = np.zeros(len(book), dtype=bool)
+        has[list(book.receipts())] = True
+        lacking = keep & ~has
+        over = lacking & (cents > _cents(limit)) if limit is not None else None
+        row = {"team": slug, "spends": int(keep.sum()), "with_receipt": int((keep & has).sum()),
+               "without_receipt": int(lacking.sum()), "amount_without_receipt": _eur(cents[lacking].sum()),
+               "above": limit,
+               "without_receipt_above": int(over.sum()) if over is not None else None,
+               "amount_without_receipt_above": _eur(cents[over].sum()) if over is not None else None}
+        for key in sums:
+            if row[key] is not None:
+                sums[key] += _cents(row[key]) if key.startswith("amount") else row[key]
+        records.append(row)
+    total = {"team": TOTAL_LABEL, **{k: (_eur(v) if k.startswith("amount") else v) for k, v in sums.items()},
+             "above": limit}
+    if limit is None:
+        total["without_receipt_above"] = total["amount_without_receipt_above"] = None
+    return Report(records, RECEIPTS_COLUMNS, dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of,
+                                                  year_note=spec.year_note, above=limit))

@@ -316,6 +316,42 @@ def leadtime(
           report.attrs.get("year_note", ""))
 
 
+# ---------------------------------------------------------------------------- receipts
+
+
+@app.command()
+def receipts(
+    teams: TeamsArg = None,
+    year: YearOpt = None,
+    as_of: AsOfOpt = None,
+    month: MonthOpt = None,
+    above: Annotated[str | None, typer.Option(
+        "--above", metavar="AMOUNT", show_default=False,
+        help="Count the spends above this amount without a receipt (default: receipt_required_above "
+             "in maatwerk.toml).")] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
+) -> None:
+    """Spends with and without a receipt, per team.
+
+    Columns: team, spends (dated from 1 January up to the cut-off, not voided), with_receipt,
+    without_receipt, amount_without_receipt, above (the amount from which a receipt is
+    asked: --above, else receipt_required_above in maatwerk.toml), without_receipt_above and
+    amount_without_receipt_above (null in JSON when no such amount is set). Whether the
+    stored files are still whole is what `maatwerk check` says.
+    """
+    from ..analysis import reports
+    from ..render import views
+
+    to = out(fmt, output)
+    limit = parse_amount(above, what="--above amount") if above is not None else None
+    lg = ledger()
+    report = reports.receipts_of(*report_of(lg, teams or None, year, as_of, month), above=limit)
+    _send(views.receipts(report, lg.settings.municipality), to, redact, report.attrs["problems"],
+          report.attrs.get("year_note", ""))
+
+
 # ---------------------------------------------------------------------------- stories
 
 

@@ -489,3 +489,46 @@ def listing(title: str, records: Sequence[Record], columns: Sequence[Column], *,
                               amount=sum((Decimal(str(r.get("amount") or 0)) for r in voided), Decimal(0)))]
     return View(title=title, columns=columns, records=records, table=shown, total=row, sheet=sheet,
                 empty=empty or tr("nothing to show"), footer=footer, key=key, styles=styles)
+
+
+# ---------------------------------------------------------------------------- receipts
+
+RECEIPTS_DATA = [
+    Column("team"), Column("spends", kind="int"), Column("with_receipt", kind="int"),
+    Column("without_receipt", kind="int"), Column("amount_without_receipt", kind="money"),
+    Column("above", kind="money"), Column("without_receipt_above", kind="int"),
+    Column("amount_without_receipt_above", kind="money"),
+]
+RECEIPTS_TABLE = [
+    Column("team", N_("team"), meaning=N_("the budget holder")),
+    Column("spends", N_("spends"), "int",
+           meaning=N_("spends counted: dated in the year up to the cut-off, not voided")),
+    Column("with_receipt", N_("with receipt"), "int", meaning=N_("of those, the spends with a receipt stored")),
+    Column("without_receipt", N_("without receipt"), "int", meaning=N_("of those, the spends without a receipt")),
+    Column("amount_without_receipt", N_("amount without receipt"), "money",
+           meaning=N_("the money of the spends without a receipt")),
+    Column("without_receipt_above", N_("without receipt above the limit"), "int",
+           meaning=N_("the spends above the amount from which a receipt is asked that have none")),
+    Column("amount_without_receipt_above", N_("their amount"), "money", wide=True,
+           meaning=N_("the money of the spends above the limit without a receipt")),
+]
+
+
+def receipts(report: Report, municipality: str = "") -> View:
+    year, as_of, above = report.attrs["year"], report.attrs["as_of"], report.attrs["above"]
+    footer = [tr("A receipt is stored with spend --receipt, amend --receipt or a receipt column of an "
+                 "import; maatwerk check says whether the files are still there.")]
+    table = RECEIPTS_TABLE
+    if above is None:
+        # No limit set: the columns about one would show a figure the ledger does not have.
+        table = [c for c in RECEIPTS_TABLE if not c.key.endswith("_above")]
+        footer.append(tr("No amount from which a receipt is asked: set receipt_required_above in "
+                         "maatwerk.toml, or give --above."))
+    else:
+        footer.append(tr("A receipt is asked for spends above {amount:eur}.", amount=above))
+    return View(
+        title=_title(tr("Receipts {year}, as of {day:date}", year=year, day=as_of), municipality),
+        columns=RECEIPTS_DATA, records=report.records, table=table, total=report.attrs["total"], footer=footer,
+        sheet="receipts", empty=tr(NO_HOLDERS), municipality=municipality, period=_stretch(year, as_of),
+        as_of=as_of,
+    )

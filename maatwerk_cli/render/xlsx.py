@@ -60,6 +60,8 @@ TAB_NAMES = {
     "overrides": N_("worksheet tab: overrides"), "knipkaart": N_("worksheet tab: knipkaart"),
     "knipkaart uses": N_("worksheet tab: knipkaart uses"), "cash": N_("worksheet tab: cash"),
     "leadtime": N_("worksheet tab: leadtime"), "teams": N_("worksheet tab: teams"),
+    "receipts": N_("worksheet tab: receipts"), "anonymised": N_("worksheet tab: anonymised"),
+    "corrected": N_("worksheet tab: corrected"),
     "entries": N_("worksheet tab: entries"), "entry": N_("worksheet tab: entry"), "lines": N_("worksheet tab: lines"),
     "bank": N_("worksheet tab: bank"), "reconcile": N_("worksheet tab: reconcile"),
     "imports": N_("worksheet tab: imports"),
