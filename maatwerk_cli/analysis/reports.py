@@ -1382,18 +1382,24 @@ def receipts_of(spec: ReportSpec, data: ReportData, *, above: Decimal | int | st
         has[list(book.receipts())] = True
         lacking = keep & ~has
         over = lacking & (cents > _cents(limit)) if limit is not None else None
-        row = {"team": slug, "spends": int(keep.sum()), "with_receipt": int((keep & has).sum()),
-               "without_receipt": int(lacking.sum()), "amount_without_receipt": _eur(cents[lacking].sum()),
-               "above": limit,
-               "without_receipt_above": int(over.sum()) if over is not None else None,
-               "amount_without_receipt_above": _eur(cents[over].sum()) if over is not None else None}
-        for key in sums:
-            if row[key] is not None:
-                sums[key] += _cents(row[key]) if key.startswith("amount") else row[key]
-        records.append(row)
-    total = {"team": TOTAL_LABEL, **{k: (_eur(v) if k.startswith("amount") else v) for k, v in sums.items()},
-             "above": limit}
-    if limit is None:
-        total["without_receipt_above"] = total["amount_without_receipt_above"] = None
+        counts = {"spends": int(keep.sum()), "with_receipt": int((keep & has).sum()),
+                  "without_receipt": int(lacking.sum()), "amount_without_receipt": int(cents[lacking].sum()),
+                  "without_receipt_above": int(over.sum()) if over is not None else 0,
+                  "amount_without_receipt_above": int(cents[over].sum()) if over is not None else 0}
+        for key, value in counts.items():
+            sums[key] += value
+        records.append(_receipts_record(slug, counts, limit))
+    total = _receipts_record(TOTAL_LABEL, sums, limit)
     return Report(records, RECEIPTS_COLUMNS, dict(problems=data.problems, total=total, year=p.year, as_of=p.as_of,
                                                   year_note=spec.year_note, above=limit))
+
+
+def _receipts_record(team: str, counts: dict[str, int], limit: Decimal | None) -> dict[str, Any]:
+    """One row of :func:`receipts` from its counts (money in cents); the figures about a
+    limit are None when there is none, never 0."""
+    return {"team": team, "spends": counts["spends"], "with_receipt": counts["with_receipt"],
+            "without_receipt": counts["without_receipt"],
+            "amount_without_receipt": _eur(counts["amount_without_receipt"]),
+            "above": limit,
+            "without_receipt_above": counts["without_receipt_above"] if limit is not None else None,
+            "amount_without_receipt_above": _eur(counts["amount_without_receipt_above"]) if limit is not None else None}
