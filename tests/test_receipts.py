@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import resource
 import signal
 import struct
 import subprocess
@@ -183,6 +182,8 @@ def test_a_journal_write_that_fails_takes_the_receipt_back(lcli: Cli, ledger_dir
         ok(lcli("spend", "noord", str(30 + n), "-c", "Vervoer", "-d", "3-3-2025", "-n", "x" * 200))
     journal = ledger_dir / "teams" / "noord.csv"
     limit = journal.stat().st_size + 20  # room for the receipt file (69 bytes), not the line
+
+    import resource  # POSIX only: imported here so the module loads on Windows
 
     def small_files() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
