@@ -887,6 +887,28 @@ def _own_codes(codes: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, t
     return remap[codes], tuple(names[i] for i in order)
 
 
+def _own_aux(blob: bytes, spans: np.ndarray, size: int) -> tuple[bytes, np.ndarray]:
+    """The copies of one journal's quoted lines out of ``blob``, and their spans in them
+    (after the journal's ``size`` bytes). Its lines stand in runs there, one line after the
+    next (up to two runs a chunk: the lines of ``import entries`` and the others); only
+    the runs are copied, not what other journals have between them."""
+    import numpy as np
+
+    order = np.argsort(spans[:, 0], kind="stable")
+    sq = spans[order]
+    new_run = np.ones(len(sq), dtype=bool)
+    new_run[1:] = sq[1:, 0] > sq[:-1, 1] + 1
+    firsts = np.flatnonzero(new_run)
+    run_lo = sq[firsts, 0]
+    run_hi = np.maximum.reduceat(sq[:, 1], firsts)
+    pieces = [blob[a:b] for a, b in zip(run_lo.tolist(), run_hi.tolist(), strict=True)]
+    at = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(run_hi - run_lo + 1)[:-1]))
+    sq = sq + (size + at - run_lo)[np.cumsum(new_run) - 1][:, None]
+    out = np.empty_like(spans)
+    out[order] = sq
+    return b"\n".join(pieces), out
+
+
 def _per_journal(
     groups: list[_Cols], sizes: Sequence[int], given: Sequence[Given], blob: bytes, base: np.ndarray
 ) -> dict[int, Lines]:
@@ -932,10 +954,7 @@ def _per_journal(
         quoted = in_aux[a:b]
         own_aux = b""
         if quoted.any():
-            spans = span[quoted]
-            lo, hi = int(spans.min()), int(spans.max())
-            own_aux = blob[lo:hi]
-            span[quoted] += size - lo
+            own_aux, span[quoted] = _own_aux(blob, span[quoted], size)
         span[~quoted] -= int(base[j])
         own = {k: _own_codes(v[a:b], names[k]) for k, v in codes.items()}
         out[j] = Lines(
