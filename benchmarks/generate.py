@@ -345,15 +345,21 @@ def import_sheet(path: Path, rows: int, teams: int, seed: int = SEED + 1) -> Non
     category = rng.choice(len(names), size=rows, p=weights / weights.sum())
     note = rng.integers(0, len(NOTES), size=rows)
     jan1 = dt.date(YEAR, 1, 1)
-    out = ["datum;bedrag;categorie;betaalwijze;team;notitie\n"]
+    out = ["datum;bedrag;categorie;betaalwijze;team;notitie;reden\n"]
+    # The same amount by the same method in one team within three days looks like a payment
+    # entered twice (the rule possible_duplicate): such rows say why, as a clerk's sheet would.
+    seen: dict[tuple[int, int, bool], list[int]] = {}
     for i in range(rows):
         date = jan1 + dt.timedelta(days=int(days[i]))
         euros, rest = divmod(int(cents[i]), 100)
         amount = f"{euros:,}".replace(",", ".") + (f",{rest:02d}" if rest else "")
         text = NOTES[note[i]].replace('"', "")
         text = f'"{text}"' if ";" in text else text
+        near = seen.setdefault((int(team[i]), int(cents[i]), i % 4 == 0), [])
+        reason = "twee betalingen" if any(abs(d - int(days[i])) <= 3 for d in near) else ""
+        near.append(int(days[i]))
         out.append(f"{date.day}-{date.month}-{date.year};{amount};{names[category[i]]};"
-                   f"{'factuur' if i % 4 == 0 else 'pin'};{slugs[team[i]]};{text}\n")
+                   f"{'factuur' if i % 4 == 0 else 'pin'};{slugs[team[i]]};{text};{reason}\n")
     path.write_text("".join(out), encoding="utf-8")
 
 
@@ -407,7 +413,7 @@ def ensure_summary(out: Path, folders: int = SUMMARY[0]) -> list[Path]:
 
 
 def ensure_import(out: Path, rows: int = 100_000, teams: int = 42) -> Path:
-    path = out / f"import-{rows // 1000}k.csv"
+    path = out / f"import-{rows // 1000}k-v2.csv"  # v2: a reason where a row looks doubled
     if not path.exists():
         out.mkdir(parents=True, exist_ok=True)
         import_sheet(path, rows, teams)
