@@ -522,9 +522,10 @@ def _row_lines(
     import numpy as np
 
     joined = b"\n".join([big[a:b] for a, b in zip(s[rest].tolist(), e2[rest].tolist(), strict=True)])
-    # Only the ten quotes of the shape change: its doubled quotes, and the two around it.
-    text = (joined.replace(b'""', b'"').replace(b',"{"', b',{"').replace(b'"}",', b'"},')
-            .replace(b",", b"\x1f"))
+    # Only the ten quotes of the shape change (its doubled quotes and the two around it), in
+    # three pieces that each line has once: no other cell of these lines holds a quote.
+    text = (joined.replace(b',"{""batch"":""', b',{"batch":"').replace(b'"",""row"":""', b'","row":"')
+            .replace(b'""}",', b'"},').replace(b",", b"\x1f"))
     if (b"\x1f" in joined
             or len(text) != len(joined) - len(rest) * (_ROW_QUOTED.count(b'"') - _ROW_EXTRA.count(b'"'))):
         return _quoted(big, s, e2, numbers, owner, rest.tolist(), teams, aux, aux_at)
