@@ -7,9 +7,11 @@ why, and gives the good ones as columns (:class:`~maatwerk_cli.core.lines.Lines`
 
 Inside, most lines take a vectorised path: the lines are found and classified with numpy
 on the file's bytes, the checksums of unquoted lines are taken over the bytes themselves,
-quoted lines are unquoted by the csv module in bulk, and every cell is checked column by
-column. Anything that path doubts is judged by :func:`parse_line`, the same rules written
-line by line, which gives the message. ``tests/test_reader.py`` holds the two to agreement.
+lines whose only quoted cell is the ``extra`` that ``import entries`` writes (batch and row)
+are unquoted by byte replacement and checked the same way, other quoted lines are unquoted
+by the csv module in bulk, and every cell is checked column by column. Anything that path
+doubts is judged by :func:`parse_line`, the same rules written line by line, which gives
+the message. ``tests/test_reader.py`` holds the two to agreement.
 
 :func:`read_tail` is the documented tail of the reader for writers: from the last bytes of
 a journal it tells the highest id there (damaged and torn lines included), whether the
