@@ -203,7 +203,10 @@ def machine() -> dict[str, str]:
 
 
 def spend_args(team: str) -> list[str]:
-    return ["spend", team, "35", "-c", "Levensmiddelen", "-d", "14-3-2025", "-n", "boodschappen"]
+    # The reason: the same 35 on the same day again is what the duplicate rule asks about
+    # (the 1M ledger has such a spend, and the clerk's day repeats it).
+    return ["spend", team, "35", "-c", "Levensmiddelen", "-d", "14-3-2025", "-n", "boodschappen",
+            "--reason", "tweede gezin"]
 
 
 def compile_bytecode() -> None:
