@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from maatwerk_cli.core.records import DEFAULT_CATEGORIES, make_id
+from maatwerk_cli.core.records import DEFAULT_CATEGORIES, JOURNAL_COLUMNS, make_id
 from maatwerk_cli.ops.templates import settings_template
-from maatwerk_cli.store.journal import HEADER, encode_line
+from maatwerk_cli.store.journal import HEADER, checksum, encode_line
 
 #: name: (spends, teams)
 SIZES = {"10k": (10_000, 42), "100k": (100_000, 42), "1m": (1_000_000, 400)}
@@ -255,6 +255,84 @@ def generate(base: Path, spends: int, teams: int, seed: int = SEED) -> Generated
     return Generated(root, journal_path, spends, total_lines, time.perf_counter() - started)
 
 
+#: name: (spends, teams) of the ledgers whose every line came in through ``import entries``.
+IMPORTED = {"100k": (100_000, 400), "1m": (1_000_000, 400)}
+#: The researcher's batch for ``summary``: folders, spends per folder, teams per folder.
+SUMMARY = (300, 3_000, 4)
+#: Rows per ``import entries`` run in the imported ledgers: each run is one batch.
+BATCH_ROWS = 100_000
+
+
+def imported(base: Path, spends: int, teams: int, seed: int = SEED + 2) -> Generated:
+    """A ledger folder whose every line was written by ``import entries``, in its shape.
+
+    Only spends, in the order of the sheet's rows (not by date), several teams per sheet,
+    each line's ``extra`` holding its batch and its row's fingerprint (a quoted cell, as
+    the csv module writes it), every line of a batch with the batch's ``recorded_at``.
+    The lines are built here column by column rather than through the import (which takes
+    about 100 s on 1M rows); the first line of every journal is checked against
+    :func:`encode_line`, the writer's own codec. ``ledger.journal`` is not written.
+    """
+    import csv
+    import hashlib
+    import io
+    import shutil
+
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    root = base / "ledger"
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "teams").mkdir(parents=True)
+    (root / "maatwerk.toml").write_text(settings_template("Benchstad", YEAR), encoding="utf-8")
+    (root / "maatwerk.lock").touch()
+    slugs = team_slugs(teams)
+    team_weight = rng.lognormal(0, 0.5, size=teams)
+    team_of = rng.choice(teams, size=spends, p=team_weight / team_weight.sum())
+    days = rng.integers(0, 365, size=spends)
+    cents = _amounts(rng, spends)
+    names = list(CATEGORY_WEIGHTS)
+    weights = np.array([CATEGORY_WEIGHTS[c] for c in names], dtype=float)
+    category = rng.choice(len(names), size=spends, p=weights / weights.sum())
+    note = rng.integers(0, len(NOTES), size=spends)
+    pool = _households(rng, max(10, spends // 3))
+    household = rng.integers(0, len(pool), size=spends)
+    has_household = rng.random(spends) < 0.3
+    fingerprints = rng.integers(0, 256, size=(spends, 10), dtype=np.uint8)
+    jan1 = dt.date(YEAR, 1, 1)
+    dates = [(jan1 + dt.timedelta(days=d)).isoformat() for d in range(365)]
+    batches = [(hashlib.blake2b(f"batch {b}".encode(), digest_size=8).hexdigest(),
+                f"{YEAR + 1}-01-{10 + b:02d}T09:{b:02d}:00Z") for b in range(-(-spends // BATCH_ROWS))]
+    notes = [text.replace('"', "") for text in NOTES]  # the import sheet has no quotes in notes
+    out: dict[int, list[list[str]]] = {t: [] for t in range(teams)}
+    seq = [0] * teams
+    for i, (t, day, amount, c, n, h, has) in enumerate(zip(
+            team_of.tolist(), days.tolist(), cents.tolist(), category.tolist(), note.tolist(),
+            household.tolist(), has_household.tolist(), strict=True)):
+        batch, stamp = batches[i // BATCH_ROWS]
+        seq[t] += 1
+        values = [f"{slugs[t]}-{YEAR}-{seq[t]:04d}", "spend", dates[day], "", _cents_text(amount), names[c],
+                  "factuur" if i % 4 == 0 else "pin", "gift", pool[h] if has else "", "", "", "", "",
+                  notes[n], "", "", f'{{"batch":"{batch}","row":"{fingerprints[i].tobytes().hex()}"}}', stamp]
+        values.append(checksum(values))
+        out[t].append(values)
+    for t, slug in enumerate(slugs):
+        rows = out.pop(t)
+        if rows:
+            first = dict(zip(JOURNAL_COLUMNS, rows[0], strict=False))
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerow(rows[0])
+            assert encode_line(first) == buf.getvalue(), (encode_line(first), buf.getvalue())
+        buf = io.StringIO()
+        buf.write(HEADER)
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        (root / "teams" / f"{slug}.csv").write_text(buf.getvalue(), encoding="utf-8", newline="\n")
+        budget = max(10_000, int(round(sum(int(r[4].replace(".", "")) for r in rows) / 100 * 1.3 / 1000)) * 1000)
+        (root / "teams" / f"{slug}.toml").write_text(
+            f'name = "Wijkteam {slug[5:]}"\nkind = "team"\n\n[budget]\n{YEAR} = {budget}\n', encoding="utf-8")
+    return Generated(root, base / "ledger.journal", spends, spends, time.perf_counter() - started)
+
+
 def import_sheet(path: Path, rows: int, teams: int, seed: int = SEED + 1) -> None:
     """A semicolon CSV as Dutch Excel saves it (Dutch headers and amounts), for ``import entries``."""
     rng = np.random.default_rng(seed)
@@ -267,15 +345,21 @@ def import_sheet(path: Path, rows: int, teams: int, seed: int = SEED + 1) -> Non
     category = rng.choice(len(names), size=rows, p=weights / weights.sum())
     note = rng.integers(0, len(NOTES), size=rows)
     jan1 = dt.date(YEAR, 1, 1)
-    out = ["datum;bedrag;categorie;betaalwijze;team;notitie\n"]
+    out = ["datum;bedrag;categorie;betaalwijze;team;notitie;reden\n"]
+    # The same amount by the same method in one team within three days looks like a payment
+    # entered twice (the rule possible_duplicate): such rows say why, as a clerk's sheet would.
+    seen: dict[tuple[int, int, bool], list[int]] = {}
     for i in range(rows):
         date = jan1 + dt.timedelta(days=int(days[i]))
         euros, rest = divmod(int(cents[i]), 100)
         amount = f"{euros:,}".replace(",", ".") + (f",{rest:02d}" if rest else "")
         text = NOTES[note[i]].replace('"', "")
         text = f'"{text}"' if ";" in text else text
+        near = seen.setdefault((int(team[i]), int(cents[i]), i % 4 == 0), [])
+        reason = "twee betalingen" if any(abs(d - int(days[i])) <= 3 for d in near) else ""
+        near.append(int(days[i]))
         out.append(f"{date.day}-{date.month}-{date.year};{amount};{names[category[i]]};"
-                   f"{'factuur' if i % 4 == 0 else 'pin'};{slugs[team[i]]};{text}\n")
+                   f"{'factuur' if i % 4 == 0 else 'pin'};{slugs[team[i]]};{text};{reason}\n")
     path.write_text("".join(out), encoding="utf-8")
 
 
@@ -283,25 +367,53 @@ def default_out() -> Path:
     return Path(os.environ.get("MAATWERK_BENCH_DATA") or Path(tempfile.gettempdir()) / "maatwerk-bench")
 
 
-def ensure(out: Path, size: str) -> Generated:
-    """The folder for ``size``, generated unless an identical one is there already."""
-    spends, teams = SIZES[size]
+def ensure(out: Path, size: str, spends: int = 0, teams: int = 0, seed: int = SEED) -> Generated:
+    """The folder for ``size`` (or of ``spends`` over ``teams``), generated unless an
+    identical one is there already."""
+    if not spends:
+        spends, teams = SIZES[size]
     base = out / size
     marker = base / "generated.json"
-    want = {"version": VERSION, "seed": SEED, "spends": spends, "teams": teams}
+    want = {"version": VERSION, "seed": seed, "spends": spends, "teams": teams}
     if marker.exists():
         done = json.loads(marker.read_text())
         if {k: done.get(k) for k in want} == want:
             return Generated(base / "ledger", base / "ledger.journal", spends, int(done["lines"]), 0.0)
     base.mkdir(parents=True, exist_ok=True)
     marker.unlink(missing_ok=True)
-    got = generate(base, spends, teams)
+    got = generate(base, spends, teams, seed)
     marker.write_text(json.dumps({**want, "lines": got.lines}))
     return got
 
 
+def ensure_imported(out: Path, size: str) -> Generated:
+    """The imported-shape ledger of ``size`` (see :func:`imported`), made once."""
+    spends, teams = IMPORTED[size]
+    base = out / f"imported-{size}"
+    marker = base / "generated.json"
+    want = {"version": VERSION, "seed": SEED + 2, "spends": spends, "teams": teams}
+    if marker.exists() and json.loads(marker.read_text()) == want:
+        return Generated(base / "ledger", base / "ledger.journal", spends, spends, 0.0)
+    base.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
+    got = imported(base, spends, teams)
+    marker.write_text(json.dumps(want))
+    return got
+
+
+def ensure_summary(out: Path, folders: int = SUMMARY[0]) -> list[Path]:
+    """``folders`` ledger folders of 3,000 spends over 4 teams each (each its own seed), made once."""
+    _, spends, teams = SUMMARY
+    base = out / "summary"
+    roots = []
+    for k in range(folders):
+        got = ensure(base, f"m{k + 1:03d}", spends=spends, teams=teams, seed=SEED + 100 + k)
+        roots.append(got.root)
+    return roots
+
+
 def ensure_import(out: Path, rows: int = 100_000, teams: int = 42) -> Path:
-    path = out / f"import-{rows // 1000}k.csv"
+    path = out / f"import-{rows // 1000}k-v2.csv"  # v2: a reason where a row looks doubled
     if not path.exists():
         out.mkdir(parents=True, exist_ok=True)
         import_sheet(path, rows, teams)

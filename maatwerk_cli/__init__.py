@@ -29,7 +29,6 @@ from .core.money import D, format_eur, format_plain, parse_amount
 from .core.records import Entry, Refusal, Row, Settings, Team
 from .ledger import REQUESTS, Ledger, Snapshot, open_ledger
 from .ops.check import check_ledger
-from .ops.importer import ImportResult, import_entries
 
 if TYPE_CHECKING:
     from .ledger import (
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
         VoidRequest,
         WithdrawRequest,
     )
+    from .ops.importer import ImportResult, import_entries
 
 __version__ = "0.1.0"
 
@@ -93,4 +93,9 @@ def __getattr__(name: str) -> Any:
         from . import ledger
 
         return getattr(ledger, name)
+    # The importer (and its fingerprints) only when asked for: no command but import needs it.
+    if name in ("ImportResult", "import_entries"):
+        from .ops import importer
+
+        return getattr(importer, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

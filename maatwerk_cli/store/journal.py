@@ -7,9 +7,11 @@ why, and gives the good ones as columns (:class:`~maatwerk_cli.core.lines.Lines`
 
 Inside, most lines take a vectorised path: the lines are found and classified with numpy
 on the file's bytes, the checksums of unquoted lines are taken over the bytes themselves,
-quoted lines are unquoted by the csv module in bulk, and every cell is checked column by
-column. Anything that path doubts is judged by :func:`parse_line`, the same rules written
-line by line, which gives the message. ``tests/test_reader.py`` holds the two to agreement.
+lines whose only quoted cell is the ``extra`` that ``import entries`` writes (batch and row)
+are unquoted by byte replacement and checked the same way, other quoted lines are unquoted
+by the csv module in bulk, and every cell is checked column by column. Anything that path
+doubts is judged by :func:`parse_line`, the same rules written line by line, which gives
+the message. ``tests/test_reader.py`` holds the two to agreement.
 
 :func:`read_tail` is the documented tail of the reader for writers: from the last bytes of
 a journal it tells the highest id there (damaged and torn lines included), whether the
@@ -77,6 +79,15 @@ def __getattr__(name: str) -> str:
     if name in _SAID:
         return _SAID[name].text("en")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+#: The ``extra`` cell every line of ``import entries`` has: the batch and the row's
+#: fingerprint (``*``: a lowercase hex digit). Lines whose only quoted cell is this one are
+#: unquoted by byte replacement instead of the csv module, and the cell's JSON is known good
+#: by its shape; any other line takes the general path.
+_ROW_EXTRA = b'{"batch":"' + b"*" * 16 + b'","row":"' + b"*" * 20 + b'"}'
+_ROW_QUOTED = b'"' + _ROW_EXTRA.replace(b'"', b'""') + b'"'
+_EXTRA_AT = JOURNAL_COLUMNS.index("extra")
+_EXTRA_COMMA = _ROW_EXTRA.index(b",")
 
 _ID_PREFIX = re.compile(rb'^"?([a-z0-9][a-z0-9-]*)-([0-9]{4})-([0-9]{4,10})"?,')
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -453,7 +464,21 @@ def _chunk(
         got, doubted = _columns(buf, big, starts, ends, numbers[ok_a], owner[ok_a], teams, b",")
         out.append(got)
         judge.extend(ok_a[doubted].tolist())
-    others = np.flatnonzero(~plain).tolist()
+    shaped = np.zeros(n, dtype=bool)
+    if utf8:
+        cand = np.flatnonzero(~plain & (quotes == _ROW_QUOTED.count(b'"')) & (crs == cr_end) & (nuls == 0)
+                              & (commas == CELLS))
+        if len(cand):
+            first = np.searchsorted(cpos, s[cand])
+            at = cpos[first + _EXTRA_AT - 1] + 1
+            fits = _shaped_as(buf, at, _ROW_QUOTED) & (cpos[first + _EXTRA_AT + 1] == at + len(_ROW_QUOTED))
+            shaped[cand[fits]] = True
+    if shaped.any():
+        got_c, doubted_c = _row_lines(big, s, e2, numbers, owner, np.flatnonzero(shaped), teams, aux, aux_at)
+        if got_c is not None:
+            out.append(got_c)
+        judge.extend(doubted_c)
+    others = np.flatnonzero(~plain & ~shaped).tolist()
     blank = [i for i in others if not big[int(s[i]) : int(e[i])].strip()]
     empty = set(blank)
     rest = [i for i in others if i not in empty]
@@ -474,6 +499,72 @@ def _chunk(
         problems[j].append((int(numbers[i]), verdict))
         max_seq[j] = max(max_seq[j], id_seq(raw, teams[j]))
     return out
+
+
+def _shaped_as(buf: np.ndarray, at: np.ndarray, template: bytes) -> np.ndarray:
+    """Whether the bytes at each of ``at`` are ``template``, a lowercase hex digit where it has ``*``."""
+    import numpy as np
+
+    want = np.frombuffer(template, dtype=np.uint8)
+    hexed = want == ord("*")
+    m = _take(buf, at, len(template))
+    digit = ((m >= 48) & (m <= 57)) | ((m >= 97) & (m <= 102))
+    ok: np.ndarray = (np.where(hexed, digit, m == want)).all(axis=1) & (at + len(template) <= len(buf))
+    return ok
+
+
+def _row_lines(
+    big: bytes | bytearray, s: np.ndarray, e2: np.ndarray, numbers: np.ndarray, owner: np.ndarray,
+    rest: np.ndarray, teams: list[str], aux: list[bytes], aux_at: list[int],
+) -> tuple[_Cols | None, list[int]]:
+    """Lines whose only quoted cell is an ``extra`` of the shape ``import entries`` writes
+    (:data:`_ROW_QUOTED`), as :func:`_quoted` takes them, without the csv module: unquoted by
+    replacing bytes (the shape is known, no other cell has a quote), copied into ``aux``
+    with their cells separated by U+001F, their checksums taken over those bytes."""
+    import numpy as np
+
+    joined = b"\n".join([big[a:b] for a, b in zip(s[rest].tolist(), e2[rest].tolist(), strict=True)])
+    # Only the ten quotes of the shape change (its doubled quotes and the two around it), in
+    # three pieces that each line has once: no other cell of these lines holds a quote.
+    text = (joined.replace(b',"{""batch"":""', b',{"batch":"').replace(b'"",""row"":""', b'","row":"')
+            .replace(b'""}",', b'"},').replace(b",", b"\x1f"))
+    if (b"\x1f" in joined
+            or len(text) != len(joined) - len(rest) * (_ROW_QUOTED.count(b'"') - _ROW_EXTRA.count(b'"'))):
+        return _quoted(big, s, e2, numbers, owner, rest.tolist(), teams, aux, aux_at)
+    blob_b = bytearray(text)
+    bb = np.frombuffer(blob_b, dtype=np.uint8)
+    seps = np.flatnonzero(bb == 31).astype(np.int64).reshape(len(rest), CELLS)
+    inner = seps[:, _EXTRA_AT]  # the comma inside the extra cell, made U+001F above
+    bb[inner] = 44
+    seps = np.delete(seps, _EXTRA_AT, axis=1)
+    breaks = np.flatnonzero(bb == 10).astype(np.int64)
+    line_start = np.concatenate((np.array([0], dtype=np.int64), breaks + 1))
+    line_end = np.concatenate((breaks, np.array([len(bb)], dtype=np.int64)))
+    blob = bytes(blob_b)
+    del bb, blob_b
+    sha = hashlib.sha256
+    digests = b"".join([sha(blob[a:b]).digest()[:4]
+                        for a, b in zip(line_start.tolist(), seps[:, -1].tolist(), strict=True)])
+    wanted = np.frombuffer(digests.hex().encode("ascii"), dtype=np.uint8).reshape(-1, 8)
+    bb = np.frombuffer(blob, dtype=np.uint8)
+    stored = bb[(line_end - 8)[:, None] + np.arange(8)]
+    sound = (wanted == stored).all(axis=1) & (seps[:, -1] == line_end - 9)
+    sound &= inner - seps[:, _EXTRA_AT - 1] == _EXTRA_COMMA + 1
+    if not sound.all():  # a damaged line among them: the good ones again, the others judged
+        bad = rest[~sound].tolist()
+        if not sound.any():
+            return None, bad
+        again, also = _row_lines(big, s, e2, numbers, owner, rest[sound], teams, aux, aux_at)
+        return again, bad + also
+    offset = aux_at[0]
+    aux.append(blob)
+    aux_at[0] += len(blob) + 1
+    aux.append(b"\n")
+    starts = np.concatenate((line_start[:, None], seps + 1), axis=1)
+    ends = np.concatenate((seps, line_end[:, None]), axis=1)
+    got, doubted = _columns(bb, blob, starts, ends, numbers[rest], owner[rest], teams, b"\x1f")
+    got.arrays["span"] += offset
+    return got, [int(rest[i]) for i in doubted.tolist()]
 
 
 def _quoted(
@@ -738,7 +829,10 @@ def _columns(
     due[has_due], due_ok = _dates(buf, ds[has_due], de[has_due])
     ok[has_due] &= due_ok
     xs, xe = cell("extra")
-    for i in np.flatnonzero(xe > xs).tolist():
+    has_extra = np.flatnonzero(xe > xs)
+    # The extra of ``import entries`` (batch and row) is good JSON by its shape; others are parsed.
+    as_rows = ((xe - xs)[has_extra] == len(_ROW_EXTRA)) & _shaped_as(buf, xs[has_extra], _ROW_EXTRA)
+    for i in has_extra[~as_rows].tolist():
         try:
             value = json.loads(raw[int(xs[i]) : int(xe[i])])
         except (ValueError, UnicodeDecodeError):
@@ -796,6 +890,28 @@ def _own_codes(codes: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, t
     return remap[codes], tuple(names[i] for i in order)
 
 
+def _own_aux(blob: bytes, spans: np.ndarray, size: int) -> tuple[bytes, np.ndarray]:
+    """The copies of one journal's quoted lines out of ``blob``, and their spans in them
+    (after the journal's ``size`` bytes). Its lines stand in runs there, one line after the
+    next (up to two runs a chunk: the lines of ``import entries`` and the others); only
+    the runs are copied, not what other journals have between them."""
+    import numpy as np
+
+    order = np.argsort(spans[:, 0], kind="stable")
+    sq = spans[order]
+    new_run = np.ones(len(sq), dtype=bool)
+    new_run[1:] = sq[1:, 0] > sq[:-1, 1] + 1
+    firsts = np.flatnonzero(new_run)
+    run_lo = sq[firsts, 0]
+    run_hi = np.maximum.reduceat(sq[:, 1], firsts)
+    pieces = [blob[a:b] for a, b in zip(run_lo.tolist(), run_hi.tolist(), strict=True)]
+    at = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(run_hi - run_lo + 1)[:-1]))
+    sq = sq + (size + at - run_lo)[np.cumsum(new_run) - 1][:, None]
+    out = np.empty_like(spans)
+    out[order] = sq
+    return b"\n".join(pieces), out
+
+
 def _per_journal(
     groups: list[_Cols], sizes: Sequence[int], given: Sequence[Given], blob: bytes, base: np.ndarray
 ) -> dict[int, Lines]:
@@ -841,10 +957,7 @@ def _per_journal(
         quoted = in_aux[a:b]
         own_aux = b""
         if quoted.any():
-            spans = span[quoted]
-            lo, hi = int(spans.min()), int(spans.max())
-            own_aux = blob[lo:hi]
-            span[quoted] += size - lo
+            own_aux, span[quoted] = _own_aux(blob, span[quoted], size)
         span[~quoted] -= int(base[j])
         own = {k: _own_codes(v[a:b], names[k]) for k, v in codes.items()}
         out[j] = Lines(
