@@ -202,10 +202,17 @@ def machine() -> dict[str, str]:
     }
 
 
-def spend_args(team: str) -> list[str]:
+#: The clerk's day: today's card payments, in the generated ledgers the last day of their year
+#: (the possible-duplicate rule then asks the team's small note, not the journal).
+CLERK_DAY = "31-12-2025"
+#: A spend typed in late, months before the newest one: the duplicate rule reads the fold.
+LATE_DAY = "14-3-2025"
+
+
+def spend_args(team: str, day: str = CLERK_DAY) -> list[str]:
     # The reason: the same 35 on the same day again is what the duplicate rule asks about
-    # (the 1M ledger has such a spend, and the clerk's day repeats it).
-    return ["spend", team, "35", "-c", "Levensmiddelen", "-d", "14-3-2025", "-n", "boodschappen",
+    # (the clerk's day repeats it).
+    return ["spend", team, "35", "-c", "Levensmiddelen", "-d", day, "-n", "boodschappen",
             "--reason", "tweede gezin"]
 
 
@@ -257,6 +264,11 @@ def benchmark(sizes: list[str], runs: int, data: Path, only_writes: bool = False
         # hand) reads that team's journal once to renew the note.
         figures.append(measure("spend (first after an edit)", "1m", maatwerk(big, *spend_args(team)), runs,
                                warm=1, after=take_back))
+        # Typed in late: the duplicate rule compares with the spends around that day, which the
+        # note does not keep, so the team's fold is read (from the cache).
+        figures.append(measure("spend (typed in late)", "1m", maatwerk(big, *spend_args(team, LATE_DAY)), runs,
+                               warm=1))
+        take_back()
 
     for size in [] if only_writes else sizes:
         got = generated[size]
