@@ -1354,7 +1354,7 @@ receipts = _as_frame(receipts_report, """Spends with and without a receipt (*bon
 
     Columns: ``team``; ``spends``: spends counted (dated in the year up to the as-of date, not
     voided, as in :func:`compare`); ``with_receipt`` and ``without_receipt`` of those (a
-    receipt given later with ``amend --receipt`` counts; one whose correction was voided does
+    receipt given later in a correction counts; one whose correction was voided does
     not); ``amount_without_receipt``: their money; ``above``: the amount from which a receipt
     is asked (``above=``, else ``receipt_required_above`` in maatwerk.toml; None when
     neither); ``without_receipt_above`` and ``amount_without_receipt_above``: the spends
