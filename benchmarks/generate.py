@@ -103,21 +103,20 @@ def _households(rng: np.random.Generator, n: int) -> list[str]:
     return ["H-" + "".join(row) for row in letters]
 
 
-def generate(base: Path, spends: int, teams: int, seed: int = SEED) -> Generated:
-    """Write ``base/ledger`` and ``base/ledger.journal`` (replacing what is there)."""
-    started = time.perf_counter()
+def _start(base: Path, spends: int, teams: int, seed: int) -> tuple[
+        Path, list[str], np.random.Generator, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """A fresh ``base/ledger`` folder with its settings, and the first draws every generated
+    ledger shares, in this order: per spend its team, day, amount and category."""
+    import shutil
+
     rng = np.random.default_rng(seed)
     root = base / "ledger"
     if root.exists():
-        import shutil
-
         shutil.rmtree(root)
     (root / "teams").mkdir(parents=True)
     (root / "maatwerk.toml").write_text(settings_template("Benchstad", YEAR), encoding="utf-8")
     (root / "maatwerk.lock").touch()
     slugs = team_slugs(teams)
-
-    # Everything random is drawn up front, in one order, so the output depends on the seed only.
     team_weight = rng.lognormal(0, 0.5, size=teams)
     team_of = rng.choice(teams, size=spends, p=team_weight / team_weight.sum())
     days = rng.integers(0, 365, size=spends)
@@ -126,6 +125,14 @@ def generate(base: Path, spends: int, teams: int, seed: int = SEED) -> Generated
     assert set(names) <= set(DEFAULT_CATEGORIES)
     weights = np.array([CATEGORY_WEIGHTS[c] for c in names], dtype=float)
     category = rng.choice(len(names), size=spends, p=weights / weights.sum())
+    return root, slugs, rng, team_of, days, cents, names, category
+
+
+def generate(base: Path, spends: int, teams: int, seed: int = SEED) -> Generated:
+    """Write ``base/ledger`` and ``base/ledger.journal`` (replacing what is there)."""
+    started = time.perf_counter()
+    # Everything random is drawn up front, in one order, so the output depends on the seed only.
+    root, slugs, rng, team_of, days, cents, names, category = _start(base, spends, teams, seed)
     method = rng.choice(3, size=spends, p=[0.65, 0.27, 0.08])
     kind = rng.choice(3, size=spends, p=[0.86, 0.11, 0.03])
     pool = _households(rng, max(10, spends // 3))
@@ -276,24 +283,9 @@ def imported(base: Path, spends: int, teams: int, seed: int = SEED + 2) -> Gener
     import csv
     import hashlib
     import io
-    import shutil
 
     started = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    root = base / "ledger"
-    if root.exists():
-        shutil.rmtree(root)
-    (root / "teams").mkdir(parents=True)
-    (root / "maatwerk.toml").write_text(settings_template("Benchstad", YEAR), encoding="utf-8")
-    (root / "maatwerk.lock").touch()
-    slugs = team_slugs(teams)
-    team_weight = rng.lognormal(0, 0.5, size=teams)
-    team_of = rng.choice(teams, size=spends, p=team_weight / team_weight.sum())
-    days = rng.integers(0, 365, size=spends)
-    cents = _amounts(rng, spends)
-    names = list(CATEGORY_WEIGHTS)
-    weights = np.array([CATEGORY_WEIGHTS[c] for c in names], dtype=float)
-    category = rng.choice(len(names), size=spends, p=weights / weights.sum())
+    root, slugs, rng, team_of, days, cents, names, category = _start(base, spends, teams, seed)
     note = rng.integers(0, len(NOTES), size=spends)
     pool = _households(rng, max(10, spends // 3))
     household = rng.integers(0, len(pool), size=spends)

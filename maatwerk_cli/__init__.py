@@ -33,6 +33,7 @@ from .ops.check import check_ledger
 if TYPE_CHECKING:
     from .ledger import (
         AmendRequest,
+        AnonymiseRequest,
         ImportBankRequest,
         ImportEntriesRequest,
         MarkRequest,
@@ -49,6 +50,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AmendRequest",
+    "AnonymiseRequest",
     "BusyError",
     "D",
     "Entry",

@@ -103,3 +103,13 @@ def test_request_objects_load_nothing_heavy() -> None:
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_request_class_is_named_by_the_package() -> None:
+    """The package gives every request class the ledger has, for the type checker too."""
+    import maatwerk_cli
+    from maatwerk_cli.ledger import REQUESTS as NAMES
+
+    assert set(NAMES) <= set(maatwerk_cli.__all__)
+    source = (Path(maatwerk_cli.__file__)).read_text(encoding="utf-8")
+    assert all(f"        {name},\n" in source for name in NAMES)  # in the TYPE_CHECKING import
