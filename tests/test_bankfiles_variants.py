@@ -120,6 +120,15 @@ VOLKSBANK_MT940 = [
     ("", "Kosten gebruik betaalrekening maart"),
 ]
 
+#: What every bunq layout holds (description as the reader puts counterparty and text together).
+BUNQ = "NL36BUNQ2040618293"
+BUNQ_NO_BALANCES = "bunq CSV states no balances"
+BUNQ_LINES = [
+    (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
+    (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
+    ("bunq", f"bunq {COSTS}"),
+]
+
 VARIANTS: dict[str, Variant] = {
     # ING CSV
     "ing_en_2025-04.csv": Variant("ing", "ING CSV (English headers)", [
@@ -168,27 +177,11 @@ VARIANTS: dict[str, Variant] = {
     "regiobank_2025-04.csv": Variant("regiobank", "RegioBank CSV", VOLKSBANK_CSV, CHECKED, "", REGIO),
     "regiobank_utf8bom_2025-04.csv": Variant("regiobank", "RegioBank CSV", VOLKSBANK_CSV, CHECKED, "", REGIO),
     # bunq CSV
-    "bunq_2025-04.csv": Variant("bunq", "bunq CSV", [
-        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
-        (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
-        ("bunq", f"bunq {COSTS}"),
-    ], None, "bunq CSV states no balances", "NL36BUNQ2040618293"),
-    "bunq_old_2025-04.csv": Variant("bunq", "bunq CSV", [
-        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
-        (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
-        ("bunq", f"bunq {COSTS}"),
-    ], None, "bunq CSV states no balances", ""),
+    "bunq_2025-04.csv": Variant("bunq", "bunq CSV", BUNQ_LINES, None, BUNQ_NO_BALANCES, BUNQ),
+    "bunq_old_2025-04.csv": Variant("bunq", "bunq CSV", BUNQ_LINES, None, BUNQ_NO_BALANCES, ""),
     # The older export without Interest Date, and the export with Dutch headers (issue 24).
-    "bunq_en_old_2025-04.csv": Variant("bunq", "bunq CSV", [
-        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
-        (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
-        ("bunq", f"bunq {COSTS}"),
-    ], None, "bunq CSV states no balances", "NL36BUNQ2040618293"),
-    "bunq_nl_2025-04.csv": Variant("bunq", "bunq CSV", [
-        (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
-        (BAKERY, f"{BAKERY} {BAKERY} ZUIDSTAD, NL"), (PHARMACY, f"{PHARMACY} {PHARMACY} ZUIDSTAD, NL"),
-        ("bunq", f"bunq {COSTS}"),
-    ], None, "bunq CSV states no balances", "NL36BUNQ2040618293"),
+    "bunq_en_old_2025-04.csv": Variant("bunq", "bunq CSV", BUNQ_LINES, None, BUNQ_NO_BALANCES, BUNQ),
+    "bunq_nl_2025-04.csv": Variant("bunq", "bunq CSV", BUNQ_LINES, None, BUNQ_NO_BALANCES, BUNQ),
     # Triodos CSV
     "triodos_2025-04.csv": Variant("triodos", "Triodos CSV", [
         (MUNI, f"{MUNI} {TOP_UP}"), (ATM, f"{ATM} Geldopname pas 004"),
