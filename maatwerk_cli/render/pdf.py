@@ -159,7 +159,10 @@ def _print_page(exe: str, page: Path, out: Path) -> None:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
         try:
-            done = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+            # Chromium's messages in whatever bytes it writes: read as UTF-8, never failing on
+            # them (the console's code page on Windows is no promise about a browser's output).
+            done = subprocess.run(args, capture_output=True, encoding="utf-8", errors="replace",
+                                  timeout=TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise MaatwerkError(tr("Chromium ({exe}) could not print the report: {error}",
                                    exe=exe, error=exc)) from None
