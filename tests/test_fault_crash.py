@@ -127,16 +127,18 @@ def test_spend_loop_killed_at_random_moments(ledger_dir: Path) -> None:
         proc = subprocess.Popen([sys.executable, "-c", SPEND_LOOP, str(ledger_dir), str(start)],
                                 stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None
-        # Count from when the writer is ready, not from its start: on a busy machine the
-        # imports alone can take longer than the time before the kill.
+        # Count from the writer's first spend, not from its start: on a busy machine the
+        # imports and the first read of the journal alone can take longer than the time
+        # before the kill, and a round that never wrote would test nothing.
         assert proc.stdout.readline().strip() == "ready"
+        first = proc.stdout.readline()
         time.sleep(rng.uniform(0.15, 0.45))
-        out = kill(proc)
+        out = first + kill(proc)
         lines = [line.split() for line in out.splitlines() if line.strip()]
         printed |= {parts[0] for parts in lines if len(parts) == 2}
         start += 100000
         assert_sound(ledger_dir, printed)
-    assert len(printed) > 100  # the writers got somewhere (a few ms a spend, fsync included)
+    assert len(printed) > 40  # every round wrote, and most more than once (a few ms a spend)
     next_write_works(ledger_dir)
     assert_sound(ledger_dir, printed)
 
