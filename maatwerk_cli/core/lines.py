@@ -140,7 +140,12 @@ class Source:
             return self.aux[start - self.size : end - self.size].decode("utf-8").split("\x1f")
         data = self.data
         at = self._offset
-        return data[at + start : at + end].decode("utf-8").split(",")
+        text = data[at + start : at + end].decode("utf-8")
+        if '"' in text:  # a line of ``import entries``: read where it stands, its extra quoted
+            import csv
+
+            return next(csv.reader([text]))
+        return text.split(",")
 
     def __getstate__(self) -> tuple[int, bytes | None, bytes, int, bytes]:
         # Never the journal's bytes: the journal itself keeps them.
@@ -201,8 +206,9 @@ class Lines:
     span: (lines, 2) int64: where each line's cells stand in ``source``; the free-text
       cells (:data:`TEXT_COLUMNS`) are decoded from there when asked for.
     filled: uint8 bit mask: bit ``k`` is set when text cell ``TEXT_COLUMNS[k]`` is not empty.
-    source: the journal's bytes (cells separated by commas) and ``aux`` (copies of quoted
-      lines, unquoted, cells separated by U+001F).
+    source: the journal's bytes (cells separated by commas; the lines of ``import entries``
+      with their one quoted cell among them) and ``aux`` (copies of other quoted lines,
+      unquoted, cells separated by U+001F).
     """
 
     team: str

@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from .folded import Folded
 
 #: Bump when what is cached changes shape; older cache files are then ignored.
-FORMAT = 7  # 5: corrections; 6: the bank-undo line type; 7: no journal text kept
+FORMAT = 8  # 5: corrections; 6: the bank-undo line type; 7: no journal text kept; 8: import lines in place
 TAIL = 64 * 1024
 #: A journal changed this recently when it was read is hashed whole on every use.
 RACY_NS = 2_000_000_000

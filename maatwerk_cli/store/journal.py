@@ -82,12 +82,18 @@ def __getattr__(name: str) -> str:
 
 #: The ``extra`` cell every line of ``import entries`` has: the batch and the row's
 #: fingerprint (``*``: a lowercase hex digit). Lines whose only quoted cell is this one are
-#: unquoted by byte replacement instead of the csv module, and the cell's JSON is known good
-#: by its shape; any other line takes the general path.
+#: checked by byte replacement instead of the csv module and read where they stand (no
+#: unquoted copy), and the cell's JSON is known good by its shape; any other line takes the
+#: general path.
 _ROW_EXTRA = b'{"batch":"' + b"*" * 16 + b'","row":"' + b"*" * 20 + b'"}'
 _ROW_QUOTED = b'"' + _ROW_EXTRA.replace(b'"', b'""') + b'"'
 _EXTRA_AT = JOURNAL_COLUMNS.index("extra")
 _EXTRA_COMMA = _ROW_EXTRA.index(b",")
+_QUOTES_LOST = _ROW_QUOTED.count(b'"') - _ROW_EXTRA.count(b'"')
+#: Where in :data:`_ROW_QUOTED` the quotes stand that unquoting drops: the two around the
+#: cell and the first of each doubled pair.
+_QUOTES_DROPPED = [0, len(_ROW_QUOTED) - 1, *(k for k in range(1, len(_ROW_QUOTED) - 2)
+                                               if _ROW_QUOTED[k : k + 2] == b'""' and _ROW_QUOTED[k - 1] != 34)]
 
 _ID_PREFIX = re.compile(rb'^"?([a-z0-9][a-z0-9-]*)-([0-9]{4})-([0-9]{4,10})"?,')
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -441,43 +447,66 @@ def _chunk(
              & (buf[np.maximum(e2 - 9, 0)] == 44))
     if not utf8:
         plain[:] = False
-    # Checksums of unquoted lines over their bytes: the cells are what lies between commas,
-    # so the checksum's input is the line up to its last comma with commas made U+001F.
-    at = np.flatnonzero(plain)
-    sound = np.zeros(n, dtype=bool)
-    if len(at):
-        swapped = big[lo:hi].replace(b",", b"\x1f")
-        sha = hashlib.sha256
-        digests = b"".join([sha(swapped[a:b]).digest()[:4] for a, b in
-                            zip((s[at] - lo).tolist(), (e2[at] - 9 - lo).tolist(), strict=True)])
-        wanted = np.frombuffer(digests.hex().encode("ascii"), dtype=np.uint8).reshape(-1, 8)
-        stored = buf[(e2[at] - 8)[:, None] + np.arange(8)]
-        sound[at] = (wanted == stored).all(axis=1)
-    out: list[_Cols] = []
-    judge: list[int] = np.flatnonzero(plain & ~sound).tolist()
-    ok_a = np.flatnonzero(sound)
-    if len(ok_a):
-        first = np.searchsorted(cpos, s[ok_a])
-        inner = cpos[first[:, None] + np.arange(CELLS - 1)]
-        starts = np.concatenate((s[ok_a][:, None], inner + 1), axis=1)
-        ends = np.concatenate((inner, e2[ok_a][:, None]), axis=1)
-        got, doubted = _columns(buf, big, starts, ends, numbers[ok_a], owner[ok_a], teams, b",")
-        out.append(got)
-        judge.extend(ok_a[doubted].tolist())
+    # Lines written by ``import entries``: their only quoted cell is an ``extra`` of batch
+    # and row (:data:`_ROW_QUOTED`), followed by two cells as the tool writes them.
     shaped = np.zeros(n, dtype=bool)
+    quoted_at = np.zeros(n, dtype=np.int64)  # where a shaped line's extra cell starts
     if utf8:
         cand = np.flatnonzero(~plain & (quotes == _ROW_QUOTED.count(b'"')) & (crs == cr_end) & (nuls == 0)
                               & (commas == CELLS))
         if len(cand):
             first = np.searchsorted(cpos, s[cand])
             at = cpos[first + _EXTRA_AT - 1] + 1
-            fits = _shaped_as(buf, at, _ROW_QUOTED) & (cpos[first + _EXTRA_AT + 1] == at + len(_ROW_QUOTED))
+            fits = (_shaped_as(buf, at, _ROW_QUOTED) & (cpos[first + _EXTRA_AT + 1] == at + len(_ROW_QUOTED))
+                    & (cpos[first + CELLS - 1] == e2[cand] - 9))
             shaped[cand[fits]] = True
-    if shaped.any():
-        got_c, doubted_c = _row_lines(big, s, e2, numbers, owner, np.flatnonzero(shaped), teams, aux, aux_at)
-        if got_c is not None:
-            out.append(got_c)
-        judge.extend(doubted_c)
+            quoted_at[cand[fits]] = at[fits]
+    # Checksums over the cells joined by U+001F, as :func:`checksum` takes them: for an
+    # unquoted line that is its bytes with commas swapped; a shaped line also loses the ten
+    # quotes of its extra (where they stand is known by its shape) and keeps the comma
+    # inside it. One pass over the chunk does both, so neither kind is copied line by line,
+    # and the lines stay where they are in the journal's bytes.
+    hashed = np.flatnonzero(plain | shaped)
+    sound = np.zeros(n, dtype=bool)
+    if len(hashed):
+        ts, te2 = s - lo, e2 - lo
+        sh = np.flatnonzero(shaped)
+        if len(sh):
+            keep = np.ones(len(seg), dtype=bool)
+            keep[((quoted_at[sh] - lo)[:, None] + _QUOTES_DROPPED).ravel()] = False
+            tb = seg[keep]
+            # Each shaped line is ten bytes shorter: the lines before it moved it that far.
+            before = np.cumsum(shaped) * _QUOTES_LOST
+            ts = ts - (before - shaped * _QUOTES_LOST)
+            te2 = te2 - before
+            tb[tb == 44] = 31
+            tb[ts[sh] + (quoted_at[sh] - s[sh]) + _EXTRA_COMMA] = 44
+        else:
+            tb = seg.copy()
+            tb[tb == 44] = 31
+        text = tb.tobytes()
+        del tb
+        sha = hashlib.sha256
+        digests = b"".join([sha(text[a:b]).digest()[:4]
+                            for a, b in zip(ts[hashed].tolist(), (te2[hashed] - 9).tolist(), strict=True)])
+        del text
+        wanted = np.frombuffer(digests.hex().encode("ascii"), dtype=np.uint8).reshape(-1, 8)
+        stored = buf[(e2[hashed] - 8)[:, None] + np.arange(8)]
+        sound[hashed] = (wanted == stored).all(axis=1)
+    out: list[_Cols] = []
+    judge: list[int] = np.flatnonzero((plain | shaped) & ~sound).tolist()
+    ok_a = np.flatnonzero(sound)
+    if len(ok_a):
+        # The cells lie between the commas; a shaped line's comma inside its extra is skipped.
+        first = np.searchsorted(cpos, s[ok_a])
+        steps = np.arange(CELLS - 1)
+        skip = shaped[ok_a]
+        inner = cpos[first[:, None] + np.where(skip[:, None], steps + (steps >= _EXTRA_AT), steps)]
+        starts = np.concatenate((s[ok_a][:, None], inner + 1), axis=1)
+        ends = np.concatenate((inner, e2[ok_a][:, None]), axis=1)
+        got, doubted = _columns(buf, big, starts, ends, numbers[ok_a], owner[ok_a], teams, b",", skip)
+        out.append(got)
+        judge.extend(ok_a[doubted].tolist())
     others = np.flatnonzero(~plain & ~shaped).tolist()
     blank = [i for i in others if not big[int(s[i]) : int(e[i])].strip()]
     empty = set(blank)
@@ -511,60 +540,6 @@ def _shaped_as(buf: np.ndarray, at: np.ndarray, template: bytes) -> np.ndarray:
     digit = ((m >= 48) & (m <= 57)) | ((m >= 97) & (m <= 102))
     ok: np.ndarray = (np.where(hexed, digit, m == want)).all(axis=1) & (at + len(template) <= len(buf))
     return ok
-
-
-def _row_lines(
-    big: bytes | bytearray, s: np.ndarray, e2: np.ndarray, numbers: np.ndarray, owner: np.ndarray,
-    rest: np.ndarray, teams: list[str], aux: list[bytes], aux_at: list[int],
-) -> tuple[_Cols | None, list[int]]:
-    """Lines whose only quoted cell is an ``extra`` of the shape ``import entries`` writes
-    (:data:`_ROW_QUOTED`), as :func:`_quoted` takes them, without the csv module: unquoted by
-    replacing bytes (the shape is known, no other cell has a quote), copied into ``aux``
-    with their cells separated by U+001F, their checksums taken over those bytes."""
-    import numpy as np
-
-    joined = b"\n".join([big[a:b] for a, b in zip(s[rest].tolist(), e2[rest].tolist(), strict=True)])
-    # Only the ten quotes of the shape change (its doubled quotes and the two around it), in
-    # three pieces that each line has once: no other cell of these lines holds a quote.
-    text = (joined.replace(b',"{""batch"":""', b',{"batch":"').replace(b'"",""row"":""', b'","row":"')
-            .replace(b'""}",', b'"},').replace(b",", b"\x1f"))
-    if (b"\x1f" in joined
-            or len(text) != len(joined) - len(rest) * (_ROW_QUOTED.count(b'"') - _ROW_EXTRA.count(b'"'))):
-        return _quoted(big, s, e2, numbers, owner, rest.tolist(), teams, aux, aux_at)
-    blob_b = bytearray(text)
-    bb = np.frombuffer(blob_b, dtype=np.uint8)
-    seps = np.flatnonzero(bb == 31).astype(np.int64).reshape(len(rest), CELLS)
-    inner = seps[:, _EXTRA_AT]  # the comma inside the extra cell, made U+001F above
-    bb[inner] = 44
-    seps = np.delete(seps, _EXTRA_AT, axis=1)
-    breaks = np.flatnonzero(bb == 10).astype(np.int64)
-    line_start = np.concatenate((np.array([0], dtype=np.int64), breaks + 1))
-    line_end = np.concatenate((breaks, np.array([len(bb)], dtype=np.int64)))
-    blob = bytes(blob_b)
-    del bb, blob_b
-    sha = hashlib.sha256
-    digests = b"".join([sha(blob[a:b]).digest()[:4]
-                        for a, b in zip(line_start.tolist(), seps[:, -1].tolist(), strict=True)])
-    wanted = np.frombuffer(digests.hex().encode("ascii"), dtype=np.uint8).reshape(-1, 8)
-    bb = np.frombuffer(blob, dtype=np.uint8)
-    stored = bb[(line_end - 8)[:, None] + np.arange(8)]
-    sound = (wanted == stored).all(axis=1) & (seps[:, -1] == line_end - 9)
-    sound &= inner - seps[:, _EXTRA_AT - 1] == _EXTRA_COMMA + 1
-    if not sound.all():  # a damaged line among them: the good ones again, the others judged
-        bad = rest[~sound].tolist()
-        if not sound.any():
-            return None, bad
-        again, also = _row_lines(big, s, e2, numbers, owner, rest[sound], teams, aux, aux_at)
-        return again, bad + also
-    offset = aux_at[0]
-    aux.append(blob)
-    aux_at[0] += len(blob) + 1
-    aux.append(b"\n")
-    starts = np.concatenate((line_start[:, None], seps + 1), axis=1)
-    ends = np.concatenate((seps, line_end[:, None]), axis=1)
-    got, doubted = _columns(bb, blob, starts, ends, numbers[rest], owner[rest], teams, b"\x1f")
-    got.arrays["span"] += offset
-    return got, [int(rest[i]) for i in doubted.tolist()]
 
 
 def _quoted(
@@ -655,7 +630,12 @@ _AR: dict[int, np.ndarray] = {}
 def _take(buf: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
     """``width`` bytes from each position of ``at`` (clipped at the buffer's edges)."""
     import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
 
+    if len(at) and width <= len(buf) and int(at.min()) >= 0 and int(at.max()) <= len(buf) - width:
+        # Rows of a window over the buffer: a copy of each row, not an index per byte.
+        rows: np.ndarray = sliding_window_view(buf, width)[at]
+        return rows
     ar = _AR.get(width)
     if ar is None:
         ar = _AR[width] = np.arange(width, dtype=np.int64)
@@ -788,12 +768,13 @@ def _factorise(
 
 def _columns(
     buf: np.ndarray, raw: bytes | bytearray, starts: np.ndarray, ends: np.ndarray, numbers: np.ndarray,
-    owner: np.ndarray, teams: list[str], sep: bytes,
+    owner: np.ndarray, teams: list[str], sep: bytes, row_extra: np.ndarray | None = None,
 ) -> tuple[_Cols, np.ndarray]:
     """Cells given by their bounds (19 per line) checked and turned into columns.
 
-    ``raw`` holds the bytes of ``buf``; ``sep`` separates cells in it. Returns the good
-    lines and the positions (into ``numbers``) of the lines in doubt.
+    ``raw`` holds the bytes of ``buf``; ``sep`` separates cells in it. ``row_extra``: the lines
+    whose ``extra`` is the quoted one of ``import entries``, already checked by its shape.
+    Returns the good lines and the positions (into ``numbers``) of the lines in doubt.
     """
     import numpy as np
 
@@ -830,6 +811,8 @@ def _columns(
     ok[has_due] &= due_ok
     xs, xe = cell("extra")
     has_extra = np.flatnonzero(xe > xs)
+    if row_extra is not None:
+        has_extra = has_extra[~row_extra[has_extra]]
     # The extra of ``import entries`` (batch and row) is good JSON by its shape; others are parsed.
     as_rows = ((xe - xs)[has_extra] == len(_ROW_EXTRA)) & _shaped_as(buf, xs[has_extra], _ROW_EXTRA)
     for i in has_extra[~as_rows].tolist():
