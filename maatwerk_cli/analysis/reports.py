@@ -36,11 +36,12 @@ text), and when the journals must be read.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -60,6 +61,7 @@ from . import figures as fig
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..store.books import Books
     from ..store.folder import LedgerFolder
 
     Ledger = Any  # a Ledger, or its LedgerFolder
@@ -280,11 +282,12 @@ class ReportData:
     """
 
     def __init__(self, ledger: Ledger, teams: Sequence[str] | str | None,
-                 holders: Sequence[Team] | None = None) -> None:
+                 holders: Sequence[Team] | None = None, books: Books | None = None) -> None:
         folder = _folder(ledger)
         self.holders = list(holders) if holders is not None else _holders(folder, teams)
         self.slugs = [t.slug for t in self.holders]
-        self.books = folder.books(self.slugs)
+        # ``books``: the holders' journals when the caller read them with others' (summary).
+        self.books = books if books is not None else folder.books(self.slugs)
         self.f = fig.from_books(self.books, self.slugs)
         self.problems = self.f.problems
         settings = folder.settings
@@ -1091,6 +1094,31 @@ def _summary_labels(named: list[tuple[str, Path]]) -> list[str]:
     return out
 
 
+#: Folders are read together until their journals hold about this many bytes: enough for
+#: two processes to share the reading, never every folder of a country in memory at once.
+SUMMARY_BATCH_BYTES = 64 * 1024 * 1024
+
+
+def _summary_books(folders: Sequence[LedgerFolder]) -> Iterator[tuple[list[Team], Books]]:
+    """Each folder's budget holders and their folded journals, in order; the journals of
+    neighbouring folders read in one pass (``books_of``), a batch at a time."""
+    from ..store.folder import books_of
+
+    batch: list[tuple[LedgerFolder, list[Team]]] = []
+    size = 0
+    for k, folder in enumerate(folders):
+        holders = folder.load_teams()
+        batch.append((folder, holders))
+        for t in holders:
+            with contextlib.suppress(OSError):
+                size += os.stat(folder.journal_path(t.slug)).st_size
+        if size >= SUMMARY_BATCH_BYTES or k == len(folders) - 1:
+            books = books_of([(f, [t.slug for t in hs]) for f, hs in batch])
+            for (_, hs), b in zip(batch, books, strict=True):
+                yield hs, b
+            batch, size = [], 0
+
+
 def summary_report(
     roots: Iterable[str | os.PathLike[str]],
     *,
@@ -1136,9 +1164,9 @@ def summary_report(
             continue
         folders.append((real, ledger))
     names = _summary_labels([(ledger.settings.municipality or real.name, real) for real, ledger in folders])
-    for (_, ledger), name in zip(folders, names, strict=True):
+    for (_, ledger), name, (holders, books) in zip(folders, names, _summary_books([f for _, f in folders]),
+                                                    strict=True):
         root = ledger.root
-        holders = ledger.load_teams()
         p = fixed
         if p is None:
             chosen, note = default_year(holders)
@@ -1147,7 +1175,7 @@ def summary_report(
                 notes.append(str(msg("summary.note_of", name=name, note=note)))
         elif not any(t.budget(p.year) for t in holders):
             notes.append(str(msg("summary.no_budget", name=name, year=p.year)))
-        data = ReportData(ledger, None, holders)
+        data = ReportData(ledger, None, holders, books)
         problems.extend(data.problems)
         profile = data.profile
         paces = [pacing.pace(t.budget_year(p.year), p.as_of, profile) for t in data.holders]

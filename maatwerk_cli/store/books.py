@@ -17,7 +17,7 @@ from ..core.errors import Problem
 from ..core.progress import advance
 from .folded import Folded
 
-__all__ = ["Books", "Folded", "Wanted", "read_books"]
+__all__ = ["Books", "Folded", "Wanted", "read_books", "read_many"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,31 +59,38 @@ class Wanted:
 
 def read_books(wanted: Sequence[Wanted], *, use_cache: bool) -> dict[str, Folded]:
     """Each wanted journal, read and folded (from the cache where it is still true)."""
+    return {w.team: f for w, f in zip(wanted, read_many(wanted, use_cache=use_cache), strict=True)}
+
+
+def read_many(wanted: Sequence[Wanted], *, use_cache: bool) -> list[Folded]:
+    """:func:`read_books` in the order given, for journals of several ledger folders at once
+    (their team slugs may repeat): one read for all of them, however many folders."""
     from . import cache
 
-    out: dict[str, Folded] = {}
-    misses: list[tuple[Wanted, cache.Stamp | None]] = []
+    out: list[Folded | None] = [None] * len(wanted)
+    misses: list[tuple[int, cache.Stamp | None]] = []
     now = cache.now_ns()
-    for w in wanted:
+    for k, w in enumerate(wanted):
         if use_cache and w.cut is None and not w.new_in_batch:
             hit = cache.load(w.path)
             if hit is not None:
-                out[w.team] = _relabel(hit[1], w.file)
+                out[k] = _relabel(hit[1], w.file)
                 continue
         # Stamps before reading: a journal that changes while it is read is read again next
         # time, and a view that needs the text later reads it from the same file, checked.
-        misses.append((w, cache.stamp(w.path, now) if not w.new_in_batch else None))
+        misses.append((k, cache.stamp(w.path, now) if not w.new_in_batch else None))
     if misses:
-        fresh = _read([w for w, _ in misses])
-        for (w, st), folded in zip(misses, fresh, strict=True):
-            out[w.team] = folded
+        fresh = _read([wanted[k] for k, _ in misses])
+        for (k, st), folded in zip(misses, fresh, strict=True):
+            out[k] = folded
             if st is None:
                 continue
+            w = wanted[k]
             # The journals' bytes are not kept in memory: the figures need none of them.
             folded.book.lines.source.set_loader(cache.reader_of(w.path, st, folded.size))
             if st.size == folded.size and w.cut is None and use_cache:
                 cache.store(w.path, st, folded)
-    return {w.team: out[w.team] for w in wanted}
+    return [f for f in out if f is not None]
 
 
 def _relabel(folded: Folded, file: str) -> Folded:

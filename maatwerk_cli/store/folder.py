@@ -27,6 +27,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
 from ..core.text import closest
 from .atomic import NOFOLLOW, append_whole, fsync_dir, move_aside, open_patiently, write_atomic
 from .banklines import BANK_SUFFIX, StoredLine, append_lines, read_lines
-from .books import Books, Folded, Wanted, read_books
+from .books import Books, Folded, Wanted, read_many
 from .journal import BOM, HEADER, HEADER_BYTES, close_torn, encode_line, extra_text, read_tail
 from .lock import FolderLock
 from .pending import BEFORE, PENDING_FILE, Pending, marker_text, read_marker, set_aside, tail_hash
@@ -398,8 +399,10 @@ class LedgerFolder:
         A damaged ``maatwerk.toml`` or team file, or an unknown team, is reported before
         anything is read.
         """
-        from . import cache
+        return books_of([(self, slugs)], use_cache=use_cache)[0]
 
+    def _books_wanted(self, slugs: Sequence[str] | None) -> _Asked:
+        """What :meth:`books` reads: the journals, and what to check after reading them."""
         _ = self.settings
         chosen = list(dict.fromkeys(slugs)) if slugs is not None else self.team_slugs()
         for slug in chosen:
@@ -416,15 +419,17 @@ class LedgerFolder:
             wanted.append(Wanted(slug, path, self.display(path),
                                  cut=cut if isinstance(cut, int) and cut >= 0 else None,
                                  new_in_batch=slug in pending.cuts and pending.cuts[slug] is None))
-        cached = cache.enabled() if use_cache is None else use_cache
-        got = read_books(wanted, use_cache=cached)
-        if not notes and self._rewritten_meanwhile(wanted, known):
+        return _Asked(chosen, wanted, notes, known)
+
+    def _books_read(self, asked: _Asked, got: Sequence[Folded], use_cache: bool | None) -> Books:
+        if not asked.notes and self._rewritten_meanwhile(asked.wanted, asked.known):
             # A rewrite (anonymising) replaced journals while they were read: read again,
             # so a view never holds some journals from before it and some from after.
-            return self.books(chosen, use_cache=use_cache)
-        for slug, folded in got.items():
+            return self.books(asked.chosen, use_cache=use_cache)
+        out = {w.team: folded for w, folded in zip(asked.wanted, got, strict=True)}
+        for slug, folded in out.items():
             self.remember_ids(slug, folded.max_seq, folded.size)
-        return Books(got, notes)
+        return Books(out, asked.notes)
 
     def _rewritten_meanwhile(self, wanted: Sequence[Wanted], known: list[tuple[int, int] | None]) -> bool:
         from .rewrite import REWRITE_FILE
@@ -764,6 +769,36 @@ class LedgerFolder:
             fh.seek(max(0, size - BEFORE))
             before = fh.read(size - max(0, size - BEFORE))
         return size, tail_hash(before, len(before))
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """The journals one :meth:`LedgerFolder.books` call reads (``wanted``, for the teams
+    ``chosen``), the notes found before reading, and the journals' identities then."""
+
+    chosen: list[str]
+    wanted: list[Wanted]
+    notes: tuple[Problem, ...]
+    known: list[tuple[int, int] | None]
+
+
+def books_of(asked: Sequence[tuple[LedgerFolder, Sequence[str] | None]], *,
+             use_cache: bool | None = None) -> list[Books]:
+    """:meth:`LedgerFolder.books` of several folders (each with its teams, None: all), their
+    journals read together in one pass: the researcher's many small ledgers cost about
+    what one large one does. Every folder is checked before anything is read."""
+    from . import cache
+
+    prepared = [folder._books_wanted(slugs) for folder, slugs in asked]
+    wanted = [w for a in prepared for w in a.wanted]
+    cached = cache.enabled() if use_cache is None else use_cache
+    got = read_many(wanted, use_cache=cached)
+    out = []
+    at = 0
+    for (folder, _), a in zip(asked, prepared, strict=True):
+        out.append(folder._books_read(a, got[at : at + len(a.wanted)], use_cache))
+        at += len(a.wanted)
+    return out
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
