@@ -90,6 +90,7 @@ _ROW_QUOTED = b'"' + _ROW_EXTRA.replace(b'"', b'""') + b'"'
 _EXTRA_AT = JOURNAL_COLUMNS.index("extra")
 _EXTRA_COMMA = _ROW_EXTRA.index(b",")
 _QUOTES_LOST = _ROW_QUOTED.count(b'"') - _ROW_EXTRA.count(b'"')
+_COMMAS_SWAPPED = bytes.maketrans(b",", b"\x1f")
 #: Where in :data:`_ROW_QUOTED` the quotes stand that unquoting drops: the two around the
 #: cell and the first of each doubled pair.
 _QUOTES_DROPPED = [0, len(_ROW_QUOTED) - 1, *(k for k in range(1, len(_ROW_QUOTED) - 2)
@@ -471,21 +472,20 @@ def _chunk(
     if len(hashed):
         ts, te2 = s - lo, e2 - lo
         sh = np.flatnonzero(shaped)
+        swapped = big[lo:hi].translate(_COMMAS_SWAPPED)
         if len(sh):
             keep = np.ones(len(seg), dtype=bool)
             keep[((quoted_at[sh] - lo)[:, None] + _QUOTES_DROPPED).ravel()] = False
-            tb = seg[keep]
+            tb = np.frombuffer(swapped, dtype=np.uint8)[keep]
             # Each shaped line is ten bytes shorter: the lines before it moved it that far.
             before = np.cumsum(shaped) * _QUOTES_LOST
             ts = ts - (before - shaped * _QUOTES_LOST)
             te2 = te2 - before
-            tb[tb == 44] = 31
             tb[ts[sh] + (quoted_at[sh] - s[sh]) + _EXTRA_COMMA] = 44
+            text = tb.tobytes()
+            del tb, swapped
         else:
-            tb = seg.copy()
-            tb[tb == 44] = 31
-        text = tb.tobytes()
-        del tb
+            text = swapped
         sha = hashlib.sha256
         digests = b"".join([sha(text[a:b]).digest()[:4]
                             for a, b in zip(ts[hashed].tolist(), (te2[hashed] - 9).tolist(), strict=True)])
