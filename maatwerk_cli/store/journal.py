@@ -482,7 +482,7 @@ def _chunk(
             ts = ts - (before - shaped * _QUOTES_LOST)
             te2 = te2 - before
             tb[ts[sh] + (quoted_at[sh] - s[sh]) + _EXTRA_COMMA] = 44
-            text = tb.tobytes()
+            text: bytes | bytearray = tb.tobytes()
             del tb, swapped
         else:
             text = swapped
