@@ -1324,7 +1324,7 @@ def leadtime_of(spec: ReportSpec, data: ReportData) -> Report:
         missing[slug] = int((keep & unknown).sum())
         known = keep & ~unknown
         method = book.methods()
-        found = {method.names[int(c)] for c in np.unique(method.codes[keep])}
+        found = method.used_of(keep)
         order = [m for m in METHODS if m in found] + sorted(found - set(METHODS))
         for name in order:
             this = method.codes == method.code(name)

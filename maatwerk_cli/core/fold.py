@@ -80,7 +80,13 @@ class Coded(NamedTuple):
     names: tuple[str, ...]
 
     def used(self) -> set[str]:
-        return {self.names[c] for c in np.unique(self.codes).tolist()}
+        # bincount, not np.unique: that one imports numpy.ma (9 ms) on a report's first call.
+        seen = np.bincount(self.codes, minlength=len(self.names)) if len(self.codes) else np.zeros(0, np.int64)
+        return {self.names[c] for c in np.flatnonzero(seen).tolist()}
+
+    def used_of(self, rows: np.ndarray) -> set[str]:
+        """The names that the entries picked by ``rows`` (a mask or indices) have."""
+        return Coded(self.codes[rows], self.names).used()
 
     def code(self, name: str) -> int:
         """The code of ``name``, -1 when no line has it."""
