@@ -73,3 +73,25 @@ def test_one_batch_or_one_per_folder_read_the_same(cli, tmp_path: Path,  # type:
     apart = cli(*args)
     assert together.code == apart.code == 0
     assert together.out == apart.out
+
+
+def test_a_note_said_of_many_folders_is_said_once(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Budgets for 2025 only: with no --year each folder's own default is 2025, and saying
+    # so of every folder, one by one, made a warning as long as the list of folders.
+    roots = _folders(tmp_path)
+    for town in ("Dstad", "Estad"):
+        lg = Ledger.init(tmp_path / town.lower(), municipality=town, year=2025)
+        lg.add_team("noord", name="Noord", budget=Decimal("100"), year=2025)
+        roots.append(tmp_path / town.lower())
+    result = cli("summary", *map(str, roots), "--format", "json")
+    rows = _json(result)
+    if {r["year"] for r in rows} != {2025}:
+        pytest.skip("the clock is in 2025: every folder's own year has a budget, nothing to say")
+    warnings = [line for line in result.err.splitlines() if line.strip()]
+    assert len(warnings) == 1, result.err
+    assert "5 folders (Astad, Bstad, Cstad, ...)" in warnings[0]
+    assert "Dstad" not in warnings[0] and "Estad" not in warnings[0]
+    one = cli("summary", str(roots[0]), "--format", "json")
+    assert "Astad: " in one.err and "folders" not in one.err
+    given = cli("summary", *map(str, roots[:2]), "--year", "2026", "--format", "json")
+    assert "2 folders (Astad, Bstad) have no budget for 2026" in given.err

@@ -1119,6 +1119,26 @@ def _summary_books(folders: Sequence[LedgerFolder]) -> Iterator[tuple[list[Team]
             batch, size = [], 0
 
 
+#: How many folders a note of summary names before it counts the rest.
+NOTE_NAMES = 3
+
+
+def _summary_notes(notes: dict[tuple[str, str], list[str]]) -> str:
+    """What summary says about the years it chose, once per thing said: three hundred
+    folders without a budget for this year are one note that counts them, not three
+    hundred (the ``year`` column says it of every row)."""
+    out = []
+    for (kind, said), names in notes.items():
+        if len(names) == 1:
+            out.append(msg("summary.note_of", name=names[0], note=said) if kind == "note"
+                       else msg("summary.no_budget", name=names[0], year=said))
+            continue
+        shown = ", ".join(names[:NOTE_NAMES]) + (", ..." if len(names) > NOTE_NAMES else "")
+        out.append(msg("summary.note_of_many", count=len(names), names=shown, note=said) if kind == "note"
+                   else msg("summary.no_budget_many", count=len(names), names=shown, year=said))
+    return "; ".join(str(m) for m in out)
+
+
 def summary_report(
     roots: Iterable[str | os.PathLike[str]],
     *,
@@ -1145,7 +1165,7 @@ def summary_report(
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
     skipped: list[str] = []
-    notes: list[str] = []
+    notes: dict[tuple[str, str], list[str]] = {}  # (kind, text or year): the folders it is said of
     own = False
     seen: dict[Path, str] = {}
     folders: list[tuple[Path, LedgerFolder]] = []
@@ -1172,9 +1192,9 @@ def summary_report(
             chosen, note = default_year(holders)
             p = period(chosen)
             if note:
-                notes.append(str(msg("summary.note_of", name=name, note=note)))
+                notes.setdefault(("note", str(note)), []).append(name)
         elif not any(t.budget(p.year) for t in holders):
-            notes.append(str(msg("summary.no_budget", name=name, year=p.year)))
+            notes.setdefault(("no_budget", str(p.year)), []).append(name)
         data = ReportData(ledger, None, holders, books)
         problems.extend(data.problems)
         profile = data.profile
@@ -1206,7 +1226,7 @@ def summary_report(
     years = sorted({r["year"] for r in records})
     return Report(records, columns, dict(problems=tuple(problems), year=years[0] if len(years) == 1 else None,
                                          years=years, as_of=fixed.as_of if fixed else None,
-                                         skipped=skipped, year_note="; ".join(notes), own_pace=own))
+                                         skipped=skipped, year_note=_summary_notes(notes), own_pace=own))
 
 
 summary = _as_frame(summary_report, """The researcher's batch: many ledger folders in one call.
