@@ -676,13 +676,19 @@ def _figures(data: ReportData, p: Period, by_team: bool) -> dict[str, _Figures]:
     keys = e["team"][sel] if by_team else np.zeros(len(sel), dtype=np.int32)
     cents = e["cents"][sel]
     count = np.bincount(keys, minlength=groups)
-    # Sorted by group, then amount: each group's max and median are at known places.
-    # One sort of (group, amount) packed in an int64: group in the high bits, amounts (below
-    # 2**40 cents, checked by the reader's ten-digit limit) in the low ones.
-    packed = np.sort((keys.astype(np.int64) << 41) + (cents + (1 << 40)))
-    ordered = (packed & ((1 << 41) - 1)) - (1 << 40)
     ends = np.cumsum(count)
     starts = ends - count
+    if groups == 1:
+        # The whole ledger: its median and max need no sort, only those three places.
+        n_all = len(cents)
+        places = sorted({(n_all - 1) // 2, n_all // 2, n_all - 1}) if n_all else []
+        ordered = np.partition(cents, places) if n_all else cents
+    else:
+        # Sorted by group, then amount: each group's max and median are at known places.
+        # One sort of (group, amount) packed in an int64: group in the high bits, amounts
+        # (below 2**40 cents, checked by the reader's ten-digit limit) in the low ones.
+        packed = np.sort((keys.astype(np.int64) << 41) + (cents + (1 << 40)))
+        ordered = (packed & ((1 << 41) - 1)) - (1 << 40)
     # Float sums of whole cents are exact while they stay below 2**53 cents.
     total = np.bincount(keys, weights=cents, minlength=groups)
     categories = len(data.f.categories)
