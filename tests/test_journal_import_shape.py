@@ -75,3 +75,85 @@ def test_import_lines_need_no_csv_module(monkeypatch) -> None:  # type: ignore[n
     data = (HEADER + "".join(_line(n) for n in range(1, 40))).encode("utf-8")
     got = parse_journal(data, "noord", "noord.csv")
     assert not got.problems and len(got.rows) == 39 and got.rows[-1].extra == ROW
+
+
+def _resealed(line: str) -> str:
+    """A hand-edited line given a right checksum again, its bytes otherwise as edited: what
+    parse_line reads of it decides."""
+    import csv
+
+    from maatwerk_cli.store.journal import checksum
+
+    body = line.rstrip("\n")
+    values = next(csv.reader([body]))
+    return body[: len(body) - len(values[-1])] + checksum(values[:-1]) + "\n"
+
+
+def _spend(seq: int, **cells: str) -> str:
+    base = {"id": f"noord-2025-{seq:04d}", "type": "spend", "date": "2025-06-04", "amount": "12.50",
+            "category": "Wonen", "method": "pin", "kind": "gift", "recorded_at": "2026-12-07T12:04:11Z"}
+    return encode_line({**base, **cells})
+
+
+def test_quoted_text_cells_read_as_parse_line_reads_them() -> None:
+    row = json.dumps(ROW, separators=(",", ":"), sort_keys=True)
+    lines = [
+        _spend(1, note="huurachterstand, eerste maand"),  # a comma: quoted at both ends
+        _spend(2, note='borg "kamer" voor moeder'),  # doubled quotes: the general path
+        _spend(3, note="a, b", reason="twee, keer", household="H-7KXM4P"),  # two quoted cells
+        _spend(4, note="boodschappen, brood", extra=row),  # a quoted note and the import extra
+        _spend(5, note='x, "y"', extra=row),  # a doubled quote beside the import extra
+        _spend(6, note=",", by="a,b,c"),  # commas only
+        _spend(7, condition="diploma, dan gift", tegenprestatie="vrijwilligerswerk, 2 uur"),
+        _spend(8, category="Water en energie", note="gas, licht"),
+        _spend(9, note="ok"),
+        _spend(10, extra=json.dumps({"a": "b,c"}, separators=(",", ":"))),  # another extra: general
+    ]
+    # Hand-edited, then sealed with a right checksum: what the csv module makes of them.
+    edited = [
+        _resealed(_spend(11, note="z").replace(",z,", ',"z",')),  # quotes nobody needed
+        _resealed(_spend(12).replace(",Wonen,", ',"Wonen",')),  # a quoted category
+        _resealed(_spend(13, note="z").replace(",z,", ',"",')),  # an empty quoted note
+        _resealed(_spend(14).replace(",12.50,", ',"12.50",')),  # a quoted amount
+        _resealed(_spend(15, note="q").replace(",q,", ',q"q,')),  # a quote inside a bare cell
+        _resealed(_spend(16, note="r, s").replace('"r, s"', '"r, s"x')),  # text after the quote
+    ]
+    damaged = [
+        _spend(17, note="kapot, echt").replace("12.50", "12.51"),  # checksum does not fit
+        _spend(18, note="open, nooit").replace('"open, nooit"', '"open, nooit'),  # unbalanced
+        _spend(19, note="a, b").replace('"a, b"', '"a", b"'),
+    ]
+    data = (HEADER + "".join(lines + edited + damaged)).encode("utf-8")
+    _agree(data)
+    journal = parse_journal(data, "noord", "noord.csv")
+    rows = {r.line: r for r in journal.rows}
+    assert rows[2].note == "huurachterstand, eerste maand"
+    assert rows[4].reason == "twee, keer" and rows[4].note == "a, b"
+    assert rows[5].note == "boodschappen, brood" and rows[5].extra == ROW
+    assert rows[7].by == "a,b,c" and rows[7].note == ","
+    assert {p.line for p in journal.problems} >= {18, 19, 20}
+
+
+def test_random_text_cells_and_edits_read_as_parse_line_reads_them() -> None:
+    import random
+
+    rng = random.Random(26)
+    alphabet = 'ab ,"é{}:'
+    row = json.dumps(ROW, separators=(",", ":"), sort_keys=True)
+    lines = []
+    for seq in range(1, 400):
+        cells = {name: "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6)))
+                 for name in ("note", "reason", "by", "condition") if rng.random() < 0.5}
+        if rng.random() < 0.5:
+            cells["extra"] = row
+        line = _spend(seq, **cells)
+        if rng.random() < 0.15:  # a hand edit: one byte changed, dropped or doubled
+            k = rng.randrange(len(line) - 1)
+            pick = rng.random()
+            edit = rng.choice('",a\r')
+            line = line[:k] + edit + line[k + 1:] if pick < 0.4 else \
+                line[:k] + line[k + 1:] if pick < 0.7 else line[:k] + edit + line[k:]
+            if "\r" not in line and line.count('"') % 2 == 0 and rng.random() < 0.5:
+                line = _resealed(line)  # a change its checksum was made to fit
+        lines.append(line)
+    _agree((HEADER + "".join(lines)).encode("utf-8"))
