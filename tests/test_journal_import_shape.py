@@ -132,6 +132,9 @@ def test_quoted_text_cells_read_as_parse_line_reads_them() -> None:
     assert rows[5].note == "boodschappen, brood" and rows[5].extra == ROW
     assert rows[7].by == "a,b,c" and rows[7].note == ","
     assert {p.line for p in journal.problems} >= {18, 19, 20}
+    # What the figures count without reading the text (a filled cell) agrees with the text.
+    for column in ("note", "reason", "by", "household", "condition", "tegenprestatie"):
+        assert journal.lines.filled_mask(column).tolist() == [bool(getattr(r, column)) for r in journal.rows]
 
 
 def test_random_text_cells_and_edits_read_as_parse_line_reads_them() -> None:
@@ -156,4 +159,8 @@ def test_random_text_cells_and_edits_read_as_parse_line_reads_them() -> None:
             if "\r" not in line and line.count('"') % 2 == 0 and rng.random() < 0.5:
                 line = _resealed(line)  # a change its checksum was made to fit
         lines.append(line)
-    _agree((HEADER + "".join(lines)).encode("utf-8"))
+    data = (HEADER + "".join(lines)).encode("utf-8")
+    _agree(data)
+    journal = parse_journal(data, "noord", "noord.csv")
+    for column in ("note", "reason", "by", "condition"):
+        assert journal.lines.filled_mask(column).tolist() == [bool(getattr(r, column)) for r in journal.rows]
