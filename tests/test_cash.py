@@ -145,8 +145,8 @@ def test_card_spend_never_reads_the_journal_for_cash(
     def forbidden(*args: object, **kwargs: object) -> object:
         raise AssertionError("a card spend read a journal")
 
-    monkeypatch.setattr(books, "read_books", forbidden)
-    monkeypatch.setattr("maatwerk_cli.store.folder.read_books", forbidden)
+    monkeypatch.setattr(books, "read_many", forbidden)  # read_books reads through it too
+    monkeypatch.setattr("maatwerk_cli.store.folder.read_many", forbidden)
     lg = Ledger(ledger_dir)
     when = dt.date(2025, 3, 3)
     assert lg.spend("noord", Decimal("35"), category="Levensmiddelen", method="pin", date=when)

@@ -126,7 +126,7 @@ def test_card_payments_in_a_row_read_no_journal_and_load_no_numpy(ledger_dir: Pa
         "import sys, datetime as dt\nfrom decimal import Decimal\nfrom maatwerk_cli import Ledger\n"
         "from maatwerk_cli.store import books, folder\n"
         "def no(*a, **k):\n    raise SystemExit('a journal was read')\n"
-        "books.read_books = no\nfolder.read_books = no\n"
+        "books.read_many = no\nfolder.read_many = no\n"
         "lg = Ledger(sys.argv[1])\n"
         "print(lg.spend('noord', Decimal(sys.argv[2]), category='Overig', date=dt.date(2025, 3, 1)))\n"
         "print('numpy' in sys.modules or 'pickle' in sys.modules)\n"
