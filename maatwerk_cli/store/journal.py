@@ -436,15 +436,17 @@ def _chunk(
     e2 = e - cr_end
     cpos, commas = count(44)
     _, quotes = count(34)
-    _, crs = count(13)
-    _, nuls = count(0)
+    # Control bytes: a line read here may hold none but the CR of a CRLF ending. (A NUL or
+    # U+001F, which parse_line refuses, or any other, sends it to the general path.)
+    below = np.flatnonzero(seg < 32).astype(np.int64) + lo
+    ctrls = np.searchsorted(below, e) - np.searchsorted(below, s)
     try:
         big[lo:hi].decode("utf-8")
         utf8 = True
     except UnicodeDecodeError:
         utf8 = False  # rare: every line is judged on its own
     # Plain: the way the tool writes a line with no quotes; anything else is looked at apart.
-    plain = ((quotes == 0) & (crs == cr_end) & (nuls == 0) & (commas == CELLS - 1) & (e2 - s >= 9)
+    plain = ((quotes == 0) & (ctrls == cr_end) & (commas == CELLS - 1) & (e2 - s >= 9)
              & (buf[np.maximum(e2 - 9, 0)] == 44))
     if not utf8:
         plain[:] = False
@@ -453,7 +455,7 @@ def _chunk(
     shaped = np.zeros(n, dtype=bool)
     quoted_at = np.zeros(n, dtype=np.int64)  # where a shaped line's extra cell starts
     if utf8:
-        cand = np.flatnonzero(~plain & (quotes == _ROW_QUOTED.count(b'"')) & (crs == cr_end) & (nuls == 0)
+        cand = np.flatnonzero(~plain & (quotes == _ROW_QUOTED.count(b'"')) & (ctrls == cr_end)
                               & (commas == CELLS))
         if len(cand):
             first = np.searchsorted(cpos, s[cand])
