@@ -16,6 +16,12 @@ from typing import Any
 from .money import ZERO
 from .pace import BudgetChange, BudgetYear
 
+#: The settings of ``maatwerk.toml`` for the whole ledger: they stand above its first
+#: ``[table]``. One written below a table belongs to that table and would do nothing, so
+#: the settings are refused then (``tests/test_settings_place.py`` keeps this list whole).
+TOP_SETTINGS = ("municipality", "locale", "language", "first_year", "categories", "household_pattern",
+                "receipt_max_mb", "receipt_required_above", "retention_years")
+
 DEFAULT_CATEGORIES: tuple[str, ...] = (
     "Levensmiddelen",
     "Wonen",

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import InputError, LedgerError, NotFoundError, Problem
 from ..core.messages import LANGUAGES, Msg, Opt, msg
 from ..core.names import check_slug
-from ..core.records import DEFAULT_CATEGORIES, Settings, Team, make_id
+from ..core.records import DEFAULT_CATEGORIES, TOP_SETTINGS, Settings, Team, make_id
 from ..core.text import closest
 from .atomic import NOFOLLOW, append_whole, fsync_dir, move_aside, open_patiently, write_atomic
 from .banklines import BANK_SUFFIX, StoredLine, append_lines, read_lines
@@ -215,6 +215,13 @@ class LedgerFolder:
         for section in ("pace", "rules", "knipkaart", "cash", "privacy"):
             if section in raw and not isinstance(raw[section], dict):
                 raise LedgerError(msg("settings.not_a_table", where=where, section=section))
+        for section, table in raw.items():
+            # A ledger setting added at the end of the file lands in its last table, where
+            # nothing reads it: say so rather than let it be silently without effect.
+            if isinstance(table, dict):
+                for key, value in table.items():
+                    if key in TOP_SETTINGS and not isinstance(value, dict):
+                        raise LedgerError(msg("settings.key_in_table", where=where, key=key, section=section))
         cats = raw.get("categories", list(DEFAULT_CATEGORIES))
         if not isinstance(cats, list) or not all(isinstance(c, str) and c.strip() for c in cats):
             raise LedgerError(msg("settings.categories", where=where))
