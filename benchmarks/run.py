@@ -12,6 +12,8 @@ default a folder in the temp directory). What is timed:
 * ``spend`` on a ledger without entries, on the 1M-entry ledger one spend after another
   (the clerk's day), and the first spend after that journal was changed by hand (which
   reads the team's journal once); the lines are taken back afterwards;
+* ``stories --year 2025`` per size, cache warm (its Markdown hides every household code
+  of the ledger in the free text);
 * ``utilisation --year 2025`` and ``compare --year 2025 --format json`` per size, with the
   cache warm (after one untimed run) and without it (``MAATWERK_NO_CACHE=1``), and
   ``compare`` just after a spend was recorded (only that journal is read again);
@@ -278,6 +280,9 @@ def benchmark(sizes: list[str], runs: int, data: Path, only_writes: bool = False
             figures.append(measure(f"{report}", size, cmd, runs, env=env_cache, warm=1, note="cache warm"))
             figures.append(measure(f"{report} (no cache)", size, cmd, runs,
                                    env={**env_cache, "MAATWERK_NO_CACHE": "1"}))
+        # The team meeting's Markdown: every spend's story, household codes hidden in its text.
+        figures.append(measure("stories (cache warm)", size, maatwerk(got.root, "stories", "--year", "2025"), runs,
+                               env=env_cache, warm=1))
         # The coordinator's usual case: the clerk has just recorded a spend.
         changed = sorted((got.root / "teams").glob("*.csv"))[0]
         length = changed.stat().st_size
