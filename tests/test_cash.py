@@ -145,7 +145,7 @@ def test_card_spend_never_reads_the_journal_for_cash(
     def forbidden(*args: object, **kwargs: object) -> object:
         raise AssertionError("a card spend read a journal")
 
-    monkeypatch.setattr(books, "read_many", forbidden)  # read_books reads through it too
+    monkeypatch.setattr(books, "read_many", forbidden)
     monkeypatch.setattr("maatwerk_cli.store.folder.read_many", forbidden)
     lg = Ledger(ledger_dir)
     when = dt.date(2025, 3, 3)

@@ -1,6 +1,6 @@
 """Journals read and folded: the one path from the files to every view of a ledger.
 
-:func:`read_books` reads the journals it is given with the one reader
+:func:`read_many` reads the journals it is given with the one reader
 (:func:`~maatwerk_cli.store.journal.parse_journals`, all at once), folds each with the one
 fold (:func:`~maatwerk_cli.core.fold.fold`), and keeps the result in the one cache
 (:mod:`~maatwerk_cli.store.cache`); a journal that is unchanged since is served from there.
@@ -17,7 +17,7 @@ from ..core.errors import Problem
 from ..core.progress import advance
 from .folded import Folded
 
-__all__ = ["Books", "Folded", "Wanted", "read_books", "read_many"]
+__all__ = ["Books", "Folded", "Wanted", "read_many"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +57,10 @@ class Wanted:
     new_in_batch: bool = False
 
 
-def read_books(wanted: Sequence[Wanted], *, use_cache: bool) -> dict[str, Folded]:
-    """Each wanted journal, read and folded (from the cache where it is still true)."""
-    return {w.team: f for w, f in zip(wanted, read_many(wanted, use_cache=use_cache), strict=True)}
-
-
 def read_many(wanted: Sequence[Wanted], *, use_cache: bool) -> list[Folded]:
-    """:func:`read_books` in the order given, for journals of several ledger folders at once
-    (their team slugs may repeat): one read for all of them, however many folders."""
+    """Each wanted journal, read and folded (from the cache where it is still true), in the
+    order given: journals of several ledger folders at once too (their team slugs may
+    repeat), one read for all of them, however many folders."""
     from . import cache
 
     out: list[Folded | None] = [None] * len(wanted)

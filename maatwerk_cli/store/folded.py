@@ -29,7 +29,7 @@ class Folded:
 
 
 def fold_bytes(team: str, file: str, data: bytes) -> Folded:
-    """One journal's bytes read and folded, as :func:`~maatwerk_cli.store.books.read_books`
+    """One journal's bytes read and folded, as :func:`~maatwerk_cli.store.books.read_many`
     reads and folds a file (the cache's fallback when a cached array fails its checksum)."""
     from ..core.fold import fold
     from .journal import Given, parse_buffer
